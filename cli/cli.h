@@ -1,0 +1,39 @@
+#ifndef NL_CLI_H
+#define NL_CLI_H
+/*
+ * The netlearn command-line client: a thin layer over the public headers.
+ * Each subcommand is `int nl_cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand
+ * name) registered in the table in main.c, and returns an exit code:
+ */
+#include <stdio.h>
+
+enum {
+  NL_EXIT_OK = 0,
+  NL_EXIT_FAILURE = 1, /* a run failed (I/O error while writing results, numerical failure) */
+  NL_EXIT_USAGE = 2,   /* bad command line or bad input file: nothing was run */
+  NL_EXIT_INTERRUPTED = 3
+};
+
+/* Print "netlearn: <message>\n" to stderr; every CLI error goes through here. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* Print a warning "netlearn: warning: <message>\n" to stderr. */
+void cli_warn(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Parse helpers: return 0 on success, -1 (after cli_error naming `opt`) on bad value. */
+int cli_parse_long(const char *opt, const char *s, long min, long max, long *out);
+int cli_parse_u64(const char *opt, const char *s, unsigned long long *out);
+int cli_parse_double(const char *opt, const char *s, double *out);
+
+/* Subcommands. */
+int nl_cmd_run(int argc, char **argv);
+int nl_cmd_models(int argc, char **argv);
+
+#endif

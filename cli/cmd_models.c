@@ -1,0 +1,103 @@
+/* netlearn models: the registry, and every parameter and measure of a model. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "netlearn/netlearn.h"
+
+static const char *type_label(const nl_param_desc *d) {
+  switch (d->type) {
+  case NL_PARAM_INT: return "integer";
+  case NL_PARAM_REAL: return "real";
+  case NL_PARAM_BOOL: return "bool";
+  case NL_PARAM_CHOICE: return "choice";
+  case NL_PARAM_STRING: return "text";
+  }
+  return "?";
+}
+
+static void range_text(const nl_param_desc *d, char *buf, size_t cap) {
+  buf[0] = '\0';
+  if (d->type == NL_PARAM_INT || d->type == NL_PARAM_REAL) snprintf(buf, cap, "[%g, %g]", d->min, d->max);
+  else if (d->type == NL_PARAM_BOOL) snprintf(buf, cap, "true|false");
+  else if (d->type == NL_PARAM_CHOICE) {
+    for (size_t k = 0; d->choices[k]; k++) {
+      size_t len = strlen(buf);
+      snprintf(buf + len, cap - len, "%s%s", k ? "|" : "", d->choices[k]);
+    }
+  } else snprintf(buf, cap, "file or text");
+}
+
+static void default_text(const nl_param_desc *d, char *buf, size_t cap) {
+  if (d->type == NL_PARAM_CHOICE) snprintf(buf, cap, "%s", d->choices[(size_t)d->def]);
+  else if (d->type == NL_PARAM_STRING) snprintf(buf, cap, "\"%s\"", d->def_str ? d->def_str : "");
+  else if (d->type == NL_PARAM_BOOL) snprintf(buf, cap, "%s", d->def != 0 ? "true" : "false");
+  else snprintf(buf, cap, "%g", d->def);
+}
+
+static void describe(const nl_model *m, int markdown) {
+  char range[256], def[256];
+  if (markdown) {
+    printf("## `%s`: %s\n\n%s\n\n| parameter | type | default | range | meaning |\n|---|---|---|---|---|\n",
+           nl_model_name(m), nl_model_title(m), nl_model_doc(m));
+    for (size_t i = 0; i < nl_model_nparams(m); i++) {
+      const nl_param_desc *d = nl_model_param(m, i);
+      range_text(d, range, sizeof range);
+      default_text(d, def, sizeof def);
+      printf("| `%s` | %s | %s | %s | %s |\n", d->name, type_label(d), def, range, d->doc);
+    }
+    printf("\n| measure | meaning |\n|---|---|\n");
+    for (size_t i = 0; i < nl_model_nmeasures(m); i++)
+      printf("| `%s` | %s |\n", nl_model_measure(m, i)->name, nl_model_measure(m, i)->doc);
+    printf("| `periods` | periods run (final.csv) |\n\n");
+    return;
+  }
+  printf("%s: %s\n\n%s\n\nparameters (set under `parameters:` or with --set NAME=VALUE):\n", nl_model_name(m),
+         nl_model_title(m), nl_model_doc(m));
+  for (size_t i = 0; i < nl_model_nparams(m); i++) {
+    const nl_param_desc *d = nl_model_param(m, i);
+    range_text(d, range, sizeof range);
+    default_text(d, def, sizeof def);
+    printf("  %-12s %-7s default %-10s %s\n      %s\n", d->name, type_label(d), def, range, d->doc);
+  }
+  printf("\nmeasures (columns of final.csv, `measure` values in series.csv):\n");
+  for (size_t i = 0; i < nl_model_nmeasures(m); i++)
+    printf("  %-22s %s\n", nl_model_measure(m, i)->name, nl_model_measure(m, i)->doc);
+}
+
+int nl_cmd_models(int argc, char **argv) {
+  int markdown = 0;
+  const char *name = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      puts("usage: netlearn models [NAME] [--markdown]\n\n"
+           "Without NAME, lists the models. With NAME, prints every parameter (type, default, range,\n"
+           "meaning) and every measure of that model. --markdown prints the same as a Markdown table\n"
+           "(this is how docs/models.md is made).\n\nexample:\n  netlearn models march1991");
+      return NL_EXIT_OK;
+    } else if (!strcmp(argv[i], "--markdown")) markdown = 1;
+    else if (argv[i][0] == '-') {
+      cli_error("unknown option '%s' (see `netlearn models --help`)", argv[i]);
+      return NL_EXIT_USAGE;
+    } else name = argv[i];
+  }
+  if (name) {
+    const nl_model *m = nl_model_find(name);
+    if (!m) {
+      const char *s = nl_model_suggest(name);
+      if (s) cli_error("unknown model '%s' (did you mean '%s'?)", name, s);
+      else cli_error("unknown model '%s' (`netlearn models` lists them)", name);
+      return NL_EXIT_USAGE;
+    }
+    describe(m, markdown);
+    return NL_EXIT_OK;
+  }
+  if (markdown) {
+    for (size_t i = 0; i < nl_model_count(); i++) describe(nl_model_at(i), 1);
+    return NL_EXIT_OK;
+  }
+  printf("models (`netlearn models NAME` for parameters and measures):\n");
+  for (size_t i = 0; i < nl_model_count(); i++)
+    printf("  %-12s %s\n", nl_model_name(nl_model_at(i)), nl_model_title(nl_model_at(i)));
+  return NL_EXIT_OK;
+}

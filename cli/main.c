@@ -1,0 +1,50 @@
+/* netlearn: the command-line client. A thin layer over the public headers in include/netlearn. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "netlearn/status.h"
+
+typedef struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", nl_cmd_run, "run a scenario: replications of a model, written as tidy CSV"},
+    {"models", nl_cmd_models, "list the models, or every parameter and measure of one"},
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "netlearn %s: simulation and PLS-SEM for learning in cooperation networks\n\n"
+          "usage: netlearn <command> [options]\n\ncommands:\n",
+          nl_version());
+  for (size_t i = 0; i < ncommands; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f,
+          "\n`netlearn <command> --help` explains each command with examples.\n"
+          "Exit codes: 0 success, 1 a run failed (e.g. could not write results), 2 bad input or usage,\n"
+          "3 interrupted.\n"
+          "Start here:  netlearn run examples/march1991/basic.yaml -o out/basic\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return NL_EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return NL_EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+    printf("netlearn %s\n", nl_version());
+    return NL_EXIT_OK;
+  }
+  for (size_t i = 0; i < ncommands; i++)
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+  cli_error("unknown command '%s' (see `netlearn --help`)", argv[1]);
+  return NL_EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+#define _POSIX_C_SOURCE 200809L
+#include "progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+double cli_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_init(cli_progress *p, const char *unit, int quiet) {
+  p->enabled = !quiet && isatty(fileno(stderr));
+  p->start = cli_now();
+  p->last_draw = 0;
+  p->unit = unit;
+}
+
+int cli_progress_update(void *user, long done, long total) {
+  cli_progress *p = user;
+  if (!p->enabled) return 0;
+  double now = cli_now();
+  if (done < total && now - p->last_draw < 0.1) return 0;
+  p->last_draw = now;
+  double el = now - p->start;
+  double rate = el > 0 ? (double)done / el : 0;
+  double eta = rate > 0 ? (double)(total - done) / rate : 0;
+  int width = 30, fill = total > 0 ? (int)((double)width * (double)done / (double)total) : 0;
+  char bar[64];
+  for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+  bar[width] = '\0';
+  fprintf(stderr, "\r[%s] %ld/%ld %s  %.1f/s  ETA %.0fs   ", bar, done, total, p->unit, rate, eta);
+  fflush(stderr);
+  return 0;
+}
+
+void cli_progress_finish(cli_progress *p) {
+  if (p->enabled) fputs("\n", stderr);
+}

@@ -1,0 +1,67 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("netlearn: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("netlearn: warning: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+int cli_parse_long(const char *opt, const char *s, long min, long max, long *out) {
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end != '\0') {
+    cli_error("%s: expected an integer, got '%s'", opt, s);
+    return -1;
+  }
+  if (v < min || v > max) {
+    cli_error("%s: %ld is out of range [%ld, %ld]", opt, v, min, max);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int cli_parse_u64(const char *opt, const char *s, unsigned long long *out) {
+  char *end = NULL;
+  errno = 0;
+  if (s[0] == '-') {
+    cli_error("%s: expected a non-negative integer, got '%s'", opt, s);
+    return -1;
+  }
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *end != '\0') {
+    cli_error("%s: expected a non-negative integer, got '%s'", opt, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int cli_parse_double(const char *opt, const char *s, double *out) {
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end != '\0') {
+    cli_error("%s: expected a number, got '%s'", opt, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}

@@ -1,0 +1,123 @@
+#ifndef NETLEARN_MODEL_H
+#define NETLEARN_MODEL_H
+/*
+ * Models and their parameters.
+ *
+ * Every simulation model (march1991, fang2010, lazer2007, coopnet, ...) is a module behind one
+ * interface and describes itself with a parameter table (name, type, default, range, doc) and a
+ * measure table. The tables drive scenario parsing, validation, `netlearn models`, sweeps and
+ * the documentation. Model descriptors are static: never freed.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netlearn/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum nl_param_type {
+  NL_PARAM_INT,    /* integer in [min, max] */
+  NL_PARAM_REAL,   /* real in [min, max] */
+  NL_PARAM_BOOL,   /* true/false */
+  NL_PARAM_CHOICE, /* one of a fixed list of names */
+  NL_PARAM_STRING  /* free text, e.g. a file name ("" = unset) */
+} nl_param_type;
+
+typedef struct nl_param_desc {
+  const char *name;            /* the paper's notation, e.g. "p1" */
+  nl_param_type type;
+  double def;                  /* INT/REAL/BOOL default; CHOICE: index into choices */
+  double min, max;             /* inclusive range for INT/REAL */
+  const char *const *choices;  /* CHOICE: NULL-terminated list of names; else NULL */
+  const char *def_str;         /* STRING default; else NULL */
+  const char *doc;             /* one-line meaning, with the source */
+} nl_param_desc;
+
+typedef struct nl_measure_desc {
+  const char *name; /* e.g. "code_knowledge" */
+  const char *doc;
+} nl_measure_desc;
+
+typedef struct nl_model nl_model; /* static model descriptor */
+
+/* Registry. O(number of models). */
+size_t nl_model_count(void);
+const nl_model *nl_model_at(size_t i);         /* NULL if i is out of range */
+const nl_model *nl_model_find(const char *name); /* NULL if unknown */
+/* Closest registered model name to a misspelt one, or NULL. */
+const char *nl_model_suggest(const char *name);
+
+const char *nl_model_name(const nl_model *m);
+const char *nl_model_title(const nl_model *m);   /* one line: "March (1991) mutual learning" */
+const char *nl_model_doc(const nl_model *m);     /* a paragraph: what it is, sources */
+size_t nl_model_nparams(const nl_model *m);
+const nl_param_desc *nl_model_param(const nl_model *m, size_t i); /* NULL if out of range */
+long nl_model_param_index(const nl_model *m, const char *name);   /* -1 if unknown */
+/* Closest parameter name to a misspelt one, or NULL. */
+const char *nl_model_param_suggest(const nl_model *m, const char *name);
+size_t nl_model_nmeasures(const nl_model *m);
+const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i);
+long nl_model_measure_index(const nl_model *m, const char *name); /* -1 if unknown */
+
+/* ---- parameter values ----------------------------------------------------------------- */
+
+typedef struct nl_params nl_params; /* values of one model's parameters */
+
+/* New parameter set with every default. Returns NULL when out of memory. Caller frees. */
+nl_params *nl_params_new(const nl_model *m);
+/* Deep copy; NULL when out of memory. Caller frees. */
+nl_params *nl_params_clone(const nl_params *p);
+void nl_params_free(nl_params *p);
+const nl_model *nl_params_model(const nl_params *p);
+
+/*
+ * Set parameter `name` from text ("0.5", "true", "original", a file name), checking its type and
+ * range. Errors: NL_EINVAL (unknown name, with a suggestion; wrong type), NL_ERANGE (out of range).
+ * The message is available from nl_params_errmsg. O(number of parameters).
+ */
+nl_status nl_params_set_text(nl_params *p, const char *name, const char *text);
+/* Set a numeric parameter (INT must be integral, BOOL 0/1, CHOICE an index). Same errors. */
+nl_status nl_params_set_number(nl_params *p, const char *name, double value);
+/* Check the constraints between parameters (e.g. a share times n is an integer). */
+nl_status nl_params_validate(nl_params *p);
+
+/* Values by parameter index (see nl_model_param). Numbers for INT/REAL/BOOL/CHOICE. */
+double nl_params_get(const nl_params *p, size_t i);
+/* STRING value, or the CHOICE name; NULL for other types. Borrowed. */
+const char *nl_params_get_string(const nl_params *p, size_t i);
+/* Canonical text of a value ("0.1", "50", "true", "original"), as written to manifests. */
+void nl_params_format(const nl_params *p, size_t i, char *buf, size_t cap);
+/* Whether the value was set explicitly (scenario or --set) rather than left at its default. */
+int nl_params_is_set(const nl_params *p, size_t i);
+const char *nl_params_errmsg(const nl_params *p);
+
+/* ---- one simulation ---------------------------------------------------------------------- */
+
+typedef struct nl_sim nl_sim; /* one instance of a model, reused across replications */
+
+/*
+ * Create a simulation of `params`' model (params borrowed; the sim keeps a copy). Allocates all
+ * the memory every later period needs: nothing is allocated by nl_sim_reset or nl_sim_step.
+ * Returns NULL only when out of memory; otherwise check nl_sim_status / nl_sim_errmsg.
+ */
+nl_sim *nl_sim_new(const nl_params *params);
+void nl_sim_free(nl_sim *s);
+nl_status nl_sim_status(const nl_sim *s);
+const char *nl_sim_errmsg(const nl_sim *s);
+/* Start replication `replication` with scenario seed `seed`: the initial state depends only on these. */
+nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication);
+/* Advance one period. */
+nl_status nl_sim_step(nl_sim *s);
+/* Periods run since the last reset. */
+long nl_sim_period(const nl_sim *s);
+/* Write the current value of every measure (nl_model_nmeasures values) into out. */
+void nl_sim_observe(const nl_sim *s, double *out);
+/* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. */
+int nl_sim_at_equilibrium(const nl_sim *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,9 @@
+#ifndef NETLEARN_H
+#define NETLEARN_H
+/* Umbrella header: the whole public API of libnetlearn. */
+#include "netlearn/model.h"
+#include "netlearn/run.h"
+#include "netlearn/scenario.h"
+#include "netlearn/status.h"
+#include "netlearn/version.h"
+#endif

@@ -1,0 +1,35 @@
+#ifndef NETLEARN_STATUS_H
+#define NETLEARN_STATUS_H
+/*
+ * Status codes. Every fallible library call returns an nl_status; 0 is success.
+ * The human-readable message for a failure lives on the handle the call was made on
+ * (nl_<noun>_errmsg), never on stderr: the library neither prints nor exits.
+ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum nl_status {
+  NL_OK = 0,
+  NL_ENOMEM,       /* an allocation failed */
+  NL_EIO,          /* a file could not be opened, read or written */
+  NL_EPARSE,       /* malformed input text (YAML, CSV, model syntax, graph file) */
+  NL_EINVAL,       /* invalid argument or inconsistent input (unknown key, wrong type, ...) */
+  NL_ERANGE,       /* a value outside its documented range */
+  NL_ENUMERIC,     /* a numerical failure (singular matrix, zero variance, ...) */
+  NL_ECONVERGE,    /* an iterative method did not converge */
+  NL_ECANCELED,    /* stopped by the caller (progress callback asked to stop) */
+  NL_EEXIST,       /* refusing to overwrite existing, different results */
+  NL_EINTERNAL     /* a broken invariant: a bug in netlearn */
+} nl_status;
+
+/* Short, static name of a status ("out of memory", ...). Never NULL. O(1). */
+const char *nl_status_str(nl_status s);
+
+/* Library version string, e.g. "0.1.0". */
+const char *nl_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

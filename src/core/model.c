@@ -1,0 +1,309 @@
+/* Model descriptors, parameter values and the nl_sim wrapper around a model's state. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "io/json.h"
+
+/* ---- descriptors ------------------------------------------------------------------------ */
+
+const nl_model *nl_model_find(const char *name) {
+  if (!name) return NULL;
+  for (size_t i = 0; i < nl_model_count(); i++)
+    if (strcmp(nl_model_at(i)->name, name) == 0) return nl_model_at(i);
+  return NULL;
+}
+
+const char *nl_model_suggest(const char *name) {
+  const char *names[64];
+  size_t n = nl_model_count() < 64 ? nl_model_count() : 64;
+  for (size_t i = 0; i < n; i++) names[i] = nl_model_at(i)->name;
+  long k = nl_closest_name(name, names, n);
+  return k >= 0 ? names[k] : NULL;
+}
+
+const char *nl_model_name(const nl_model *m) { return m->name; }
+const char *nl_model_title(const nl_model *m) { return m->title; }
+const char *nl_model_doc(const nl_model *m) { return m->doc; }
+size_t nl_model_nparams(const nl_model *m) { return m->nparams; }
+const nl_param_desc *nl_model_param(const nl_model *m, size_t i) { return i < m->nparams ? &m->params[i] : NULL; }
+size_t nl_model_nmeasures(const nl_model *m) { return m->nmeasures; }
+const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i) {
+  return i < m->nmeasures ? &m->measures[i] : NULL;
+}
+
+long nl_model_param_index(const nl_model *m, const char *name) {
+  for (size_t i = 0; i < m->nparams; i++)
+    if (strcmp(m->params[i].name, name) == 0) return (long)i;
+  return -1;
+}
+
+const char *nl_model_param_suggest(const nl_model *m, const char *name) {
+  const char *names[256];
+  size_t n = m->nparams < 256 ? m->nparams : 256;
+  for (size_t i = 0; i < n; i++) names[i] = m->params[i].name;
+  long k = nl_closest_name(name, names, n);
+  return k >= 0 ? names[k] : NULL;
+}
+
+long nl_model_measure_index(const nl_model *m, const char *name) {
+  for (size_t i = 0; i < m->nmeasures; i++)
+    if (strcmp(m->measures[i].name, name) == 0) return (long)i;
+  return -1;
+}
+
+/* ---- parameter values ------------------------------------------------------------------- */
+
+nl_params *nl_params_new(const nl_model *m) {
+  nl_params *p = nl_calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->model = m;
+  p->num = nl_calloc(m->nparams, sizeof *p->num);
+  p->str = nl_calloc(m->nparams, sizeof *p->str);
+  p->set = nl_calloc(m->nparams, 1);
+  if (!p->num || !p->str || !p->set) goto fail;
+  for (size_t i = 0; i < m->nparams; i++) {
+    p->num[i] = m->params[i].def;
+    if (m->params[i].type == NL_PARAM_STRING) {
+      p->str[i] = nl_strdup(m->params[i].def_str ? m->params[i].def_str : "");
+      if (!p->str[i]) goto fail;
+    }
+  }
+  return p;
+fail:
+  nl_params_free(p);
+  return NULL;
+}
+
+void nl_params_free(nl_params *p) {
+  if (!p) return;
+  if (p->str)
+    for (size_t i = 0; i < p->model->nparams; i++) nl_free(p->str[i]);
+  nl_free(p->str);
+  nl_free(p->num);
+  nl_free(p->set);
+  nl_free(p);
+}
+
+nl_params *nl_params_clone(const nl_params *src) {
+  nl_params *p = nl_params_new(src->model);
+  if (!p) return NULL;
+  size_t n = src->model->nparams;
+  memcpy(p->num, src->num, n * sizeof *p->num);
+  memcpy(p->set, src->set, n);
+  for (size_t i = 0; i < n; i++) {
+    if (!src->str[i]) continue;
+    char *d = nl_strdup(src->str[i]);
+    if (!d) {
+      nl_params_free(p);
+      return NULL;
+    }
+    nl_free(p->str[i]);
+    p->str[i] = d;
+  }
+  return p;
+}
+
+const nl_model *nl_params_model(const nl_params *p) { return p->model; }
+const char *nl_params_errmsg(const nl_params *p) { return p->err.msg; }
+double nl_params_get(const nl_params *p, size_t i) { return p->num[i]; }
+int nl_params_is_set(const nl_params *p, size_t i) { return p->set[i]; }
+
+const char *nl_params_get_string(const nl_params *p, size_t i) {
+  const nl_param_desc *d = &p->model->params[i];
+  if (d->type == NL_PARAM_STRING) return p->str[i];
+  if (d->type == NL_PARAM_CHOICE) return d->choices[(size_t)p->num[i]];
+  return NULL;
+}
+
+static const char *type_name(nl_param_type t) {
+  switch (t) {
+  case NL_PARAM_INT: return "an integer";
+  case NL_PARAM_REAL: return "a number";
+  case NL_PARAM_BOOL: return "true or false";
+  case NL_PARAM_CHOICE: return "one of the listed names";
+  case NL_PARAM_STRING: return "text";
+  }
+  return "?";
+}
+
+static nl_status lookup(nl_params *p, const char *name, long *idx) {
+  *idx = nl_model_param_index(p->model, name);
+  if (*idx >= 0) return NL_OK;
+  const char *s = nl_model_param_suggest(p->model, name);
+  if (s) return nl_err(&p->err, NL_EINVAL, "unknown parameter '%s' for model %s (did you mean '%s'?)", name,
+                       p->model->name, s);
+  return nl_err(&p->err, NL_EINVAL, "unknown parameter '%s' for model %s (see `netlearn models %s`)", name,
+                p->model->name, p->model->name);
+}
+
+static nl_status check_range(nl_params *p, const nl_param_desc *d, double v) {
+  if (!isfinite(v) || v < d->min || v > d->max) {
+    if (d->type == NL_PARAM_INT)
+      return nl_err(&p->err, NL_ERANGE, "parameter '%s' = %.17g is out of range: expected an integer in [%.17g, %.17g]",
+                    d->name, v, d->min, d->max);
+    return nl_err(&p->err, NL_ERANGE, "parameter '%s' = %.17g is out of range: expected a number in [%.17g, %.17g]",
+                  d->name, v, d->min, d->max);
+  }
+  return NL_OK;
+}
+
+nl_status nl_params_set_number(nl_params *p, const char *name, double v) {
+  long i;
+  nl_status st = lookup(p, name, &i);
+  if (st) return st;
+  const nl_param_desc *d = &p->model->params[i];
+  switch (d->type) {
+  case NL_PARAM_INT:
+    if (v != floor(v)) return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects an integer, got %.17g", name, v);
+    st = check_range(p, d, v);
+    if (st) return st;
+    break;
+  case NL_PARAM_REAL:
+    st = check_range(p, d, v);
+    if (st) return st;
+    break;
+  case NL_PARAM_BOOL:
+    if (v != 0 && v != 1) return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects true or false", name);
+    break;
+  case NL_PARAM_CHOICE: {
+    size_t n = 0;
+    while (d->choices[n]) n++;
+    if (v != floor(v) || v < 0 || v >= (double)n)
+      return nl_err(&p->err, NL_ERANGE, "parameter '%s': choice index %.17g out of range", name, v);
+    break;
+  }
+  case NL_PARAM_STRING:
+    return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects text, not a number", name);
+  }
+  p->num[i] = v;
+  p->set[i] = 1;
+  return NL_OK;
+}
+
+nl_status nl_params_set_text(nl_params *p, const char *name, const char *text) {
+  long i;
+  nl_status st = lookup(p, name, &i);
+  if (st) return st;
+  const nl_param_desc *d = &p->model->params[i];
+  switch (d->type) {
+  case NL_PARAM_INT:
+  case NL_PARAM_REAL: {
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE)
+      return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects %s, got '%s'", name, type_name(d->type), text);
+    return nl_params_set_number(p, name, v);
+  }
+  case NL_PARAM_BOOL:
+    if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1") || !strcasecmp(text, "on"))
+      return nl_params_set_number(p, name, 1);
+    if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0") || !strcasecmp(text, "off"))
+      return nl_params_set_number(p, name, 0);
+    return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects true or false, got '%s'", name, text);
+  case NL_PARAM_CHOICE: {
+    char list[512] = "";
+    size_t n = 0;
+    for (; d->choices[n]; n++) {
+      if (strcmp(d->choices[n], text) == 0) return nl_params_set_number(p, name, (double)n);
+      size_t len = strlen(list);
+      snprintf(list + len, sizeof list - len, "%s%s", n ? ", " : "", d->choices[n]);
+    }
+    long k = nl_closest_name(text, d->choices, n);
+    if (k >= 0)
+      return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects one of %s, got '%s' (did you mean '%s'?)", name, list,
+                    text, d->choices[k]);
+    return nl_err(&p->err, NL_EINVAL, "parameter '%s' expects one of %s, got '%s'", name, list, text);
+  }
+  case NL_PARAM_STRING: {
+    char *dup = nl_strdup(text);
+    if (!dup) return nl_err(&p->err, NL_ENOMEM, "out of memory");
+    nl_free(p->str[i]);
+    p->str[i] = dup;
+    p->set[i] = 1;
+    return NL_OK;
+  }
+  }
+  return nl_err(&p->err, NL_EINTERNAL, "bad parameter type");
+}
+
+nl_status nl_params_validate(nl_params *p) {
+  if (!p->model->validate) return NL_OK;
+  return p->model->validate(p, &p->err);
+}
+
+void nl_params_format(const nl_params *p, size_t i, char *buf, size_t cap) {
+  const nl_param_desc *d = &p->model->params[i];
+  switch (d->type) {
+  case NL_PARAM_INT: snprintf(buf, cap, "%.0f", p->num[i]); break;
+  case NL_PARAM_REAL: nl_format_double(buf, cap, p->num[i]); break;
+  case NL_PARAM_BOOL: snprintf(buf, cap, "%s", p->num[i] != 0 ? "true" : "false"); break;
+  case NL_PARAM_CHOICE:
+  case NL_PARAM_STRING: snprintf(buf, cap, "%s", nl_params_get_string(p, i)); break;
+  }
+}
+
+/* ---- simulations -------------------------------------------------------------------------- */
+
+struct nl_sim {
+  const nl_model *model;
+  nl_params *params;
+  void *state;
+  long period;
+  nl_status status;
+  nl_errbuf err;
+};
+
+nl_sim *nl_sim_new(const nl_params *params) {
+  nl_sim *s = nl_calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->model = params->model;
+  s->params = nl_params_clone(params);
+  if (!s->params) {
+    s->status = nl_err(&s->err, NL_ENOMEM, "out of memory");
+    return s;
+  }
+  s->status = nl_params_validate(s->params);
+  if (s->status) {
+    nl_err(&s->err, s->status, "%s", s->params->err.msg);
+    return s;
+  }
+  s->status = s->model->create(&s->state, s->params, &s->err);
+  return s;
+}
+
+void nl_sim_free(nl_sim *s) {
+  if (!s) return;
+  if (s->state) s->model->destroy(s->state);
+  nl_params_free(s->params);
+  nl_free(s);
+}
+
+nl_status nl_sim_status(const nl_sim *s) { return s->status; }
+const char *nl_sim_errmsg(const nl_sim *s) { return s->err.msg; }
+long nl_sim_period(const nl_sim *s) { return s->period; }
+
+nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication) {
+  if (s->status) return s->status;
+  s->period = 0;
+  return s->model->reset(s->state, seed, replication, &s->err);
+}
+
+nl_status nl_sim_step(nl_sim *s) {
+  if (s->status) return s->status;
+  nl_status st = s->model->step(s->state, &s->err);
+  if (st == NL_OK) s->period++;
+  return st;
+}
+
+void nl_sim_observe(const nl_sim *s, double *out) { s->model->observe(s->state, out); }
+
+int nl_sim_at_equilibrium(const nl_sim *s) {
+  return s->model->at_equilibrium ? s->model->at_equilibrium(s->state) : 0;
+}

@@ -1,0 +1,31 @@
+#ifndef NL_IO_JSON_H
+#define NL_IO_JSON_H
+/* Minimal streaming JSON writer (manifests): pretty-printed objects, one-line arrays. */
+#include <stdio.h>
+
+typedef struct nl_json {
+  FILE *f;
+  int depth;
+  int inline_depth; /* > 0 while inside a one-line array */
+  unsigned char first[32];
+} nl_json;
+
+void nl_json_init(nl_json *j, FILE *f);
+void nl_json_obj_begin(nl_json *j);
+void nl_json_obj_end(nl_json *j);
+void nl_json_arr_begin(nl_json *j);
+void nl_json_arr_end(nl_json *j);
+/* Object member key (writes the separator). */
+void nl_json_key(nl_json *j, const char *key);
+/* Values: inside an array they write their own separator. */
+void nl_json_str(nl_json *j, const char *s);
+void nl_json_num(nl_json *j, double v); /* shortest exact form; non-finite as null */
+void nl_json_int(nl_json *j, long long v);
+void nl_json_uint(nl_json *j, unsigned long long v);
+void nl_json_bool(nl_json *j, int v);
+void nl_json_raw(nl_json *j, const char *text);
+
+/* Shortest decimal text that reads back to exactly v ("0.1", not "0.10000000000000001"). */
+void nl_format_double(char *buf, size_t cap, double v);
+
+#endif

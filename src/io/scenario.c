@@ -1,0 +1,515 @@
+/* Scenario files (YAML, via libfyaml): parsing, validation with located messages, --set overrides. */
+#include <errno.h>
+#include <inttypes.h>
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/model_impl.h"
+#include "io/json.h"
+#include "io/scenario_impl.h"
+#include "netlearn/scenario.h"
+
+#define MAX_SELECTED 256
+
+struct nl_scenario {
+  char *file;
+  char *name;
+  char *description;
+  const nl_model *model;
+  nl_params *params;
+  long replications;
+  uint64_t seed;
+  nl_until until;
+  long periods;
+  int series;
+  long every;
+  size_t nsel;
+  size_t sel[MAX_SELECTED];
+  nl_errbuf err;
+};
+
+nl_scenario *nl_scenario_new(void) {
+  nl_scenario *sc = nl_calloc(1, sizeof *sc);
+  if (!sc) return NULL;
+  sc->replications = 1;
+  sc->seed = 1;
+  sc->until = NL_UNTIL_PERIODS;
+  sc->periods = 100;
+  sc->series = 1;
+  sc->every = 1;
+  return sc;
+}
+
+void nl_scenario_free(nl_scenario *sc) {
+  if (!sc) return;
+  nl_free(sc->file);
+  nl_free(sc->name);
+  nl_free(sc->description);
+  nl_params_free(sc->params);
+  nl_free(sc);
+}
+
+const char *nl_scenario_errmsg(const nl_scenario *sc) { return sc->err.msg; }
+const char *nl_scenario_file(const nl_scenario *sc) { return sc->file ? sc->file : "<none>"; }
+const char *nl_scenario_name(const nl_scenario *sc) { return sc->name ? sc->name : ""; }
+const char *nl_scenario_description(const nl_scenario *sc) { return sc->description ? sc->description : ""; }
+const nl_model *nl_scenario_model(const nl_scenario *sc) { return sc->model; }
+const nl_params *nl_scenario_params(const nl_scenario *sc) { return sc->params; }
+nl_params *nl_scenario_params_mut(nl_scenario *sc) { return sc->params; }
+long nl_scenario_replications(const nl_scenario *sc) { return sc->replications; }
+uint64_t nl_scenario_seed(const nl_scenario *sc) { return sc->seed; }
+nl_until nl_scenario_until(const nl_scenario *sc) { return sc->until; }
+long nl_scenario_periods(const nl_scenario *sc) { return sc->periods; }
+int nl_scenario_series(const nl_scenario *sc) { return sc->series; }
+long nl_scenario_every(const nl_scenario *sc) { return sc->every; }
+size_t nl_scenario_nmeasures(const nl_scenario *sc) { return sc->nsel ? sc->nsel : sc->model->nmeasures; }
+size_t nl_scenario_measure(const nl_scenario *sc, size_t i) { return sc->nsel ? sc->sel[i] : i; }
+
+/* ---- located errors ------------------------------------------------------------------------ */
+
+static nl_status at(nl_scenario *sc, struct fy_node *n, nl_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Start of a node: its own token for a scalar, else (libfyaml 0.7 keeps no marks on collections)
+ * the first scalar inside it. NULL for an empty collection. */
+static const struct fy_mark *node_mark(struct fy_node *n) {
+  for (int depth = 0; n && depth < 64; depth++) {
+    if (fy_node_is_scalar(n)) {
+      struct fy_token *t = fy_node_get_scalar_token(n);
+      return t ? fy_token_start_mark(t) : NULL;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+      n = p ? fy_node_pair_key(p) : NULL;
+    } else {
+      n = fy_node_sequence_iterate(n, &it);
+    }
+  }
+  return NULL;
+}
+
+static nl_status at(nl_scenario *sc, struct fy_node *n, nl_status st, const char *fmt, ...) {
+  char msg[NL_ERRMSG_MAX - 300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  const struct fy_mark *mk = node_mark(n);
+  if (mk) return nl_err(&sc->err, st, "%s:%d:%d: %s", sc->file, mk->line + 1, mk->column + 1, msg);
+  return nl_err(&sc->err, st, "%s: %s", sc->file, msg);
+}
+
+/* Copy a scalar's text into buf; error unless n is a scalar that fits. */
+static nl_status scalar(nl_scenario *sc, struct fy_node *n, const char *key, char *buf, size_t cap) {
+  if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n))
+    return at(sc, n, NL_EINVAL, "key '%s': expected a single value, got a %s", key,
+              n && fy_node_is_sequence(n) ? "list" : (n && fy_node_is_mapping(n) ? "mapping" : "nothing"));
+  size_t len = 0;
+  const char *s = fy_node_get_scalar(n, &len);
+  if (!s) s = "";
+  if (len >= cap) return at(sc, n, NL_EINVAL, "key '%s': value too long (%zu characters, at most %zu)", key, len, cap - 1);
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  return NL_OK;
+}
+
+static nl_status get_long(nl_scenario *sc, struct fy_node *n, const char *key, long min, long max, long *out) {
+  char buf[64];
+  nl_status st = scalar(sc, n, key, buf, sizeof buf);
+  if (st) return st;
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(buf, &end, 10);
+  if (end == buf || *end || errno) return at(sc, n, NL_EINVAL, "key '%s': expected an integer, got '%s'", key, buf);
+  if (v < min || v > max)
+    return at(sc, n, NL_ERANGE, "key '%s': %ld is out of range, expected an integer in [%ld, %ld]", key, v, min, max);
+  *out = v;
+  return NL_OK;
+}
+
+static nl_status parse_seed(nl_errbuf *err, const char *text, uint64_t *out) {
+  char *end = NULL;
+  errno = 0;
+  if (text[0] == '-' || text[0] == '\0') return nl_err(err, NL_EINVAL, "expected a non-negative integer, got '%s'", text);
+  unsigned long long v = strtoull(text, &end, 10);
+  if (*end || errno) return nl_err(err, NL_EINVAL, "expected a non-negative integer below 2^64, got '%s'", text);
+  *out = (uint64_t)v;
+  return NL_OK;
+}
+
+static nl_status parse_until(const char *text, nl_until *out) {
+  if (!strcmp(text, "equilibrium")) *out = NL_UNTIL_EQUILIBRIUM;
+  else if (!strcmp(text, "periods")) *out = NL_UNTIL_PERIODS;
+  else return NL_EINVAL;
+  return NL_OK;
+}
+
+static nl_status unknown_key(nl_scenario *sc, struct fy_node *k, const char *section, const char *key,
+                             const char *const *valid, size_t nvalid) {
+  char list[300] = "";
+  for (size_t i = 0; i < nvalid; i++) {
+    size_t len = strlen(list);
+    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
+  }
+  long c = nl_closest_name(key, valid, nvalid);
+  if (c >= 0)
+    return at(sc, k, NL_EINVAL, "unknown key '%s'%s%s (did you mean '%s'?)", key, section ? " in " : "",
+              section ? section : "", valid[c]);
+  return at(sc, k, NL_EINVAL, "unknown key '%s'%s%s; expected one of: %s", key, section ? " in " : "",
+            section ? section : "", list);
+}
+
+/* ---- sections ------------------------------------------------------------------------------ */
+
+static nl_status parse_parameters(nl_scenario *sc, struct fy_node *map) {
+  if (!fy_node_is_mapping(map))
+    return at(sc, map, NL_EINVAL, "key 'parameters': expected a mapping of parameter: value");
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[128], val[4096];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(sc, k, "parameters", key, sizeof key);
+    if (st) return st;
+    if (nl_model_param_index(sc->model, key) < 0) {
+      const char *s = nl_model_param_suggest(sc->model, key);
+      if (s)
+        return at(sc, k, NL_EINVAL, "unknown parameter '%s' for model %s (did you mean '%s'?)", key, sc->model->name, s);
+      return at(sc, k, NL_EINVAL, "unknown parameter '%s' for model %s (`netlearn models %s` lists them)", key,
+                sc->model->name, sc->model->name);
+    }
+    st = scalar(sc, v, key, val, sizeof val);
+    if (st) return st;
+    st = nl_params_set_text(sc->params, key, val);
+    if (st) return at(sc, v, st, "%s", nl_params_errmsg(sc->params));
+  }
+  return NL_OK;
+}
+
+static nl_status parse_stop(nl_scenario *sc, struct fy_node *map) {
+  static const char *const keys[] = {"until", "periods"};
+  if (fy_node_is_scalar(map)) { /* shorthand: `stop: equilibrium` */
+    char val[64];
+    nl_status st = scalar(sc, map, "stop", val, sizeof val);
+    if (st) return st;
+    if (parse_until(val, &sc->until))
+      return at(sc, map, NL_EINVAL, "key 'stop': expected 'equilibrium' or 'periods', got '%s'", val);
+    return NL_OK;
+  }
+  if (!fy_node_is_mapping(map)) return at(sc, map, NL_EINVAL, "key 'stop': expected a mapping {until, periods}");
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[64], val[64];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(sc, k, "stop", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "until")) {
+      st = scalar(sc, v, key, val, sizeof val);
+      if (st) return st;
+      if (parse_until(val, &sc->until))
+        return at(sc, v, NL_EINVAL, "key 'until': expected 'equilibrium' or 'periods', got '%s'", val);
+    } else if (!strcmp(key, "periods")) {
+      st = get_long(sc, v, "periods", 1, 1000000000L, &sc->periods);
+      if (st) return st;
+    } else {
+      return unknown_key(sc, k, "'stop'", key, keys, 2);
+    }
+  }
+  return NL_OK;
+}
+
+static nl_status parse_outputs(nl_scenario *sc, struct fy_node *map) {
+  static const char *const keys[] = {"series", "every", "measures"};
+  if (!fy_node_is_mapping(map)) return at(sc, map, NL_EINVAL, "key 'outputs': expected a mapping");
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[64], val[128];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(sc, k, "outputs", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "series")) {
+      st = scalar(sc, v, key, val, sizeof val);
+      if (st) return st;
+      if (!strcmp(val, "true") || !strcmp(val, "yes")) sc->series = 1;
+      else if (!strcmp(val, "false") || !strcmp(val, "no")) sc->series = 0;
+      else return at(sc, v, NL_EINVAL, "key 'series': expected true or false, got '%s'", val);
+    } else if (!strcmp(key, "every")) {
+      st = get_long(sc, v, "every", 1, 1000000000L, &sc->every);
+      if (st) return st;
+    } else if (!strcmp(key, "measures")) {
+      if (!fy_node_is_sequence(v)) return at(sc, v, NL_EINVAL, "key 'measures': expected a list of measure names");
+      void *jt = NULL;
+      struct fy_node *e;
+      sc->nsel = 0;
+      while ((e = fy_node_sequence_iterate(v, &jt))) {
+        st = scalar(sc, e, "measures", val, sizeof val);
+        if (st) return st;
+        long mi = nl_model_measure_index(sc->model, val);
+        if (mi < 0) {
+          const char *names[256];
+          size_t nm = sc->model->nmeasures < 256 ? sc->model->nmeasures : 256;
+          for (size_t i = 0; i < nm; i++) names[i] = sc->model->measures[i].name;
+          long c = nl_closest_name(val, names, nm);
+          if (c >= 0)
+            return at(sc, e, NL_EINVAL, "unknown measure '%s' of model %s (did you mean '%s'?)", val, sc->model->name,
+                      names[c]);
+          return at(sc, e, NL_EINVAL, "unknown measure '%s' of model %s (`netlearn models %s` lists them)", val,
+                    sc->model->name, sc->model->name);
+        }
+        if (sc->nsel == MAX_SELECTED) return at(sc, e, NL_ERANGE, "key 'measures': too many measures");
+        sc->sel[sc->nsel++] = (size_t)mi;
+      }
+      if (sc->nsel == 0) return at(sc, v, NL_EINVAL, "key 'measures': the list is empty");
+    } else {
+      return unknown_key(sc, k, "'outputs'", key, keys, 3);
+    }
+  }
+  return NL_OK;
+}
+
+static nl_status set_string(nl_scenario *sc, struct fy_node *v, const char *key, char **dst) {
+  char val[4096];
+  nl_status st = scalar(sc, v, key, val, sizeof val);
+  if (st) return st;
+  char *d = nl_strdup(val);
+  if (!d) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+  nl_free(*dst);
+  *dst = d;
+  return NL_OK;
+}
+
+static const char *const top_keys[] = {"name", "description", "model", "parameters", "replications",
+                                       "seed", "stop", "outputs"};
+#define NTOP (sizeof top_keys / sizeof top_keys[0])
+
+static nl_status parse_root(nl_scenario *sc, struct fy_node *root) {
+  if (!root || !fy_node_is_mapping(root))
+    return at(sc, root, NL_EPARSE, "expected a mapping of keys (model:, parameters:, ...) at the top level");
+  /* The model first: it decides which parameters are valid, wherever `model:` appears. */
+  struct fy_node *mnode = fy_node_mapping_lookup_by_string(root, "model", FY_NT);
+  if (!mnode) return at(sc, root, NL_EINVAL, "missing key 'model' (one of the names `netlearn models` lists)");
+  char mname[128];
+  nl_status st = scalar(sc, mnode, "model", mname, sizeof mname);
+  if (st) return st;
+  sc->model = nl_model_find(mname);
+  if (!sc->model) {
+    const char *s = nl_model_suggest(mname);
+    if (s) return at(sc, mnode, NL_EINVAL, "unknown model '%s' (did you mean '%s'?)", mname, s);
+    return at(sc, mnode, NL_EINVAL, "unknown model '%s' (`netlearn models` lists them)", mname);
+  }
+  nl_params_free(sc->params);
+  sc->params = nl_params_new(sc->model);
+  if (!sc->params) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(root, &it))) {
+    char key[128], val[128];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    st = scalar(sc, k, "top level", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "model")) continue;
+    if (!strcmp(key, "name")) st = set_string(sc, v, key, &sc->name);
+    else if (!strcmp(key, "description")) st = set_string(sc, v, key, &sc->description);
+    else if (!strcmp(key, "parameters")) st = parse_parameters(sc, v);
+    else if (!strcmp(key, "replications")) st = get_long(sc, v, key, 1, 10000000L, &sc->replications);
+    else if (!strcmp(key, "seed")) {
+      st = scalar(sc, v, key, val, sizeof val);
+      if (!st && parse_seed(&sc->err, val, &sc->seed)) st = at(sc, v, NL_EINVAL, "key 'seed': %s", sc->err.msg);
+    } else if (!strcmp(key, "stop")) st = parse_stop(sc, v);
+    else if (!strcmp(key, "outputs")) st = parse_outputs(sc, v);
+    else if (nl_model_param_index(sc->model, key) >= 0)
+      st = at(sc, k, NL_EINVAL, "'%s' is a parameter of %s: put it under 'parameters:'", key, sc->model->name);
+    else st = unknown_key(sc, k, NULL, key, top_keys, NTOP);
+    if (st) return st;
+  }
+  st = nl_params_validate(sc->params);
+  if (st) return nl_err(&sc->err, st, "%s: %s", sc->file, nl_params_errmsg(sc->params));
+  return NL_OK;
+}
+
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
+  (void)diag;
+  (void)user;
+  (void)buf;
+  (void)len;
+}
+
+static nl_status load(nl_scenario *sc, const char *text, size_t len, const char *path) {
+  nl_status st = NL_OK;
+  struct fy_document *doc = NULL;
+  struct fy_diag_cfg dcfg;
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = NULL;
+  dcfg.output_fn = diag_silent;
+  dcfg.colorize = false;
+  struct fy_diag *diag = fy_diag_create(&dcfg);
+  if (!diag) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+  fy_diag_set_collect_errors(diag, true);
+  struct fy_parse_cfg cfg = {.search_path = NULL, .flags = FYPCF_QUIET, .userdata = NULL, .diag = diag};
+  doc = text ? fy_document_build_from_string(&cfg, text, len) : fy_document_build_from_file(&cfg, path);
+  if (!doc) {
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+    if (e)
+      st = nl_err(&sc->err, NL_EPARSE, "%s:%d:%d: malformed YAML: %s", sc->file, e->line + 1, e->column + 1, e->msg);
+    else
+      st = nl_err(&sc->err, NL_EPARSE, "%s: malformed YAML", sc->file);
+    goto cleanup;
+  }
+  st = parse_root(sc, fy_document_root(doc));
+cleanup:
+  fy_document_destroy(doc);
+  fy_diag_destroy(diag);
+  return st;
+}
+
+nl_status nl_scenario_load_file(nl_scenario *sc, const char *path) {
+  nl_free(sc->file);
+  sc->file = nl_strdup(path);
+  if (!sc->file) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+  FILE *f = fopen(path, "rb");
+  if (!f) return nl_err(&sc->err, NL_EIO, "%s: cannot open scenario file: %s", path, strerror(errno));
+  /* Read it ourselves: a clear I/O message, and the same code path as strings. */
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  nl_status st = NL_OK;
+  for (;;) {
+    if (len + 4096 > cap) {
+      size_t ncap = cap ? cap * 2 : 8192;
+      if (ncap > ((size_t)64 << 20)) {
+        st = nl_err(&sc->err, NL_EINVAL, "%s: scenario file larger than 64 MiB", path);
+        goto cleanup;
+      }
+      char *nb = nl_realloc(buf, ncap);
+      if (!nb) {
+        st = nl_err(&sc->err, NL_ENOMEM, "out of memory");
+        goto cleanup;
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    size_t got = fread(buf + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    st = nl_err(&sc->err, NL_EIO, "%s: cannot read scenario file: %s", path, strerror(errno));
+    goto cleanup;
+  }
+  buf[len] = '\0';
+  if (memchr(buf, '\0', len)) {
+    st = nl_err(&sc->err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
+    goto cleanup;
+  }
+  st = load(sc, buf, len, path);
+cleanup:
+  fclose(f);
+  nl_free(buf);
+  return st;
+}
+
+nl_status nl_scenario_load_string(nl_scenario *sc, const char *text, const char *name) {
+  nl_free(sc->file);
+  sc->file = nl_strdup(name ? name : "<string>");
+  if (!sc->file) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+  return load(sc, text, strlen(text), NULL);
+}
+
+nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *value) {
+  if (!sc->model) return nl_err(&sc->err, NL_EINVAL, "--set %s=%s: no scenario loaded", key, value);
+  nl_status st;
+  if (!strcmp(key, "replications") || !strcmp(key, "periods") || !strcmp(key, "stop.periods")) {
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    long max = key[0] == 'r' ? 10000000L : 1000000000L;
+    if (end == value || *end || errno)
+      return nl_err(&sc->err, NL_EINVAL, "--set %s=%s: expected an integer", key, value);
+    if (v < 1 || v > max)
+      return nl_err(&sc->err, NL_ERANGE, "--set %s=%s: out of range, expected an integer in [1, %ld]", key, value, max);
+    if (key[0] == 'r') sc->replications = v;
+    else sc->periods = v;
+    return NL_OK;
+  }
+  if (!strcmp(key, "seed")) {
+    st = parse_seed(&sc->err, value, &sc->seed);
+    if (st) nl_err_prefix(&sc->err, "--set seed");
+    return st;
+  }
+  if (!strcmp(key, "until") || !strcmp(key, "stop.until")) {
+    if (parse_until(value, &sc->until))
+      return nl_err(&sc->err, NL_EINVAL, "--set %s=%s: expected 'equilibrium' or 'periods'", key, value);
+    return NL_OK;
+  }
+  const char *pname = strncmp(key, "parameters.", 11) == 0 ? key + 11 : key;
+  st = nl_params_set_text(sc->params, pname, value);
+  if (!st) st = nl_params_validate(sc->params);
+  if (st) return nl_err(&sc->err, st, "--set %s=%s: %s", key, value, nl_params_errmsg(sc->params));
+  return NL_OK;
+}
+
+nl_status nl_scenario_json(const nl_scenario *sc, nl_json *j) {
+  char buf[4096];
+  nl_json_obj_begin(j);
+  nl_json_key(j, "file");
+  nl_json_str(j, nl_scenario_file(sc));
+  nl_json_key(j, "name");
+  nl_json_str(j, nl_scenario_name(sc));
+  nl_json_key(j, "description");
+  nl_json_str(j, nl_scenario_description(sc));
+  nl_json_key(j, "model");
+  nl_json_str(j, sc->model->name);
+  nl_json_key(j, "parameters");
+  nl_json_obj_begin(j);
+  for (size_t i = 0; i < sc->model->nparams; i++) {
+    const nl_param_desc *d = &sc->model->params[i];
+    nl_json_key(j, d->name);
+    nl_params_format(sc->params, i, buf, sizeof buf);
+    if (d->type == NL_PARAM_CHOICE || d->type == NL_PARAM_STRING) nl_json_str(j, buf);
+    else nl_json_raw(j, buf);
+  }
+  nl_json_obj_end(j);
+  nl_json_key(j, "replications");
+  nl_json_int(j, sc->replications);
+  nl_json_key(j, "seed");
+  nl_json_uint(j, sc->seed);
+  nl_json_key(j, "stop");
+  nl_json_obj_begin(j);
+  nl_json_key(j, "until");
+  nl_json_str(j, sc->until == NL_UNTIL_EQUILIBRIUM ? "equilibrium" : "periods");
+  nl_json_key(j, "periods");
+  nl_json_int(j, sc->periods);
+  nl_json_obj_end(j);
+  nl_json_key(j, "outputs");
+  nl_json_obj_begin(j);
+  nl_json_key(j, "series");
+  nl_json_bool(j, sc->series);
+  nl_json_key(j, "every");
+  nl_json_int(j, sc->every);
+  nl_json_key(j, "measures");
+  nl_json_arr_begin(j);
+  for (size_t i = 0; i < nl_scenario_nmeasures(sc); i++) nl_json_str(j, sc->model->measures[nl_scenario_measure(sc, i)].name);
+  nl_json_arr_end(j);
+  nl_json_obj_end(j);
+  nl_json_obj_end(j);
+  return ferror(j->f) ? NL_EIO : NL_OK;
+}
+
+nl_status nl_scenario_write_json(const nl_scenario *sc, FILE *f) {
+  nl_json j;
+  nl_json_init(&j, f);
+  nl_status st = nl_scenario_json(sc, &j);
+  fputc('\n', f);
+  return st ? st : (ferror(f) ? NL_EIO : NL_OK);
+}

@@ -1,0 +1,195 @@
+/* The phases of March's (1991) mutual learning model on bit-packed beliefs. */
+#include "models/march1991/march.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+
+nl_status nl_march_org_alloc(nl_march_org *o, size_t m, size_t n) {
+  memset(o, 0, sizeof *o);
+  o->m = m;
+  o->n = n;
+  o->W = nl_words(m);
+  o->nplanes = nl_bitcount_planes(n);
+  size_t nw;
+  if (nl_mul_size(n, o->W, &nw)) return NL_ENOMEM;
+  o->nz = nl_calloc(nw, sizeof(uint64_t));
+  o->pos = nl_calloc(nw, sizeof(uint64_t));
+  o->cnz = nl_calloc(o->W, sizeof(uint64_t));
+  o->cpos = nl_calloc(o->W, sizeof(uint64_t));
+  o->p1fx = nl_calloc(n, sizeof(uint64_t));
+  o->adopt_fx = nl_calloc(n + 1, sizeof(uint64_t));
+  o->cnt_a = nl_calloc(o->nplanes * o->W, sizeof(uint64_t));
+  o->cnt_b = nl_calloc(o->nplanes * o->W, sizeof(uint64_t));
+  o->act = nl_calloc(o->W, sizeof(uint64_t));
+  if (!o->nz || !o->pos || !o->cnz || !o->cpos || !o->p1fx || !o->adopt_fx || !o->cnt_a || !o->cnt_b || !o->act) {
+    nl_march_org_free(o);
+    return NL_ENOMEM;
+  }
+  return NL_OK;
+}
+
+void nl_march_org_free(nl_march_org *o) {
+  if (!o) return;
+  nl_free(o->nz);
+  nl_free(o->pos);
+  nl_free(o->cnz);
+  nl_free(o->cpos);
+  nl_free(o->p1fx);
+  nl_free(o->adopt_fx);
+  nl_free(o->cnt_a);
+  nl_free(o->cnt_b);
+  nl_free(o->act);
+  memset(o, 0, sizeof *o);
+}
+
+void nl_march_org_rates(nl_march_org *o, double p1, double p1_fast, size_t n_fast, double p2) {
+  for (size_t i = 0; i < o->n; i++) o->p1fx[i] = nl_rng_fixed32(i < n_fast ? p1_fast : p1);
+  for (size_t k = 0; k <= o->n; k++) o->adopt_fx[k] = nl_rng_fixed32(1.0 - pow(1.0 - p2, (double)k));
+}
+
+void nl_march_org_randomize(nl_march_org *o, nl_rng *r) {
+  for (size_t i = 0; i < o->n; i++) nl_belief_random(r, o->nz + i * o->W, o->pos + i * o->W, o->m);
+  memset(o->cnz, 0, o->W * sizeof(uint64_t));
+  memset(o->cpos, 0, o->W * sizeof(uint64_t));
+  o->superior = 0;
+  o->code_changes = 0;
+}
+
+long nl_march_turnover(nl_march_org *o, nl_rng *r, double p3) {
+  if (p3 <= 0) return 0; /* no draws: keeps streams identical to a run without turnover */
+  long replaced = 0;
+  for (size_t i = 0; i < o->n; i++) {
+    if (nl_rng_bernoulli(r, p3)) {
+      nl_belief_random(r, o->nz + i * o->W, o->pos + i * o->W, o->m);
+      replaced++;
+    }
+  }
+  return replaced;
+}
+
+long nl_march_turbulence(uint64_t *rpos, size_t m, nl_rng *r, double p4) {
+  if (p4 <= 0) return 0;
+  uint64_t P = nl_rng_fixed32(p4);
+  long flipped = 0;
+  for (size_t w = 0; w < nl_words(m); w++) {
+    uint64_t f = nl_rng_mask_fixed(r, P) & nl_valid_mask(m, w);
+    rpos[w] ^= f;
+    flipped += nl_popcount(f);
+  }
+  return flipped;
+}
+
+long nl_march_act(nl_march_org *o, nl_rng *r, const uint64_t *rpos, nl_march_variant v) {
+  size_t W = o->W;
+  long code_score = nl_belief_score(o->cnz, o->cpos, rpos, W);
+  memset(o->cnt_a, 0, o->nplanes * W * sizeof(uint64_t));
+  memset(o->cnt_b, 0, o->nplanes * W * sizeof(uint64_t));
+  long sup = 0;
+  for (size_t i = 0; i < o->n; i++) {
+    const uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
+    if (v == NL_MARCH_ORIGINAL) {
+      long perf = nl_belief_act(r, nz, pos, rpos, o->act, o->m);
+      if (perf > code_score) {
+        nl_bitcount_add(o->cnt_a, o->nplanes, W, o->act);
+        sup++;
+      }
+    } else {
+      if (nl_belief_score(nz, pos, rpos, W) > code_score) {
+        for (size_t w = 0; w < W; w++) o->act[w] = nz[w] & ~pos[w];
+        nl_bitcount_add(o->cnt_a, o->nplanes, W, pos);
+        nl_bitcount_add(o->cnt_b, o->nplanes, W, o->act);
+        sup++;
+      }
+    }
+  }
+  o->superior = sup;
+  return sup;
+}
+
+long nl_march_socialize(nl_march_org *o, nl_rng *r, nl_march_variant v) {
+  size_t W = o->W;
+  long changed = 0;
+  for (size_t i = 0; i < o->n; i++) {
+    if (v == NL_MARCH_ORIGINAL)
+      changed += nl_belief_socialize_gradual(r, o->p1fx[i], o->nz + i * W, o->pos + i * W, o->cnz, o->cpos, W);
+    else
+      changed += nl_belief_socialize_immediate(r, o->p1fx[i], o->nz + i * W, o->pos + i * W, o->cnz, o->cpos, W);
+  }
+  return changed;
+}
+
+long nl_march_code_learn(nl_march_org *o, nl_rng *r, nl_march_variant v) {
+  long changed = 0;
+  if (o->superior == 0) {
+    o->code_changes = 0;
+    return 0;
+  }
+  for (size_t k = 0; k < o->m; k++) {
+    long plus = nl_bitcount_get(o->cnt_a, o->nplanes, o->W, k);
+    long minus = (v == NL_MARCH_ORIGINAL) ? o->superior - plus : nl_bitcount_get(o->cnt_b, o->nplanes, o->W, k);
+    if (plus == minus) continue;
+    int val = plus > minus ? 1 : -1;
+    long margin = plus > minus ? plus - minus : minus - plus;
+    size_t w = k / 64;
+    uint64_t bit = (uint64_t)1 << (k % 64);
+    int cur = (o->cnz[w] & bit) ? ((o->cpos[w] & bit) ? 1 : -1) : 0;
+    if (cur == val) continue;
+    if ((nl_rng_u64(r) >> 32) < o->adopt_fx[margin]) {
+      o->cnz[w] |= bit;
+      if (val > 0) o->cpos[w] |= bit;
+      else o->cpos[w] &= ~bit;
+      changed++;
+    }
+  }
+  o->code_changes = changed;
+  return changed;
+}
+
+void nl_march_measure(nl_march_org *o, const uint64_t *rpos, nl_march_measures *out) {
+  size_t W = o->W, m = o->m, n = o->n;
+  out->code_knowledge = (double)nl_belief_score(o->cnz, o->cpos, rpos, W) / (double)m;
+  long total = 0;
+  memset(o->cnt_a, 0, o->nplanes * W * sizeof(uint64_t));
+  memset(o->cnt_b, 0, o->nplanes * W * sizeof(uint64_t));
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
+    total += nl_belief_score(nz, pos, rpos, W);
+    for (size_t w = 0; w < W; w++) o->act[w] = nz[w] & ~pos[w];
+    nl_bitcount_add(o->cnt_a, o->nplanes, W, pos);
+    nl_bitcount_add(o->cnt_b, o->nplanes, W, o->act);
+  }
+  out->individual_knowledge = (double)total / ((double)m * (double)n);
+  /* Pairs that disagree on dimension k: (n^2 - c+^2 - c-^2 - c0^2) / 2, over n(n-1)/2 pairs. */
+  double div = 0;
+  if (n > 1) {
+    double nn = (double)n;
+    for (size_t k = 0; k < m; k++) {
+      double cp = (double)nl_bitcount_get(o->cnt_a, o->nplanes, W, k);
+      double cm = (double)nl_bitcount_get(o->cnt_b, o->nplanes, W, k);
+      double c0 = nn - cp - cm;
+      div += (nn * nn - cp * cp - cm * cm - c0 * c0) / (nn * (nn - 1));
+    }
+    div /= (double)m;
+  }
+  out->diversity = div;
+}
+
+int nl_march_at_equilibrium(const nl_march_org *o, const uint64_t *rpos, nl_march_variant v) {
+  size_t W = o->W;
+  long code_score = nl_belief_score(o->cnz, o->cpos, rpos, W);
+  for (size_t i = 0; i < o->n; i++) {
+    const uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
+    long wrong = 0;
+    for (size_t w = 0; w < W; w++) {
+      uint64_t agree = nz[w] & ~(pos[w] ^ o->cpos[w]);
+      if (o->cnz[w] & ~agree) return 0; /* socialization can still change this member */
+      wrong += nl_popcount(nz[w] & (pos[w] ^ rpos[w]));
+    }
+    /* Best performance this member can reach: every doubt (0) guessed right by the coin. */
+    long best = (v == NL_MARCH_ORIGINAL) ? (long)o->m - 2 * wrong : nl_belief_score(nz, pos, rpos, W);
+    if (best > code_score) return 0;
+  }
+  return 1;
+}
