@@ -1,0 +1,238 @@
+#ifndef NETLEARN_PLS_H
+#define NETLEARN_PLS_H
+/*
+ * PLS-SEM: structural equation modeling by partial least squares path modeling, numerically
+ * equal to the R package seminr (2.3.1) for the same model, data and settings (see docs/pls.md).
+ *
+ * Three handles:
+ *   nl_pls_model  a parsed model specification (lavaan-style text, see nl_pls_model_parse);
+ *   nl_pls_data   a table of named numeric columns with missing values (CSV file or a matrix);
+ *   nl_pls        one estimation: the model bound to the data, its estimates, fit measures and
+ *                 optional bootstrap.
+ *
+ * Typical use:
+ *   nl_pls_model *m; nl_pls_data *d; nl_pls *p;
+ *   nl_pls_model_parse(text, "model.txt", &m);          // check status, nl_pls_model_errmsg(m)
+ *   nl_pls_data_read("data.csv", &d);                   // or nl_pls_data_from_matrix(...)
+ *   nl_pls_new(m, d, NULL, &p);                         // validates, applies missing-data rule
+ *   nl_pls_estimate(p);
+ *   nl_pls_bootstrap(p, NULL);                          // optional
+ *   ... getters ...
+ *   nl_pls_free(p); nl_pls_data_free(d); nl_pls_model_free(m);
+ *
+ * Constructors (parse, read, from_matrix, new) follow the sqlite3_open convention: unless memory
+ * runs out they always store a handle in *out, also on failure, so the message can be read with
+ * the handle's errmsg function; the caller frees the handle in either case. All _free functions
+ * accept NULL. Nothing here prints, exits or keeps global state.
+ */
+#include <stddef.h>
+
+#include "netlearn/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nl_pls_model nl_pls_model;
+typedef struct nl_pls_data nl_pls_data;
+typedef struct nl_pls nl_pls;
+
+/* ---- model specification ----------------------------------------------------------------- */
+
+/* Measurement mode of a construct. */
+typedef enum nl_pls_mode {
+  NL_PLS_MODE_A = 0, /* reflective  X =~ a + b   (correlation weights) */
+  NL_PLS_MODE_B = 1  /* composite   X <~ a + b   (regression weights)  */
+} nl_pls_mode;
+
+/*
+ * Parse a model in lavaan-style syntax:
+ *     # comment
+ *     EXPLORE  =~ x1 + x2 + x3      reflective construct (Mode A)
+ *     PRODINNO <~ y1 + y2           composite construct (Mode B)
+ *     NETCOLLAB ~ PRODINNO + EXPLORE    structural paths PRODINNO -> NETCOLLAB, EXPLORE -> NETCOLLAB
+ * One statement per line (or separated by ';'); a line ending in '+' continues on the next.
+ * `Y1 + Y2 ~ X` is allowed (paths to both). Names: letters, digits, '_' and '.', not starting with
+ * a digit. `text` is borrowed (NUL-terminated); `source` (borrowed, may be NULL = "<string>")
+ * names it in messages, which read "source:line:column: ...".
+ * Errors: NL_EPARSE (syntax), NL_EINVAL (a construct with no indicators, an indicator used twice,
+ * a construct defined twice or not in any path, a cyclic or empty structural model, a duplicated
+ * path), NL_ENOMEM. Cost O(length of text + constructs^2).
+ */
+nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out);
+/* Read and parse a model file; `path` "-" reads stdin. Errors as nl_pls_model_parse plus NL_EIO. */
+nl_status nl_pls_model_read(const char *path, nl_pls_model **out);
+const char *nl_pls_model_errmsg(const nl_pls_model *m);
+void nl_pls_model_free(nl_pls_model *m);
+
+/* ---- data -------------------------------------------------------------------------------- */
+
+/*
+ * Read a CSV table: header row of names; ',' or ';' delimiter (auto-detected); "quoted" fields;
+ * empty, NA, N/A, NaN and '.' are missing. Non-numeric text is allowed in columns the model does
+ * not use; using such a column fails in nl_pls_new with file:line:column of the first bad cell.
+ * `path` is borrowed. Errors: NL_EIO, NL_EPARSE (ragged row, unterminated quote, duplicate
+ * column name), NL_ENOMEM. Cost O(file size).
+ */
+nl_status nl_pls_data_read(const char *path, nl_pls_data **out);
+/* Copy an nrow x ncol column-major matrix `x` (borrowed; NAN = missing) with column names `names`
+ * (borrowed, ncol strings). Errors: NL_EINVAL (NULL/duplicate names), NL_ENOMEM. O(nrow*ncol). */
+nl_status nl_pls_data_from_matrix(const double *x, size_t nrow, size_t ncol, const char *const *names,
+                                  nl_pls_data **out);
+size_t nl_pls_data_nrow(const nl_pls_data *d);
+size_t nl_pls_data_ncol(const nl_pls_data *d);
+const char *nl_pls_data_errmsg(const nl_pls_data *d);
+void nl_pls_data_free(nl_pls_data *d);
+
+/* ---- estimation -------------------------------------------------------------------------- */
+
+typedef enum nl_pls_scheme {
+  NL_PLS_SCHEME_PATH = 0,      /* path weighting (seminr's default) */
+  NL_PLS_SCHEME_FACTORIAL = 1, /* factorial */
+  NL_PLS_SCHEME_CENTROID = 2   /* centroid (not in seminr; Wold's sign-of-correlation scheme) */
+} nl_pls_scheme;
+
+typedef enum nl_pls_missing {
+  NL_PLS_MISSING_MEAN = 0,    /* replace by the indicator mean (seminr's default) */
+  NL_PLS_MISSING_CASEWISE = 1 /* drop every row with a missing model indicator */
+} nl_pls_missing;
+
+typedef struct nl_pls_options {
+  nl_pls_scheme scheme;   /* default NL_PLS_SCHEME_PATH */
+  nl_pls_missing missing; /* default NL_PLS_MISSING_MEAN */
+  int consistent;         /* nonzero: PLSc for the =~ constructs (seminr's reflective()); default 0 */
+  int max_iter;           /* default 300 (seminr maxIt) */
+  double tol;             /* default 1e-7 (seminr stopCriterion 7): stop when sum |w_new - w_old| < tol */
+  int has_na_code;        /* nonzero: values equal to na_code in model columns are missing */
+  double na_code;
+} nl_pls_options;
+
+/* Fill `o` with the defaults above. */
+void nl_pls_options_default(nl_pls_options *o);
+
+/*
+ * Bind a model to data. Both are borrowed for this call only (everything needed is copied).
+ * `opt` may be NULL (defaults). Selects the model's indicator columns, applies the missing-data
+ * rule and standardizes. Errors: NL_EINVAL (indicator not in the data, non-numeric column,
+ * an all-missing column, too few rows), NL_ENUMERIC (zero-variance indicator, perfectly collinear
+ * formative indicators), NL_ENOMEM. Cost O(n p^2) for n rows and p indicators.
+ */
+nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
+
+/*
+ * Run the PLS algorithm and compute every result below (f^2 re-estimates the model once per
+ * path). Returns NL_ECONVERGE if the weights did not converge within max_iter iterations: the
+ * results are still available (computed from the last iterate) and nl_pls_converged() is 0.
+ * Other errors: NL_ENUMERIC (singular construct correlation matrix), NL_ENOMEM.
+ * Cost O(n p^2 + iterations * p^2 + paths * iterations * p^2).
+ */
+nl_status nl_pls_estimate(nl_pls *p);
+
+const char *nl_pls_errmsg(const nl_pls *p);
+void nl_pls_free(nl_pls *p);
+
+/* ---- structure (valid after nl_pls_new) -------------------------------------------------- */
+
+size_t nl_pls_nobs(const nl_pls *p);               /* rows used after the missing-data rule */
+size_t nl_pls_n_constructs(const nl_pls *p);
+const char *nl_pls_construct_name(const nl_pls *p, size_t j);
+nl_pls_mode nl_pls_construct_mode(const nl_pls *p, size_t j);
+int nl_pls_construct_is_endogenous(const nl_pls *p, size_t j);
+size_t nl_pls_n_indicators(const nl_pls *p);       /* indicators ordered by construct */
+const char *nl_pls_indicator_name(const nl_pls *p, size_t i);
+size_t nl_pls_indicator_construct(const nl_pls *p, size_t i);
+size_t nl_pls_n_paths(const nl_pls *p);
+void nl_pls_path_ends(const nl_pls *p, size_t k, size_t *from, size_t *to);
+/* Specific indirect effects: every directed chain of >= 2 paths, in a fixed order. */
+size_t nl_pls_n_specific(const nl_pls *p);
+/* Constructs along chain k (from first to last), *len of them; the array is borrowed. */
+const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len);
+
+/* ---- estimates (valid after nl_pls_estimate; NAN where undefined) ------------------------ */
+
+int nl_pls_iterations(const nl_pls *p);            /* seminr's count: the index of the last iteration */
+int nl_pls_converged(const nl_pls *p);
+double nl_pls_weight_change(const nl_pls *p);      /* sum |w_new - w_old| at the last iteration */
+double nl_pls_weight(const nl_pls *p, size_t i);   /* outer weight of indicator i */
+double nl_pls_loading(const nl_pls *p, size_t i);  /* outer loading (PLSc-corrected for =~ with consistent) */
+double nl_pls_cross_loading(const nl_pls *p, size_t i, size_t j); /* cor(indicator i, score j) */
+double nl_pls_path(const nl_pls *p, size_t from, size_t to);      /* 0 where there is no path */
+double nl_pls_total_effect(const nl_pls *p, size_t from, size_t to);
+double nl_pls_indirect_effect(const nl_pls *p, size_t from, size_t to); /* total minus direct */
+double nl_pls_specific_effect(const nl_pls *p, size_t k);              /* product along chain k */
+double nl_pls_rsq(const nl_pls *p, size_t j);      /* NAN for exogenous constructs */
+double nl_pls_adj_rsq(const nl_pls *p, size_t j);
+double nl_pls_f2(const nl_pls *p, size_t from, size_t to); /* NAN where there is no path */
+double nl_pls_vif_inner(const nl_pls *p, size_t from, size_t to); /* NAN: no path or single antecedent */
+double nl_pls_vif_outer(const nl_pls *p, size_t i);
+double nl_pls_alpha(const nl_pls *p, size_t j);    /* Cronbach's alpha (standardized items) */
+double nl_pls_rho_a(const nl_pls *p, size_t j);    /* Dijkstra-Henseler rho_A; 1 for Mode B / single item */
+double nl_pls_rho_c(const nl_pls *p, size_t j);    /* composite reliability (Dillon-Goldstein) */
+double nl_pls_ave(const nl_pls *p, size_t j);
+double nl_pls_htmt(const nl_pls *p, size_t j, size_t k); /* symmetric, NAN on the diagonal */
+double nl_pls_construct_cor(const nl_pls *p, size_t j, size_t k); /* cor of construct scores */
+double nl_pls_score(const nl_pls *p, size_t row, size_t j);       /* standardized construct score */
+
+/* ---- bootstrap ---------------------------------------------------------------------------- */
+
+typedef enum nl_pls_ci {
+  NL_PLS_CI_PERCENTILE = 0, /* quantiles of the bootstrap distribution (R type 7, as seminr) */
+  NL_PLS_CI_BCA = 1         /* bias-corrected and accelerated; acceleration from a jackknife */
+} nl_pls_ci;
+
+typedef struct nl_pls_boot_options {
+  size_t nboot;        /* resamples; 0 means seminr's default 500 */
+  unsigned long long seed;
+  unsigned long long stream; /* random stream id, e.g. the replication index of a study; default 0 */
+  int threads;         /* OpenMP threads; <= 0: 1. Results do not depend on it. */
+  nl_pls_ci ci;
+  double alpha;        /* two-sided level of the intervals; default 0.05 */
+} nl_pls_boot_options;
+
+void nl_pls_boot_options_default(nl_pls_boot_options *o);
+
+/*
+ * Bootstrap the estimates: resample rows with replacement (resample b uses the random stream
+ * (seed, stream, NL_RNG_BOOTSTRAP, b)), re-run the whole estimation (with mean replacement it is
+ * redone inside each resample, as seminr does) and summarize weights, loadings, paths, total,
+ * total indirect and specific indirect effects, R^2 and HTMT. Resamples whose estimation fails
+ * numerically are dropped and counted (as seminr drops them). Requires a prior nl_pls_estimate.
+ * `opt` may be NULL (defaults). Errors: NL_EINVAL (no estimate yet), NL_ENUMERIC (fewer than 2
+ * resamples succeeded), NL_ENOMEM. Cost O(nboot * (n p^2 + iterations p^2)) / threads, plus
+ * n estimations for the BCa jackknife.
+ */
+nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt);
+
+typedef enum nl_pls_quantity {
+  NL_PLS_Q_WEIGHT = 0,   /* a = indicator */
+  NL_PLS_Q_LOADING,      /* a = indicator */
+  NL_PLS_Q_PATH,         /* a = from, b = to (must be a path) */
+  NL_PLS_Q_TOTAL,        /* a = from, b = to (b reachable from a) */
+  NL_PLS_Q_INDIRECT,     /* total indirect effect, a = from, b = to (reachable in >= 2 steps) */
+  NL_PLS_Q_SPECIFIC,     /* a = chain index */
+  NL_PLS_Q_RSQ,          /* a = endogenous construct */
+  NL_PLS_Q_HTMT          /* a, b constructs, a != b */
+} nl_pls_quantity;
+
+typedef struct nl_pls_boot_stat {
+  double original; /* the estimate on the full data */
+  double mean;     /* mean over resamples */
+  double sd;       /* standard deviation over resamples (n-1) */
+  double t;        /* original / sd */
+  double p;        /* two-sided, Student t with nboot-1 df (as seminr) */
+  double lo, hi;   /* confidence interval */
+} nl_pls_boot_stat;
+
+/* Bootstrap summary of one quantity. Errors: NL_EINVAL (no bootstrap yet, or the quantity does
+ * not exist for these indices). O(1). */
+nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_pls_boot_stat *out);
+size_t nl_pls_boot_n(const nl_pls *p);        /* resamples that succeeded */
+size_t nl_pls_boot_failed(const nl_pls *p);   /* resamples dropped */
+size_t nl_pls_boot_nonconverged(const nl_pls *p); /* kept resamples that hit max_iter */
+/* Value of one quantity in resample r (0 <= r < nl_pls_boot_n), NAN if out of range. */
+double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

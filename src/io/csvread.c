@@ -1,0 +1,333 @@
+/*
+ * CSV reader for numeric tables (see csvread.h for the accepted dialect).
+ *
+ * The file is read into memory once and scanned by a small lexer that yields one field at a
+ * time with its line and column; values are collected row-major while the number of rows is
+ * unknown and transposed to column-major at the end.
+ */
+#include "io/csvread.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+
+typedef struct lexer {
+  const char *s;
+  size_t n;
+  size_t pos;
+  long line, col; /* 1-based position of s[pos] */
+  char delim;
+  char *buf; /* current field, unescaped and NUL-terminated */
+  size_t buflen, bufcap;
+} lexer;
+
+static int lx_putc(lexer *lx, char c) {
+  if (lx->buflen + 1 >= lx->bufcap) {
+    size_t cap = lx->bufcap ? 2 * lx->bufcap : 64;
+    char *nb = nl_realloc(lx->buf, cap);
+    if (!nb) return -1;
+    lx->buf = nb;
+    lx->bufcap = cap;
+  }
+  lx->buf[lx->buflen++] = c;
+  lx->buf[lx->buflen] = '\0';
+  return 0;
+}
+
+static void lx_advance(lexer *lx) {
+  if (lx->s[lx->pos] == '\n') {
+    lx->line++;
+    lx->col = 1;
+  } else {
+    lx->col++;
+  }
+  lx->pos++;
+}
+
+/* Skip blank lines (only whitespace) at the start of a record. Returns 1 at end of input. */
+static int lx_skip_blank(lexer *lx) {
+  for (;;) {
+    size_t p = lx->pos;
+    while (p < lx->n && (lx->s[p] == ' ' || lx->s[p] == '\t' || lx->s[p] == '\r')) p++;
+    if (p >= lx->n) {
+      while (lx->pos < lx->n) lx_advance(lx);
+      return 1;
+    }
+    if (lx->s[p] != '\n') return 0;
+    while (lx->pos <= p) lx_advance(lx);
+  }
+}
+
+/*
+ * Read one field into lx->buf. Sets *fline and *fcol to where it starts, *last to 1 if the field
+ * ends its record. Returns NL_OK, NL_EPARSE (unterminated quote, text after a closing quote) or
+ * NL_ENOMEM.
+ */
+static nl_status lx_field(lexer *lx, long *fline, long *fcol, int *last, const char *src, nl_errbuf *err) {
+  if (!lx->bufcap && lx_putc(lx, '\0') != 0) return NL_ENOMEM;
+  lx->buflen = 0;
+  lx->buf[0] = '\0';
+  while (lx->pos < lx->n && (lx->s[lx->pos] == ' ' || lx->s[lx->pos] == '\t')) lx_advance(lx);
+  *fline = lx->line;
+  *fcol = lx->col;
+  *last = 0;
+  if (lx->pos < lx->n && lx->s[lx->pos] == '"') {
+    long qline = lx->line, qcol = lx->col;
+    lx_advance(lx);
+    for (;;) {
+      if (lx->pos >= lx->n)
+        return nl_err(err, NL_EPARSE, "%s:%ld:%ld: unterminated quoted field", src, qline, qcol);
+      char c = lx->s[lx->pos];
+      if (c == '"') {
+        if (lx->pos + 1 < lx->n && lx->s[lx->pos + 1] == '"') {
+          if (lx_putc(lx, '"') != 0) return NL_ENOMEM;
+          lx_advance(lx);
+          lx_advance(lx);
+          continue;
+        }
+        lx_advance(lx);
+        break;
+      }
+      if (lx_putc(lx, c) != 0) return NL_ENOMEM;
+      lx_advance(lx);
+    }
+    while (lx->pos < lx->n && (lx->s[lx->pos] == ' ' || lx->s[lx->pos] == '\t' || lx->s[lx->pos] == '\r'))
+      lx_advance(lx);
+    if (lx->pos < lx->n && lx->s[lx->pos] != lx->delim && lx->s[lx->pos] != '\n')
+      return nl_err(err, NL_EPARSE, "%s:%ld:%ld: unexpected text after closing quote", src, lx->line, lx->col);
+  } else {
+    while (lx->pos < lx->n && lx->s[lx->pos] != lx->delim && lx->s[lx->pos] != '\n') {
+      if (lx->s[lx->pos] != '\r' && lx_putc(lx, lx->s[lx->pos]) != 0) return NL_ENOMEM;
+      lx_advance(lx);
+    }
+    while (lx->buflen > 0 && (lx->buf[lx->buflen - 1] == ' ' || lx->buf[lx->buflen - 1] == '\t'))
+      lx->buf[--lx->buflen] = '\0';
+  }
+  if (lx->pos >= lx->n) {
+    *last = 1;
+  } else if (lx->s[lx->pos] == '\n') {
+    *last = 1;
+    lx_advance(lx);
+  } else {
+    lx_advance(lx); /* delimiter */
+  }
+  return NL_OK;
+}
+
+static int ieq(const char *a, const char *b) {
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+  return *a == *b;
+}
+
+/* 1: missing, 0: number stored in *v, -1: not a number. `s` may be modified (decimal comma). */
+static int parse_cell(char *s, char delim, double *v) {
+  if (s[0] == '\0' || ieq(s, "NA") || ieq(s, "N/A") || ieq(s, "NaN") || strcmp(s, ".") == 0) return 1;
+  if (delim == ';') {
+    char *c = strchr(s, ',');
+    if (c && !strchr(s, '.') && !strchr(c + 1, ',')) *c = '.';
+  }
+  char *end = NULL;
+  errno = 0;
+  double x = strtod(s, &end);
+  if (end == s || *end != '\0' || !isfinite(x)) return -1;
+  /* strtod also accepts hexadecimal; a survey table never means that. */
+  for (const char *p = s; *p; p++)
+    if (*p == 'x' || *p == 'X') return -1;
+  *v = x;
+  return 0;
+}
+
+void nl_csv_table_free(nl_csv_table *t) {
+  if (!t) return;
+  if (t->names)
+    for (size_t j = 0; j < t->ncol; j++) nl_free(t->names[j]);
+  nl_free(t->names);
+  nl_free(t->x);
+  nl_free(t->bad_line);
+  nl_free(t->bad_col);
+  nl_free(t->bad_text);
+  nl_free(t->source);
+  nl_free(t);
+}
+
+long nl_csv_table_find(const nl_csv_table *t, const char *name) {
+  for (size_t j = 0; j < t->ncol; j++)
+    if (strcmp(t->names[j], name) == 0) return (long)j;
+  return -1;
+}
+
+static char detect_delim(const char *s, size_t n) {
+  size_t commas = 0, semis = 0;
+  int inq = 0;
+  for (size_t i = 0; i < n && (inq || s[i] != '\n'); i++) {
+    if (s[i] == '"') inq = !inq;
+    else if (!inq && s[i] == ',') commas++;
+    else if (!inq && s[i] == ';') semis++;
+  }
+  return semis > commas ? ';' : ',';
+}
+
+nl_status nl_csv_parse(const char *text, size_t len, const char *source, const nl_csv_options *opt,
+                       nl_csv_table **out, nl_errbuf *err) {
+  nl_status st = NL_OK;
+  nl_csv_table *t = NULL;
+  double *rows = NULL; /* row-major while reading */
+  size_t cap = 0, ncell = 0, namecap = 0;
+  lexer lx;
+  memset(&lx, 0, sizeof lx);
+  const char *src = source ? source : "<string>";
+  *out = NULL;
+
+  t = nl_calloc(1, sizeof *t);
+  if (!t || !(t->source = nl_strdup(src))) {
+    st = nl_err(err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  lx.s = text;
+  lx.n = len;
+  lx.line = 1;
+  lx.col = 1;
+  if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF)
+    lx.pos = 3;
+  if (lx_skip_blank(&lx)) {
+    st = nl_err(err, NL_EPARSE, "%s:1:1: empty file (expected a header row of column names)", src);
+    goto cleanup;
+  }
+  lx.delim = detect_delim(text + lx.pos, len - lx.pos);
+
+  /* header */
+  for (int last = 0; !last;) {
+    long fl, fc;
+    if ((st = lx_field(&lx, &fl, &fc, &last, src, err)) != NL_OK) goto cleanup;
+    if (lx.buflen == 0) {
+      st = nl_err(err, NL_EPARSE, "%s:%ld:%ld: empty column name in header", src, fl, fc);
+      goto cleanup;
+    }
+    for (size_t j = 0; j < t->ncol; j++)
+      if (strcmp(t->names[j], lx.buf) == 0) {
+        st = nl_err(err, NL_EPARSE, "%s:%ld:%ld: duplicate column name '%s'", src, fl, fc, lx.buf);
+        goto cleanup;
+      }
+    if (t->ncol == namecap) {
+      size_t nc = namecap ? 2 * namecap : 16;
+      char **nn = nl_realloc(t->names, nc * sizeof *nn);
+      if (!nn) {
+        st = nl_err(err, NL_ENOMEM, "out of memory");
+        goto cleanup;
+      }
+      t->names = nn;
+      namecap = nc;
+    }
+    if (!(t->names[t->ncol] = nl_strdup(lx.buf))) {
+      st = nl_err(err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    t->ncol++;
+  }
+  t->bad_line = nl_calloc(t->ncol, sizeof *t->bad_line);
+  t->bad_col = nl_calloc(t->ncol, sizeof *t->bad_col);
+  t->bad_text = nl_calloc(t->ncol, sizeof *t->bad_text);
+  if (!t->bad_line || !t->bad_col || !t->bad_text) {
+    st = nl_err(err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+
+  /* records */
+  while (!lx_skip_blank(&lx)) {
+    size_t j = 0;
+    for (int last = 0; !last; j++) {
+      long fl, fc;
+      if ((st = lx_field(&lx, &fl, &fc, &last, src, err)) != NL_OK) goto cleanup;
+      if (j >= t->ncol) {
+        st = nl_err(err, NL_EPARSE, "%s:%ld:%ld: too many fields: the header has %zu columns", src, fl, fc, t->ncol);
+        goto cleanup;
+      }
+      if (last && j + 1 < t->ncol) {
+        st = nl_err(err, NL_EPARSE, "%s:%ld:%ld: row has %zu fields, the header has %zu columns", src, fl, fc,
+                    j + 1, t->ncol);
+        goto cleanup;
+      }
+      if (ncell == cap) {
+        size_t nc = cap ? 2 * cap : 1024;
+        double *nr = nl_realloc(rows, nc * sizeof *nr);
+        if (!nr) {
+          st = nl_err(err, NL_ENOMEM, "out of memory");
+          goto cleanup;
+        }
+        rows = nr;
+        cap = nc;
+      }
+      double v = NAN;
+      int r = parse_cell(lx.buf, lx.delim, &v);
+      if (r == 1 || (r == 0 && opt && opt->has_na_code && v == opt->na_code)) v = NAN;
+      if (r < 0) {
+        v = NAN;
+        if (!t->bad_line[j]) {
+          t->bad_line[j] = fl;
+          t->bad_col[j] = fc;
+          snprintf(t->bad_text[j], sizeof t->bad_text[j], "%s", lx.buf);
+        }
+      }
+      rows[ncell++] = v;
+    }
+    t->nrow++;
+  }
+
+  if (t->nrow > 0 && nl_mul_size(t->nrow, t->ncol, &cap) == 0) {
+    t->x = nl_malloc(cap * sizeof *t->x);
+    if (!t->x) {
+      st = nl_err(err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    for (size_t i = 0; i < t->nrow; i++)
+      for (size_t j = 0; j < t->ncol; j++) t->x[j * t->nrow + i] = rows[i * t->ncol + j];
+  }
+  *out = t;
+  t = NULL;
+
+cleanup:
+  nl_free(rows);
+  nl_free(lx.buf);
+  nl_csv_table_free(t);
+  return st;
+}
+
+nl_status nl_csv_read(const char *path, const nl_csv_options *opt, nl_csv_table **out, nl_errbuf *err) {
+  nl_status st = NL_OK;
+  char *text = NULL;
+  size_t len = 0, cap = 0;
+  *out = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) return nl_err(err, NL_EIO, "%s: cannot open: %s", path, strerror(errno));
+  for (;;) {
+    if (cap - len < 65536) {
+      size_t nc = cap ? 2 * cap : 131072;
+      char *nt = nl_realloc(text, nc);
+      if (!nt) {
+        st = nl_err(err, NL_ENOMEM, "out of memory");
+        goto cleanup;
+      }
+      text = nt;
+      cap = nc;
+    }
+    size_t got = fread(text + len, 1, cap - len, f);
+    len += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    st = nl_err(err, NL_EIO, "%s: read error", path);
+    goto cleanup;
+  }
+  st = nl_csv_parse(text, len, path, opt, out, err);
+
+cleanup:
+  fclose(f);
+  nl_free(text);
+  return st;
+}

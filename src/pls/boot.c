@@ -1,0 +1,436 @@
+/*
+ * Bootstrap of a PLS-SEM estimation, parallel over resamples with OpenMP.
+ *
+ * Determinism: resample b draws its rows from its own counter-based stream (seed, stream,
+ * NL_RNG_BOOTSTRAP, b) and writes its statistics to row b of the result matrix, so the result is
+ * identical for any number of threads and any schedule. Each thread owns a workspace allocated
+ * before the parallel region; nothing is allocated per resample. OpenBLAS (pthreads build) is
+ * switched to one thread for the duration, and restored afterwards.
+ */
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "core/alloc.h"
+#include "core/rng.h"
+#include "pls/pls_internal.h"
+
+void nl_pls_boot_options_default(nl_pls_boot_options *o) {
+  memset(o, 0, sizeof *o);
+  o->nboot = 500;
+  o->seed = 1;
+  o->stream = 0;
+  o->threads = 1;
+  o->ci = NL_PLS_CI_PERCENTILE;
+  o->alpha = 0.05;
+}
+
+int pls_stats_layout(nl_pls *p) {
+  size_t nc = p->nc, ni = p->ni;
+  if (p->tot_idx) return 0;
+  p->tot_idx = nl_malloc(nc * nc * sizeof *p->tot_idx);
+  p->ind_idx = nl_malloc(nc * nc * sizeof *p->ind_idx);
+  p->rsq_idx = nl_malloc(nc * sizeof *p->rsq_idx);
+  unsigned char *reach = nl_calloc(nc * nc, 1);
+  if (!p->tot_idx || !p->ind_idx || !p->rsq_idx || !reach) {
+    nl_free(reach);
+    nl_free(p->tot_idx), p->tot_idx = NULL;
+    return -1;
+  }
+  memcpy(reach, p->s.adj, nc * nc);
+  for (size_t k = 0; k < nc; k++)
+    for (size_t i = 0; i < nc; i++)
+      if (reach[i * nc + k])
+        for (size_t j = 0; j < nc; j++)
+          if (reach[k * nc + j]) reach[i * nc + j] = 1;
+  long nt = 0, nin = 0, nr = 0;
+  for (size_t i = 0; i < nc; i++)
+    for (size_t j = 0; j < nc; j++) {
+      p->tot_idx[i + j * nc] = reach[i * nc + j] ? nt++ : -1;
+      int two = 0;
+      for (size_t k = 0; k < nc && !two; k++) two = p->s.adj[i * nc + k] && reach[k * nc + j];
+      p->ind_idx[i + j * nc] = two ? nin++ : -1;
+    }
+  for (size_t j = 0; j < nc; j++) p->rsq_idx[j] = p->s.npred[j] ? nr++ : -1;
+  nl_free(reach);
+  p->off_w = 0;
+  p->off_l = ni;
+  p->off_p = 2 * ni;
+  p->off_t = p->off_p + p->np;
+  p->off_i = p->off_t + (size_t)nt;
+  p->off_s = p->off_i + (size_t)nin;
+  p->off_r = p->off_s + p->nspec;
+  p->off_h = p->off_r + (size_t)nr;
+  p->nstat = p->off_h + nc * (nc - 1) / 2;
+  return 0;
+}
+
+/* Position of pair (j, l), j < l, among the nc(nc-1)/2 HTMT pairs. */
+static size_t pair_index(size_t nc, size_t j, size_t l) {
+  return j * nc - j * (j + 1) / 2 + (l - j - 1);
+}
+
+void pls_fill_stats(const nl_pls *p, const pls_ws *ws, const double *S, double *out) {
+  size_t nc = p->nc, ni = p->ni;
+  const double *B = ws->B;
+  memcpy(out + p->off_w, ws->w, ni * sizeof *out);
+  memcpy(out + p->off_l, ws->load, ni * sizeof *out);
+  for (size_t k = 0; k < p->np; k++) out[p->off_p + k] = B[p->pfrom[k] + p->pto[k] * nc];
+  /* total effects: sum over chains = sum of products along paths; computed per pair by the
+   * recursion T[i][j] = B[i][j] + sum_k T[i][k] B[k][j] over the structural order. */
+  double *Tt = out + p->off_t; /* indexed through tot_idx */
+  for (size_t t = p->off_t; t < p->off_i; t++) out[t] = 0.0;
+  for (size_t pass = 0; pass < nc; pass++) {
+    int changed = 0;
+    for (size_t i = 0; i < nc; i++)
+      for (size_t j = 0; j < nc; j++) {
+        long t = p->tot_idx[i + j * nc];
+        if (t < 0) continue;
+        double v = B[i + j * nc];
+        for (size_t k = 0; k < nc; k++) {
+          long tk = p->tot_idx[i + k * nc];
+          if (tk >= 0 && B[k + j * nc] != 0) v += Tt[tk] * B[k + j * nc];
+        }
+        if (pass == 0 || Tt[t] != v) changed = 1;
+        Tt[t] = v;
+      }
+    if (!changed) break;
+  }
+  for (size_t i = 0; i < nc; i++)
+    for (size_t j = 0; j < nc; j++) {
+      long t = p->ind_idx[i + j * nc];
+      if (t >= 0) out[p->off_i + (size_t)t] = Tt[p->tot_idx[i + j * nc]] - B[i + j * nc];
+    }
+  for (size_t k = 0; k < p->nspec; k++) {
+    const size_t *c = p->chain_nodes + p->chain_start[k];
+    double v = 1;
+    for (size_t q = 0; q + 1 < p->chain_len[k]; q++) v *= B[c[q] + c[q + 1] * nc];
+    out[p->off_s + k] = v;
+  }
+  for (size_t j = 0; j < nc; j++)
+    if (p->rsq_idx[j] >= 0) out[p->off_r + (size_t)p->rsq_idx[j]] = ws->rsq[j];
+  for (size_t j = 0; j < nc; j++)
+    for (size_t l = j + 1; l < nc; l++) {
+      size_t a = p->istart[j], ka = p->icount[j], b = p->istart[l], kb = p->icount[l];
+      double ht = 0, mta = 1, mtb = 1;
+      for (size_t r = 0; r < ka; r++)
+        for (size_t c = 0; c < kb; c++) ht += fabs(S[(a + r) + (b + c) * ni]);
+      ht /= (double)(ka * kb);
+      if (ka > 1) {
+        mta = 0;
+        for (size_t r = 0; r < ka; r++)
+          for (size_t c = r + 1; c < ka; c++) mta += fabs(S[(a + r) + (a + c) * ni]);
+        mta /= (double)(ka * (ka - 1) / 2);
+      }
+      if (kb > 1) {
+        mtb = 0;
+        for (size_t r = 0; r < kb; r++)
+          for (size_t c = r + 1; c < kb; c++) mtb += fabs(S[(b + r) + (b + c) * ni]);
+        mtb /= (double)(kb * (kb - 1) / 2);
+      }
+      out[p->off_h + pair_index(nc, j, l)] = ht / sqrt(mta * mtb);
+    }
+}
+
+typedef struct thread_ws {
+  pls_ws ws;
+  double *X;  /* n*ni resampled data */
+  double *S;  /* ni*ni */
+  size_t *rows;
+} thread_ws;
+
+/* Correlation matrix of the n x ni matrix X (column-major) in place of S. Missing values (NAN)
+ * are replaced by the column mean first. Returns -1 if a column has zero variance. */
+static int corr_of(double *X, size_t n, size_t ni, double *S) {
+  for (size_t i = 0; i < ni; i++) {
+    double *x = X + i * n;
+    double sum = 0;
+    size_t cnt = 0;
+    for (size_t r = 0; r < n; r++)
+      if (!isnan(x[r])) sum += x[r], cnt++;
+    if (cnt == 0) return -1;
+    double mean = sum / (double)cnt, ss = 0;
+    for (size_t r = 0; r < n; r++) {
+      double v = isnan(x[r]) ? 0.0 : x[r] - mean;
+      x[r] = v;
+      ss += v * v;
+    }
+    if (!(ss > 1e-24 * (double)n * (mean * mean + 1.0))) return -1;
+    double sc = 1.0 / sqrt(ss);
+    for (size_t r = 0; r < n; r++) x[r] *= sc;
+  }
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0, X, (int)n, 0.0, S, (int)ni);
+  for (size_t i = 0; i < ni; i++) {
+    S[i + i * ni] = 1.0;
+    for (size_t k = i + 1; k < ni; k++) S[i + k * ni] = S[k + i * ni];
+  }
+  return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
+  nl_status st = NL_OK;
+  nl_pls_boot_options o;
+  thread_ws *tws = NULL;
+  unsigned char *flag = NULL;
+  double *col = NULL, *jack = NULL, *M = NULL, *mu = NULL;
+  int nthreads = 1, saved_blas = 1;
+  if (!p) return NL_EINVAL;
+  if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nl_pls_bootstrap: estimate the model first");
+  if (opt) o = *opt;
+  else nl_pls_boot_options_default(&o);
+  if (o.nboot == 0) o.nboot = 500;
+  if (!(o.alpha > 0 && o.alpha < 1)) o.alpha = 0.05;
+  nthreads = o.threads > 0 ? o.threads : 1;
+  size_t nb = o.nboot, n = p->n, ni = p->ni;
+  p->booted = 0;
+  if (pls_stats_layout(p) != 0) return nl_err(&p->err, NL_ENOMEM, "out of memory");
+  size_t ns = p->nstat, cells;
+  if (nl_mul_size(nb, ns, &cells) != 0) return nl_err(&p->err, NL_ERANGE, "too many resamples");
+  nl_free(p->boot);
+  p->boot = nl_malloc(cells * sizeof *p->boot);
+  if (!p->orig) p->orig = nl_malloc(ns * sizeof *p->orig);
+  if (!p->bstat) p->bstat = nl_malloc(ns * sizeof *p->bstat);
+  flag = nl_calloc(nb, 1);
+  col = nl_malloc(nb * sizeof *col);
+  tws = nl_calloc((size_t)nthreads, sizeof *tws);
+  if (!p->boot || !p->orig || !p->bstat || !flag || !col || !tws) {
+    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  for (int t = 0; t < nthreads; t++) {
+    tws[t].X = nl_malloc(n * ni * sizeof *tws[t].X);
+    tws[t].S = nl_malloc(ni * ni * sizeof *tws[t].S);
+    tws[t].rows = nl_malloc(n * sizeof *tws[t].rows);
+    if (!tws[t].X || !tws[t].S || !tws[t].rows || pls_ws_init(&tws[t].ws, &p->s) != 0) {
+      st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+  }
+  pls_fill_stats(p, &p->ws, p->S, p->orig);
+
+  saved_blas = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  const double *src = p->Xna ? p->Xna : p->X;
+  long nbl = (long)nb;
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
+  for (long b = 0; b < nbl; b++) {
+    int tid = 0;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+    thread_ws *tw = &tws[tid];
+    nl_rng r;
+    nl_rng_init(&r, o.seed, o.stream, NL_RNG_BOOTSTRAP, (uint64_t)b);
+    for (size_t q = 0; q < n; q++) tw->rows[q] = (size_t)nl_rng_below(&r, n);
+    for (size_t i = 0; i < ni; i++) {
+      const double *s = src + i * n;
+      double *x = tw->X + i * n;
+      for (size_t q = 0; q < n; q++) x[q] = s[tw->rows[q]];
+    }
+    int what;
+    size_t which;
+    unsigned char f = 0;
+    if (corr_of(tw->X, n, ni, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
+      f = 1;
+    } else {
+      pls_fill_stats(p, &tw->ws, tw->S, p->boot + (size_t)b * ns);
+      if (!tw->ws.converged) f = 2;
+      for (size_t k = 0; k < ns && f != 1; k++)
+        if (!isfinite(p->boot[(size_t)b * ns + k])) f = 1;
+    }
+    flag[b] = f;
+  }
+  openblas_set_num_threads(saved_blas);
+
+  /* keep the successful resamples, in order */
+  size_t ok = 0;
+  p->nfail = p->nnonconv = 0;
+  for (size_t b = 0; b < nb; b++) {
+    if (flag[b] == 1) {
+      p->nfail++;
+      continue;
+    }
+    if (flag[b] == 2) p->nnonconv++;
+    if (ok != b) memmove(p->boot + ok * ns, p->boot + b * ns, ns * sizeof *p->boot);
+    ok++;
+  }
+  p->nboot_ok = ok;
+  if (ok < 2) {
+    st = nl_err(&p->err, NL_ENUMERIC, "bootstrap: only %zu of %zu resamples could be estimated", ok, nb);
+    goto cleanup;
+  }
+
+  /* jackknife for the BCa acceleration: leave-one-out correlation matrices by downdating */
+  if (o.ci == NL_PLS_CI_BCA) {
+    jack = nl_malloc(n * ns * sizeof *jack);
+    M = nl_malloc(ni * ni * sizeof *M);
+    mu = nl_malloc(ni * sizeof *mu);
+    if (!jack || !M || !mu) {
+      st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    double *Xc = tws[0].X;
+    for (size_t i = 0; i < ni; i++) {
+      double m = 0;
+      for (size_t q = 0; q < n; q++) m += p->X[i * n + q];
+      mu[i] = m / (double)n;
+      for (size_t q = 0; q < n; q++) Xc[i * n + q] = p->X[i * n + q] - mu[i];
+    }
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0, Xc, (int)n, 0.0, M, (int)ni);
+    for (size_t i = 0; i < ni; i++)
+      for (size_t k = i + 1; k < ni; k++) M[i + k * ni] = M[k + i * ni];
+    saved_blas = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    long nl = (long)n;
+    double fct = (double)n / (double)(n - 1);
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
+    for (long q = 0; q < nl; q++) {
+      int tid = 0;
+#ifdef _OPENMP
+      tid = omp_get_thread_num();
+#endif
+      thread_ws *tw = &tws[tid];
+      double *u = tw->X; /* reuse as scratch: ni values */
+      double *S = tw->S;
+      for (size_t i = 0; i < ni; i++) u[i] = p->X[i * n + (size_t)q] - mu[i];
+      for (size_t i = 0; i < ni; i++)
+        for (size_t k = 0; k <= i; k++) S[i + k * ni] = M[i + k * ni] - fct * u[i] * u[k];
+      int bad = 0;
+      for (size_t i = 0; i < ni; i++) bad |= !(S[i + i * ni] > 0);
+      int what;
+      size_t which;
+      double *row = jack + (size_t)q * ns;
+      if (!bad) {
+        for (size_t i = 0; i < ni; i++) u[ni + i] = 1.0 / sqrt(S[i + i * ni]);
+        for (size_t i = 0; i < ni; i++) {
+          for (size_t k = 0; k < i; k++) S[i + k * ni] = S[k + i * ni] = S[i + k * ni] * u[ni + i] * u[ni + k];
+          S[i + i * ni] = 1.0;
+        }
+      }
+      if (bad || pls_core(&p->s, S, NULL, &tw->ws, &what, &which) != 0) {
+        for (size_t k = 0; k < ns; k++) row[k] = NAN;
+      } else {
+        pls_fill_stats(p, &tw->ws, S, row);
+      }
+    }
+    openblas_set_num_threads(saved_blas);
+  }
+
+  /* summaries */
+  double za = pls_norm_quantile(o.alpha / 2), zb = pls_norm_quantile(1 - o.alpha / 2);
+  for (size_t k = 0; k < ns; k++) {
+    nl_pls_boot_stat *bs = &p->bstat[k];
+    double sum = 0, ss = 0;
+    for (size_t b = 0; b < ok; b++) col[b] = p->boot[b * ns + k], sum += col[b];
+    double mean = sum / (double)ok;
+    for (size_t b = 0; b < ok; b++) ss += (col[b] - mean) * (col[b] - mean);
+    bs->original = p->orig[k];
+    bs->mean = mean;
+    bs->sd = sqrt(ss / (double)(ok - 1));
+    bs->t = bs->sd > 0 ? bs->original / bs->sd : NAN;
+    bs->p = pls_t_sf2(bs->t, (double)(ok - 1));
+    qsort(col, ok, sizeof *col, cmp_double);
+    double pl = o.alpha / 2, pu = 1 - o.alpha / 2;
+    if (o.ci == NL_PLS_CI_BCA) {
+      size_t below = 0, equal = 0;
+      for (size_t b = 0; b < ok; b++) below += col[b] < bs->original, equal += col[b] == bs->original;
+      double z0 = pls_norm_quantile(((double)below + 0.5 * (double)equal) / (double)ok);
+      double jm = 0, num = 0, den = 0;
+      size_t nj = 0;
+      for (size_t q = 0; q < n; q++)
+        if (!isnan(jack[q * ns + k])) jm += jack[q * ns + k], nj++;
+      jm /= (double)(nj ? nj : 1);
+      for (size_t q = 0; q < n; q++) {
+        double v = jack[q * ns + k];
+        if (isnan(v)) continue;
+        double d = jm - v;
+        num += d * d * d;
+        den += d * d;
+      }
+      double acc = den > 0 ? num / (6.0 * pow(den, 1.5)) : 0.0;
+      pl = pls_norm_cdf(z0 + (z0 + za) / (1 - acc * (z0 + za)));
+      pu = pls_norm_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
+      if (!isfinite(z0)) pl = pu = NAN;
+    }
+    bs->lo = pls_quantile7(col, ok, pl);
+    bs->hi = pls_quantile7(col, ok, pu);
+  }
+  p->booted = 1;
+
+cleanup:
+  if (tws)
+    for (int t = 0; t < nthreads; t++) {
+      nl_free(tws[t].X);
+      nl_free(tws[t].S);
+      nl_free(tws[t].rows);
+      pls_ws_free(&tws[t].ws);
+    }
+  nl_free(tws);
+  nl_free(flag);
+  nl_free(col);
+  nl_free(jack);
+  nl_free(M);
+  nl_free(mu);
+  return st;
+}
+
+/* Index of a quantity in the statistics vector, or -1. */
+static long stat_index(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b) {
+  size_t nc = p->nc;
+  switch (q) {
+  case NL_PLS_Q_WEIGHT:
+    return a < p->ni ? (long)(p->off_w + a) : -1;
+  case NL_PLS_Q_LOADING:
+    return a < p->ni ? (long)(p->off_l + a) : -1;
+  case NL_PLS_Q_PATH:
+    for (size_t k = 0; k < p->np; k++)
+      if (p->pfrom[k] == a && p->pto[k] == b) return (long)(p->off_p + k);
+    return -1;
+  case NL_PLS_Q_TOTAL:
+    return a < nc && b < nc && p->tot_idx[a + b * nc] >= 0 ? (long)p->off_t + p->tot_idx[a + b * nc] : -1;
+  case NL_PLS_Q_INDIRECT:
+    return a < nc && b < nc && p->ind_idx[a + b * nc] >= 0 ? (long)p->off_i + p->ind_idx[a + b * nc] : -1;
+  case NL_PLS_Q_SPECIFIC:
+    return a < p->nspec ? (long)(p->off_s + a) : -1;
+  case NL_PLS_Q_RSQ:
+    return a < nc && p->rsq_idx[a] >= 0 ? (long)p->off_r + p->rsq_idx[a] : -1;
+  case NL_PLS_Q_HTMT:
+    if (a >= nc || b >= nc || a == b) return -1;
+    if (a > b) {
+      size_t t = a;
+      a = b;
+      b = t;
+    }
+    return (long)(p->off_h + pair_index(nc, a, b));
+  }
+  return -1;
+}
+
+nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_pls_boot_stat *out) {
+  if (!p->booted) return nl_err(&p->err, NL_EINVAL, "no bootstrap results (call nl_pls_bootstrap first)");
+  long k = stat_index(p, q, a, b);
+  if (k < 0) return nl_err(&p->err, NL_EINVAL, "no such bootstrapped quantity (%d, %zu, %zu)", (int)q, a, b);
+  *out = p->bstat[k];
+  return NL_OK;
+}
+
+size_t nl_pls_boot_n(const nl_pls *p) { return p->booted ? p->nboot_ok : 0; }
+size_t nl_pls_boot_failed(const nl_pls *p) { return p->booted ? p->nfail : 0; }
+size_t nl_pls_boot_nonconverged(const nl_pls *p) { return p->booted ? p->nnonconv : 0; }
+
+double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r) {
+  if (!p->booted || r >= p->nboot_ok) return NAN;
+  long k = stat_index(p, q, a, b);
+  return k < 0 ? NAN : p->boot[r * p->nstat + (size_t)k];
+}

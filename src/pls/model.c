@@ -1,0 +1,505 @@
+/*
+ * Parser for lavaan-style PLS-SEM model text (see nl_pls_model_parse in netlearn/pls.h).
+ *
+ * A hand-written tokenizer yields names, the three operators, '+', statement ends (newline or
+ * ';') and end of input, each with its line and column. Statements are collected first and
+ * checked as a whole afterwards (undefined constructs, duplicates, cycles), so messages can point
+ * at the offending name wherever it appears.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "pls/pls_internal.h"
+
+enum { T_NAME, T_MEAS_A, T_MEAS_B, T_REG, T_PLUS, T_END, T_EOF };
+
+typedef struct tok {
+  int kind;
+  const char *s; /* name start */
+  size_t len;
+  long line, col;
+} tok;
+
+typedef struct lex {
+  const char *s;
+  size_t pos;
+  long line, col;
+} lex;
+
+typedef struct pname {
+  char *name;
+  long line, col;
+} pname;
+
+typedef struct pdef {
+  pname con;
+  int mode;
+  size_t first, count; /* into the indicator list */
+} pdef;
+
+typedef struct parser {
+  nl_errbuf *err;
+  const char *src;
+  lex lx;
+  tok t;
+  pname *ind;
+  size_t nind, capind;
+  pdef *def;
+  size_t ndef, capdef;
+  pname *pf, *pt; /* paths */
+  size_t npath, cappf, cappt;
+} parser;
+
+static void lex_next(lex *lx, tok *t) {
+  for (;;) {
+    char c = lx->s[lx->pos];
+    if (c == ' ' || c == '\t' || c == '\r') {
+      lx->pos++;
+      lx->col++;
+    } else if (c == '#') {
+      while (lx->s[lx->pos] && lx->s[lx->pos] != '\n') lx->pos++;
+    } else {
+      break;
+    }
+  }
+  t->line = lx->line;
+  t->col = lx->col;
+  t->s = lx->s + lx->pos;
+  t->len = 1;
+  char c = lx->s[lx->pos];
+  if (c == '\0') {
+    t->kind = T_EOF;
+    t->len = 0;
+    return;
+  }
+  if (c == '\n' || c == ';') {
+    t->kind = T_END;
+    lx->pos++;
+    if (c == '\n') {
+      lx->line++;
+      lx->col = 1;
+    } else {
+      lx->col++;
+    }
+    return;
+  }
+  if (isalpha((unsigned char)c) || c == '_' || c == '.' || isdigit((unsigned char)c)) {
+    size_t n = 0;
+    while (isalnum((unsigned char)t->s[n]) || t->s[n] == '_' || t->s[n] == '.') n++;
+    t->kind = T_NAME;
+    t->len = n;
+    lx->pos += n;
+    lx->col += (long)n;
+    return;
+  }
+  if (c == '=' && lx->s[lx->pos + 1] == '~') t->kind = T_MEAS_A, t->len = 2;
+  else if (c == '<' && lx->s[lx->pos + 1] == '~') t->kind = T_MEAS_B, t->len = 2;
+  else if (c == '~') t->kind = T_REG, t->len = 1;
+  else if (c == '+') t->kind = T_PLUS, t->len = 1;
+  else t->kind = -1; /* invalid character */
+  lx->pos += t->len;
+  lx->col += (long)t->len;
+}
+
+static nl_status perr(parser *p, const tok *t, const char *msg) {
+  if (t->kind == T_EOF)
+    return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found end of input", p->src, t->line, t->col, msg);
+  if (t->kind == T_END)
+    return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found end of line", p->src, t->line, t->col, msg);
+  return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found '%.*s'", p->src, t->line, t->col, msg,
+                (int)(t->len > 40 ? 40 : t->len), t->s);
+}
+
+static nl_status name_of(parser *p, const tok *t, pname *out) {
+  if (isdigit((unsigned char)t->s[0])) {
+    if (t->s[t->len] == '*')
+      return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: modifiers such as '%.*s*' are not supported", p->src, t->line,
+                    t->col, (int)t->len, t->s);
+    return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: a name cannot start with a digit: '%.*s'", p->src, t->line, t->col,
+                  (int)t->len, t->s);
+  }
+  if (t->s[t->len] == '*')
+    return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: modifiers such as '%.*s*' are not supported", p->src, t->line,
+                  t->col, (int)t->len, t->s);
+  out->name = nl_malloc(t->len + 1);
+  if (!out->name) return nl_err(p->err, NL_ENOMEM, "out of memory");
+  memcpy(out->name, t->s, t->len);
+  out->name[t->len] = '\0';
+  out->line = t->line;
+  out->col = t->col;
+  return NL_OK;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elsize) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? 2 * *cap : 16;
+  while (nc < need) nc *= 2;
+  void *na = nl_realloc(*arr, nc * elsize);
+  if (!na) return -1;
+  *arr = na;
+  *cap = nc;
+  return 0;
+}
+
+/* next token, skipping statement ends when `cont` (after '+' or an operator) */
+static void advance(parser *p, int cont) {
+  lex_next(&p->lx, &p->t);
+  while (cont && p->t.kind == T_END) lex_next(&p->lx, &p->t);
+}
+
+/* names := NAME ('+' NAME)* ; appended to `list` (an array of pname) */
+static nl_status parse_names(parser *p, pname **list, size_t *n, size_t *cap, const char *what) {
+  nl_status st;
+  for (;;) {
+    if (p->t.kind != T_NAME) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "expected %s", what);
+      return perr(p, &p->t, msg);
+    }
+    if (grow((void **)list, cap, *n + 1, sizeof **list) != 0) return nl_err(p->err, NL_ENOMEM, "out of memory");
+    if ((st = name_of(p, &p->t, &(*list)[*n])) != NL_OK) return st;
+    (*n)++;
+    advance(p, 0);
+    if (p->t.kind != T_PLUS) return NL_OK;
+    advance(p, 1);
+  }
+}
+
+static nl_status parse_statement(parser *p) {
+  nl_status st;
+  pname lhs[64];
+  size_t nlhs = 0;
+  memset(lhs, 0, sizeof lhs);
+  for (;;) {
+    if (p->t.kind != T_NAME) {
+      st = perr(p, &p->t, "expected a construct name at the start of a statement");
+      goto cleanup;
+    }
+    if (nlhs == 64) {
+      st = nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: too many names before '~'", p->src, p->t.line, p->t.col);
+      goto cleanup;
+    }
+    if ((st = name_of(p, &p->t, &lhs[nlhs])) != NL_OK) goto cleanup;
+    nlhs++;
+    advance(p, 0);
+    if (p->t.kind != T_PLUS) break;
+    advance(p, 1);
+  }
+  int op = p->t.kind;
+  if (op != T_MEAS_A && op != T_MEAS_B && op != T_REG) {
+    st = perr(p, &p->t, "expected '=~' (reflective), '<~' (composite) or '~' (paths) after the construct name");
+    goto cleanup;
+  }
+  tok optok = p->t;
+  advance(p, 1);
+  if (op == T_REG) {
+    pname *rhs = NULL;
+    size_t nrhs = 0, caprhs = 0;
+    st = parse_names(p, &rhs, &nrhs, &caprhs, "a construct name after '~'");
+    if (st == NL_OK) {
+      for (size_t a = 0; a < nlhs && st == NL_OK; a++)
+        for (size_t b = 0; b < nrhs; b++) {
+          if (grow((void **)&p->pf, &p->cappf, p->npath + 1, sizeof *p->pf) != 0 ||
+              grow((void **)&p->pt, &p->cappt, p->npath + 1, sizeof *p->pt) != 0) {
+            st = nl_err(p->err, NL_ENOMEM, "out of memory");
+            break;
+          }
+          p->pf[p->npath] = rhs[b];
+          p->pt[p->npath] = lhs[a];
+          p->pf[p->npath].name = nl_strdup(rhs[b].name);
+          p->pt[p->npath].name = nl_strdup(lhs[a].name);
+          p->npath++;
+          /* a duplicate may be non-NULL on one side only; both are freed by parser_free */
+          if (!p->pf[p->npath - 1].name || !p->pt[p->npath - 1].name) {
+            st = nl_err(p->err, NL_ENOMEM, "out of memory");
+            break;
+          }
+        }
+    }
+    for (size_t b = 0; b < nrhs; b++) nl_free(rhs[b].name);
+    nl_free(rhs);
+    if (st != NL_OK) goto cleanup;
+  } else {
+    if (nlhs != 1) {
+      st = nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: '%s' defines one construct at a time", p->src, optok.line, optok.col,
+                  op == T_MEAS_A ? "=~" : "<~");
+      goto cleanup;
+    }
+    if (grow((void **)&p->def, &p->capdef, p->ndef + 1, sizeof *p->def) != 0) {
+      st = nl_err(p->err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    pdef *d = &p->def[p->ndef];
+    d->first = p->nind;
+    d->count = 0;
+    st = parse_names(p, &p->ind, &p->nind, &p->capind, "an indicator name");
+    if (st != NL_OK) goto cleanup;
+    d->con = lhs[0];
+    lhs[0].name = NULL;
+    d->mode = op == T_MEAS_A ? NL_PLS_MODE_A : NL_PLS_MODE_B;
+    d->count = p->nind - d->first;
+    p->ndef++;
+  }
+  if (p->t.kind != T_END && p->t.kind != T_EOF) {
+    st = perr(p, &p->t, "expected '+' or the end of the statement");
+    goto cleanup;
+  }
+  st = NL_OK;
+cleanup:
+  for (size_t a = 0; a < nlhs; a++) nl_free(lhs[a].name);
+  return st;
+}
+
+static long find_def(const parser *p, const char *name) {
+  for (size_t j = 0; j < p->ndef; j++)
+    if (strcmp(p->def[j].con.name, name) == 0) return (long)j;
+  return -1;
+}
+
+/* DFS colouring for cycle detection; on a cycle fills `stack` and returns its length. */
+static size_t find_cycle(const nl_pls_model *m, size_t v, int *color, size_t *stack, size_t depth, size_t *cstart) {
+  color[v] = 1;
+  stack[depth] = v;
+  for (size_t k = 0; k < m->np; k++) {
+    if (m->pfrom[k] != v) continue;
+    size_t u = m->pto[k];
+    if (color[u] == 1) {
+      for (size_t i = 0; i <= depth; i++)
+        if (stack[i] == u) *cstart = i;
+      return depth + 1;
+    }
+    if (color[u] == 0) {
+      size_t r = find_cycle(m, u, color, stack, depth + 1, cstart);
+      if (r) return r;
+    }
+  }
+  color[v] = 2;
+  return 0;
+}
+
+static nl_status build(parser *p, nl_pls_model *m) {
+  nl_errbuf *e = p->err;
+  const char *src = p->src;
+  if (p->ndef == 0 && p->npath == 0) return nl_err(e, NL_EINVAL, "%s: the model is empty", src);
+  for (size_t j = 0; j < p->ndef; j++) {
+    long k = find_def(p, p->def[j].con.name);
+    if ((size_t)k != j)
+      return nl_err(e, NL_EINVAL, "%s:%ld:%ld: construct '%s' is already defined at line %ld", src,
+                    p->def[j].con.line, p->def[j].con.col, p->def[j].con.name, p->def[k].con.line);
+  }
+  for (size_t i = 0; i < p->nind; i++) {
+    for (size_t k = 0; k < i; k++)
+      if (strcmp(p->ind[i].name, p->ind[k].name) == 0)
+        return nl_err(e, NL_EINVAL, "%s:%ld:%ld: indicator '%s' is used twice (first at line %ld, column %ld)", src,
+                      p->ind[i].line, p->ind[i].col, p->ind[i].name, p->ind[k].line, p->ind[k].col);
+    if (find_def(p, p->ind[i].name) >= 0)
+      return nl_err(e, NL_EINVAL,
+                    "%s:%ld:%ld: '%s' is a construct used as an indicator; higher-order constructs are not supported",
+                    src, p->ind[i].line, p->ind[i].col, p->ind[i].name);
+  }
+  for (size_t k = 0; k < p->npath; k++) {
+    const pname *ends[2] = {&p->pf[k], &p->pt[k]};
+    for (int e2 = 0; e2 < 2; e2++)
+      if (find_def(p, ends[e2]->name) < 0)
+        return nl_err(e, NL_EINVAL,
+                      "%s:%ld:%ld: construct '%s' has no indicators (define it with '%s =~ item1 + item2' or "
+                      "'%s <~ item1 + item2')",
+                      src, ends[e2]->line, ends[e2]->col, ends[e2]->name, ends[e2]->name, ends[e2]->name);
+  }
+  if (p->npath == 0)
+    return nl_err(e, NL_EINVAL, "%s: the structural model is empty: add paths such as 'Y ~ X1 + X2'", src);
+  for (size_t j = 0; j < p->ndef; j++) {
+    int used = 0;
+    for (size_t k = 0; k < p->npath && !used; k++)
+      used = strcmp(p->pf[k].name, p->def[j].con.name) == 0 || strcmp(p->pt[k].name, p->def[j].con.name) == 0;
+    if (!used)
+      return nl_err(e, NL_EINVAL, "%s:%ld:%ld: construct '%s' is not part of any structural path", src,
+                    p->def[j].con.line, p->def[j].con.col, p->def[j].con.name);
+  }
+
+  m->nc = p->ndef;
+  m->ni = p->nind;
+  m->np = p->npath;
+  m->cname = nl_calloc(m->nc, sizeof *m->cname);
+  m->cmode = nl_calloc(m->nc, sizeof *m->cmode);
+  m->istart = nl_calloc(m->nc, sizeof *m->istart);
+  m->icount = nl_calloc(m->nc, sizeof *m->icount);
+  m->iname = nl_calloc(m->ni, sizeof *m->iname);
+  m->iline = nl_calloc(m->ni, sizeof *m->iline);
+  m->icol = nl_calloc(m->ni, sizeof *m->icol);
+  m->pfrom = nl_calloc(m->np, sizeof *m->pfrom);
+  m->pto = nl_calloc(m->np, sizeof *m->pto);
+  if (!m->cname || !m->cmode || !m->istart || !m->icount || !m->iname || !m->iline || !m->icol || !m->pfrom || !m->pto)
+    return nl_err(e, NL_ENOMEM, "out of memory");
+  size_t at = 0;
+  for (size_t j = 0; j < m->nc; j++) {
+    if (!(m->cname[j] = nl_strdup(p->def[j].con.name))) return nl_err(e, NL_ENOMEM, "out of memory");
+    m->cmode[j] = p->def[j].mode;
+    m->istart[j] = at;
+    m->icount[j] = p->def[j].count;
+    for (size_t i = 0; i < p->def[j].count; i++) {
+      m->iline[at] = p->ind[p->def[j].first + i].line;
+      m->icol[at] = p->ind[p->def[j].first + i].col;
+      m->iname[at++] = p->ind[p->def[j].first + i].name;
+      p->ind[p->def[j].first + i].name = NULL;
+    }
+  }
+  for (size_t k = 0; k < m->np; k++) {
+    m->pfrom[k] = (size_t)find_def(p, p->pf[k].name);
+    m->pto[k] = (size_t)find_def(p, p->pt[k].name);
+    for (size_t l = 0; l < k; l++)
+      if (m->pfrom[l] == m->pfrom[k] && m->pto[l] == m->pto[k])
+        return nl_err(e, NL_EINVAL, "%s:%ld:%ld: duplicated path %s -> %s", src, p->pf[k].line, p->pf[k].col,
+                      p->pf[k].name, p->pt[k].name);
+    if (m->pfrom[k] == m->pto[k])
+      return nl_err(e, NL_EINVAL, "%s:%ld:%ld: the structural model is not recursive: %s ~ %s is a loop", src,
+                    p->pf[k].line, p->pf[k].col, p->pt[k].name, p->pf[k].name);
+  }
+  int *color = nl_calloc(m->nc, sizeof *color);
+  size_t *stack = nl_calloc(m->nc + 1, sizeof *stack);
+  nl_status st = NL_OK;
+  if (!color || !stack) {
+    st = nl_err(e, NL_ENOMEM, "out of memory");
+  } else {
+    for (size_t v = 0; v < m->nc && st == NL_OK; v++) {
+      size_t cs = 0, len = color[v] ? 0 : find_cycle(m, v, color, stack, 0, &cs);
+      if (len) {
+        char buf[512];
+        size_t off = 0;
+        for (size_t i = cs; i < len && off < sizeof buf; i++)
+          off += (size_t)snprintf(buf + off, sizeof buf - off, "%s -> ", m->cname[stack[i]]);
+        if (off < sizeof buf) snprintf(buf + off, sizeof buf - off, "%s", m->cname[stack[cs]]);
+        st = nl_err(e, NL_EINVAL, "%s: the structural model is not recursive (it has a cycle: %s); PLS-SEM needs "
+                    "a recursive model", src, buf);
+      }
+    }
+  }
+  nl_free(color);
+  nl_free(stack);
+  return st;
+}
+
+static void parser_free(parser *p) {
+  for (size_t i = 0; i < p->nind; i++) nl_free(p->ind[i].name);
+  for (size_t j = 0; j < p->ndef; j++) nl_free(p->def[j].con.name);
+  for (size_t k = 0; k < p->npath; k++) {
+    nl_free(p->pf[k].name);
+    nl_free(p->pt[k].name);
+  }
+  nl_free(p->ind);
+  nl_free(p->def);
+  nl_free(p->pf);
+  nl_free(p->pt);
+}
+
+void nl_pls_model_free(nl_pls_model *m) {
+  if (!m) return;
+  for (size_t j = 0; m->cname && j < m->nc; j++) nl_free(m->cname[j]);
+  for (size_t i = 0; m->iname && i < m->ni; i++) nl_free(m->iname[i]);
+  nl_free(m->cname);
+  nl_free(m->cmode);
+  nl_free(m->istart);
+  nl_free(m->icount);
+  nl_free(m->iname);
+  nl_free(m->iline);
+  nl_free(m->icol);
+  nl_free(m->pfrom);
+  nl_free(m->pto);
+  nl_free(m->source);
+  nl_free(m);
+}
+
+const char *nl_pls_model_errmsg(const nl_pls_model *m) {
+  return m ? m->err.msg : "out of memory";
+}
+
+nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out) {
+  nl_status st = NL_OK;
+  parser p;
+  memset(&p, 0, sizeof p);
+  *out = NULL;
+  nl_pls_model *m = nl_calloc(1, sizeof *m);
+  if (!m) return NL_ENOMEM;
+  *out = m;
+  m->source = nl_strdup(source ? source : "<string>");
+  if (!m->source) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  if (!text) return nl_err(&m->err, NL_EINVAL, "no model text");
+  p.err = &m->err;
+  p.src = m->source;
+  p.lx.s = text;
+  p.lx.line = 1;
+  p.lx.col = 1;
+  advance(&p, 1);
+  while (p.t.kind != T_EOF) {
+    if (p.t.kind == -1) {
+      st = nl_err(&m->err, NL_EPARSE, "%s:%ld:%ld: unexpected character '%c'", p.src, p.t.line, p.t.col, p.t.s[0]);
+      goto cleanup;
+    }
+    if ((st = parse_statement(&p)) != NL_OK) goto cleanup;
+    advance(&p, 1);
+  }
+  st = build(&p, m);
+cleanup:
+  if (st != NL_OK && p.t.kind == -1 && m->err.msg[0] == '\0')
+    nl_err(&m->err, NL_EPARSE, "%s:%ld:%ld: unexpected character", p.src, p.t.line, p.t.col);
+  parser_free(&p);
+  if (st != NL_OK) {
+    /* keep the handle (for the message) but drop partial structure */
+    for (size_t j = 0; m->cname && j < m->nc; j++) nl_free(m->cname[j]);
+    for (size_t i = 0; m->iname && i < m->ni; i++) nl_free(m->iname[i]);
+    nl_free(m->cname), m->cname = NULL;
+    nl_free(m->iname), m->iname = NULL;
+    m->nc = m->ni = m->np = 0;
+  }
+  return st;
+}
+
+nl_status nl_pls_model_read(const char *path, nl_pls_model **out) {
+  nl_status st = NL_OK;
+  char *text = NULL;
+  size_t len = 0, cap = 0;
+  int is_stdin = strcmp(path, "-") == 0;
+  *out = NULL;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    nl_pls_model *m = nl_calloc(1, sizeof *m);
+    if (!m) return NL_ENOMEM;
+    *out = m;
+    return nl_err(&m->err, NL_EIO, "%s: cannot open model file: %s", path, strerror(errno));
+  }
+  for (;;) {
+    if (cap - len < 4096) {
+      size_t nc = cap ? 2 * cap : 8192;
+      char *nt = nl_realloc(text, nc);
+      if (!nt) {
+        st = NL_ENOMEM;
+        goto cleanup;
+      }
+      text = nt;
+      cap = nc;
+    }
+    size_t got = fread(text + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+  }
+  text[len] = '\0';
+  if (strlen(text) != len) {
+    nl_pls_model *m = nl_calloc(1, sizeof *m);
+    if (!m) {
+      st = NL_ENOMEM;
+      goto cleanup;
+    }
+    *out = m;
+    st = nl_err(&m->err, NL_EPARSE, "%s: the model file contains a NUL byte (not a text file?)", path);
+    goto cleanup;
+  }
+  st = nl_pls_model_parse(text, is_stdin ? "<stdin>" : path, out);
+cleanup:
+  if (!is_stdin) fclose(f);
+  nl_free(text);
+  return st;
+}

@@ -1,0 +1,134 @@
+#ifndef NL_PLS_INTERNAL_H
+#define NL_PLS_INTERNAL_H
+/*
+ * Internals shared by the PLS-SEM files: model.c (syntax), data.c (tables), estimate.c (the PLS
+ * algorithm and fit measures), boot.c (bootstrap) and stats.c (distributions).
+ *
+ * Every indicator belongs to exactly one construct and indicators are stored grouped by
+ * construct, so the outer weight "matrix" is a vector w[ni] and block j is the index range
+ * [istart[j], istart[j] + icount[j]).
+ */
+#include <stddef.h>
+
+#include "core/error.h"
+#include "io/csvread.h"
+#include "netlearn/pls.h"
+
+struct nl_pls_model {
+  nl_errbuf err;
+  char *source;
+  size_t nc;         /* constructs, in order of definition */
+  char **cname;
+  int *cmode;        /* nl_pls_mode */
+  size_t *istart, *icount;
+  size_t ni;         /* indicators, grouped by construct */
+  char **iname;
+  long *iline, *icol; /* where each indicator appears in the model text */
+  size_t np;         /* structural paths */
+  size_t *pfrom, *pto;
+};
+
+struct nl_pls_data {
+  nl_errbuf err;
+  nl_csv_table *t;   /* owned */
+};
+
+/* Read-only description of a bound model, shared by all threads. */
+typedef struct pls_struct {
+  size_t nc, ni, np;
+  const int *cmode;
+  const size_t *istart, *icount;
+  const size_t *pfrom, *pto;
+  unsigned char *adj;  /* nc*nc, adj[from*nc+to] = 1 for a path */
+  size_t *npred;       /* nc: number of antecedents */
+  size_t *pred;        /* nc*nc: pred[j*nc + k] = k-th antecedent of j */
+  int consistent;
+  nl_pls_scheme scheme;
+  int max_iter;
+  double tol;
+} pls_struct;
+
+/* Per-thread scratch space for one estimation from a correlation matrix; allocated once. */
+typedef struct pls_ws {
+  double *SW;    /* ni*nc: S W (column-major, ni rows) */
+  double *C;     /* nc*nc construct correlations */
+  double *E;     /* nc*nc inner weights */
+  double *d;     /* nc */
+  double *g;     /* ni */
+  double *wold;  /* ni */
+  double *fac;   /* ni*ni: Cholesky factors of Mode B blocks (block j at istart[j]*ni) */
+  double *A;     /* nc*nc + nc: small solves */
+  double *Cadj;  /* nc*nc */
+  unsigned char *active; /* nc */
+  /* results */
+  double *w, *load, *B, *rsq, *rho; /* ni, ni, nc*nc, nc, nc */
+  int iterations, converged;
+  double diff;
+} pls_ws;
+
+/* Allocate / free a workspace for structure `s`. */
+int pls_ws_init(pls_ws *ws, const pls_struct *s);
+void pls_ws_free(pls_ws *ws);
+
+/*
+ * The PLS algorithm on the indicator correlation matrix S (ni x ni, column-major). `pathmask`
+ * (np entries, NULL = all paths) removes paths (for f^2). Results land in ws (w, load, C, B, rsq,
+ * rho, iterations, converged, diff). Returns 0, or -1 (numerical failure: singular block or
+ * construct correlations; `what`/`which` say where, for messages).
+ */
+int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask, pls_ws *ws, int *what,
+             size_t *which);
+enum { PLS_FAIL_MODEB = 1, PLS_FAIL_INNER = 2, PLS_FAIL_PROXY = 3 };
+
+/* Cholesky of the k x k matrix a (lda), lower, in place via LAPACKE; 0 ok, else 1-based index of
+ * the first (near-)zero pivot. */
+int pls_chol(double *a, size_t k, size_t lda);
+/* Solve with a factor from pls_chol; b has k entries. */
+void pls_chol_solve(const double *l, size_t k, size_t lda, double *b);
+
+struct nl_pls {
+  nl_errbuf err;
+  nl_pls_options opt;
+  /* structure (copied from the model) */
+  size_t nc, ni, np;
+  char **cname, **iname;
+  int *cmode;
+  size_t *istart, *icount, *icon, *pfrom, *pto;
+  pls_struct s;
+  size_t nspec;                 /* specific indirect effects (chains of >= 2 paths) */
+  size_t *chain_start, *chain_len, *chain_nodes;
+  /* data after the missing-data rule */
+  size_t n;
+  double *X;                    /* n*ni raw values, no missing */
+  double *Xna;                  /* n*ni raw values with NAN (mean replacement redone per resample), or NULL */
+  double *Z;                    /* n*ni standardized */
+  double *S;                    /* ni*ni indicator correlations */
+  /* estimates */
+  int estimated;
+  pls_ws ws;                    /* main run; holds w, load, B, rsq, rho, C */
+  pls_ws ws2;                   /* reduced models for f^2 */
+  double *C, *T, *cross, *scores, *spec, *adjrsq, *f2, *vif_in, *vif_out, *alpha, *rhoc, *ave, *htmt;
+  /* bootstrap */
+  size_t nstat;
+  size_t off_w, off_l, off_p, off_t, off_i, off_s, off_r, off_h;
+  long *tot_idx, *ind_idx, *rsq_idx; /* nc*nc, nc*nc, nc: position inside the block, -1 if none */
+  double *orig;                 /* nstat */
+  double *boot;                 /* nboot_ok * nstat, resample-major */
+  nl_pls_boot_stat *bstat;      /* nstat */
+  size_t nboot_ok, nfail, nnonconv;
+  int booted;
+};
+
+/* Statistics vector of one estimation (layout: offsets in struct nl_pls). */
+void pls_fill_stats(const nl_pls *p, const pls_ws *ws, const double *S, double *out);
+/* Build the statistics layout (idempotent). 0 or -1 on allocation failure. */
+int pls_stats_layout(nl_pls *p);
+
+/* Distributions (stats.c). */
+double pls_norm_cdf(double x);
+double pls_norm_quantile(double p);
+double pls_t_sf2(double t, double df); /* two-sided p-value P(|T| > |t|) */
+/* R's quantile type 7 of sorted x[0..n-1] at probability p. */
+double pls_quantile7(const double *sorted, size_t n, double p);
+
+#endif

@@ -1,0 +1,421 @@
+/*
+ * PLS-SEM engine tests:
+ *  - agreement with seminr 2.3.1 on the two reference datasets/models (seminr_reference.csv,
+ *    produced by seminr itself; see the provenance comment at its top), tolerance 1e-6;
+ *  - recovery of known paths from data simulated from a population model;
+ *  - bootstrap: determinism across thread counts, sanity of SE/CI, BCa;
+ *  - CSV reader dialect.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/rng.h"
+#include "io/csvread.h"
+#include "netlearn/pls.h"
+
+#define TOL 1e-6
+
+typedef struct ref_row {
+  char model[32], quantity[32], row[32], col[32];
+  double value;
+} ref_row;
+
+static ref_row *g_ref;
+static size_t g_nref;
+
+static int load_reference(void **state) {
+  (void)state;
+  FILE *f = fopen(NL_SOURCE_DIR "/tests/pls/seminr_reference.csv", "r");
+  if (!f) return -1;
+  char line[512];
+  size_t cap = 4096;
+  g_ref = malloc(cap * sizeof *g_ref);
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == '#' || strncmp(line, "model,", 6) == 0) continue;
+    if (g_nref == cap) g_ref = realloc(g_ref, (cap *= 2) * sizeof *g_ref);
+    ref_row *r = &g_ref[g_nref];
+    char *fld[5];
+    char *s = line;
+    for (int k = 0; k < 5; k++) {
+      fld[k] = s;
+      s = strpbrk(s, ",\n");
+      if (s) *s++ = '\0';
+    }
+    snprintf(r->model, sizeof r->model, "%s", fld[0]);
+    snprintf(r->quantity, sizeof r->quantity, "%s", fld[1]);
+    snprintf(r->row, sizeof r->row, "%s", fld[2]);
+    snprintf(r->col, sizeof r->col, "%s", fld[3]);
+    r->value = strtod(fld[4], NULL);
+    g_nref++;
+  }
+  fclose(f);
+  return g_nref > 0 ? 0 : -1;
+}
+
+static int free_reference(void **state) {
+  (void)state;
+  free(g_ref);
+  return 0;
+}
+
+static long cidx(const nl_pls *p, const char *name) {
+  for (size_t j = 0; j < nl_pls_n_constructs(p); j++)
+    if (strcmp(nl_pls_construct_name(p, j), name) == 0) return (long)j;
+  return -1;
+}
+
+static long iidx(const nl_pls *p, const char *name) {
+  for (size_t i = 0; i < nl_pls_n_indicators(p); i++)
+    if (strcmp(nl_pls_indicator_name(p, i), name) == 0) return (long)i;
+  return -1;
+}
+
+static nl_pls *fit(const char *model_file, const char *data_file, const nl_pls_options *opt) {
+  nl_pls_model *m = NULL;
+  nl_pls_data *d = NULL;
+  nl_pls *p = NULL;
+  assert_int_equal(nl_pls_model_read(model_file, &m), NL_OK);
+  assert_int_equal(nl_pls_data_read(data_file, &d), NL_OK);
+  nl_status st = nl_pls_new(m, d, opt, &p);
+  if (st != NL_OK) fprintf(stderr, "%s\n", nl_pls_errmsg(p));
+  assert_int_equal(st, NL_OK);
+  st = nl_pls_estimate(p);
+  if (st != NL_OK) fprintf(stderr, "%s\n", nl_pls_errmsg(p));
+  assert_int_equal(st, NL_OK);
+  nl_pls_model_free(m);
+  nl_pls_data_free(d);
+  return p;
+}
+
+/* Value of one reference quantity from our estimate. */
+static double ours(const nl_pls *p, const ref_row *r) {
+  const char *q = r->quantity;
+  long a, b;
+  if (!strcmp(q, "weight") || !strcmp(q, "loading") || !strcmp(q, "vif_outer")) {
+    a = iidx(p, r->col);
+    assert_true(a >= 0);
+    assert_int_equal(nl_pls_indicator_construct(p, (size_t)a), cidx(p, r->row));
+    return !strcmp(q, "weight") ? nl_pls_weight(p, (size_t)a)
+           : !strcmp(q, "loading") ? nl_pls_loading(p, (size_t)a)
+                                   : nl_pls_vif_outer(p, (size_t)a);
+  }
+  if (!strcmp(q, "cross_loading")) return nl_pls_cross_loading(p, (size_t)iidx(p, r->row), (size_t)cidx(p, r->col));
+  if (!strcmp(q, "iterations")) return nl_pls_iterations(p);
+  if (!strcmp(q, "nobs")) return (double)nl_pls_nobs(p);
+  if (!strcmp(q, "score")) return nl_pls_score(p, (size_t)atol(r->row) - 1, (size_t)cidx(p, r->col));
+  a = cidx(p, r->row);
+  assert_true(a >= 0);
+  if (!strcmp(q, "rsq")) return nl_pls_rsq(p, (size_t)a);
+  if (!strcmp(q, "adj_rsq")) return nl_pls_adj_rsq(p, (size_t)a);
+  if (!strcmp(q, "alpha")) return nl_pls_alpha(p, (size_t)a);
+  if (!strcmp(q, "rho_c")) return nl_pls_rho_c(p, (size_t)a);
+  if (!strcmp(q, "ave")) return nl_pls_ave(p, (size_t)a);
+  if (!strcmp(q, "rho_a")) return nl_pls_rho_a(p, (size_t)a);
+  b = cidx(p, r->col);
+  assert_true(b >= 0);
+  if (!strcmp(q, "path")) return nl_pls_path(p, (size_t)a, (size_t)b);
+  if (!strcmp(q, "total_effect")) return nl_pls_total_effect(p, (size_t)a, (size_t)b);
+  if (!strcmp(q, "indirect_effect")) return nl_pls_indirect_effect(p, (size_t)a, (size_t)b);
+  if (!strcmp(q, "htmt")) return nl_pls_htmt(p, (size_t)a, (size_t)b);
+  if (!strcmp(q, "f2")) return nl_pls_f2(p, (size_t)a, (size_t)b);
+  if (!strcmp(q, "vif_inner")) return nl_pls_vif_inner(p, (size_t)a, (size_t)b);
+  if (!strcmp(q, "fornell_larcker"))
+    return a == b ? sqrt(nl_pls_ave(p, (size_t)a)) : nl_pls_construct_cor(p, (size_t)a, (size_t)b);
+  fail_msg("unknown reference quantity %s", q);
+  return NAN;
+}
+
+static void compare(const char *model, const nl_pls *p) {
+  char qs[32][32];
+  double maxdev[32];
+  size_t nq = 0, nrows = 0;
+  for (size_t k = 0; k < g_nref; k++) {
+    const ref_row *r = &g_ref[k];
+    if (strcmp(r->model, model) != 0) continue;
+    double v = ours(p, r), dev = fabs(v - r->value);
+    double tol = TOL;
+    if (!strcmp(r->quantity, "iterations")) tol = 0;
+    if (!(dev <= tol))
+      fail_msg("%s %s[%s,%s]: netlearn %.12g, seminr %.12g (|diff| %.3g)", model, r->quantity, r->row, r->col, v,
+               r->value, dev);
+    size_t q = 0;
+    while (q < nq && strcmp(qs[q], r->quantity) != 0) q++;
+    if (q == nq) {
+      snprintf(qs[nq], sizeof qs[nq], "%s", r->quantity);
+      maxdev[nq++] = 0;
+    }
+    if (dev > maxdev[q]) maxdev[q] = dev;
+    nrows++;
+  }
+  assert_true(nrows > 50);
+  printf("  %s: %zu reference values; max |netlearn - seminr|:", model, nrows);
+  for (size_t q = 0; q < nq; q++) printf(" %s %.1e", qs[q], maxdev[q]);
+  printf("\n");
+}
+
+static void test_mobi_reference(void **state) {
+  (void)state;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", NULL);
+  compare("mobi", p);
+  nl_pls_free(p);
+}
+
+static void test_mobi_factorial_reference(void **state) {
+  (void)state;
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.scheme = NL_PLS_SCHEME_FACTORIAL;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o);
+  compare("mobi_factorial", p);
+  nl_pls_free(p);
+}
+
+static void test_mobi_plsc_reference(void **state) {
+  (void)state;
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.consistent = 1;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o);
+  compare("mobi_plsc", p);
+  nl_pls_free(p);
+}
+
+static void test_corp_rep_reference(void **state) {
+  (void)state;
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.has_na_code = 1;
+  o.na_code = -99;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  compare("corp_rep", p);
+  nl_pls_free(p);
+  o.missing = NL_PLS_MISSING_CASEWISE;
+  p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  compare("corp_rep_casewise", p);
+  nl_pls_free(p);
+}
+
+/*
+ * Population model: X -> M -> Y and X -> Y with standardized latent variables, each measured by
+ * three reflective indicators with loading 0.9 (Mode A), and a formative construct F (three
+ * uncorrelated indicators, true weights 0.6, 0.5, 0.62 normalised) -> Y. With n = 2000 the
+ * sampling SD of a path is about 0.02; PLS (Mode A) attenuates paths by the reliability of the
+ * composites (about 0.96 here), so the criterion is |estimate - true| < 0.06 for PLS, and PLSc
+ * (which removes the attenuation) must be closer on average than PLS.
+ */
+static void test_population_recovery(void **state) {
+  (void)state;
+  const size_t n = 2000, ncol = 12;
+  const double a = 0.5, bxm = 0.4, bmy = 0.3, bxy = 0.2, bfy = 0.25, lam = 0.9;
+  double *x = malloc(n * ncol * sizeof *x);
+  const char *names[] = {"x1", "x2", "x3", "m1", "m2", "m3", "y1", "y2", "y3", "f1", "f2", "f3"};
+  nl_rng r;
+  nl_rng_init(&r, 2024, 0, NL_RNG_PURPOSE_USER, 0);
+  double fw[3] = {0.6, 0.5, 0.62}, fn = sqrt(0.36 + 0.25 + 0.3844);
+  for (size_t i = 0; i < n; i++) {
+    double f1 = nl_rng_normal(&r), f2 = nl_rng_normal(&r), f3 = nl_rng_normal(&r);
+    double F = (fw[0] * f1 + fw[1] * f2 + fw[2] * f3) / fn;
+    double X = nl_rng_normal(&r);
+    double M = a * X + sqrt(1 - a * a) * nl_rng_normal(&r);
+    /* Y = bxy X + bmy M + bfy F + e, with var(Y) = 1 (F independent of X, M) */
+    double vy = bxy * bxy + bmy * bmy + 2 * bxy * bmy * a + bfy * bfy;
+    double Y = bxy * X + bmy * M + bfy * F + sqrt(1 - vy) * nl_rng_normal(&r);
+    double lat[3] = {X, M, Y};
+    for (int c = 0; c < 3; c++)
+      for (int k = 0; k < 3; k++) x[(size_t)(3 * c + k) * n + i] = lam * lat[c] + sqrt(1 - lam * lam) * nl_rng_normal(&r);
+    x[9 * n + i] = f1;
+    x[10 * n + i] = f2;
+    x[11 * n + i] = f3;
+  }
+  (void)bxm;
+  const char *model = "X =~ x1 + x2 + x3\nM =~ m1 + m2 + m3\nY =~ y1 + y2 + y3\nF <~ f1 + f2 + f3\n"
+                      "M ~ X\nY ~ X + M + F\n";
+  nl_pls_model *m = NULL;
+  nl_pls_data *d = NULL;
+  assert_int_equal(nl_pls_model_parse(model, "sim", &m), NL_OK);
+  assert_int_equal(nl_pls_data_from_matrix(x, n, ncol, names, &d), NL_OK);
+  double dev_pls = 0, dev_plsc = 0;
+  for (int consistent = 0; consistent <= 1; consistent++) {
+    nl_pls_options o;
+    nl_pls_options_default(&o);
+    o.consistent = consistent;
+    nl_pls *p = NULL;
+    assert_int_equal(nl_pls_new(m, d, &o, &p), NL_OK);
+    assert_int_equal(nl_pls_estimate(p), NL_OK);
+    double truth[4] = {a, bxy, bmy, bfy};
+    double est[4] = {nl_pls_path(p, 0, 1), nl_pls_path(p, 0, 2), nl_pls_path(p, 1, 2), nl_pls_path(p, 3, 2)};
+    for (int k = 0; k < 4; k++) {
+      double dev = fabs(est[k] - truth[k]);
+      assert_true(dev < 0.06);
+      if (consistent) dev_plsc += dev;
+      else dev_pls += dev;
+    }
+    /* formative weights recover the true weights (standardized composite) */
+    for (int k = 0; k < 3; k++) assert_true(fabs(nl_pls_weight(p, 9 + (size_t)k) - fw[k] / fn) < 0.08);
+    /* indirect effect X -> M -> Y */
+    assert_true(fabs(nl_pls_indirect_effect(p, 0, 2) - a * bmy) < 0.05);
+    nl_pls_free(p);
+  }
+  assert_true(dev_plsc < dev_pls);
+  nl_pls_model_free(m);
+  nl_pls_data_free(d);
+  free(x);
+}
+
+static void test_bootstrap_threads_identical(void **state) {
+  (void)state;
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.has_na_code = 1;
+  o.na_code = -99;
+  nl_pls *p1 = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  nl_pls *p2 = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  nl_pls_boot_options b;
+  nl_pls_boot_options_default(&b);
+  b.nboot = 200;
+  b.seed = 42;
+  b.threads = 1;
+  assert_int_equal(nl_pls_bootstrap(p1, &b), NL_OK);
+  b.threads = 3;
+  assert_int_equal(nl_pls_bootstrap(p2, &b), NL_OK);
+  assert_int_equal(nl_pls_boot_n(p1), nl_pls_boot_n(p2));
+  for (size_t r = 0; r < nl_pls_boot_n(p1); r++)
+    for (size_t k = 0; k < nl_pls_n_paths(p1); k++) {
+      size_t f, t;
+      nl_pls_path_ends(p1, k, &f, &t);
+      double v1 = nl_pls_boot_value(p1, NL_PLS_Q_PATH, f, t, r), v2 = nl_pls_boot_value(p2, NL_PLS_Q_PATH, f, t, r);
+      assert_true(v1 == v2);
+    }
+  for (size_t i = 0; i < nl_pls_n_indicators(p1); i++) {
+    nl_pls_boot_stat s1, s2;
+    assert_int_equal(nl_pls_boot_get(p1, NL_PLS_Q_WEIGHT, i, 0, &s1), NL_OK);
+    assert_int_equal(nl_pls_boot_get(p2, NL_PLS_Q_WEIGHT, i, 0, &s2), NL_OK);
+    assert_memory_equal(&s1, &s2, sizeof s1);
+  }
+  /* a different seed gives different resamples */
+  b.seed = 43;
+  assert_int_equal(nl_pls_bootstrap(p2, &b), NL_OK);
+  assert_true(nl_pls_boot_value(p1, NL_PLS_Q_PATH, 4, 7, 0) != nl_pls_boot_value(p2, NL_PLS_Q_PATH, 4, 7, 0));
+  nl_pls_free(p1);
+  nl_pls_free(p2);
+}
+
+static void test_bootstrap_statistics(void **state) {
+  (void)state;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", NULL);
+  nl_pls_boot_options b;
+  nl_pls_boot_options_default(&b);
+  b.nboot = 300;
+  b.seed = 7;
+  b.threads = 2;
+  assert_int_equal(nl_pls_bootstrap(p, &b), NL_OK);
+  assert_int_equal(nl_pls_boot_n(p) + nl_pls_boot_failed(p), 300);
+  long sat = cidx(p, "Satisfaction"), loy = cidx(p, "Loyalty"), img = cidx(p, "Image");
+  nl_pls_boot_stat s;
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, &s), NL_OK);
+  /* recompute the summary from the stored resamples */
+  double sum = 0, ss = 0;
+  size_t nb = nl_pls_boot_n(p);
+  for (size_t r = 0; r < nb; r++) sum += nl_pls_boot_value(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, r);
+  double mean = sum / (double)nb;
+  for (size_t r = 0; r < nb; r++) {
+    double v = nl_pls_boot_value(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, r) - mean;
+    ss += v * v;
+  }
+  assert_true(fabs(s.mean - mean) < 1e-12);
+  assert_true(fabs(s.sd - sqrt(ss / (double)(nb - 1))) < 1e-12);
+  assert_true(fabs(s.original - nl_pls_path(p, (size_t)sat, (size_t)loy)) < 1e-15);
+  assert_true(fabs(s.t - s.original / s.sd) < 1e-12);
+  /* Satisfaction -> Loyalty is strong (about 0.5): SE small, significant, CI contains estimate */
+  assert_true(s.sd > 0.02 && s.sd < 0.12);
+  assert_true(s.p < 1e-6);
+  assert_true(s.lo < s.original && s.original < s.hi);
+  /* percentile CI: about 95% of resamples inside */
+  size_t inside = 0;
+  for (size_t r = 0; r < nb; r++) {
+    double v = nl_pls_boot_value(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, r);
+    inside += v >= s.lo && v <= s.hi;
+  }
+  assert_true(inside >= (size_t)(0.94 * (double)nb) && inside <= (size_t)(0.96 * (double)nb) + 1);
+  /* specific indirect effect Image -> Satisfaction -> Loyalty exists and is bootstrapped */
+  int found = 0;
+  for (size_t k = 0; k < nl_pls_n_specific(p); k++) {
+    size_t len;
+    const size_t *c = nl_pls_specific_chain(p, k, &len);
+    if (len == 3 && c[0] == (size_t)img && c[1] == (size_t)sat && c[2] == (size_t)loy) {
+      assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &s), NL_OK);
+      assert_true(fabs(s.original - nl_pls_path(p, (size_t)img, (size_t)sat) * nl_pls_path(p, (size_t)sat, (size_t)loy)) <
+                  1e-14);
+      found = 1;
+    }
+  }
+  assert_true(found);
+  /* HTMT and total effects are available; HTMT is symmetric in its arguments */
+  nl_pls_boot_stat h1, h2;
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_HTMT, 0, 1, &h1), NL_OK);
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_HTMT, 1, 0, &h2), NL_OK);
+  assert_memory_equal(&h1, &h2, sizeof h1);
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_TOTAL, (size_t)img, (size_t)loy, &s), NL_OK);
+  assert_true(fabs(s.original - nl_pls_total_effect(p, (size_t)img, (size_t)loy)) < 1e-12);
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_PATH, (size_t)loy, (size_t)img, &s), NL_EINVAL);
+
+  /* BCa: same resamples, different interval, still around the estimate */
+  b.ci = NL_PLS_CI_BCA;
+  nl_pls_boot_stat pc;
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, &pc), NL_OK);
+  assert_int_equal(nl_pls_bootstrap(p, &b), NL_OK);
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, &s), NL_OK);
+  assert_true(s.sd == pc.sd);
+  assert_true(s.lo < s.original && s.original < s.hi);
+  assert_true(fabs(s.lo - pc.lo) < 0.05 && fabs(s.hi - pc.hi) < 0.05);
+  nl_pls_free(p);
+}
+
+static void test_csv_dialect(void **state) {
+  (void)state;
+  nl_errbuf e;
+  nl_csv_table *t = NULL;
+  const char *txt = "\xEF\xBB\xBF\"a\";b;\"c \"\"q\"\"\"\r\n1,5;NA;3\r\n\r\n\"2\";;-99\n";
+  nl_csv_options o = {1, -99};
+  assert_int_equal(nl_csv_parse(txt, strlen(txt), "t.csv", &o, &t, &e), NL_OK);
+  assert_int_equal(t->ncol, 3);
+  assert_int_equal(t->nrow, 2);
+  assert_string_equal(t->names[2], "c \"q\"");
+  assert_true(t->x[0] == 1.5 && t->x[1] == 2.0);
+  assert_true(isnan(t->x[2]) && isnan(t->x[3]));
+  assert_true(t->x[4] == 3.0 && isnan(t->x[5]));
+  nl_csv_table_free(t);
+  const char *bad = "a,b\n1,x1\n2,3\n";
+  assert_int_equal(nl_csv_parse(bad, strlen(bad), "t.csv", NULL, &t, &e), NL_OK);
+  assert_int_equal(t->bad_line[1], 2);
+  assert_int_equal(t->bad_col[1], 3);
+  nl_csv_table_free(t);
+  const char *ragged = "a,b\n1,2\n3\n";
+  assert_int_equal(nl_csv_parse(ragged, strlen(ragged), "t.csv", NULL, &t, &e), NL_EPARSE);
+  assert_non_null(strstr(e.msg, "t.csv:3:1:"));
+  const char *quote = "a,b\n1,\"2\n";
+  assert_int_equal(nl_csv_parse(quote, strlen(quote), "t.csv", NULL, &t, &e), NL_EPARSE);
+  assert_non_null(strstr(e.msg, "t.csv:2:3: unterminated"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_mobi_reference),
+      cmocka_unit_test(test_mobi_factorial_reference),
+      cmocka_unit_test(test_mobi_plsc_reference),
+      cmocka_unit_test(test_corp_rep_reference),
+      cmocka_unit_test(test_population_recovery),
+      cmocka_unit_test(test_bootstrap_threads_identical),
+      cmocka_unit_test(test_bootstrap_statistics),
+      cmocka_unit_test(test_csv_dialect),
+  };
+  return cmocka_run_group_tests(tests, load_reference, free_reference);
+}
