@@ -1,0 +1,200 @@
+/* End-to-end tests of the netlearn binary: outputs, determinism across threads, and every bad input
+ * (message naming file:line:column and key, exit code 2, no results left looking complete). */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char tmpdir[] = "/tmp/nl_cliXXXXXX";
+static char errbuf[8192], outbuf[65536];
+
+static void slurp(const char *path, char *buf, size_t cap) {
+  buf[0] = '\0';
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  size_t n = fread(buf, 1, cap - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+}
+
+/* Run `netlearn <args>` in the temporary directory; capture stdout and stderr; return the exit code. */
+static int nl(const char *args) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "cd %s && %s %s > out.txt 2> err.txt", tmpdir, NL_CLI, args);
+  int rc = system(cmd);
+  char p[256];
+  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
+  slurp(p, errbuf, sizeof errbuf);
+  snprintf(p, sizeof p, "%s/out.txt", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void write_file(const char *name, const char *text) {
+  char p[256];
+  snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int exists(const char *rel) {
+  char p[256];
+  struct stat st;
+  snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+  return stat(p, &st) == 0;
+}
+
+static int same_file(const char *a, const char *b) {
+  static char x[1 << 20], y[1 << 20];
+  char p[256];
+  snprintf(p, sizeof p, "%s/%s", tmpdir, a);
+  slurp(p, x, sizeof x);
+  snprintf(p, sizeof p, "%s/%s", tmpdir, b);
+  slurp(p, y, sizeof y);
+  return x[0] != '\0' && strcmp(x, y) == 0;
+}
+
+static const char *small = "model: march1991\nparameters: {p1: 0.3, p2: 0.5}\nreplications: 12\nseed: 7\n"
+                           "stop: {until: equilibrium, periods: 2000}\n";
+
+static int setup(void **state) {
+  (void)state;
+  if (!mkdtemp(tmpdir)) return -1;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_help_and_models(void **state) {
+  (void)state;
+  assert_int_equal(nl("--help"), 0);
+  assert_non_null(strstr(outbuf, "run"));
+  assert_int_equal(nl("run --help"), 0);
+  assert_non_null(strstr(outbuf, "series.csv"));
+  assert_int_equal(nl("models"), 0);
+  assert_non_null(strstr(outbuf, "march1991"));
+  assert_int_equal(nl("models march1991"), 0);
+  assert_non_null(strstr(outbuf, "p1"));
+  assert_non_null(strstr(outbuf, "p4"));
+  assert_non_null(strstr(outbuf, "code_knowledge"));
+  assert_int_equal(nl("models march1919"), 2);
+  assert_non_null(strstr(errbuf, "did you mean 'march1991'"));
+  assert_int_equal(nl("frobnicate"), 2);
+  assert_non_null(strstr(errbuf, "unknown command 'frobnicate'"));
+  assert_int_equal(nl(""), 2);
+}
+
+static void test_outputs_and_determinism(void **state) {
+  (void)state;
+  write_file("s.yaml", small);
+  assert_int_equal(nl("run s.yaml -o t1 --threads 1 --quiet"), 0);
+  assert_int_equal(nl("run s.yaml -o t2 --threads 2 --quiet"), 0);
+  const char *files[] = {"series.csv", "summary.csv", "final.csv"};
+  for (int i = 0; i < 3; i++) {
+    char a[64], b[64];
+    snprintf(a, sizeof a, "t1/%s", files[i]);
+    snprintf(b, sizeof b, "t2/%s", files[i]);
+    if (!same_file(a, b)) fail_msg("%s differs between 1 and 2 threads", files[i]);
+  }
+  assert_true(exists("t1/manifest.json"));
+  char p[256];
+  snprintf(p, sizeof p, "%s/t1/final.csv", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  assert_non_null(strstr(outbuf, "replication,periods,equilibrium,code_knowledge,individual_knowledge,diversity"));
+  int rows = 0;
+  for (char *c = outbuf; *c; c++) rows += *c == '\n';
+  assert_int_equal(rows, 13); /* header + 12 replications */
+  snprintf(p, sizeof p, "%s/t1/summary.csv", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  assert_non_null(strstr(outbuf, "period,measure,n,mean,sd,ci_low,ci_high\n0,code_knowledge,12,0,0,0,0\n"));
+  snprintf(p, sizeof p, "%s/t1/manifest.json", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  assert_non_null(strstr(outbuf, "\"p1\": 0.3"));
+  assert_non_null(strstr(outbuf, "\"status\": \"complete\""));
+  assert_non_null(strstr(outbuf, "\"--threads\", \"1\""));
+  /* --seed and --set change the run; the same seed reproduces it. */
+  assert_int_equal(nl("run s.yaml -o t3 -q --seed 8"), 0);
+  assert_false(same_file("t1/final.csv", "t3/final.csv"));
+  assert_int_equal(nl("run s.yaml -o t4 -q --seed 7 --set p1=0.3"), 0);
+  assert_true(same_file("t1/final.csv", "t4/final.csv"));
+  assert_int_equal(nl("run s.yaml -o t5 -q --set replications=3 --set until=periods --set periods=5"), 0);
+  snprintf(p, sizeof p, "%s/t5/final.csv", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  assert_non_null(strstr(outbuf, "\n2,5,0,"));
+}
+
+/* A bad input: exit 2, message contains each fragment, and no manifest in the output directory. */
+static void bad(const char *yaml, const char *extra, const char *f1, const char *f2) {
+  if (yaml) write_file("bad.yaml", yaml);
+  char args[512];
+  snprintf(args, sizeof args, "run bad.yaml -o badout -q %s", extra ? extra : "");
+  int rc = nl(args);
+  if (rc != 2) fail_msg("exit %d (want 2) for %s; stderr: %s", rc, yaml ? yaml : extra, errbuf);
+  if (strncmp(errbuf, "netlearn: ", 10) != 0) fail_msg("message not prefixed: %s", errbuf);
+  if (f1 && !strstr(errbuf, f1)) fail_msg("stderr lacks '%s': %s", f1, errbuf);
+  if (f2 && !strstr(errbuf, f2)) fail_msg("stderr lacks '%s': %s", f2, errbuf);
+  assert_false(exists("badout/manifest.json"));
+}
+
+static void test_bad_inputs(void **state) {
+  (void)state;
+  bad("model: march1991\nparameters: {p1: 0.1\n", NULL, "bad.yaml:", "malformed YAML");
+  bad("model: marh1991\n", NULL, "bad.yaml:1:8: unknown model 'marh1991'", "did you mean 'march1991'");
+  bad("model: march1991\nreplicatons: 3\n", NULL, "bad.yaml:2:1: unknown key 'replicatons'", "'replications'");
+  bad("model: march1991\nparameters:\n  p1: fast\n", NULL, "bad.yaml:3:7:", "expects a number, got 'fast'");
+  bad("model: march1991\nparameters:\n  p2: 1.01\n", NULL, "bad.yaml:3:7: parameter 'p2'", "out of range");
+  bad("model: march1991\nparameters:\n  n: -5\n", NULL, "bad.yaml:3:6:", "out of range");
+  bad(small, "--set p9=1", "unknown parameter 'p9'", NULL);
+  bad(small, "--set p1=2", "--set p1=2", "out of range");
+  bad(small, "--set p1", "expected KEY=VALUE", NULL);
+  bad(small, "--threads 0", "--threads", "out of range");
+  bad(small, "--bogus", "unknown option '--bogus'", NULL);
+}
+
+static void test_missing_and_unwritable(void **state) {
+  (void)state;
+  assert_int_equal(nl("run nowhere.yaml -o x -q"), 2);
+  assert_non_null(strstr(errbuf, "nowhere.yaml: cannot open scenario file"));
+  write_file("s.yaml", small);
+  assert_int_equal(nl("run s.yaml -q"), 2);
+  assert_non_null(strstr(errbuf, "missing output directory"));
+  /* Output directory below a regular file: cannot be created (even as root). */
+  write_file("afile", "x");
+  assert_int_equal(nl("run s.yaml -o afile/sub -q"), 2);
+  assert_non_null(strstr(errbuf, "afile/sub"));
+  assert_non_null(strstr(errbuf, "cannot create output directory"));
+  /* A failed rerun into a complete results directory leaves it not marked complete... */
+  assert_int_equal(nl("run s.yaml -o done -q"), 0);
+  assert_true(exists("done/manifest.json"));
+  /* ...but bad input is refused before anything is touched. */
+  write_file("bad.yaml", "model: march1991\nparameters: {p1: 7}\n");
+  assert_int_equal(nl("run bad.yaml -o done -q"), 2);
+  assert_true(exists("done/manifest.json"));
+  assert_true(exists("done/final.csv"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_help_and_models),
+      cmocka_unit_test(test_outputs_and_determinism),
+      cmocka_unit_test(test_bad_inputs),
+      cmocka_unit_test(test_missing_and_unwritable),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
