@@ -87,49 +87,30 @@ static inline uint64_t nl_rng_fixed32(double p) {
 }
 
 /*
- * A 64-bit word whose bits are independent Bernoulli(P / 2^32) draws, P from nl_rng_fixed32.
- * Binary expansion of P from its lowest set bit up: "or" a random word for a 1 bit, "and" it
- * for a 0 bit; after bit 31 every output bit is 1 with probability exactly P / 2^32.
- * Costs (32 - lowest set bit of P) words; p = 0.5 costs one.
- */
-static inline uint64_t nl_rng_mask_fixed(nl_rng *r, uint64_t P) {
-  if (P == 0) return 0;
-  if (P >= ((uint64_t)1 << 32)) return ~(uint64_t)0;
-  unsigned b = (unsigned)__builtin_ctzll(P);
-  uint64_t m = 0;
-  for (; b < 32; b++) {
-    uint64_t x = nl_rng_u64(r);
-    m = ((P >> b) & 1) ? (m | x) : (m & x);
-  }
-  return m;
-}
-
-/*
- * Bernoulli(P / 2^32) draws on the set bits of `where` only (other bits are 0). Cheaper than
- * nl_rng_mask_fixed when few bits are needed: then each bit costs half a word (a 32-bit
- * uniform). The choice depends only on `where`, so the draw sequence stays deterministic.
+ * Bernoulli(P / 2^32) draws on the set bits of `where` (other bits are 0), P from nl_rng_fixed32.
+ *
+ * Bit-sliced lazy comparison: each lane compares a uniform 32-bit fraction u with P, most
+ * significant bit first, one random word per bit position for all 64 lanes at once. A lane is
+ * decided at the first bit where u and P differ (success when P has the 1), so half of the
+ * undecided lanes drop out with every word: a dense word costs ~7 words on average instead of
+ * 64 uniforms, k sparse lanes ~log2(k) + 2. Lanes still tied after 32 bits have u == P: failure.
+ * Exactly P / 2^32 per lane; the number of words consumed depends only on the draws.
  */
 static inline uint64_t nl_rng_mask_on(nl_rng *r, uint64_t P, uint64_t where) {
   if (!where || P == 0) return 0;
   if (P >= ((uint64_t)1 << 32)) return where;
-  int k = __builtin_popcountll(where);
-  if (k > 12) return nl_rng_mask_fixed(r, P) & where;
-  uint64_t m = 0, x = 0;
-  int have = 0;
-  while (where) {
-    uint64_t bit = where & (0 - where);
-    where ^= bit;
-    if (!have) {
-      x = nl_rng_u64(r);
-      have = 2;
-    }
-    uint64_t u = x & 0xffffffffu;
-    x >>= 32;
-    have--;
-    if (u < P) m |= bit;
+  uint64_t undecided = where, hit = 0;
+  for (int j = 31; j >= 0 && undecided; j--) {
+    uint64_t x = nl_rng_u64(r);
+    uint64_t pb = ((P >> j) & 1) ? ~(uint64_t)0 : 0;
+    hit |= undecided & ~x & pb; /* u has 0 where P has 1: u < P */
+    undecided &= ~(x ^ pb);     /* equal bits: still undecided */
   }
-  return m;
+  return hit;
 }
+
+/* A full 64-bit word of independent Bernoulli(P / 2^32) bits. */
+static inline uint64_t nl_rng_mask_fixed(nl_rng *r, uint64_t P) { return nl_rng_mask_on(r, P, ~(uint64_t)0); }
 
 /* Standard normal deviate (Box-Muller, polar-free form; consumes two words). */
 static inline double nl_rng_normal(nl_rng *r) {
