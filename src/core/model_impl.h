@@ -25,8 +25,9 @@ struct nl_model {
   nl_status (*reset)(void *state, uint64_t seed, uint64_t replication, nl_errbuf *err);
   /* One period. No allocation. */
   nl_status (*step)(void *state, nl_errbuf *err);
-  /* Current measures into out[nmeasures]. */
-  void (*observe)(const void *state, double *out);
+  /* Current measures into out[nmeasures]. May use the state's scratch space (hence not const):
+   * measures are computed only when observed, so periods that are not recorded cost nothing. */
+  void (*observe)(void *state, double *out);
   /* Absorbing state reached (optional; NULL = never). */
   int (*at_equilibrium)(const void *state);
   void (*destroy)(void *state);

@@ -50,7 +50,6 @@ typedef struct state {
   nl_march_variant variant;
   double p3, p4;
   nl_rng dyn;
-  double obs[M_COUNT];
 } state;
 
 /* Share of fast learners as a count of individuals: must be a whole number of people. */
@@ -94,15 +93,6 @@ nomem:
   return nl_err(err, NL_ENOMEM, "out of memory for m = %zu, n = %zu", m, n);
 }
 
-static void measure(state *s) {
-  nl_march_measures mm;
-  nl_march_measure(&s->org, s->rpos, &mm);
-  s->obs[M_CODE] = mm.code_knowledge;
-  s->obs[M_IND] = mm.individual_knowledge;
-  s->obs[M_DIV] = mm.diversity;
-  s->obs[M_SUP] = (double)s->org.superior;
-}
-
 static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   (void)err;
   state *s = sp;
@@ -111,7 +101,6 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   nl_reality_random(&init, s->rpos, s->org.m);
   nl_march_org_randomize(&s->org, &init);
   nl_rng_init(&s->dyn, seed, rep, NL_RNG_DYNAMICS, 0);
-  measure(s);
   return NL_OK;
 }
 
@@ -123,13 +112,17 @@ static nl_status step(void *sp, nl_errbuf *err) {
   nl_march_act(&s->org, &s->dyn, s->rpos, s->variant);
   nl_march_socialize(&s->org, &s->dyn, s->variant);
   nl_march_code_learn(&s->org, &s->dyn, s->variant);
-  measure(s);
   return NL_OK;
 }
 
-static void observe(const void *sp, double *out) {
-  const state *s = sp;
-  memcpy(out, s->obs, sizeof s->obs);
+static void observe(void *sp, double *out) {
+  state *s = sp;
+  nl_march_measures mm;
+  nl_march_measure(&s->org, s->rpos, &mm);
+  out[M_CODE] = mm.code_knowledge;
+  out[M_IND] = mm.individual_knowledge;
+  out[M_DIV] = mm.diversity;
+  out[M_SUP] = (double)s->org.superior;
 }
 
 static int at_equilibrium(const void *sp) {
