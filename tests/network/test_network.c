@@ -1,0 +1,326 @@
+/* Network module: generators (structure, determinism, statistics), files (every error path),
+ * attributes, compact adjacency, measures, allocation failures. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/alloc.h"
+#include "netlearn/network.h"
+
+#define DATA NL_SOURCE_DIR "/tests/network/data/"
+
+/* Simple graph check: no self-loop, no duplicate, ends in range. */
+static void assert_simple(nl_network *g) {
+  size_t n = nl_network_nodes(g), ne = nl_network_edges(g);
+  const size_t *off;
+  const uint32_t *nbr;
+  assert_int_equal(nl_network_csr(g, &off, &nbr, NULL), NL_OK);
+  assert_int_equal(off[n], 2 * ne);
+  for (size_t i = 0; i < n; i++) {
+    for (size_t a = off[i]; a < off[i + 1]; a++) {
+      assert_true(nbr[a] < n);
+      assert_true(nbr[a] != i);
+      for (size_t b = a + 1; b < off[i + 1]; b++) assert_true(nbr[a] != nbr[b]);
+    }
+  }
+}
+
+static nl_network *gen(nl_network_spec s, uint64_t seed, uint64_t stream) {
+  nl_network *g = nl_network_new();
+  assert_non_null(g);
+  nl_status st = nl_network_generate(g, &s, seed, stream, 0);
+  if (st) fail_msg("%s", nl_network_errmsg(g));
+  assert_simple(g);
+  return g;
+}
+
+static void test_deterministic_kinds(void **unused) {
+  (void)unused;
+  nl_network *g = gen((nl_network_spec){.kind = NL_NET_COMPLETE, .n = 10}, 1, 0);
+  assert_int_equal(nl_network_edges(g), 45);
+  nl_network_measures m;
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_true(fabs(m.density - 1) < 1e-12 && fabs(m.clustering - 1) < 1e-12 && fabs(m.avg_path_length - 1) < 1e-12);
+  assert_int_equal(m.components, 1);
+  nl_network_free(g);
+
+  g = gen((nl_network_spec){.kind = NL_NET_RING, .n = 10, .k = 2}, 1, 0);
+  assert_int_equal(nl_network_edges(g), 20);
+  const size_t *off;
+  assert_int_equal(nl_network_csr(g, &off, NULL, NULL), NL_OK);
+  for (size_t i = 0; i < 10; i++) assert_int_equal(off[i + 1] - off[i], 4);
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_true(fabs(m.clustering - 0.5) < 1e-12); /* ring lattice k = 2: 3(k-1)/(2(2k-1)) = 0.5 */
+  nl_network_free(g);
+
+  g = gen((nl_network_spec){.kind = NL_NET_LINE, .n = 10, .k = 1}, 1, 0);
+  assert_int_equal(nl_network_edges(g), 9);
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_true(fabs(m.avg_path_length - 11.0 / 3.0) < 1e-12); /* path of 10 nodes: (n+1)/3 */
+  nl_network_free(g);
+
+  g = gen((nl_network_spec){.kind = NL_NET_EMPTY, .n = 7}, 1, 0);
+  assert_int_equal(nl_network_edges(g), 0);
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_int_equal(m.components, 7);
+  assert_int_equal(m.largest_component, 1);
+  nl_network_free(g);
+
+  /* Watts-Strogatz with p = 0 is the ring; caveman with p = 0 is disjoint cliques. */
+  g = gen((nl_network_spec){.kind = NL_NET_WATTS_STROGATZ, .n = 10, .k = 2, .p = 0}, 1, 0);
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_true(fabs(m.clustering - 0.5) < 1e-12);
+  nl_network_free(g);
+  g = gen((nl_network_spec){.kind = NL_NET_CAVEMAN, .n = 28, .blocks = 4, .p = 0}, 1, 0);
+  assert_int_equal(nl_network_edges(g), 4 * 21);
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_int_equal(m.components, 4);
+  assert_int_equal(nl_network_block(g, 7), 1);
+  nl_network_free(g);
+}
+
+static void test_random_kinds(void **unused) {
+  (void)unused;
+  /* Erdos-Renyi: edges ~ Binomial(n(n-1)/2, p); within 5 sd. */
+  size_t n = 2000;
+  double p = 0.01, N = (double)n * (double)(n - 1) / 2.0;
+  nl_network *g = gen((nl_network_spec){.kind = NL_NET_ERDOS_RENYI, .n = n, .p = p}, 7, 3);
+  double e = (double)nl_network_edges(g);
+  assert_true(fabs(e - N * p) < 5 * sqrt(N * p * (1 - p)));
+  /* same (seed, stream): same graph; another stream: another graph */
+  nl_network *h = gen((nl_network_spec){.kind = NL_NET_ERDOS_RENYI, .n = n, .p = p}, 7, 3);
+  assert_int_equal(nl_network_edges(h), nl_network_edges(g));
+  for (size_t k = 0; k < nl_network_edges(g); k++) {
+    size_t a, b, c, d;
+    nl_network_edge(g, k, &a, &b, NULL);
+    nl_network_edge(h, k, &c, &d, NULL);
+    assert_true(a == c && b == d);
+  }
+  nl_network_free(h);
+  h = gen((nl_network_spec){.kind = NL_NET_ERDOS_RENYI, .n = n, .p = p}, 7, 4);
+  assert_true(nl_network_edges(h) != nl_network_edges(g) || nl_network_edges(g) == 0);
+  nl_network_free(h);
+  nl_network_free(g);
+
+  /* Watts-Strogatz keeps the edge count and lowers path length. */
+  g = gen((nl_network_spec){.kind = NL_NET_WATTS_STROGATZ, .n = 500, .k = 3, .p = 0.1}, 7, 0);
+  assert_int_equal(nl_network_edges(g), 1500);
+  nl_network_measures m;
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_true(m.avg_path_length < 15 && m.clustering > 0.3); /* lattice: 42 and 0.6 */
+  nl_network_free(g);
+
+  /* Barabasi-Albert: exact edge count, heavy tail (max degree well above the mean). */
+  g = gen((nl_network_spec){.kind = NL_NET_BARABASI_ALBERT, .n = 2000, .k = 3}, 7, 0);
+  assert_int_equal(nl_network_edges(g), 6 + (2000 - 4) * 3);
+  const size_t *off;
+  nl_network_csr(g, &off, NULL, NULL);
+  size_t maxd = 0;
+  for (size_t i = 0; i < 2000; i++)
+    if (off[i + 1] - off[i] > maxd) maxd = off[i + 1] - off[i];
+  assert_true(maxd > 40);
+  nl_network_free(g);
+
+  /* SBM: inside and across counts near their means. */
+  g = gen((nl_network_spec){.kind = NL_NET_SBM, .n = 400, .blocks = 4, .p_in = 0.2, .p_out = 0.01}, 7, 0);
+  double in = 0, out = 0;
+  for (size_t k = 0; k < nl_network_edges(g); k++) {
+    size_t a, b;
+    nl_network_edge(g, k, &a, &b, NULL);
+    if (nl_network_block(g, a) == nl_network_block(g, b)) in++;
+    else out++;
+  }
+  double nin = 4 * 100 * 99 / 2.0, nout = 400 * 399 / 2.0 - nin;
+  assert_true(fabs(in - 0.2 * nin) < 5 * sqrt(nin * 0.2 * 0.8));
+  assert_true(fabs(out - 0.01 * nout) < 5 * sqrt(nout * 0.01 * 0.99));
+  nl_network_free(g);
+
+  /* Relaxed caveman: a share p of edges become cross-group links. */
+  g = gen((nl_network_spec){.kind = NL_NET_CAVEMAN, .n = 1400, .blocks = 200, .p = 0.1}, 7, 0);
+  size_t E = nl_network_edges(g), cross = 0;
+  assert_int_equal(E, 200 * 21);
+  for (size_t k = 0; k < E; k++) {
+    size_t a, b;
+    nl_network_edge(g, k, &a, &b, NULL);
+    cross += nl_network_block(g, a) != nl_network_block(g, b);
+  }
+  double Ed = (double)E;
+  assert_true(fabs((double)cross - 0.1 * Ed) < 5 * sqrt(Ed * 0.1 * 0.9));
+  nl_network_free(g);
+}
+
+static void test_bad_specs(void **unused) {
+  (void)unused;
+  nl_network *g = nl_network_new();
+  nl_network_spec bad[] = {
+      {.kind = NL_NET_RING, .n = 4, .k = 2},
+      {.kind = NL_NET_ERDOS_RENYI, .n = 4, .p = 1.5},
+      {.kind = NL_NET_CAVEMAN, .n = 10, .blocks = 3},
+      {.kind = NL_NET_BARABASI_ALBERT, .n = 3, .k = 3},
+      {.kind = NL_NET_SBM, .n = 10, .blocks = 0},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(nl_network_generate(g, &bad[i], 1, 0, 0), NL_EINVAL);
+    assert_true(strlen(nl_network_errmsg(g)) > 10);
+  }
+  nl_network_free(g);
+}
+
+/* After reserving, regenerating does not allocate (models regenerate per replication in reset). */
+static void test_no_alloc_after_reserve(void **unused) {
+  (void)unused;
+  nl_network_spec s = {.kind = NL_NET_ERDOS_RENYI, .n = 300, .p = 0.05};
+  nl_network *g = nl_network_new();
+  assert_int_equal(nl_network_reserve(g, s.n, nl_network_spec_max_edges(&s)), NL_OK);
+  const size_t *off;
+  assert_int_equal(nl_network_generate(g, &s, 1, 0, 0), NL_OK);
+  assert_int_equal(nl_network_csr(g, &off, NULL, NULL), NL_OK);
+  nl_alloc_fail_after(1);
+  for (uint64_t rep = 1; rep < 20; rep++) {
+    assert_int_equal(nl_network_generate(g, &s, 1, rep, 0), NL_OK);
+    assert_int_equal(nl_network_csr(g, &off, NULL, NULL), NL_OK);
+  }
+  nl_alloc_fail_after(0);
+  nl_network_free(g);
+}
+
+static void test_edgelist(void **unused) {
+  (void)unused;
+  nl_network *g = nl_network_new();
+  nl_status st = nl_network_read_edgelist(g, DATA "good.csv", 0, 0);
+  if (st) fail_msg("%s", nl_network_errmsg(g));
+  assert_int_equal(nl_network_nodes(g), 4);
+  assert_int_equal(nl_network_edges(g), 4);
+  assert_true(nl_network_weighted(g));
+  assert_string_equal(nl_network_label(g, 0), "a");
+  assert_string_equal(nl_network_label(g, 3), "d");
+  size_t u, v;
+  double w;
+  nl_network_edge(g, 2, &u, &v, &w); /* c,a,0.5 */
+  assert_true(u == 0 && v == 2 && w == 0.5);
+  const size_t *off;
+  const uint32_t *nbr;
+  const double *wt;
+  assert_int_equal(nl_network_csr(g, &off, &nbr, &wt), NL_OK);
+  assert_non_null(wt);
+  assert_int_equal(off[1] - off[0], 3); /* a: b, c, d */
+
+  /* attributes by label */
+  st = nl_network_read_attributes(g, DATA "attrs.csv");
+  if (st) fail_msg("%s", nl_network_errmsg(g));
+  assert_int_equal(nl_network_nattrs(g), 2);
+  long size = nl_network_attr_index(g, "size"), age = nl_network_attr_index(g, "age");
+  assert_true(size == 0 && age == 1);
+  assert_true(nl_network_attr(g, 0, 0) == 10 && nl_network_attr(g, 0, 1) == 20);
+  assert_true(isnan(nl_network_attr(g, 0, 2)) && nl_network_attr(g, 1, 2) == 5);
+  assert_true(isnan(nl_network_attr(g, 1, 1)) && isnan(nl_network_attr(g, 0, 3)));
+
+  struct {
+    const char *file;
+    nl_status st;
+    const char *where;
+  } bad_attrs[] = {
+      {DATA "attrs_unknown.csv", NL_ERANGE, "attrs_unknown.csv:3:"},
+      {DATA "attrs_notnum.csv", NL_EPARSE, "attrs_notnum.csv:3:"},
+      {DATA "attrs_ragged.csv", NL_EPARSE, "attrs_ragged.csv:3:"},
+      {DATA "attrs_twice.csv", NL_EINVAL, "attrs_twice.csv:3:"},
+      {DATA "no_such_attrs.csv", NL_EIO, "no_such_attrs.csv: cannot open"},
+  };
+  for (size_t i = 0; i < sizeof bad_attrs / sizeof bad_attrs[0]; i++) {
+    assert_int_equal(nl_network_read_attributes(g, bad_attrs[i].file), bad_attrs[i].st);
+    if (!strstr(nl_network_errmsg(g), bad_attrs[i].where)) fail_msg("message: %s", nl_network_errmsg(g));
+  }
+  assert_int_equal(nl_network_nattrs(g), 2); /* failed reads keep the earlier table */
+
+  /* integer ids with a node count: isolated node 4 kept */
+  assert_int_equal(nl_network_read_edgelist(g, DATA "indexed.csv", 5, 0), NL_OK);
+  assert_int_equal(nl_network_nodes(g), 5);
+  assert_int_equal(nl_network_edges(g), 3);
+  assert_false(nl_network_weighted(g));
+  nl_network_measures m;
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  assert_int_equal(m.components, 2);
+  nl_network_free(g);
+}
+
+static void test_edgelist_errors(void **unused) {
+  (void)unused;
+  struct {
+    const char *file;
+    size_t n;
+    unsigned flags;
+    nl_status st;
+    const char *where;
+  } cases[] = {
+      {DATA "missing.csv", 0, 0, NL_EIO, "missing.csv: cannot open"},
+      {DATA "ragged.csv", 0, 0, NL_EPARSE, "ragged.csv:3: 2 field(s)"},
+      {DATA "selfloop.csv", 0, 0, NL_EINVAL, "selfloop.csv:3: self-loop"},
+      {DATA "duplicate.csv", 0, 0, NL_EINVAL, "duplicate.csv:6: duplicate edge 'c'-'b' (first on line 3"},
+      {DATA "outofrange.csv", 5, 0, NL_ERANGE, "outofrange.csv:3: node id '7'"},
+      {DATA "badweight.csv", 0, 0, NL_EPARSE, "badweight.csv:2: weight '-1'"},
+  };
+  nl_network *g = nl_network_new();
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assert_int_equal(nl_network_read_edgelist(g, cases[i].file, cases[i].n, cases[i].flags), cases[i].st);
+    if (!strstr(nl_network_errmsg(g), cases[i].where)) fail_msg("case %zu message: %s", i, nl_network_errmsg(g));
+    assert_int_equal(nl_network_nodes(g), 0);
+  }
+  /* the same files are accepted when the policy allows them */
+  assert_int_equal(nl_network_read_edgelist(g, DATA "selfloop.csv", 0, NL_NET_ALLOW_SELF_LOOPS), NL_OK);
+  assert_int_equal(nl_network_read_edgelist(g, DATA "duplicate.csv", 0, NL_NET_ALLOW_MULTI), NL_OK);
+  assert_int_equal(nl_network_edges(g), 3);
+  nl_network_free(g);
+}
+
+static void test_graphml(void **unused) {
+  (void)unused;
+  nl_network *g = nl_network_new();
+  nl_status st = nl_network_read_graphml(g, DATA "good.graphml", 0);
+  if (st) fail_msg("%s", nl_network_errmsg(g));
+  assert_int_equal(nl_network_nodes(g), 3);
+  assert_int_equal(nl_network_edges(g), 2);
+  assert_string_equal(nl_network_label(g, 2), "z");
+  double w;
+  nl_network_edge(g, 0, NULL, NULL, &w);
+  assert_true(w == 2.5);
+
+  assert_int_equal(nl_network_read_graphml(g, DATA "broken.graphml", 0), NL_EPARSE);
+  if (!strstr(nl_network_errmsg(g), "broken.graphml: GraphML does not parse"))
+    fail_msg("message: %s", nl_network_errmsg(g));
+  assert_int_equal(nl_network_read_graphml(g, DATA "selfloop.graphml", 0), NL_EINVAL);
+  if (!strstr(nl_network_errmsg(g), "self-loop on node 'y'")) fail_msg("message: %s", nl_network_errmsg(g));
+  assert_int_equal(nl_network_read_graphml(g, DATA "nope.graphml", 0), NL_EIO);
+  if (!strstr(nl_network_errmsg(g), "nope.graphml: cannot open")) fail_msg("message: %s", nl_network_errmsg(g));
+  nl_network_free(g);
+}
+
+/* Every allocation failure while reading returns NL_ENOMEM cleanly (ASan checks for leaks). */
+static void test_alloc_failures(void **unused) {
+  (void)unused;
+  for (long k = 1; k < 200; k++) {
+    nl_network *g = nl_network_new();
+    if (!g) continue;
+    nl_alloc_fail_after(k);
+    nl_status a = nl_network_read_edgelist(g, DATA "good.csv", 0, 0);
+    nl_status b = a ? a : nl_network_read_attributes(g, DATA "attrs.csv");
+    nl_alloc_fail_after(0);
+    assert_true(b == NL_OK || b == NL_ENOMEM);
+    nl_network_free(g);
+    if (b == NL_OK) break;
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_deterministic_kinds), cmocka_unit_test(test_random_kinds),
+      cmocka_unit_test(test_bad_specs),           cmocka_unit_test(test_no_alloc_after_reserve),
+      cmocka_unit_test(test_edgelist),            cmocka_unit_test(test_edgelist_errors),
+      cmocka_unit_test(test_graphml),             cmocka_unit_test(test_alloc_failures),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
