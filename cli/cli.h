@@ -35,5 +35,6 @@ int cli_parse_double(const char *opt, const char *s, double *out);
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
 int nl_cmd_models(int argc, char **argv);
+int nl_cmd_pls(int argc, char **argv);
 
 #endif

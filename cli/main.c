@@ -14,6 +14,7 @@ typedef struct command {
 static const command commands[] = {
     {"run", nl_cmd_run, "run a scenario: replications of a model, written as tidy CSV"},
     {"models", nl_cmd_models, "list the models, or every parameter and measure of one"},
+    {"pls", nl_cmd_pls, "estimate a PLS-SEM model on survey data"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

@@ -26,6 +26,7 @@
  * accept NULL. Nothing here prints, exits or keeps global state.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "netlearn/status.h"
 
@@ -134,6 +135,8 @@ void nl_pls_free(nl_pls *p);
 /* ---- structure (valid after nl_pls_new) -------------------------------------------------- */
 
 size_t nl_pls_nobs(const nl_pls *p);               /* rows used after the missing-data rule */
+size_t nl_pls_nrows_data(const nl_pls *p);         /* rows in the data before it */
+size_t nl_pls_row_id(const nl_pls *p, size_t row); /* 1-based data row of used row `row` */
 size_t nl_pls_n_constructs(const nl_pls *p);
 const char *nl_pls_construct_name(const nl_pls *p, size_t j);
 nl_pls_mode nl_pls_construct_mode(const nl_pls *p, size_t j);
@@ -231,6 +234,23 @@ size_t nl_pls_boot_failed(const nl_pls *p);   /* resamples dropped */
 size_t nl_pls_boot_nonconverged(const nl_pls *p); /* kept resamples that hit max_iter */
 /* Value of one quantity in resample r (0 <= r < nl_pls_boot_n), NAN if out of range. */
 double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r);
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+/*
+ * Write every result as a tidy CSV file into directory `dir` (created if missing; its parent must
+ * exist). Each file is written to a temporary name and renamed into place, so readers never see a
+ * partial file. Files and columns are listed in docs/pls.md; bootstrap.csv and bootstrap_info.csv
+ * only after nl_pls_bootstrap. Errors: NL_EINVAL (not estimated), NL_EIO. Cost O(n * constructs).
+ */
+nl_status nl_pls_write_csv(nl_pls *p, const char *dir);
+
+/*
+ * Write a human-readable summary (like seminr's summary()) to `f` (borrowed): sample, settings,
+ * convergence, path coefficients with R^2, reliability, HTMT, and the bootstrap tables when
+ * present. `title` (borrowed, may be NULL) heads the report. Errors: NL_EINVAL, NL_EIO.
+ */
+nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f);
 
 #ifdef __cplusplus
 }

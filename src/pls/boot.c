@@ -145,37 +145,50 @@ typedef struct thread_ws {
   size_t *rows;
 } thread_ws;
 
-/* Correlation matrix of the n x ni matrix X (column-major) in place of S. Missing values (NAN)
- * are replaced by the column mean first. Returns -1 if a column has zero variance. */
-static int corr_of(double *X, size_t n, size_t ni, double *S) {
+/*
+ * Gather resample `rows` of the n x ni data `src` into X, centred (missing values, only possible
+ * in columns flagged in `colna`, are first replaced by the resample's column mean), and put the
+ * correlation matrix into S. Returns -1 if a column has zero variance.
+ */
+static int resample_corr(const double *src, const unsigned char *colna, const size_t *rows, size_t n, size_t ni,
+                         double *X, double *S) {
   for (size_t i = 0; i < ni; i++) {
+    const double *s = src + i * n;
     double *x = X + i * n;
-    double sum = 0;
-    size_t cnt = 0;
-    for (size_t r = 0; r < n; r++)
-      if (!isnan(x[r])) sum += x[r], cnt++;
-    if (cnt == 0) return -1;
-    double mean = sum / (double)cnt, ss = 0;
-    for (size_t r = 0; r < n; r++) {
-      double v = isnan(x[r]) ? 0.0 : x[r] - mean;
-      x[r] = v;
-      ss += v * v;
+    double sum = 0, mean;
+    if (!colna || !colna[i]) {
+      for (size_t r = 0; r < n; r++) {
+        double v = s[rows[r]];
+        x[r] = v;
+        sum += v;
+      }
+      mean = sum / (double)n;
+      for (size_t r = 0; r < n; r++) x[r] -= mean;
+    } else {
+      size_t cnt = 0;
+      for (size_t r = 0; r < n; r++) {
+        double v = s[rows[r]];
+        x[r] = v;
+        if (!isnan(v)) sum += v, cnt++;
+      }
+      if (cnt == 0) return -1;
+      mean = sum / (double)cnt;
+      for (size_t r = 0; r < n; r++) x[r] = isnan(x[r]) ? 0.0 : x[r] - mean;
     }
-    if (!(ss > 1e-24 * (double)n * (mean * mean + 1.0))) return -1;
-    double sc = 1.0 / sqrt(ss);
-    for (size_t r = 0; r < n; r++) x[r] *= sc;
   }
   cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0, X, (int)n, 0.0, S, (int)ni);
+  /* scale to correlations; X is reused as scratch for 1/sd */
+  double *isd = X;
   for (size_t i = 0; i < ni; i++) {
-    S[i + i * ni] = 1.0;
-    for (size_t k = i + 1; k < ni; k++) S[i + k * ni] = S[k + i * ni];
+    double v = S[i + i * ni];
+    if (!(v > 1e-24 * (double)n)) return -1;
+    isd[i] = 1.0 / sqrt(v);
+  }
+  for (size_t k = 0; k < ni; k++) {
+    S[k + k * ni] = 1.0;
+    for (size_t i = k + 1; i < ni; i++) S[k + i * ni] = S[i + k * ni] = S[i + k * ni] * isd[i] * isd[k];
   }
   return 0;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
 }
 
 nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
@@ -201,7 +214,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   p->boot = nl_malloc(cells * sizeof *p->boot);
   if (!p->orig) p->orig = nl_malloc(ns * sizeof *p->orig);
   if (!p->bstat) p->bstat = nl_malloc(ns * sizeof *p->bstat);
-  flag = nl_calloc(nb, 1);
+  flag = nl_calloc(nb + ni, 1);
   col = nl_malloc(nb * sizeof *col);
   tws = nl_calloc((size_t)nthreads, sizeof *tws);
   if (!p->boot || !p->orig || !p->bstat || !flag || !col || !tws) {
@@ -222,6 +235,14 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   saved_blas = openblas_get_num_threads();
   openblas_set_num_threads(1);
   const double *src = p->Xna ? p->Xna : p->X;
+  unsigned char *colna = NULL;
+  if (p->Xna) {
+    colna = flag + nb; /* allocated with flag */
+    for (size_t i = 0; i < ni; i++) {
+      colna[i] = 0;
+      for (size_t q = 0; q < n && !colna[i]; q++) colna[i] = (unsigned char)(isnan(p->Xna[i * n + q]) != 0);
+    }
+  }
   long nbl = (long)nb;
 #pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
   for (long b = 0; b < nbl; b++) {
@@ -233,15 +254,10 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     nl_rng r;
     nl_rng_init(&r, o.seed, o.stream, NL_RNG_BOOTSTRAP, (uint64_t)b);
     for (size_t q = 0; q < n; q++) tw->rows[q] = (size_t)nl_rng_below(&r, n);
-    for (size_t i = 0; i < ni; i++) {
-      const double *s = src + i * n;
-      double *x = tw->X + i * n;
-      for (size_t q = 0; q < n; q++) x[q] = s[tw->rows[q]];
-    }
     int what;
     size_t which;
     unsigned char f = 0;
-    if (corr_of(tw->X, n, ni, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
+    if (resample_corr(src, colna, tw->rows, n, ni, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
       f = 1;
     } else {
       pls_fill_stats(p, &tw->ws, tw->S, p->boot + (size_t)b * ns);
@@ -338,9 +354,11 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     bs->original = p->orig[k];
     bs->mean = mean;
     bs->sd = sqrt(ss / (double)(ok - 1));
-    bs->t = bs->sd > 0 ? bs->original / bs->sd : NAN;
-    bs->p = pls_t_sf2(bs->t, (double)(ok - 1));
-    qsort(col, ok, sizeof *col, cmp_double);
+    /* a constant (e.g. the weight of a single indicator) has no sampling distribution: seminr
+     * reports its t as NA too */
+    int constant = !(bs->sd > 1e-12 * (fabs(mean) + 1.0));
+    bs->t = constant ? NAN : bs->original / bs->sd;
+    bs->p = constant ? NAN : pls_t_sf2(bs->t, (double)(ok - 1));
     double pl = o.alpha / 2, pu = 1 - o.alpha / 2;
     if (o.ci == NL_PLS_CI_BCA) {
       size_t below = 0, equal = 0;
@@ -363,9 +381,10 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
       pu = pls_norm_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
       if (!isfinite(z0)) pl = pu = NAN;
     }
-    bs->lo = pls_quantile7(col, ok, pl);
-    bs->hi = pls_quantile7(col, ok, pu);
+    bs->lo = pls_quantile7_select(col, ok, pl);
+    bs->hi = pls_quantile7_select(col, ok, pu);
   }
+  p->bopt = o;
   p->booted = 1;
 
 cleanup:

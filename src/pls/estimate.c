@@ -18,21 +18,61 @@
 
 /* ---- small dense linear algebra -------------------------------------------------------- */
 
+/*
+ * The systems solved inside the iteration are tiny (a construct's antecedents, a formative
+ * block: typically 2-8 unknowns) and solved thousands of times per bootstrap. For them a plain
+ * Cholesky is several times faster than a LAPACK call, whose fixed overhead (argument checks,
+ * NaN scans and, in OpenBLAS, a mutex-protected buffer pool shared by all threads) dominates at
+ * this size. LAPACKE is used for the one-off factorizations (input validation, VIFs), BLAS for
+ * the O(n p^2) correlation matrices and the scores.
+ */
 int pls_chol(double *a, size_t k, size_t lda) {
+  for (size_t j = 0; j < k; j++) {
+    double *cj = a + j * lda;
+    double d = cj[j];
+    for (size_t m = 0; m < j; m++) d -= a[j + m * lda] * a[j + m * lda];
+    /* The matrices factored here are correlation matrices (unit diagonal): the pivot d is
+     * 1 - R^2 of variable j on the ones before it, so a tiny pivot means (near) collinearity. */
+    if (!(d > 1e-10)) return (int)j + 1;
+    d = sqrt(d);
+    cj[j] = d;
+    for (size_t i = j + 1; i < k; i++) {
+      double v = cj[i];
+      for (size_t m = 0; m < j; m++) v -= a[i + m * lda] * a[j + m * lda];
+      cj[i] = v / d;
+    }
+  }
+  return 0;
+}
+
+void pls_chol_solve(const double *l, size_t k, size_t lda, double *b) {
+  for (size_t i = 0; i < k; i++) {
+    double v = b[i];
+    for (size_t m = 0; m < i; m++) v -= l[i + m * lda] * b[m];
+    b[i] = v / l[i + i * lda];
+  }
+  for (size_t i = k; i-- > 0;) {
+    double v = b[i];
+    for (size_t m = i + 1; m < k; m++) v -= l[m + i * lda] * b[m];
+    b[i] = v / l[i + i * lda];
+  }
+}
+
+/* LAPACK Cholesky for the one-off factorizations; same contract as pls_chol. */
+static int chol_lapack(double *a, size_t k, size_t lda) {
   if (k == 0) return 0;
   lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)k, a, (lapack_int)lda);
   if (info > 0) return (int)info;
   if (info < 0) return 1;
-  /* The matrices factored here are correlation matrices (unit diagonal): a pivot L_ii^2 is
-   * 1 - R^2 of variable i on the ones before it, so a tiny pivot means (near) collinearity. */
   for (size_t i = 0; i < k; i++)
     if (!(a[i * lda + i] * a[i * lda + i] > 1e-10)) return (int)i + 1;
   return 0;
 }
 
-void pls_chol_solve(const double *l, size_t k, size_t lda, double *b) {
-  if (k == 0) return;
-  LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', (lapack_int)k, 1, l, (lapack_int)lda, b, (lapack_int)k);
+/* Inverse of a factored k x k matrix (from chol_lapack), full symmetric result in a. */
+static int inv_lapack(double *a, size_t k) {
+  if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'L', (lapack_int)k, a, (lapack_int)k) != 0) return -1;
+  return 0;
 }
 
 /* ---- workspace ------------------------------------------------------------------------- */
@@ -349,6 +389,7 @@ void nl_pls_free(nl_pls *p) {
   nl_free(p->chain_len);
   nl_free(p->chain_nodes);
   nl_free(p->X);
+  nl_free(p->rowid);
   nl_free(p->Xna);
   nl_free(p->Z);
   nl_free(p->S);
@@ -569,6 +610,14 @@ nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const n
     goto cleanup;
   }
   p->n = n;
+  p->nall = nall;
+  p->rowid = nl_malloc(n * sizeof *p->rowid);
+  if (!p->rowid) {
+    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  for (size_t r = 0, at = 0; r < nall; r++)
+    if (p->opt.missing != NL_PLS_MISSING_CASEWISE || keep[r]) p->rowid[at++] = r + 1;
   p->X = nl_malloc(n * ni * sizeof *p->X);
   p->Z = nl_malloc(n * ni * sizeof *p->Z);
   p->S = nl_malloc(ni * ni * sizeof *p->S);
@@ -638,7 +687,7 @@ nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const n
     double *f = p->ws.fac;
     for (size_t c = 0; c < k; c++)
       for (size_t r = 0; r < k; r++) f[r + c * k] = p->S[(a + r) + (a + c) * ni];
-    int bad = pls_chol(f, k, k);
+    int bad = chol_lapack(f, k, k);
     if (bad) {
       st = nl_err(&p->err, NL_ENUMERIC,
                   "formative indicators of '%s' are perfectly collinear: '%s' is a linear combination of the "
@@ -658,15 +707,11 @@ cleanup:
 
 /* Diagonal of the inverse of the k x k correlation submatrix R[idx, idx] into out; -1 if singular. */
 static int inv_diag(const double *R, size_t ldr, const size_t *idx, size_t k, double *A, double *b, double *out) {
+  (void)b;
   for (size_t a = 0; a < k; a++)
     for (size_t c = 0; c < k; c++) A[a + c * k] = R[idx[a] + idx[c] * ldr];
-  if (pls_chol(A, k, k) != 0) return -1;
-  for (size_t a = 0; a < k; a++) {
-    memset(b, 0, k * sizeof *b);
-    b[a] = 1.0;
-    pls_chol_solve(A, k, k, b);
-    out[a] = b[a];
-  }
+  if (chol_lapack(A, k, k) != 0 || inv_lapack(A, k) != 0) return -1;
+  for (size_t a = 0; a < k; a++) out[a] = A[a + a * k];
   return 0;
 }
 
@@ -855,6 +900,8 @@ cleanup:
 /* ---- getters ---------------------------------------------------------------------------- */
 
 size_t nl_pls_nobs(const nl_pls *p) { return p->n; }
+size_t nl_pls_row_id(const nl_pls *p, size_t row) { return row < p->n ? p->rowid[row] : 0; }
+size_t nl_pls_nrows_data(const nl_pls *p) { return p->nall; }
 size_t nl_pls_n_constructs(const nl_pls *p) { return p->nc; }
 const char *nl_pls_construct_name(const nl_pls *p, size_t j) { return j < p->nc ? p->cname[j] : NULL; }
 nl_pls_mode nl_pls_construct_mode(const nl_pls *p, size_t j) {

@@ -80,8 +80,8 @@ int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask
              size_t *which);
 enum { PLS_FAIL_MODEB = 1, PLS_FAIL_INNER = 2, PLS_FAIL_PROXY = 3 };
 
-/* Cholesky of the k x k matrix a (lda), lower, in place via LAPACKE; 0 ok, else 1-based index of
- * the first (near-)zero pivot. */
+/* Cholesky of the small k x k correlation matrix a (lda), lower, in place; 0 ok, else the 1-based
+ * index of the first (near-)zero pivot. */
 int pls_chol(double *a, size_t k, size_t lda);
 /* Solve with a factor from pls_chol; b has k entries. */
 void pls_chol_solve(const double *l, size_t k, size_t lda, double *b);
@@ -99,6 +99,8 @@ struct nl_pls {
   size_t *chain_start, *chain_len, *chain_nodes;
   /* data after the missing-data rule */
   size_t n;
+  size_t nall;                  /* rows in the data before the missing-data rule */
+  size_t *rowid;                /* n: 1-based data row of each used row */
   double *X;                    /* n*ni raw values, no missing */
   double *Xna;                  /* n*ni raw values with NAN (mean replacement redone per resample), or NULL */
   double *Z;                    /* n*ni standardized */
@@ -116,6 +118,7 @@ struct nl_pls {
   double *boot;                 /* nboot_ok * nstat, resample-major */
   nl_pls_boot_stat *bstat;      /* nstat */
   size_t nboot_ok, nfail, nnonconv;
+  nl_pls_boot_options bopt;     /* options of the last bootstrap */
   int booted;
 };
 
@@ -130,5 +133,7 @@ double pls_norm_quantile(double p);
 double pls_t_sf2(double t, double df); /* two-sided p-value P(|T| > |t|) */
 /* R's quantile type 7 of sorted x[0..n-1] at probability p. */
 double pls_quantile7(const double *sorted, size_t n, double p);
+/* The same on unsorted x (reordered in place), by selection in O(n). */
+double pls_quantile7_select(double *x, size_t n, double p);
 
 #endif

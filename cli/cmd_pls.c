@@ -1,0 +1,247 @@
+/* netlearn pls: estimate a PLS-SEM model on survey data (a thin client of netlearn/pls.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "netlearn/pls.h"
+
+static void pls_usage(FILE *f) {
+  fputs(
+      "usage: netlearn pls MODEL DATA.csv [options]\n"
+      "\n"
+      "Estimate a structural equation model by partial least squares (PLS-SEM), with the same\n"
+      "definitions and defaults as the R package seminr, and optionally bootstrap it.\n"
+      "\n"
+      "MODEL is a text file (or - for standard input) in lavaan-style syntax, one statement per line:\n"
+      "  NAME =~ item1 + item2 + ...    reflective construct, Mode A (correlation) weights\n"
+      "  NAME <~ item1 + item2 + ...    composite construct, Mode B (regression) weights\n"
+      "  Y ~ X1 + X2                    structural paths X1 -> Y and X2 -> Y\n"
+      "  # ...                          comment; a line ending in '+' continues on the next line\n"
+      "Every construct needs indicators and must be part of a path; the paths must not form a cycle.\n"
+      "\n"
+      "Example (model.txt):\n"
+      "  # exploration and product innovation drive collaboration in the network\n"
+      "  EXPLORE   =~ x1 + x2 + x3\n"
+      "  PRODINNO  <~ y1 + y2\n"
+      "  NETCOLLAB =~ z1 + z2 +\n"
+      "               z3\n"
+      "  PRODINNO  ~ EXPLORE\n"
+      "  NETCOLLAB ~ PRODINNO + EXPLORE\n"
+      "then:  netlearn pls model.txt survey.csv -o results --boot 5000 --seed 7 --threads 2\n"
+      "\n"
+      "DATA.csv has a header row naming the indicators (extra columns are ignored); ',' or ';'\n"
+      "separated; empty cells, NA, N/A, NaN and '.' are missing.\n"
+      "\n"
+      "options:\n"
+      "  -o, --output DIR     write every result as a tidy CSV file into DIR (created if needed)\n"
+      "  --boot N             bootstrap with N resamples (seminr's usual choice: 500; none by default)\n"
+      "  --seed S             random seed of the bootstrap (default 1); results do not depend on --threads\n"
+      "  --threads N          threads for the bootstrap (default 1)\n"
+      "  --ci percentile|bca  bootstrap confidence intervals (default percentile, as seminr)\n"
+      "  --alpha A            two-sided level of the intervals (default 0.05)\n"
+      "  --na CODE            treat this number as missing too (e.g. --na -99)\n"
+      "  --missing mean|casewise   mean replacement (default, as seminr) or casewise deletion\n"
+      "  --scheme path|factorial|centroid   inner weighting scheme (default path, as seminr)\n"
+      "  --plsc               consistent PLS (Dijkstra-Henseler) for the =~ constructs\n"
+      "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
+      "  -q, --quiet          no report on standard output\n"
+      "  -h, --help           this help\n"
+      "\n"
+      "Output files (with -o): weights, loadings, cross_loadings, paths, total_effects,\n"
+      "indirect_effects, specific_indirect_effects, rsquared, fsquared, vif_inner, vif_outer,\n"
+      "reliability, htmt, fornell_larcker, scores, convergence (.csv); with --boot also bootstrap.csv\n"
+      "(estimate, bootstrap mean, SD, t, p, CI) and bootstrap_info.csv. See docs/pls.md.\n"
+      "\n"
+      "Exit codes: 0 ok; 1 estimation did not converge (results still written) or results could not\n"
+      "be written; 2 bad usage, model or data (message names file:line:column where it can).\n",
+      f);
+}
+
+/* Value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"), or NULL if it is not `name`. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
+  size_t len = strlen(name);
+  const char *a = argv[*i];
+  if (strncmp(a, name, len) != 0) return NULL;
+  if (a[len] == '=') return a + len + 1;
+  if (a[len] != '\0') return NULL;
+  if (*i + 1 >= argc) {
+    *missing = 1;
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+static int exit_for(nl_status st) {
+  return st == NL_ENOMEM || st == NL_EINTERNAL ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
+}
+
+int nl_cmd_pls(int argc, char **argv) {
+  const char *model_path = NULL, *data_path = NULL, *outdir = NULL;
+  nl_pls_options opt;
+  nl_pls_boot_options bopt;
+  nl_pls_options_default(&opt);
+  nl_pls_boot_options_default(&bopt);
+  long nboot = 0;
+  int quiet = 0, rc = NL_EXIT_OK;
+  nl_pls_model *m = NULL;
+  nl_pls_data *d = NULL;
+  nl_pls *p = NULL;
+
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    int missing = 0;
+    long lv;
+    unsigned long long uv;
+    double dv;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      pls_usage(stdout);
+      return NL_EXIT_OK;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (!strcmp(a, "--plsc")) {
+      opt.consistent = 1;
+    } else if ((v = opt_value(argc, argv, &i, "--output", &missing)) ||
+               (!missing && (v = opt_value(argc, argv, &i, "-o", &missing)))) {
+      outdir = v;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--boot", &missing))) {
+      if (cli_parse_long("--boot", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
+      nboot = lv;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--seed", &missing))) {
+      if (cli_parse_u64("--seed", v, &uv) != 0) return NL_EXIT_USAGE;
+      bopt.seed = uv;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--threads", &missing))) {
+      if (cli_parse_long("--threads", v, 1, 1024, &lv) != 0) return NL_EXIT_USAGE;
+      bopt.threads = (int)lv;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--ci", &missing))) {
+      if (!strcmp(v, "percentile")) bopt.ci = NL_PLS_CI_PERCENTILE;
+      else if (!strcmp(v, "bca")) bopt.ci = NL_PLS_CI_BCA;
+      else {
+        cli_error("--ci: expected 'percentile' or 'bca', got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--alpha", &missing))) {
+      if (cli_parse_double("--alpha", v, &dv) != 0) return NL_EXIT_USAGE;
+      if (!(dv > 0 && dv < 1)) {
+        cli_error("--alpha: expected a level between 0 and 1, got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+      bopt.alpha = dv;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--na", &missing))) {
+      if (cli_parse_double("--na", v, &dv) != 0) return NL_EXIT_USAGE;
+      opt.has_na_code = 1;
+      opt.na_code = dv;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--missing", &missing))) {
+      if (!strcmp(v, "mean")) opt.missing = NL_PLS_MISSING_MEAN;
+      else if (!strcmp(v, "casewise")) opt.missing = NL_PLS_MISSING_CASEWISE;
+      else {
+        cli_error("--missing: expected 'mean' or 'casewise', got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--scheme", &missing))) {
+      if (!strcmp(v, "path")) opt.scheme = NL_PLS_SCHEME_PATH;
+      else if (!strcmp(v, "factorial")) opt.scheme = NL_PLS_SCHEME_FACTORIAL;
+      else if (!strcmp(v, "centroid")) opt.scheme = NL_PLS_SCHEME_CENTROID;
+      else {
+        cli_error("--scheme: expected 'path', 'factorial' or 'centroid', got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--max-iter", &missing))) {
+      if (cli_parse_long("--max-iter", v, 1, 1000000, &lv) != 0) return NL_EXIT_USAGE;
+      opt.max_iter = (int)lv;
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--tol", &missing))) {
+      if (cli_parse_double("--tol", v, &dv) != 0) return NL_EXIT_USAGE;
+      if (!(dv > 0)) {
+        cli_error("--tol: expected a positive number, got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+      opt.tol = dv;
+    } else if (missing) {
+      cli_error("%s needs a value (see `netlearn pls --help`)", a);
+      return NL_EXIT_USAGE;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      cli_error("unknown option '%s' (see `netlearn pls --help`)", a);
+      return NL_EXIT_USAGE;
+    } else if (!model_path) {
+      model_path = a;
+    } else if (!data_path) {
+      data_path = a;
+    } else {
+      cli_error("unexpected argument '%s': expected MODEL DATA.csv (see `netlearn pls --help`)", a);
+      return NL_EXIT_USAGE;
+    }
+    if (missing) {
+      cli_error("%s needs a value (see `netlearn pls --help`)", a);
+      return NL_EXIT_USAGE;
+    }
+  }
+  if (!model_path || !data_path) {
+    cli_error("expected a MODEL file and a DATA.csv file (see `netlearn pls --help`)");
+    return NL_EXIT_USAGE;
+  }
+
+  nl_status st = nl_pls_model_read(model_path, &m);
+  if (st != NL_OK) {
+    cli_error("%s", nl_pls_model_errmsg(m));
+    rc = exit_for(st);
+    goto cleanup;
+  }
+  st = nl_pls_data_read(data_path, &d);
+  if (st != NL_OK) {
+    cli_error("%s", nl_pls_data_errmsg(d));
+    rc = exit_for(st);
+    goto cleanup;
+  }
+  st = nl_pls_new(m, d, &opt, &p);
+  if (st != NL_OK) {
+    cli_error("%s", nl_pls_errmsg(p));
+    rc = exit_for(st);
+    goto cleanup;
+  }
+  st = nl_pls_estimate(p);
+  if (st == NL_ECONVERGE) {
+    cli_warn("%s", nl_pls_errmsg(p));
+    rc = NL_EXIT_FAILURE;
+  } else if (st != NL_OK) {
+    cli_error("%s", nl_pls_errmsg(p));
+    rc = exit_for(st);
+    goto cleanup;
+  }
+  if (nboot > 0) {
+    bopt.nboot = (size_t)nboot;
+    st = nl_pls_bootstrap(p, &bopt);
+    if (st != NL_OK) {
+      cli_error("bootstrap: %s", nl_pls_errmsg(p));
+      rc = st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
+      goto cleanup;
+    }
+    if (nl_pls_boot_failed(p) > 0)
+      cli_warn("bootstrap: %zu of %ld resamples could not be estimated and were dropped", nl_pls_boot_failed(p),
+               nboot);
+  }
+  if (!quiet) {
+    char title[1024];
+    snprintf(title, sizeof title, "%s on %s", model_path, data_path);
+    if (nl_pls_write_report(p, title, stdout) != NL_OK) {
+      cli_error("%s", nl_pls_errmsg(p));
+      rc = NL_EXIT_FAILURE;
+      goto cleanup;
+    }
+    fflush(stdout);
+  }
+  if (outdir) {
+    st = nl_pls_write_csv(p, outdir);
+    if (st != NL_OK) {
+      cli_error("%s", nl_pls_errmsg(p));
+      rc = NL_EXIT_FAILURE;
+      goto cleanup;
+    }
+    if (!quiet) printf("Results written to %s/\n", outdir);
+  }
+
+cleanup:
+  nl_pls_free(p);
+  nl_pls_data_free(d);
+  nl_pls_model_free(m);
+  return rc;
+}

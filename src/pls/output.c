@@ -1,0 +1,457 @@
+/*
+ * Results of a PLS-SEM estimation as tidy CSV files and as a terminal report.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "io/atomic.h"
+#include "pls/pls_internal.h"
+
+static const char *scheme_name(nl_pls_scheme s) {
+  return s == NL_PLS_SCHEME_FACTORIAL ? "factorial" : s == NL_PLS_SCHEME_CENTROID ? "centroid" : "path";
+}
+
+/* A number for CSV: full precision, NA for undefined. */
+static void num(FILE *f, double v) {
+  if (isnan(v)) fputs("NA", f);
+  else if (isinf(v)) fputs(v > 0 ? "Inf" : "-Inf", f);
+  else fprintf(f, "%.15g", v);
+}
+
+typedef struct out_ctx {
+  nl_pls *p;
+  const char *dir;
+  nl_atomic_file a;
+  char path[4096];
+} out_ctx;
+
+static nl_status open_file(out_ctx *o, const char *name, const char *header) {
+  snprintf(o->path, sizeof o->path, "%s/%s", o->dir, name);
+  nl_status st = nl_atomic_open(&o->a, o->path, &o->p->err);
+  if (st != NL_OK) return st;
+  fputs(header, o->a.f);
+  fputc('\n', o->a.f);
+  return NL_OK;
+}
+
+static nl_status commit(out_ctx *o) {
+  return nl_atomic_commit(&o->a, &o->p->err);
+}
+
+static void write_boot_row(FILE *f, const char *q, const char *from, const char *through, const char *to,
+                           const nl_pls_boot_stat *s) {
+  fprintf(f, "%s,%s,%s,%s,", q, from, through, to);
+  num(f, s->original);
+  fputc(',', f);
+  num(f, s->mean);
+  fputc(',', f);
+  num(f, s->sd);
+  fputc(',', f);
+  num(f, s->t);
+  fputc(',', f);
+  num(f, s->p);
+  fputc(',', f);
+  num(f, s->lo);
+  fputc(',', f);
+  num(f, s->hi);
+  fputc('\n', f);
+}
+
+/* "A;B" for the inner constructs of chain k */
+static void chain_through(const nl_pls *p, size_t k, char *buf, size_t cap) {
+  size_t len, off = 0;
+  const size_t *c = nl_pls_specific_chain(p, k, &len);
+  buf[0] = '\0';
+  for (size_t q = 1; q + 1 < len && off < cap; q++)
+    off += (size_t)snprintf(buf + off, cap - off, "%s%s", q > 1 ? ";" : "", p->cname[c[q]]);
+}
+
+nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
+  nl_status st = NL_OK;
+  if (!p) return NL_EINVAL;
+  if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nothing to write: the model has not been estimated");
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    return nl_err(&p->err, NL_EIO, "%s: cannot create output directory: %s", dir, strerror(errno));
+  struct stat sb;
+  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return nl_err(&p->err, NL_EIO, "%s: not a directory", dir);
+  out_ctx o;
+  memset(&o, 0, sizeof o);
+  o.p = p;
+  o.dir = dir;
+  size_t nc = p->nc, ni = p->ni;
+  FILE *f;
+#define OPEN(name, header)                                                                                             \
+  do {                                                                                                                 \
+    if ((st = open_file(&o, name, header)) != NL_OK) goto cleanup;                                                     \
+    f = o.a.f;                                                                                                         \
+  } while (0)
+#define COMMIT()                                                                                                       \
+  do {                                                                                                                 \
+    if ((st = commit(&o)) != NL_OK) goto cleanup;                                                                      \
+  } while (0)
+
+  OPEN("weights.csv", "construct,indicator,mode,estimate");
+  for (size_t i = 0; i < ni; i++) {
+    fprintf(f, "%s,%s,%s,", p->cname[p->icon[i]], p->iname[i], p->cmode[p->icon[i]] == NL_PLS_MODE_B ? "B" : "A");
+    num(f, nl_pls_weight(p, i));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("loadings.csv", "construct,indicator,estimate");
+  for (size_t i = 0; i < ni; i++) {
+    fprintf(f, "%s,%s,", p->cname[p->icon[i]], p->iname[i]);
+    num(f, nl_pls_loading(p, i));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("cross_loadings.csv", "indicator,construct,estimate");
+  for (size_t i = 0; i < ni; i++)
+    for (size_t j = 0; j < nc; j++) {
+      fprintf(f, "%s,%s,", p->iname[i], p->cname[j]);
+      num(f, nl_pls_cross_loading(p, i, j));
+      fputc('\n', f);
+    }
+  COMMIT();
+  OPEN("paths.csv", "from,to,estimate");
+  for (size_t k = 0; k < p->np; k++) {
+    fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
+    num(f, nl_pls_path(p, p->pfrom[k], p->pto[k]));
+    fputc('\n', f);
+  }
+  COMMIT();
+  if (pls_stats_layout(p) != 0) {
+    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  OPEN("total_effects.csv", "from,to,estimate");
+  for (size_t a = 0; a < nc; a++)
+    for (size_t b = 0; b < nc; b++)
+      if (p->tot_idx[a + b * nc] >= 0) {
+        fprintf(f, "%s,%s,", p->cname[a], p->cname[b]);
+        num(f, nl_pls_total_effect(p, a, b));
+        fputc('\n', f);
+      }
+  COMMIT();
+  OPEN("indirect_effects.csv", "from,to,estimate");
+  for (size_t a = 0; a < nc; a++)
+    for (size_t b = 0; b < nc; b++)
+      if (p->ind_idx[a + b * nc] >= 0) {
+        fprintf(f, "%s,%s,", p->cname[a], p->cname[b]);
+        num(f, nl_pls_indirect_effect(p, a, b));
+        fputc('\n', f);
+      }
+  COMMIT();
+  OPEN("specific_indirect_effects.csv", "from,through,to,estimate");
+  for (size_t k = 0; k < p->nspec; k++) {
+    char through[1024];
+    size_t len;
+    const size_t *c = nl_pls_specific_chain(p, k, &len);
+    chain_through(p, k, through, sizeof through);
+    fprintf(f, "%s,%s,%s,", p->cname[c[0]], through, p->cname[c[len - 1]]);
+    num(f, nl_pls_specific_effect(p, k));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("rsquared.csv", "construct,r2,adj_r2");
+  for (size_t j = 0; j < nc; j++)
+    if (p->s.npred[j]) {
+      fprintf(f, "%s,", p->cname[j]);
+      num(f, nl_pls_rsq(p, j));
+      fputc(',', f);
+      num(f, nl_pls_adj_rsq(p, j));
+      fputc('\n', f);
+    }
+  COMMIT();
+  OPEN("fsquared.csv", "from,to,estimate");
+  for (size_t k = 0; k < p->np; k++) {
+    fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
+    num(f, nl_pls_f2(p, p->pfrom[k], p->pto[k]));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("vif_inner.csv", "from,to,estimate");
+  for (size_t k = 0; k < p->np; k++) {
+    fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
+    num(f, nl_pls_vif_inner(p, p->pfrom[k], p->pto[k]));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("vif_outer.csv", "construct,indicator,estimate");
+  for (size_t i = 0; i < ni; i++) {
+    fprintf(f, "%s,%s,", p->cname[p->icon[i]], p->iname[i]);
+    num(f, nl_pls_vif_outer(p, i));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("reliability.csv", "construct,alpha,rho_c,ave,rho_a");
+  for (size_t j = 0; j < nc; j++) {
+    fprintf(f, "%s,", p->cname[j]);
+    num(f, nl_pls_alpha(p, j));
+    fputc(',', f);
+    num(f, nl_pls_rho_c(p, j));
+    fputc(',', f);
+    num(f, nl_pls_ave(p, j));
+    fputc(',', f);
+    num(f, nl_pls_rho_a(p, j));
+    fputc('\n', f);
+  }
+  COMMIT();
+  OPEN("htmt.csv", "construct1,construct2,estimate");
+  for (size_t j = 0; j < nc; j++)
+    for (size_t l = j + 1; l < nc; l++) {
+      fprintf(f, "%s,%s,", p->cname[l], p->cname[j]);
+      num(f, nl_pls_htmt(p, l, j));
+      fputc('\n', f);
+    }
+  COMMIT();
+  OPEN("fornell_larcker.csv", "construct1,construct2,estimate");
+  for (size_t j = 0; j < nc; j++)
+    for (size_t l = j; l < nc; l++) {
+      fprintf(f, "%s,%s,", p->cname[l], p->cname[j]);
+      num(f, l == j ? sqrt(nl_pls_ave(p, j)) : nl_pls_construct_cor(p, l, j));
+      fputc('\n', f);
+    }
+  COMMIT();
+  {
+    char header[8192];
+    size_t off = (size_t)snprintf(header, sizeof header, "row");
+    for (size_t j = 0; j < nc && off < sizeof header; j++)
+      off += (size_t)snprintf(header + off, sizeof header - off, ",%s", p->cname[j]);
+    OPEN("scores.csv", header);
+    for (size_t r = 0; r < p->n; r++) {
+      fprintf(f, "%zu", p->rowid[r]);
+      for (size_t j = 0; j < nc; j++) {
+        fputc(',', f);
+        num(f, nl_pls_score(p, r, j));
+      }
+      fputc('\n', f);
+    }
+    COMMIT();
+  }
+  OPEN("convergence.csv", "iterations,converged,weight_change,max_iter,tolerance,nobs,nrows_data,scheme,missing,"
+                          "consistent");
+  fprintf(f, "%d,%s,", p->ws.iterations, p->ws.converged ? "true" : "false");
+  num(f, p->ws.diff);
+  fprintf(f, ",%d,", p->opt.max_iter);
+  num(f, p->opt.tol);
+  fprintf(f, ",%zu,%zu,%s,%s,%s\n", p->n, p->nall, scheme_name(p->opt.scheme),
+          p->opt.missing == NL_PLS_MISSING_CASEWISE ? "casewise" : "mean", p->opt.consistent ? "true" : "false");
+  COMMIT();
+
+  if (p->booted) {
+    nl_pls_boot_stat s;
+    OPEN("bootstrap.csv", "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper");
+    for (size_t i = 0; i < ni; i++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_WEIGHT, i, 0, &s) == NL_OK)
+        write_boot_row(f, "weight", p->iname[i], "", p->cname[p->icon[i]], &s);
+    for (size_t i = 0; i < ni; i++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_LOADING, i, 0, &s) == NL_OK)
+        write_boot_row(f, "loading", p->iname[i], "", p->cname[p->icon[i]], &s);
+    for (size_t k = 0; k < p->np; k++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_PATH, p->pfrom[k], p->pto[k], &s) == NL_OK)
+        write_boot_row(f, "path", p->cname[p->pfrom[k]], "", p->cname[p->pto[k]], &s);
+    for (size_t a = 0; a < nc; a++)
+      for (size_t b = 0; b < nc; b++)
+        if (p->tot_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_TOTAL, a, b, &s) == NL_OK)
+          write_boot_row(f, "total_effect", p->cname[a], "", p->cname[b], &s);
+    for (size_t a = 0; a < nc; a++)
+      for (size_t b = 0; b < nc; b++)
+        if (p->ind_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_INDIRECT, a, b, &s) == NL_OK)
+          write_boot_row(f, "indirect_effect", p->cname[a], "", p->cname[b], &s);
+    for (size_t k = 0; k < p->nspec; k++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &s) == NL_OK) {
+        char through[1024];
+        size_t len;
+        const size_t *c = nl_pls_specific_chain(p, k, &len);
+        chain_through(p, k, through, sizeof through);
+        write_boot_row(f, "specific_indirect_effect", p->cname[c[0]], through, p->cname[c[len - 1]], &s);
+      }
+    for (size_t j = 0; j < nc; j++)
+      if (p->s.npred[j] && nl_pls_boot_get(p, NL_PLS_Q_RSQ, j, 0, &s) == NL_OK)
+        write_boot_row(f, "r2", "", "", p->cname[j], &s);
+    for (size_t j = 0; j < nc; j++)
+      for (size_t l = j + 1; l < nc; l++)
+        if (nl_pls_boot_get(p, NL_PLS_Q_HTMT, l, j, &s) == NL_OK)
+          write_boot_row(f, "htmt", p->cname[l], "", p->cname[j], &s);
+    COMMIT();
+    OPEN("bootstrap_info.csv", "nboot,succeeded,failed,nonconverged,seed,stream,ci,alpha,p_value");
+    fprintf(f, "%zu,%zu,%zu,%zu,%llu,%llu,%s,", p->bopt.nboot, p->nboot_ok, p->nfail, p->nnonconv, p->bopt.seed,
+            p->bopt.stream, p->bopt.ci == NL_PLS_CI_BCA ? "bca" : "percentile");
+    num(f, p->bopt.alpha);
+    fprintf(f, ",t(nboot-1) two-sided\n");
+    COMMIT();
+  }
+#undef OPEN
+#undef COMMIT
+cleanup:
+  if (st != NL_OK) nl_atomic_abort(&o.a);
+  return st;
+}
+
+/* ---- terminal report ------------------------------------------------------------------- */
+
+static void fmt_cell(FILE *f, double v, int width) {
+  if (isnan(v)) fprintf(f, " %*s", width, ".");
+  else fprintf(f, " %*.3f", width, v);
+}
+
+static int name_width(const nl_pls *p, int minw) {
+  int w = minw;
+  for (size_t j = 0; j < p->nc; j++)
+    if ((int)strlen(p->cname[j]) > w) w = (int)strlen(p->cname[j]);
+  return w;
+}
+
+static void boot_table_header(FILE *f, int w) {
+  fprintf(f, "  %-*s %9s %9s %9s %8s %8s %9s %9s\n", w, "", "Original", "Boot Mean", "Boot SD", "T Stat.", "p",
+          "CI lower", "CI upper");
+}
+
+static void boot_table_row(FILE *f, int w, const char *label, const nl_pls_boot_stat *s) {
+  fprintf(f, "  %-*s %9.3f %9.3f %9.3f", w, label, s->original, s->mean, s->sd);
+  if (isnan(s->t)) fprintf(f, " %8s %8s", ".", ".");
+  else fprintf(f, " %8.3f %8.4f", s->t, s->p);
+  fmt_cell(f, s->lo, 9);
+  fmt_cell(f, s->hi, 9);
+  fputc('\n', f);
+}
+
+nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
+  if (!p) return NL_EINVAL;
+  if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nothing to report: the model has not been estimated");
+  size_t nc = p->nc;
+  int w = name_width(p, 8);
+  fprintf(f, "PLS-SEM results%s%s\n", title ? ": " : "", title ? title : "");
+  fprintf(f, "  observations: %zu", p->n);
+  if (p->n < p->nall) fprintf(f, " (of %zu rows; %zu dropped by casewise deletion)", p->nall, p->nall - p->n);
+  fprintf(f, "\n  constructs: %zu, indicators: %zu, paths: %zu\n", nc, p->ni, p->np);
+  fprintf(f, "  inner weighting: %s; missing data: %s; consistent PLS (PLSc): %s\n", scheme_name(p->opt.scheme),
+          p->opt.missing == NL_PLS_MISSING_CASEWISE ? "casewise deletion" : "mean replacement",
+          p->opt.consistent ? "yes" : "no");
+  if (p->ws.converged)
+    fprintf(f, "  converged: iterations %d (weight change %.2g < %.2g)\n", p->ws.iterations, p->ws.diff, p->opt.tol);
+  else
+    fprintf(f, "  NOT CONVERGED after %d iterations (weight change %.2g >= %.2g): interpret with care\n",
+            p->ws.iterations, p->ws.diff, p->opt.tol);
+
+  /* path coefficients: rows antecedents, columns endogenous constructs, as seminr */
+  fprintf(f, "\nPath Coefficients:\n  %-*s", w, "");
+  for (size_t j = 0; j < nc; j++)
+    if (p->s.npred[j]) fprintf(f, " %*s", w, p->cname[j]);
+  fprintf(f, "\n  %-*s", w, "R^2");
+  for (size_t j = 0; j < nc; j++)
+    if (p->s.npred[j]) fmt_cell(f, nl_pls_rsq(p, j), w);
+  fprintf(f, "\n  %-*s", w, "AdjR^2");
+  for (size_t j = 0; j < nc; j++)
+    if (p->s.npred[j]) fmt_cell(f, nl_pls_adj_rsq(p, j), w);
+  fputc('\n', f);
+  for (size_t i = 0; i < nc; i++) {
+    int any = 0;
+    for (size_t j = 0; j < nc; j++) any |= p->s.adj[i * nc + j];
+    if (!any) continue;
+    fprintf(f, "  %-*s", w, p->cname[i]);
+    for (size_t j = 0; j < nc; j++)
+      if (p->s.npred[j]) fmt_cell(f, p->s.adj[i * nc + j] ? nl_pls_path(p, i, j) : NAN, w);
+    fputc('\n', f);
+  }
+
+  fprintf(f, "\nReliability:\n  %-*s %8s %8s %8s %8s\n", w, "", "alpha", "rhoC", "AVE", "rhoA");
+  for (size_t j = 0; j < nc; j++)
+    fprintf(f, "  %-*s %8.3f %8.3f %8.3f %8.3f\n", w, p->cname[j], nl_pls_alpha(p, j), nl_pls_rho_c(p, j),
+            nl_pls_ave(p, j), nl_pls_rho_a(p, j));
+  fprintf(f, "  Alpha, rhoC and rhoA should exceed 0.7, AVE 0.5 (reflective constructs).\n");
+
+  int iw = 8;
+  for (size_t i = 0; i < p->ni; i++)
+    if ((int)strlen(p->iname[i]) > iw) iw = (int)strlen(p->iname[i]);
+  fprintf(f, "\nOuter Weights and Loadings:\n  %-*s %-*s %4s %8s %8s %8s\n", w, "construct", iw, "indicator", "mode",
+          "weight", "loading", "VIF");
+  for (size_t i = 0; i < p->ni; i++)
+    fprintf(f, "  %-*s %-*s %4s %8.3f %8.3f %8.3f\n", w, p->cname[p->icon[i]], iw, p->iname[i],
+            p->cmode[p->icon[i]] == NL_PLS_MODE_B ? "B" : "A", nl_pls_weight(p, i), nl_pls_loading(p, i),
+            nl_pls_vif_outer(p, i));
+
+  fprintf(f, "\nHTMT:\n  %-*s", w, "");
+  for (size_t j = 0; j + 1 < nc; j++) fprintf(f, " %*s", w, p->cname[j]);
+  fputc('\n', f);
+  for (size_t i = 1; i < nc; i++) {
+    fprintf(f, "  %-*s", w, p->cname[i]);
+    for (size_t j = 0; j < i; j++) fmt_cell(f, nl_pls_htmt(p, i, j), w);
+    fputc('\n', f);
+  }
+
+  if (p->booted) {
+    nl_pls_boot_stat s;
+    char label[512];
+    int lw = 2 * w + 4;
+    fprintf(f, "\nBootstrap: %zu resamples (%zu failed, %zu not converged), seed %llu, %s %.0f%% intervals, "
+               "p from t(%zu)\n",
+            p->nboot_ok, p->nfail, p->nnonconv, p->bopt.seed, p->bopt.ci == NL_PLS_CI_BCA ? "BCa" : "percentile",
+            100 * (1 - p->bopt.alpha), p->nboot_ok - 1);
+    fprintf(f, "\nBootstrapped Structural Paths:\n");
+    boot_table_header(f, lw);
+    for (size_t k = 0; k < p->np; k++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_PATH, p->pfrom[k], p->pto[k], &s) == NL_OK) {
+        snprintf(label, sizeof label, "%s -> %s", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
+        boot_table_row(f, lw, label, &s);
+      }
+    fprintf(f, "\nBootstrapped Total Effects:\n");
+    boot_table_header(f, lw);
+    for (size_t a = 0; a < nc; a++)
+      for (size_t b = 0; b < nc; b++)
+        if (p->tot_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_TOTAL, a, b, &s) == NL_OK) {
+          snprintf(label, sizeof label, "%s -> %s", p->cname[a], p->cname[b]);
+          boot_table_row(f, lw, label, &s);
+        }
+    if (p->nspec) {
+      fprintf(f, "\nBootstrapped Specific Indirect Effects:\n");
+      int sw = lw;
+      for (size_t k = 0; k < p->nspec; k++) {
+        size_t len, off = 0;
+        const size_t *c = nl_pls_specific_chain(p, k, &len);
+        for (size_t q = 0; q < len && off < sizeof label; q++)
+          off += (size_t)snprintf(label + off, sizeof label - off, "%s%s", q ? " -> " : "", p->cname[c[q]]);
+        if ((int)off > sw) sw = (int)off;
+      }
+      boot_table_header(f, sw);
+      for (size_t k = 0; k < p->nspec; k++)
+        if (nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &s) == NL_OK) {
+          size_t len, off = 0;
+          const size_t *c = nl_pls_specific_chain(p, k, &len);
+          for (size_t q = 0; q < len && off < sizeof label; q++)
+            off += (size_t)snprintf(label + off, sizeof label - off, "%s%s", q ? " -> " : "", p->cname[c[q]]);
+          boot_table_row(f, sw, label, &s);
+        }
+    }
+    fprintf(f, "\nBootstrapped Weights:\n");
+    boot_table_header(f, lw);
+    for (size_t i = 0; i < p->ni; i++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_WEIGHT, i, 0, &s) == NL_OK) {
+        snprintf(label, sizeof label, "%s -> %s", p->iname[i], p->cname[p->icon[i]]);
+        boot_table_row(f, lw, label, &s);
+      }
+    fprintf(f, "\nBootstrapped Loadings:\n");
+    boot_table_header(f, lw);
+    for (size_t i = 0; i < p->ni; i++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_LOADING, i, 0, &s) == NL_OK) {
+        snprintf(label, sizeof label, "%s -> %s", p->iname[i], p->cname[p->icon[i]]);
+        boot_table_row(f, lw, label, &s);
+      }
+    fprintf(f, "\nBootstrapped HTMT:\n");
+    boot_table_header(f, lw);
+    for (size_t j = 0; j < nc; j++)
+      for (size_t l = j + 1; l < nc; l++)
+        if (nl_pls_boot_get(p, NL_PLS_Q_HTMT, l, j, &s) == NL_OK) {
+          snprintf(label, sizeof label, "%s <-> %s", p->cname[l], p->cname[j]);
+          boot_table_row(f, lw, label, &s);
+        }
+  }
+  fputc('\n', f);
+  if (ferror(f)) return nl_err(&p->err, NL_EIO, "error writing the report");
+  return NL_OK;
+}
