@@ -10,6 +10,11 @@
  *   seed: 1991
  *   stop: {until: equilibrium, periods: 5000}   # or {until: periods, periods: 100}
  *   outputs: {series: true, every: 1, measures: [code_knowledge]}
+ *   sweep:                                  # optional: many design points (docs/experiments.md)
+ *     design: grid                          # grid | lhs | ofat
+ *     parameters:
+ *       p1: {from: 0.1, to: 0.9, step: 0.1}
+ *       p2: [0.1, 0.5, 0.9]
  *
  * Every error message names the file, line and column and the key, says what was expected, and
  * suggests the closest valid key for a misspelt one.
@@ -62,6 +67,36 @@ long nl_scenario_every(const nl_scenario *sc);   /* record every k-th period */
 /* Measures selected for output (indices into the model's measures); all when none listed. */
 size_t nl_scenario_nmeasures(const nl_scenario *sc);
 size_t nl_scenario_measure(const nl_scenario *sc, size_t i);
+
+/* ---- sweeps ------------------------------------------------------------------------------
+ * The `sweep:` section lists factors (swept parameters). For a grid or one-factor-at-a-time
+ * design each factor has a list of values (canonical text, validated against the model's
+ * parameter table when the file is loaded); for a Latin hypercube each factor has a range.
+ * `replications` applies to every design point. nl_design_build (netlearn/experiment.h)
+ * expands the factors into design points.
+ */
+typedef enum nl_design_kind {
+  NL_DESIGN_NONE = 0, /* no sweep: one design point, the scenario's parameters */
+  NL_DESIGN_GRID,     /* full factorial: every combination of the factors' values */
+  NL_DESIGN_LHS,      /* Latin hypercube: `points` points in the factors' ranges */
+  NL_DESIGN_OFAT      /* one factor at a time around the base point (the scenario's parameters) */
+} nl_design_kind;
+
+nl_design_kind nl_scenario_design(const nl_scenario *sc);
+const char *nl_design_kind_name(nl_design_kind k); /* "none", "grid", "lhs", "ofat" */
+size_t nl_scenario_nfactors(const nl_scenario *sc);
+/* Parameter index (into the model's table) of factor i, in the order of the file. */
+size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i);
+/* Values of factor i (grid, ofat): count and canonical text (borrowed). 0 for an LHS range. */
+size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i);
+const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j);
+/* Range of factor i (lhs). */
+void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, double *hi);
+/* Number of points of a Latin hypercube (0 for other designs). */
+long nl_scenario_lhs_points(const nl_scenario *sc);
+/* Design points before duplicates are merged (1 without a sweep); a double so that a huge grid
+ * cannot overflow. O(factors). */
+double nl_scenario_design_size(const nl_scenario *sc);
 
 /* Write the fully resolved scenario as a JSON object (every parameter, defaults included). */
 nl_status nl_scenario_write_json(const nl_scenario *sc, FILE *f);

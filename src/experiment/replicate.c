@@ -11,15 +11,10 @@
 #include "io/atomic.h"
 #include "io/json.h"
 #include "io/scenario_impl.h"
+#include "experiment/experiment_impl.h"
 #include "netlearn/run.h"
 
-typedef struct rep_data {
-  long rows, cap;
-  long *period;  /* rows */
-  double *value; /* rows * nmeasures */
-  long periods_run;
-  int equilibrium;
-} rep_data;
+typedef nl_run_record rep_data;
 
 struct nl_results {
   const nl_model *model;
@@ -41,10 +36,7 @@ void nl_run_config_from_scenario(nl_run_config *cfg, const nl_scenario *sc) {
 nl_results *nl_results_new(void) { return nl_calloc(1, sizeof(nl_results)); }
 
 static void clear(nl_results *r) {
-  for (long i = 0; i < r->nreps; i++) {
-    nl_free(r->reps[i].period);
-    nl_free(r->reps[i].value);
-  }
+  for (long i = 0; i < r->nreps; i++) nl_run_record_clear(&r->reps[i]);
   nl_free(r->reps);
   r->reps = NULL;
   r->nreps = 0;
@@ -66,44 +58,6 @@ long nl_results_periods(const nl_results *r, long rep) { return r->reps[rep].per
 int nl_results_equilibrium(const nl_results *r, long rep) { return r->reps[rep].equilibrium; }
 const double *nl_results_final(const nl_results *r, long rep) {
   return nl_results_row(r, rep, r->reps[rep].rows - 1);
-}
-
-/* Append one observed row; amortized O(1), allocation only when the buffer doubles. */
-static int record(rep_data *d, size_t nm, const nl_sim *sim, long period) {
-  if (d->rows == d->cap) {
-    long ncap = d->cap ? d->cap * 2 : 64;
-    long *np = nl_realloc(d->period, (size_t)ncap * sizeof *np);
-    if (!np) return -1;
-    d->period = np;
-    double *nv = nl_realloc(d->value, (size_t)ncap * nm * sizeof *nv);
-    if (!nv) return -1;
-    d->value = nv;
-    d->cap = ncap;
-  }
-  d->period[d->rows] = period;
-  nl_sim_observe(sim, d->value + (size_t)d->rows * nm);
-  d->rows++;
-  return 0;
-}
-
-static nl_status run_one(nl_sim *sim, rep_data *d, size_t nm, const nl_run_config *cfg, long rep, nl_errbuf *err) {
-  nl_status st = nl_sim_reset(sim, cfg->seed, (uint64_t)rep);
-  if (st) return nl_err(err, st, "replication %ld: %s", rep, nl_sim_errmsg(sim));
-  if (record(d, nm, sim, 0)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
-  long every = cfg->every > 0 ? cfg->every : 1;
-  for (long t = 1; t <= cfg->periods; t++) {
-    st = nl_sim_step(sim);
-    if (st) return nl_err(err, st, "replication %ld, period %ld: %s", rep, t, nl_sim_errmsg(sim));
-    int eq = cfg->until == NL_UNTIL_EQUILIBRIUM && nl_sim_at_equilibrium(sim);
-    if (t % every == 0 || eq || t == cfg->periods)
-      if (record(d, nm, sim, t)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
-    d->periods_run = t;
-    if (eq) {
-      d->equilibrium = 1;
-      break;
-    }
-  }
-  return NL_OK;
 }
 
 nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_config *cfg) {
@@ -133,7 +87,7 @@ nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_co
 #pragma omp for schedule(dynamic, 1)
     for (long i = 0; i < cfg->replications; i++) {
       if (tst || stop) continue;
-      tst = run_one(sim, &r->reps[i], r->nm, cfg, cfg->first_replication + i, &terr);
+      tst = nl_run_simulate(sim, r->nm, &r->reps[i], cfg, cfg->first_replication + i, &terr);
       if (tst) continue;
 #pragma omp critical(nl_progress)
       {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libfyaml.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,16 @@
 #include "netlearn/scenario.h"
 
 #define MAX_SELECTED 256
+#define MAX_FACTOR_VALUES 1000000L /* values of one swept parameter */
+#define MAX_LHS_POINTS 10000000L
+
+/* One swept parameter: a list of values (grid, ofat) or a range (lhs). */
+typedef struct sweep_factor {
+  size_t param;
+  size_t nvalues;
+  char **values; /* canonical text, nvalues entries */
+  double lo, hi; /* lhs */
+} sweep_factor;
 
 struct nl_scenario {
   char *file;
@@ -29,6 +40,10 @@ struct nl_scenario {
   long every;
   size_t nsel;
   size_t sel[MAX_SELECTED];
+  nl_design_kind design;
+  long lhs_points;
+  size_t nfactors;
+  sweep_factor *factors;
   nl_errbuf err;
 };
 
@@ -44,8 +59,21 @@ nl_scenario *nl_scenario_new(void) {
   return sc;
 }
 
+static void free_factors(nl_scenario *sc) {
+  for (size_t i = 0; i < sc->nfactors; i++) {
+    for (size_t j = 0; j < sc->factors[i].nvalues; j++) nl_free(sc->factors[i].values[j]);
+    nl_free(sc->factors[i].values);
+  }
+  nl_free(sc->factors);
+  sc->factors = NULL;
+  sc->nfactors = 0;
+  sc->design = NL_DESIGN_NONE;
+  sc->lhs_points = 0;
+}
+
 void nl_scenario_free(nl_scenario *sc) {
   if (!sc) return;
+  free_factors(sc);
   nl_free(sc->file);
   nl_free(sc->name);
   nl_free(sc->description);
@@ -68,6 +96,43 @@ int nl_scenario_series(const nl_scenario *sc) { return sc->series; }
 long nl_scenario_every(const nl_scenario *sc) { return sc->every; }
 size_t nl_scenario_nmeasures(const nl_scenario *sc) { return sc->nsel ? sc->nsel : sc->model->nmeasures; }
 size_t nl_scenario_measure(const nl_scenario *sc, size_t i) { return sc->nsel ? sc->sel[i] : i; }
+nl_design_kind nl_scenario_design(const nl_scenario *sc) { return sc->design; }
+size_t nl_scenario_nfactors(const nl_scenario *sc) { return sc->nfactors; }
+size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i) { return sc->factors[i].param; }
+size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i) { return sc->factors[i].nvalues; }
+const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j) { return sc->factors[i].values[j]; }
+void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, double *hi) {
+  *lo = sc->factors[i].lo;
+  *hi = sc->factors[i].hi;
+}
+long nl_scenario_lhs_points(const nl_scenario *sc) { return sc->design == NL_DESIGN_LHS ? sc->lhs_points : 0; }
+
+const char *nl_design_kind_name(nl_design_kind k) {
+  switch (k) {
+  case NL_DESIGN_NONE: return "none";
+  case NL_DESIGN_GRID: return "grid";
+  case NL_DESIGN_LHS: return "lhs";
+  case NL_DESIGN_OFAT: return "ofat";
+  }
+  return "?";
+}
+
+double nl_scenario_design_size(const nl_scenario *sc) {
+  double n;
+  switch (sc->design) {
+  case NL_DESIGN_GRID:
+    n = 1;
+    for (size_t i = 0; i < sc->nfactors; i++) n *= (double)sc->factors[i].nvalues;
+    return n;
+  case NL_DESIGN_OFAT:
+    n = 1;
+    for (size_t i = 0; i < sc->nfactors; i++) n += (double)sc->factors[i].nvalues;
+    return n;
+  case NL_DESIGN_LHS: return (double)sc->lhs_points;
+  case NL_DESIGN_NONE: break;
+  }
+  return 1;
+}
 
 /* ---- located errors ------------------------------------------------------------------------ */
 
@@ -277,6 +342,237 @@ static nl_status parse_outputs(nl_scenario *sc, struct fy_node *map) {
   return NL_OK;
 }
 
+/* ---- sweep ---------------------------------------------------------------------------------- */
+
+static nl_status factor_append(nl_scenario *sc, struct fy_node *n, sweep_factor *f, const char *text, size_t *cap) {
+  if (f->nvalues == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 8;
+    char **nv = nl_realloc(f->values, ncap * sizeof *nv);
+    if (!nv) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+    f->values = nv;
+    *cap = ncap;
+  }
+  f->values[f->nvalues] = nl_strdup(text);
+  if (!f->values[f->nvalues]) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
+  f->nvalues++;
+  (void)n;
+  return NL_OK;
+}
+
+/* Check `text` as a value of parameter `name` (type, range) and return its canonical form. */
+static nl_status factor_value(nl_scenario *sc, nl_params *scratch, struct fy_node *n, const char *name, const char *text,
+                              char *canon, size_t cap) {
+  nl_status st = nl_params_set_text(scratch, name, text);
+  if (st) return at(sc, n, st, "sweep: %s", nl_params_errmsg(scratch));
+  nl_params_format(scratch, (size_t)nl_model_param_index(sc->model, name), canon, cap);
+  return NL_OK;
+}
+
+static nl_status range_number(nl_scenario *sc, nl_params *scratch, struct fy_node *n, const char *pname,
+                              const char *key, int check_param, double *out) {
+  char buf[128], canon[128];
+  nl_status st = scalar(sc, n, key, buf, sizeof buf);
+  if (st) return st;
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(buf, &end);
+  if (end == buf || *end || errno || !isfinite(v))
+    return at(sc, n, NL_EINVAL, "sweep: key '%s' of parameter '%s': expected a number, got '%s'", key, pname, buf);
+  if (check_param) {
+    st = factor_value(sc, scratch, n, pname, buf, canon, sizeof canon);
+    if (st) return st;
+  }
+  *out = v;
+  return NL_OK;
+}
+
+/* `{from: a, to: b, step: s}` (grid, ofat) or `{from: a, to: b}` (lhs). */
+static nl_status parse_range(nl_scenario *sc, nl_params *scratch, struct fy_node *k, struct fy_node *v, const char *name,
+                             sweep_factor *f, size_t *cap) {
+  static const char *const keys[] = {"from", "to", "step"};
+  int lhs = sc->design == NL_DESIGN_LHS;
+  const nl_param_desc *d = &sc->model->params[f->param];
+  if (d->type != NL_PARAM_INT && d->type != NL_PARAM_REAL)
+    return at(sc, v, NL_EINVAL, "sweep: parameter '%s' is not a number: list its values, e.g. %s: [a, b]", name, name);
+  struct fy_node *nf = NULL, *nt = NULL, *ns = NULL;
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char key[64];
+    struct fy_node *kk = fy_node_pair_key(pr);
+    nl_status st = scalar(sc, kk, "sweep", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "from")) nf = fy_node_pair_value(pr);
+    else if (!strcmp(key, "to")) nt = fy_node_pair_value(pr);
+    else if (!strcmp(key, "step") && !lhs) ns = fy_node_pair_value(pr);
+    else if (!strcmp(key, "step"))
+      return at(sc, kk, NL_EINVAL, "sweep: a Latin hypercube samples ranges {from, to}: remove 'step' of '%s'", name);
+    else {
+      char section[160];
+      snprintf(section, sizeof section, "the range of '%s'", name);
+      return unknown_key(sc, kk, section, key, keys, lhs ? 2 : 3);
+    }
+  }
+  if (!nf || !nt || (!lhs && !ns))
+    return at(sc, nf ? nf : (nt ? nt : (ns ? ns : k)), NL_EINVAL, "sweep: the range of '%s' needs %s (missing '%s')",
+              name, lhs ? "from and to" : "from, to and step", !nf ? "from" : (!nt ? "to" : "step"));
+  double from, to, step = 0;
+  nl_status st = range_number(sc, scratch, nf, name, "from", 1, &from);
+  if (!st) st = range_number(sc, scratch, nt, name, "to", 1, &to);
+  if (!st && ns) st = range_number(sc, scratch, ns, name, "step", 0, &step);
+  if (st) return st;
+  if (lhs) {
+    if (!(from < to))
+      return at(sc, nt, NL_ERANGE, "sweep: the range of '%s' is empty: 'from' (%g) must be below 'to' (%g)", name, from,
+                to);
+    f->lo = from;
+    f->hi = to;
+    return NL_OK;
+  }
+  if (step == 0) return at(sc, ns, NL_ERANGE, "sweep: the step of '%s' is 0: it must be non-zero", name);
+  double span = (to - from) / step;
+  if (span < 0)
+    return at(sc, ns, NL_ERANGE, "sweep: step %g of '%s' goes away from 'to': from %g to %g needs a %s step", step, name,
+              from, to, to > from ? "positive" : "negative");
+  if (d->type == NL_PARAM_INT && (step != floor(step) || from != floor(from)))
+    return at(sc, ns, NL_EINVAL, "sweep: '%s' is an integer parameter: 'from' and 'step' must be integers", name);
+  double count = floor(span + 1e-9) + 1;
+  if (count > (double)MAX_FACTOR_VALUES)
+    return at(sc, ns, NL_ERANGE, "sweep: the range of '%s' has %.0f values, more than %ld", name, count,
+              MAX_FACTOR_VALUES);
+  for (long i = 0; i < (long)count; i++) {
+    /* 12 significant digits: 0.1 + 2 * 0.1 is 0.3, not 0.30000000000000004, so that a value keeps
+     * its identity when a range is extended. */
+    char text[64], canon[128];
+    snprintf(text, sizeof text, "%.12g", from + (double)i * step);
+    st = factor_value(sc, scratch, ns, name, text, canon, sizeof canon);
+    if (st) return st;
+    if (f->nvalues && !strcmp(f->values[f->nvalues - 1], canon))
+      return at(sc, ns, NL_ERANGE, "sweep: the step of '%s' (%g) is too small to tell values apart", name, step);
+    st = factor_append(sc, ns, f, canon, cap);
+    if (st) return st;
+  }
+  return NL_OK;
+}
+
+static nl_status parse_factor(nl_scenario *sc, nl_params *scratch, struct fy_node *k, struct fy_node *v,
+                              const char *name, sweep_factor *f) {
+  size_t cap = 0;
+  char text[4096], canon[4096];
+  if (v && fy_node_is_mapping(v)) return parse_range(sc, scratch, k, v, name, f, &cap);
+  if (sc->design == NL_DESIGN_LHS)
+    return at(sc, v ? v : k, NL_EINVAL, "sweep: a Latin hypercube needs a range for '%s': %s: {from: a, to: b}", name,
+              name);
+  if (v && fy_node_is_sequence(v)) {
+    void *it = NULL;
+    struct fy_node *e;
+    while ((e = fy_node_sequence_iterate(v, &it))) {
+      nl_status st = scalar(sc, e, name, text, sizeof text);
+      if (!st) st = factor_value(sc, scratch, e, name, text, canon, sizeof canon);
+      if (st) return st;
+      for (size_t j = 0; j < f->nvalues; j++)
+        if (!strcmp(f->values[j], canon))
+          return at(sc, e, NL_EINVAL, "sweep: value %s of '%s' is listed twice", canon, name);
+      st = factor_append(sc, e, f, canon, &cap);
+      if (st) return st;
+    }
+    if (f->nvalues == 0) return at(sc, k, NL_EINVAL, "sweep: the list of values of '%s' is empty", name);
+    return NL_OK;
+  }
+  nl_status st = scalar(sc, v, name, text, sizeof text); /* a single value */
+  if (!st) st = factor_value(sc, scratch, v, name, text, canon, sizeof canon);
+  if (!st) st = factor_append(sc, v, f, canon, &cap);
+  return st;
+}
+
+static nl_status parse_sweep(nl_scenario *sc, struct fy_node *skey, struct fy_node *map) {
+  static const char *const keys[] = {"design", "parameters", "points"};
+  static const char *const designs[] = {"grid", "lhs", "ofat"};
+  nl_status st = NL_OK;
+  nl_params *scratch = NULL;
+  free_factors(sc);
+  if (!map || (fy_node_is_scalar(map) && !node_mark(map)) || (fy_node_is_mapping(map) && fy_node_mapping_item_count(map) == 0))
+    return at(sc, skey, NL_EINVAL, "key 'sweep' is empty: list the swept parameters under 'sweep: parameters:'");
+  if (!fy_node_is_mapping(map))
+    return at(sc, map, NL_EINVAL, "key 'sweep': expected a mapping {design, parameters, points}");
+  struct fy_node *params = NULL, *points = NULL, *params_key = NULL;
+  nl_design_kind kind = NL_DESIGN_GRID;
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[64], val[64];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    st = scalar(sc, k, "sweep", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "design")) {
+      st = scalar(sc, v, key, val, sizeof val);
+      if (st) return st;
+      if (!strcmp(val, "grid")) kind = NL_DESIGN_GRID;
+      else if (!strcmp(val, "lhs") || !strcmp(val, "latin_hypercube")) kind = NL_DESIGN_LHS;
+      else if (!strcmp(val, "ofat") || !strcmp(val, "one_at_a_time")) kind = NL_DESIGN_OFAT;
+      else {
+        long c = nl_closest_name(val, designs, 3);
+        return at(sc, v, NL_EINVAL, "key 'design': expected grid, lhs or ofat, got '%s'%s%s%s", val,
+                  c >= 0 ? " (did you mean '" : "", c >= 0 ? designs[c] : "", c >= 0 ? "'?)" : "");
+      }
+    } else if (!strcmp(key, "parameters")) {
+      params = v;
+      params_key = k;
+    }
+    else if (!strcmp(key, "points")) points = v;
+    else if (nl_model_param_index(sc->model, key) >= 0)
+      return at(sc, k, NL_EINVAL, "'%s' is a parameter: put it under 'sweep: parameters:'", key);
+    else return unknown_key(sc, k, "'sweep'", key, keys, 3);
+  }
+  if (!params)
+    return at(sc, skey, NL_EINVAL, "key 'sweep': missing 'parameters:' (the swept parameters and their values)");
+  int n = fy_node_is_mapping(params) ? fy_node_mapping_item_count(params) : 0;
+  if (n <= 0 && (fy_node_is_mapping(params) || !node_mark(params)))
+    return at(sc, params_key, NL_EINVAL, "key 'sweep': the list of swept parameters is empty");
+  if (!fy_node_is_mapping(params))
+    return at(sc, params, NL_EINVAL, "key 'parameters' in 'sweep': expected a mapping of parameter: values");
+  if (kind == NL_DESIGN_LHS) {
+    if (!points) return at(sc, map, NL_EINVAL, "key 'sweep': a Latin hypercube needs 'points: N'");
+    st = get_long(sc, points, "points", 1, MAX_LHS_POINTS, &sc->lhs_points);
+    if (st) return st;
+  } else if (points) {
+    return at(sc, points, NL_EINVAL, "key 'points' in 'sweep' is for a Latin hypercube (design: lhs) only");
+  }
+  sc->factors = nl_calloc((size_t)n, sizeof *sc->factors);
+  scratch = nl_params_new(sc->model);
+  if (!sc->factors || !scratch) {
+    st = nl_err(&sc->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  sc->design = kind;
+  it = NULL;
+  while ((pr = fy_node_mapping_iterate(params, &it))) {
+    char key[128];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    st = scalar(sc, k, "sweep", key, sizeof key);
+    if (st) goto cleanup;
+    long pi = nl_model_param_index(sc->model, key);
+    if (pi < 0) {
+      const char *sug = nl_model_param_suggest(sc->model, key);
+      if (sug)
+        st = at(sc, k, NL_EINVAL, "unknown parameter '%s' in sweep for model %s (did you mean '%s'?)", key,
+                sc->model->name, sug);
+      else
+        st = at(sc, k, NL_EINVAL, "unknown parameter '%s' in sweep for model %s (`netlearn models %s` lists them)",
+                key, sc->model->name, sc->model->name);
+      goto cleanup;
+    }
+    sweep_factor *f = &sc->factors[sc->nfactors++];
+    f->param = (size_t)pi;
+    st = parse_factor(sc, scratch, k, v, key, f);
+    if (st) goto cleanup;
+  }
+cleanup:
+  nl_params_free(scratch);
+  if (st) free_factors(sc);
+  return st;
+}
+
 static nl_status set_string(nl_scenario *sc, struct fy_node *v, const char *key, char **dst) {
   char val[4096];
   nl_status st = scalar(sc, v, key, val, sizeof val);
@@ -289,7 +585,7 @@ static nl_status set_string(nl_scenario *sc, struct fy_node *v, const char *key,
 }
 
 static const char *const top_keys[] = {"name", "description", "model", "parameters", "replications",
-                                       "seed", "stop", "outputs"};
+                                       "seed", "stop", "outputs", "sweep"};
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
 static nl_status parse_root(nl_scenario *sc, struct fy_node *root) {
@@ -308,6 +604,7 @@ static nl_status parse_root(nl_scenario *sc, struct fy_node *root) {
     return at(sc, mnode, NL_EINVAL, "unknown model '%s' (`netlearn models` lists them)", mname);
   }
   nl_params_free(sc->params);
+  free_factors(sc);
   sc->params = nl_params_new(sc->model);
   if (!sc->params) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
 
@@ -328,6 +625,7 @@ static nl_status parse_root(nl_scenario *sc, struct fy_node *root) {
       if (!st && parse_seed(&sc->err, val, &sc->seed)) st = at(sc, v, NL_EINVAL, "key 'seed': %s", sc->err.msg);
     } else if (!strcmp(key, "stop")) st = parse_stop(sc, v);
     else if (!strcmp(key, "outputs")) st = parse_outputs(sc, v);
+    else if (!strcmp(key, "sweep")) st = parse_sweep(sc, k, v);
     else if (nl_model_param_index(sc->model, key) >= 0)
       st = at(sc, k, NL_EINVAL, "'%s' is a parameter of %s: put it under 'parameters:'", key, sc->model->name);
     else st = unknown_key(sc, k, NULL, key, top_keys, NTOP);
@@ -502,6 +800,40 @@ nl_status nl_scenario_json(const nl_scenario *sc, nl_json *j) {
   for (size_t i = 0; i < nl_scenario_nmeasures(sc); i++) nl_json_str(j, sc->model->measures[nl_scenario_measure(sc, i)].name);
   nl_json_arr_end(j);
   nl_json_obj_end(j);
+  if (sc->design != NL_DESIGN_NONE) {
+    nl_json_key(j, "sweep");
+    nl_json_obj_begin(j);
+    nl_json_key(j, "design");
+    nl_json_str(j, nl_design_kind_name(sc->design));
+    if (sc->design == NL_DESIGN_LHS) {
+      nl_json_key(j, "points");
+      nl_json_int(j, sc->lhs_points);
+    }
+    nl_json_key(j, "parameters");
+    nl_json_obj_begin(j);
+    for (size_t i = 0; i < sc->nfactors; i++) {
+      const sweep_factor *f = &sc->factors[i];
+      const nl_param_desc *d = &sc->model->params[f->param];
+      nl_json_key(j, d->name);
+      if (sc->design == NL_DESIGN_LHS) {
+        nl_json_obj_begin(j);
+        nl_json_key(j, "from");
+        nl_json_num(j, f->lo);
+        nl_json_key(j, "to");
+        nl_json_num(j, f->hi);
+        nl_json_obj_end(j);
+        continue;
+      }
+      nl_json_arr_begin(j);
+      for (size_t v = 0; v < f->nvalues; v++) {
+        if (d->type == NL_PARAM_CHOICE || d->type == NL_PARAM_STRING) nl_json_str(j, f->values[v]);
+        else nl_json_raw(j, f->values[v]);
+      }
+      nl_json_arr_end(j);
+    }
+    nl_json_obj_end(j);
+    nl_json_obj_end(j);
+  }
   nl_json_obj_end(j);
   return ferror(j->f) ? NL_EIO : NL_OK;
 }

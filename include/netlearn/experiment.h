@@ -1,0 +1,177 @@
+#ifndef NETLEARN_EXPERIMENT_H
+#define NETLEARN_EXPERIMENT_H
+/*
+ * Experiments: a design (the scenario's `sweep:` expanded into design points), runs of every
+ * design point (replications), and an SQLite results store that makes a study resumable.
+ *
+ * Identity. A design point is identified by its parameter values (its key, the canonical text of
+ * every parameter), never by its position in the design, so extending a grid later keeps the old
+ * points and their runs. A run is (design point, replication r); it draws only from the random
+ * streams keyed (seed, r), like replication r of a single scenario, so its results depend only on
+ * the point's parameter values, the seed and r: not on threads, ranks, order or design.
+ *
+ * See docs/experiments.md (designs) and docs/database.md (schema).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "netlearn/model.h"
+#include "netlearn/run.h"
+#include "netlearn/scenario.h"
+#include "netlearn/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- designs ------------------------------------------------------------------------------- */
+
+typedef struct nl_design nl_design;
+
+nl_design *nl_design_new(void); /* NULL when out of memory */
+void nl_design_free(nl_design *d);
+const char *nl_design_errmsg(const nl_design *d);
+
+/*
+ * Expand sc's sweep into design points (one point, the scenario's parameters, without a sweep).
+ * sc is borrowed and must outlive d. Grid: every combination, the first factor varying slowest.
+ * Latin hypercube: `points` points, one per stratum of every factor, drawn from the stream
+ * (seed, 0, NL_RNG_DESIGN, factor) so the design depends only on the scenario. OFAT: the base
+ * point, then each factor's values with the others at the base. Points with the same parameter
+ * values are merged (first occurrence kept). Every point passes the model's cross-parameter
+ * validation. Errors: NL_ERANGE (more than max_points points; nothing is expanded), NL_EINVAL
+ * (a point fails validation), NL_ENOMEM. Cost: O(points x parameters) time and memory.
+ */
+nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_points);
+
+const nl_scenario *nl_design_scenario(const nl_design *d);
+size_t nl_design_npoints(const nl_design *d);
+long nl_design_replications(const nl_design *d);
+/* Parameters of point i (borrowed). */
+const nl_params *nl_design_params(const nl_design *d, size_t i);
+/* Key of point i: "name=value;..." over every parameter, canonical text (borrowed). */
+const char *nl_design_key(const nl_design *d, size_t i);
+/* Swept parameters (indices into the model's table), in the order of the sweep. */
+size_t nl_design_nswept(const nl_design *d);
+size_t nl_design_swept(const nl_design *d, size_t j);
+
+/* 64-bit FNV-1a hash of a point key, printed as 16 hex digits in run ids. */
+uint64_t nl_point_hash(const char *key);
+
+/* ---- one run ----------------------------------------------------------------------------------- */
+
+/* The recorded result of one run: rows of (period, measures), all the model's measures. */
+typedef struct nl_run_record {
+  size_t point;     /* index into the design */
+  long replication;
+  long rows;
+  long cap;
+  long *period;     /* rows */
+  double *value;    /* rows x nmeasures */
+  size_t nmeasures;
+  long periods_run;
+  int equilibrium;
+  double seconds;   /* wall time of the simulation */
+  int worker;       /* thread or rank that ran it (informative) */
+} nl_run_record;
+
+void nl_run_record_init(nl_run_record *rec);
+void nl_run_record_clear(nl_run_record *rec); /* frees the buffers */
+
+/*
+ * Serialize a record into a flat byte buffer (for MPI). pack: *size receives the byte count;
+ * buf NULL asks for the size only. unpack: reads buf (borrowed) into rec, reusing its buffers.
+ * Errors (unpack): NL_EPARSE when the buffer is inconsistent, NL_ENOMEM.
+ */
+void nl_run_record_pack(const nl_run_record *rec, unsigned char *buf, size_t *size);
+nl_status nl_run_record_unpack(nl_run_record *rec, const unsigned char *buf, size_t size);
+
+/*
+ * A worker runs design points' replications, one at a time, reusing one simulation state while
+ * consecutive runs share a design point. The design is borrowed. cfg gives seed, stop rule and
+ * stride (replications, threads and progress are ignored).
+ */
+typedef struct nl_worker nl_worker;
+nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg); /* NULL when out of memory */
+void nl_worker_free(nl_worker *w);
+const char *nl_worker_errmsg(const nl_worker *w);
+/* Run replication `rep` of point `point` into rec (rec's buffers reused). Errors: model errors,
+ * NL_ENOMEM. Cost: the run's periods x one model step. */
+nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec);
+
+/* ---- results store -------------------------------------------------------------------------- */
+
+typedef struct nl_store nl_store;
+
+enum {
+  NL_STORE_READONLY = 1, /* open an existing database for reading (export, summary) */
+  NL_STORE_CREATE = 2    /* create the database if missing */
+};
+
+nl_store *nl_store_new(void); /* NULL when out of memory */
+/* Close (when open) and free; NULL is harmless. */
+void nl_store_free(nl_store *st);
+const char *nl_store_errmsg(const nl_store *st);
+
+/*
+ * Open the SQLite database at path (borrowed). Writers use WAL and hold the database exclusively
+ * until nl_store_free, so two runs cannot write the same database. busy_ms: how long to wait for
+ * a lock held by another process. Errors: NL_EIO (cannot open; locked: "database is locked";
+ * read-only), NL_EPARSE (not a netlearn database, or a newer schema).
+ */
+nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
+
+/*
+ * Bind a design to the store. A new database records the scenario; an existing one must hold
+ * the same scenario (model, seed, stop rule, outputs, base parameters) or this fails with
+ * NL_EEXIST and a message naming the first difference. New design points and runs (the design
+ * grew, or more replications) are added as pending; existing ones are kept. Records one session
+ * row (command line, threads, ranks: informative). argv borrowed. Cost: O(points x reps) rows
+ * in one transaction.
+ */
+nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const *argv, int threads, int ranks);
+
+/* Runs of the bound design still to do: pairs (point index, replication) into a new array
+ * (caller frees with free()); *n their count; *total the design's runs. */
+nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total);
+
+/* Write one finished run in one transaction (status done, final measures, series). A failed
+ * write leaves the database as it was. Errors: NL_EIO (disk full, I/O error, locked). */
+nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec);
+
+/* Mark the session finished (status "complete" when no run is pending). */
+nl_status nl_store_finish(nl_store *st);
+
+/*
+ * Tidy CSV files from the database into dir (which must exist): series.csv (when series are
+ * stored), summary.csv, final.csv, points.csv; each written atomically. Sweeps get a `point`
+ * column and one column per swept parameter; a study without a sweep gets the columns of a
+ * single scenario run. names receives up to 8 file names written (static strings).
+ * Errors: NL_EIO. Cost: linear in the stored rows; memory one design point's series at a time.
+ */
+nl_status nl_store_export(nl_store *st, const char *dir, const char **names, size_t *nnames);
+
+/* A compact table of the study on f: one line per design point with the swept parameters, runs
+ * done, and the mean and 95% CI of the final value of up to `maxmeasures` measures. */
+nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures);
+
+/* Counts for a study: design points, runs done, runs in total. */
+nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total);
+
+/*
+ * Run every pending run of the design bound to st with OpenMP threads (cfg->threads), writing
+ * each finished run from one thread at a time in its own transaction. cfg->progress is called
+ * with (runs done in this call, runs pending at the start). Errors: the first run or store
+ * error (finished runs stay committed), NL_ECANCELED when the progress callback asked to stop.
+ */
+nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
+
+/* Test hook: make writes fail with SQLITE_FULL once the database has `pages` pages (0 = off),
+ * through SQLite's max_page_count. */
+nl_status nl_store_set_max_pages(nl_store *st, long pages);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,30 @@
+#ifndef NL_EXPERIMENT_IMPL_H
+#define NL_EXPERIMENT_IMPL_H
+/* Experiment internals shared by replicate.c, design.c, worker.c and store/. */
+#include "core/error.h"
+#include "netlearn/experiment.h"
+
+struct nl_design {
+  const nl_scenario *sc; /* borrowed */
+  size_t npoints, cap;
+  nl_params **params;    /* npoints, owned */
+  char **keys;           /* npoints, owned */
+  size_t *table;         /* key set: 1 + point index, 0 = empty */
+  size_t tcap;
+  size_t nswept;
+  size_t *swept;
+  nl_errbuf err;
+};
+
+/* Canonical key of a parameter set (caller frees with nl_free); NULL when out of memory. */
+char *nl_design_make_key(const nl_params *p);
+
+/*
+ * Run replication `rep` of sim's parameters (nmeasures: its model's measure count) into rec (buffers reused, rows reset): reset with
+ * (cfg->seed, rep), record period 0, then every cfg->every-th period, the last one and the one
+ * where equilibrium is reached. The same rows as nl_results_run records.
+ */
+nl_status nl_run_simulate(nl_sim *sim, size_t nmeasures, nl_run_record *rec, const nl_run_config *cfg, long rep,
+                          nl_errbuf *err);
+
+#endif

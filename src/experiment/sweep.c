@@ -1,0 +1,68 @@
+/* Running a design's pending runs on OpenMP threads, one writer committing each finished run. */
+#include <omp.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "experiment/experiment_impl.h"
+#include "netlearn/experiment.h"
+#include "store/store_impl.h"
+
+nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n) {
+  nl_errbuf *err = nl_store_errbuf(st);
+  nl_err_clear(err);
+  if (n <= 0) return NL_OK;
+  nl_status status = NL_OK;
+  long done = 0;
+  volatile int stop = 0;
+  int threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+  if (threads > n) threads = (int)n;
+
+#pragma omp parallel num_threads(threads)
+  {
+    nl_errbuf terr;
+    nl_status tst = NL_OK;
+    nl_run_record rec;
+    nl_run_record_init(&rec);
+    rec.worker = omp_get_thread_num();
+    nl_worker *w = nl_worker_new(d, cfg);
+    if (!w) tst = nl_err(&terr, NL_ENOMEM, "out of memory");
+    /* Runs are ordered point by point, so a thread mostly keeps its simulation state. */
+#pragma omp for schedule(dynamic, 1)
+    for (long i = 0; i < n; i++) {
+      if (tst || stop) continue;
+      tst = nl_worker_run(w, (size_t)pairs[2 * i], pairs[2 * i + 1], &rec);
+      if (tst) {
+        nl_err(&terr, tst, "%s", nl_worker_errmsg(w));
+        continue;
+      }
+      rec.worker = omp_get_thread_num();
+#pragma omp critical(nl_store_writer)
+      {
+        if (!stop) {
+          nl_status ws = nl_store_write_run(st, &rec);
+          if (ws) {
+            tst = ws;
+            memcpy(terr.msg, err->msg, sizeof terr.msg);
+          } else {
+            done++;
+            if (cfg->progress && cfg->progress(cfg->progress_user, done, n)) stop = 1;
+          }
+        }
+      }
+    }
+    if (tst) {
+#pragma omp critical(nl_error)
+      if (!status) {
+        status = tst;
+        memcpy(err->msg, terr.msg, sizeof terr.msg);
+      }
+      stop = 1;
+    }
+    nl_worker_free(w);
+    nl_run_record_clear(&rec);
+  }
+  if (!status && stop)
+    status = nl_err(err, NL_ECANCELED, "interrupted after %ld of %ld runs; the finished runs are kept", done, n);
+  return status;
+}

@@ -1,0 +1,170 @@
+/* One run at a time: simulation of a design point's replication into a record, and records in bytes. */
+#define _POSIX_C_SOURCE 200809L
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "experiment/experiment_impl.h"
+
+void nl_run_record_init(nl_run_record *rec) { memset(rec, 0, sizeof *rec); }
+
+void nl_run_record_clear(nl_run_record *rec) {
+  nl_free(rec->period);
+  nl_free(rec->value);
+  nl_run_record_init(rec);
+}
+
+/* Room for `rows` rows of nm measures; amortized O(1): the buffers only double. */
+static int reserve(nl_run_record *rec, long rows, size_t nm) {
+  if (rows <= rec->cap && nm == rec->nmeasures) return 0;
+  long ncap = rec->cap > 0 && nm == rec->nmeasures ? rec->cap : 64;
+  while (ncap < rows) ncap *= 2;
+  long *np = nl_realloc(rec->period, (size_t)ncap * sizeof *np);
+  if (!np) return -1;
+  rec->period = np;
+  double *nv = nl_realloc(rec->value, (size_t)ncap * (nm ? nm : 1) * sizeof *nv);
+  if (!nv) return -1;
+  rec->value = nv;
+  rec->cap = ncap;
+  rec->nmeasures = nm;
+  return 0;
+}
+
+static int record(nl_run_record *rec, const nl_sim *sim, long period) {
+  if (rec->rows == rec->cap && reserve(rec, rec->rows + 1, rec->nmeasures)) return -1;
+  rec->period[rec->rows] = period;
+  nl_sim_observe(sim, rec->value + (size_t)rec->rows * rec->nmeasures);
+  rec->rows++;
+  return 0;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+nl_status nl_run_simulate(nl_sim *sim, size_t nm, nl_run_record *rec, const nl_run_config *cfg, long rep,
+                          nl_errbuf *err) {
+  double t0 = now();
+  rec->rows = 0;
+  rec->periods_run = 0;
+  rec->equilibrium = 0;
+  rec->replication = rep;
+  if (reserve(rec, 1, nm)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
+  nl_status st = nl_sim_reset(sim, cfg->seed, (uint64_t)rep);
+  if (st) return nl_err(err, st, "replication %ld: %s", rep, nl_sim_errmsg(sim));
+  if (record(rec, sim, 0)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
+  long every = cfg->every > 0 ? cfg->every : 1;
+  for (long t = 1; t <= cfg->periods; t++) {
+    st = nl_sim_step(sim);
+    if (st) return nl_err(err, st, "replication %ld, period %ld: %s", rep, t, nl_sim_errmsg(sim));
+    int eq = cfg->until == NL_UNTIL_EQUILIBRIUM && nl_sim_at_equilibrium(sim);
+    if (t % every == 0 || eq || t == cfg->periods)
+      if (record(rec, sim, t)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
+    rec->periods_run = t;
+    if (eq) {
+      rec->equilibrium = 1;
+      break;
+    }
+  }
+  rec->seconds = now() - t0;
+  return NL_OK;
+}
+
+/* ---- workers ----------------------------------------------------------------------------------- */
+
+struct nl_worker {
+  const nl_design *d;
+  nl_run_config cfg;
+  nl_sim *sim;
+  size_t sim_point; /* the point sim was made for */
+  nl_errbuf err;
+};
+
+nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg) {
+  nl_worker *w = nl_calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->d = d;
+  w->cfg = *cfg;
+  return w;
+}
+
+void nl_worker_free(nl_worker *w) {
+  if (!w) return;
+  nl_sim_free(w->sim);
+  nl_free(w);
+}
+
+const char *nl_worker_errmsg(const nl_worker *w) { return w->err.msg; }
+
+nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec) {
+  if (point >= nl_design_npoints(w->d)) return nl_err(&w->err, NL_EINVAL, "design point %zu out of range", point);
+  if (!w->sim || w->sim_point != point) {
+    nl_sim_free(w->sim);
+    w->sim = nl_sim_new(nl_design_params(w->d, point));
+    if (!w->sim) return nl_err(&w->err, NL_ENOMEM, "out of memory creating a simulation");
+    if (nl_sim_status(w->sim)) {
+      nl_status st = nl_err(&w->err, nl_sim_status(w->sim), "%s", nl_sim_errmsg(w->sim));
+      nl_sim_free(w->sim);
+      w->sim = NULL;
+      return st;
+    }
+    w->sim_point = point;
+  }
+  nl_status st = nl_run_simulate(w->sim, nl_model_nmeasures(nl_params_model(nl_design_params(w->d, point))), rec,
+                                 &w->cfg, rep, &w->err);
+  rec->point = point;
+  if (st) nl_err_prefix(&w->err, nl_design_key(w->d, point));
+  return st;
+}
+
+/* ---- serialization: int64 header, periods, values (native byte order: one cluster) ---------- */
+
+enum { HDR = 7 };
+
+void nl_run_record_pack(const nl_run_record *rec, unsigned char *buf, size_t *size) {
+  size_t rows = (size_t)rec->rows, nm = rec->nmeasures;
+  *size = HDR * sizeof(int64_t) + rows * sizeof(int64_t) + rows * nm * sizeof(double) + sizeof(double);
+  if (!buf) return;
+  int64_t h[HDR] = {(int64_t)rec->point, rec->replication, rec->rows, (int64_t)nm, rec->periods_run, rec->equilibrium,
+                    rec->worker};
+  memcpy(buf, h, sizeof h);
+  buf += sizeof h;
+  for (size_t i = 0; i < rows; i++) {
+    int64_t p = rec->period[i];
+    memcpy(buf, &p, sizeof p);
+    buf += sizeof p;
+  }
+  memcpy(buf, rec->value, rows * nm * sizeof(double));
+  buf += rows * nm * sizeof(double);
+  memcpy(buf, &rec->seconds, sizeof(double));
+}
+
+nl_status nl_run_record_unpack(nl_run_record *rec, const unsigned char *buf, size_t size) {
+  int64_t h[HDR];
+  if (size < sizeof h) return NL_EPARSE;
+  memcpy(h, buf, sizeof h);
+  if (h[2] < 0 || h[3] < 0 || h[3] > 100000 || h[2] > (int64_t)(size / 8)) return NL_EPARSE;
+  size_t rows = (size_t)h[2], nm = (size_t)h[3];
+  if (size != sizeof h + rows * sizeof(int64_t) + rows * nm * sizeof(double) + sizeof(double)) return NL_EPARSE;
+  if (reserve(rec, (long)rows, nm)) return NL_ENOMEM;
+  buf += sizeof h;
+  for (size_t i = 0; i < rows; i++) {
+    int64_t p;
+    memcpy(&p, buf, sizeof p);
+    rec->period[i] = (long)p;
+    buf += sizeof p;
+  }
+  memcpy(rec->value, buf, rows * nm * sizeof(double));
+  buf += rows * nm * sizeof(double);
+  memcpy(&rec->seconds, buf, sizeof(double));
+  rec->point = (size_t)h[0];
+  rec->replication = (long)h[1];
+  rec->rows = (long)h[2];
+  rec->periods_run = (long)h[4];
+  rec->equilibrium = (int)h[5];
+  rec->worker = (int)h[6];
+  return NL_OK;
+}

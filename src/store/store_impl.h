@@ -1,0 +1,16 @@
+#ifndef NL_STORE_IMPL_H
+#define NL_STORE_IMPL_H
+/* Results store internals shared by store.c and export.c. */
+#include <sqlite3.h>
+
+#include "core/error.h"
+#include "netlearn/experiment.h"
+
+sqlite3 *nl_store_db(nl_store *st);
+nl_errbuf *nl_store_errbuf(nl_store *st);
+/* Format an SQLite failure (rc) on the store's message, with advice for the common ones. */
+nl_status nl_store_dberr(nl_store *st, int rc, const char *what);
+/* First column of the first row of sql as text into buf ("" without a row). */
+nl_status nl_store_query_text(nl_store *st, const char *sql, char *buf, size_t cap);
+
+#endif
