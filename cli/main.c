@@ -41,7 +41,13 @@ int main(int argc, char **argv) {
     return NL_EXIT_OK;
   }
   if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-    printf("netlearn %s\n", nl_version());
+    char libs[1024];
+    printf("netlearn %s\n%s", nl_version(), nl_library_versions(libs, sizeof libs));
+#ifdef NL_HAVE_MPI
+    printf("MPI support: yes\n");
+#else
+    printf("MPI support: no (built without Open MPI)\n");
+#endif
     return NL_EXIT_OK;
   }
   for (size_t i = 0; i < ncommands; i++)

@@ -5,6 +5,8 @@
  * The human-readable message for a failure lives on the handle the call was made on
  * (nl_<noun>_errmsg), never on stderr: the library neither prints nor exits.
  */
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,6 +30,10 @@ const char *nl_status_str(nl_status s);
 
 /* Library version string, e.g. "0.1.0". */
 const char *nl_version(void);
+
+/* One line per linked library with its version ("libfyaml 0.7.12", "igraph 0.10.2", ...), written
+ * into buf (NUL-terminated, truncated to cap). Returns buf. */
+char *nl_library_versions(char *buf, size_t cap);
 
 #ifdef __cplusplus
 }
