@@ -1,0 +1,372 @@
+/*
+ * Every bad input of `netlearn pls` on purpose: the library status and message (with
+ * file:line:column where there is one), and the CLI's exit code 2 and message. Also the CLI's
+ * happy path: files written atomically, stdin model, --help, thread-count independence.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/rng.h"
+#include "netlearn/pls.h"
+
+static char g_dir[256];
+
+static void write_file(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* A clean data set: a1..a3 (Mode A), b1..b3 (Mode B), y1..y2, plus special columns:
+ * zero (constant), b4 = b1 + b2 (collinear), txt (non-numeric in row 4). */
+static void write_data(const char *name, size_t n) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f, "a1,a2,a3,b1,b2,b3,y1,y2,zero,b4,txt\n");
+  nl_rng r;
+  nl_rng_init(&r, 5, 0, NL_RNG_PURPOSE_USER, 1);
+  for (size_t i = 0; i < n; i++) {
+    double la = nl_rng_normal(&r), b[3], y;
+    for (int k = 0; k < 3; k++) b[k] = nl_rng_normal(&r);
+    y = 0.4 * la + 0.3 * (b[0] + b[1] + b[2]) + nl_rng_normal(&r);
+    for (int k = 0; k < 3; k++) fprintf(f, "%.6f,", la + 0.6 * nl_rng_normal(&r));
+    for (int k = 0; k < 3; k++) fprintf(f, "%.6f,", b[k]);
+    fprintf(f, "%.6f,%.6f,3,%.6f,%s\n", y + 0.5 * nl_rng_normal(&r), y + 0.5 * nl_rng_normal(&r), b[0] + b[1],
+            i == 2 ? "abc" : "1");
+  }
+  fclose(f);
+}
+
+static const char *GOOD_MODEL = "A =~ a1 + a2 + a3\nB <~ b1 + b2 + b3\nY =~ y1 + y2\nY ~ A + B\n";
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(g_dir, sizeof g_dir, "/tmp/nl_pls_errXXXXXX");
+  if (!mkdtemp(g_dir)) return -1;
+  write_data("data.csv", 60);
+  write_file("good.model", GOOD_MODEL);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Run the CLI with `args` (in g_dir); returns the exit code, stderr text in err. */
+static int run_cli(const char *args, char *err, size_t cap) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "cd '%s' && OPENBLAS_NUM_THREADS=1 '%s' pls %s > stdout.txt 2> stderr.txt", g_dir, NL_CLI,
+           args);
+  int rc = system(cmd);
+  char path[512];
+  snprintf(path, sizeof path, "%s/stderr.txt", g_dir);
+  FILE *f = fopen(path, "r");
+  size_t got = f ? fread(err, 1, cap - 1, f) : 0;
+  err[got] = '\0';
+  if (f) fclose(f);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Library: parse `model` and bind it to data.csv; returns the first failing status, message in msg. */
+static nl_status lib_try(const char *model, const char *data, const nl_pls_options *opt, char *msg, size_t cap) {
+  nl_pls_model *m = NULL;
+  nl_pls_data *d = NULL;
+  nl_pls *p = NULL;
+  char path[512];
+  msg[0] = '\0';
+  nl_status st = nl_pls_model_parse(model, "model.txt", &m);
+  if (st != NL_OK) {
+    snprintf(msg, cap, "%s", nl_pls_model_errmsg(m));
+    goto done;
+  }
+  snprintf(path, sizeof path, "%s/%s", g_dir, data);
+  st = nl_pls_data_read(path, &d);
+  if (st != NL_OK) {
+    snprintf(msg, cap, "%s", nl_pls_data_errmsg(d));
+    goto done;
+  }
+  st = nl_pls_new(m, d, opt, &p);
+  if (st == NL_OK) st = nl_pls_estimate(p);
+  if (st != NL_OK) snprintf(msg, cap, "%s", nl_pls_errmsg(p));
+done:
+  nl_pls_free(p);
+  nl_pls_data_free(d);
+  nl_pls_model_free(m);
+  return st;
+}
+
+/* The bad model, the expected library status and a fragment of the message; then the same via CLI. */
+typedef struct bad_model {
+  const char *name, *text;
+  nl_status st;
+  const char *msg;
+} bad_model;
+
+static void test_bad_models(void **state) {
+  (void)state;
+  static const bad_model cases[] = {
+      {"absent indicator", "A =~ a1 + a2 + a9\nY =~ y1 + y2\nY ~ A\n", NL_EINVAL,
+       "model.txt:1:16: indicator 'a9' of construct 'A' is not a column of"},
+      {"construct without indicators", "A =~ a1 + a2\nY =~ y1\nY ~ A + C\n", NL_EINVAL,
+       "model.txt:3:9: construct 'C' has no indicators"},
+      {"duplicated indicator", "A =~ a1 + a2\nY =~ y1 + a2\nY ~ A\n", NL_EINVAL,
+       "model.txt:2:11: indicator 'a2' is used twice (first at line 1, column 11)"},
+      {"cyclic model", "A =~ a1 + a2\nB =~ b1\nY =~ y1\nB ~ A\nY ~ B\nA ~ Y\n", NL_EINVAL,
+       "not recursive (it has a cycle: A -> B -> Y -> A)"},
+      {"self loop", "A =~ a1 + a2\nY =~ y1\nY ~ A\nY ~ Y\n", NL_EINVAL, "model.txt:4:5: the structural model is not recursive"},
+      {"empty structural model", "A =~ a1 + a2\nY =~ y1 + y2\n", NL_EINVAL, "the structural model is empty"},
+      {"empty model", "# nothing here\n\n", NL_EINVAL, "the model is empty"},
+      {"dangling plus", "A =~ a1 + a2 +\n", NL_EPARSE, "model.txt:2:1: expected an indicator name, found end of input"},
+      {"missing plus", "A =~ a1 a2\nY =~ y1\nY ~ A\n", NL_EPARSE,
+       "model.txt:1:9: expected '+' or the end of the statement, found 'a2'"},
+      {"bad operator", "A => a1\n", NL_EPARSE, "model.txt:1:3: expected '=~' (reflective), '<~' (composite) or '~'"},
+      {"modifier", "A =~ 0.5*a1 + a2\nY =~ y1\nY ~ A\n", NL_EPARSE, "model.txt:1:6: modifiers such as '0.5*'"},
+      {"construct defined twice", "A =~ a1\nA <~ a2\nY =~ y1\nY ~ A\n", NL_EINVAL,
+       "model.txt:2:1: construct 'A' is already defined at line 1"},
+      {"unused construct", "A =~ a1\nB =~ b1\nY =~ y1\nY ~ A\n", NL_EINVAL,
+       "model.txt:2:1: construct 'B' is not part of any structural path"},
+      {"duplicated path", "A =~ a1\nY =~ y1\nY ~ A\nY ~ A\n", NL_EINVAL, "model.txt:4:5: duplicated path A -> Y"},
+      {"zero variance", "A =~ a1 + zero\nY =~ y1\nY ~ A\n", NL_ENUMERIC,
+       "indicator 'zero' (construct 'A') has zero variance"},
+      {"collinear formative", "B <~ b1 + b2 + b4\nY =~ y1\nY ~ B\n", NL_ENUMERIC,
+       "formative indicators of 'B' are perfectly collinear: 'b4' is a linear combination"},
+      {"non-numeric cells", "A =~ a1 + txt\nY =~ y1\nY ~ A\n", NL_EINVAL,
+       "data.csv:4:"},
+  };
+  char msg[1200], err[4096];
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    const bad_model *c = &cases[k];
+    nl_status st = lib_try(c->text, "data.csv", NULL, msg, sizeof msg);
+    if (st != c->st || !strstr(msg, c->msg))
+      fail_msg("%s: status %d (want %d), message '%s' (want '%s')", c->name, (int)st, (int)c->st, msg, c->msg);
+    write_file("bad.model", c->text);
+    int rc = run_cli("bad.model data.csv", err, sizeof err);
+    if (rc != 2 || strncmp(err, "netlearn: ", 10) != 0 || !strstr(err, c->msg + (strncmp(c->msg, "model.txt", 9) ? 0 : 9)))
+      fail_msg("%s (CLI): exit %d, stderr '%s'", c->name, rc, err);
+  }
+  /* the non-numeric message names the exact cell */
+  lib_try("A =~ a1 + txt\nY =~ y1\nY ~ A\n", "data.csv", NULL, msg, sizeof msg);
+  assert_non_null(strstr(msg, "data.csv:4:"));
+  assert_non_null(strstr(msg, "non-numeric value 'abc' in column 'txt'"));
+}
+
+static void test_bad_data(void **state) {
+  (void)state;
+  char msg[1200], err[4096];
+  /* file missing */
+  assert_int_equal(lib_try(GOOD_MODEL, "nope.csv", NULL, msg, sizeof msg), NL_EIO);
+  assert_non_null(strstr(msg, "nope.csv: cannot open"));
+  assert_int_equal(run_cli("good.model nope.csv", err, sizeof err), 2);
+  assert_non_null(strstr(err, "nope.csv: cannot open"));
+  assert_int_equal(run_cli("nope.model data.csv", err, sizeof err), 2);
+  assert_non_null(strstr(err, "nope.model: cannot open model file"));
+  /* ragged rows */
+  write_file("ragged.csv", "a1,a2,a3,b1,b2,b3,y1,y2\n1,2,3,4,5,6,7,8\n1,2,3,4,5,6,7\n");
+  assert_int_equal(lib_try(GOOD_MODEL, "ragged.csv", NULL, msg, sizeof msg), NL_EPARSE);
+  assert_non_null(strstr(msg, "ragged.csv:3:13: row has 7 fields, the header has 8 columns"));
+  assert_int_equal(run_cli("good.model ragged.csv", err, sizeof err), 2);
+  assert_non_null(strstr(err, "ragged.csv:3:13:"));
+  write_file("long.csv", "a1,a2\n1,2,3\n");
+  assert_int_equal(lib_try(GOOD_MODEL, "long.csv", NULL, msg, sizeof msg), NL_EPARSE);
+  assert_non_null(strstr(msg, "long.csv:2:5: too many fields"));
+  /* fewer rows than needed (Mode B block of 3 needs at least 4 rows) */
+  write_data("tiny.csv", 3);
+  assert_int_equal(lib_try(GOOD_MODEL, "tiny.csv", NULL, msg, sizeof msg), NL_EINVAL);
+  assert_non_null(strstr(msg, "3 usable rows, but the model needs at least 4"));
+  assert_int_equal(run_cli("good.model tiny.csv", err, sizeof err), 2);
+  /* casewise deletion leaving too few rows; the missing code applies */
+  write_file("missing.csv", "a1,a2,y1\n1,2,3\n-9,1,2\n3,NA,1\n2,2,\n4,1,5\n");
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.missing = NL_PLS_MISSING_CASEWISE;
+  o.has_na_code = 1;
+  o.na_code = -9;
+  assert_int_equal(lib_try("A =~ a1 + a2\nY =~ y1\nY ~ A\n", "missing.csv", &o, msg, sizeof msg), NL_EINVAL);
+  assert_non_null(strstr(msg, "2 usable rows after casewise deletion, but the model needs at least 3"));
+  /* duplicate column names, unterminated quote */
+  write_file("dup.csv", "a1,a2,a1\n1,2,3\n");
+  assert_int_equal(lib_try(GOOD_MODEL, "dup.csv", NULL, msg, sizeof msg), NL_EPARSE);
+  assert_non_null(strstr(msg, "dup.csv:1:7: duplicate column name 'a1'"));
+  write_file("quote.csv", "a1,a2\n1,\"2\n3,4\n");
+  assert_int_equal(lib_try(GOOD_MODEL, "quote.csv", NULL, msg, sizeof msg), NL_EPARSE);
+  assert_non_null(strstr(msg, "quote.csv:2:3: unterminated quoted field"));
+  /* usage errors */
+  assert_int_equal(run_cli("good.model", err, sizeof err), 2);
+  assert_int_equal(run_cli("good.model data.csv --bogus", err, sizeof err), 2);
+  assert_non_null(strstr(err, "unknown option '--bogus'"));
+  assert_int_equal(run_cli("good.model data.csv --scheme circular", err, sizeof err), 2);
+  assert_int_equal(run_cli("good.model data.csv --boot", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--boot needs a value"));
+  assert_int_equal(run_cli("good.model data.csv --boot 1", err, sizeof err), 2);
+}
+
+static void test_nonconvergence(void **state) {
+  (void)state;
+  char msg[1200], err[4096];
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.max_iter = 1;
+  assert_int_equal(lib_try(GOOD_MODEL, "data.csv", &o, msg, sizeof msg), NL_ECONVERGE);
+  assert_non_null(strstr(msg, "did not converge in 1 iterations"));
+  /* the CLI reports it, still writes the results, and exits 1 */
+  assert_int_equal(run_cli("good.model data.csv --max-iter 1 -q -o nc", err, sizeof err), 1);
+  assert_non_null(strstr(err, "netlearn: warning: the PLS weights did not converge"));
+  char path[512], line[512];
+  snprintf(path, sizeof path, "%s/nc/convergence.csv", g_dir);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  assert_non_null(fgets(line, sizeof line, f));
+  assert_non_null(fgets(line, sizeof line, f));
+  fclose(f);
+  assert_int_equal(strncmp(line, "1,false,", 8), 0);
+}
+
+static size_t count_lines(const char *rel) {
+  char path[512], line[4096];
+  snprintf(path, sizeof path, "%s/%s", g_dir, rel);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = 0;
+  while (fgets(line, sizeof line, f)) n++;
+  fclose(f);
+  return n;
+}
+
+static void read_all(const char *rel, char *buf, size_t cap) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", g_dir, rel);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  size_t got = fread(buf, 1, cap - 1, f);
+  buf[got] = '\0';
+  fclose(f);
+}
+
+static void test_cli_outputs(void **state) {
+  (void)state;
+  char err[4096];
+  static char a[200000], b[200000];
+  assert_int_equal(run_cli("--help", err, sizeof err), 0);
+  read_all("stdout.txt", a, sizeof a);
+  assert_non_null(strstr(a, "NAME =~ item1 + item2"));
+  assert_non_null(strstr(a, "Example"));
+  /* model on stdin, bootstrap with 1 and 2 threads: identical files */
+  assert_int_equal(run_cli("- data.csv -o out1 --boot 200 --seed 9 --threads 1 --ci bca < good.model", err, sizeof err),
+                   0);
+  assert_int_equal(run_cli("good.model data.csv -o out2 --boot 200 --seed 9 --threads 2 --ci bca -q", err, sizeof err),
+                   0);
+  read_all("out1/bootstrap.csv", a, sizeof a);
+  read_all("out2/bootstrap.csv", b, sizeof b);
+  assert_string_equal(a, b);
+  assert_non_null(strstr(a, "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper\n"));
+  assert_non_null(strstr(a, "\npath,A,,Y,"));
+  assert_non_null(strstr(a, "\nhtmt,"));
+  read_all("stdout.txt", a, sizeof a);
+  assert_true(a[0] == '\0'); /* -q */
+  read_all("out1/bootstrap_info.csv", a, sizeof a);
+  assert_non_null(strstr(a, "200,200,0,"));
+  assert_non_null(strstr(a, ",9,0,bca,0.05,"));
+  /* every file, with its header and row count (3 constructs, 8 indicators, 2 paths, 60 rows) */
+  static const struct {
+    const char *file, *header;
+    size_t rows;
+  } files[] = {
+      {"weights.csv", "construct,indicator,mode,estimate", 8},
+      {"loadings.csv", "construct,indicator,estimate", 8},
+      {"cross_loadings.csv", "indicator,construct,estimate", 24},
+      {"paths.csv", "from,to,estimate", 2},
+      {"total_effects.csv", "from,to,estimate", 2},
+      {"indirect_effects.csv", "from,to,estimate", 0},
+      {"specific_indirect_effects.csv", "from,through,to,estimate", 0},
+      {"rsquared.csv", "construct,r2,adj_r2", 1},
+      {"fsquared.csv", "from,to,estimate", 2},
+      {"vif_inner.csv", "from,to,estimate", 2},
+      {"vif_outer.csv", "construct,indicator,estimate", 8},
+      {"reliability.csv", "construct,alpha,rho_c,ave,rho_a", 3},
+      {"htmt.csv", "construct1,construct2,estimate", 3},
+      {"fornell_larcker.csv", "construct1,construct2,estimate", 6},
+      {"scores.csv", "row,A,B,Y", 60},
+      {"convergence.csv", "iterations,converged,weight_change,max_iter,tolerance,nobs,nrows_data,scheme,missing,"
+                          "consistent",
+       1},
+  };
+  for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "out1/%s", files[k].file);
+    read_all(rel, a, sizeof a);
+    if (strncmp(a, files[k].header, strlen(files[k].header)) != 0) fail_msg("%s: header '%.80s'", rel, a);
+    if (count_lines(rel) != files[k].rows + 1) fail_msg("%s: %zu lines", rel, count_lines(rel));
+  }
+  /* no temporary files left behind */
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "ls '%s/out1' | grep -q tmp", g_dir);
+  assert_int_not_equal(system(cmd), 0);
+  /* the report names the paths and reliability table */
+  assert_int_equal(run_cli("good.model data.csv --scheme factorial --plsc", err, sizeof err), 0);
+  read_all("stdout.txt", a, sizeof a);
+  assert_non_null(strstr(a, "Path Coefficients:"));
+  assert_non_null(strstr(a, "Reliability:"));
+  assert_non_null(strstr(a, "inner weighting: factorial"));
+  assert_non_null(strstr(a, "consistent PLS (PLSc): yes"));
+}
+
+/* Allocation failures anywhere in parse/new/estimate/bootstrap return NL_ENOMEM without leaks. */
+#include "core/alloc.h"
+static void test_alloc_failures(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/data.csv", g_dir);
+  for (long k = 1; k < 100000; k++) {
+    nl_alloc_fail_after(k);
+    nl_pls_model *m = NULL;
+    nl_pls_data *d = NULL;
+    nl_pls *p = NULL;
+    nl_status st = nl_pls_model_parse(GOOD_MODEL, "m", &m);
+    if (st == NL_OK) st = nl_pls_data_read(path, &d);
+    if (st == NL_OK) st = nl_pls_new(m, d, NULL, &p);
+    if (st == NL_OK) st = nl_pls_estimate(p);
+    if (st == NL_OK) {
+      nl_pls_boot_options b;
+      nl_pls_boot_options_default(&b);
+      b.nboot = 5;
+      b.ci = NL_PLS_CI_BCA;
+      st = nl_pls_bootstrap(p, &b);
+    }
+    long used = nl_alloc_fail_after(0);
+    nl_pls_free(p);
+    nl_pls_data_free(d);
+    nl_pls_model_free(m);
+    if (st == NL_OK) {
+      assert_true(used < k);
+      break;
+    }
+    assert_int_equal(st, NL_ENOMEM);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_bad_models),   cmocka_unit_test(test_bad_data),       cmocka_unit_test(test_nonconvergence),
+      cmocka_unit_test(test_cli_outputs),  cmocka_unit_test(test_alloc_failures),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
