@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the build into a temporary prefix, then build examples/api/march.c against the installed
+# library with pkg-config only (as a user would) and run it, linked dynamically and statically.
+set -eu
+build=$1
+src=$2
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" > /dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig:$prefix/lib64/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgconfig"
+test -x "$prefix/bin/netlearn"
+test -f "$prefix/include/netlearn/netlearn.h"
+test -f "$prefix/share/man/man1/netlearn.1"
+"$prefix/bin/netlearn" --version > /dev/null
+cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/march.c" $(pkg-config --cflags --libs netlearn) \
+  -Wl,-rpath,"$(pkg-config --variable=libdir netlearn)" -o "$prefix/march_shared"
+out=$("$prefix/march_shared")
+echo "$out"
+echo "$out" | grep -q "mean equilibrium code knowledge 0.9"
+cc -std=c11 "$src/examples/api/march.c" $(pkg-config --cflags netlearn) \
+  "$(pkg-config --variable=libdir netlearn)/libnetlearn.a" \
+  $(pkg-config --libs libfyaml igraph sqlite3 cairo lapacke openblas) -fopenmp -lm \
+  -o "$prefix/march_static"
+"$prefix/march_static" | grep -q "mean equilibrium code knowledge 0.9"
+echo "install check passed"
