@@ -20,6 +20,7 @@
 #include "core/rng.h"
 #include "io/csvread.h"
 #include "netlearn/pls.h"
+#include "pls/pls_internal.h"
 
 #define TOL 1e-6
 
@@ -406,6 +407,41 @@ static void test_csv_dialect(void **state) {
   assert_non_null(strstr(e.msg, "t.csv:2:3: unterminated"));
 }
 
+/* Distribution helpers against values printed by R 4.2.2 (pt, qnorm, quantile type 7). */
+static void test_distributions(void **state) {
+  (void)state;
+  assert_true(fabs(pls_t_sf2(2.0, 10) - 0.073388034770740393) < 1e-13);
+  assert_true(fabs(pls_t_sf2(-0.5, 499) - 0.61729549078446078) < 1e-13);
+  assert_true(fabs(pls_t_sf2(4.2, 4999) / 2.715598144917178e-05 - 1) < 1e-10);
+  assert_true(fabs(pls_norm_quantile(0.975) - 1.9599639845400536) < 1e-14);
+  assert_true(fabs(pls_norm_quantile(1e-10) + 6.3613409024040557) < 1e-12);
+  assert_true(fabs(pls_norm_quantile(0.3) + 0.52440051270804067) < 1e-14);
+  assert_true(fabs(pls_norm_cdf(1.9599639845400536) - 0.975) < 1e-14);
+  const double x[7] = {5, 1, 4, 2, 3, 9, 7};
+  const double probs[4] = {0.025, 0.5, 0.975, 0.333}, want[4] = {1.15, 4.0, 8.7, 2.998};
+  for (int k = 0; k < 4; k++) {
+    double y[7];
+    memcpy(y, x, sizeof y);
+    assert_true(fabs(pls_quantile7_select(y, 7, probs[k]) - want[k]) < 1e-12);
+  }
+  /* selection agrees with sorting on random data with ties */
+  nl_rng r;
+  nl_rng_init(&r, 3, 0, NL_RNG_PURPOSE_USER, 2);
+  for (int rep = 0; rep < 200; rep++) {
+    size_t n = 1 + (size_t)nl_rng_below(&r, 300);
+    double a[300], b[300];
+    for (size_t i = 0; i < n; i++) a[i] = b[i] = (double)nl_rng_below(&r, 20);
+    for (size_t i = 1; i < n; i++)
+      for (size_t j = i; j > 0 && b[j - 1] > b[j]; j--) {
+        double t = b[j];
+        b[j] = b[j - 1];
+        b[j - 1] = t;
+      }
+    double pr = nl_rng_uniform(&r);
+    assert_true(pls_quantile7_select(a, n, pr) == pls_quantile7(b, n, pr));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mobi_reference),
@@ -416,6 +452,7 @@ int main(void) {
       cmocka_unit_test(test_bootstrap_threads_identical),
       cmocka_unit_test(test_bootstrap_statistics),
       cmocka_unit_test(test_csv_dialect),
+      cmocka_unit_test(test_distributions),
   };
   return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
