@@ -74,6 +74,8 @@ extern const char *const nl_network_kind_names[];
  */
 nl_status nl_network_generate(nl_network *g, const nl_network_spec *spec, uint64_t seed, uint64_t stream,
                               uint64_t sub);
+/* Check a spec without generating (message on g). Errors: NL_EINVAL. O(1). */
+nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *spec);
 /* An edge capacity that suffices for `spec` (exact for the deterministic kinds, mean + 10 sd + 64
  * for Erdos-Renyi and SBM). 0 when the spec is invalid. O(1). */
 size_t nl_network_spec_max_edges(const nl_network_spec *spec);

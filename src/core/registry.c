@@ -2,9 +2,11 @@
 #include "core/model_impl.h"
 
 extern const nl_model nl_model_march1991;
+extern const nl_model nl_model_lazer2007;
 
 static const nl_model *const registry[] = {
     &nl_model_march1991,
+    &nl_model_lazer2007,
 };
 
 size_t nl_model_count(void) { return sizeof registry / sizeof registry[0]; }

@@ -51,7 +51,7 @@ size_t nl_network_spec_max_edges(const nl_network_spec *s) {
   return 0;
 }
 
-static nl_status check_spec(nl_network *g, const nl_network_spec *s) {
+nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *s) {
   size_t n = s->n;
   const char *name = (s->kind <= NL_NET_CAVEMAN) ? nl_network_kind_names[s->kind] : "?";
   switch (s->kind) {
@@ -170,7 +170,7 @@ static void rewire(nl_network *g, nl_rng *r, size_t e, uint32_t keep, uint32_t l
 }
 
 nl_status nl_network_generate_rng(nl_network *g, const nl_network_spec *s, nl_rng *r) {
-  nl_status st = check_spec(g, s);
+  nl_status st = nl_network_spec_check(g, s);
   if (st) return st;
   size_t n = s->n, cap = nl_network_spec_max_edges(s);
   nl_network_clear(g);

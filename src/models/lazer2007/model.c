@@ -1,0 +1,365 @@
+/*
+ * lazer2007: Lazer & Friedman (2007) "The network structure of exploration and exploitation",
+ * Administrative Science Quarterly 52(4):667-694. See docs/lazer2007.md.
+ *
+ * n agents on a network each hold a solution of an NK landscape. Every round, synchronously
+ * (each agent sees its neighbours' solutions of the previous round): an agent whose best
+ * neighbour scores higher copies that neighbour's solution (exploitation; with `error`, each bit
+ * is miscopied with that probability); otherwise it explores by changing one random bit and keeps
+ * the change only if it scores higher. With `velocity` < 1 an agent looks at its neighbours only
+ * with that probability per round (else it explores). Score = (fitness / global maximum)^8.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "models/lazer2007/nk.h"
+#include "network/network_impl.h"
+
+static const char *const networks[] = {"ring",  "line", "complete", "erdos_renyi", "watts_strogatz", "barabasi_albert",
+                                       "sbm",   "caveman", "file", NULL};
+enum { NET_RING, NET_LINE, NET_COMPLETE, NET_ER, NET_WS, NET_BA, NET_SBM, NET_CAVE, NET_FILE };
+static const char *const deps[] = {"random", "neighbours", NULL};
+
+enum {
+  P_N, P_NK_N, P_NK_K, P_DEPS, P_NETWORK, P_K, P_P, P_BLOCKS, P_PIN, P_POUT, P_FILE, P_VELOCITY, P_ERROR,
+  P_POWER, P_TABLE_MAX, P_COUNT
+};
+
+static const nl_param_desc params[P_COUNT] = {
+    [P_N] = {"n", NL_PARAM_INT, 100, 2, 1e7, NULL, NULL, "number of agents (Lazer & Friedman: 100)"},
+    [P_NK_N] = {"N", NL_PARAM_INT, 20, 1, 64, NULL, NULL, "bits of a solution of the NK landscape (paper: 20)"},
+    [P_NK_K] = {"K", NL_PARAM_INT, 5, 0, 20, NULL, NULL,
+                "other loci each locus' contribution depends on (paper: 5); must be < N"},
+    [P_DEPS] = {"interactions", NL_PARAM_CHOICE, 0, 0, 0, deps, NULL,
+                "which K loci each locus depends on: random (Kauffman's random interactions) or the K next loci"},
+    [P_NETWORK] = {"network", NL_PARAM_CHOICE, 0, 0, 0, networks, NULL,
+                   "communication network: ring (the paper's linear network, each agent linked to k on each "
+                   "side), line (no wrap-around), complete (the efficient, totally connected network), erdos_renyi "
+                   "(random, link probability p), watts_strogatz (small world: ring with rewiring probability p), "
+                   "barabasi_albert (k links per new agent), sbm (blocks, p_in, p_out), caveman (blocks cliques, "
+                   "rewiring p), file (network_file)"},
+    [P_K] = {"k", NL_PARAM_INT, 1, 1, 1e6, NULL, NULL,
+             "ring, line, watts_strogatz: neighbours on each side; barabasi_albert: links per new agent"},
+    [P_P] = {"p", NL_PARAM_REAL, 0.05, 0, 1, NULL, NULL,
+             "erdos_renyi: link probability; watts_strogatz, caveman: rewiring probability"},
+    [P_BLOCKS] = {"blocks", NL_PARAM_INT, 4, 1, 1e7, NULL, NULL, "sbm, caveman: number of groups"},
+    [P_PIN] = {"p_in", NL_PARAM_REAL, 0.3, 0, 1, NULL, NULL, "sbm: link probability inside a group"},
+    [P_POUT] = {"p_out", NL_PARAM_REAL, 0.01, 0, 1, NULL, NULL, "sbm: link probability across groups"},
+    [P_FILE] = {"network_file", NL_PARAM_STRING, 0, 0, 0, NULL, "",
+                "network = file: edge list CSV (source,target[,weight]; integer ids 0..n-1) or .graphml"},
+    [P_VELOCITY] = {"velocity", NL_PARAM_REAL, 1, 0, 1, NULL, NULL,
+                    "probability per round that an agent looks at its neighbours (the paper's velocity of "
+                    "information; 1 = every round); otherwise it explores"},
+    [P_ERROR] = {"error", NL_PARAM_REAL, 0, 0, 1, NULL, NULL,
+                 "imitation error: probability that each bit is miscopied when an agent copies a neighbour"},
+    [P_POWER] = {"power", NL_PARAM_REAL, 8, 0.01, 100, NULL, NULL,
+                 "score = (fitness / global maximum)^power (paper: 8, to spread out the scores)"},
+    [P_TABLE_MAX] = {"table_max_n", NL_PARAM_INT, 24, 0, 30, NULL, NULL,
+                     "precompute all 2^N fitness values (4 * 2^N bytes per thread) when N <= this; above it "
+                     "fitness is computed on the fly and scores are not normalized by the (unknown) maximum"},
+};
+
+enum { M_AVG, M_BEST, M_OPT, M_DIV, M_IMIT, M_COUNT };
+static const nl_measure_desc measures[M_COUNT] = {
+    [M_AVG] = {"average_score", "mean score of the agents' solutions (the paper's performance measure)"},
+    [M_BEST] = {"best_score", "score of the best solution held by any agent"},
+    [M_OPT] = {"found_optimum", "share of agents holding the global optimum (NA without a fitness table)"},
+    [M_DIV] = {"diversity", "mean Hamming distance between two agents' solutions, over N"},
+    [M_IMIT] = {"imitators", "share of agents that copied a neighbour this round"},
+};
+
+typedef struct state {
+  size_t n;
+  nl_nk nk;
+  nl_network *net;
+  nl_network_spec spec;
+  int kind;            /* NET_* */
+  const size_t *off;
+  const uint32_t *nbr;
+  uint64_t *sol, *nsol;
+  uint32_t *fit, *nfit;
+  uint32_t *cnt;       /* per-bit counts for diversity, 64 */
+  uint64_t Pvel, Perr; /* fixed-point probabilities */
+  double power, scale;
+  long imitators;
+  nl_rng dyn;
+  double obs[M_COUNT];
+} state;
+
+static int net_kind_to_spec(int kind, nl_network_kind *out) {
+  static const nl_network_kind map[] = {NL_NET_RING, NL_NET_LINE, NL_NET_COMPLETE, NL_NET_ERDOS_RENYI,
+                                        NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT, NL_NET_SBM, NL_NET_CAVEMAN};
+  if (kind < 0 || kind >= NET_FILE) return -1;
+  *out = map[kind];
+  return 0;
+}
+
+static void fill_spec(const nl_params *p, nl_network_spec *s) {
+  memset(s, 0, sizeof *s);
+  net_kind_to_spec((int)nl_params_get(p, P_NETWORK), &s->kind);
+  s->n = (size_t)nl_params_get(p, P_N);
+  s->k = (size_t)nl_params_get(p, P_K);
+  s->p = nl_params_get(p, P_P);
+  s->blocks = (size_t)nl_params_get(p, P_BLOCKS);
+  s->p_in = nl_params_get(p, P_PIN);
+  s->p_out = nl_params_get(p, P_POUT);
+}
+
+static nl_status validate(const nl_params *p, nl_errbuf *err) {
+  if (nl_params_get(p, P_NK_K) >= nl_params_get(p, P_NK_N))
+    return nl_err(err, NL_EINVAL, "parameter 'K' = %g must be smaller than 'N' = %g", nl_params_get(p, P_NK_K),
+                  nl_params_get(p, P_NK_N));
+  int kind = (int)nl_params_get(p, P_NETWORK);
+  if (kind == NET_FILE) {
+    const char *f = nl_params_get_string(p, P_FILE);
+    if (!f || !*f) return nl_err(err, NL_EINVAL, "network = file needs parameter 'network_file'");
+    return NL_OK;
+  }
+  if (kind == NET_COMPLETE) return NL_OK; /* handled without an adjacency */
+  nl_network_spec s;
+  fill_spec(p, &s);
+  nl_network *g = nl_network_new();
+  if (!g) return nl_err(err, NL_ENOMEM, "out of memory");
+  nl_status st = nl_network_spec_check(g, &s);
+  if (st) nl_err(err, st, "%s", nl_network_errmsg(g));
+  nl_network_free(g);
+  return st;
+}
+
+static void destroy(void *sp) {
+  state *s = sp;
+  if (!s) return;
+  nl_nk_free(&s->nk);
+  nl_network_free(s->net);
+  nl_free(s->sol);
+  nl_free(s->nsol);
+  nl_free(s->fit);
+  nl_free(s->nfit);
+  nl_free(s->cnt);
+  nl_free(s);
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
+  state *s = nl_calloc(1, sizeof *s);
+  if (!s) return nl_err(err, NL_ENOMEM, "out of memory");
+  nl_status st = NL_OK;
+  s->n = (size_t)nl_params_get(p, P_N);
+  unsigned N = (unsigned)nl_params_get(p, P_NK_N), K = (unsigned)nl_params_get(p, P_NK_K);
+  st = nl_nk_alloc(&s->nk, N, K, (int)nl_params_get(p, P_DEPS), (unsigned)nl_params_get(p, P_TABLE_MAX));
+  if (st) {
+    nl_err(err, st, st == NL_ENOMEM ? "out of memory for the NK landscape (N = %u, K = %u)" : "invalid N = %u, K = %u",
+           N, K);
+    goto fail;
+  }
+  s->sol = nl_malloc(s->n * sizeof(uint64_t));
+  s->nsol = nl_malloc(s->n * sizeof(uint64_t));
+  s->fit = nl_malloc(s->n * sizeof(uint32_t));
+  s->nfit = nl_malloc(s->n * sizeof(uint32_t));
+  s->cnt = nl_malloc(64 * sizeof(uint32_t));
+  s->net = nl_network_new();
+  if (!s->sol || !s->nsol || !s->fit || !s->nfit || !s->cnt || !s->net) {
+    st = nl_err(err, NL_ENOMEM, "out of memory for %zu agents", s->n);
+    goto fail;
+  }
+  s->kind = (int)nl_params_get(p, P_NETWORK);
+  if (s->kind == NET_FILE) {
+    const char *f = nl_params_get_string(p, P_FILE);
+    st = ends_with(f, ".graphml") ? nl_network_read_graphml(s->net, f, 0) : nl_network_read_edgelist(s->net, f, s->n, 0);
+    if (!st && nl_network_nodes(s->net) != s->n)
+      st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net),
+                  s->n);
+    if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);
+    if (st) {
+      nl_err(err, st, "%s", nl_network_errmsg(s->net));
+      goto fail;
+    }
+  } else if (s->kind != NET_COMPLETE) {
+    fill_spec(p, &s->spec);
+    st = nl_network_reserve(s->net, s->n, nl_network_spec_max_edges(&s->spec));
+    if (st) {
+      nl_err(err, st, "out of memory for the network");
+      goto fail;
+    }
+  }
+  s->Pvel = nl_rng_fixed32(nl_params_get(p, P_VELOCITY));
+  s->Perr = nl_rng_fixed32(nl_params_get(p, P_ERROR));
+  s->power = nl_params_get(p, P_POWER);
+  *out = s;
+  return NL_OK;
+fail:
+  destroy(s);
+  return st ? st : NL_ENOMEM;
+}
+
+static double score(const state *s, uint32_t f) { return pow((double)f * s->scale, s->power); }
+
+static void measure(state *s) {
+  size_t n = s->n;
+  unsigned N = s->nk.N;
+  double sum = 0;
+  uint32_t best = 0;
+  size_t at_opt = 0;
+  memset(s->cnt, 0, 64 * sizeof(uint32_t));
+  for (size_t i = 0; i < n; i++) {
+    sum += score(s, s->fit[i]);
+    if (s->fit[i] > best) best = s->fit[i];
+    if (s->nk.table && s->sol[i] == s->nk.argmax) at_opt++;
+    uint64_t x = s->sol[i];
+    while (x) {
+      s->cnt[__builtin_ctzll(x)]++;
+      x &= x - 1;
+    }
+  }
+  double div = 0;
+  for (unsigned b = 0; b < N; b++) div += 2.0 * s->cnt[b] * (double)(n - s->cnt[b]);
+  s->obs[M_AVG] = sum / (double)n;
+  s->obs[M_BEST] = score(s, best);
+  s->obs[M_OPT] = s->nk.table ? (double)at_opt / (double)n : NAN;
+  s->obs[M_DIV] = n > 1 ? div / ((double)n * (double)(n - 1) * N) : 0;
+  s->obs[M_IMIT] = (double)s->imitators / (double)n;
+}
+
+static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
+  state *s = sp;
+  nl_rng land, init, net;
+  nl_rng_init(&land, seed, rep, NL_RNG_PURPOSE_USER + 1, 0);
+  nl_nk_draw(&s->nk, &land);
+  s->scale = s->nk.table ? 1.0 / (double)s->nk.max_fitness : 1.0 / 4294967296.0;
+  if (s->kind != NET_FILE && s->kind != NET_COMPLETE) {
+    nl_rng_init(&net, seed, rep, NL_RNG_NETWORK, 0);
+    nl_status st = nl_network_generate_rng(s->net, &s->spec, &net);
+    if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);
+    if (st) return nl_err(err, st, "%s", nl_network_errmsg(s->net));
+  }
+  nl_rng_init(&init, seed, rep, NL_RNG_INIT, 0);
+  uint64_t mask = s->nk.N == 64 ? ~(uint64_t)0 : (((uint64_t)1 << s->nk.N) - 1);
+  for (size_t i = 0; i < s->n; i++) {
+    s->sol[i] = nl_rng_u64(&init) & mask;
+    s->fit[i] = nl_nk_fitness(&s->nk, s->sol[i]);
+  }
+  nl_rng_init(&s->dyn, seed, rep, NL_RNG_DYNAMICS, 0);
+  s->imitators = 0;
+  return NL_OK;
+}
+
+/* Best neighbour of i (index), or -1 when i has none. Complete network: the best other agent. */
+static long best_neighbour(const state *s, size_t i, size_t top1, size_t top2) {
+  if (s->kind == NET_COMPLETE) return (long)(i == top1 ? top2 : top1);
+  long b = -1;
+  uint32_t bf = 0;
+  for (size_t a = s->off[i]; a < s->off[i + 1]; a++) {
+    uint32_t j = s->nbr[a];
+    if (b < 0 || s->fit[j] > bf) {
+      b = (long)j;
+      bf = s->fit[j];
+    }
+  }
+  return b;
+}
+
+static void top_two(const state *s, size_t *t1, size_t *t2) {
+  size_t a = 0, b = s->n > 1 ? 1 : 0;
+  if (s->fit[b] > s->fit[a]) {
+    size_t t = a;
+    a = b;
+    b = t;
+  }
+  for (size_t i = 2; i < s->n; i++) {
+    if (s->fit[i] > s->fit[a]) {
+      b = a;
+      a = i;
+    } else if (s->fit[i] > s->fit[b]) b = i;
+  }
+  *t1 = a;
+  *t2 = b;
+}
+
+static nl_status step(void *sp, nl_errbuf *err) {
+  (void)err;
+  state *s = sp;
+  unsigned N = s->nk.N;
+  uint64_t mask = N == 64 ? ~(uint64_t)0 : (((uint64_t)1 << N) - 1);
+  size_t t1 = 0, t2 = 0;
+  if (s->kind == NET_COMPLETE) top_two(s, &t1, &t2);
+  long imit = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    uint64_t x = s->sol[i];
+    uint32_t f = s->fit[i];
+    int look = s->Pvel >= ((uint64_t)1 << 32) || (nl_rng_u64(&s->dyn) >> 32) < s->Pvel;
+    long b = look ? best_neighbour(s, i, t1, t2) : -1;
+    if (b >= 0 && s->fit[b] > f) { /* exploitation: copy the better neighbour */
+      uint64_t y = s->sol[b];
+      if (s->Perr) y ^= nl_rng_mask_on(&s->dyn, s->Perr, mask);
+      s->nsol[i] = y;
+      s->nfit[i] = y == s->sol[b] ? s->fit[b] : nl_nk_fitness(&s->nk, y);
+      imit++;
+      continue;
+    }
+    /* exploration: one random bit, kept only if better */
+    uint64_t y = x ^ ((uint64_t)1 << nl_rng_below(&s->dyn, N));
+    uint32_t g = nl_nk_fitness(&s->nk, y);
+    s->nsol[i] = g > f ? y : x;
+    s->nfit[i] = g > f ? g : f;
+  }
+  uint64_t *ts = s->sol;
+  s->sol = s->nsol;
+  s->nsol = ts;
+  uint32_t *tf = s->fit;
+  s->fit = s->nfit;
+  s->nfit = tf;
+  s->imitators = imit;
+  return NL_OK;
+}
+
+/* Measures are computed only when observed (periods not recorded cost nothing). */
+static void observe(void *sp, double *out) {
+  state *s = sp;
+  measure(s);
+  memcpy(out, s->obs, sizeof s->obs);
+}
+
+/* Absorbing: no agent has a better neighbour and every agent is at a local optimum (no one-bit
+ * change scores higher). Error and velocity do not matter then: nobody copies, nobody moves. */
+static int at_equilibrium(const void *sp) {
+  const state *s = sp;
+  size_t t1 = 0, t2 = 0;
+  if (s->kind == NET_COMPLETE) top_two(s, &t1, &t2);
+  for (size_t i = 0; i < s->n; i++) {
+    long b = best_neighbour(s, i, t1, t2);
+    if (b >= 0 && s->fit[b] > s->fit[i]) return 0;
+  }
+  for (size_t i = 0; i < s->n; i++)
+    for (unsigned k = 0; k < s->nk.N; k++)
+      if (nl_nk_fitness(&s->nk, s->sol[i] ^ ((uint64_t)1 << k)) > s->fit[i]) return 0;
+  return 1;
+}
+
+const nl_model nl_model_lazer2007 = {
+    .name = "lazer2007",
+    .title = "Lazer & Friedman (2007) network structure of exploration and exploitation (NK landscapes)",
+    .doc = "n agents on a communication network search an NK landscape (N = 20, K = 5). Each round an agent copies "
+           "its best neighbour's solution when that scores higher (exploitation), otherwise it changes one random "
+           "bit and keeps the change if it scores higher (exploration). Score = (fitness / global maximum)^8. "
+           "Efficient (dense) networks spread good solutions fast and win early; inefficient (linear) networks "
+           "keep diversity longer and win in the long run. Variants: velocity (agents look at neighbours only "
+           "with some probability) and imitation error. Source: Lazer, D. and Friedman, A. (2007) Administrative "
+           "Science Quarterly 52(4):667-694.",
+    .params = params,
+    .nparams = P_COUNT,
+    .measures = measures,
+    .nmeasures = M_COUNT,
+    .validate = validate,
+    .create = create,
+    .reset = reset,
+    .step = step,
+    .observe = observe,
+    .at_equilibrium = at_equilibrium,
+    .destroy = destroy,
+};

@@ -1,0 +1,200 @@
+/*
+ * lazer2007: NK landscape exactness, and Lazer & Friedman's (2007) headline reproduced.
+ *
+ * Source of the claims tested (Lazer & Friedman 2007, ASQ 52(4), the comparison of the linear and
+ * the totally connected network, and the "velocity" results): with 100 agents on an NK landscape
+ * (N = 20, K = 5), the efficient (totally connected) network reaches higher average performance
+ * in the first rounds, and the inefficient (linear) network reaches higher performance in the
+ * long run; random networks (shorter paths than the linear one) lie in between; slowing the
+ * flow of information (velocity < 1) raises the long-run performance of the connected network.
+ * The paper reports these as curves, without a table of values we could match digit by digit, so
+ * the test checks the orderings with a stated criterion.
+ *
+ * Criterion: the same seed gives every network the same landscapes and initial solutions (the
+ * streams are keyed by seed and replication only), so differences are paired; an ordering passes
+ * when the mean paired difference exceeds 3 standard errors (sd of the differences / sqrt(R)).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/rng.h"
+#include "models/lazer2007/nk.h"
+#include "netlearn/netlearn.h"
+
+enum { R = 150, T = 60 };
+
+/* average_score of each replication at `period` into out, and at `period2` into out2 (if non-NULL),
+ * for settings kv (NULL-terminated). */
+static void run2(const char *const *kv, int threads, long period, double *out, long period2, double *out2) {
+  const nl_model *m = nl_model_find("lazer2007");
+  assert_non_null(m);
+  nl_params *p = nl_params_new(m);
+  for (size_t i = 0; kv[i]; i++) {
+    char key[64];
+    const char *eq = strchr(kv[i], '=');
+    memcpy(key, kv[i], (size_t)(eq - kv[i]));
+    key[eq - kv[i]] = '\0';
+    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s", nl_params_errmsg(p));
+  }
+  if (nl_params_validate(p)) fail_msg("%s", nl_params_errmsg(p));
+  nl_results *res = nl_results_new();
+  nl_run_config cfg = {.seed = 2007, .replications = R, .until = NL_UNTIL_PERIODS, .periods = T, .every = 1,
+                       .threads = threads};
+  if (nl_results_run(res, p, &cfg)) fail_msg("%s", nl_results_errmsg(res));
+  long mi = nl_model_measure_index(m, "average_score");
+  for (long r = 0; r < R; r++) {
+    long k = 0;
+    while (k + 1 < nl_results_rows(res, r) && nl_results_row_period(res, r, k + 1) <= period) k++;
+    out[r] = nl_results_row(res, r, k)[mi];
+    if (!out2) continue;
+    k = 0;
+    while (k + 1 < nl_results_rows(res, r) && nl_results_row_period(res, r, k + 1) <= period2) k++;
+    out2[r] = nl_results_row(res, r, k)[mi];
+  }
+  nl_results_free(res);
+  nl_params_free(p);
+}
+
+/* Mean paired difference a - b and its standard error. */
+static void paired(const double *a, const double *b, double *mean, double *se) {
+  double s = 0, ss = 0;
+  for (int r = 0; r < R; r++) s += a[r] - b[r];
+  *mean = s / R;
+  for (int r = 0; r < R; r++) ss += (a[r] - b[r] - *mean) * (a[r] - b[r] - *mean);
+  *se = sqrt(ss / (R - 1)) / sqrt((double)R);
+}
+
+static void expect_greater(const char *what, const double *a, const double *b) {
+  double d, se;
+  paired(a, b, &d, &se);
+  printf("  %-48s diff %+.4f  SE %.4f  (%.1f SE)\n", what, d, se, d / se);
+  if (!(d > 3 * se)) fail_msg("%s: difference %.4f is not above 3 SE = %.4f", what, d, 3 * se);
+}
+
+static double mean(const double *a) {
+  double s = 0;
+  for (int r = 0; r < R; r++) s += a[r];
+  return s / R;
+}
+
+/* The table (Gray-code walk) equals direct evaluation everywhere, and its maximum is exact. */
+static void test_nk_exact(void **unused) {
+  (void)unused;
+  for (int neighbours = 0; neighbours < 2; neighbours++) {
+    nl_nk a, b;
+    assert_int_equal(nl_nk_alloc(&a, 14, 3, neighbours, 24), NL_OK);
+    assert_int_equal(nl_nk_alloc(&b, 14, 3, neighbours, 0), NL_OK);
+    assert_non_null(a.table);
+    assert_null(b.table);
+    nl_rng r1, r2;
+    nl_rng_init(&r1, 5, 1, 99, 0);
+    nl_rng_init(&r2, 5, 1, 99, 0);
+    nl_nk_draw(&a, &r1);
+    nl_nk_draw(&b, &r2);
+    uint32_t best = 0;
+    for (uint64_t x = 0; x < (1u << 14); x++) {
+      uint32_t f = nl_nk_fitness(&b, x);
+      assert_int_equal(a.table[x], f);
+      if (f > best) best = f;
+    }
+    assert_int_equal(a.max_fitness, best);
+    assert_int_equal(a.table[a.argmax], best);
+    nl_nk_free(&a);
+    nl_nk_free(&b);
+  }
+}
+
+/* K = 0: every local optimum is the global one, so search alone finds it (all agents, ring). */
+static void test_k0_finds_optimum(void **unused) {
+  (void)unused;
+  const nl_model *m = nl_model_find("lazer2007");
+  nl_params *p = nl_params_new(m);
+  assert_int_equal(nl_params_set_text(p, "K", "0"), NL_OK);
+  assert_int_equal(nl_params_set_text(p, "n", "20"), NL_OK);
+  nl_results *res = nl_results_new();
+  nl_run_config cfg = {.seed = 3, .replications = 4, .until = NL_UNTIL_EQUILIBRIUM, .periods = 5000, .every = 100};
+  if (nl_results_run(res, p, &cfg)) fail_msg("%s", nl_results_errmsg(res));
+  long opt = nl_model_measure_index(m, "found_optimum"), avg = nl_model_measure_index(m, "average_score");
+  for (long r = 0; r < 4; r++) {
+    assert_true(nl_results_equilibrium(res, r));
+    assert_true(nl_results_final(res, r)[opt] == 1.0);
+    assert_true(fabs(nl_results_final(res, r)[avg] - 1.0) < 1e-12);
+  }
+  nl_results_free(res);
+  nl_params_free(p);
+}
+
+static void test_headline(void **unused) {
+  (void)unused;
+  static double ring5[R], comp5[R], er5[R], ring60[R], comp60[R], er60[R], slow60[R];
+  const char *ring[] = {"network=ring", NULL}, *comp[] = {"network=complete", NULL},
+             *er[] = {"network=erdos_renyi", "p=0.04", NULL},
+             *slow[] = {"network=complete", "velocity=0.1", NULL};
+  run2(ring, 0, 5, ring5, T, ring60);
+  run2(comp, 0, 5, comp5, T, comp60);
+  run2(er, 0, 5, er5, T, er60);
+  run2(slow, 0, T, slow60, 0, NULL);
+  printf("  average score at t=5:  linear %.3f  random %.3f  total %.3f\n", mean(ring5), mean(er5), mean(comp5));
+  printf("  average score at t=60: linear %.3f  random %.3f  total %.3f  total, velocity 0.1 %.3f\n", mean(ring60),
+         mean(er60), mean(comp60), mean(slow60));
+  expect_greater("t=5: totally connected > linear", comp5, ring5);
+  expect_greater("t=5: random > linear", er5, ring5);
+  expect_greater("t=5: totally connected > random", comp5, er5);
+  expect_greater("t=60: linear > totally connected", ring60, comp60);
+  expect_greater("t=60: linear > random", ring60, er60);
+  expect_greater("t=60: random > totally connected", er60, comp60);
+  expect_greater("t=60: velocity 0.1 > velocity 1 (totally connected)", slow60, comp60);
+}
+
+/* Results do not depend on the thread count; a network file equals the generated ring. */
+static void test_threads_and_file(void **unused) {
+  (void)unused;
+  static double a[R], b[R], c[R];
+  const char *ring[] = {"network=ring", "n=100", NULL};
+  const char *file[] = {"network=file", "network_file=" NL_SOURCE_DIR "/examples/networks/ring100.csv", NULL};
+  run2(ring, 1, 20, a, 0, NULL);
+  run2(ring, 2, 20, b, 0, NULL);
+  run2(file, 2, 20, c, 0, NULL);
+  for (int r = 0; r < R; r++) {
+    assert_true(a[r] == b[r]);
+    assert_true(a[r] == c[r]);
+  }
+}
+
+static void test_bad_network(void **unused) {
+  (void)unused;
+  const nl_model *m = nl_model_find("lazer2007");
+  nl_params *p = nl_params_new(m);
+  assert_int_equal(nl_params_set_text(p, "network", "file"), NL_OK);
+  assert_int_equal(nl_params_validate(p), NL_EINVAL); /* no file named */
+  assert_int_equal(nl_params_set_text(p, "network_file", NL_SOURCE_DIR "/tests/network/data/ragged.csv"), NL_OK);
+  assert_int_equal(nl_params_validate(p), NL_OK);
+  nl_sim *s = nl_sim_new(p);
+  assert_non_null(s);
+  assert_int_not_equal(nl_sim_status(s), NL_OK);
+  if (!strstr(nl_sim_errmsg(s), "ragged.csv:2: node id 'a' is not an integer in [0, 100)")) fail_msg("message: %s", nl_sim_errmsg(s));
+  nl_sim_free(s);
+  assert_int_equal(nl_params_set_text(p, "network", "ring"), NL_OK);
+  assert_int_equal(nl_params_set_text(p, "k", "60"), NL_OK); /* 2k >= n */
+  assert_int_equal(nl_params_validate(p), NL_EINVAL);
+  assert_int_equal(nl_params_set_text(p, "k", "1"), NL_OK);
+  assert_int_equal(nl_params_set_text(p, "K", "20"), NL_OK);
+  assert_int_equal(nl_params_validate(p), NL_EINVAL);
+  nl_params_free(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_nk_exact),          cmocka_unit_test(test_k0_finds_optimum),
+      cmocka_unit_test(test_headline),          cmocka_unit_test(test_threads_and_file),
+      cmocka_unit_test(test_bad_network),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
