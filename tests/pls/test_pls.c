@@ -189,6 +189,16 @@ static void test_mobi_plsc_reference(void **state) {
   nl_pls_free(p);
 }
 
+static void test_mobi_centroid_reference(void **state) {
+  (void)state;
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.scheme = NL_PLS_SCHEME_CENTROID;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o);
+  compare("mobi_centroid", p);
+  nl_pls_free(p);
+}
+
 static void test_corp_rep_reference(void **state) {
   (void)state;
   nl_pls_options o;
@@ -201,6 +211,11 @@ static void test_corp_rep_reference(void **state) {
   o.missing = NL_PLS_MISSING_CASEWISE;
   p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
   compare("corp_rep_casewise", p);
+  nl_pls_free(p);
+  o.missing = NL_PLS_MISSING_MEAN;
+  o.consistent = 1;
+  p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  compare("corp_rep_plsc", p);
   nl_pls_free(p);
 }
 
@@ -447,6 +462,7 @@ int main(void) {
       cmocka_unit_test(test_mobi_reference),
       cmocka_unit_test(test_mobi_factorial_reference),
       cmocka_unit_test(test_mobi_plsc_reference),
+      cmocka_unit_test(test_mobi_centroid_reference),
       cmocka_unit_test(test_corp_rep_reference),
       cmocka_unit_test(test_population_recovery),
       cmocka_unit_test(test_bootstrap_threads_identical),
