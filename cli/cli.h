@@ -34,6 +34,8 @@ int cli_parse_double(const char *opt, const char *s, double *out);
 
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
+int nl_cmd_export(int argc, char **argv);
+int nl_cmd_summary(int argc, char **argv);
 int nl_cmd_models(int argc, char **argv);
 int nl_cmd_pls(int argc, char **argv);
 

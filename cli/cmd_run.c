@@ -1,22 +1,41 @@
-/* netlearn run: replications of a scenario, written as tidy CSV with a manifest. */
+/*
+ * netlearn run: the runs of a scenario (one design point or a sweep), recorded in an SQLite
+ * database in the output directory, then written as tidy CSV with a manifest. Re-running the same
+ * command resumes: finished runs are skipped. Under mpirun, rank 0 hands out runs and alone
+ * writes the database; the other ranks simulate.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef NL_HAVE_MPI
+#include <mpi.h>
+#endif
+
 #include "cli.h"
+#include "netlearn/experiment.h"
 #include "netlearn/netlearn.h"
 #include "progress.h"
 
+#define RUNS_NEED_YES 100000L       /* more runs than this need --yes */
+#define MAX_DESIGN_POINTS 10000000L /* hard limit on design points */
+#define LOCK_WAIT_MS 2000
+
 static void run_help(FILE *f) {
   fputs("usage: netlearn run SCENARIO.yaml -o DIR [options]\n"
+        "       mpirun -np N netlearn run SCENARIO.yaml -o DIR [options]\n"
         "\n"
-        "Runs the replications a scenario file describes, in parallel, and writes tidy CSV files\n"
-        "that R (readr::read_csv) and pandas (pandas.read_csv) read directly.\n"
+        "Runs the replications a scenario file describes, or every design point of its `sweep:`\n"
+        "section times its replications, in parallel. Each finished run is committed to the SQLite\n"
+        "database DIR/results.db, so re-running the same command after a crash or a kill resumes\n"
+        "where it stopped. Then writes tidy CSV files that R (readr::read_csv) and pandas\n"
+        "(pandas.read_csv) read directly.\n"
         "\n"
         "options:\n"
         "  -o, --output DIR     results directory (created if needed)\n"
@@ -24,19 +43,28 @@ static void run_help(FILE *f) {
         "  -s, --seed S         scenario seed (overrides `seed:`)\n"
         "      --set KEY=VALUE  override a model parameter (p1=0.3), or replications, periods,\n"
         "                       seed, until (equilibrium|periods); repeatable\n"
+        "      --force-new      discard an existing DIR/results.db holding a different scenario\n"
+        "      --yes            run sweeps of more than 100000 runs without asking\n"
         "  -q, --quiet          no progress bar\n"
         "  -h, --help           this help\n"
         "\n"
-        "outputs in DIR:\n"
+        "outputs in DIR (sweeps add a `point` column and one column per swept parameter):\n"
+        "  results.db     every run: design points, parameters, status, series, final measures\n"
+        "                 (docs/database.md); `netlearn summary DIR/results.db` shows it\n"
         "  series.csv     replication,period,measure,value (one row per recorded period and measure)\n"
         "  summary.csv    period,measure,n,mean,sd,ci_low,ci_high (95% t interval over replications)\n"
         "  final.csv      replication,periods,equilibrium,<measures> (one row per replication)\n"
+        "  points.csv     sweeps: the design points and their runs\n"
         "  manifest.json  the resolved scenario, version and command line; written last, so a\n"
         "                 directory without it holds no complete results\n"
         "\n"
-        "example:\n"
+        "Under mpirun, rank 0 distributes the runs one at a time and writes the database; each other\n"
+        "rank runs one simulation at a time. Results are identical whatever the threads or ranks.\n"
+        "\n"
+        "examples:\n"
         "  netlearn run examples/march1991/basic.yaml -o out/basic --set p1=0.5\n"
-        "  Rscript -e 'd <- read.csv(\"out/basic/final.csv\"); mean(d$code_knowledge)'\n",
+        "  netlearn run examples/march1991/figure1.yaml -o out/figure1 && netlearn summary out/figure1/results.db\n"
+        "  mpirun -np 8 netlearn run examples/march1991/figure1.yaml -o out/figure1\n",
         f);
 }
 
@@ -81,150 +109,512 @@ static int join(char *buf, size_t cap, const char *dir, const char *name) {
   return snprintf(buf, cap, "%s/%s", dir, name) < (int)cap ? 0 : -1;
 }
 
-int nl_cmd_run(int argc, char **argv) {
-  const char *scenario_path = NULL, *outdir = NULL, *seed_text = NULL;
-  long threads = 0;
-  int quiet = 0;
-  int rc = NL_EXIT_USAGE;
-  const char **sets = calloc((size_t)argc, sizeof *sets);
-  size_t nsets = 0;
-  nl_scenario *sc = NULL;
-  nl_results *res = NULL;
-  if (!sets) {
-    cli_error("out of memory");
-    return NL_EXIT_FAILURE;
-  }
+/* ---- interruption: Ctrl-C stops after the runs in progress; they are committed, the rest wait */
+
+static volatile sig_atomic_t interrupted = 0;
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+typedef struct progress_ctx {
+  cli_progress bar;
+} progress_ctx;
+
+static int progress_cb(void *user, long done, long total) {
+  progress_ctx *p = user;
+  cli_progress_update(&p->bar, done, total);
+  return interrupted ? 1 : 0;
+}
+
+/* ---- options and setup --------------------------------------------------------------------- */
+
+typedef struct run_opts {
+  const char *scenario_path, *outdir, *seed_text;
+  long threads;
+  int quiet, force_new, yes;
+  const char **sets;
+  size_t nsets;
+} run_opts;
+
+static int parse_args(run_opts *o, int argc, char **argv, int *help) {
+  *help = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      run_help(stdout);
-      rc = NL_EXIT_OK;
-      goto cleanup;
+      *help = 1;
+      return 0;
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "-t") || !strcmp(a, "--threads") ||
                !strcmp(a, "-s") || !strcmp(a, "--seed") || !strcmp(a, "--set")) {
       if (i + 1 >= argc) {
         cli_error("option %s needs a value (see `netlearn run --help`)", a);
-        goto cleanup;
+        return -1;
       }
       const char *v = argv[++i];
-      if (a[1] == 'o' || !strcmp(a, "--output")) outdir = v;
+      if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = v;
       else if (a[1] == 't' || !strcmp(a, "--threads")) {
-        if (cli_parse_long(a, v, 1, 4096, &threads)) goto cleanup;
-      } else if (!strcmp(a, "--set")) sets[nsets++] = v;
-      else seed_text = v;
+        if (cli_parse_long(a, v, 1, 4096, &o->threads)) return -1;
+      } else if (!strcmp(a, "--set")) o->sets[o->nsets++] = v;
+      else o->seed_text = v;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
+      o->quiet = 1;
+    } else if (!strcmp(a, "--force-new")) {
+      o->force_new = 1;
+    } else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+      o->yes = 1;
     } else if (a[0] == '-' && a[1] != '\0') {
       cli_error("unknown option '%s' (see `netlearn run --help`)", a);
-      goto cleanup;
-    } else if (!scenario_path) {
-      scenario_path = a;
+      return -1;
+    } else if (!o->scenario_path) {
+      o->scenario_path = a;
     } else {
       cli_error("unexpected argument '%s': one scenario file per run", a);
-      goto cleanup;
+      return -1;
     }
   }
-  if (!scenario_path) {
+  if (!o->scenario_path) {
     cli_error("missing scenario file (usage: netlearn run SCENARIO.yaml -o DIR)");
-    goto cleanup;
+    return -1;
   }
-  if (!outdir) {
+  if (!o->outdir) {
     cli_error("missing output directory: add -o DIR");
-    goto cleanup;
+    return -1;
   }
+  return 0;
+}
 
-  sc = nl_scenario_new();
-  res = nl_results_new();
-  if (!sc || !res) {
+/* Scenario (from text when given: MPI ranks get rank 0's copy), overrides and design. */
+static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_design *d, int verbose) {
+  nl_status st = text ? nl_scenario_load_string(sc, text, o->scenario_path) : nl_scenario_load_file(sc, o->scenario_path);
+  if (st) {
+    if (verbose) cli_error("%s", nl_scenario_errmsg(sc));
+    return -1;
+  }
+  if (o->seed_text && nl_scenario_set(sc, "seed", o->seed_text)) {
+    if (verbose) cli_error("--seed %s: %s", o->seed_text, nl_scenario_errmsg(sc));
+    return -1;
+  }
+  for (size_t i = 0; i < o->nsets; i++) {
+    char key[256];
+    const char *eq = strchr(o->sets[i], '=');
+    if (!eq || eq == o->sets[i] || (size_t)(eq - o->sets[i]) >= sizeof key) {
+      if (verbose) cli_error("--set %s: expected KEY=VALUE", o->sets[i]);
+      return -1;
+    }
+    memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
+    key[eq - o->sets[i]] = '\0';
+    if (nl_scenario_set(sc, key, eq + 1)) {
+      if (verbose) cli_error("%s", nl_scenario_errmsg(sc));
+      return -1;
+    }
+  }
+  if (nl_design_build(d, sc, MAX_DESIGN_POINTS)) {
+    if (verbose) cli_error("%s", nl_design_errmsg(d));
+    return -1;
+  }
+  return 0;
+}
+
+static void remove_db(const char *outdir) {
+  static const char *const files[] = {"results.db", "results.db-wal", "results.db-shm", "results.db-journal"};
+  char path[PATH_MAX];
+  for (size_t i = 0; i < 4; i++)
+    if (!join(path, sizeof path, outdir, files[i])) remove(path);
+}
+
+/* Rank 0 / single process: output directory, store, pending runs. Returns an exit code. */
+static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, int argc, char **argv, int threads,
+                       int ranks, long **pairs, long *npending, long *total) {
+  double runs = (double)nl_design_npoints(d) * (double)nl_design_replications(d);
+  if (runs > (double)RUNS_NEED_YES && !o->yes) {
+    cli_error("%s: this study has %.0f runs (%zu design points x %ld replications), more than %ld: "
+              "add --yes to run it",
+              o->scenario_path, runs, nl_design_npoints(d), nl_design_replications(d), RUNS_NEED_YES);
+    return NL_EXIT_USAGE;
+  }
+  if (prepare_dir(o->outdir)) return NL_EXIT_USAGE;
+  char path[PATH_MAX];
+  if (join(path, sizeof path, o->outdir, "results.db")) {
+    cli_error("%s: path too long", o->outdir);
+    return NL_EXIT_USAGE;
+  }
+  if (o->force_new) remove_db(o->outdir);
+  if (nl_store_open(store, path, NL_STORE_CREATE, LOCK_WAIT_MS)) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  nl_status st = nl_store_bind(store, d, argc, argv, threads, ranks);
+  if (st == NL_EEXIST) {
+    cli_error("%s; add --force-new to discard it and start over, or choose another -o directory",
+              nl_store_errmsg(store));
+    return NL_EXIT_USAGE;
+  }
+  if (st) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  if (nl_store_pending(store, pairs, npending, total)) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  /* Old CSV results stop counting as complete before anything is overwritten. */
+  if (!join(path, sizeof path, o->outdir, "manifest.json")) remove(path);
+  if (!o->quiet && *npending < *total)
+    fprintf(stderr, "netlearn: resuming %s: %ld of %ld runs already done\n", path, *total - *npending, *total);
+  return NL_EXIT_OK;
+}
+
+/* After the runs: CSV files, manifest, a few lines on the terminal. Returns an exit code. */
+static int write_outputs(const run_opts *o, const nl_design *d, nl_store *store, int argc, char **argv,
+                         double elapsed, long ran) {
+  char path[PATH_MAX];
+  const char *names[8];
+  size_t nnames = 0;
+  if (nl_store_finish(store) || nl_store_export(store, o->outdir, names, &nnames)) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  const char *outputs[10];
+  outputs[0] = "results.db";
+  for (size_t i = 0; i < nnames; i++) outputs[i + 1] = names[i];
+  if (join(path, sizeof path, o->outdir, "manifest.json") ||
+      nl_store_write_manifest(store, path, d, argc + 1, argv - 1, outputs, nnames + 1)) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  if (o->quiet) return NL_EXIT_OK;
+  const nl_scenario *sc = nl_design_scenario(d);
+  const char *name = nl_scenario_name(sc)[0] ? nl_scenario_name(sc) : o->scenario_path;
+  char mnames[4][64];
+  double means[4];
+  size_t nm = 0;
+  long runs = 0, eq = 0;
+  if (nl_store_final_means(store, 4, mnames, means, &nm, &runs, &eq)) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  if (nl_scenario_design(sc) == NL_DESIGN_NONE) {
+    printf("%s: %ld replications of %s in %.2f s", name, runs, nl_model_name(nl_scenario_model(sc)), elapsed);
+    if (nl_scenario_until(sc) == NL_UNTIL_EQUILIBRIUM) printf(", %ld at equilibrium", eq);
+    printf("\n");
+    for (size_t j = 0; j < nm; j++) printf("  final %-22s mean %.4f\n", mnames[j], means[j]);
+  } else {
+    printf("%s: %zu design points x %ld replications of %s: %ld runs in %.2f s (%.0f runs/s)", name,
+           nl_design_npoints(d), nl_design_replications(d), nl_model_name(nl_scenario_model(sc)), ran, elapsed,
+           elapsed > 0 ? (double)ran / elapsed : 0.0);
+    if (nl_scenario_until(sc) == NL_UNTIL_EQUILIBRIUM) printf(", %ld of %ld at equilibrium", eq, runs);
+    printf("\n");
+    if (nl_design_npoints(d) <= 40) nl_store_summary(store, stdout, 1);
+    else printf("`netlearn summary %s/results.db` shows every design point\n", o->outdir);
+  }
+  printf("results in %s/\n", o->outdir);
+  return NL_EXIT_OK;
+}
+
+/* ---- one process, OpenMP threads ----------------------------------------------------------- */
+
+static int run_local(const run_opts *o, int argc, char **argv) {
+  int rc = NL_EXIT_USAGE;
+  nl_scenario *sc = nl_scenario_new();
+  nl_design *d = nl_design_new();
+  nl_store *store = nl_store_new();
+  long *pairs = NULL, npending = 0, total = 0;
+  if (!sc || !d || !store) {
     cli_error("out of memory");
     rc = NL_EXIT_FAILURE;
     goto cleanup;
   }
-  if (nl_scenario_load_file(sc, scenario_path)) {
-    cli_error("%s", nl_scenario_errmsg(sc));
-    goto cleanup;
-  }
-  if (seed_text && nl_scenario_set(sc, "seed", seed_text)) {
-    cli_error("--seed %s: %s", seed_text, nl_scenario_errmsg(sc));
-    goto cleanup;
-  }
-  for (size_t i = 0; i < nsets; i++) {
-    char key[256];
-    const char *eq = strchr(sets[i], '=');
-    if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof key) {
-      cli_error("--set %s: expected KEY=VALUE", sets[i]);
-      goto cleanup;
-    }
-    memcpy(key, sets[i], (size_t)(eq - sets[i]));
-    key[eq - sets[i]] = '\0';
-    if (nl_scenario_set(sc, key, eq + 1)) {
-      cli_error("%s", nl_scenario_errmsg(sc));
-      goto cleanup;
-    }
-  }
-  if (prepare_dir(outdir)) goto cleanup;
-
-  char path[PATH_MAX];
-  /* Old results stop counting as complete before anything is overwritten. */
-  if (join(path, sizeof path, outdir, "manifest.json") == 0) remove(path);
+  if (load_design(o, NULL, sc, d, 1)) goto cleanup;
+  rc = setup_store(o, d, store, argc, argv, (int)o->threads, 1, &pairs, &npending, &total);
+  if (rc) goto cleanup;
 
   nl_run_config cfg;
   nl_run_config_from_scenario(&cfg, sc);
-  cfg.threads = (int)threads;
-  cli_progress prog;
-  cli_progress_init(&prog, "replications", quiet);
-  cfg.progress = cli_progress_update;
+  cfg.threads = (int)o->threads;
+  progress_ctx prog;
+  cli_progress_init(&prog.bar, "runs", o->quiet);
+  cfg.progress = progress_cb;
   cfg.progress_user = &prog;
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
   double t0 = cli_now();
-  nl_status st = nl_results_run(res, nl_scenario_params(sc), &cfg);
-  cli_progress_finish(&prog);
+  nl_status st = nl_experiment_run(store, d, &cfg, pairs, npending);
+  double elapsed = cli_now() - t0;
+  cli_progress_finish(&prog.bar);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
   if (st) {
-    cli_error("%s: %s", scenario_path, nl_results_errmsg(res));
-    rc = NL_EXIT_FAILURE;
+    nl_store_finish(store);
+    cli_error("%s: %s", o->scenario_path, nl_store_errmsg(store));
+    if (st == NL_ECANCELED) {
+      cli_error("re-run the same command to finish the remaining runs");
+      rc = NL_EXIT_INTERRUPTED;
+    } else {
+      rc = NL_EXIT_FAILURE;
+    }
     goto cleanup;
   }
-  double elapsed = cli_now() - t0;
-
-  size_t nsel = nl_scenario_nmeasures(sc);
-  size_t sel[256];
-  for (size_t i = 0; i < nsel && i < 256; i++) sel[i] = nl_scenario_measure(sc, i);
-  const char *outputs[4];
-  size_t nout = 0;
-  rc = NL_EXIT_FAILURE;
-  if (nl_scenario_series(sc)) {
-    if (join(path, sizeof path, outdir, "series.csv") || nl_results_write_series(res, path, sel, nsel)) goto write_error;
-    outputs[nout++] = "series.csv";
-  }
-  if (join(path, sizeof path, outdir, "summary.csv") || nl_results_write_summary(res, path, sel, nsel)) goto write_error;
-  outputs[nout++] = "summary.csv";
-  if (join(path, sizeof path, outdir, "final.csv") || nl_results_write_final(res, path, sel, nsel)) goto write_error;
-  outputs[nout++] = "final.csv";
-  if (join(path, sizeof path, outdir, "manifest.json") ||
-      nl_results_write_manifest(res, path, sc, argc + 1, argv - 1, outputs, nout))
-    goto write_error;
-
-  if (!quiet) {
-    const nl_model *m = nl_scenario_model(sc);
-    long reps = nl_results_replications(res), eq = 0;
-    for (long r = 0; r < reps; r++) eq += nl_results_equilibrium(res, r);
-    printf("%s: %ld replications of %s in %.2f s", nl_scenario_name(sc)[0] ? nl_scenario_name(sc) : scenario_path,
-           reps, nl_model_name(m), elapsed);
-    if (nl_scenario_until(sc) == NL_UNTIL_EQUILIBRIUM) printf(", %ld at equilibrium", eq);
-    printf("\n");
-    for (size_t j = 0; j < nsel && j < 4; j++) {
-      double s = 0;
-      for (long r = 0; r < reps; r++) s += nl_results_final(res, r)[sel[j]];
-      printf("  final %-22s mean %.4f\n", nl_model_measure(m, sel[j])->name, s / (double)reps);
-    }
-    printf("results in %s/\n", outdir);
-  }
-  rc = NL_EXIT_OK;
-  goto cleanup;
-write_error:
-  cli_error("%s", nl_results_errmsg(res));
+  rc = write_outputs(o, d, store, argc, argv, elapsed, npending);
 cleanup:
-  nl_results_free(res);
+  free(pairs);
+  nl_store_free(store);
+  nl_design_free(d);
   nl_scenario_free(sc);
-  free(sets);
+  return rc;
+}
+
+/* ---- MPI: rank 0 hands out runs and writes; other ranks simulate ------------------------------ */
+
+#ifdef NL_HAVE_MPI
+enum { TAG_READY = 1, TAG_RESULT = 2, TAG_FAIL = 3, TAG_WORK = 4, TAG_STOP = 5 };
+
+/* Launched by mpirun (or another PMI launcher)? Then MPI is worth initializing. */
+static int under_mpi_launcher(void) {
+  return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+}
+
+static char *read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 8192, len = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+    if (len + 1 >= cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+static int mpi_master(const run_opts *o, const nl_design *d, nl_store *store, int nranks, long *pairs, long n,
+                      double *elapsed) {
+  progress_ctx prog;
+  cli_progress_init(&prog.bar, "runs", o->quiet);
+  nl_run_record rec;
+  nl_run_record_init(&rec);
+  unsigned char *buf = NULL;
+  size_t bufcap = 0;
+  long next = 0, done = 0;
+  int active = nranks - 1, rc = NL_EXIT_OK, stop = 0;
+  double t0 = cli_now();
+  while (active > 0) {
+    MPI_Status ms;
+    MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+    int count = 0;
+    MPI_Get_count(&ms, MPI_BYTE, &count);
+    if ((size_t)count + 1 > bufcap) {
+      unsigned char *nb = realloc(buf, (size_t)count + 1);
+      if (!nb) {
+        cli_error("out of memory");
+        MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
+      }
+      buf = nb;
+      bufcap = (size_t)count + 1;
+    }
+    MPI_Recv(buf, count, MPI_BYTE, ms.MPI_SOURCE, ms.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (ms.MPI_TAG == TAG_RESULT) {
+      if (nl_run_record_unpack(&rec, buf, (size_t)count)) {
+        if (!stop) cli_error("rank %d sent a malformed result", ms.MPI_SOURCE);
+        rc = NL_EXIT_FAILURE;
+        stop = 1;
+      } else if (!stop) {
+        rec.worker = ms.MPI_SOURCE;
+        if (nl_store_write_run(store, &rec)) {
+          cli_error("%s: %s", o->scenario_path, nl_store_errmsg(store));
+          rc = NL_EXIT_FAILURE;
+          stop = 1;
+        } else {
+          done++;
+          if (progress_cb(&prog, done, n)) {
+            stop = 1;
+            rc = NL_EXIT_INTERRUPTED;
+          }
+        }
+      }
+    } else if (ms.MPI_TAG == TAG_FAIL) {
+      buf[count] = '\0';
+      if (!stop) cli_error("%s: rank %d: %s", o->scenario_path, ms.MPI_SOURCE, (const char *)buf);
+      rc = NL_EXIT_FAILURE;
+      stop = 1;
+    }
+    if (!stop && next < n) {
+      long work[2] = {pairs[2 * next], pairs[2 * next + 1]};
+      next++;
+      MPI_Send(work, 2, MPI_LONG, ms.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+    } else {
+      MPI_Send(NULL, 0, MPI_LONG, ms.MPI_SOURCE, TAG_STOP, MPI_COMM_WORLD);
+      active--;
+    }
+  }
+  *elapsed = cli_now() - t0;
+  cli_progress_finish(&prog.bar);
+  if (rc == NL_EXIT_INTERRUPTED)
+    cli_error("interrupted after %ld of %ld runs; re-run the same command to finish the remaining runs", done, n);
+  (void)d;
+  free(buf);
+  nl_run_record_clear(&rec);
+  return rc;
+}
+
+static void mpi_worker(const nl_design *d, const nl_scenario *sc, int rank) {
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  nl_worker *w = nl_worker_new(d, &cfg);
+  nl_run_record rec;
+  nl_run_record_init(&rec);
+  unsigned char *buf = NULL;
+  size_t bufcap = 0;
+  if (!w) {
+    const char msg[] = "out of memory";
+    MPI_Send(msg, (int)sizeof msg, MPI_BYTE, 0, TAG_FAIL, MPI_COMM_WORLD);
+  } else {
+    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_READY, MPI_COMM_WORLD);
+  }
+  for (;;) {
+    long work[2];
+    MPI_Status ms;
+    MPI_Recv(work, 2, MPI_LONG, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+    if (ms.MPI_TAG != TAG_WORK) break;
+    if (!w || nl_worker_run(w, (size_t)work[0], work[1], &rec)) {
+      const char *msg = w ? nl_worker_errmsg(w) : "out of memory";
+      MPI_Send(msg, (int)strlen(msg) + 1, MPI_BYTE, 0, TAG_FAIL, MPI_COMM_WORLD);
+      continue;
+    }
+    rec.worker = rank;
+    size_t size = 0;
+    nl_run_record_pack(&rec, NULL, &size);
+    if (size > bufcap) {
+      unsigned char *nb = realloc(buf, size);
+      if (!nb) MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
+      buf = nb;
+      bufcap = size;
+    }
+    nl_run_record_pack(&rec, buf, &size);
+    MPI_Send(buf, (int)size, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+  }
+  free(buf);
+  nl_run_record_clear(&rec);
+  nl_worker_free(w);
+}
+
+static int run_mpi(const run_opts *o, int argc, char **argv, int rank, int nranks) {
+  int rc = NL_EXIT_OK;
+  nl_scenario *sc = nl_scenario_new();
+  nl_design *d = nl_design_new();
+  nl_store *store = NULL;
+  long *pairs = NULL, npending = 0, total = 0;
+  char *text = NULL;
+  long len = 0;
+  if (rank == 0) {
+    text = read_text(o->scenario_path);
+    len = text ? (long)strlen(text) : -1;
+  }
+  MPI_Bcast(&len, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+  if (len < 0) {
+    /* Let the library report why the file cannot be read, with its usual message. */
+    if (rank == 0) rc = run_local(o, argc, argv);
+    else rc = NL_EXIT_USAGE;
+    goto cleanup;
+  }
+  if (rank != 0) {
+    text = malloc((size_t)len + 1);
+    if (!text) MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
+  }
+  MPI_Bcast(text, (int)len + 1, MPI_CHAR, 0, MPI_COMM_WORLD);
+  if (!sc || !d) {
+    cli_error("out of memory");
+    MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
+  }
+  int bad = load_design(o, text, sc, d, rank == 0);
+  if (rank == 0 && !bad) {
+    store = nl_store_new();
+    if (!store) rc = NL_EXIT_FAILURE;
+    else rc = setup_store(o, d, store, argc, argv, 1, nranks, &pairs, &npending, &total);
+  } else if (bad) {
+    rc = NL_EXIT_USAGE;
+  }
+  int rc0 = rc;
+  MPI_Bcast(&rc0, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (rc0 != NL_EXIT_OK) {
+    rc = rank == 0 ? rc0 : NL_EXIT_USAGE;
+    goto cleanup;
+  }
+  if (rank == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    double elapsed = 0;
+    rc = mpi_master(o, d, store, nranks, pairs, npending, &elapsed);
+    if (rc == NL_EXIT_OK) rc = write_outputs(o, d, store, argc, argv, elapsed, npending);
+    else nl_store_finish(store);
+  } else {
+    mpi_worker(d, sc, rank);
+  }
+cleanup:
+  free(text);
+  free(pairs);
+  nl_store_free(store);
+  nl_design_free(d);
+  nl_scenario_free(sc);
+  return rc;
+}
+#endif
+
+int nl_cmd_run(int argc, char **argv) {
+  run_opts o;
+  memset(&o, 0, sizeof o);
+  o.sets = calloc((size_t)argc + 1, sizeof *o.sets);
+  if (!o.sets) {
+    cli_error("out of memory");
+    return NL_EXIT_FAILURE;
+  }
+  int help = 0, rc;
+#ifdef NL_HAVE_MPI
+  if (under_mpi_launcher()) {
+    int provided = 0, rank = 0, nranks = 1;
+    MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+    /* One voice: only rank 0 talks; the others report failures to it through messages. */
+    if (rank != 0 && !freopen("/dev/null", "w", stderr)) rc = NL_EXIT_FAILURE;
+    if (parse_args(&o, argc, argv, &help) != 0) rc = NL_EXIT_USAGE;
+    else if (help) {
+      if (rank == 0) run_help(stdout);
+      rc = NL_EXIT_OK;
+    } else if (nranks < 2) rc = run_local(&o, argc, argv);
+    else {
+      if (rank != 0) o.quiet = 1;
+      rc = run_mpi(&o, argc, argv, rank, nranks);
+    }
+    MPI_Finalize();
+    free(o.sets);
+    return rc;
+  }
+#endif
+  if (parse_args(&o, argc, argv, &help) != 0) rc = NL_EXIT_USAGE;
+  else if (help) {
+    run_help(stdout);
+    rc = NL_EXIT_OK;
+  } else {
+    rc = run_local(&o, argc, argv);
+  }
+  free(o.sets);
   return rc;
 }

@@ -12,7 +12,9 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"run", nl_cmd_run, "run a scenario: replications of a model, written as tidy CSV"},
+    {"run", nl_cmd_run, "run a scenario or a sweep: replications into a results database and tidy CSV"},
+    {"export", nl_cmd_export, "write the tidy CSV files of a results database"},
+    {"summary", nl_cmd_summary, "print a compact table of a study from its results database"},
     {"models", nl_cmd_models, "list the models, or every parameter and measure of one"},
     {"pls", nl_cmd_pls, "estimate a PLS-SEM model on survey data"},
 };

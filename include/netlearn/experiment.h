@@ -152,6 +152,16 @@ nl_status nl_store_finish(nl_store *st);
  */
 nl_status nl_store_export(nl_store *st, const char *dir, const char **names, size_t *nnames);
 
+/* Mean final value of each stored measure (up to max, names copied) over all finished runs, the
+ * count of finished runs and of those at equilibrium. */
+nl_status nl_store_final_means(nl_store *st, size_t max, char (*names)[64], double *means, size_t *n, long *runs,
+                               long *equilibrium);
+
+/* manifest.json for a results directory: the resolved scenario, the design, the command line,
+ * counts and the files written; atomically. status "complete" when no run is pending. */
+nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_design *d, int argc, char *const *argv,
+                                  const char *const *outputs, size_t noutputs);
+
 /* A compact table of the study on f: one line per design point with the swept parameters, runs
  * done, and the mean and 95% CI of the final value of up to `maxmeasures` measures. */
 nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures);

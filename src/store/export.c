@@ -11,6 +11,7 @@
 #include "core/stats.h"
 #include "io/atomic.h"
 #include "io/json.h"
+#include "io/scenario_impl.h"
 #include "netlearn/experiment.h"
 #include "store/store_impl.h"
 
@@ -90,7 +91,7 @@ static nl_status study_load(nl_store *st, study *s) {
   /* measures */
   rc = sqlite3_prepare_v2(db, "SELECT measure, name FROM measures ORDER BY position", -1, &q, NULL);
   size_t cap = 0;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     if (s->nmeas == cap) {
       cap = cap ? cap * 2 : 8;
       char **nm = nl_realloc(s->meas, cap * sizeof *nm);
@@ -110,7 +111,7 @@ static nl_status study_load(nl_store *st, study *s) {
   /* swept parameters */
   cap = 0;
   rc = sqlite3_prepare_v2(db, "SELECT param, name FROM parameters WHERE swept = 1 ORDER BY param", -1, &q, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     if (s->nswept == cap) {
       cap = cap ? cap * 2 : 8;
       char **nm = nl_realloc(s->swept, cap * sizeof *nm);
@@ -129,7 +130,7 @@ static nl_status study_load(nl_store *st, study *s) {
   q = NULL;
   /* point prefixes */
   rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(point), 0) FROM points", -1, &q, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) s->maxpoint = (long)sqlite3_column_int64(q, 0);
+  if ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) s->maxpoint = (long)sqlite3_column_int64(q, 0);
   else goto dberr;
   sqlite3_finalize(q);
   q = NULL;
@@ -143,7 +144,7 @@ static nl_status study_load(nl_store *st, study *s) {
   long cur = -1;
   size_t len = 0, lcap = 0, llen = 0, llcap = 0;
   size_t k = 0;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     long pt = (long)sqlite3_column_int64(q, 0);
     const char *v = (const char *)sqlite3_column_text(q, 1);
     if (pt < 0 || pt > s->maxpoint) continue;
@@ -209,7 +210,7 @@ static nl_status write_series(nl_store *st, const study *s, const char *path) {
                               "SELECT s.point, s.replication, s.period, m.position, s.value FROM series s "
                               "JOIN measures m USING(measure) ORDER BY s.point, s.replication, s.period, m.position",
                               -1, &q, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     long pt = (long)sqlite3_column_int64(q, 0);
     long pos = (long)sqlite3_column_int64(q, 3);
     if (pt < 0 || pt > s->maxpoint || pos < 0 || (size_t)pos >= s->nmeas) continue;
@@ -249,7 +250,7 @@ static nl_status write_final(nl_store *st, const study *s, const char *path) {
   long cur_pt = -1, cur_rep = -1, periods = 0;
   int eq = 0;
   for (;;) {
-    int more = rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW;
+    int more = (rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW;
     long pt = more ? (long)sqlite3_column_int64(q, 0) : -2, rep = more ? (long)sqlite3_column_int64(q, 1) : -2;
     if ((pt != cur_pt || rep != cur_rep) && cur_pt >= 0) {
       fprintf(a.f, "%s%ld,%ld,%d", s->prefix[cur_pt], cur_rep, periods, eq);
@@ -390,7 +391,7 @@ static nl_status write_summary(nl_store *st, const study *s, const char *path) {
   long cur_pt = -1, cur_rep = -1, cur_per = -1;
   int oom = 0;
   for (;;) {
-    int more = rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW;
+    int more = (rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW;
     long pt = more ? (long)sqlite3_column_int64(q, 0) : -2;
     if (pt != cur_pt && cur_pt >= 0) {
       if (p.nrep) p.start[p.nrep] = p.rows;
@@ -452,7 +453,7 @@ static nl_status write_points(nl_store *st, const study *s, const char *path) {
                               "SELECT p.point, p.hash, count(r.replication), coalesce(sum(r.status = 'done'), 0) "
                               "FROM points p LEFT JOIN runs r USING(point) GROUP BY p.point ORDER BY p.point",
                               -1, &q, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     long pt = (long)sqlite3_column_int64(q, 0);
     if (pt < 0 || pt > s->maxpoint) continue;
     fprintf(a.f, "%s%s,%lld,%lld\n", s->prefix[pt], (const char *)sqlite3_column_text(q, 1),
@@ -542,7 +543,7 @@ nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures) {
                             -1, &fq, NULL);
   double *x = NULL;
   long xcap = 0;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(pq)) == SQLITE_ROW) {
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(pq)) == SQLITE_ROW) {
     long pt = (long)sqlite3_column_int64(pq, 0);
     long nruns = (long)sqlite3_column_int64(pq, 1), ndone = (long)sqlite3_column_int64(pq, 2);
     long neq = (long)sqlite3_column_int64(pq, 3);
@@ -602,4 +603,95 @@ nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures) {
   sqlite3_finalize(fq);
   study_free(&s);
   return rs;
+}
+
+/* ---- manifest and headline numbers ------------------------------------------------------------ */
+
+nl_status nl_store_final_means(nl_store *st, size_t max, char (*names)[64], double *means, size_t *n, long *runs,
+                               long *equilibrium) {
+  *n = 0;
+  *runs = *equilibrium = 0;
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(nl_store_db(st),
+                              "SELECT m.name, avg(f.value) FROM measures m LEFT JOIN final f USING(measure) "
+                              "GROUP BY m.measure ORDER BY m.position",
+                              -1, &q, NULL);
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    if (*n < max) {
+      snprintf(names[*n], 64, "%s", (const char *)sqlite3_column_text(q, 0));
+      means[*n] = sqlite3_column_type(q, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 1);
+      (*n)++;
+    }
+  }
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return nl_store_dberr(st, rc, "reading the final measures");
+  q = NULL;
+  rc = sqlite3_prepare_v2(nl_store_db(st),
+                          "SELECT count(*), coalesce(sum(equilibrium), 0) FROM runs WHERE status = 'done'", -1, &q, NULL);
+  if ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    *runs = (long)sqlite3_column_int64(q, 0);
+    *equilibrium = (long)sqlite3_column_int64(q, 1);
+    rc = SQLITE_DONE;
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? NL_OK : nl_store_dberr(st, rc, "counting runs");
+}
+
+nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_design *d, int argc, char *const *argv,
+                                  const char *const *outputs, size_t noutputs) {
+  nl_errbuf *err = nl_store_errbuf(st);
+  long points = 0, done = 0, total = 0;
+  nl_status rs = nl_store_counts(st, &points, &done, &total);
+  if (rs) return rs;
+  long eq = 0;
+  char buf[64];
+  rs = nl_store_query_text(st, "SELECT coalesce(sum(equilibrium), 0) FROM runs WHERE status = 'done'", buf, sizeof buf);
+  if (rs) return rs;
+  eq = atol(buf);
+  const nl_scenario *sc = nl_design_scenario(d);
+  nl_atomic_file a;
+  rs = nl_atomic_open(&a, path, err);
+  if (rs) return rs;
+  nl_json j;
+  nl_json_init(&j, a.f);
+  nl_json_obj_begin(&j);
+  nl_json_key(&j, "netlearn_version");
+  nl_json_str(&j, nl_version());
+  nl_json_key(&j, "status");
+  nl_json_str(&j, done == total ? "complete" : "incomplete");
+  nl_json_key(&j, "command_line");
+  nl_json_arr_begin(&j);
+  for (int i = 0; i < argc; i++) nl_json_str(&j, argv[i]);
+  nl_json_arr_end(&j);
+  nl_json_key(&j, "scenario");
+  nl_scenario_json(sc, &j);
+  nl_json_key(&j, "design");
+  nl_json_obj_begin(&j);
+  nl_json_key(&j, "kind");
+  nl_json_str(&j, nl_design_kind_name(nl_scenario_design(sc)));
+  nl_json_key(&j, "points");
+  nl_json_int(&j, (long long)nl_design_npoints(d));
+  nl_json_key(&j, "replications_per_point");
+  nl_json_int(&j, nl_design_replications(d));
+  nl_json_key(&j, "swept");
+  nl_json_arr_begin(&j);
+  for (size_t k = 0; k < nl_design_nswept(d); k++)
+    nl_json_str(&j, nl_model_param(nl_scenario_model(sc), nl_design_swept(d, k))->name);
+  nl_json_arr_end(&j);
+  nl_json_obj_end(&j);
+  nl_json_key(&j, "database");
+  nl_json_str(&j, "results.db");
+  nl_json_key(&j, "database_points");
+  nl_json_int(&j, points);
+  nl_json_key(&j, "replications_run");
+  nl_json_int(&j, done);
+  nl_json_key(&j, "replications_at_equilibrium");
+  nl_json_int(&j, eq);
+  nl_json_key(&j, "outputs");
+  nl_json_arr_begin(&j);
+  for (size_t i = 0; i < noutputs; i++) nl_json_str(&j, outputs[i]);
+  nl_json_arr_end(&j);
+  nl_json_obj_end(&j);
+  fputc('\n', a.f);
+  return nl_atomic_commit(&a, err);
 }
