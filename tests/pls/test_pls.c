@@ -422,6 +422,69 @@ static void test_csv_dialect(void **state) {
   assert_non_null(strstr(e.msg, "t.csv:2:3: unterminated"));
 }
 
+/*
+ * Bootstrap summaries equal seminr's on identical resamples (seminr_bootstrap_reference.csv: seminr's
+ * per-resample estimation, including mean replacement inside each resample, run on the resamples
+ * netlearn draws with seed 42). Tolerance 1e-6 on original, mean, SD, t, p and the percentile CI.
+ */
+static void test_bootstrap_reference(void **state) {
+  (void)state;
+  nl_pls_options o;
+  nl_pls_options_default(&o);
+  o.has_na_code = 1;
+  o.na_code = -99;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  nl_pls_boot_options b;
+  nl_pls_boot_options_default(&b);
+  b.nboot = 100;
+  b.seed = 42;
+  b.threads = 2;
+  assert_int_equal(nl_pls_bootstrap(p, &b), NL_OK);
+  assert_int_equal(nl_pls_boot_n(p), 100);
+  FILE *f = fopen(NL_SOURCE_DIR "/tests/pls/seminr_bootstrap_reference.csv", "r");
+  assert_non_null(f);
+  char line[1024];
+  size_t rows = 0;
+  double maxdev[7] = {0};
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == '#' || strncmp(line, "quantity,", 9) == 0) continue;
+    char *fld[10], *s2 = line;
+    for (int k = 0; k < 10; k++) {
+      fld[k] = s2;
+      s2 = strpbrk(s2, ",\n");
+      if (s2) *s2++ = '\0';
+    }
+    nl_pls_boot_stat st;
+    nl_status rc;
+    if (!strcmp(fld[0], "weight") || !strcmp(fld[0], "loading")) {
+      long i = iidx(p, fld[1]);
+      assert_int_equal(nl_pls_indicator_construct(p, (size_t)i), cidx(p, fld[2]));
+      rc = nl_pls_boot_get(p, !strcmp(fld[0], "weight") ? NL_PLS_Q_WEIGHT : NL_PLS_Q_LOADING, (size_t)i, 0, &st);
+    } else {
+      nl_pls_quantity q = !strcmp(fld[0], "path") ? NL_PLS_Q_PATH : !strcmp(fld[0], "htmt") ? NL_PLS_Q_HTMT : NL_PLS_Q_TOTAL;
+      rc = nl_pls_boot_get(p, q, (size_t)cidx(p, fld[1]), (size_t)cidx(p, fld[2]), &st);
+    }
+    assert_int_equal(rc, NL_OK);
+    double ours_v[7] = {st.original, st.mean, st.sd, st.t, st.p, st.lo, st.hi};
+    for (int k = 0; k < 7; k++) {
+      double want = strcmp(fld[3 + k], "NA") ? strtod(fld[3 + k], NULL) : NAN;
+      if (isnan(want)) {
+        if (!isnan(ours_v[k])) fail_msg("%s %s %s stat %d: want NA, got %g", fld[0], fld[1], fld[2], k, ours_v[k]);
+        continue;
+      }
+      double dev = fabs(ours_v[k] - want);
+      if (!(dev <= TOL)) fail_msg("%s %s %s stat %d: netlearn %.12g, seminr %.12g", fld[0], fld[1], fld[2], k, ours_v[k], want);
+      if (dev > maxdev[k]) maxdev[k] = dev;
+    }
+    rows++;
+  }
+  fclose(f);
+  assert_int_equal(rows, 124);
+  printf("  bootstrap (100 resamples): max |netlearn - seminr|: original %.1e mean %.1e sd %.1e t %.1e p %.1e "
+         "ci_lower %.1e ci_upper %.1e\n", maxdev[0], maxdev[1], maxdev[2], maxdev[3], maxdev[4], maxdev[5], maxdev[6]);
+  nl_pls_free(p);
+}
+
 /* Distribution helpers against values printed by R 4.2.2 (pt, qnorm, quantile type 7). */
 static void test_distributions(void **state) {
   (void)state;
@@ -466,6 +529,7 @@ int main(void) {
       cmocka_unit_test(test_corp_rep_reference),
       cmocka_unit_test(test_population_recovery),
       cmocka_unit_test(test_bootstrap_threads_identical),
+      cmocka_unit_test(test_bootstrap_reference),
       cmocka_unit_test(test_bootstrap_statistics),
       cmocka_unit_test(test_csv_dialect),
       cmocka_unit_test(test_distributions),
