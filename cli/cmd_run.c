@@ -325,7 +325,7 @@ static int run_local(const run_opts *o, int argc, char **argv) {
     goto cleanup;
   }
   if (load_design(o, NULL, sc, d, 1)) goto cleanup;
-  rc = setup_store(o, d, store, argc, argv, (int)o->threads, 1, &pairs, &npending, &total);
+  rc = setup_store(o, d, store, argc + 1, argv - 1, (int)o->threads, 1, &pairs, &npending, &total);
   if (rc) goto cleanup;
 
   nl_run_config cfg;
@@ -544,7 +544,7 @@ static int run_mpi(const run_opts *o, int argc, char **argv, int rank, int nrank
   if (rank == 0 && !bad) {
     store = nl_store_new();
     if (!store) rc = NL_EXIT_FAILURE;
-    else rc = setup_store(o, d, store, argc, argv, 1, nranks, &pairs, &npending, &total);
+    else rc = setup_store(o, d, store, argc + 1, argv - 1, 1, nranks, &pairs, &npending, &total);
   } else if (bad) {
     rc = NL_EXIT_USAGE;
   }

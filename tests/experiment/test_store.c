@@ -1,0 +1,332 @@
+/* The results store: resume equals an uninterrupted run, extension keeps old runs, a changed
+ * scenario is refused, disk full and locks fail cleanly with finished runs intact. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "experiment/dbdump.h"
+#include "netlearn/experiment.h"
+#include "netlearn/netlearn.h"
+
+static char tmpdir[] = "/tmp/nl_storeXXXXXX";
+
+static const char *base = "model: march1991\nstop: {until: periods, periods: 25}\n"
+                          "outputs: {every: 5, measures: [code_knowledge, diversity]}\n";
+
+typedef struct study {
+  nl_scenario *sc;
+  nl_design *d;
+  nl_store *st;
+} study;
+
+static void path_of(char *buf, size_t cap, const char *name) { snprintf(buf, cap, "%s/%s", tmpdir, name); }
+
+/* Open study `db` for base + body (seed 11, p2 = 0.5 unless set) with reps replications; returns
+ * what opening and binding the store returned. */
+static nl_status open_study_with(study *s, const char *db, const char *body, int reps, const char *seed,
+                                 const char *p2) {
+  char text[2048], path[256];
+  snprintf(text, sizeof text, "%sreplications: %d\n%s", base, reps, body);
+  s->sc = nl_scenario_new();
+  s->d = nl_design_new();
+  s->st = nl_store_new();
+  if (nl_scenario_load_string(s->sc, text, "t.yaml")) fail_msg("%s", nl_scenario_errmsg(s->sc));
+  if (nl_scenario_set(s->sc, "seed", seed) || nl_scenario_set(s->sc, "p2", p2)) fail_msg("%s", nl_scenario_errmsg(s->sc));
+  if (nl_design_build(s->d, s->sc, 0)) fail_msg("%s", nl_design_errmsg(s->d));
+  path_of(path, sizeof path, db);
+  nl_status st = nl_store_open(s->st, path, NL_STORE_CREATE, 100);
+  if (st) return st;
+  char *argv[] = {"test", NULL};
+  return nl_store_bind(s->st, s->d, 1, argv, 1, 1);
+}
+
+static nl_status open_study(study *s, const char *db, const char *body, int reps) {
+  return open_study_with(s, db, body, reps, "11", "0.5");
+}
+
+static void close_study(study *s) {
+  nl_store_free(s->st);
+  nl_design_free(s->d);
+  nl_scenario_free(s->sc);
+  memset(s, 0, sizeof *s);
+}
+
+static void run_all(study *s, int threads) {
+  long *pairs = NULL, n = 0, total = 0;
+  assert_int_equal(nl_store_pending(s->st, &pairs, &n, &total), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, s->sc);
+  cfg.threads = threads;
+  nl_status st = nl_experiment_run(s->st, s->d, &cfg, pairs, n);
+  if (st) fail_msg("%s", nl_store_errmsg(s->st));
+  free(pairs);
+}
+
+/* Run the first k pending runs one by one; returns how many were written before a failure. */
+static long run_some(study *s, long k, nl_status *fail) {
+  long *pairs = NULL, n = 0, total = 0, done = 0;
+  assert_int_equal(nl_store_pending(s->st, &pairs, &n, &total), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, s->sc);
+  nl_worker *w = nl_worker_new(s->d, &cfg);
+  nl_run_record rec;
+  nl_run_record_init(&rec);
+  *fail = NL_OK;
+  for (long i = 0; i < n && i < k; i++) {
+    assert_int_equal(nl_worker_run(w, (size_t)pairs[2 * i], pairs[2 * i + 1], &rec), NL_OK);
+    *fail = nl_store_write_run(s->st, &rec);
+    if (*fail) break;
+    done++;
+  }
+  nl_run_record_clear(&rec);
+  nl_worker_free(w);
+  free(pairs);
+  return done;
+}
+
+static char *dump(const char *db) {
+  char path[256];
+  path_of(path, sizeof path, db);
+  char *d = dbdump(path);
+  assert_non_null(d);
+  return d;
+}
+
+static const char *grid = "sweep:\n  parameters:\n    p1: [0.1, 0.5, 0.9]\n";
+
+static void test_resume_equals_uninterrupted(void **state) {
+  (void)state;
+  study a, b;
+  assert_int_equal(open_study(&a, "full.db", grid, 5), NL_OK);
+  run_all(&a, 2);
+  close_study(&a);
+  /* Stop after 6 runs (as a kill would: the store is simply gone), then resume. */
+  assert_int_equal(open_study(&b, "resumed.db", grid, 5), NL_OK);
+  nl_status fail;
+  assert_int_equal(run_some(&b, 6, &fail), 6);
+  close_study(&b);
+  assert_int_equal(open_study(&b, "resumed.db", grid, 5), NL_OK);
+  long *pairs = NULL, n = 0, total = 0;
+  assert_int_equal(nl_store_pending(b.st, &pairs, &n, &total), NL_OK);
+  assert_int_equal(n, 9);
+  assert_int_equal(total, 15);
+  free(pairs);
+  run_all(&b, 1);
+  long points, done, all;
+  assert_int_equal(nl_store_counts(b.st, &points, &done, &all), NL_OK);
+  assert_int_equal(points, 3);
+  assert_int_equal(done, 15);
+  close_study(&b);
+  char *x = dump("full.db"), *y = dump("resumed.db");
+  assert_string_equal(x, y);
+  free(x);
+  free(y);
+}
+
+/* A run's results depend only on its parameters, the seed and the replication: the same numbers
+ * as nl_results_run for that design point. */
+static void test_same_as_replications(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "same.db", grid, 4), NL_OK);
+  run_all(&a, 2);
+  nl_results *r = nl_results_new();
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, a.sc);
+  cfg.threads = 1;
+  assert_int_equal(nl_results_run(r, nl_design_params(a.d, 2), &cfg), NL_OK);
+  char path[256];
+  path_of(path, sizeof path, "same.db");
+  close_study(&a);
+  for (long rep = 0; rep < 4; rep++) {
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT CAST(round(value * 1e12) AS INTEGER) FROM final WHERE point = 3 AND replication = %ld AND measure = 0",
+             rep);
+    long v = dbcount(path, sql);
+    assert_int_equal(v, (long)llround(nl_results_final(r, rep)[0] * 1e12));
+  }
+  nl_results_free(r);
+}
+
+static void test_extension_keeps_runs(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "ext.db", "sweep:\n  parameters:\n    p1: [0.1, 0.5]\n", 3), NL_OK);
+  run_all(&a, 2);
+  close_study(&a);
+  char *before = dump("ext.db");
+  /* More values and more replications: only the new runs are pending. */
+  assert_int_equal(open_study(&a, "ext.db", "sweep:\n  parameters:\n    p1: [0.1, 0.5, 0.9]\n", 4), NL_OK);
+  long *pairs = NULL, n = 0, total = 0;
+  assert_int_equal(nl_store_pending(a.st, &pairs, &n, &total), NL_OK);
+  assert_int_equal(n, 12 - 6);
+  assert_int_equal(total, 12);
+  free(pairs);
+  run_all(&a, 2);
+  close_study(&a);
+  /* The extended study equals a fresh run of the larger design... */
+  assert_int_equal(open_study(&a, "fresh.db", "sweep:\n  parameters:\n    p1: [0.1, 0.5, 0.9]\n", 4), NL_OK);
+  run_all(&a, 1);
+  close_study(&a);
+  char *after = dump("ext.db"), *fresh = dump("fresh.db");
+  assert_string_equal(after, fresh);
+  /* ...and every final row of the first study is still there, unchanged. */
+  char *p = strstr(before, "## SELECT * FROM final");
+  char *q = strstr(before, "## SELECT * FROM series");
+  assert_non_null(p);
+  assert_non_null(q);
+  for (char *line = strchr(p, '\n') + 1; line < q;) {
+    char *end = strchr(line, '\n');
+    char row[256];
+    snprintf(row, sizeof row, "\n%.*s\n", (int)(end - line), line);
+    if (!strstr(after, row)) fail_msg("final row %s changed after extending the study", row);
+    line = end + 1;
+  }
+  free(before);
+  free(after);
+  free(fresh);
+}
+
+static void test_changed_scenario_refused(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "chg.db", grid, 2), NL_OK);
+  close_study(&a);
+  /* Another seed: refused, naming the difference. */
+  assert_int_equal(open_study_with(&a, "chg.db", "sweep:\n  parameters:\n    p1: [0.1]\n", 2, "12", "0.5"), NL_EEXIST);
+  assert_non_null(strstr(nl_store_errmsg(a.st), "holds results of a different scenario: 'seed' is 11 there, 12 here"));
+  close_study(&a);
+  /* Another base parameter: refused. */
+  assert_int_equal(open_study_with(&a, "chg.db", "sweep:\n  parameters:\n    p1: [0.1]\n", 2, "11", "0.9"), NL_EEXIST);
+  assert_non_null(strstr(nl_store_errmsg(a.st), "'parameters.p2' is 0.5 there, 0.9 here"));
+  close_study(&a);
+}
+
+static void test_disk_full(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "full2.db", grid, 40), NL_OK);
+  char path[256];
+  path_of(path, sizeof path, "full2.db");
+  /* The database may grow by only a few pages: writes then fail as on a full disk. */
+  assert_int_equal(nl_store_set_max_pages(a.st, 12), NL_OK);
+  nl_status fail;
+  long written = run_some(&a, 1000, &fail);
+  assert_int_equal(fail, NL_EIO);
+  assert_non_null(strstr(nl_store_errmsg(a.st), "disk full"));
+  assert_true(written > 0);
+  assert_true(written < 120);
+  close_study(&a);
+  /* Exactly the runs reported written are there, complete; the rest finish later. */
+  assert_int_equal(dbcount(path, "SELECT count(*) FROM runs WHERE status = 'done'"), written);
+  assert_int_equal(dbcount(path, "SELECT count(*) FROM final"), written * 2);
+  assert_int_equal(open_study(&a, "full2.db", grid, 40), NL_OK);
+  run_all(&a, 2);
+  close_study(&a);
+  assert_int_equal(open_study(&a, "full3.db", grid, 40), NL_OK);
+  run_all(&a, 1);
+  close_study(&a);
+  char *x = dump("full2.db"), *y = dump("full3.db");
+  assert_string_equal(x, y);
+  free(x);
+  free(y);
+}
+
+static void test_locked_and_foreign(void **state) {
+  (void)state;
+  study a, b;
+  assert_int_equal(open_study(&a, "lock.db", grid, 2), NL_OK);
+  /* A second writer waits 100 ms for the lock, then gives up with a clear message. */
+  nl_status st = open_study(&b, "lock.db", grid, 2);
+  assert_int_equal(st, NL_EIO);
+  assert_non_null(strstr(nl_store_errmsg(b.st), "database is locked by another process"));
+  close_study(&b);
+  close_study(&a);
+  /* Not a netlearn database. */
+  char path[256];
+  path_of(path, sizeof path, "text.db");
+  FILE *f = fopen(path, "w");
+  fputs("this is not a database, just a text file that happens to be long enough to matter\n", f);
+  fclose(f);
+  nl_store *s = nl_store_new();
+  assert_int_not_equal(nl_store_open(s, path, NL_STORE_READONLY, 0), NL_OK);
+  assert_non_null(strstr(nl_store_errmsg(s), "not a netlearn results database"));
+  nl_store_free(s);
+  path_of(path, sizeof path, "other.db");
+  sqlite3 *db = NULL;
+  sqlite3_open(path, &db);
+  sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+  sqlite3_close(db);
+  s = nl_store_new();
+  assert_int_equal(nl_store_open(s, path, NL_STORE_READONLY, 0), NL_EPARSE);
+  assert_non_null(strstr(nl_store_errmsg(s), "not a netlearn results database"));
+  nl_store_free(s);
+  s = nl_store_new();
+  assert_int_equal(nl_store_open(s, "/nonexistent/dir/x.db", NL_STORE_READONLY, 0), NL_EIO);
+  nl_store_free(s);
+}
+
+static void test_record_pack(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "pack.db", grid, 1), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, a.sc);
+  nl_worker *w = nl_worker_new(a.d, &cfg);
+  nl_run_record rec, back;
+  nl_run_record_init(&rec);
+  nl_run_record_init(&back);
+  assert_int_equal(nl_worker_run(w, 1, 0, &rec), NL_OK);
+  assert_int_equal(rec.rows, 6); /* periods 0, 5, ..., 25 */
+  size_t size = 0;
+  nl_run_record_pack(&rec, NULL, &size);
+  unsigned char *buf = malloc(size);
+  nl_run_record_pack(&rec, buf, &size);
+  assert_int_equal(nl_run_record_unpack(&back, buf, size), NL_OK);
+  assert_int_equal(back.point, 1);
+  assert_int_equal(back.rows, rec.rows);
+  assert_int_equal(back.periods_run, 25);
+  assert_memory_equal(back.value, rec.value, (size_t)rec.rows * rec.nmeasures * sizeof(double));
+  assert_int_equal(nl_run_record_unpack(&back, buf, size - 1), NL_EPARSE);
+  assert_int_equal(nl_run_record_unpack(&back, buf, 10), NL_EPARSE);
+  free(buf);
+  nl_run_record_clear(&rec);
+  nl_run_record_clear(&back);
+  nl_worker_free(w);
+  close_study(&a);
+}
+
+static int setup(void **state) {
+  (void)state;
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_resume_equals_uninterrupted),
+      cmocka_unit_test(test_same_as_replications),
+      cmocka_unit_test(test_extension_keeps_runs),
+      cmocka_unit_test(test_changed_scenario_refused),
+      cmocka_unit_test(test_disk_full),
+      cmocka_unit_test(test_locked_and_foreign),
+      cmocka_unit_test(test_record_pack),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
