@@ -3,10 +3,12 @@
 
 extern const nl_model nl_model_march1991;
 extern const nl_model nl_model_lazer2007;
+extern const nl_model nl_model_fang2010;
 
 static const nl_model *const registry[] = {
     &nl_model_march1991,
     &nl_model_lazer2007,
+    &nl_model_fang2010,
 };
 
 size_t nl_model_count(void) { return sizeof registry / sizeof registry[0]; }

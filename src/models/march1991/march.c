@@ -82,6 +82,11 @@ long nl_march_turbulence(uint64_t *rpos, size_t m, nl_rng *r, double p4) {
 }
 
 long nl_march_act(nl_march_org *o, nl_rng *r, const uint64_t *rpos, nl_march_variant v) {
+  return nl_march_act_ex(o, r, rpos, v, NULL, NULL);
+}
+
+long nl_march_act_ex(nl_march_org *o, nl_rng *r, const uint64_t *rpos, nl_march_variant v,
+                     const unsigned char *counts, unsigned char *superior) {
   size_t W = o->W;
   long code_score = nl_belief_score(o->cnz, o->cpos, rpos, W);
   memset(o->cnt_a, 0, o->nplanes * W * sizeof(uint64_t));
@@ -89,14 +94,18 @@ long nl_march_act(nl_march_org *o, nl_rng *r, const uint64_t *rpos, nl_march_var
   long sup = 0;
   for (size_t i = 0; i < o->n; i++) {
     const uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
+    int counted = !counts || counts[i];
+    if (superior) superior[i] = 0;
     if (v == NL_MARCH_ORIGINAL) {
       long perf = nl_belief_act(r, nz, pos, rpos, o->act, o->m);
-      if (perf > code_score) {
+      if (perf > code_score && counted) {
         nl_bitcount_add(o->cnt_a, o->nplanes, W, o->act);
+        if (superior) superior[i] = 1;
         sup++;
       }
     } else {
-      if (nl_belief_score(nz, pos, rpos, W) > code_score) {
+      if (counted && nl_belief_score(nz, pos, rpos, W) > code_score) {
+        if (superior) superior[i] = 1;
         for (size_t w = 0; w < W; w++) o->act[w] = nz[w] & ~pos[w];
         nl_bitcount_add(o->cnt_a, o->nplanes, W, pos);
         nl_bitcount_add(o->cnt_b, o->nplanes, W, o->act);
@@ -120,31 +129,34 @@ long nl_march_socialize(nl_march_org *o, nl_rng *r, nl_march_variant v) {
   return changed;
 }
 
-long nl_march_code_learn(nl_march_org *o, nl_rng *r, nl_march_variant v) {
+long nl_march_adopt_majority(uint64_t *nz, uint64_t *pos, const uint64_t *cnt_a, const uint64_t *cnt_b,
+                             size_t nplanes, size_t W, size_t m, long voters, const uint64_t *adopt_fx, nl_rng *r) {
   long changed = 0;
-  if (o->superior == 0) {
-    o->code_changes = 0;
-    return 0;
-  }
-  for (size_t k = 0; k < o->m; k++) {
-    long plus = nl_bitcount_get(o->cnt_a, o->nplanes, o->W, k);
-    long minus = (v == NL_MARCH_ORIGINAL) ? o->superior - plus : nl_bitcount_get(o->cnt_b, o->nplanes, o->W, k);
+  if (voters == 0) return 0;
+  for (size_t k = 0; k < m; k++) {
+    long plus = nl_bitcount_get(cnt_a, nplanes, W, k);
+    long minus = cnt_b ? nl_bitcount_get(cnt_b, nplanes, W, k) : voters - plus;
     if (plus == minus) continue;
     int val = plus > minus ? 1 : -1;
     long margin = plus > minus ? plus - minus : minus - plus;
     size_t w = k / 64;
     uint64_t bit = (uint64_t)1 << (k % 64);
-    int cur = (o->cnz[w] & bit) ? ((o->cpos[w] & bit) ? 1 : -1) : 0;
+    int cur = (nz[w] & bit) ? ((pos[w] & bit) ? 1 : -1) : 0;
     if (cur == val) continue;
-    if ((nl_rng_u64(r) >> 32) < o->adopt_fx[margin]) {
-      o->cnz[w] |= bit;
-      if (val > 0) o->cpos[w] |= bit;
-      else o->cpos[w] &= ~bit;
+    if ((nl_rng_u64(r) >> 32) < adopt_fx[margin]) {
+      nz[w] |= bit;
+      if (val > 0) pos[w] |= bit;
+      else pos[w] &= ~bit;
       changed++;
     }
   }
-  o->code_changes = changed;
   return changed;
+}
+
+long nl_march_code_learn(nl_march_org *o, nl_rng *r, nl_march_variant v) {
+  o->code_changes = nl_march_adopt_majority(o->cnz, o->cpos, o->cnt_a, v == NL_MARCH_ORIGINAL ? NULL : o->cnt_b,
+                                            o->nplanes, o->W, o->m, o->superior, o->adopt_fx, r);
+  return o->code_changes;
 }
 
 void nl_march_measure(nl_march_org *o, const uint64_t *rpos, nl_march_measures *out) {

@@ -56,6 +56,15 @@ long nl_march_turbulence(uint64_t *rpos, size_t m, nl_rng *r, double p4);
  */
 long nl_march_act(nl_march_org *o, nl_rng *r, const uint64_t *rpos, nl_march_variant v);
 
+/*
+ * nl_march_act with two optional per-member arrays (coopnet's boundary spanners): a member i with
+ * counts[i] == 0 acts (drawing the same coins) but is left out of the superior group; superior[i]
+ * is set to 1 when member i is counted in it, else 0. With both NULL this is nl_march_act, draw
+ * for draw. Cost O(n W).
+ */
+long nl_march_act_ex(nl_march_org *o, nl_rng *r, const uint64_t *rpos, nl_march_variant v,
+                     const unsigned char *counts, unsigned char *superior);
+
 /* Socialization toward the code: gradual (ORIGINAL) or immediate (PAPER), per-member rate p1. */
 long nl_march_socialize(nl_march_org *o, nl_rng *r, nl_march_variant v);
 
@@ -65,6 +74,17 @@ long nl_march_socialize(nl_march_org *o, nl_rng *r, nl_march_variant v);
  * Returns the number of code dimensions changed.
  */
 long nl_march_code_learn(nl_march_org *o, nl_rng *r, nl_march_variant v);
+
+/*
+ * March's code-learning rule applied to any belief vector (nz, pos): per dimension, votes for +1 are
+ * counted in the bit-sliced planes cnt_a and votes for -1 in cnt_b (or, with cnt_b NULL, every one
+ * of the `voters` not voting +1 votes -1, as with actions); where a strict majority differs from
+ * the belief, it is adopted with probability adopt_fx[margin] / 2^32. nl_march_code_learn is this
+ * rule on the code; fang2010 applies it to each individual learning from its superior contacts.
+ * Returns the number of dimensions changed. One draw per dimension that could change; no allocation.
+ */
+long nl_march_adopt_majority(uint64_t *nz, uint64_t *pos, const uint64_t *cnt_a, const uint64_t *cnt_b,
+                             size_t nplanes, size_t W, size_t m, long voters, const uint64_t *adopt_fx, nl_rng *r);
 
 /* Measures. */
 typedef struct nl_march_measures {

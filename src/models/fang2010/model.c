@@ -1,0 +1,298 @@
+/*
+ * fang2010: Fang, Lee & Schilling (2010) "Balancing exploration and exploitation through
+ * structural design: the isolation of subgroups and organizational learning", Organization
+ * Science 21(3):625-642. See docs/fang2010.md (including where we had to decide).
+ *
+ * March's (1991) organization without the code: n individuals hold beliefs in {-1, 0, +1} about
+ * an m-dimensional reality and learn from one another directly. The organization is divided into
+ * subgroups of equal size, fully connected inside; each tie is turned into a cross-group link
+ * with probability `r` (relaxed caveman, Watts 1999), so r = 0 is isolated subgroups and r = 1 a
+ * random graph of the same density. Each period, synchronously, an individual looks at its
+ * contacts whose knowledge exceeds its own (its superior contacts) and, on each dimension where a
+ * strict majority of them holds a belief other than its own, adopts that belief with probability
+ * 1 - (1 - p)^k, k the majority margin: March's code-learning rule (nl_march_adopt_majority),
+ * applied to each individual. Organizational knowledge is the mean knowledge of the individuals.
+ * Turnover and turbulence are March's own phases (the paper's robustness sections).
+ */
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "models/march1991/march.h"
+#include "network/network_impl.h"
+
+enum { P_M, P_N, P_GROUP, P_R, P_P, P_P3, P_P4, P_FILE, P_COUNT };
+
+static const nl_param_desc params[P_COUNT] = {
+    [P_M] = {"m", NL_PARAM_INT, 100, 1, 1e6, NULL, NULL, "dimensions of reality (our default 100; see docs)"},
+    [P_N] = {"n", NL_PARAM_INT, 280, 2, 1e7, NULL, NULL, "individuals (our default 280; see docs)"},
+    [P_GROUP] = {"group_size", NL_PARAM_INT, 7, 1, 1e7, NULL, NULL,
+                 "individuals per subgroup (n must be a multiple); subgroups are fully connected inside"},
+    [P_R] = {"r", NL_PARAM_REAL, 0.01, 0, 1, NULL, NULL,
+             "cross-group linking rate: probability that each within-group tie is rewired to an individual "
+             "of another subgroup (0 = isolated subgroups, 1 = random network)"},
+    [P_P] = {"p", NL_PARAM_REAL, 0.5, 0, 1, NULL, NULL,
+             "interpersonal learning rate: an individual adopts the majority belief of its superior contacts "
+             "with probability 1-(1-p)^k, k the majority margin (March's code-learning rule)"},
+    [P_P3] = {"p3", NL_PARAM_REAL, 0, 0, 1, NULL, NULL,
+              "turnover: probability per period that an individual is replaced by a newcomer with random beliefs"},
+    [P_P4] = {"p4", NL_PARAM_REAL, 0, 0, 1, NULL, NULL, "turbulence: probability per period that each dimension flips"},
+    [P_FILE] = {"network_file", NL_PARAM_STRING, 0, 0, 0, NULL, "",
+                "optional: a fixed network (edge list CSV with ids 0..n-1, or .graphml) instead of the subgroup "
+                "structure; group_size and r are then ignored"},
+};
+
+enum { M_KNOW, M_DIV, M_BEST, M_CROSS, M_CHANGES, M_COUNT };
+static const nl_measure_desc measures[M_COUNT] = {
+    [M_KNOW] = {"knowledge", "organizational knowledge: mean March score of the individuals (right minus wrong, over m)"},
+    [M_DIV] = {"diversity", "mean share of dimensions on which two individuals' beliefs differ, over all pairs"},
+    [M_BEST] = {"best_knowledge", "knowledge of the most knowledgeable individual"},
+    [M_CROSS] = {"cross_links", "share of ties that link different subgroups (constant within a run)"},
+    [M_CHANGES] = {"changes", "beliefs changed by interpersonal learning in the last period"},
+};
+
+/* The synchronous update can fall into a limit cycle (an individual whose adoption changes who is
+ * superior to it, and back): a run has settled when each of the last RECUR states already
+ * occurred within the previous HIST periods. */
+enum { HIST = 512, RECUR = 100 };
+
+typedef struct state {
+  nl_march_org org; /* members' beliefs (the code is not used), rates, counters */
+  uint64_t *rpos;
+  uint64_t *nz2, *pos2; /* next period's beliefs (synchronous update) */
+  long *score;          /* belief scores at the start of the period */
+  nl_network *net;
+  nl_network_spec spec;
+  int from_file;
+  const size_t *off;
+  const uint32_t *nbr;
+  double p3, p4, cross;
+  long changes;
+  uint64_t hist[HIST]; /* hashes of the last HIST belief states, to detect limit cycles */
+  long nhist, recurrent; /* states recorded; consecutive periods whose state was seen in the window */
+  nl_rng dyn;
+} state;
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static nl_status validate(const nl_params *p, nl_errbuf *err) {
+  const char *f = nl_params_get_string(p, P_FILE);
+  if (f && *f) return NL_OK;
+  double n = nl_params_get(p, P_N), g = nl_params_get(p, P_GROUP);
+  if (fmod(n, g) != 0)
+    return nl_err(err, NL_EINVAL, "parameter 'n' = %g is not a multiple of 'group_size' = %g", n, g);
+  if (n == g && nl_params_get(p, P_R) > 0)
+    return nl_err(err, NL_EINVAL, "cross-group links (r = %g) need at least two subgroups (n = group_size = %g)",
+                  nl_params_get(p, P_R), n);
+  return NL_OK;
+}
+
+static void destroy(void *sp) {
+  state *s = sp;
+  if (!s) return;
+  nl_march_org_free(&s->org);
+  nl_free(s->rpos);
+  nl_free(s->nz2);
+  nl_free(s->pos2);
+  nl_free(s->score);
+  nl_network_free(s->net);
+  nl_free(s);
+}
+
+static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
+  state *s = nl_calloc(1, sizeof *s);
+  if (!s) return nl_err(err, NL_ENOMEM, "out of memory");
+  nl_status st = NL_OK;
+  size_t m = (size_t)nl_params_get(p, P_M), n = (size_t)nl_params_get(p, P_N), nw;
+  if (nl_march_org_alloc(&s->org, m, n) || nl_mul_size(n, s->org.W, &nw)) goto nomem;
+  s->rpos = nl_calloc(s->org.W, sizeof(uint64_t));
+  s->nz2 = nl_calloc(nw, sizeof(uint64_t));
+  s->pos2 = nl_calloc(nw, sizeof(uint64_t));
+  s->score = nl_calloc(n, sizeof(long));
+  s->net = nl_network_new();
+  if (!s->rpos || !s->nz2 || !s->pos2 || !s->score || !s->net) goto nomem;
+  /* adoption probabilities 1-(1-p)^k for k = 0..n: March's p2 table; no socialization (p1 = 0) */
+  nl_march_org_rates(&s->org, 0, 0, 0, nl_params_get(p, P_P));
+  s->p3 = nl_params_get(p, P_P3);
+  s->p4 = nl_params_get(p, P_P4);
+  const char *f = nl_params_get_string(p, P_FILE);
+  if (f && *f) {
+    s->from_file = 1;
+    st = ends_with(f, ".graphml") ? nl_network_read_graphml(s->net, f, 0) : nl_network_read_edgelist(s->net, f, n, 0);
+    if (!st && nl_network_nodes(s->net) != n)
+      st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net), n);
+    if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);
+    if (st) {
+      nl_err(err, st, "%s", nl_network_errmsg(s->net));
+      goto fail;
+    }
+  } else {
+    size_t g = (size_t)nl_params_get(p, P_GROUP);
+    s->spec = (nl_network_spec){.kind = NL_NET_CAVEMAN, .n = n, .blocks = n / g, .p = nl_params_get(p, P_R)};
+    if ((st = nl_network_spec_check(s->net, &s->spec))) {
+      nl_err(err, st, "%s", nl_network_errmsg(s->net));
+      goto fail;
+    }
+    if (nl_network_reserve(s->net, n, nl_network_spec_max_edges(&s->spec))) goto nomem;
+  }
+  *out = s;
+  return NL_OK;
+nomem:
+  st = nl_err(err, NL_ENOMEM, "out of memory for m = %zu, n = %zu", m, n);
+fail:
+  destroy(s);
+  return st;
+}
+
+static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
+  state *s = sp;
+  nl_rng init, net;
+  /* March's initial state from March's stream: the same reality and beliefs as march1991 */
+  nl_rng_init(&init, seed, rep, NL_RNG_INIT, 0);
+  nl_reality_random(&init, s->rpos, s->org.m);
+  nl_march_org_randomize(&s->org, &init);
+  if (!s->from_file) {
+    nl_rng_init(&net, seed, rep, NL_RNG_NETWORK, 0);
+    nl_status st = nl_network_generate_rng(s->net, &s->spec, &net);
+    if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);
+    if (st) return nl_err(err, st, "%s", nl_network_errmsg(s->net));
+  }
+  size_t ne = nl_network_edges(s->net), cross = 0;
+  for (size_t e = 0; e < ne; e++) cross += s->net->block[s->net->eu[e]] != s->net->block[s->net->ev[e]];
+  s->cross = ne ? (double)cross / (double)ne : 0;
+  nl_rng_init(&s->dyn, seed, rep, NL_RNG_DYNAMICS, 0);
+  s->changes = 0;
+  s->nhist = 0;
+  s->recurrent = 0;
+  return NL_OK;
+}
+
+/* Count the beliefs of i's superior contacts into the org's counters; returns how many there are. */
+static long count_superiors(state *s, size_t i) {
+  nl_march_org *o = &s->org;
+  size_t W = o->W;
+  memset(o->cnt_a, 0, o->nplanes * W * sizeof(uint64_t));
+  memset(o->cnt_b, 0, o->nplanes * W * sizeof(uint64_t));
+  long voters = 0;
+  for (size_t a = s->off[i]; a < s->off[i + 1]; a++) {
+    size_t j = s->nbr[a];
+    if (s->score[j] <= s->score[i]) continue;
+    const uint64_t *nz = o->nz + j * W, *pos = o->pos + j * W;
+    for (size_t w = 0; w < W; w++) o->act[w] = nz[w] & ~pos[w];
+    nl_bitcount_add(o->cnt_a, o->nplanes, W, pos);    /* votes for +1 */
+    nl_bitcount_add(o->cnt_b, o->nplanes, W, o->act); /* votes for -1 */
+    voters++;
+  }
+  return voters;
+}
+
+static void score_all(state *s) {
+  size_t W = s->org.W;
+  for (size_t i = 0; i < s->org.n; i++) s->score[i] = nl_belief_score(s->org.nz + i * W, s->org.pos + i * W, s->rpos, W);
+}
+
+static nl_status step(void *sp, nl_errbuf *err) {
+  (void)err;
+  state *s = sp;
+  nl_march_org *o = &s->org;
+  size_t W = o->W, n = o->n;
+  nl_march_turnover(o, &s->dyn, s->p3);
+  nl_march_turbulence(s->rpos, o->m, &s->dyn, s->p4);
+  score_all(s);
+  memcpy(s->nz2, o->nz, n * W * sizeof(uint64_t));
+  memcpy(s->pos2, o->pos, n * W * sizeof(uint64_t));
+  long changes = 0;
+  for (size_t i = 0; i < n; i++) {
+    long voters = count_superiors(s, i);
+    changes += nl_march_adopt_majority(s->nz2 + i * W, s->pos2 + i * W, o->cnt_a, o->cnt_b, o->nplanes, W, o->m,
+                                       voters, o->adopt_fx, &s->dyn);
+  }
+  uint64_t *t = o->nz;
+  o->nz = s->nz2;
+  s->nz2 = t;
+  t = o->pos;
+  o->pos = s->pos2;
+  s->pos2 = t;
+  s->changes = changes;
+  /* limit-cycle detection */
+  uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (size_t k = 0; k < n * W; k++) {
+    h = (h ^ o->nz[k]) * 0xff51afd7ed558ccdull;
+    h = (h ^ o->pos[k] ^ (h >> 29)) * 0xc4ceb9fe1a85ec53ull;
+  }
+  int seen = 0;
+  long have = s->nhist < HIST ? s->nhist : HIST;
+  for (long k = 0; k < have && !seen; k++) seen = s->hist[k] == h;
+  s->recurrent = seen ? s->recurrent + 1 : 0;
+  s->hist[s->nhist++ % HIST] = h;
+  return NL_OK;
+}
+
+static void observe(void *sp, double *out) {
+  state *s = sp;
+  nl_march_measures mm;
+  nl_march_measure(&s->org, s->rpos, &mm);
+  size_t W = s->org.W;
+  long best = LONG_MIN;
+  for (size_t i = 0; i < s->org.n; i++) {
+    long sc = nl_belief_score(s->org.nz + i * W, s->org.pos + i * W, s->rpos, W);
+    if (sc > best) best = sc;
+  }
+  out[M_KNOW] = mm.individual_knowledge;
+  out[M_DIV] = mm.diversity;
+  out[M_BEST] = (double)best / (double)s->org.m;
+  out[M_CROSS] = s->cross;
+  out[M_CHANGES] = (double)s->changes;
+}
+
+/* Settled: absorbing (no individual has a superior-contact majority that differs from its belief),
+ * or a limit cycle of the synchronous update (see RECUR). */
+static int at_equilibrium(const void *sp) {
+  state *s = (state *)sp; /* uses the counters as scratch; the beliefs are not changed */
+  if (s->p3 > 0 || s->p4 > 0) return 0;
+  if (s->recurrent >= RECUR) return 1; /* settled in a limit cycle */
+  nl_march_org *o = &s->org;
+  size_t W = o->W;
+  score_all(s);
+  for (size_t i = 0; i < o->n; i++) {
+    long voters = count_superiors(s, i);
+    if (!voters) continue;
+    const uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
+    for (size_t k = 0; k < o->m; k++) {
+      long plus = nl_bitcount_get(o->cnt_a, o->nplanes, W, k), minus = nl_bitcount_get(o->cnt_b, o->nplanes, W, k);
+      if (plus == minus) continue;
+      uint64_t bit = (uint64_t)1 << (k % 64);
+      int cur = (nz[k / 64] & bit) ? ((pos[k / 64] & bit) ? 1 : -1) : 0;
+      if (cur != (plus > minus ? 1 : -1)) return 0;
+    }
+  }
+  return 1;
+}
+
+const nl_model nl_model_fang2010 = {
+    .name = "fang2010",
+    .title = "Fang, Lee & Schilling (2010) isolation of subgroups and organizational learning",
+    .doc = "March's (1991) individuals and reality, learning from one another directly: the organization is divided "
+           "into fully connected subgroups, each tie rewired across groups with probability r (cross-group "
+           "linking). Each period an individual adopts, dimension by dimension, the majority belief of its contacts "
+           "who know more than it does, with probability 1-(1-p)^k (March's code rule). Moderate cross-group "
+           "linking maximizes equilibrium knowledge: isolated subgroups keep diversity but cannot share their "
+           "discoveries; many links spread the first good ideas so fast that diversity is lost. Source: Fang, C., "
+           "Lee, J. and Schilling, M.A. (2010) Organization Science 21(3):625-642.",
+    .params = params,
+    .nparams = P_COUNT,
+    .measures = measures,
+    .nmeasures = M_COUNT,
+    .validate = validate,
+    .create = create,
+    .reset = reset,
+    .step = step,
+    .observe = observe,
+    .at_equilibrium = at_equilibrium,
+    .destroy = destroy,
+};
