@@ -497,7 +497,9 @@ nl_status nl_pls_model_read(const char *path, nl_pls_model **out) {
     st = nl_err(&m->err, NL_EPARSE, "%s: the model file contains a NUL byte (not a text file?)", path);
     goto cleanup;
   }
-  st = nl_pls_model_parse(text, is_stdin ? "<stdin>" : path, out);
+  /* a UTF-8 byte-order mark, as some editors write */
+  const char *body = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+  st = nl_pls_model_parse(body, is_stdin ? "<stdin>" : path, out);
 cleanup:
   if (!is_stdin) fclose(f);
   nl_free(text);

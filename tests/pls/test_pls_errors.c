@@ -329,6 +329,50 @@ static void test_cli_outputs(void **state) {
   assert_non_null(strstr(a, "consistent PLS (PLSc): yes"));
 }
 
+/* End to end: the CLI's CSV files on corp_rep (with --na -99) carry seminr's numbers. */
+static void test_cli_matches_seminr(void **state) {
+  (void)state;
+  char err[4096], args[1024];
+  snprintf(args, sizeof args, "'%s/tests/pls/corp_rep.model' '%s/data/corp_rep_data.csv' --na -99 -q -o corp",
+           NL_SOURCE_DIR, NL_SHARED_DIR);
+  assert_int_equal(run_cli(args, err, sizeof err), 0);
+  FILE *ref = fopen(NL_SOURCE_DIR "/tests/pls/seminr_reference.csv", "r");
+  assert_non_null(ref);
+  char line[512];
+  size_t checked = 0;
+  while (fgets(line, sizeof line, ref)) {
+    char model[32], q[32], row[32], col[32];
+    double want;
+    if (line[0] == '#' || strncmp(line, "corp_rep,", 9) != 0) continue;
+    if (sscanf(line, "%31[^,],%31[^,],%31[^,],%31[^,],%lf", model, q, row, col, &want) != 5) continue;
+    const char *file = NULL;
+    char key[128];
+    if (!strcmp(q, "path")) file = "paths.csv", snprintf(key, sizeof key, "%s,%s,", row, col);
+    else if (!strcmp(q, "loading")) file = "loadings.csv", snprintf(key, sizeof key, "%s,%s,", row, col);
+    else if (!strcmp(q, "weight")) file = "weights.csv", snprintf(key, sizeof key, "%s,%s,", row, col);
+    else if (!strcmp(q, "f2")) file = "fsquared.csv", snprintf(key, sizeof key, "%s,%s,", row, col);
+    if (!file) continue;
+    char rel[64], path[512], buf[512];
+    snprintf(rel, sizeof rel, "corp/%s", file);
+    snprintf(path, sizeof path, "%s/%s", g_dir, rel);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int found = 0;
+    while (fgets(buf, sizeof buf, f)) {
+      if (strncmp(buf, key, strlen(key)) != 0) continue;
+      const char *v = strrchr(buf, ',') + 1;
+      double got = strtod(v, NULL);
+      if (!(fabs(got - want) < 1e-9)) fail_msg("%s %s: CLI %.15g, seminr %.15g", file, key, got, want);
+      found = 1;
+    }
+    fclose(f);
+    if (!found) fail_msg("%s: no row %s", file, key);
+    checked++;
+  }
+  fclose(ref);
+  assert_true(checked > 70);
+}
+
 /* Allocation failures anywhere in parse/new/estimate/bootstrap return NL_ENOMEM without leaks. */
 #include "core/alloc.h"
 static void test_alloc_failures(void **state) {
@@ -366,7 +410,7 @@ static void test_alloc_failures(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_models),   cmocka_unit_test(test_bad_data),       cmocka_unit_test(test_nonconvergence),
-      cmocka_unit_test(test_cli_outputs),  cmocka_unit_test(test_alloc_failures),
+      cmocka_unit_test(test_cli_outputs),  cmocka_unit_test(test_cli_matches_seminr), cmocka_unit_test(test_alloc_failures),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
