@@ -12,6 +12,7 @@
 #include "core/model_impl.h"
 #include "io/json.h"
 #include "io/scenario_impl.h"
+#include "io/text.h"
 #include "netlearn/scenario.h"
 
 #define MAX_SELECTED 256
@@ -646,6 +647,10 @@ static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_
 static nl_status load(nl_scenario *sc, const char *text, size_t len, const char *path) {
   nl_status st = NL_OK;
   struct fy_document *doc = NULL;
+  int bad_line, bad_col;
+  if (!nl_text_valid_utf8(text, len, &bad_line, &bad_col))
+    return nl_err(&sc->err, NL_EPARSE, "%s:%d:%d: not valid UTF-8 text (a YAML file must be UTF-8)", sc->file, bad_line,
+                  bad_col);
   struct fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = NULL;

@@ -1,0 +1,15 @@
+#ifndef NL_IO_TEXT_H
+#define NL_IO_TEXT_H
+/* Checks on input text before it reaches a parser. */
+#include <stddef.h>
+
+/*
+ * Whether s[0..len) is valid UTF-8 (no overlong forms, surrogates or code points above U+10FFFF)
+ * without NUL bytes. On failure sets the 1-based line and column (in bytes) of the first bad byte
+ * and returns 0; returns 1 when valid. O(len).
+ * (libfyaml 0.7.12 loops forever on invalid UTF-8 inside a directive line, found by fuzzing:
+ * scenario text is checked here first.)
+ */
+int nl_text_valid_utf8(const char *s, size_t len, int *line, int *col);
+
+#endif

@@ -1,0 +1,22 @@
+/* libFuzzer harness: edge-list CSV reader (labels, weights, quoting, errors with line numbers). */
+#include "fuzz_util.h"
+#include "netlearn/network.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size > 1 << 16) return 0;
+  char path[64];
+  int fd = fuzz_file(data, size, path, sizeof path);
+  if (fd < 0) return 0;
+  for (size_t n = 0; n <= 8; n += 8) { /* labels, and integer ids in [0, 8) */
+    nl_network *g = nl_network_new();
+    if (g && nl_network_read_edgelist(g, path, n, 0) == NL_OK) {
+      nl_network_measures ms;
+      nl_network_measure(g, &ms);
+    }
+    nl_network_free(g);
+  }
+  close(fd);
+  return 0;
+}
