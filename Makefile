@@ -6,7 +6,9 @@ CMAKE_ARGS ?=
 
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build demo test test-fast test-asan bench install clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build demo test test-fast test-asan bench fuzz install clean
 
 all: build
 
@@ -37,8 +39,11 @@ test: test-fast test-asan
 bench: build
 	./scripts/bench $(BUILD)
 
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

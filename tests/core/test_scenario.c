@@ -109,6 +109,11 @@ static void test_bad_inputs(void **state) {
   expect_error("model: march1991\nstop: {periods: -1}\n", NL_ERANGE, "key 'periods'", NULL);
   /* Cross-parameter constraint. */
   expect_error("model: march1991\nparameters: {fast_share: 0.33}\n", NL_EINVAL, "bad.yaml", "whole number");
+  /* Invalid UTF-8 is refused before the YAML parser sees it (libfyaml 0.7.12 hangs on it inside a
+   * directive line: found by tests/fuzz/fuzz_scenario.c). */
+  expect_error("model: march1991\n%  b:\x9f\n", NL_EPARSE, "bad.yaml:2:6:", "not valid UTF-8");
+  expect_error("model: \xc3\x28\n", NL_EPARSE, "bad.yaml:1:8:", "not valid UTF-8");
+  expect_error("name: \xed\xa0\x80\nmodel: march1991\n", NL_EPARSE, "bad.yaml:1:7:", "not valid UTF-8");
   /* Duplicate keys are refused by the YAML layer. */
   expect_error("model: march1991\nseed: 1\nseed: 2\n", NL_EPARSE, "bad.yaml:", "duplicate key");
 }
