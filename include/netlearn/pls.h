@@ -133,6 +133,10 @@ const char *nl_pls_errmsg(const nl_pls *p);
 void nl_pls_free(nl_pls *p);
 
 /* ---- structure (valid after nl_pls_new) -------------------------------------------------- */
+/* All getters are O(1) (chains: O(1) per call) and never fail: out-of-range indices give NAN,
+ * 0 or NULL, and estimates read before a successful nl_pls_estimate give NAN. Indices: constructs
+ * 0..nl_pls_n_constructs-1 in order of definition, indicators 0..nl_pls_n_indicators-1 grouped by
+ * construct in the order written, paths in the order written. */
 
 size_t nl_pls_nobs(const nl_pls *p);               /* rows used after the missing-data rule */
 size_t nl_pls_nrows_data(const nl_pls *p);         /* rows in the data before it */

@@ -328,6 +328,12 @@ int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask
   const double *R = ws->C;
   if (s->consistent) {
     for (size_t j = 0; j < nc; j++)
+      if (!(ws->rho[j] > 0) || !isfinite(ws->rho[j])) {
+        *what = PLS_FAIL_RHOA;
+        *which = j;
+        return -1;
+      }
+    for (size_t j = 0; j < nc; j++)
       for (size_t l = 0; l < nc; l++)
         ws->Cadj[j + l * nc] = j == l ? 1.0 : ws->C[j + l * nc] / sqrt(ws->rho[j] * ws->rho[l]);
     R = ws->Cadj;
@@ -715,13 +721,18 @@ static int inv_diag(const double *R, size_t ldr, const size_t *idx, size_t k, do
   return 0;
 }
 
-static nl_status fail_message(nl_pls *p, int what, size_t which, const char *ctx) {
+static nl_status fail_message(nl_pls *p, const pls_ws *ws, int what, size_t which, const char *ctx) {
   switch (what) {
   case PLS_FAIL_MODEB:
     return nl_err(&p->err, NL_ENUMERIC, "%sformative indicators of '%s' are perfectly collinear ('%s')", ctx,
                   p->cname[p->icon[which]], p->iname[which]);
   case PLS_FAIL_INNER:
     return nl_err(&p->err, NL_ENUMERIC, "%sthe antecedents of '%s' are perfectly collinear", ctx, p->cname[which]);
+  case PLS_FAIL_RHOA:
+    return nl_err(&p->err, NL_ENUMERIC,
+                  "%sPLSc: rho_A of '%s' is %g; the consistency correction needs a positive reliability (are its "
+                  "indicators positively correlated?)",
+                  ctx, p->cname[which], ws->rho[which]);
   default:
     return nl_err(&p->err, NL_ENUMERIC, "%sa construct score or inner proxy has zero variance", ctx);
   }
@@ -766,7 +777,7 @@ nl_status nl_pls_estimate(nl_pls *p) {
 
   pls_ws *ws = &p->ws;
   if (pls_core(&p->s, p->S, NULL, ws, &what, &which) != 0) {
-    st = fail_message(p, what, which, "");
+    st = fail_message(p, ws, what, which, "");
     goto cleanup;
   }
   memcpy(p->C, ws->C, nc * nc * sizeof *p->C);
@@ -816,7 +827,7 @@ nl_status nl_pls_estimate(nl_pls *p) {
     double r2 = ws->rsq[to], r2w = 0;
     if (p->s.npred[to] > 1) {
       if (pls_core(&p->s, p->S, mask, &p->ws2, &what, &which) != 0) {
-        st = fail_message(p, what, which, "f^2: ");
+        st = fail_message(p, &p->ws2, what, which, "f^2: ");
         goto cleanup;
       }
       r2w = p->ws2.rsq[to];
@@ -829,7 +840,7 @@ nl_status nl_pls_estimate(nl_pls *p) {
     size_t kp = p->s.npred[j];
     if (kp < 2) continue;
     if (inv_diag(p->C, nc, p->s.pred + j * nc, kp, tmp, tmp + ni * ni, tmp + ni * ni + ni + nc) != 0) {
-      st = fail_message(p, PLS_FAIL_INNER, j, "");
+      st = fail_message(p, ws, PLS_FAIL_INNER, j, "");
       goto cleanup;
     }
     for (size_t a = 0; a < kp; a++) p->vif_in[p->s.pred[j * nc + a] + j * nc] = tmp[ni * ni + ni + nc + a];

@@ -78,7 +78,7 @@ void pls_ws_free(pls_ws *ws);
  */
 int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask, pls_ws *ws, int *what,
              size_t *which);
-enum { PLS_FAIL_MODEB = 1, PLS_FAIL_INNER = 2, PLS_FAIL_PROXY = 3 };
+enum { PLS_FAIL_MODEB = 1, PLS_FAIL_INNER = 2, PLS_FAIL_PROXY = 3, PLS_FAIL_RHOA = 4 };
 
 /* Cholesky of the small k x k correlation matrix a (lda), lower, in place; 0 ok, else the 1-based
  * index of the first (near-)zero pivot. */
