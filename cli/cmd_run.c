@@ -208,6 +208,15 @@ static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_
       return -1;
     }
   }
+  /* Before expanding anything: a huge grid is refused without building it. */
+  double runs = nl_scenario_design_size(sc) * (double)nl_scenario_replications(sc);
+  if (runs > (double)RUNS_NEED_YES && !o->yes) {
+    if (verbose)
+      cli_error("%s: this study has %.0f runs (%.0f design points x %ld replications), more than %ld: "
+                "add --yes to run it",
+                o->scenario_path, runs, nl_scenario_design_size(sc), nl_scenario_replications(sc), RUNS_NEED_YES);
+    return -1;
+  }
   if (nl_design_build(d, sc, MAX_DESIGN_POINTS)) {
     if (verbose) cli_error("%s", nl_design_errmsg(d));
     return -1;
@@ -225,13 +234,6 @@ static void remove_db(const char *outdir) {
 /* Rank 0 / single process: output directory, store, pending runs. Returns an exit code. */
 static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, int argc, char **argv, int threads,
                        int ranks, long **pairs, long *npending, long *total) {
-  double runs = (double)nl_design_npoints(d) * (double)nl_design_replications(d);
-  if (runs > (double)RUNS_NEED_YES && !o->yes) {
-    cli_error("%s: this study has %.0f runs (%zu design points x %ld replications), more than %ld: "
-              "add --yes to run it",
-              o->scenario_path, runs, nl_design_npoints(d), nl_design_replications(d), RUNS_NEED_YES);
-    return NL_EXIT_USAGE;
-  }
   if (prepare_dir(o->outdir)) return NL_EXIT_USAGE;
   char path[PATH_MAX];
   if (join(path, sizeof path, o->outdir, "results.db")) {

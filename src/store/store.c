@@ -9,6 +9,7 @@
  * sessions and timings hold what does (wall times, threads, command lines).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -114,6 +115,16 @@ static nl_status db_err(nl_store *st, int rc, const char *what) {
   case SQLITE_CORRUPT:
     return nl_err(&st->err, NL_EPARSE, "%s: not a netlearn results database (%s)", path, msg);
   case SQLITE_NOMEM: return nl_err(&st->err, NL_ENOMEM, "out of memory");
+  case SQLITE_IOERR: {
+    int e = st->db ? sqlite3_system_errno(st->db) : 0;
+    int ext = st->db ? sqlite3_extended_errcode(st->db) : rc;
+    /* A failed write is almost always a full disk, a quota or a file size limit (EFBIG); SQLite
+     * does not always keep the errno. */
+    if (e == ENOSPC || e == EFBIG || e == EDQUOT || (ext == SQLITE_IOERR_WRITE && e == 0))
+      return nl_err(&st->err, NL_EIO, "%s: %s: disk full (or file size limit reached): %s; finished runs are kept",
+                    path, what, e ? strerror(e) : msg);
+    return nl_err(&st->err, NL_EIO, "%s: %s: %s%s%s", path, what, msg, e ? ": " : "", e ? strerror(e) : "");
+  }
   default: return nl_err(&st->err, NL_EIO, "%s: %s: %s", path, what, msg);
   }
 }
