@@ -29,7 +29,12 @@ static void slurp(const char *path, char *buf, size_t cap) {
 /* Run `netlearn <args>` in the temporary directory; capture stdout and stderr; return the exit code. */
 static int nl(const char *args) {
   char cmd[4096];
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > out.txt 2> err.txt", tmpdir, NL_CLI, args);
+  /* NL_VALGRIND=1: every command runs under valgrind; any memory error or definite leak fails it
+   * with exit code 99 (the test_cli_valgrind variant in ctest). */
+  const char *vg = getenv("NL_VALGRIND") && getenv("NL_VALGRIND")[0] == '1'
+                       ? "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "
+                       : "";
+  snprintf(cmd, sizeof cmd, "cd %s && %s%s %s > out.txt 2> err.txt", tmpdir, vg, NL_CLI, args);
   int rc = system(cmd);
   char p[256];
   snprintf(p, sizeof p, "%s/err.txt", tmpdir);
