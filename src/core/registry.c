@@ -2,11 +2,13 @@
 #include "core/model_impl.h"
 
 extern const nl_model nl_model_march1991;
+extern const nl_model nl_model_coopnet;
 extern const nl_model nl_model_lazer2007;
 extern const nl_model nl_model_fang2010;
 
 static const nl_model *const registry[] = {
     &nl_model_march1991,
+    &nl_model_coopnet,
     &nl_model_lazer2007,
     &nl_model_fang2010,
 };

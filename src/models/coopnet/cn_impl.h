@@ -1,0 +1,90 @@
+#ifndef NL_MODELS_COOPNET_IMPL_H
+#define NL_MODELS_COOPNET_IMPL_H
+/* coopnet's state, shared by its source files (model.c, input.c, firms.c). Not a public API. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "models/coopnet/coopnet.h"
+#include "models/march1991/march.h"
+#include "netlearn/model.h"
+#include "netlearn/network.h"
+
+/* An informal tie between firms u < v. `w` is its strength (trust), `value` the smoothed useful
+ * exchange (correct minus wrong adoptions per review round, both directions), `gain` the exchange
+ * since the last review, `below` the review rounds in a row that value stayed below the cost. */
+typedef struct cn_tie {
+  uint32_t u, v;
+  double w, value, gain;
+  int below;
+} cn_tie;
+
+/* The firm table read from a CSV file: one row per firm id 0..F-1; NaN = column absent. */
+typedef struct cn_table {
+  size_t F;
+  double *size, *x, *e, *patience, *alpha;
+} cn_table;
+
+typedef struct cn_state {
+  /* ---- configuration (from the parameters, fixed for the state's life) ---- */
+  size_t F, mP, mQ, m, W, ncap, scap, K, G;
+  int size_dist;
+  double n_med, size_sdlog, n_min, n_max;
+  double sigma, p1, p1e, p2, p2e, p3, p4P, p4Q;
+  double x_mean, x_conc, e_mean, e_conc, a_mean, a_conc;
+  long pat_min, pat_max;
+  double span0, spanx, tau, mu, q;
+  double w0, nu, p_inf, kappa0, kgain, kdecay;
+  double fshare, p_net, p1_net;
+  long T_formal, T_review, rep_sample;
+  double cost, smooth, lambda, s_common, s_rep, tgain, tdecay, wmin;
+  cn_table table;          /* firm table (F rows) or all NULL */
+  nl_network *net;         /* initial tie graph: generated per replication, or read once */
+  nl_network_spec spec;
+  int net_file;            /* graph from a file (read in create) */
+  uint32_t *node_firm;     /* file graphs: firm of each node */
+
+  /* ---- firms (structure of arrays) ---- */
+  nl_march_org *org;       /* F organizations, each allocated for ncap members (org.n = n_f) */
+  uint64_t *rpos;          /* F*W: each firm's reality (product bits = market, process bits own) */
+  uint64_t *relmask;       /* F*W: process dimensions related to the common base (sigma) */
+  uint64_t *tmask, *tpos;  /* F*ncap*W: beliefs tagged external (value held in tpos) */
+  unsigned char *count;    /* F*ncap: member counts in this period's superior group (spanners: tau) */
+  unsigned char *sup;      /* F*ncap: member was counted superior in this period */
+  uint64_t *snz, *spos;    /* F*scap*W: spanners' beliefs at the start of informal learning */
+  size_t *nspan;
+  double *x, *e, *alpha, *kappa, *perf, *useful;
+  long *pat, *formal;
+  double *cnt;             /* F*NL_CN_FIRM_NFIELDS cumulative counters (only counter columns used) */
+  double pc[NL_CN_FIRM_NFIELDS]; /* this period's totals over firms */
+  long formed, dropped;    /* ties formed / dropped this period (network totals) */
+  nl_rng *dyn;             /* F firm streams: firm f uses (seed, rep, DYNAMICS, f) */
+  nl_rng nrng;             /* network stream for phases 5-8 */
+  uint64_t *market, *base, *prodmask, *procmask; /* W each */
+
+  /* ---- informal ties ---- */
+  cn_tie *tie;
+  size_t ntie, tiecap;
+  uint32_t *slot;          /* F*K tie indices */
+  uint32_t *deg;
+
+  /* ---- formal networks ---- */
+  uint64_t *gnz, *gpos;    /* G*W network codes */
+  size_t *goff, *gmem;     /* members of network g: gmem[goff[g] .. goff[g+1]) */
+  long *gplus, *gminus;    /* m vote counts */
+  unsigned char *gsup;     /* F: superior in its network this round */
+  uint64_t *gadopt;        /* F+1: 1-(1-p_net)^k, fixed point */
+
+  /* ---- scratch ---- */
+  uint64_t *cnz0, *cpos0, *tmp;
+  uint32_t *stamp, *parent;
+  long period;
+} cn_state;
+
+/* input.c: the firm table and the network file. */
+nl_status cn_table_read(cn_table *t, const char *path, nl_errbuf *err);
+void cn_table_free(cn_table *t);
+nl_status cn_network_read(cn_state *s, const char *path, nl_errbuf *err);
+
+#endif

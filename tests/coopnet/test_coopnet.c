@@ -1,0 +1,324 @@
+/*
+ * coopnet: nesting of march1991 (bit for bit), input files and their errors, parameter checks,
+ * determinism, no allocation inside a period, tie bookkeeping, per-firm rows.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "models/coopnet/coopnet.h"
+#include "netlearn/netlearn.h"
+
+#define DATA NL_SOURCE_DIR "/tests/coopnet/data/"
+
+/* Parameters of `model` from "k=v" pairs (NULL-terminated). */
+static nl_params *params_of(const char *model, const char *const *kv) {
+  nl_params *p = nl_params_new(nl_model_find(model));
+  assert_non_null(p);
+  for (size_t i = 0; kv && kv[i]; i++) {
+    char key[64];
+    const char *eq = strchr(kv[i], '=');
+    assert_non_null(eq);
+    memcpy(key, kv[i], (size_t)(eq - kv[i]));
+    key[eq - kv[i]] = '\0';
+    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s: %s", kv[i], nl_params_errmsg(p));
+  }
+  return p;
+}
+
+/* A single isolated firm of 50 members over 30 product dimensions, no experimentation, no
+ * spanners, no ties, no formal network: march1991 with m = 30, n = 50. */
+static const char *const nest_base[] = {"firms=1", "size_dist=fixed", "n=50", "mP=30", "mQ=0", "x_mean=0",
+                                        "e_mean=0", "network=empty", "formal_networks=0", NULL};
+
+static void nesting_case(uint64_t seed, const char *p1, const char *p2, const char *p3, const char *p4) {
+  char b1[32], b2[32], b3[32], b4[32], b5[32];
+  snprintf(b1, sizeof b1, "p1=%s", p1);
+  snprintf(b2, sizeof b2, "p2=%s", p2);
+  snprintf(b3, sizeof b3, "p3=%s", p3);
+  snprintf(b4, sizeof b4, "p4=%s", p4);
+  const char *mk[] = {"m=30", "n=50", b1, b2, b3, b4, NULL};
+  const char *ck[32];
+  size_t k = 0;
+  for (; nest_base[k]; k++) ck[k] = nest_base[k];
+  ck[k++] = b1;
+  ck[k++] = b2;
+  ck[k++] = b3;
+  snprintf(b5, sizeof b5, "p4P=%s", p4);
+  ck[k++] = b5;
+  ck[k] = NULL;
+  nl_params *pm = params_of("march1991", mk), *pc = params_of("coopnet", ck);
+  nl_sim *sm = nl_sim_new(pm), *sc = nl_sim_new(pc);
+  assert_int_equal(nl_sim_status(sm), 0);
+  if (nl_sim_status(sc)) fail_msg("%s", nl_sim_errmsg(sc));
+  const nl_model *mc = nl_model_find("coopnet");
+  size_t nm = nl_model_nmeasures(mc);
+  double om[8], oc[64];
+  assert_true(nm <= 64);
+  const char *names[] = {"code_knowledge", "individual_knowledge", "diversity", "superior_size"};
+  long idx[4];
+  for (int i = 0; i < 4; i++) {
+    idx[i] = nl_model_measure_index(mc, names[i]);
+    assert_true(idx[i] >= 0);
+    assert_int_equal(nl_model_measure_index(nl_model_find("march1991"), names[i]), i);
+  }
+  long kp = nl_model_measure_index(mc, "code_knowledge_product");
+  for (uint64_t rep = 0; rep < 3; rep++) {
+    assert_int_equal(nl_sim_reset(sm, seed, rep), 0);
+    assert_int_equal(nl_sim_reset(sc, seed, rep), 0);
+    for (long t = 0; t <= 150; t++) {
+      if (t > 0) {
+        assert_int_equal(nl_sim_step(sm), 0);
+        assert_int_equal(nl_sim_step(sc), 0);
+      }
+      nl_sim_observe(sm, om);
+      nl_sim_observe(sc, oc);
+      for (int i = 0; i < 4; i++)
+        if (memcmp(&om[i], &oc[idx[i]], sizeof(double)) != 0)
+          fail_msg("seed %llu rep %llu period %ld: %s march1991 %.17g coopnet %.17g", (unsigned long long)seed,
+                   (unsigned long long)rep, t, names[i], om[i], oc[idx[i]]);
+      assert_true(oc[kp] == oc[idx[0]]);
+      assert_int_equal(nl_sim_at_equilibrium(sm), nl_sim_at_equilibrium(sc));
+    }
+  }
+  nl_sim_free(sm);
+  nl_sim_free(sc);
+  nl_params_free(pm);
+  nl_params_free(pc);
+}
+
+static void test_nesting(void **st) {
+  (void)st;
+  nesting_case(1, "0.1", "0.5", "0", "0");
+  nesting_case(2, "0.9", "0.9", "0", "0");
+  nesting_case(3, "0.1", "0.5", "0.05", "0");
+  nesting_case(4, "0.5", "0.1", "0", "0.05");
+  nesting_case(5, "0.3", "0.7", "0.02", "0.02");
+}
+
+/* Run a coopnet state directly through its vtable (tests need the state for the firm API). */
+typedef struct run {
+  const nl_model *m;
+  void *state;
+  nl_errbuf err;
+} run;
+
+static nl_status run_new(run *r, const char *const *kv) {
+  r->m = nl_model_find("coopnet");
+  r->state = NULL;
+  nl_params *p = params_of("coopnet", kv);
+  nl_status s = nl_params_validate(p);
+  if (s) snprintf(r->err.msg, sizeof r->err.msg, "%s", nl_params_errmsg(p));
+  else s = r->m->create(&r->state, p, &r->err);
+  nl_params_free(p);
+  return s;
+}
+
+static void run_free(run *r) {
+  if (r->state) r->m->destroy(r->state);
+  r->state = NULL;
+}
+
+static void expect_error(const char *const *kv, const char *const *needles) {
+  run r;
+  nl_status s = run_new(&r, kv);
+  if (s == 0) {
+    run_free(&r);
+    fail_msg("expected an error for %s", kv[0]);
+  }
+  for (size_t i = 0; needles[i]; i++)
+    if (!strstr(r.err.msg, needles[i])) fail_msg("message '%s' lacks '%s'", r.err.msg, needles[i]);
+  assert_null(r.state);
+}
+
+static void test_firm_table_errors(void **st) {
+  (void)st;
+  expect_error((const char *[]){"firm_table=" DATA "firms_missing.csv", NULL},
+               (const char *[]){"firms_missing.csv", "firm id 2 is missing", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_negsize.csv", NULL},
+               (const char *[]){"firms_negsize.csv:3:", "size -35", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_orient.csv", NULL},
+               (const char *[]){"firms_orient.csv:4:", "explore 1.5 is outside [0, 1]", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_dup.csv", NULL},
+               (const char *[]){"firms_dup.csv:4:", "listed twice", "line 3", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_unknown.csv", NULL},
+               (const char *[]){"firms_unknown.csv:1:", "unknown column 'explor'", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_ragged.csv", NULL},
+               (const char *[]){"firms_ragged.csv:3:", "2 fields", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_notnum.csv", NULL},
+               (const char *[]){"firms_notnum.csv:2:", "'high' is not a number", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "nonexistent.csv", NULL},
+               (const char *[]){"nonexistent.csv", "cannot open", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_good.csv", "firms=7", NULL},
+               (const char *[]){"firms = 7", "firms_good.csv has 4 firms", NULL});
+}
+
+static void test_network_file_errors(void **st) {
+  (void)st;
+  expect_error((const char *[]){"firm_table=" DATA "firms_good.csv", "network=file",
+                                "network_file=" DATA "ties_badnode.csv", NULL},
+               (const char *[]){"ties_badnode.csv:3", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_good.csv", "network=file",
+                                "network_file=" DATA "ties_badweight.csv", NULL},
+               (const char *[]){"ties_badweight.csv", "weight 2.5", NULL});
+  expect_error((const char *[]){"firm_table=" DATA "firms_good.csv", "network=file",
+                                "network_file=" DATA "ties_badnode.graphml", NULL},
+               (const char *[]){"ties_badnode.graphml", "node 'acme' is not a firm id", NULL});
+  expect_error((const char *[]){"firms=5", "network=file", "network_file=" DATA "ties_good.graphml", NULL},
+               (const char *[]){"ties_good.graphml", "4 nodes but there are 5 firms", NULL});
+  expect_error((const char *[]){"firms=4", "network=file", "capacity=1", "network_file=" DATA "ties_good.csv", NULL},
+               (const char *[]){"ties_good.csv", "more than capacity = 1 ties", NULL});
+}
+
+static void test_parameter_errors(void **st) {
+  (void)st;
+  nl_params *p = nl_params_new(nl_model_find("coopnet"));
+  assert_int_equal(nl_params_set_text(p, "sigma", "1.5"), NL_ERANGE);
+  assert_int_equal(nl_params_set_text(p, "tau", "-0.1"), NL_ERANGE);
+  assert_int_equal(nl_params_set_text(p, "firms", "0"), NL_ERANGE);
+  assert_int_equal(nl_params_set_text(p, "network", "smallworld"), NL_EINVAL);
+  nl_params_free(p);
+  expect_error((const char *[]){"n_min=40", "n=30", NULL}, (const char *[]){"n_min <= n <= n_max", NULL});
+  expect_error((const char *[]){"patience_min=5", "patience_max=2", NULL}, (const char *[]){"patience_min", NULL});
+  expect_error((const char *[]){"mP=0", "mQ=0", NULL}, (const char *[]){"mP + mQ", NULL});
+  expect_error((const char *[]){"network=file", NULL}, (const char *[]){"network_file", NULL});
+  expect_error((const char *[]){"network_file=x.csv", NULL}, (const char *[]){"network: file", NULL});
+  expect_error((const char *[]){"search_common=0.7", "search_reputation=0.5", NULL},
+               (const char *[]){"exceeds 1", NULL});
+  expect_error((const char *[]){"firms=10", "network=ring", "net_k=6", NULL}, (const char *[]){"ring", NULL});
+}
+
+static void test_firm_table_and_files(void **st) {
+  (void)st;
+  const char *kv[] = {"firm_table=" DATA "firms_good.csv", "network=file", "network_file=" DATA "ties_good.graphml",
+                      NULL};
+  run r;
+  if (run_new(&r, kv)) fail_msg("%s", r.err.msg);
+  assert_int_equal(r.m->reset(r.state, 11, 0, &r.err), 0);
+  assert_int_equal(nl_coopnet_firms(r.state), 4);
+  double row[NL_CN_FIRM_NFIELDS];
+  const double size[] = {20, 35, 8, 60}, x[] = {0.2, 0.9, 0.5, 0.1}, pat[] = {2, 3, 1, 4}, deg[] = {1, 1, 1, 1};
+  const double str[] = {0.5, 0.5, 0.9, 0.9};
+  for (size_t f = 0; f < 4; f++) {
+    nl_coopnet_firm_row(r.state, f, row);
+    assert_true(row[NL_CN_FIRM_SIZE] == size[f]);
+    assert_true(row[NL_CN_FIRM_EXPLORE] == x[f]);
+    assert_true(row[NL_CN_FIRM_PATIENCE] == pat[f]);
+    assert_true(row[NL_CN_FIRM_DEGREE] == deg[f]);
+    assert_true(fabs(row[NL_CN_FIRM_STRENGTH] - str[f]) < 1e-12);
+  }
+  for (int t = 0; t < 50; t++) assert_int_equal(r.m->step(r.state, &r.err), 0);
+  FILE *fp = tmpfile();
+  assert_non_null(fp);
+  assert_int_equal(nl_coopnet_write_firms(r.state, fp, 3, 1, &r.err), 0);
+  rewind(fp);
+  char line[2048];
+  int lines = 0;
+  while (fgets(line, sizeof line, fp)) {
+    if (lines == 0) assert_non_null(strstr(line, "replication,period,firm,formal,size"));
+    else assert_true(strncmp(line, "3,50,", 5) == 0);
+    lines++;
+  }
+  assert_int_equal(lines, 5);
+  fclose(fp);
+  run_free(&r);
+  /* Edge list with weights. */
+  const char *kv2[] = {"firm_table=" DATA "firms_good.csv", "network=file", "network_file=" DATA "ties_good.csv", NULL};
+  if (run_new(&r, kv2)) fail_msg("%s", r.err.msg);
+  assert_int_equal(r.m->reset(r.state, 11, 0, &r.err), 0);
+  nl_coopnet_firm_row(r.state, 1, row);
+  assert_true(row[NL_CN_FIRM_DEGREE] == 2);
+  assert_true(fabs(row[NL_CN_FIRM_STRENGTH] - 1.3) < 1e-12);
+  run_free(&r);
+}
+
+/* Same seed, same trajectory; a period allocates nothing; tie bookkeeping stays consistent. */
+static void test_determinism_and_invariants(void **st) {
+  (void)st;
+  const char *kv[] = {"firms=60", "p3=0.01", "p4P=0.02", "p4Q=0.01", "network=barabasi_albert", "net_k=2",
+                      "capacity=6", "T_review=2", "lambda=0.8", NULL};
+  run a, b;
+  if (run_new(&a, kv)) fail_msg("%s", a.err.msg);
+  if (run_new(&b, kv)) fail_msg("%s", b.err.msg);
+  size_t nm = a.m->nmeasures;
+  double oa[64], ob[64], row[NL_CN_FIRM_NFIELDS];
+  assert_int_equal(a.m->reset(a.state, 99, 2, &a.err), 0);
+  assert_int_equal(b.m->reset(b.state, 99, 2, &b.err), 0);
+  long ties = nl_model_measure_index(a.m, "ties"), formed = nl_model_measure_index(a.m, "ties_formed");
+  double total_formed = 0;
+  nl_alloc_fail_after(0);
+  for (int t = 0; t < 120; t++) {
+    assert_int_equal(a.m->step(a.state, &a.err), 0);
+    assert_int_equal(b.m->step(b.state, &b.err), 0);
+    a.m->observe(a.state, oa);
+    b.m->observe(b.state, ob);
+    assert_memory_equal(oa, ob, nm * sizeof(double));
+    total_formed += oa[formed];
+    double degsum = 0;
+    for (size_t f = 0; f < 60; f++) {
+      nl_coopnet_firm_row(a.state, f, row);
+      assert_true(row[NL_CN_FIRM_DEGREE] <= 6);
+      assert_true(row[NL_CN_FIRM_KAPPA] >= 0 && row[NL_CN_FIRM_KAPPA] <= 1);
+      assert_true(row[NL_CN_FIRM_SPANNERS] <= row[NL_CN_FIRM_SIZE]);
+      degsum += row[NL_CN_FIRM_DEGREE];
+    }
+    assert_true(degsum == 2 * oa[ties]);
+  }
+  assert_int_equal(nl_alloc_fail_after(0), 0); /* no allocation in 120 periods */
+  assert_true(total_formed > 0);
+  /* A different replication differs. */
+  assert_int_equal(b.m->reset(b.state, 99, 3, &b.err), 0);
+  for (int t = 0; t < 120; t++) assert_int_equal(b.m->step(b.state, &b.err), 0);
+  b.m->observe(b.state, ob);
+  assert_true(memcmp(oa, ob, nm * sizeof(double)) != 0);
+  run_free(&a);
+  run_free(&b);
+}
+
+/* Allocation failures in create return NL_ENOMEM without leaks (checked under ASan). */
+static void test_alloc_faults(void **st) {
+  (void)st;
+  const char *kv[] = {"firm_table=" DATA "firms_good.csv", "formal_networks=2", NULL};
+  nl_params *p = params_of("coopnet", kv);
+  const nl_model *m = nl_model_find("coopnet");
+  int ok = 0;
+  for (long k = 1; k < 2000 && !ok; k++) {
+    void *state = NULL;
+    nl_errbuf err;
+    nl_alloc_fail_after(k);
+    nl_status s = m->create(&state, p, &err);
+    nl_alloc_fail_after(0);
+    if (s == 0) {
+      ok = 1;
+      assert_int_equal(m->reset(state, 1, 0, &err), 0);
+      m->destroy(state);
+    } else {
+      assert_int_equal(s, NL_ENOMEM);
+      assert_null(state);
+    }
+  }
+  assert_true(ok);
+  nl_params_free(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_nesting),
+      cmocka_unit_test(test_firm_table_errors),
+      cmocka_unit_test(test_network_file_errors),
+      cmocka_unit_test(test_parameter_errors),
+      cmocka_unit_test(test_firm_table_and_files),
+      cmocka_unit_test(test_determinism_and_invariants),
+      cmocka_unit_test(test_alloc_faults),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
