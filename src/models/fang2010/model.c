@@ -70,6 +70,7 @@ typedef struct state {
   const uint32_t *nbr;
   double p3, p4, cross;
   long changes;
+  size_t vplanes; /* bit planes needed to count the votes of the largest neighbourhood (<= org.nplanes) */
   uint64_t hist[HIST]; /* hashes of the last HIST belief states, to detect limit cycles */
   long nhist, recurrent; /* states recorded; consecutive periods whose state was seen in the window */
   nl_rng dyn;
@@ -162,6 +163,11 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
     if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);
     if (st) return nl_err(err, st, "%s", nl_network_errmsg(s->net));
   }
+  size_t maxdeg = 0;
+  for (size_t i = 0; i < s->org.n; i++)
+    if (s->off[i + 1] - s->off[i] > maxdeg) maxdeg = s->off[i + 1] - s->off[i];
+  s->vplanes = nl_bitcount_planes(maxdeg);
+  if (s->vplanes > s->org.nplanes) s->vplanes = s->org.nplanes;
   size_t ne = nl_network_edges(s->net), cross = 0;
   for (size_t e = 0; e < ne; e++) cross += s->net->block[s->net->eu[e]] != s->net->block[s->net->ev[e]];
   s->cross = ne ? (double)cross / (double)ne : 0;
@@ -176,16 +182,16 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
 static long count_superiors(state *s, size_t i) {
   nl_march_org *o = &s->org;
   size_t W = o->W;
-  memset(o->cnt_a, 0, o->nplanes * W * sizeof(uint64_t));
-  memset(o->cnt_b, 0, o->nplanes * W * sizeof(uint64_t));
+  memset(o->cnt_a, 0, s->vplanes * W * sizeof(uint64_t));
+  memset(o->cnt_b, 0, s->vplanes * W * sizeof(uint64_t));
   long voters = 0;
   for (size_t a = s->off[i]; a < s->off[i + 1]; a++) {
     size_t j = s->nbr[a];
     if (s->score[j] <= s->score[i]) continue;
     const uint64_t *nz = o->nz + j * W, *pos = o->pos + j * W;
     for (size_t w = 0; w < W; w++) o->act[w] = nz[w] & ~pos[w];
-    nl_bitcount_add(o->cnt_a, o->nplanes, W, pos);    /* votes for +1 */
-    nl_bitcount_add(o->cnt_b, o->nplanes, W, o->act); /* votes for -1 */
+    nl_bitcount_add(o->cnt_a, s->vplanes, W, pos);    /* votes for +1 */
+    nl_bitcount_add(o->cnt_b, s->vplanes, W, o->act); /* votes for -1 */
     voters++;
   }
   return voters;
@@ -209,7 +215,8 @@ static nl_status step(void *sp, nl_errbuf *err) {
   long changes = 0;
   for (size_t i = 0; i < n; i++) {
     long voters = count_superiors(s, i);
-    changes += nl_march_adopt_majority(s->nz2 + i * W, s->pos2 + i * W, o->cnt_a, o->cnt_b, o->nplanes, W, o->m,
+    if (!voters) continue;
+    changes += nl_march_adopt_majority(s->nz2 + i * W, s->pos2 + i * W, o->cnt_a, o->cnt_b, s->vplanes, W, o->m,
                                        voters, o->adopt_fx, &s->dyn);
   }
   uint64_t *t = o->nz;
@@ -264,7 +271,7 @@ static int at_equilibrium(const void *sp) {
     if (!voters) continue;
     const uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
     for (size_t k = 0; k < o->m; k++) {
-      long plus = nl_bitcount_get(o->cnt_a, o->nplanes, W, k), minus = nl_bitcount_get(o->cnt_b, o->nplanes, W, k);
+      long plus = nl_bitcount_get(o->cnt_a, s->vplanes, W, k), minus = nl_bitcount_get(o->cnt_b, s->vplanes, W, k);
       if (plus == minus) continue;
       uint64_t bit = (uint64_t)1 << (k % 64);
       int cur = (nz[k / 64] & bit) ? ((pos[k / 64] & bit) ? 1 : -1) : 0;
