@@ -90,7 +90,8 @@ nl_status nl_run_record_unpack(nl_run_record *rec, const unsigned char *buf, siz
 /*
  * A worker runs design points' replications, one at a time, reusing one simulation state while
  * consecutive runs share a design point. The design is borrowed. cfg gives seed, stop rule and
- * stride (replications, threads and progress are ignored).
+ * stride (replications, threads and progress are ignored); when the scenario stores no series,
+ * only period 0, the last period and the equilibrium period are recorded.
  */
 typedef struct nl_worker nl_worker;
 nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg); /* NULL when out of memory */

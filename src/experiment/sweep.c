@@ -1,5 +1,6 @@
 /* Running a design's pending runs on OpenMP threads, one writer committing each finished run. */
 #include <omp.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -17,6 +18,9 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
   volatile int stop = 0;
   int threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
   if (threads > n) threads = (int)n;
+  /* The writer's lock: a pthread mutex sleeps while it waits, where an OpenMP critical section may
+   * spin for a long time and take the core from the threads that simulate. */
+  pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 
 #pragma omp parallel num_threads(threads)
   {
@@ -37,7 +41,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
         continue;
       }
       rec.worker = omp_get_thread_num();
-#pragma omp critical(nl_store_writer)
+      pthread_mutex_lock(&writer);
       {
         if (!stop) {
           nl_status ws = nl_store_write_run(st, &rec);
@@ -50,6 +54,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
           }
         }
       }
+      pthread_mutex_unlock(&writer);
     }
     if (tst) {
 #pragma omp critical(nl_error)
@@ -62,6 +67,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
     nl_worker_free(w);
     nl_run_record_clear(&rec);
   }
+  pthread_mutex_destroy(&writer);
   if (!status && stop)
     status = nl_err(err, NL_ECANCELED, "interrupted after %ld of %ld runs; the finished runs are kept", done, n);
   return status;

@@ -1,5 +1,6 @@
 /* One run at a time: simulation of a design point's replication into a record, and records in bytes. */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -88,6 +89,8 @@ nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg) {
   if (!w) return NULL;
   w->d = d;
   w->cfg = *cfg;
+  /* Without stored series only the last row is kept: observing every period would be wasted. */
+  if (!nl_scenario_series(nl_design_scenario(d))) w->cfg.every = LONG_MAX;
   return w;
 }
 

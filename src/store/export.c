@@ -315,11 +315,25 @@ static int pr_row(point_rows *p, size_t nm, long rep_changed) {
   return 0;
 }
 
-static void summary_line(FILE *f, const char *prefix, const char *period, const char *measure, const double *x,
-                         long n) {
+/* The t quantile for the last n seen: computing it is costly, and n rarely changes. */
+typedef struct tcache {
+  long n;
+  double tq;
+} tcache;
+
+static double t975(tcache *c, long n) {
+  if (n != c->n) {
+    c->n = n;
+    c->tq = n > 1 ? nl_t_quantile(0.975, (double)(n - 1)) : NAN;
+  }
+  return c->tq;
+}
+
+static void summary_line(FILE *f, tcache *tc, const char *prefix, const char *period, const char *measure,
+                         const double *x, long n) {
   double mean, sd;
   nl_mean_sd(x, n, 1, &mean, &sd);
-  double tq = n > 1 ? nl_t_quantile(0.975, (double)(n - 1)) : NAN;
+  double tq = t975(tc, n);
   double half = n > 1 ? tq * sd / sqrt((double)n) : NAN;
   fprintf(f, "%s%s,%s,%ld,", prefix, period, measure, n);
   csv_num(f, mean);
@@ -334,7 +348,7 @@ static void summary_line(FILE *f, const char *prefix, const char *period, const 
 
 /* Summary over one point's replications, period by period; a replication that stopped earlier
  * contributes its last row (its final, absorbing state) to later periods. */
-static int summarize_point(FILE *f, const char *prefix, const study *s, const point_rows *p) {
+static int summarize_point(FILE *f, tcache *tc, const char *prefix, const study *s, const point_rows *p) {
   long n = p->nrep;
   size_t nm = s->nmeas;
   if (n == 0) return 0;
@@ -354,7 +368,7 @@ static int summarize_point(FILE *f, const char *prefix, const study *s, const po
     snprintf(per, sizeof per, "%ld", t);
     for (size_t j = 0; j < nm; j++) {
       for (long r = 0; r < n; r++) x[r] = p->value[(size_t)cursor[r] * nm + j];
-      summary_line(f, prefix, per, s->meas[j], x, n);
+      summary_line(f, tc, prefix, per, s->meas[j], x, n);
     }
     long next = -1;
     for (long r = 0; r < n; r++)
@@ -379,6 +393,7 @@ static nl_status write_summary(nl_store *st, const study *s, const char *path) {
   fputs("period,measure,n,mean,sd,ci_low,ci_high\n", a.f);
   point_rows p;
   memset(&p, 0, sizeof p);
+  tcache tc = {-1, NAN};
   size_t nm = s->nmeas;
   sqlite3_stmt *q = NULL;
   /* Series when stored; otherwise the final state of each run, as period NA. */
@@ -396,13 +411,13 @@ static nl_status write_summary(nl_store *st, const study *s, const char *path) {
     if (pt != cur_pt && cur_pt >= 0) {
       if (p.nrep) p.start[p.nrep] = p.rows;
       if (s->series) {
-        if (summarize_point(a.f, s->prefix[cur_pt], s, &p)) oom = 1;
+        if (summarize_point(a.f, &tc, s->prefix[cur_pt], s, &p)) oom = 1;
       } else if (p.nrep) {
         double *x = nl_malloc((size_t)p.nrep * sizeof *x);
         if (!x) oom = 1;
         for (size_t j = 0; x && j < nm; j++) {
           for (long r = 0; r < p.nrep; r++) x[r] = p.value[(size_t)p.start[r] * nm + j];
-          summary_line(a.f, s->prefix[cur_pt], "NA", s->meas[j], x, p.nrep);
+          summary_line(a.f, &tc, s->prefix[cur_pt], "NA", s->meas[j], x, p.nrep);
         }
         nl_free(x);
       }

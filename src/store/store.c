@@ -5,8 +5,9 @@
  * every finished run is one transaction, so a crash or kill -9 loses at most the runs that were
  * being computed. Tables whose rows depend only on the scenario (scenario, parameters, measures,
  * points, point_params, runs, final, series) are keyed by (point, replication, ...) and are
- * WITHOUT ROWID, so their content and order do not depend on the order runs finished in;
- * sessions and timings hold what does (wall times, threads, command lines).
+ * WITHOUT ROWID, so their content and order do not depend on the order runs finished in; the
+ * sessions table and the columns seconds, worker, session, finished of runs hold what does (wall
+ * times, threads, command lines). Timings live in runs so that a run's commit touches few pages.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -39,7 +41,7 @@ struct nl_store {
   size_t sel[256]; /* stored measures (model indices), in output order */
   int series;
   long session;
-  sqlite3_stmt *upd_run, *ins_final, *ins_series, *ins_timing;
+  sqlite3_stmt *upd_run, *ins_final, *ins_series, *begin, *commit;
   nl_errbuf err;
 };
 
@@ -55,15 +57,13 @@ static const char *const schema_sql =
     "  num REAL, PRIMARY KEY(point, param)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS runs(point INTEGER NOT NULL, replication INTEGER NOT NULL, run_id TEXT NOT NULL,\n"
     "  seed TEXT NOT NULL, status TEXT NOT NULL, periods INTEGER, equilibrium INTEGER,\n"
+    "  seconds REAL, worker INTEGER, session INTEGER, finished REAL,\n"
     "  PRIMARY KEY(point, replication)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS final(point INTEGER NOT NULL, replication INTEGER NOT NULL,\n"
     "  measure INTEGER NOT NULL, value REAL, PRIMARY KEY(point, replication, measure)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS series(point INTEGER NOT NULL, replication INTEGER NOT NULL,\n"
     "  period INTEGER NOT NULL, measure INTEGER NOT NULL, value REAL,\n"
     "  PRIMARY KEY(point, replication, period, measure)) WITHOUT ROWID;\n"
-    "CREATE TABLE IF NOT EXISTS timings(point INTEGER NOT NULL, replication INTEGER NOT NULL,\n"
-    "  seconds REAL NOT NULL, worker INTEGER NOT NULL, session INTEGER NOT NULL, finished TEXT NOT NULL,\n"
-    "  PRIMARY KEY(point, replication)) WITHOUT ROWID;\n"
     "CREATE TABLE IF NOT EXISTS sessions(session INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,\n"
     "  status TEXT NOT NULL, netlearn_version TEXT NOT NULL, command_line TEXT NOT NULL, threads INTEGER,\n"
     "  ranks INTEGER, scenario_json TEXT);\n"
@@ -80,8 +80,9 @@ static void finalize_all(nl_store *st) {
   sqlite3_finalize(st->upd_run);
   sqlite3_finalize(st->ins_final);
   sqlite3_finalize(st->ins_series);
-  sqlite3_finalize(st->ins_timing);
-  st->upd_run = st->ins_final = st->ins_series = st->ins_timing = NULL;
+  sqlite3_finalize(st->begin);
+  sqlite3_finalize(st->commit);
+  st->upd_run = st->ins_final = st->ins_series = st->begin = st->commit = NULL;
 }
 
 void nl_store_free(nl_store *st) {
@@ -167,7 +168,9 @@ nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms) 
   st->path = nl_strdup(path);
   if (!st->path) return nl_err(&st->err, NL_ENOMEM, "out of memory");
   st->readonly = (flags & NL_STORE_READONLY) != 0;
-  int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | ((flags & NL_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+  /* No SQLite mutexes: callers serialize every use of a store (one writer). */
+  int oflags = SQLITE_OPEN_NOMUTEX |
+               (st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | ((flags & NL_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0));
   int rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
   if (rc != SQLITE_OK) {
     if (rc == SQLITE_CANTOPEN && st->readonly)
@@ -189,7 +192,9 @@ nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms) 
     char mode[32];
     s = query_text(st, "PRAGMA journal_mode=WAL", NULL, mode, sizeof mode);
     if (s) return s;
-    s = exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous mode");
+    /* Checkpoints copy each page's last version once: fewer of them for pages every run updates. */
+    s = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=10000",
+             "setting synchronous mode");
     if (!s) s = exec(st, "BEGIN EXCLUSIVE", "locking the database");
     if (!s) s = exec(st, schema_sql, "creating the tables");
     if (!s) s = exec(st, "INSERT OR IGNORE INTO meta VALUES('application','netlearn');"
@@ -490,18 +495,16 @@ nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const 
     rollback(st);
     return s;
   }
-  s = prepare(st, "UPDATE runs SET status = 'done', periods = ?, equilibrium = ? WHERE point = ? AND replication = ? "
-                  "AND status = 'pending'",
+  s = prepare(st,
+              "UPDATE runs SET status = 'done', periods = ?, equilibrium = ?, seconds = ?, worker = ?, session = ?, "
+              "finished = ? WHERE point = ? AND replication = ? AND status = 'pending'",
               &st->upd_run);
   if (!s) s = prepare(st, "INSERT INTO final(point, replication, measure, value) VALUES(?, ?, ?, ?)", &st->ins_final);
   if (!s)
     s = prepare(st, "INSERT INTO series(point, replication, period, measure, value) VALUES(?, ?, ?, ?, ?)",
                 &st->ins_series);
-  if (!s)
-    s = prepare(st,
-                "INSERT OR REPLACE INTO timings(point, replication, seconds, worker, session, finished) "
-                "VALUES(?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-                &st->ins_timing);
+  if (!s) s = prepare(st, "BEGIN", &st->begin);
+  if (!s) s = prepare(st, "COMMIT", &st->commit);
   return s;
 }
 
@@ -555,13 +558,20 @@ nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec) {
   if (rec->point >= nl_design_npoints(st->d) || rec->rows < 1)
     return nl_err(&st->err, NL_EINVAL, "invalid run record");
   sqlite3_int64 pid = st->point_id[rec->point];
-  nl_status s = exec(st, "BEGIN", "starting a transaction");
-  if (s) return s;
-  int rc;
+  nl_status s = NL_OK;
+  int rc = sqlite3_step(st->begin);
+  sqlite3_reset(st->begin);
+  if (rc != SQLITE_DONE) return db_err(st, rc, "starting a transaction");
   sqlite3_bind_int64(st->upd_run, 1, rec->periods_run);
   sqlite3_bind_int(st->upd_run, 2, rec->equilibrium);
-  sqlite3_bind_int64(st->upd_run, 3, pid);
-  sqlite3_bind_int64(st->upd_run, 4, rec->replication);
+  sqlite3_bind_double(st->upd_run, 3, rec->seconds);
+  sqlite3_bind_int(st->upd_run, 4, rec->worker);
+  sqlite3_bind_int64(st->upd_run, 5, st->session);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  sqlite3_bind_double(st->upd_run, 6, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+  sqlite3_bind_int64(st->upd_run, 7, pid);
+  sqlite3_bind_int64(st->upd_run, 8, rec->replication);
   rc = sqlite3_step(st->upd_run);
   sqlite3_reset(st->upd_run);
   if (rc != SQLITE_DONE) {
@@ -602,19 +612,9 @@ nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec) {
         }
       }
   }
-  sqlite3_bind_int64(st->ins_timing, 1, pid);
-  sqlite3_bind_int64(st->ins_timing, 2, rec->replication);
-  sqlite3_bind_double(st->ins_timing, 3, rec->seconds);
-  sqlite3_bind_int(st->ins_timing, 4, rec->worker);
-  sqlite3_bind_int64(st->ins_timing, 5, st->session);
-  rc = sqlite3_step(st->ins_timing);
-  sqlite3_reset(st->ins_timing);
+  rc = sqlite3_step(st->commit);
+  sqlite3_reset(st->commit);
   if (rc != SQLITE_DONE) {
-    s = db_err(st, rc, "writing a run");
-    goto fail;
-  }
-  rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK) {
     s = db_err(st, rc, "committing a run");
     goto fail;
   }
