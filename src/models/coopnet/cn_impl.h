@@ -11,13 +11,14 @@
 #include "netlearn/model.h"
 #include "netlearn/network.h"
 
-/* An informal tie between firms u < v. `w` is its strength (trust), `value` the smoothed useful
- * exchange (correct minus wrong adoptions per review round, both directions), `gain` the exchange
- * since the last review, `below` the review rounds in a row that value stayed below the cost. */
+/* An informal tie between firms u < v. `w` is its strength (trust). Each side s (0 = u, 1 = v)
+ * values the tie by what it brought to that side: value[s] is the smoothed count of correct minus
+ * wrong adoptions per review round, gain[s] the count since the last review, below[s] the review
+ * rounds in a row that value[s] stayed below the tie's cost. */
 typedef struct cn_tie {
   uint32_t u, v;
-  double w, value, gain;
-  int below;
+  double w, value[2], gain[2];
+  int below[2];
 } cn_tie;
 
 /* The firm table read from a CSV file: one row per firm id 0..F-1; NaN = column absent. */
@@ -50,6 +51,9 @@ typedef struct cn_state {
   uint64_t *rpos;          /* F*W: each firm's reality (product bits = market, process bits own) */
   uint64_t *relmask;       /* F*W: process dimensions related to the common base (sigma) */
   uint64_t *tmask, *tpos;  /* F*ncap*W: beliefs tagged external (value held in tpos) */
+  uint64_t *rmask;         /* F*scap*W: spanners' informal adoptions since the last tie review */
+  double *adopted;         /* F: dimensions adopted informally since the last tie review */
+  double *keep;            /* F: share of those still held at the review */
   unsigned char *count;    /* F*ncap: member counts in this period's superior group (spanners: tau) */
   unsigned char *sup;      /* F*ncap: member was counted superior in this period */
   uint64_t *snz, *spos;    /* F*scap*W: spanners' beliefs at the start of informal learning */

@@ -64,12 +64,12 @@ static const nl_param_desc params[P_COUNT] = {
                   "relatedness: probability that a process dimension of a firm follows the common base (else "
                   "the firm's own value): partners' process knowledge transfers only partly"),
     [P_P1] = R("p1", 0.1, 0, 1, "socialization rate (March's p1) of a firm with exploitation orientation e = 0"),
-    [P_P1E] = R("p1_exploit", 0.5, 0, 1, "socialization rate at e = 1 (linear in e: exploitation converges)"),
-    [P_P2] = R("p2", 0.5, 0, 1, "code learning rate (March's p2) at e = 0"),
+    [P_P1E] = R("p1_exploit", 0.3, 0, 1, "socialization rate at e = 1 (linear in e: exploitation converges)"),
+    [P_P2] = R("p2", 0.2, 0, 1, "code learning rate (March's p2) at e = 0"),
     [P_P2E] = R("p2_exploit", 0.9, 0, 1, "code learning rate at e = 1 (linear in e: exploitation refines)"),
-    [P_P3] = R("p3", 0, 0, 1, "turnover: probability per period that a member is replaced by a newcomer"),
-    [P_P4P] = R("p4P", 0, 0, 1, "market turbulence: probability per period that a product dimension flips"),
-    [P_P4Q] = R("p4Q", 0, 0, 1, "process turbulence: probability per period that a process dimension flips"),
+    [P_P3] = R("p3", 0.01, 0, 1, "turnover: probability per period that a member is replaced by a newcomer"),
+    [P_P4P] = R("p4P", 0.02, 0, 1, "market turbulence: probability per period that a product dimension flips"),
+    [P_P4Q] = R("p4Q", 0.01, 0, 1, "process turbulence: probability per period that a process dimension flips"),
     [P_XMEAN] = R("x_mean", 0.5, 0, 1, "exploration orientation x_f ~ Beta with this mean (0: every x_f = 0)"),
     [P_XCONC] = R("x_conc", 4, 0.01, 1e6, "concentration a+b of the Beta distribution of x_f"),
     [P_EMEAN] = R("e_mean", 0.5, 0, 1, "exploitation orientation e_f ~ Beta with this mean (0: every e_f = 0)"),
@@ -113,12 +113,12 @@ static const nl_param_desc params[P_COUNT] = {
     [P_PNET] = R("p_net", 0.5, 0, 1, "network code learning rate from its superior member firms (March's rule)"),
     [P_P1NET] = R("p1_net", 0.2, 0, 1, "rate at which member firms' spanners are socialized to the network code"),
     [P_TREVIEW] = I("T_review", 5, 1, 1e6, "tie dynamics every T_review periods"),
-    [P_COST] = R("tie_cost", 1, 0, 1e6, "cost of a tie, in useful adoptions per review round"),
+    [P_COST] = R("tie_cost", 0, 0, 1e6, "cost of a tie, in useful adoptions kept per review round (0: only harmful ties are dropped)"),
     [P_SMOOTH] = R("value_smooth", 0.5, 0, 1, "weight of the last review round in a tie's smoothed value"),
     [P_LAMBDA] = R("lambda", 0.3, 0, 1, "partner search: probability per review that a firm searches, times x_f"),
     [P_CAPACITY] = I("capacity", 12, 0, 1e6, "most informal ties a firm can keep"),
     [P_SCOMMON] = R("search_common", 0.3, 0, 1, "share of searches through a common partner (when the firm has one)"),
-    [P_SREP] = R("search_reputation", 0.3, 0, 1,
+    [P_SREP] = R("search_reputation", 0.05, 0, 1,
                  "share of searches by reputation (best code performance among rep_sample random firms); the "
                  "rest are random"),
     [P_REPSAMPLE] = I("rep_sample", 5, 1, 1e6, "candidates compared in a search by reputation"),
@@ -241,7 +241,7 @@ static void tie_add(cn_state *s, uint32_t u, uint32_t v, double w) {
     v = t;
   }
   size_t i = s->ntie++;
-  s->tie[i] = (cn_tie){.u = u, .v = v, .w = w, .value = 0, .gain = 0, .below = 0};
+  s->tie[i] = (cn_tie){.u = u, .v = v, .w = w, .value = {0, 0}, .gain = {0, 0}, .below = {0, 0}};
   s->slot[(size_t)u * s->K + s->deg[u]++] = (uint32_t)i;
   s->slot[(size_t)v * s->K + s->deg[v]++] = (uint32_t)i;
 }
@@ -295,7 +295,7 @@ static void destroy(void *sp) {
   if (s->org)
     for (size_t f = 0; f < s->F; f++) nl_march_org_free(&s->org[f]);
   void *ptrs[] = {s->org, s->rpos, s->relmask, s->tmask, s->tpos, s->count, s->sup, s->snz, s->spos, s->nspan,
-                  s->x, s->e, s->alpha, s->kappa, s->perf, s->useful, s->pat, s->formal, s->cnt, s->dyn,
+                  s->x, s->e, s->alpha, s->kappa, s->perf, s->useful, s->adopted, s->keep, s->rmask, s->pat, s->formal, s->cnt, s->dyn,
                   s->market, s->base, s->prodmask, s->procmask, s->tie, s->slot, s->deg, s->gnz, s->gpos,
                   s->goff, s->gmem, s->gplus, s->gminus, s->gsup, s->gadopt, s->cnz0, s->cpos0, s->tmp,
                   s->stamp, s->parent, s->node_firm};
@@ -438,6 +438,9 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->kappa = alloc_n(F, 1, sizeof(double), &bad);
   s->perf = alloc_n(F, 1, sizeof(double), &bad);
   s->useful = alloc_n(F, 1, sizeof(double), &bad);
+  s->adopted = alloc_n(F, 1, sizeof(double), &bad);
+  s->keep = alloc_n(F, 1, sizeof(double), &bad);
+  s->rmask = alloc_n(FW, s->scap, 8, &bad);
   s->pat = alloc_n(F, 1, sizeof(long), &bad);
   s->formal = alloc_n(F, 1, sizeof(long), &bad);
   s->cnt = alloc_n(F, NL_CN_FIRM_NFIELDS, sizeof(double), &bad);
@@ -552,6 +555,8 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   }
   memset(s->tmask, 0, F * s->ncap * W * 8);
   memset(s->tpos, 0, F * s->ncap * W * 8);
+  memset(s->rmask, 0, F * s->scap * W * 8);
+  memset(s->adopted, 0, F * sizeof(double));
   memset(s->cnt, 0, F * NL_CN_FIRM_NFIELDS * sizeof(double));
   memset(s->pc, 0, sizeof s->pc);
   s->formed = s->dropped = 0;
@@ -724,11 +729,13 @@ static void informal(cn_state *s) {
       pos[w] = (pos[w] & ~M) | (opos[w] & M);
       tm[w] |= M;
       tp[w] = (tp[w] & ~M) | (opos[w] & M);
+      s->rmask[(a * s->scap + i) * W + w] |= M;
       all += nl_popcount(M);
       right += nl_popcount(M & ~(opos[w] ^ ra[w]));
     }
-    tie->gain += (double)(2 * right - all);
+    tie->gain[a == u ? 0 : 1] += (double)(2 * right - all);
     add(s, a, NL_CN_FIRM_T_INFORMAL, (double)all);
+    s->adopted[a] += (double)all;
   }
 }
 
@@ -833,18 +840,47 @@ static void formal(cn_state *s) {
   }
 }
 
-/* 7. Tie dynamics: values, trust, drops; then partner search. */
+/* Share of the beliefs firm f adopted informally since the last review that its spanners still
+ * hold (socialization to the firm's code erases them at rate p1_f). Clears the review tags. */
+static double retained(cn_state *s, size_t f) {
+  size_t W = s->W;
+  if (s->adopted[f] <= 0) return 1;
+  const nl_march_org *o = &s->org[f];
+  long kept = 0;
+  for (size_t i = 0; i < s->nspan[f]; i++) {
+    uint64_t *rm = s->rmask + (f * s->scap + i) * W;
+    const uint64_t *tp = s->tpos + (f * s->ncap + i) * W;
+    for (size_t w = 0; w < W; w++) {
+      kept += nl_popcount(rm[w] & o->nz[i * W + w] & ~(o->pos[i * W + w] ^ tp[w]));
+      rm[w] = 0;
+    }
+  }
+  double r = (double)kept / s->adopted[f];
+  s->adopted[f] = 0;
+  return r > 1 ? 1 : r;
+}
+
+/* 7. Tie dynamics: values (what each side adopted and kept), trust, drops; then partner search. */
 static void ties_review(cn_state *s) {
+  /* A tie is worth to a firm the useful adoptions it brought that the firm kept until the review. */
+  for (size_t f = 0; f < s->F; f++) s->keep[f] = retained(s, f);
+  for (size_t t = 0; t < s->ntie; t++) {
+    s->tie[t].gain[0] *= s->keep[s->tie[t].u];
+    s->tie[t].gain[1] *= s->keep[s->tie[t].v];
+  }
   for (size_t t = s->ntie; t-- > 0;) {
     cn_tie *tie = &s->tie[t];
-    tie->value = (1 - s->smooth) * tie->value + s->smooth * tie->gain;
-    tie->below = tie->value < s->cost ? tie->below + 1 : 0;
-    if (tie->gain > 0) tie->w += s->tgain * (1 - tie->w);
+    for (int k = 0; k < 2; k++) {
+      tie->value[k] = (1 - s->smooth) * tie->value[k] + s->smooth * tie->gain[k];
+      tie->below[k] = tie->value[k] < s->cost ? tie->below[k] + 1 : 0;
+    }
+    /* Trust grows after a round with useful exchange (either way), else decays. */
+    if (tie->gain[0] + tie->gain[1] > 0) tie->w += s->tgain * (1 - tie->w);
     else tie->w -= s->tdecay * tie->w;
     if (tie->w < s->wmin) tie->w = s->wmin;
-    tie->gain = 0;
-    long pat = s->pat[tie->u] < s->pat[tie->v] ? s->pat[tie->u] : s->pat[tie->v];
-    if (tie->below > pat) {
+    tie->gain[0] = tie->gain[1] = 0;
+    /* Either firm leaves a tie that stayed below its cost for longer than its patience. */
+    if (tie->below[0] > s->pat[tie->u] || tie->below[1] > s->pat[tie->v]) {
       add(s, tie->u, NL_CN_FIRM_DROPPED, 1);
       add(s, tie->v, NL_CN_FIRM_DROPPED, 1);
       s->dropped++;
@@ -1036,7 +1072,8 @@ static void observe(void *sp, double *out) {
 
 static int at_equilibrium(const void *sp) {
   const cn_state *s = sp;
-  if (s->p3 > 0 || s->p4P > 0 || s->p4Q > 0 || s->ntie > 0 || s->G > 0) return 0;
+  /* Turnover and turbulence of a domain that exists never settle. */
+  if (s->p3 > 0 || (s->p4P > 0 && s->mP > 0) || (s->p4Q > 0 && s->mQ > 0) || s->ntie > 0 || s->G > 0) return 0;
   for (size_t f = 0; f < s->F; f++) {
     if (s->mu * s->x[f] > 0) return 0;
     if (!nl_march_at_equilibrium(&s->org[f], s->rpos + f * s->W, NL_MARCH_ORIGINAL)) return 0;
