@@ -100,7 +100,7 @@ static const nl_param_desc params[P_COUNT] = {
     [P_NETPOUT] = R("net_p_out", 0.005, 0, 1, "sbm: link probability across clusters"),
     [P_W0] = R("w0", 0.5, 0.001, 1, "strength (trust) of a new or unweighted initial tie"),
     [P_NU] = R("nu", 0.5, 0, 1, "activation: a tie is active in a period with probability nu * w"),
-    [P_PINF] = R("p_inf", 0.5, 0, 1,
+    [P_PINF] = R("p_inf", 0.65, 0, 1,
                  "informal learning: per differing dimension, probability p_inf * kappa that a spanner adopts "
                  "the belief of a spanner of a better-performing partner"),
     [P_KAPPA0] = R("kappa0", 0.3, 0, 1, "initial collaboration capability kappa_f"),
