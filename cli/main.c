@@ -17,6 +17,7 @@ static const command commands[] = {
     {"summary", nl_cmd_summary, "print a compact table of a study from its results database"},
     {"models", nl_cmd_models, "list the models, or every parameter and measure of one"},
     {"pls", nl_cmd_pls, "estimate a PLS-SEM model on survey data"},
+    {"plot", nl_cmd_plot, "draw figures from results: series, sweeps, networks, PLS path diagrams"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

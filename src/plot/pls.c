@@ -1,0 +1,429 @@
+/* PLS path diagrams: constructs in columns by causal order, indicators outside, coefficients
+ * with significance stars, R^2 inside the endogenous constructs. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "plot/plot_impl.h"
+#include "plot/table.h"
+
+typedef struct pcon {
+  char *name;
+  char mode;
+  double r2;
+} pcon;
+
+typedef struct pind {
+  char *name;
+  size_t con;
+  double value;
+} pind;
+
+typedef struct ppath {
+  size_t from, to;
+  double est, p;
+} ppath;
+
+struct nl_plot_pls {
+  pcon *c;
+  size_t nc, ccap;
+  pind *ind;
+  size_t ni, icap;
+  ppath *path;
+  size_t np, pcap;
+  nl_errbuf err;
+};
+
+nl_plot_pls *nl_plot_pls_new(void) { return nl_calloc(1, sizeof(nl_plot_pls)); }
+
+static void pls_clear(nl_plot_pls *m) {
+  for (size_t i = 0; i < m->nc; i++) nl_free(m->c[i].name);
+  for (size_t i = 0; i < m->ni; i++) nl_free(m->ind[i].name);
+  m->nc = m->ni = m->np = 0;
+}
+
+void nl_plot_pls_free(nl_plot_pls *m) {
+  if (!m) return;
+  pls_clear(m);
+  nl_free(m->c);
+  nl_free(m->ind);
+  nl_free(m->path);
+  nl_free(m);
+}
+
+const char *nl_plot_pls_errmsg(const nl_plot_pls *m) { return m ? m->err.msg : "out of memory"; }
+
+static long find_con(const nl_plot_pls *m, const char *name) {
+  for (size_t i = 0; i < m->nc; i++)
+    if (!strcmp(m->c[i].name, name)) return (long)i;
+  return -1;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t el) {
+  if (n < *cap) return 0;
+  size_t nc = *cap ? 2 * *cap : 8;
+  void *np = nl_realloc(*p, nc * el);
+  if (!np) return -1;
+  *p = np;
+  *cap = nc;
+  return 0;
+}
+
+nl_status nl_plot_pls_construct(nl_plot_pls *m, const char *name, char mode, double r2) {
+  if (!name || !*name) return nl_err(&m->err, NL_EINVAL, "a construct needs a name");
+  if (find_con(m, name) >= 0) return nl_err(&m->err, NL_EINVAL, "construct '%s' given twice", name);
+  if (mode != 'A' && mode != 'B') return nl_err(&m->err, NL_EINVAL, "construct '%s': mode must be A or B", name);
+  if (grow((void **)&m->c, &m->ccap, m->nc, sizeof *m->c)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  char *d = nl_strdup(name);
+  if (!d) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  m->c[m->nc++] = (pcon){d, mode, r2};
+  return NL_OK;
+}
+
+nl_status nl_plot_pls_indicator(nl_plot_pls *m, const char *construct, const char *name, double value) {
+  long c = find_con(m, construct);
+  if (c < 0) return nl_err(&m->err, NL_EINVAL, "indicator '%s': unknown construct '%s'", name, construct);
+  for (size_t i = 0; i < m->ni; i++)
+    if (!strcmp(m->ind[i].name, name)) return nl_err(&m->err, NL_EINVAL, "indicator '%s' given twice", name);
+  if (grow((void **)&m->ind, &m->icap, m->ni, sizeof *m->ind)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  char *d = nl_strdup(name);
+  if (!d) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  m->ind[m->ni++] = (pind){d, (size_t)c, value};
+  return NL_OK;
+}
+
+nl_status nl_plot_pls_path(nl_plot_pls *m, const char *from, const char *to, double estimate, double p) {
+  long a = find_con(m, from), b = find_con(m, to);
+  if (a < 0 || b < 0) return nl_err(&m->err, NL_EINVAL, "path %s -> %s: unknown construct '%s'", from, to, a < 0 ? from : to);
+  if (a == b) return nl_err(&m->err, NL_EINVAL, "path %s -> %s: a construct cannot cause itself", from, to);
+  for (size_t k = 0; k < m->np; k++)
+    if (m->path[k].from == (size_t)a && m->path[k].to == (size_t)b)
+      return nl_err(&m->err, NL_EINVAL, "path %s -> %s given twice", from, to);
+  if (grow((void **)&m->path, &m->pcap, m->np, sizeof *m->path)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  m->path[m->np++] = (ppath){(size_t)a, (size_t)b, estimate, p};
+  return NL_OK;
+}
+
+nl_status nl_plot_pls_from_estimate(nl_plot_pls *m, nl_pls *p) {
+  pls_clear(m);
+  size_t nc = nl_pls_n_constructs(p), ni = nl_pls_n_indicators(p), np = nl_pls_n_paths(p);
+  if (nc == 0 || isnan(nl_pls_weight(p, 0)))
+    return nl_err(&m->err, NL_EINVAL, "the PLS model has not been estimated");
+  nl_status rs = NL_OK;
+  for (size_t j = 0; !rs && j < nc; j++)
+    rs = nl_plot_pls_construct(m, nl_pls_construct_name(p, j), nl_pls_construct_mode(p, j) == NL_PLS_MODE_B ? 'B' : 'A',
+                               nl_pls_construct_is_endogenous(p, j) ? nl_pls_rsq(p, j) : NAN);
+  for (size_t i = 0; !rs && i < ni; i++) {
+    size_t j = nl_pls_indicator_construct(p, i);
+    double v = nl_pls_construct_mode(p, j) == NL_PLS_MODE_B ? nl_pls_weight(p, i) : nl_pls_loading(p, i);
+    rs = nl_plot_pls_indicator(m, nl_pls_construct_name(p, j), nl_pls_indicator_name(p, i), v);
+  }
+  for (size_t k = 0; !rs && k < np; k++) {
+    size_t a, b;
+    nl_pls_path_ends(p, k, &a, &b);
+    double pv = NAN;
+    nl_pls_boot_stat st;
+    if (nl_pls_boot_n(p) > 0 && nl_pls_boot_get(p, NL_PLS_Q_PATH, a, b, &st) == NL_OK) pv = st.p;
+    rs = nl_plot_pls_path(m, nl_pls_construct_name(p, a), nl_pls_construct_name(p, b), nl_pls_path(p, a, b), pv);
+  }
+  return rs;
+}
+
+/* ---- reading `netlearn pls -o DIR` ---- */
+
+static nl_status open_table(nl_plot_pls *m, const char *dir, const char *file, const char *const *cols, long *idx,
+                            size_t ncols, int optional, nl_strtab **out) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  *out = NULL;
+  if (optional) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NL_OK;
+    fclose(fp);
+  }
+  nl_status rs = nl_strtab_read(path, out, &m->err);
+  if (rs) {
+    if (rs == NL_EIO)
+      nl_err(&m->err, NL_EIO, "%s: cannot open: is %s an output directory of `netlearn pls -o DIR`?", path, dir);
+    return rs;
+  }
+  for (size_t k = 0; k < ncols; k++) {
+    idx[k] = nl_strtab_col(*out, cols[k]);
+    if (idx[k] < 0) {
+      nl_strtab_free(*out);
+      *out = NULL;
+      return nl_err(&m->err, NL_EPARSE, "%s: column '%s' missing", path, cols[k]);
+    }
+  }
+  return NL_OK;
+}
+
+nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir) {
+  pls_clear(m);
+  nl_strtab *w = NULL, *l = NULL, *pa = NULL, *r2 = NULL, *bo = NULL;
+  long wc[4], lc[3], pc[3], rc[2], bc[4];
+  static const char *const wcols[] = {"construct", "indicator", "mode", "estimate"};
+  static const char *const lcols[] = {"construct", "indicator", "estimate"};
+  static const char *const pcols[] = {"from", "to", "estimate"};
+  static const char *const rcols[] = {"construct", "r2"};
+  static const char *const bcols[] = {"quantity", "from", "to", "p"};
+  nl_status rs = open_table(m, dir, "weights.csv", wcols, wc, 4, 0, &w);
+  if (!rs) rs = open_table(m, dir, "loadings.csv", lcols, lc, 3, 0, &l);
+  if (!rs) rs = open_table(m, dir, "paths.csv", pcols, pc, 3, 0, &pa);
+  if (!rs) rs = open_table(m, dir, "rsquared.csv", rcols, rc, 2, 0, &r2);
+  if (!rs) rs = open_table(m, dir, "bootstrap.csv", bcols, bc, 4, 1, &bo);
+  if (rs) goto cleanup;
+  /* constructs in order of first appearance in weights.csv */
+  for (size_t r = 0; !rs && r < w->nrow; r++) {
+    const char *c = nl_strtab_cell(w, r, (size_t)wc[0]);
+    if (find_con(m, c) >= 0) continue;
+    const char *mode = nl_strtab_cell(w, r, (size_t)wc[2]);
+    double rsq = NAN;
+    for (size_t q = 0; q < r2->nrow; q++)
+      if (!strcmp(nl_strtab_cell(r2, q, (size_t)rc[0]), c)) rsq = nl_strtab_num(r2, q, (size_t)rc[1]);
+    rs = nl_plot_pls_construct(m, c, mode[0] == 'B' ? 'B' : 'A', rsq);
+  }
+  for (size_t r = 0; !rs && r < w->nrow; r++) {
+    const char *c = nl_strtab_cell(w, r, (size_t)wc[0]), *ind = nl_strtab_cell(w, r, (size_t)wc[1]);
+    double v = nl_strtab_num(w, r, (size_t)wc[3]);
+    if (m->c[find_con(m, c)].mode == 'A')
+      for (size_t q = 0; q < l->nrow; q++)
+        if (!strcmp(nl_strtab_cell(l, q, (size_t)lc[1]), ind) && !strcmp(nl_strtab_cell(l, q, (size_t)lc[0]), c))
+          v = nl_strtab_num(l, q, (size_t)lc[2]);
+    rs = nl_plot_pls_indicator(m, c, ind, v);
+  }
+  for (size_t r = 0; !rs && r < pa->nrow; r++) {
+    const char *a = nl_strtab_cell(pa, r, (size_t)pc[0]), *b = nl_strtab_cell(pa, r, (size_t)pc[1]);
+    double p = NAN;
+    for (size_t q = 0; bo && q < bo->nrow; q++)
+      if (!strcmp(nl_strtab_cell(bo, q, (size_t)bc[0]), "path") && !strcmp(nl_strtab_cell(bo, q, (size_t)bc[1]), a) &&
+          !strcmp(nl_strtab_cell(bo, q, (size_t)bc[2]), b))
+        p = nl_strtab_num(bo, q, (size_t)bc[3]);
+    rs = nl_plot_pls_path(m, a, b, nl_strtab_num(pa, r, (size_t)pc[2]), p);
+    if (rs) nl_err_prefix(&m->err, pa->source);
+  }
+  if (!rs && m->nc == 0) rs = nl_err(&m->err, NL_EPARSE, "%s/weights.csv: no constructs", dir);
+cleanup:
+  nl_strtab_free(w);
+  nl_strtab_free(l);
+  nl_strtab_free(pa);
+  nl_strtab_free(r2);
+  nl_strtab_free(bo);
+  return rs;
+}
+
+/* ---- drawing ---- */
+
+static const char *stars(double p) {
+  if (!(p >= 0)) return "";
+  return p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "";
+}
+
+/* Distance from the centre of an ellipse (rx, ry) to its boundary along (dx, dy), as a fraction. */
+static double ellipse_t(double dx, double dy, double rx, double ry) {
+  double d = sqrt((dx / rx) * (dx / rx) + (dy / ry) * (dy / ry));
+  return d > 0 ? 1 / d : 0;
+}
+
+static double box_t(double dx, double dy, double hw, double hh) {
+  double a = fabs(dx) > 1e-12 ? hw / fabs(dx) : INFINITY, b = fabs(dy) > 1e-12 ? hh / fabs(dy) : INFINITY;
+  return fmin(a, b);
+}
+
+/* A number label with a white background so that lines under it do not cut through it. */
+static void tag(nl_figure *f, double x, double y, const char *s, double size, nl_rgba ink) {
+  double w = nl_fig_text_width(f, s, size, 0);
+  nl_fig_rect(f, x - w / 2 - 2, y - size * 0.62, w + 4, size * 1.24, (nl_rgba){1, 1, 1, 0.92}, (nl_rgba){0, 0, 0, 0}, 0);
+  nl_fig_text(f, x, y, s, size, 0.5, NL_VA_MIDDLE, 0, ink, 0);
+}
+
+enum { SIDE_LEFT, SIDE_RIGHT, SIDE_ABOVE, SIDE_BELOW };
+
+nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
+  size_t nc = m->nc;
+  if (nc == 0) return nl_err(nl_fig_err(f), NL_EINVAL, "the PLS model has no constructs");
+  size_t *layer = nl_calloc(nc, sizeof *layer), *pos = nl_calloc(nc, sizeof *pos), *count = NULL;
+  double *cx = nl_calloc(4 * nc, sizeof *cx), *cy = cx ? cx + nc : NULL, *rx = cx ? cx + 2 * nc : NULL,
+         *ry = cx ? cx + 3 * nc : NULL;
+  int *side = nl_calloc(nc, sizeof *side);
+  nl_status rs = NL_OK;
+  if (!layer || !pos || !cx || !side) goto nomem;
+  /* layers: longest path from a source (paths form a DAG; nc passes suffice) */
+  for (size_t it = 0; it < nc; it++)
+    for (size_t k = 0; k < m->np; k++)
+      if (layer[m->path[k].to] < layer[m->path[k].from] + 1) layer[m->path[k].to] = layer[m->path[k].from] + 1;
+  size_t L = 0;
+  for (size_t j = 0; j < nc; j++) L = layer[j] + 1 > L ? layer[j] + 1 : L;
+  count = nl_calloc(L, sizeof *count);
+  if (!count) goto nomem;
+  /* order within a column by the mean position of predecessors (fewer crossings) */
+  double *key = nl_calloc(nc, sizeof *key);
+  if (!key) goto nomem;
+  for (size_t l = 0; l < L; l++) {
+    size_t idx[256], n = 0;
+    for (size_t j = 0; j < nc && n < 256; j++)
+      if (layer[j] == l) {
+        double s = 0;
+        size_t c = 0;
+        for (size_t k = 0; k < m->np; k++)
+          if (m->path[k].to == j && layer[m->path[k].from] < l) {
+            s += key[m->path[k].from];
+            c++;
+          }
+        key[j] = c ? s / (double)c : (double)n;
+        idx[n++] = j;
+      }
+    for (size_t a = 1; a < n; a++)
+      for (size_t b = a; b > 0 && key[idx[b - 1]] > key[idx[b]]; b--) {
+        size_t t = idx[b];
+        idx[b] = idx[b - 1];
+        idx[b - 1] = t;
+      }
+    for (size_t a = 0; a < n; a++) {
+      pos[idx[a]] = a;
+      key[idx[a]] = (double)a;
+    }
+    count[l] = n;
+  }
+  nl_free(key);
+  double fs = nl_fig_font_size(f), ts = fs * 0.85, vs = fs * 0.75;
+  const char *title = nl_fig_title(f);
+  char *title_copy = title ? nl_strdup(title) : NULL;
+  nl_fig_begin_free(f);
+  if (title_copy) {
+    nl_figure_labels(f, NULL, NULL, title_copy);
+    nl_free(title_copy);
+  }
+  double W = nl_fig_width(f), H = nl_fig_height(f);
+  /* sides for indicators */
+  for (size_t j = 0; j < nc; j++) {
+    if (layer[j] == 0)
+      side[j] = SIDE_LEFT;
+    else if (layer[j] == L - 1)
+      side[j] = SIDE_RIGHT;
+    else
+      side[j] = pos[j] == 0 ? SIDE_ABOVE : SIDE_BELOW;
+  }
+  double boxh = ts * 1.7, gap = 34;
+  double leftzone = 0, rightzone = 0, abovezone = 0, belowzone = 0;
+  for (size_t i = 0; i < m->ni; i++) {
+    double bw = nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10;
+    int s = side[m->ind[i].con];
+    if (s == SIDE_LEFT) leftzone = fmax(leftzone, bw + gap);
+    if (s == SIDE_RIGHT) rightzone = fmax(rightzone, bw + gap);
+    if (s == SIDE_ABOVE) abovezone = boxh + gap;
+    if (s == SIDE_BELOW) belowzone = boxh + gap;
+  }
+  double rxmax = 0;
+  for (size_t j = 0; j < nc; j++) {
+    rx[j] = fmax(36, nl_fig_text_width(f, m->c[j].name, fs, 1) / 2 + 14);
+    ry[j] = isfinite(m->c[j].r2) ? fs * 1.9 : fs * 1.5;
+    rxmax = fmax(rxmax, rx[j]);
+  }
+  int anyp = 0;
+  for (size_t k = 0; k < m->np; k++) anyp |= m->path[k].p >= 0;
+  double top = 8 + (title ? fs * 1.1 * 1.6 : 0) + abovezone, bottom = H - 8 - belowzone - (anyp ? ts * 1.8 : 0);
+  double xl = 8 + leftzone + rxmax, xr = W - 8 - rightzone - rxmax;
+  if (xr < xl) xr = xl;
+  for (size_t j = 0; j < nc; j++) {
+    cx[j] = L > 1 ? xl + (xr - xl) * (double)layer[j] / (double)(L - 1) : (xl + xr) / 2;
+    double n = (double)count[layer[j]];
+    cy[j] = top + (bottom - top) * ((double)pos[j] + 0.5) / n;
+  }
+  nl_rgba ink = {0.13, 0.13, 0.13, 1}, grey = {0.35, 0.35, 0.35, 1}, white = {1, 1, 1, 1};
+  nl_rgba cfill = {0.87, 0.93, 0.97, 1}, cline = {0.0, 0.45, 0.70, 1}, boxfill = {0.97, 0.97, 0.97, 1};
+  char buf[64];
+  /* indicators and their arrows */
+  for (size_t j = 0; j < nc; j++) {
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < m->ni; i++) n += m->ind[i].con == j;
+    double totalw = 0;
+    for (size_t i = 0; i < m->ni; i++)
+      if (m->ind[i].con == j) totalw += nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10 + 6;
+    double run = cx[j] - totalw / 2;
+    for (size_t i = 0; i < m->ni; i++) {
+      if (m->ind[i].con != j) continue;
+      double bw = nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10, bx, by;
+      double span = (double)n * (boxh + 5) - 5;
+      switch (side[j]) {
+      case SIDE_LEFT:
+        bx = cx[j] - rx[j] - gap - bw / 2;
+        by = cy[j] - span / 2 + (double)k * (boxh + 5) + boxh / 2;
+        break;
+      case SIDE_RIGHT:
+        bx = cx[j] + rx[j] + gap + bw / 2;
+        by = cy[j] - span / 2 + (double)k * (boxh + 5) + boxh / 2;
+        break;
+      case SIDE_ABOVE:
+        bx = run + bw / 2;
+        by = cy[j] - ry[j] - gap - boxh / 2;
+        break;
+      default:
+        bx = run + bw / 2;
+        by = cy[j] + ry[j] + gap + boxh / 2;
+      }
+      run += bw + 6;
+      k++;
+      nl_fig_rect(f, bx - bw / 2, by - boxh / 2, bw, boxh, boxfill, grey, 0.6);
+      nl_fig_text(f, bx, by, m->ind[i].name, ts, 0.5, NL_VA_MIDDLE, 0, ink, 0);
+      double dx = bx - cx[j], dy = by - cy[j];
+      double te = ellipse_t(dx, dy, rx[j], ry[j]), tb = box_t(-dx, -dy, bw / 2, boxh / 2);
+      double ex = cx[j] + dx * te, ey = cy[j] + dy * te, qx = bx - dx * tb, qy = by - dy * tb;
+      if (m->c[j].mode == 'B')
+        nl_fig_arrow(f, qx, qy, ex, ey, grey, 0.7, 5);
+      else
+        nl_fig_arrow(f, ex, ey, qx, qy, grey, 0.7, 5);
+      nl_plot_format_num(m->ind[i].value, buf, sizeof buf);
+      if (isfinite(m->ind[i].value)) {
+        char t[64];
+        snprintf(t, sizeof t, "%.3f", m->ind[i].value);
+        if (t[0] == '-') snprintf(buf, sizeof buf, "\xe2\x88\x92%s", t + 1);
+        else snprintf(buf, sizeof buf, "%s", t);
+      }
+      tag(f, (ex + qx) / 2, (ey + qy) / 2, buf, vs, grey);
+    }
+  }
+  /* structural paths */
+  for (size_t k = 0; k < m->np; k++) {
+    size_t a = m->path[k].from, b = m->path[k].to;
+    double dx = cx[b] - cx[a], dy = cy[b] - cy[a];
+    double ta = ellipse_t(dx, dy, rx[a], ry[a]), tb = ellipse_t(-dx, -dy, rx[b], ry[b]);
+    double x0 = cx[a] + dx * ta, y0 = cy[a] + dy * ta, x1 = cx[b] - dx * tb, y1 = cy[b] - dy * tb;
+    nl_fig_arrow(f, x0, y0, x1, y1, ink, 1.1, 7);
+    char t[64];
+    snprintf(t, sizeof t, "%.3f", m->path[k].est);
+    if (t[0] == '-')
+      snprintf(buf, sizeof buf, "\xe2\x88\x92%s%s", t + 1, stars(m->path[k].p));
+    else
+      snprintf(buf, sizeof buf, "%s%s", t, stars(m->path[k].p));
+    tag(f, x0 + (x1 - x0) * 0.5, y0 + (y1 - y0) * 0.5, buf, ts, ink);
+  }
+  /* constructs on top */
+  for (size_t j = 0; j < nc; j++) {
+    nl_fig_ellipse(f, cx[j], cy[j], rx[j], ry[j], cfill, cline, 1.1);
+    if (isfinite(m->c[j].r2)) {
+      nl_fig_text(f, cx[j], cy[j] - fs * 0.15, m->c[j].name, fs, 0.5, NL_VA_BOTTOM, 0, ink, 1);
+      char t[64];
+      snprintf(t, sizeof t, "R\xc2\xb2 = %.3f", m->c[j].r2);
+      nl_fig_text(f, cx[j], cy[j] + fs * 0.25, t, ts, 0.5, NL_VA_TOP, 0, ink, 0);
+    } else
+      nl_fig_text(f, cx[j], cy[j], m->c[j].name, fs, 0.5, NL_VA_MIDDLE, 0, ink, 1);
+  }
+  if (title) nl_fig_text(f, 8, 8 + fs * 1.1, title, fs * 1.1, 0, NL_VA_BASELINE, 0, ink, 1);
+  if (anyp)
+    nl_fig_text(f, 8, H - 8, "* p < .05, ** p < .01, *** p < .001 (bootstrap, two-sided)", ts * 0.95, 0, NL_VA_BOTTOM, 0,
+                grey, 0);
+  (void)white;
+  goto cleanup;
+nomem:
+  rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+cleanup:
+  nl_free(layer);
+  nl_free(pos);
+  nl_free(count);
+  nl_free(cx);
+  nl_free(side);
+  return rs;
+}
