@@ -612,23 +612,25 @@ static void flip_masked(uint64_t *x, const uint64_t *mask, size_t W, nl_rng *r, 
     if (mask[w]) x[w] ^= nl_rng_mask_on(r, Pfx, mask[w]);
 }
 
-/* Number of members of firm f holding value `val` (+1/-1) on dimension k. O(n). */
-static long holders(const nl_march_org *o, size_t k, int val) {
+/* Members of an organization holding +1 and -1 on dimension k. O(n). */
+static void holders(const nl_march_org *o, size_t k, long *plus, long *minus) {
   size_t w = k / 64, b = k % 64, W = o->W;
-  long c = 0;
+  long p = 0, nz = 0;
   for (size_t i = 0; i < o->n; i++) {
-    uint64_t nz = o->nz[i * W + w] >> b, pos = o->pos[i * W + w] >> b;
-    if ((nz & 1) && (int)(pos & 1) == (val > 0)) c++;
+    nz += (long)((o->nz[i * W + w] >> b) & 1);
+    p += (long)((o->pos[i * W + w] >> b) & 1); /* pos implies nz */
   }
-  return c;
+  *plus = p;
+  *minus = nz - p;
 }
 
 /* Book a code change of firm f on dimension k to value val: explorative (minority of members) or
  * exploitative (majority), external (followed a transfer between levels) or not, improvement or not. */
 static void book_change(cn_state *s, size_t f, size_t k, int val, int external) {
   const nl_march_org *o = &s->org[f];
-  long with = holders(o, k, val), against = holders(o, k, -val);
-  int majority = with > against;
+  long plus, minus;
+  holders(o, k, &plus, &minus);
+  int majority = val > 0 ? plus > minus : minus > plus;
   add(s, f, majority ? NL_CN_FIRM_EXPLOITATIVE : NL_CN_FIRM_EXPLORATIVE, 1);
   if (external) add(s, f, majority ? NL_CN_FIRM_EXPLOIT_SW : NL_CN_FIRM_EXPLOR_SW, 1);
   int right = bit_of(s->rpos + f * s->W, k) == (val > 0);

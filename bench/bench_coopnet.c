@@ -1,0 +1,83 @@
+/*
+ * bench_coopnet: speed and memory of coopnet, one core.
+ *   For F = 100, 1,000 and 10,000 firms of 50 members over 128 dimensions (64 product + 64
+ *   process), with the default study's dynamics (ties, 4 formal networks, turbulence, turnover):
+ *   periods/second over the first 100 periods (dense: codes still forming) and over periods
+ *   101..300 (the long-run regime), and the memory of the state (resident set growth when the
+ *   state is created and reset: everything a run needs is allocated then).
+ *   Times are CPU seconds of this process (one thread). Measures are not observed (they are computed only when recorded); the last line times one
+ *   observation of all measures at F = 10,000.
+ * Usage: bench_coopnet [max_firms]   (default 10000)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "netlearn/netlearn.h"
+
+/* CPU time of this (single-threaded) process: robust to other load on the machine. */
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Resident set size in MiB, from /proc/self/statm (0 where unavailable). */
+static double rss_mib(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  long pages = 0, res = 0;
+  if (fscanf(f, "%ld %ld", &pages, &res) != 2) res = 0;
+  fclose(f);
+  return (double)res * 4096.0 / 1048576.0;
+}
+
+int main(int argc, char **argv) {
+  long maxf = argc > 1 ? atol(argv[1]) : 10000;
+  const nl_model *m = nl_model_find("coopnet");
+  printf("coopnet, 50 members per firm, 64 product + 64 process dimensions, default dynamics, 1 thread\n");
+  printf("%8s %10s %14s %14s %12s %10s\n", "firms", "ties@300", "periods/s 1-100", "periods/s 101-300",
+         "state MiB", "KiB/firm");
+  for (long F = 100; F <= maxf; F *= 10) {
+    nl_params *p = nl_params_new(m);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", F);
+    if (nl_params_set_text(p, "firms", buf) || nl_params_set_text(p, "size_dist", "fixed") ||
+        nl_params_set_text(p, "n", "50") || nl_params_set_text(p, "mP", "64") || nl_params_set_text(p, "mQ", "64")) {
+      fprintf(stderr, "bench_coopnet: %s\n", nl_params_errmsg(p));
+      return 1;
+    }
+    /* Keep the mean initial degree near 2 whatever F. */
+    snprintf(buf, sizeof buf, "%.6g", 2.0 / (double)(F - 1));
+    nl_params_set_text(p, "net_p", buf);
+    double r0 = rss_mib();
+    nl_sim *s = nl_sim_new(p);
+    if (!s || nl_sim_status(s)) {
+      fprintf(stderr, "bench_coopnet: %s\n", s ? nl_sim_errmsg(s) : "out of memory");
+      return 1;
+    }
+    nl_sim_reset(s, 1, 0);
+    double mem = rss_mib() - r0;
+    double t0 = now();
+    for (int t = 0; t < 100; t++) nl_sim_step(s);
+    double d1 = now() - t0;
+    t0 = now();
+    for (int t = 0; t < 200; t++) nl_sim_step(s);
+    double d2 = now() - t0;
+    double out[64];
+    nl_sim_observe(s, out);
+    long ties = (long)out[nl_model_measure_index(m, "ties")];
+    printf("%8ld %10ld %14.1f %14.1f %12.1f %10.1f\n", F, ties, 100 / d1, 200 / d2, mem, mem * 1024 / (double)F);
+    if (F == maxf) {
+      t0 = now();
+      nl_sim_observe(s, out);
+      printf("one observation of all %zu measures at %ld firms: %.1f ms\n", nl_model_nmeasures(m), F,
+             (now() - t0) * 1000);
+    }
+    nl_sim_free(s);
+    nl_params_free(p);
+  }
+  return 0;
+}
