@@ -49,7 +49,7 @@ static void plot_help(FILE *f) {
         "common options:\n"
         "  -o, --output FILE      the figure: .png or .svg (required)\n"
         "  --width W, --height H  page size; units in (default), cm, mm or pt: --width 3.5in\n"
-        "                         (default 6.67in x 4.67in; series/line/heatmap panels fill it)\n"
+        "                         (default 6.67in x 4.67in; network and pls 7.5in x 5.5in)\n"
         "  --dpi N                PNG resolution (default 150; 300 for print)\n"
         "  --font-size PT         base font size (default 10)\n"
         "  --title TEXT, --xlabel TEXT, --ylabel TEXT   replace the default titles\n"
@@ -139,7 +139,7 @@ int nl_cmd_plot(int argc, char **argv) {
   const char *where[MAXLIST], *filter[MAXLIST];
   size_t nwhere = 0, nfilter = 0, npoints = 0;
   long points[MAXLIST], period = NL_PLOT_FINAL;
-  int labels = -1, has_ylim = 0, has_zlim = 0;
+  int labels = -1, has_ylim = 0, has_zlim = 0, size_given = 0;
   unsigned long long seed = 1;
   double ylo = 0, yhi = 0, zlo = NAN, zhi = NAN;
   nl_figure_options fo;
@@ -228,8 +228,10 @@ int nl_cmd_plot(int argc, char **argv) {
       has_zlim = 1;
     } else if (!strcmp(a, "--width")) {
       if (parse_length(a, v, &fo.width)) return NL_EXIT_USAGE;
+      size_given = 1;
     } else if (!strcmp(a, "--height")) {
       if (parse_length(a, v, &fo.height)) return NL_EXIT_USAGE;
+      size_given = 1;
     } else if (!strcmp(a, "--dpi")) {
       long d;
       if (cli_parse_long(a, v, 36, 1200, &d)) return NL_EXIT_USAGE;
@@ -279,6 +281,11 @@ int nl_cmd_plot(int argc, char **argv) {
   if (k >= 3 && (measure || x || y || by || nwhere || npoints)) {
     cli_error("plot %s: --measure, --x, --y, --by, --where and --points are options of series, line and heatmap", kind);
     return NL_EXIT_USAGE;
+  }
+  /* path diagrams and networks need more room than a panel: 7.5 x 5.5 in unless asked */
+  if (k >= 3 && !size_given) {
+    fo.width = 7.5 * 72;
+    fo.height = 5.5 * 72;
   }
   nl_figure *fig = nl_figure_new(&fo);
   nl_plot_source *src = NULL;

@@ -232,6 +232,32 @@ static double box_t(double dx, double dy, double hw, double hh) {
   return fmin(a, b);
 }
 
+/* Labels are drawn after the shapes, so that no ellipse or arrow covers a number. */
+typedef struct ptag {
+  double x, y, size;
+  nl_rgba ink;
+  char text[48];
+} ptag;
+
+typedef struct tags {
+  ptag *t;
+  size_t n, cap;
+  int oom;
+} tags;
+
+static void tag_add(tags *tg, double x, double y, const char *s, double size, nl_rgba ink) {
+  if (tg->n == tg->cap && grow((void **)&tg->t, &tg->cap, tg->n, sizeof *tg->t)) {
+    tg->oom = 1;
+    return;
+  }
+  ptag *p = &tg->t[tg->n++];
+  p->x = x;
+  p->y = y;
+  p->size = size;
+  p->ink = ink;
+  snprintf(p->text, sizeof p->text, "%s", s);
+}
+
 /* A number label with a white background so that lines under it do not cut through it. */
 static void tag(nl_figure *f, double x, double y, const char *s, double size, nl_rgba ink) {
   double w = nl_fig_text_width(f, s, size, 0);
@@ -248,6 +274,7 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   double *cx = nl_calloc(4 * nc, sizeof *cx), *cy = cx ? cx + nc : NULL, *rx = cx ? cx + 2 * nc : NULL,
          *ry = cx ? cx + 3 * nc : NULL;
   int *side = nl_calloc(nc, sizeof *side);
+  tags tg = {NULL, 0, 0, 0};
   nl_status rs = NL_OK;
   if (!layer || !pos || !cx || !side) goto nomem;
   /* layers: longest path from a source (paths form a DAG; nc passes suffice) */
@@ -335,56 +362,105 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   nl_rgba ink = {0.13, 0.13, 0.13, 1}, grey = {0.35, 0.35, 0.35, 1}, white = {1, 1, 1, 1};
   nl_rgba cfill = {0.87, 0.93, 0.97, 1}, cline = {0.0, 0.45, 0.70, 1}, boxfill = {0.97, 0.97, 0.97, 1};
   char buf[64];
-  /* indicators and their arrows */
+  /* indicator boxes: left and right sides are packed as blocks near their constructs without
+   * overlap (shrunk together when they do not fit the page); above and below in a row */
+  double *bx = nl_malloc(3 * (m->ni ? m->ni : 1) * sizeof *bx), *by = bx ? bx + m->ni : NULL,
+         *bwid = bx ? bx + 2 * m->ni : NULL;
+  if (!bx) goto nomem;
+  double sp = 4, blockgap = 8, ylim0 = 8 + (title ? fs * 1.1 * 1.6 : 0), ylim1 = H - 8 - (anyp ? ts * 1.8 : 0);
+  double shrink = 1;
+  for (int sd = SIDE_LEFT; sd <= SIDE_RIGHT; sd++) {
+    double need = 0;
+    for (size_t j = 0; j < nc; j++) {
+      if (side[j] != sd) continue;
+      size_t n = 0;
+      for (size_t i = 0; i < m->ni; i++) n += m->ind[i].con == j;
+      if (n) need += (double)n * (boxh + sp) - sp + blockgap;
+    }
+    if (need > ylim1 - ylim0) shrink = fmin(shrink, (ylim1 - ylim0) / need);
+  }
+  if (shrink < 1) {
+    boxh *= shrink;
+    sp *= shrink;
+    blockgap *= shrink;
+    ts = fmax(5, ts * shrink);
+    vs = fmax(5, vs * shrink);
+  }
+  for (int sd = SIDE_LEFT; sd <= SIDE_RIGHT; sd++) {
+    /* constructs of this side from top to bottom */
+    size_t ord[256], no = 0;
+    for (size_t j = 0; j < nc && no < 256; j++)
+      if (side[j] == sd) ord[no++] = j;
+    for (size_t a1 = 1; a1 < no; a1++)
+      for (size_t b1 = a1; b1 > 0 && cy[ord[b1 - 1]] > cy[ord[b1]]; b1--) {
+        size_t t = ord[b1];
+        ord[b1] = ord[b1 - 1];
+        ord[b1 - 1] = t;
+      }
+    double start[256], height[256], end = ylim0 - blockgap;
+    for (size_t q = 0; q < no; q++) {
+      size_t n = 0;
+      for (size_t i = 0; i < m->ni; i++) n += m->ind[i].con == ord[q];
+      height[q] = n ? (double)n * (boxh + sp) - sp : 0;
+      start[q] = fmax(cy[ord[q]] - height[q] / 2, end + blockgap);
+      end = start[q] + height[q];
+    }
+    /* pushed past the bottom: shift up, no block above the top */
+    double over = end - ylim1;
+    for (size_t q = no; over > 0 && q-- > 0;) {
+      start[q] -= over;
+      if (q > 0) over = start[q - 1] + height[q - 1] + blockgap - start[q];
+    }
+    for (size_t q = 0; q < no; q++) {
+      size_t k = 0, j = ord[q];
+      for (size_t i = 0; i < m->ni; i++) {
+        if (m->ind[i].con != j) continue;
+        bwid[i] = nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10;
+        bx[i] = sd == SIDE_LEFT ? cx[j] - rx[j] - gap - bwid[i] / 2 : cx[j] + rx[j] + gap + bwid[i] / 2;
+        by[i] = start[q] + (double)k * (boxh + sp) + boxh / 2;
+        k++;
+      }
+    }
+  }
   for (size_t j = 0; j < nc; j++) {
-    size_t n = 0, k = 0;
-    for (size_t i = 0; i < m->ni; i++) n += m->ind[i].con == j;
+    if (side[j] != SIDE_ABOVE && side[j] != SIDE_BELOW) continue;
     double totalw = 0;
     for (size_t i = 0; i < m->ni; i++)
       if (m->ind[i].con == j) totalw += nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10 + 6;
-    double run = cx[j] - totalw / 2;
+    double run = cx[j] - (totalw - 6) / 2;
     for (size_t i = 0; i < m->ni; i++) {
       if (m->ind[i].con != j) continue;
-      double bw = nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10, bx, by;
-      double span = (double)n * (boxh + 5) - 5;
-      switch (side[j]) {
-      case SIDE_LEFT:
-        bx = cx[j] - rx[j] - gap - bw / 2;
-        by = cy[j] - span / 2 + (double)k * (boxh + 5) + boxh / 2;
-        break;
-      case SIDE_RIGHT:
-        bx = cx[j] + rx[j] + gap + bw / 2;
-        by = cy[j] - span / 2 + (double)k * (boxh + 5) + boxh / 2;
-        break;
-      case SIDE_ABOVE:
-        bx = run + bw / 2;
-        by = cy[j] - ry[j] - gap - boxh / 2;
-        break;
-      default:
-        bx = run + bw / 2;
-        by = cy[j] + ry[j] + gap + boxh / 2;
-      }
-      run += bw + 6;
-      k++;
-      nl_fig_rect(f, bx - bw / 2, by - boxh / 2, bw, boxh, boxfill, grey, 0.6);
-      nl_fig_text(f, bx, by, m->ind[i].name, ts, 0.5, NL_VA_MIDDLE, 0, ink, 0);
-      double dx = bx - cx[j], dy = by - cy[j];
-      double te = ellipse_t(dx, dy, rx[j], ry[j]), tb = box_t(-dx, -dy, bw / 2, boxh / 2);
-      double ex = cx[j] + dx * te, ey = cy[j] + dy * te, qx = bx - dx * tb, qy = by - dy * tb;
-      if (m->c[j].mode == 'B')
-        nl_fig_arrow(f, qx, qy, ex, ey, grey, 0.7, 5);
-      else
-        nl_fig_arrow(f, ex, ey, qx, qy, grey, 0.7, 5);
-      nl_plot_format_num(m->ind[i].value, buf, sizeof buf);
-      if (isfinite(m->ind[i].value)) {
-        char t[64];
-        snprintf(t, sizeof t, "%.3f", m->ind[i].value);
-        if (t[0] == '-') snprintf(buf, sizeof buf, "\xe2\x88\x92%s", t + 1);
-        else snprintf(buf, sizeof buf, "%s", t);
-      }
-      tag(f, (ex + qx) / 2, (ey + qy) / 2, buf, vs, grey);
+      bwid[i] = nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10;
+      bx[i] = run + bwid[i] / 2;
+      by[i] = side[j] == SIDE_ABOVE ? cy[j] - ry[j] - gap - boxh / 2 : cy[j] + ry[j] + gap + boxh / 2;
+      run += bwid[i] + 6;
     }
   }
+  for (size_t i = 0; i < m->ni; i++) {
+    size_t j = m->ind[i].con;
+    double w = bwid[i];
+    nl_fig_rect(f, bx[i] - w / 2, by[i] - boxh / 2, w, boxh, boxfill, grey, 0.6);
+    nl_fig_text(f, bx[i], by[i], m->ind[i].name, ts, 0.5, NL_VA_MIDDLE, 0, ink, 0);
+    double dx = bx[i] - cx[j], dy = by[i] - cy[j];
+    double te = ellipse_t(dx, dy, rx[j], ry[j]), tb = box_t(-dx, -dy, w / 2, boxh / 2);
+    double ex = cx[j] + dx * te, ey = cy[j] + dy * te, qx = bx[i] - dx * tb, qy = by[i] - dy * tb;
+    if (m->c[j].mode == 'B')
+      nl_fig_arrow(f, qx, qy, ex, ey, grey, 0.7, 5);
+    else
+      nl_fig_arrow(f, ex, ey, qx, qy, grey, 0.7, 5);
+    char t[64];
+    snprintf(t, sizeof t, "%.3f", m->ind[i].value);
+    if (!isfinite(m->ind[i].value))
+      snprintf(buf, sizeof buf, "NA");
+    else if (t[0] == '-')
+      snprintf(buf, sizeof buf, "\xe2\x88\x92%s", t + 1);
+    else
+      snprintf(buf, sizeof buf, "%s", t);
+    /* near the box, where neighbouring arrows are still apart */
+    double at = side[j] == SIDE_LEFT || side[j] == SIDE_RIGHT ? 0.3 : 0.5;
+    tag_add(&tg, qx + (ex - qx) * at, qy + (ey - qy) * at, buf, vs, grey);
+  }
+  nl_free(bx);
   /* structural paths */
   for (size_t k = 0; k < m->np; k++) {
     size_t a = m->path[k].from, b = m->path[k].to;
@@ -398,7 +474,32 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
       snprintf(buf, sizeof buf, "\xe2\x88\x92%s%s", t + 1, stars(m->path[k].p));
     else
       snprintf(buf, sizeof buf, "%s%s", t, stars(m->path[k].p));
-    tag(f, x0 + (x1 - x0) * 0.5, y0 + (y1 - y0) * 0.5, buf, ts, ink);
+    /* the first spot along the arrow (a third of the way first: arrows into one construct
+     * converge, so labels are apart near their sources) where the label overlaps no other
+     * label and no construct; on an arrow too short for its label, above it */
+    double len = hypot(x1 - x0, y1 - y0), lw = nl_fig_text_width(f, buf, ts, 0);
+    static const double spots[] = {0.35, 0.5, 0.25, 0.65, 0.2, 0.75, 0.42, 0.58};
+    double lx = (x0 + x1) / 2, ly = (y0 + y1) / 2 - (len < lw + 12 ? ts : 0);
+    for (size_t q = 0; len >= lw + 12 && q < sizeof spots / sizeof spots[0]; q++) {
+      double px = x0 + (x1 - x0) * spots[q], py = y0 + (y1 - y0) * spots[q];
+      int clash = 0;
+      for (size_t g = 0; g < tg.n && !clash; g++) {
+        double ow = nl_fig_text_width(f, tg.t[g].text, tg.t[g].size, 0);
+        clash = fabs(px - tg.t[g].x) < (lw + ow) / 2 + 3 && fabs(py - tg.t[g].y) < (ts + tg.t[g].size) * 0.62 + 1;
+      }
+      for (size_t j = 0; j < nc && !clash; j++)
+        clash = fabs(px - cx[j]) < rx[j] + lw / 2 && fabs(py - cy[j]) < ry[j] + ts * 0.6;
+      if (!clash) {
+        lx = px;
+        ly = py;
+        break;
+      }
+      if (q == 0) {
+        lx = px;
+        ly = py;
+      }
+    }
+    tag_add(&tg, lx, ly, buf, ts, ink);
   }
   /* constructs on top */
   for (size_t j = 0; j < nc; j++) {
@@ -411,6 +512,8 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
     } else
       nl_fig_text(f, cx[j], cy[j], m->c[j].name, fs, 0.5, NL_VA_MIDDLE, 0, ink, 1);
   }
+  for (size_t k = 0; k < tg.n; k++) tag(f, tg.t[k].x, tg.t[k].y, tg.t[k].text, tg.t[k].size, tg.t[k].ink);
+  if (tg.oom) goto nomem;
   if (title) nl_fig_text(f, 8, 8 + fs * 1.1, title, fs * 1.1, 0, NL_VA_BASELINE, 0, ink, 1);
   if (anyp)
     nl_fig_text(f, 8, H - 8, "* p < .05, ** p < .01, *** p < .001 (bootstrap, two-sided)", ts * 0.95, 0, NL_VA_BOTTOM, 0,
@@ -420,6 +523,7 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
 nomem:
   rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
 cleanup:
+  nl_free(tg.t);
   nl_free(layer);
   nl_free(pos);
   nl_free(count);
