@@ -75,8 +75,8 @@ static const nl_param_desc params[P_COUNT] = {
     [P_EMEAN] = R("e_mean", 0.5, 0, 1, "exploitation orientation e_f ~ Beta with this mean (0: every e_f = 0)"),
     [P_ECONC] = R("e_conc", 4, 0.01, 1e6, "concentration of the Beta distribution of e_f"),
     [P_AMEAN] = R("alpha", 0.3, 0, 1,
-                  "amplification alpha_f ~ Beta with this mean: per period and dimension, probability that the "
-                  "firm's code adopts what translating spanners bring from the network code (leaders' commitment)"),
+                  "amplification alpha_f ~ Beta with this mean: per formal round and dimension, probability that "
+                  "the firm's code adopts what translating spanners bring from the network code (leaders' commitment)"),
     [P_ACONC] = R("alpha_conc", 4, 0.01, 1e6, "concentration of the Beta distribution of alpha_f"),
     [P_PATMIN] = I("patience_min", 1, 0, 1e6, "patience: review rounds a tie may stay below its cost (uniform "
                                               "integer in [patience_min, patience_max])"),
@@ -157,7 +157,7 @@ static const nl_measure_desc measures[M_COUNT] = {
     [M_EXPLOIT] = {"exploitative_changes", "code changes to a value held by a majority of members, per firm"},
     [M_EXPLOR_SW] = {"explorative_after_switch", "explorative code changes that followed a transfer between levels"},
     [M_EXPLOIT_SW] = {"exploitative_after_switch", "exploitative code changes that followed a transfer between levels"},
-    [M_T_INF] = {"transfers_informal", "beliefs spanners adopted from partners (firm -> partner's member), per firm"},
+    [M_T_INF] = {"transfers_informal", "beliefs spanners adopted from partner firms' spanners (between firms), per firm"},
     [M_T_FORM] = {"transfers_formal", "beliefs spanners took from their network code (network -> member), per firm"},
     [M_T_TRANS] = {"transfers_translation", "code changes carried by translating spanners (member -> firm), per firm"},
     [M_T_AMP] = {"transfers_amplification", "code changes adopted from the network code (network -> firm), per firm"},
