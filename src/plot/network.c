@@ -130,12 +130,7 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
   if (rs) goto cleanup;
   double fs = nl_fig_font_size(f), ts = fs * 0.9;
   const char *title = nl_fig_title(f);
-  char *title_copy = title ? nl_strdup(title) : NULL;
-  nl_fig_begin_free(f);
-  if (title_copy) {
-    nl_figure_labels(f, NULL, NULL, title_copy);
-    nl_free(title_copy);
-  }
+  nl_fig_begin_free(f); /* keeps the title */
   double W = nl_fig_width(f), H = nl_fig_height(f);
   /* legend column on the right */
   size_scale ss = {0, 0, 0, 0, o.size != NULL};
@@ -313,9 +308,15 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
       nl_fig_text(f, lx, ly, o.size_label, ts, 0, NL_VA_TOP, 0, ink, 0);
       ly += ts * 1.6;
     }
-    double tk[16], step;
-    size_t nt = ss.hi > ss.lo ? nl_plot_ticks(ss.lo, ss.hi, 3, tk, 16, &step) : 0;
-    if (nt > 4) nt = 4;
+    double tk[64], step;
+    size_t nt = ss.hi > ss.lo ? nl_plot_ticks(ss.lo, ss.hi, 4, tk, 64, &step) : 0;
+    if (nt > 64) nt = 64;
+    if (nt > 3) {
+      /* smallest, middle and largest nice value */
+      tk[1] = tk[nt / 2];
+      tk[2] = tk[nt - 1];
+      nt = 3;
+    }
     if (nt == 0) {
       tk[0] = ss.hi;
       nt = 1;

@@ -317,12 +317,7 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   nl_free(key);
   double fs = nl_fig_font_size(f), ts = fs * 0.85, vs = fs * 0.75;
   const char *title = nl_fig_title(f);
-  char *title_copy = title ? nl_strdup(title) : NULL;
-  nl_fig_begin_free(f);
-  if (title_copy) {
-    nl_figure_labels(f, NULL, NULL, title_copy);
-    nl_free(title_copy);
-  }
+  nl_fig_begin_free(f); /* keeps the title */
   double W = nl_fig_width(f), H = nl_fig_height(f);
   /* sides for indicators */
   for (size_t j = 0; j < nc; j++) {
