@@ -567,6 +567,10 @@ nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const n
     st = nl_err(&p->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
+  if (nall == 0) {
+    st = nl_err(&p->err, NL_EINVAL, "%s: the data has a header but no rows", t->source);
+    goto cleanup;
+  }
   /* select the model's columns */
   for (size_t i = 0; i < ni; i++) {
     long c = nl_csv_table_find(t, p->iname[i]);

@@ -193,6 +193,13 @@ static void test_bad_data(void **state) {
   assert_int_equal(lib_try(GOOD_MODEL, "tiny.csv", NULL, msg, sizeof msg), NL_EINVAL);
   assert_non_null(strstr(msg, "3 usable rows, but the model needs at least 4"));
   assert_int_equal(run_cli("good.model tiny.csv", err, sizeof err), 2);
+  /* a header and no rows */
+  write_file("empty.csv", "a1,a2,a3,b1,b2,b3,y1,y2\n");
+  assert_int_equal(lib_try(GOOD_MODEL, "empty.csv", NULL, msg, sizeof msg), NL_EINVAL);
+  assert_non_null(strstr(msg, "empty.csv: the data has a header but no rows"));
+  write_file("nothing.csv", "\n\n");
+  assert_int_equal(lib_try(GOOD_MODEL, "nothing.csv", NULL, msg, sizeof msg), NL_EPARSE);
+  assert_non_null(strstr(msg, "nothing.csv:1:1: empty file"));
   /* casewise deletion leaving too few rows; the missing code applies */
   write_file("missing.csv", "a1,a2,y1\n1,2,3\n-9,1,2\n3,NA,1\n2,2,\n4,1,5\n");
   nl_pls_options o;
