@@ -310,6 +310,85 @@ static void test_alloc_faults(void **st) {
   nl_params_free(p);
 }
 
+
+/* Mechanisms switched off leave their traces at zero; per-period measures add up to the firms'
+ * cumulative counters. */
+static void run_sums(const char *const *kv, double *meas_sum, double *firm_sum) {
+  run r;
+  if (run_new(&r, kv)) fail_msg("%s", r.err.msg);
+  size_t nm = r.m->nmeasures, F;
+  double o[64], row[NL_CN_FIRM_NFIELDS];
+  memset(meas_sum, 0, nm * sizeof(double));
+  assert_int_equal(r.m->reset(r.state, 5, 1, &r.err), 0);
+  F = nl_coopnet_firms(r.state);
+  for (int t = 0; t < 150; t++) {
+    assert_int_equal(r.m->step(r.state, &r.err), 0);
+    r.m->observe(r.state, o);
+    for (size_t i = 0; i < nm; i++) meas_sum[i] += o[i];
+  }
+  memset(firm_sum, 0, NL_CN_FIRM_NFIELDS * sizeof(double));
+  for (size_t f = 0; f < F; f++) {
+    nl_coopnet_firm_row(r.state, f, row);
+    for (size_t c = 0; c < NL_CN_FIRM_NFIELDS; c++) firm_sum[c] += row[c] / (double)F;
+  }
+  run_free(&r);
+}
+
+static double msum(const double *s, const char *name) {
+  long i = nl_model_measure_index(nl_model_find("coopnet"), name);
+  assert_true(i >= 0);
+  return s[i];
+}
+
+static void test_mechanisms_and_bookkeeping(void **st) {
+  (void)st;
+  double ms[64], fs[NL_CN_FIRM_NFIELDS];
+  /* Full model: every channel is used, and the per-period measures (per firm) sum to the
+   * cumulative per-firm counters (mean over firms). */
+  run_sums((const char *[]){"firms=40", NULL}, ms, fs);
+  const struct { const char *measure; int field; } pairs[] = {
+      {"product_coinnovation", NL_CN_FIRM_PROD_COINNO}, {"process_coinnovation", NL_CN_FIRM_PROC_COINNO},
+      {"internal_innovation_product", NL_CN_FIRM_PROD_INNO}, {"internal_innovation_process", NL_CN_FIRM_PROC_INNO},
+      {"explorative_changes", NL_CN_FIRM_EXPLORATIVE}, {"exploitative_changes", NL_CN_FIRM_EXPLOITATIVE},
+      {"explorative_after_switch", NL_CN_FIRM_EXPLOR_SW}, {"exploitative_after_switch", NL_CN_FIRM_EXPLOIT_SW},
+      {"transfers_informal", NL_CN_FIRM_T_INFORMAL}, {"transfers_formal", NL_CN_FIRM_T_FORMAL},
+      {"transfers_translation", NL_CN_FIRM_T_TRANSLATE}, {"transfers_amplification", NL_CN_FIRM_T_AMPLIFY},
+      {"transfers_upward", NL_CN_FIRM_T_UPWARD}};
+  for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+    double a = msum(ms, pairs[i].measure), b = fs[pairs[i].field];
+    if (fabs(a - b) > 1e-9 * (1 + fabs(a))) fail_msg("%s: measures sum %g, firm counters %g", pairs[i].measure, a, b);
+    assert_true(a > 0);
+  }
+  /* Each tie formed or dropped is counted once in the network and once for each of its firms. */
+  assert_true(fabs(msum(ms, "ties_formed") * 2 / 40 - fs[NL_CN_FIRM_FORMED]) < 1e-9);
+  assert_true(fabs(msum(ms, "ties_dropped") * 2 / 40 - fs[NL_CN_FIRM_DROPPED]) < 1e-9);
+  /* Switches between levels are a subset of all changes; co-innovation needs them. */
+  assert_true(fs[NL_CN_FIRM_EXPLOR_SW] <= fs[NL_CN_FIRM_EXPLORATIVE]);
+  assert_true(fs[NL_CN_FIRM_PROD_COINNO] + fs[NL_CN_FIRM_PROC_COINNO] <=
+              fs[NL_CN_FIRM_EXPLOR_SW] + fs[NL_CN_FIRM_EXPLOIT_SW]);
+
+  /* No translation: spanners never count, so nothing external reaches a code. */
+  run_sums((const char *[]){"firms=40", "tau=0", NULL}, ms, fs);
+  assert_true(msum(ms, "transfers_translation") == 0 && msum(ms, "transfers_amplification") == 0);
+  assert_true(msum(ms, "product_coinnovation") == 0 && msum(ms, "process_coinnovation") == 0);
+  assert_true(msum(ms, "transfers_informal") > 0);
+  /* No amplification. */
+  run_sums((const char *[]){"firms=40", "alpha=0", NULL}, ms, fs);
+  assert_true(msum(ms, "transfers_amplification") == 0 && msum(ms, "transfers_translation") > 0);
+  /* No informal learning, no formal networks. */
+  run_sums((const char *[]){"firms=40", "p_inf=0", "formal_networks=0", NULL}, ms, fs);
+  assert_true(msum(ms, "transfers_informal") == 0 && msum(ms, "transfers_formal") == 0);
+  assert_true(msum(ms, "transfers_upward") == 0 && msum(ms, "product_coinnovation") == 0);
+  /* No exploration: no spanners, no search, no experiments; an empty graph stays empty. */
+  run_sums((const char *[]){"firms=40", "x_mean=0", "network=empty", NULL}, ms, fs);
+  assert_true(msum(ms, "ties") == 0 && msum(ms, "ties_formed") == 0 && fs[NL_CN_FIRM_SPANNERS] == 0);
+  /* Regional clusters without links across them and without search stay apart: >= 4 components. */
+  run_sums((const char *[]){"firms=40", "network=sbm", "net_blocks=4", "net_p_in=0.5", "net_p_out=0", "lambda=0",
+                            NULL},
+           ms, fs);
+  assert_true(msum(ms, "components") / 150 >= 4);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nesting),
@@ -319,6 +398,7 @@ int main(void) {
       cmocka_unit_test(test_firm_table_and_files),
       cmocka_unit_test(test_determinism_and_invariants),
       cmocka_unit_test(test_alloc_faults),
+      cmocka_unit_test(test_mechanisms_and_bookkeeping),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
