@@ -359,5 +359,6 @@ cleanup:
   nl_plot_source_free(src);
   nl_plot_pls_free(pm);
   nl_figure_free(fig);
+  nl_plot_release_caches();
   return rc;
 }

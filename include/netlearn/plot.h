@@ -100,6 +100,11 @@ nl_status nl_figure_transform(nl_figure *f, double x, double y, double *px, doub
 /* The panel rectangle in points (after layout). Errors as nl_figure_transform. */
 nl_status nl_figure_panel(nl_figure *f, double *x0, double *y0, double *x1, double *y1);
 
+/* Release the font caches cairo keeps for the whole process (font faces and their fontconfig
+ * patterns). Optional; call once at exit after every figure is freed and no other cairo object
+ * is alive, so that leak checkers stay quiet. Not thread-safe. */
+void nl_plot_release_caches(void);
+
 typedef enum nl_figure_format { NL_FIGURE_PNG = 0, NL_FIGURE_SVG = 1 } nl_figure_format;
 
 /* Write the figure to `path`: PNG or SVG by its extension (.png, .svg, any case), written

@@ -630,12 +630,56 @@ static double max_label_width(nl_figure *f, const axis_ticks *t, double fs) {
   return w;
 }
 
+/* An axis title that fits `room` points: one line, else two lines broken at the space that
+ * balances them, else shrunk (to 70% at most). */
+typedef struct title_fit {
+  char line[2][256];
+  int n;
+  double size;
+} title_fit;
+
+static void fit_title(nl_figure *f, const char *s, double size, double room, title_fit *t) {
+  t->n = 0;
+  t->size = size;
+  if (!s) return;
+  snprintf(t->line[0], sizeof t->line[0], "%s", s);
+  t->n = 1;
+  if (nl_fig_text_width(f, s, size, 0) <= room) return;
+  size_t len = strlen(s), best = 0;
+  double bw = INFINITY;
+  for (size_t i = 1; i + 1 < len && i < 255; i++) {
+    if (s[i] != ' ') continue;
+    char a[256];
+    snprintf(a, sizeof a, "%.*s", (int)i, s);
+    double w = fmax(nl_fig_text_width(f, a, size, 0), nl_fig_text_width(f, s + i + 1, size, 0));
+    if (w < bw) {
+      bw = w;
+      best = i;
+    }
+  }
+  double w1 = nl_fig_text_width(f, s, size, 0);
+  if (best && len - best - 1 < 255) {
+    snprintf(t->line[0], sizeof t->line[0], "%.*s", (int)best, s);
+    snprintf(t->line[1], sizeof t->line[1], "%s", s + best + 1);
+    t->n = 2;
+    w1 = bw;
+  }
+  if (w1 > room) t->size = fmax(size * 0.7, size * room / w1);
+}
+
+/* Draw a rotated y-axis title whose last line's bottom is at x. */
+static void draw_ytitle(nl_figure *f, const title_fit *t, double x, double ymid) {
+  for (int i = 0; i < t->n; i++)
+    nl_fig_text(f, x - (double)(t->n - 1 - i) * t->size * 1.2, ymid, t->line[i], t->size, 0.5, NL_VA_BOTTOM, 90, INK, 0);
+}
+
 typedef struct panel_layout {
   axis_ticks xt, yt;
   legend_entry le[64];
   size_t nle;
   double lw, lh, lx, ly; /* legend box */
   int legend_outside;
+  title_fit yt_fit;
 } panel_layout;
 
 static void layout_xy(nl_figure *f, panel_layout *pl) {
@@ -657,7 +701,9 @@ static void layout_xy(nl_figure *f, panel_layout *pl) {
     double bottom = 6 + (f->xlabel ? fs * 1.5 + 2 : 0) + ts * 1.25 + 6;
     /* y ticks from an estimate of the panel height, then the left margin from their labels */
     ticks_of(ylo, yhi, tick_target(H - top - bottom, 48), &pl->yt);
-    double left = 6 + (f->ylabel ? fs * 1.5 + 2 : 0) + max_label_width(f, &pl->yt, ts) + 4 + 3;
+    fit_title(f, f->ylabel, fs, H - top - bottom, &pl->yt_fit);
+    double left = 6 + (f->ylabel ? pl->yt_fit.size * (1.2 * pl->yt_fit.n + 0.3) + 2 : 0) +
+                  max_label_width(f, &pl->yt, ts) + 4 + 3;
     double right = 10 + (pl->legend_outside ? pl->lw + 10 : 0);
     ticks_of(xlo, xhi, tick_target(W - left - right, 72), &pl->xt);
     if (pl->xt.n) {
@@ -841,7 +887,7 @@ static void draw_xy(nl_figure *f) {
   }
   if (f->xlabel)
     nl_fig_text(f, (x0 + x1) / 2, y1 + 6 + ts * 1.25 + 6, f->xlabel, fs, 0.5, NL_VA_TOP, 0, INK, 0);
-  if (f->ylabel) nl_fig_text(f, x0 - 6 - maxw - 7, (y0 + y1) / 2, f->ylabel, fs, 0.5, NL_VA_BOTTOM, 90, INK, 0);
+  if (f->ylabel) draw_ytitle(f, &pl.yt_fit, x0 - 6 - maxw - 7, (y0 + y1) / 2);
   if (f->title) nl_fig_text(f, x0, 8 + fs * 1.1, f->title, fs * 1.1, 0, NL_VA_BASELINE, 0, INK, 1);
   if (pl.nle) draw_legend(f, &pl);
 }
@@ -933,7 +979,9 @@ static void draw_heatmap(nl_figure *f) {
   double cbw = nl_fig_colorbar_width(f, zlo, zhi, f->zlabel);
   double top = 8 + (f->title ? fs * 1.1 * 1.6 : 0);
   double bottom = 6 + (f->xlabel ? fs * 1.5 + 2 : 0) + ts * 1.25 + 6;
-  double left = 6 + (f->ylabel ? fs * 1.5 + 2 : 0) + ylw + 4 + 3;
+  title_fit ytf;
+  fit_title(f, f->ylabel, fs, H - top - bottom, &ytf);
+  double left = 6 + (f->ylabel ? ytf.size * (1.2 * ytf.n + 0.3) + 2 : 0) + ylw + 4 + 3;
   double right = 10 + cbw + 14;
   f->px0 = left;
   f->px1 = fmax(W - right, left + 20);
@@ -992,7 +1040,7 @@ static void draw_heatmap(nl_figure *f) {
   }
   if (f->xlabel)
     nl_fig_text(f, (f->px0 + f->px1) / 2, f->py1 + 6 + ts * 1.25 + 6, f->xlabel, fs, 0.5, NL_VA_TOP, 0, INK, 0);
-  if (f->ylabel) nl_fig_text(f, f->px0 - 6 - ylw - 7, (f->py0 + f->py1) / 2, f->ylabel, fs, 0.5, NL_VA_BOTTOM, 90, INK, 0);
+  if (f->ylabel) draw_ytitle(f, &ytf, f->px0 - 6 - ylw - 7, (f->py0 + f->py1) / 2);
   if (f->title) nl_fig_text(f, f->px0, 8 + fs * 1.1, f->title, fs * 1.1, 0, NL_VA_BASELINE, 0, INK, 1);
   double bh = fmin(f->py1 - f->py0, 220);
   nl_fig_colorbar(f, f->px1 + 14, f->py0, cbw, bh, zlo, zhi, f->zlabel);

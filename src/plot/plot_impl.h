@@ -14,7 +14,8 @@ typedef struct nl_rgba {
 
 /*
  * Nice tick values covering [lo, hi]: a step of 1, 2 or 5 times a power of ten chosen so that
- * the count of ticks inside [lo, hi] is closest to `target` (ties: the larger step). Ticks are
+ * the count of ticks inside [lo, hi] is closest to `target` (ties: the larger step; fewer than 3
+ * ticks only as a last resort). Ticks are
  * multiples of the step (values within 1e-9 step of 0 are exactly 0). Writes up to cap ticks,
  * returns their count and the step. lo < hi required (returns 0 otherwise). O(ticks).
  */

@@ -32,12 +32,13 @@ size_t nl_plot_ticks(double lo, double hi, size_t target, double *ticks, size_t 
   size_t bestn = 0;
   double bestd = INFINITY;
   /* Candidate steps around the raw step; the count closest to the target wins, larger step on
-   * ties (fewer, rounder labels). Steps giving fewer than 2 ticks are a last resort. */
+   * ties (fewer, rounder labels). */
   for (int s = -1; s <= 0; s++)
     for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++) {
       double st = mult[i] * mag * (s < 0 ? 0.1 : 1.0);
       size_t n = ticks_for(lo, hi, st, NULL, 0);
-      double d = fabs((double)n - (double)target) + (n < 2 ? 100.0 : 0.0);
+      /* fewer than 3 labels hardly tell a scale: a last resort */
+      double d = fabs((double)n - (double)target) + (n < 3 ? 100.0 : 0.0) + (n < 2 ? 100.0 : 0.0);
       if (d < bestd || (d == bestd && st > best)) {
         bestd = d;
         best = st;

@@ -1017,6 +1017,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
+  nl_plot_release_caches();
+  xmlCleanupParser();
   if (getenv("NL_KEEP_TMP")) return 0;
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
