@@ -245,7 +245,9 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
     size_t u, v;
     double w;
     nl_network_edge(g, e, &u, &v, &w);
-    double lw = nl_network_weighted(g) && whi > wlo ? 0.4 + 2.6 * (w - wlo) / (whi - wlo) : 0.8;
+    /* unweighted: thinner as edges multiply, so that dense graphs do not turn grey */
+    double lw = nl_network_weighted(g) && whi > wlo ? 0.4 + 2.6 * (w - wlo) / (whi - wlo)
+                                                    : fmax(0.3, fmin(0.8, 0.8 * sqrt(200.0 / (double)ne)));
     double p[4] = {xy[2 * u], xy[2 * u + 1], xy[2 * v], xy[2 * v + 1]};
     nl_fig_path(f, p, 2, 0, (nl_rgba){0, 0, 0, 0}, ec, lw, NL_DASH_SOLID);
   }
