@@ -206,6 +206,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   if (!(o.alpha > 0 && o.alpha < 1)) o.alpha = 0.05;
   nthreads = o.threads > 0 ? o.threads : 1;
   size_t nb = o.nboot, n = p->n, ni = p->ni;
+  if ((size_t)nthreads > nb) nthreads = (int)nb; /* no idle workspaces */
   p->booted = 0;
   if (pls_stats_layout(p) != 0) return nl_err(&p->err, NL_ENOMEM, "out of memory");
   size_t ns = p->nstat, cells;

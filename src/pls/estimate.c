@@ -328,7 +328,7 @@ int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask
   const double *R = ws->C;
   if (s->consistent) {
     for (size_t j = 0; j < nc; j++)
-      if (!(ws->rho[j] > 0) || !isfinite(ws->rho[j])) {
+      if (active[j] && (!(ws->rho[j] > 0) || !isfinite(ws->rho[j]))) {
         *what = PLS_FAIL_RHOA;
         *which = j;
         return -1;
