@@ -360,6 +360,24 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
     fputc('\n', f);
   }
 
+  /* f^2 and inner VIF in the same layout */
+  for (int which = 0; which < 2; which++) {
+    fprintf(f, "\n%s:\n  %-*s", which ? "Antecedent VIF (inner model)" : "Effect sizes f^2", w, "");
+    for (size_t j = 0; j < nc; j++)
+      if (p->s.npred[j]) fprintf(f, " %*s", w, p->cname[j]);
+    fputc('\n', f);
+    for (size_t i = 0; i < nc; i++) {
+      int any = 0;
+      for (size_t j = 0; j < nc; j++) any |= p->s.adj[i * nc + j];
+      if (!any) continue;
+      fprintf(f, "  %-*s", w, p->cname[i]);
+      for (size_t j = 0; j < nc; j++)
+        if (p->s.npred[j])
+          fmt_cell(f, !p->s.adj[i * nc + j] ? NAN : which ? nl_pls_vif_inner(p, i, j) : nl_pls_f2(p, i, j), w);
+      fputc('\n', f);
+    }
+  }
+
   fprintf(f, "\nReliability:\n  %-*s %8s %8s %8s %8s\n", w, "", "alpha", "rhoC", "AVE", "rhoA");
   for (size_t j = 0; j < nc; j++)
     fprintf(f, "  %-*s %8.3f %8.3f %8.3f %8.3f\n", w, p->cname[j], nl_pls_alpha(p, j), nl_pls_rho_c(p, j),
