@@ -1,7 +1,7 @@
 /*
  * Runs per second of the network models, one thread, at the papers' sizes and at 10x and 100x
  * the population. A run is one replication: reset, then steps until equilibrium or a cap.
- *   lazer2007: 100 agents (paper), 100 rounds, linear (ring) and totally connected networks.
+ *   lazer2007: 100 agents (paper), 100 rounds, linear and totally connected networks.
  *   fang2010:  280 individuals in subgroups of 7, r = 0.01 and 0.3, to equilibrium (cap 2000).
  * Prints numbers; not a timed test. Usage: bench_network_models [seconds per case, default 2]
  */
@@ -68,7 +68,7 @@ int main(int argc, char **argv) {
   const char *sizes_l[] = {"n=100", "n=1000", "n=10000"};
   const char *sizes_f[] = {"n=280", "n=2800", "n=28000"};
   for (int k = 0; k < 3; k++) {
-    bench("lazer2007", (const char *[]){sizes_l[k], "network=ring", NULL}, 100, 0, budget);
+    bench("lazer2007", (const char *[]){sizes_l[k], "network=line", NULL}, 100, 0, budget);
     bench("lazer2007", (const char *[]){sizes_l[k], "network=complete", NULL}, 100, 0, budget);
   }
   for (int k = 0; k < 3; k++) {

@@ -1,14 +1,16 @@
 /*
  * lazer2007: NK landscape exactness, and Lazer & Friedman's (2007) headline reproduced.
  *
- * Source of the claims tested (Lazer & Friedman 2007, ASQ 52(4), the comparison of the linear and
- * the totally connected network, and the "velocity" results): with 100 agents on an NK landscape
- * (N = 20, K = 5), the efficient (totally connected) network reaches higher average performance
- * in the first rounds, and the inefficient (linear) network reaches higher performance in the
- * long run; random networks (shorter paths than the linear one) lie in between; slowing the
- * flow of information (velocity < 1) raises the long-run performance of the connected network.
- * The paper reports these as curves, without a table of values we could match digit by digit, so
- * the test checks the orderings with a stated criterion.
+ * Source of the claims tested (Lazer & Friedman 2007, ASQ 52(4); their figures comparing the
+ * linear and the totally connected network, random networks, small worlds at t = 10 and t = 55,
+ * velocity and error): with 100 agents on an NK landscape (N = 20, K = 5), the efficient (totally
+ * connected) network reaches higher average performance in the first rounds and the inefficient
+ * (linear) one in the long run; a connected random network lies in between; rewiring a lattice
+ * into a small world (same density, shorter paths) helps at t = 10 and hurts at t = 55; slowing
+ * the flow of information (velocity 0.1) raises the long-run performance of the totally connected
+ * network. (Imitation error's long-run gain is small in our implementation: see docs/lazer2007.md;
+ * it is not asserted.) The paper reports curves, not a table of values we could
+ * match digit by digit, so the test checks these orderings with a stated criterion.
  *
  * Criterion: the same seed gives every network the same landscapes and initial solutions (the
  * streams are keyed by seed and replication only), so differences are paired; an ordering passes
@@ -33,11 +35,11 @@
  * exceed 14 SE, so at R = 30 about 6 SE). */
 #if defined(__SANITIZE_ADDRESS__)
 #define NL_SANITIZED 1
-enum { RMAX = 150, T = 60 };
+enum { RMAX = 150, T = 55 };
 static long R = 30;
 #else
 #define NL_SANITIZED 0
-enum { RMAX = 150, T = 60 };
+enum { RMAX = 150, T = 55 };
 static long R = 150;
 #endif
 
@@ -145,29 +147,35 @@ static void test_k0_finds_optimum(void **unused) {
 
 static void test_headline(void **unused) {
   (void)unused;
-  static double ring5[RMAX], comp5[RMAX], er5[RMAX], ring60[RMAX], comp60[RMAX], er60[RMAX], slow60[RMAX];
-  const char *ring[] = {"network=ring", NULL}, *comp[] = {"network=complete", NULL},
-             *er[] = {"network=erdos_renyi", "p=0.04", NULL},
-             *slow[] = {"network=complete", "velocity=0.1", NULL};
-  run2(ring, 0, 5, ring5, T, ring60);
-  run2(comp, 0, 5, comp5, T, comp60);
-  if (NL_SANITIZED) {
-    expect_greater("t=5: totally connected > linear", comp5, ring5);
-    expect_greater("t=60: linear > totally connected", ring60, comp60);
-    return;
-  }
-  run2(er, 0, 5, er5, T, er60);
-  run2(slow, 0, T, slow60, 0, NULL);
-  printf("  average score at t=5:  linear %.3f  random %.3f  total %.3f\n", mean(ring5), mean(er5), mean(comp5));
-  printf("  average score at t=60: linear %.3f  random %.3f  total %.3f  total, velocity 0.1 %.3f\n", mean(ring60),
-         mean(er60), mean(comp60), mean(slow60));
-  expect_greater("t=5: totally connected > linear", comp5, ring5);
-  expect_greater("t=5: random > linear", er5, ring5);
-  expect_greater("t=5: totally connected > random", comp5, er5);
-  expect_greater("t=60: linear > totally connected", ring60, comp60);
-  expect_greater("t=60: linear > random", ring60, er60);
-  expect_greater("t=60: random > totally connected", er60, comp60);
-  expect_greater("t=60: velocity 0.1 > velocity 1 (totally connected)", slow60, comp60);
+  static double line10[RMAX], comp10[RMAX], line55[RMAX], comp55[RMAX];
+  static double er10[RMAX], er55[RMAX], lat10[RMAX], lat55[RMAX], sw10[RMAX], sw55[RMAX], slow55[RMAX];
+  const char *line[] = {"network=line", NULL}, *comp[] = {"network=complete", NULL};
+  run2(line, 0, 10, line10, T, line55);
+  run2(comp, 0, 10, comp10, T, comp55);
+  printf("  average score at t=10: linear %.3f  totally connected %.3f\n", mean(line10), mean(comp10));
+  printf("  average score at t=55: linear %.3f  totally connected %.3f\n", mean(line55), mean(comp55));
+  expect_greater("t=10: totally connected > linear", comp10, line10);
+  expect_greater("t=55: linear > totally connected", line55, comp55);
+  if (NL_SANITIZED) return;
+
+  const char *er[] = {"network=erdos_renyi", "p=0.05", NULL};
+  const char *lat[] = {"network=watts_strogatz", "k=2", "p=0", NULL};
+  const char *sw[] = {"network=watts_strogatz", "k=2", "p=0.1", NULL};
+  const char *slow[] = {"network=complete", "velocity=0.1", NULL};
+  run2(er, 0, 10, er10, T, er55);
+  run2(lat, 0, 10, lat10, T, lat55);
+  run2(sw, 0, 10, sw10, T, sw55);
+  run2(slow, 0, T, slow55, 0, NULL);
+  printf("  t=10 / t=55: random (p = 0.05) %.3f / %.3f; lattice (k = 2) %.3f / %.3f; small world (rewired 0.1) "
+         "%.3f / %.3f\n",
+         mean(er10), mean(er55), mean(lat10), mean(lat55), mean(sw10), mean(sw55));
+  printf("  t=55, totally connected: velocity 0.1 %.3f\n", mean(slow55));
+  expect_greater("t=10: random > linear", er10, line10);
+  expect_greater("t=55: linear > random", line55, er55);
+  expect_greater("t=55: random > totally connected", er55, comp55);
+  expect_greater("t=10: small world > lattice", sw10, lat10);
+  expect_greater("t=55: lattice > small world", lat55, sw55);
+  expect_greater("t=55: velocity 0.1 > velocity 1", slow55, comp55);
 }
 
 /* Results do not depend on the thread count; a network file equals the generated ring. */
@@ -177,7 +185,7 @@ static void test_threads_and_file(void **unused) {
   long keep = R;
   R = 12; /* equality needs no statistics */
   /* N = 12: equality needs no large landscape */
-  const char *ring[] = {"network=ring", "n=100", "N=12", "K=3", NULL};
+  const char *ring[] = {"network=ring", "n=100", "N=12", "K=3", NULL}; /* ring100.csv is this ring */
   const char *file[] = {"network=file", "network_file=" NL_SOURCE_DIR "/examples/networks/ring100.csv", "N=12", "K=3",
                         NULL};
   run2(ring, 1, 20, a, 0, NULL);

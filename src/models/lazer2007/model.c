@@ -5,7 +5,7 @@
  * n agents on a network each hold a solution of an NK landscape. Every round, synchronously
  * (each agent sees its neighbours' solutions of the previous round): an agent whose best
  * neighbour scores higher copies that neighbour's solution (exploitation; with `error`, each bit
- * is miscopied with that probability); otherwise it explores by changing one random bit and keeps
+ * keeps the agent's own value with that probability, mixing the two solutions); otherwise it explores by changing one random bit and keeps
  * the change only if it scores higher. With `velocity` < 1 an agent looks at its neighbours only
  * with that probability per round (else it explores). Score = (fitness / global maximum)^8.
  */
@@ -17,9 +17,9 @@
 #include "models/lazer2007/nk.h"
 #include "network/network_impl.h"
 
-static const char *const networks[] = {"ring",  "line", "complete", "erdos_renyi", "watts_strogatz", "barabasi_albert",
+static const char *const networks[] = {"line",  "ring", "complete", "erdos_renyi", "watts_strogatz", "barabasi_albert",
                                        "sbm",   "caveman", "file", NULL};
-enum { NET_RING, NET_LINE, NET_COMPLETE, NET_ER, NET_WS, NET_BA, NET_SBM, NET_CAVE, NET_FILE };
+enum { NET_LINE, NET_RING, NET_COMPLETE, NET_ER, NET_WS, NET_BA, NET_SBM, NET_CAVE, NET_FILE };
 static const char *const deps[] = {"random", "neighbours", NULL};
 
 enum {
@@ -35,8 +35,8 @@ static const nl_param_desc params[P_COUNT] = {
     [P_DEPS] = {"interactions", NL_PARAM_CHOICE, 0, 0, 0, deps, NULL,
                 "which K loci each locus depends on: random (Kauffman's random interactions) or the K next loci"},
     [P_NETWORK] = {"network", NL_PARAM_CHOICE, 0, 0, 0, networks, NULL,
-                   "communication network: ring (the paper's linear network, each agent linked to k on each "
-                   "side), line (no wrap-around), complete (the efficient, totally connected network), erdos_renyi "
+                   "communication network: line (the paper's linear network: each agent linked to its k nearest "
+                   "on each side, no wrap-around), ring (the same with wrap-around), complete (the efficient, totally connected network), erdos_renyi "
                    "(random, link probability p), watts_strogatz (small world: ring with rewiring probability p), "
                    "barabasi_albert (k links per new agent), sbm (blocks, p_in, p_out), caveman (blocks cliques, "
                    "rewiring p), file (network_file)"},
@@ -53,7 +53,8 @@ static const nl_param_desc params[P_COUNT] = {
                     "probability per round that an agent looks at its neighbours (the paper's velocity of "
                     "information; 1 = every round); otherwise it explores"},
     [P_ERROR] = {"error", NL_PARAM_REAL, 0, 0, 1, NULL, NULL,
-                 "imitation error: probability that each bit is miscopied when an agent copies a neighbour"},
+                 "imitation error: when an agent copies a neighbour, each bit keeps the agent's own value with this "
+                 "probability instead of the neighbour's (the paper's error: strategies get mixed)"},
     [P_POWER] = {"power", NL_PARAM_REAL, 8, 0.01, 100, NULL, NULL,
                  "score = (fitness / global maximum)^power (paper: 8, to spread out the scores)"},
     [P_TABLE_MAX] = {"table_max_n", NL_PARAM_INT, 24, 0, 30, NULL, NULL,
@@ -89,7 +90,7 @@ typedef struct state {
 } state;
 
 static int net_kind_to_spec(int kind, nl_network_kind *out) {
-  static const nl_network_kind map[] = {NL_NET_RING, NL_NET_LINE, NL_NET_COMPLETE, NL_NET_ERDOS_RENYI,
+  static const nl_network_kind map[] = {NL_NET_LINE, NL_NET_RING, NL_NET_COMPLETE, NL_NET_ERDOS_RENYI,
                                         NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT, NL_NET_SBM, NL_NET_CAVEMAN};
   if (kind < 0 || kind >= NET_FILE) return -1;
   *out = map[kind];
@@ -296,7 +297,10 @@ static nl_status step(void *sp, nl_errbuf *err) {
     long b = look ? best_neighbour(s, i, t1, t2) : -1;
     if (b >= 0 && s->fit[b] > f) { /* exploitation: copy the better neighbour */
       uint64_t y = s->sol[b];
-      if (s->Perr) y ^= nl_rng_mask_on(&s->dyn, s->Perr, mask);
+      if (s->Perr) {
+        uint64_t keep = nl_rng_mask_on(&s->dyn, s->Perr, mask); /* bits that stay the agent's own */
+        y = (y & ~keep) | (x & keep);
+      }
       s->nsol[i] = y;
       s->nfit[i] = y == s->sol[b] ? s->fit[b] : nl_nk_fitness(&s->nk, y);
       imit++;
