@@ -44,6 +44,11 @@ static void plot_help(FILE *f) {
         "  --color COL            colour by this column: numbers -> viridis scale, text -> categories\n"
         "  --filter COL=VALUE     keep node-table rows with this value (repeatable), e.g.\n"
         "                         --filter replication=0 --filter period=200\n"
+        "  --source COL, --target COL, --weight COL\n"
+        "                         end-point and weight columns of the edge list (default: the first\n"
+        "                         two columns and a column named weight)\n"
+        "  --edge-filter COL=VALUE  keep edge rows with this value (repeatable): the network of one\n"
+        "                         period from a long edge table, e.g. --edge-filter period=200\n"
         "  --labels, --no-labels  node labels (default: shown up to 40 nodes)\n"
         "  --seed N               layout seed (default 1; the same seed gives the same picture)\n"
         "common options:\n"
@@ -136,8 +141,9 @@ int nl_cmd_plot(int argc, char **argv) {
   const char *input = NULL, *out = NULL, *measure = NULL, *x = NULL, *y = NULL, *by = NULL;
   const char *title = NULL, *xlabel = NULL, *ylabel = NULL;
   const char *nodes = NULL, *id = NULL, *size = NULL, *color = NULL;
-  const char *where[MAXLIST], *filter[MAXLIST];
-  size_t nwhere = 0, nfilter = 0, npoints = 0;
+  const char *where[MAXLIST], *filter[MAXLIST], *efilter[MAXLIST];
+  const char *esource = NULL, *etarget = NULL, *eweight = NULL;
+  size_t nwhere = 0, nfilter = 0, nefilter = 0, npoints = 0;
   long points[MAXLIST], period = NL_PLOT_FINAL;
   int labels = -1, has_ylim = 0, has_zlim = 0, size_given = 0;
   unsigned long long seed = 1;
@@ -195,17 +201,25 @@ int nl_cmd_plot(int argc, char **argv) {
       size = v;
     else if (!strcmp(a, "--color") || !strcmp(a, "--colour"))
       color = v;
-    else if (!strcmp(a, "--where") || !strcmp(a, "--filter")) {
+    else if (!strcmp(a, "--source"))
+      esource = v;
+    else if (!strcmp(a, "--target"))
+      etarget = v;
+    else if (!strcmp(a, "--weight"))
+      eweight = v;
+    else if (!strcmp(a, "--where") || !strcmp(a, "--filter") || !strcmp(a, "--edge-filter")) {
       if (!strchr(v, '=') || v[0] == '=') {
         cli_error("%s: expected NAME=VALUE, got '%s'", a, v);
         return NL_EXIT_USAGE;
       }
-      if (nwhere >= MAXLIST || nfilter >= MAXLIST) {
+      if (nwhere >= MAXLIST || nfilter >= MAXLIST || nefilter >= MAXLIST) {
         cli_error("%s: at most %d conditions", a, MAXLIST);
         return NL_EXIT_USAGE;
       }
       if (a[2] == 'w')
         where[nwhere++] = v;
+      else if (a[2] == 'e')
+        efilter[nefilter++] = v;
       else
         filter[nfilter++] = v;
     } else if (!strcmp(a, "--points")) {
@@ -274,8 +288,10 @@ int nl_cmd_plot(int argc, char **argv) {
     cli_error("plot heatmap: add --y PARAM (the swept parameter on the y axis)");
     return NL_EXIT_USAGE;
   }
-  if (k != 3 && (nodes || id || size || color || nfilter)) {
-    cli_error("plot %s: --nodes, --id, --size, --color and --filter are options of `plot network`", kind);
+  if (k != 3 && (nodes || id || size || color || nfilter || nefilter || esource || etarget || eweight)) {
+    cli_error("plot %s: --nodes, --id, --size, --color, --filter, --source, --target, --weight and --edge-filter "
+              "are options of `plot network`",
+              kind);
     return NL_EXIT_USAGE;
   }
   if (k >= 3 && (measure || x || y || by || nwhere || npoints)) {
@@ -321,7 +337,8 @@ int nl_cmd_plot(int argc, char **argv) {
     (void)has_zlim;
   } else if (k == 3) {
     rs = nl_figure_labels(fig, NULL, NULL, title); /* free drawings leave room for a title */
-    nl_plot_network_files nf = {input, nodes, id, size, color, filter, nfilter, labels, seed};
+    nl_plot_network_files nf = {input, nodes, id, size, color, filter, nfilter, labels, seed,
+                                esource, etarget, eweight, efilter, nefilter};
     if (!rs) rs = nl_plot_network_read(fig, &nf);
     title = NULL;
   } else {

@@ -168,6 +168,12 @@ typedef struct nl_plot_network_files {
   size_t nfilter;
   int labels;                /* as nl_plot_network_options */
   unsigned long long seed;
+  /* Edge lists in long form (e.g. one row per tie and period): the end-point and weight columns
+   * (NULL: the first two columns and "weight", as nl_network_read_edgelist) and conditions
+   * selecting rows ("period=200"). Not for GraphML. */
+  const char *source, *target, *weight;
+  const char *const *edge_filter;
+  size_t nedge_filter;
 } nl_plot_network_files;
 
 /*
@@ -176,7 +182,8 @@ typedef struct nl_plot_network_files {
  * integer, nodes are 0..max id, so firms without ties (absent from the edge list) are drawn as
  * isolated nodes. Errors on the figure ("file:line: ..."): NL_EIO, NL_EPARSE (from the readers),
  * NL_EINVAL (missing column with the closest name suggested, a node with several rows after the
- * filters, a size column that is not numeric), NL_ENOMEM. Cost: reading + nl_plot_network.
+ * filters, a size column that is not numeric, no edge row left after the edge filters),
+ * NL_ENOMEM. Cost: reading + nl_plot_network.
  */
 nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *spec);
 

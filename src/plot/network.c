@@ -2,6 +2,8 @@
  * continuous or categorical attribute, edge width by weight. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <igraph.h>
 #include <math.h>
 #include <stdio.h>
@@ -370,6 +372,105 @@ static nl_status column(nl_figure *f, const nl_strtab *t, const char *name, long
   return nl_err(nl_fig_err(f), NL_EINVAL, "%s: no column '%s' (columns: %s)", t->source, name, cols);
 }
 
+/* A long-form edge list reduced to "source,target[,weight]" rows in a temporary file (the
+ * network module's reader then checks ids, weights, loops and duplicates as usual). linemap[k]
+ * is the original line of the temporary file's line k + 2. */
+static nl_status select_edges(nl_figure *f, const nl_plot_network_files *sp, char *tmp, size_t cap, long **linemap) {
+  nl_strtab *t = NULL;
+  FILE *fp = NULL;
+  nl_status rs = nl_strtab_read(sp->graph, &t, nl_fig_err(f));
+  long cs = 0, ct = 1, cw = -1;
+  *linemap = NULL;
+  tmp[0] = '\0';
+  if (rs) return rs;
+  if (t->ncol < 2) {
+    rs = nl_err(nl_fig_err(f), NL_EPARSE, "%s: an edge list needs two columns", sp->graph);
+    goto cleanup;
+  }
+  if (sp->source && (rs = column(f, t, sp->source, &cs))) goto cleanup;
+  if (sp->target && (rs = column(f, t, sp->target, &ct))) goto cleanup;
+  if (sp->weight) {
+    if ((rs = column(f, t, sp->weight, &cw))) goto cleanup;
+  } else
+    for (size_t j = 0; j < t->ncol; j++)
+      if (!strcasecmp(t->cell[j], "weight")) cw = (long)j;
+  long cf[64];
+  const char *val[64];
+  if (sp->nedge_filter > 64) {
+    rs = nl_err(nl_fig_err(f), NL_EINVAL, "at most 64 edge filters");
+    goto cleanup;
+  }
+  for (size_t k = 0; k < sp->nedge_filter; k++) {
+    const char *eq = strchr(sp->edge_filter[k], '=');
+    char name[256];
+    if (!eq) {
+      rs = nl_err(nl_fig_err(f), NL_EINVAL, "edge filter '%s': expected COLUMN=VALUE", sp->edge_filter[k]);
+      goto cleanup;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)(eq - sp->edge_filter[k]), sp->edge_filter[k]);
+    if ((rs = column(f, t, name, &cf[k]))) goto cleanup;
+    val[k] = eq + 1;
+  }
+  *linemap = nl_malloc((t->nrow + 1) * sizeof **linemap);
+  if (!*linemap) {
+    rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  const char *base = getenv("TMPDIR");
+  snprintf(tmp, cap, "%s/netlearn-edges-XXXXXX", base && *base ? base : "/tmp");
+  int fd = mkstemp(tmp);
+  if (fd < 0 || !(fp = fdopen(fd, "w"))) {
+    rs = nl_err(nl_fig_err(f), NL_EIO, "%s: cannot create a temporary file", tmp);
+    tmp[0] = '\0';
+    goto cleanup;
+  }
+  fprintf(fp, cw >= 0 ? "source,target,weight\n" : "source,target\n");
+  size_t kept = 0;
+  for (size_t r = 0; r < t->nrow; r++) {
+    int ok = 1;
+    for (size_t k = 0; k < sp->nedge_filter && ok; k++) ok = same_value(nl_strtab_cell(t, r, (size_t)cf[k]), val[k]);
+    if (!ok) continue;
+    const char *v[3] = {nl_strtab_cell(t, r, (size_t)cs), nl_strtab_cell(t, r, (size_t)ct),
+                        cw >= 0 ? nl_strtab_cell(t, r, (size_t)cw) : NULL};
+    for (int i = 0; i < 3 && v[i]; i++) {
+      if (i) fputc(',', fp);
+      fputc('"', fp);
+      for (const char *c = v[i]; *c; c++) {
+        if (*c == '"') fputc('"', fp);
+        fputc(*c, fp);
+      }
+      fputc('"', fp);
+    }
+    fputc('\n', fp);
+    (*linemap)[kept++] = (long)r + 2; /* header is line 1 (blank lines aside) */
+  }
+  if (fclose(fp) != 0) {
+    fp = NULL;
+    rs = nl_err(nl_fig_err(f), NL_EIO, "%s: write failed", tmp);
+    goto cleanup;
+  }
+  fp = NULL;
+  if (!kept) rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s: no edge left after the edge filters", sp->graph);
+cleanup:
+  if (fp) fclose(fp);
+  nl_strtab_free(t);
+  return rs;
+}
+
+/* The network reader's message about the temporary edge file, told in terms of the user's file. */
+static nl_status edge_error(nl_figure *f, nl_status rs, const char *msg, const char *tmp, const char *orig,
+                            const long *linemap) {
+  size_t n = strlen(tmp);
+  if (tmp[0] && !strncmp(msg, tmp, n) && msg[n] == ':') {
+    char *end;
+    long line = strtol(msg + n + 1, &end, 10);
+    if (end != msg + n + 1 && *end == ':' && line >= 2)
+      return nl_err(nl_fig_err(f), rs, "%s:%ld:%s", orig, linemap[line - 2], end + 1);
+    return nl_err(nl_fig_err(f), rs, "%s%s", orig, msg + n);
+  }
+  return nl_err(nl_fig_err(f), rs, "%s", msg);
+}
+
 nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
   nl_network *g = nl_network_new();
   nl_strtab *t = NULL;
@@ -378,11 +479,24 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
   const char **cat = NULL;
   char *keep = NULL;
   nl_status rs = NL_OK;
+  char tmp[512] = "";
+  long *linemap = NULL;
+  const char *gpath = sp->graph;
   if (!g) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
   int graphml = ends_with_ci(sp->graph, ".graphml") || ends_with_ci(sp->graph, ".xml");
-  rs = graphml ? nl_network_read_graphml(g, sp->graph, 0) : nl_network_read_edgelist(g, sp->graph, 0, 0);
+  if (graphml && (sp->source || sp->target || sp->weight || sp->nedge_filter)) {
+    rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s: edge columns and edge filters are for CSV edge lists, not GraphML",
+                sp->graph);
+    goto cleanup;
+  }
+  if (!graphml && (sp->source || sp->target || sp->weight || sp->nedge_filter)) {
+    rs = select_edges(f, sp, tmp, sizeof tmp, &linemap);
+    if (rs) goto cleanup;
+    gpath = tmp;
+  }
+  rs = graphml ? nl_network_read_graphml(g, gpath, 0) : nl_network_read_edgelist(g, gpath, 0, 0);
   if (rs) {
-    rs = nl_err(nl_fig_err(f), rs, "%s", nl_network_errmsg(g));
+    rs = edge_error(f, rs, nl_network_errmsg(g), tmp, sp->graph, linemap);
     goto cleanup;
   }
   long cid = -1, csize = -1, ccolor = -1;
@@ -435,9 +549,9 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
           mx = fmax(mx, v);
         }
       if (allint && mx >= 0 && mx + 1 > (double)nl_network_nodes(g)) {
-        rs = nl_network_read_edgelist(g, sp->graph, (size_t)mx + 1, 0);
+        rs = nl_network_read_edgelist(g, gpath, (size_t)mx + 1, 0);
         if (rs) {
-          rs = nl_err(nl_fig_err(f), rs, "%s", nl_network_errmsg(g));
+          rs = edge_error(f, rs, nl_network_errmsg(g), tmp, sp->graph, linemap);
           goto cleanup;
         }
       }
@@ -531,6 +645,8 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
 nomem:
   rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
 cleanup:
+  if (tmp[0]) remove(tmp);
+  nl_free(linemap);
   nl_network_free(g);
   nl_strtab_free(t);
   nl_free(rowof);

@@ -698,7 +698,7 @@ static void test_network(void **state) {
   snprintf(edges, sizeof edges, "%s/examples/plots/ties.csv", NL_SOURCE_DIR);
   snprintf(nodes, sizeof nodes, "%s/examples/plots/firms.csv", NL_SOURCE_DIR);
   nl_figure *f = nl_figure_new(NULL);
-  nl_plot_network_files spec = {edges, nodes, NULL, "size", "sector", NULL, 0, -1, 1};
+  nl_plot_network_files spec = {.graph = edges, .nodes = nodes, .size = "size", .color = "sector", .labels = -1, .seed = 1};
   assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
   unsigned char *b1, *b2;
   size_t l1, l2, ncirc = 0, nlines = 0;
@@ -745,7 +745,7 @@ static void test_network(void **state) {
   char panel[512], pair[512];
   path_of(panel, sizeof panel, "panel.csv");
   path_of(pair, sizeof pair, "pair.csv");
-  nl_plot_network_files sp2 = {pair, panel, NULL, "size", NULL, NULL, 0, -1, 1};
+  nl_plot_network_files sp2 = {.graph = pair, .nodes = panel, .size = "size", .labels = -1, .seed = 1};
   assert_int_equal(nl_plot_network_read(f, &sp2), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "more than one row"));
   const char *flt[1] = {"period=2"};
@@ -758,6 +758,34 @@ static void test_network(void **state) {
   assert_non_null(strstr(nl_figure_errmsg(f), "no row has period = 3"));
   sp2.graph = "/nonexistent/ties.csv";
   assert_int_equal(nl_plot_network_read(f, &sp2), NL_EIO);
+  /* a long edge table (one row per tie and period): the network of one period */
+  write_file("long.csv", "replication,period,from,to,trust\n0,1,0,1,0.5\n0,1,1,2,0.7\n0,2,0,1,0.6\n0,2,0,2,-3\n");
+  char lng[512];
+  path_of(lng, sizeof lng, "long.csv");
+  const char *ef[1] = {"period=1"};
+  nl_plot_network_files sp3 = {.graph = lng, .source = "from", .target = "to", .weight = "trust", .edge_filter = ef,
+                               .nedge_filter = 1, .labels = 1, .seed = 1};
+  assert_int_equal(nl_plot_network_read(f, &sp3), NL_OK);
+  size_t nl = 0;
+  unsigned char *b3;
+  size_t l3;
+  assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b3, &l3), NL_OK);
+  t = svg_texts(b3, l3, "polyline", &nl);
+  assert_int_equal(nl, 2); /* period 1: ties 0-1 and 1-2 */
+  assert_true(has_text(t, "0") && has_text(t, "2"));
+  free(t);
+  free(b3);
+  /* period 2 has a negative weight on line 5 of long.csv: the message names that file and line */
+  ef[0] = "period=2";
+  assert_int_equal(nl_plot_network_read(f, &sp3), NL_EPARSE);
+  assert_non_null(strstr(nl_figure_errmsg(f), "long.csv:5:"));
+  ef[0] = "period=9";
+  assert_int_equal(nl_plot_network_read(f, &sp3), NL_EINVAL);
+  assert_non_null(strstr(nl_figure_errmsg(f), "no edge left"));
+  sp3.nedge_filter = 0;
+  sp3.target = "too";
+  assert_int_equal(nl_plot_network_read(f, &sp3), NL_EINVAL);
+  assert_non_null(strstr(nl_figure_errmsg(f), "did you mean 'to'"));
   nl_figure_free(f);
 }
 
