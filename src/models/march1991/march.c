@@ -133,21 +133,40 @@ long nl_march_adopt_majority(uint64_t *nz, uint64_t *pos, const uint64_t *cnt_a,
                              size_t nplanes, size_t W, size_t m, long voters, const uint64_t *adopt_fx, nl_rng *r) {
   long changed = 0;
   if (voters == 0) return 0;
-  for (size_t k = 0; k < m; k++) {
-    long plus = nl_bitcount_get(cnt_a, nplanes, W, k);
-    long minus = cnt_b ? nl_bitcount_get(cnt_b, nplanes, W, k) : voters - plus;
-    if (plus == minus) continue;
-    int val = plus > minus ? 1 : -1;
-    long margin = plus > minus ? plus - minus : minus - plus;
-    size_t w = k / 64;
-    uint64_t bit = (uint64_t)1 << (k % 64);
-    int cur = (nz[w] & bit) ? ((pos[w] & bit) ? 1 : -1) : 0;
-    if (cur == val) continue;
-    if ((nl_rng_u64(r) >> 32) < adopt_fx[margin]) {
-      nz[w] |= bit;
-      if (val > 0) pos[w] |= bit;
-      else pos[w] &= ~bit;
-      changed++;
+  /* Word-parallel: compare the bit-sliced counts of a whole word of dimensions at once (most
+   * significant plane first), then visit only the dimensions whose majority differs from the
+   * current value, in increasing order: the same draws, in the same order, as a loop over all m. */
+  uint64_t half = (uint64_t)voters / 2; /* without cnt_b: plus > voters - plus <=> plus > half */
+  int odd = (int)(voters & 1);
+  for (size_t w = 0; w < W; w++) {
+    uint64_t valid = nl_valid_mask(m, w), gt = 0, lt = 0, eq = valid;
+    if (nplanes < 64 && !cnt_b && (half >> nplanes)) {
+      lt = valid; /* every count is below half */
+      eq = 0;
+    }
+    for (size_t j = nplanes; j-- > 0 && eq;) {
+      uint64_t a = cnt_a[j * W + w];
+      uint64_t b = cnt_b ? cnt_b[j * W + w] : (j < 64 && ((half >> j) & 1) ? ~(uint64_t)0 : 0);
+      gt |= eq & a & ~b;
+      lt |= eq & ~a & b;
+      eq &= ~(a ^ b);
+    }
+    if (!cnt_b && odd) lt |= eq; /* plus == half < voters - plus */
+    uint64_t cand = ((gt & ~(nz[w] & pos[w])) | (lt & ~(nz[w] & ~pos[w]))) & valid;
+    while (cand) {
+      size_t b = (size_t)__builtin_ctzll(cand);
+      uint64_t bit = (uint64_t)1 << b;
+      cand &= cand - 1;
+      size_t k = w * 64 + b;
+      long plus = nl_bitcount_get(cnt_a, nplanes, W, k);
+      long minus = cnt_b ? nl_bitcount_get(cnt_b, nplanes, W, k) : voters - plus;
+      long margin = plus > minus ? plus - minus : minus - plus;
+      if ((nl_rng_u64(r) >> 32) < adopt_fx[margin]) {
+        nz[w] |= bit;
+        if (gt & bit) pos[w] |= bit;
+        else pos[w] &= ~bit;
+        changed++;
+      }
     }
   }
   return changed;
