@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/model_impl.h"
 #include "models/coopnet/coopnet.h"
+#include "models/march1991/march.h"
 #include "netlearn/netlearn.h"
 
 #define DATA NL_SOURCE_DIR "/tests/coopnet/data/"
@@ -389,9 +390,69 @@ static void test_mechanisms_and_bookkeeping(void **st) {
   assert_true(msum(ms, "components") / 150 >= 4);
 }
 
+/* March's code-learning rule, one dimension at a time (the definition), against the word-parallel
+ * nl_march_adopt_majority that coopnet runs for every firm: same result and same draws. */
+static long adopt_reference(uint64_t *nz, uint64_t *pos, const uint64_t *cnt_a, const uint64_t *cnt_b, size_t np,
+                            size_t W, size_t m, long voters, const uint64_t *fx, nl_rng *r) {
+  long changed = 0;
+  if (voters == 0) return 0;
+  for (size_t k = 0; k < m; k++) {
+    long plus = nl_bitcount_get(cnt_a, np, W, k);
+    long minus = cnt_b ? nl_bitcount_get(cnt_b, np, W, k) : voters - plus;
+    if (plus == minus) continue;
+    int val = plus > minus ? 1 : -1;
+    uint64_t bit = (uint64_t)1 << (k % 64);
+    int cur = (nz[k / 64] & bit) ? ((pos[k / 64] & bit) ? 1 : -1) : 0;
+    if (cur == val) continue;
+    if ((nl_rng_u64(r) >> 32) < fx[plus > minus ? plus - minus : minus - plus]) {
+      nz[k / 64] |= bit;
+      pos[k / 64] = val > 0 ? pos[k / 64] | bit : pos[k / 64] & ~bit;
+      changed++;
+    }
+  }
+  return changed;
+}
+
+static void test_adopt_majority_reference(void **st) {
+  (void)st;
+  nl_rng g;
+  nl_rng_init(&g, 1, 2, 3, 4);
+  uint64_t fx[1001];
+  for (int k = 0; k <= 1000; k++) fx[k] = ((uint64_t)k * 3000017u) & 0xffffffffu;
+  for (int it = 0; it < 20000; it++) {
+    size_t m = 1 + nl_rng_below(&g, 200), W = nl_words(m);
+    long n = 1 + (long)nl_rng_below(&g, 1000);
+    size_t np = nl_bitcount_planes((size_t)n);
+    int paper = (int)nl_rng_below(&g, 2);
+    long voters = (long)nl_rng_below(&g, (uint64_t)n + 1);
+    uint64_t ca[10 * 4] = {0}, cb[10 * 4] = {0}, nz1[4], pos1[4], nz2[4], pos2[4];
+    for (size_t k = 0; k < m; k++) {
+      long a = voters ? (long)nl_rng_below(&g, (uint64_t)voters + 1) : 0;
+      long b = paper ? (long)nl_rng_below(&g, (uint64_t)(voters - a) + 1) : 0;
+      for (size_t j = 0; j < np; j++) {
+        if ((a >> j) & 1) ca[j * W + k / 64] |= (uint64_t)1 << (k % 64);
+        if ((b >> j) & 1) cb[j * W + k / 64] |= (uint64_t)1 << (k % 64);
+      }
+    }
+    nl_belief_random(&g, nz1, pos1, m);
+    memcpy(nz2, nz1, W * 8);
+    memcpy(pos2, pos1, W * 8);
+    nl_rng r1, r2;
+    nl_rng_init(&r1, (uint64_t)it, 0, 0, 0);
+    r2 = r1;
+    long c1 = adopt_reference(nz1, pos1, ca, paper ? cb : NULL, np, W, m, voters, fx, &r1);
+    long c2 = nl_march_adopt_majority(nz2, pos2, ca, paper ? cb : NULL, np, W, m, voters, fx, &r2);
+    assert_int_equal(c1, c2);
+    assert_memory_equal(nz1, nz2, W * 8);
+    assert_memory_equal(pos1, pos2, W * 8);
+    assert_true(nl_rng_u64(&r1) == nl_rng_u64(&r2)); /* same number of draws */
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nesting),
+      cmocka_unit_test(test_adopt_majority_reference),
       cmocka_unit_test(test_firm_table_errors),
       cmocka_unit_test(test_network_file_errors),
       cmocka_unit_test(test_parameter_errors),
