@@ -894,22 +894,37 @@ static void draw_xy(nl_figure *f) {
 
 /* ---- heatmap ---------------------------------------------------------------------------- */
 
+/* A colour bar's title: two lines when one would be wider than 90 pt. */
+static void colorbar_title(nl_figure *f, const char *title, title_fit *t) {
+  double ts = f->o.font_size * 0.9;
+  fit_title(f, title, ts, 90, t);
+  t->size = ts; /* wrap, never shrink */
+}
+
 double nl_fig_colorbar_width(nl_figure *f, double lo, double hi, const char *title) {
   double ts = f->o.font_size * 0.9;
   axis_ticks t;
   ticks_of(lo, hi, 5, &t);
   double w = 12 + 3 + 3 + max_label_width(f, &t, ts);
-  if (title) w = fmax(w, nl_fig_text_width(f, title, ts, 0));
+  title_fit tf;
+  colorbar_title(f, title, &tf);
+  for (int i = 0; i < tf.n; i++) w = fmax(w, nl_fig_text_width(f, tf.line[i], ts, 0));
   return w;
 }
 
 void nl_fig_colorbar(nl_figure *f, double x, double y, double w, double h, double lo, double hi, const char *title) {
   double ts = f->o.font_size * 0.9;
   (void)w;
-  if (title) {
-    nl_fig_text(f, x, y, title, ts, 0, NL_VA_TOP, 0, INK, 0);
-    y += ts * 1.6;
-    h -= ts * 1.6;
+  title_fit tf;
+  colorbar_title(f, title, &tf);
+  for (int i = 0; i < tf.n; i++) {
+    nl_fig_text(f, x, y, tf.line[i], ts, 0, NL_VA_TOP, 0, INK, 0);
+    y += ts * 1.25;
+    h -= ts * 1.25;
+  }
+  if (tf.n) {
+    y += ts * 0.4;
+    h -= ts * 0.4;
   }
   double bw = 12;
   int steps = 64;

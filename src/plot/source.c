@@ -570,8 +570,13 @@ nl_status nl_plot_source_heatmap(nl_plot_source *s, nl_figure *f, const char *me
     rs = nl_err(&s->err, NL_EINVAL, "%s: no values of '%s' at or before period %ld", s->label, measure, period);
     goto cleanup;
   }
-  char zl[256];
-  value_label(measure, period, zl, sizeof zl);
+  /* "Code knowledge (final)": the colour bar wraps it after the measure */
+  char zl[256], pn[128];
+  nl_plot_pretty_name(measure, pn, sizeof pn);
+  if (period == NL_PLOT_FINAL)
+    snprintf(zl, sizeof zl, "%s (final)", pn);
+  else
+    snprintf(zl, sizeof zl, "%s (period %ld)", pn, period);
   rs = nl_figure_labels(f, x, y, NULL);
   if (!rs) rs = nl_figure_heatmap(f, nx, xv, ny, yv, z, zlo, zhi, zl, 1);
   if (rs) rs = nl_err(&s->err, rs, "%s", nl_figure_errmsg(f));

@@ -581,7 +581,7 @@ static void test_march_heatmap_db(void **state) {
   size_t len = 0;
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_OK);
   char *t = svg_texts(buf, len, NULL, NULL);
-  assert_true(has_text(t, "Code knowledge, final"));
+  assert_true(has_text(t, "Code knowledge") && has_text(t, "(final)")); /* colour bar title, wrapped */
   /* 27 annotated cells: count texts of the form d.dd */
   int cells = 0;
   for (char *p = t; *p;) {
@@ -608,7 +608,7 @@ static void test_march_heatmap_db(void **state) {
   assert_int_equal(nl_plot_source_heatmap(s2, f2, "code_knowledge", "p1", "p2", 10, 0, 1), NL_OK);
   assert_int_equal(nl_figure_render(f2, NL_FIGURE_SVG, &b1, &l1), NL_OK);
   t = svg_texts(b1, l1, NULL, NULL);
-  assert_true(has_text(t, "Code knowledge, period 10"));
+  assert_true(has_text(t, "Code knowledge") && has_text(t, "(period 10)"));
   free(t);
   free(b1);
   /* series of three points */
