@@ -41,7 +41,8 @@ static void plot_help(FILE *f) {
         "  --nodes FILE.csv       node table: an id column and attributes (e.g. coopnet's firms.csv)\n"
         "  --id COL               id column of the node table (default id, else firm, else the first)\n"
         "  --size COL             node area proportional to this column\n"
-        "  --color COL            colour by this column: numbers -> viridis scale, text -> categories\n"
+        "  --color COL            colour by this column: numbers -> viridis scale; text, or up to 8\n"
+        "                         integer codes (e.g. a group id) -> categories with a legend\n"
         "  --filter COL=VALUE     keep node-table rows with this value (repeatable), e.g.\n"
         "                         --filter replication=0 --filter period=200\n"
         "  --source COL, --target COL, --weight COL\n"
@@ -303,6 +304,20 @@ int nl_cmd_plot(int argc, char **argv) {
     fo.width = 7.5 * 72;
     fo.height = 5.5 * 72;
   }
+  /* options that would be silently ignored by this kind */
+  const char *stray = k != 0 && npoints ? "--points"
+                      : k == 0 && (x || by) ? (x ? "--x" : "--by")
+                      : k != 2 && y        ? "--y"
+                      : k == 2 && by       ? "--by"
+                      : k == 0 && period != NL_PLOT_FINAL ? "--period"
+                      : k != 2 && has_zlim ? "--zlim"
+                      : k >= 2 && has_ylim ? "--ylim"
+                      : k >= 3 && (xlabel || ylabel) ? (xlabel ? "--xlabel" : "--ylabel")
+                                           : NULL;
+  if (stray) {
+    cli_error("plot %s: %s does not apply to this kind (see `netlearn plot --help`)", kind, stray);
+    return NL_EXIT_USAGE;
+  }
   nl_figure *fig = nl_figure_new(&fo);
   nl_plot_source *src = NULL;
   nl_plot_pls *pm = NULL;
@@ -334,7 +349,6 @@ int nl_cmd_plot(int argc, char **argv) {
       rc = rs == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
       goto cleanup;
     }
-    (void)has_zlim;
   } else if (k == 3) {
     rs = nl_figure_labels(fig, NULL, NULL, title); /* free drawings leave room for a title */
     nl_plot_network_files nf = {input, nodes, id, size, color, filter, nfilter, labels, seed,
