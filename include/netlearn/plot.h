@@ -53,7 +53,8 @@ void nl_figure_free(nl_figure *f); /* NULL is harmless */
 const char *nl_figure_errmsg(const nl_figure *f);
 
 /* Axis titles and an optional title above the panel (each borrowed, copied; NULL keeps the
- * current one, "" removes it). Errors: NL_ENOMEM. */
+ * current one, "" removes it). Network and PLS drawings lay out their page when drawn: set their
+ * title before nl_plot_network / nl_plot_pls_draw. Errors: NL_ENOMEM. */
 nl_status nl_figure_labels(nl_figure *f, const char *xlabel, const char *ylabel, const char *title);
 /* Title of the legend (e.g. the parameter that distinguishes the lines); "" = none. */
 nl_status nl_figure_legend_title(nl_figure *f, const char *title);
@@ -94,8 +95,9 @@ nl_status nl_figure_heatmap(nl_figure *f, size_t nx, const double *x, size_t ny,
                             double zlo, double zhi, const char *zlabel, int annotate);
 
 /* Lay the figure out (the panel, ticks and legend) and map data (x, y) to page coordinates in
- * points from the top-left corner. Useful for annotations and tests. Errors: NL_EINVAL (no
- * panel: empty or free drawing), NL_ENOMEM. Cost: O(layers). */
+ * points from the top-left corner (for a heatmap, x and y are cell indices: column i's centre is
+ * x = i). Useful for annotations and tests. Errors: NL_EINVAL (no panel: empty or free drawing),
+ * NL_ENOMEM. Cost: O(layers). */
 nl_status nl_figure_transform(nl_figure *f, double x, double y, double *px, double *py);
 /* The panel rectangle in points (after layout). Errors as nl_figure_transform. */
 nl_status nl_figure_panel(nl_figure *f, double *x0, double *y0, double *x1, double *y1);
