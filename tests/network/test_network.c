@@ -299,6 +299,36 @@ static void test_graphml(void **unused) {
   nl_network_free(g);
 }
 
+/* The example networks: CSV and GraphML give the same graph; the attribute table loads. */
+static void test_example_networks(void **unused) {
+  (void)unused;
+  nl_network *a = nl_network_new(), *b = nl_network_new();
+  if (nl_network_read_edgelist(a, NL_SOURCE_DIR "/examples/networks/regions.csv", 0, 0)) fail_msg("%s", nl_network_errmsg(a));
+  if (nl_network_read_graphml(b, NL_SOURCE_DIR "/examples/networks/regions.graphml", 0)) fail_msg("%s", nl_network_errmsg(b));
+  assert_int_equal(nl_network_nodes(a), 24);
+  assert_int_equal(nl_network_nodes(b), 24);
+  assert_int_equal(nl_network_edges(a), nl_network_edges(b));
+  for (size_t e = 0; e < nl_network_edges(a); e++) {
+    size_t u, v, x, y;
+    double w, z;
+    nl_network_edge(a, e, &u, &v, &w);
+    nl_network_edge(b, e, &x, &y, &z);
+    assert_string_equal(nl_network_label(a, u), nl_network_label(b, x));
+    assert_string_equal(nl_network_label(a, v), nl_network_label(b, y));
+    assert_true(w == z);
+  }
+  if (nl_network_read_attributes(a, NL_SOURCE_DIR "/examples/networks/regions_attrs.csv"))
+    fail_msg("%s", nl_network_errmsg(a));
+  long region = nl_network_attr_index(a, "region");
+  assert_true(region >= 0);
+  for (size_t i = 0; i < 24; i++) assert_true(!isnan(nl_network_attr(a, (size_t)region, i)));
+  nl_network_measures m;
+  assert_int_equal(nl_network_measure(a, &m), NL_OK);
+  assert_int_equal(m.components, 1);
+  nl_network_free(a);
+  nl_network_free(b);
+}
+
 /* Every allocation failure while reading returns NL_ENOMEM cleanly (ASan checks for leaks). */
 static void test_alloc_failures(void **unused) {
   (void)unused;
@@ -321,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_bad_specs),           cmocka_unit_test(test_no_alloc_after_reserve),
       cmocka_unit_test(test_edgelist),            cmocka_unit_test(test_edgelist_errors),
       cmocka_unit_test(test_graphml),             cmocka_unit_test(test_alloc_failures),
+      cmocka_unit_test(test_example_networks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
