@@ -969,11 +969,30 @@ static void heat_limits(const nl_figure *f, double *lo, double *hi) {
   *hi = b;
 }
 
-/* Every k-th label so that labels do not collide. */
-static size_t label_stride(double cell, double need) {
-  size_t k = 1;
-  while (cell * (double)k < need && k < 1000) k++;
-  return k;
+/* Every k-th label from index *first so that labels do not collide; for evenly spaced values,
+ * the smallest such k whose labels are round (multiples of 1, 2, 2.5 or 5 x 10^e: 0, 0.1, 0.2
+ * rather than 0, 0.06, 0.12). */
+static size_t label_stride(double cell, double need, const double *v, size_t n, size_t *first) {
+  size_t kmin = 1;
+  while (cell * (double)kmin < need && kmin < 1000) kmin++;
+  *first = 0;
+  if (n < 3 || kmin == 1) return kmin;
+  double d = v[1] - v[0];
+  for (size_t i = 2; i < n; i++)
+    if (!(fabs(v[i] - v[i - 1] - d) <= 1e-9 * fmax(fabs(d), 1e-300))) return kmin;
+  if (!(d != 0) || !isfinite(d)) return kmin;
+  for (size_t k = kmin; k < n && k <= 4 * kmin; k++) {
+    double step = fabs(d) * (double)k, e = pow(10, floor(log10(step) + 1e-9)), m = step / e;
+    if (!(fabs(m - 1) < 1e-6 || fabs(m - 2) < 1e-6 || fabs(m - 2.5) < 1e-6 || fabs(m - 5) < 1e-6)) continue;
+    for (size_t i0 = 0; i0 < k; i0++) {
+      double q = v[i0] / step;
+      if (fabs(q - round(q)) < 1e-6) {
+        *first = i0;
+        return k;
+      }
+    }
+  }
+  return kmin;
 }
 
 static void draw_heatmap(nl_figure *f) {
@@ -1014,8 +1033,9 @@ static void draw_heatmap(nl_figure *f) {
       double z = f->hz[j * nx + i];
       nl_rgba c = isfinite(z) ? nl_plot_viridis((z - zlo) / (zhi - zlo)) : na;
       double x = f->px0 + (double)i * cw, y = f->py1 - (double)(j + 1) * ch;
-      /* cells overlap by a hair so anti-aliasing leaves no seams */
-      nl_fig_rect(f, x, y, cw + (i + 1 < nx ? 0.3 : 0), ch + (j > 0 ? 0.3 : 0), c, NONE, 0);
+      /* each cell reaches 0.75 pt under its right and lower neighbours, so anti-aliasing leaves
+       * no light seams between cells */
+      nl_fig_rect(f, x, y, cw + (i + 1 < nx ? 0.75 : 0), ch + (j > 0 ? 0.75 : 0), c, NONE, 0);
     }
   /* annotations when a cell holds "0.00" comfortably */
   double as = ts * 0.9;
@@ -1038,15 +1058,16 @@ static void draw_heatmap(nl_figure *f) {
                     tc, 0);
       }
   nl_fig_rect(f, f->px0, f->py0, f->px1 - f->px0, f->py1 - f->py0, NONE, TICKINK, 0.8);
-  size_t kx = label_stride(cw, xlw + 6), ky = label_stride(ch, ts * 1.3);
-  for (size_t i = 0; i < nx; i += kx) {
+  size_t x0i, y0i;
+  size_t kx = label_stride(cw, xlw + 6, f->hx, nx, &x0i), ky = label_stride(ch, ts * 1.3, f->hy, ny, &y0i);
+  for (size_t i = x0i; i < nx; i += kx) {
     double px = f->px0 + ((double)i + 0.5) * cw;
     double p[4] = {px, f->py1, px, f->py1 + 3};
     nl_fig_path(f, p, 2, 0, NONE, TICKINK, 0.6, NL_DASH_SOLID);
     nl_plot_format_num(f->hx[i], buf, sizeof buf);
     nl_fig_text(f, px, f->py1 + 6, buf, ts, 0.5, NL_VA_TOP, 0, INK, 0);
   }
-  for (size_t j = 0; j < ny; j += ky) {
+  for (size_t j = y0i; j < ny; j += ky) {
     double py = f->py1 - ((double)j + 0.5) * ch;
     double p[4] = {f->px0 - 3, py, f->px0, py};
     nl_fig_path(f, p, 2, 0, NONE, TICKINK, 0.6, NL_DASH_SOLID);

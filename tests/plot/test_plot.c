@@ -443,6 +443,17 @@ static void test_heatmap_colours(void **state) {
   free(t);
   free(buf);
   assert_int_equal(nl_figure_heatmap(f, 0, x, 2, y, z, NAN, NAN, NULL, 0), NL_EINVAL);
+  /* 30 columns 0, 0.02, ..., 0.58 cannot all be labelled: every fifth, at round values */
+  double xs[30], ys[2] = {0, 1}, zs[60];
+  for (int i = 0; i < 30; i++) xs[i] = 0.02 * i;
+  for (int i = 0; i < 60; i++) zs[i] = i;
+  assert_int_equal(nl_figure_heatmap(f, 30, xs, 2, ys, zs, NAN, NAN, NULL, 0), NL_OK);
+  assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_OK);
+  t = svg_texts(buf, len, NULL, NULL);
+  assert_true(has_text(t, "0") && has_text(t, "0.1") && has_text(t, "0.2") && has_text(t, "0.5"));
+  assert_false(has_text(t, "0.06") || has_text(t, "0.02"));
+  free(t);
+  free(buf);
   nl_figure_free(f);
 }
 
