@@ -265,6 +265,51 @@ static void tag(nl_figure *f, double x, double y, const char *s, double size, nl
   nl_fig_text(f, x, y, s, size, 0.5, NL_VA_MIDDLE, 0, ink, 0);
 }
 
+/* A path drawn as a quadratic Bezier from (x0, y0) to (x1, y1) with control point (cx, cy)
+ * (the midpoint for a straight arrow). */
+typedef struct curve {
+  double x0, y0, cx, cy, x1, y1;
+} curve;
+
+static void curve_at(const curve *c, double t, double *x, double *y) {
+  double u = 1 - t;
+  *x = u * u * c->x0 + 2 * u * t * c->cx + t * t * c->x1;
+  *y = u * u * c->y0 + 2 * u * t * c->cy + t * t * c->y1;
+}
+
+/* How many sampled points of a path between constructs a and b fall on another construct (with
+ * 6 pt to spare) or an indicator box. */
+static size_t curve_hits(const curve *c, const nl_plot_pls *m, size_t a, size_t b, const double *cx, const double *cy,
+                         const double *rx, const double *ry, const double *bx, const double *by, const double *bw,
+                         double boxh) {
+  size_t hits = 0;
+  for (int q = 1; q < 40; q++) {
+    double x, y;
+    curve_at(c, q / 40.0, &x, &y);
+    /* near its own end points a path may touch anything that also meets them there */
+    double ua = (x - cx[a]) / (rx[a] + 8), va = (y - cy[a]) / (ry[a] + 8);
+    double ub = (x - cx[b]) / (rx[b] + 8), vb = (y - cy[b]) / (ry[b] + 8);
+    if (ua * ua + va * va < 1 || ub * ub + vb * vb < 1) continue;
+    for (size_t j = 0; j < m->nc; j++) {
+      if (j == a || j == b) continue;
+      double u = (x - cx[j]) / (rx[j] + 6), v = (y - cy[j]) / (ry[j] + 6);
+      hits += u * u + v * v < 1;
+    }
+    for (size_t i = 0; i < m->ni; i++) {
+      hits += fabs(x - bx[i]) < bw[i] / 2 + 3 && fabs(y - by[i]) < boxh / 2 + 3;
+      /* the indicator's arrow and its value label: near the segment box -> construct */
+      size_t j = m->ind[i].con;
+      double te = ellipse_t(bx[i] - cx[j], by[i] - cy[j], rx[j], ry[j]);
+      double ex = cx[j] + (bx[i] - cx[j]) * te, ey = cy[j] + (by[i] - cy[j]) * te; /* arrow's end on the ellipse */
+      double sx = ex - bx[i], sy = ey - by[i], l2 = sx * sx + sy * sy;
+      double t = l2 > 0 ? ((x - bx[i]) * sx + (y - by[i]) * sy) / l2 : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      hits += hypot(x - (bx[i] + t * sx), y - (by[i] + t * sy)) < 8;
+    }
+  }
+  return hits;
+}
+
 enum { SIDE_LEFT, SIDE_RIGHT, SIDE_ABOVE, SIDE_BELOW };
 
 nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
@@ -275,6 +320,7 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
          *ry = cx ? cx + 3 * nc : NULL;
   int *side = nl_calloc(nc, sizeof *side);
   tags tg = {NULL, 0, 0, 0};
+  double *bx = NULL, *by = NULL, *bwid = NULL; /* indicator boxes: centres and widths */
   nl_status rs = NL_OK;
   if (!layer || !pos || !cx || !side) goto nomem;
   /* layers: longest path from a source (paths form a DAG; nc passes suffice) */
@@ -359,8 +405,9 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   char buf[64];
   /* indicator boxes: left and right sides are packed as blocks near their constructs without
    * overlap (shrunk together when they do not fit the page); above and below in a row */
-  double *bx = nl_malloc(3 * (m->ni ? m->ni : 1) * sizeof *bx), *by = bx ? bx + m->ni : NULL,
-         *bwid = bx ? bx + 2 * m->ni : NULL;
+  bx = nl_malloc(3 * (m->ni ? m->ni : 1) * sizeof *bx);
+  by = bx ? bx + m->ni : NULL;
+  bwid = bx ? bx + 2 * m->ni : NULL;
   if (!bx) goto nomem;
   double sp = 4, blockgap = 8, ylim0 = 8 + (title ? fs * 1.1 * 1.6 : 0), ylim1 = H - 8 - (anyp ? ts * 1.8 : 0);
   double shrink = 1;
@@ -419,16 +466,18 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   }
   for (size_t j = 0; j < nc; j++) {
     if (side[j] != SIDE_ABOVE && side[j] != SIDE_BELOW) continue;
-    double totalw = 0;
+    /* each box gets a slot as wide as its value label too, so neighbouring labels stay apart */
+    double slotw = nl_fig_text_width(f, "\xe2\x88\x92" "0.000", vs, 0) + 4, totalw = 0;
     for (size_t i = 0; i < m->ni; i++)
-      if (m->ind[i].con == j) totalw += nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10 + 6;
-    double run = cx[j] - (totalw - 6) / 2;
+      if (m->ind[i].con == j) totalw += fmax(nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10, slotw) + 8;
+    double run = cx[j] - (totalw - 8) / 2;
     for (size_t i = 0; i < m->ni; i++) {
       if (m->ind[i].con != j) continue;
       bwid[i] = nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10;
-      bx[i] = run + bwid[i] / 2;
+      double slot = fmax(bwid[i], slotw);
+      bx[i] = run + slot / 2;
       by[i] = side[j] == SIDE_ABOVE ? cy[j] - ry[j] - gap - boxh / 2 : cy[j] + ry[j] + gap + boxh / 2;
-      run += bwid[i] + 6;
+      run += slot + 8;
     }
   }
   for (size_t i = 0; i < m->ni; i++) {
@@ -452,17 +501,60 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
     else
       snprintf(buf, sizeof buf, "%s", t);
     /* near the box, where neighbouring arrows are still apart */
-    double at = side[j] == SIDE_LEFT || side[j] == SIDE_RIGHT ? 0.3 : 0.5;
+    double at = side[j] == SIDE_LEFT || side[j] == SIDE_RIGHT ? 0.3 : 0.4;
     tag_add(&tg, qx + (ex - qx) * at, qy + (ey - qy) * at, buf, vs, grey);
   }
-  nl_free(bx);
   /* structural paths */
   for (size_t k = 0; k < m->np; k++) {
     size_t a = m->path[k].from, b = m->path[k].to;
-    double dx = cx[b] - cx[a], dy = cy[b] - cy[a];
-    double ta = ellipse_t(dx, dy, rx[a], ry[a]), tb = ellipse_t(-dx, -dy, rx[b], ry[b]);
-    double x0 = cx[a] + dx * ta, y0 = cy[a] + dy * ta, x1 = cx[b] - dx * tb, y1 = cy[b] - dy * tb;
-    nl_fig_arrow(f, x0, y0, x1, y1, ink, 1.1, 7);
+    /* straight when the line between the centres clears every other construct and indicator;
+     * else a quadratic arc bowed (upwards first) just enough to clear them, e.g. the direct
+     * path of a mediation model around its mediator */
+    double ax = cx[a], ay = cy[a], bxx = cx[b], byy = cy[b], d = hypot(bxx - ax, byy - ay);
+    double nx = d > 0 ? -(byy - ay) / d : 0, ny = d > 0 ? (bxx - ax) / d : 1;
+    curve best = {ax, ay, (ax + bxx) / 2, (ay + byy) / 2, bxx, byy};
+    size_t besthits = curve_hits(&best, m, a, b, cx, cy, rx, ry, bx, by, bwid, boxh);
+    for (int step = 1; besthits > 0 && step <= 8; step++) {
+      double h = 0.1 * d * step;
+      for (int sg = -1; sg <= 1; sg += 2) {
+        curve c = {ax, ay, (ax + bxx) / 2 + sg * nx * 2 * h, (ay + byy) / 2 + sg * ny * 2 * h, bxx, byy};
+        size_t hits = curve_hits(&c, m, a, b, cx, cy, rx, ry, bx, by, bwid, boxh);
+        if (hits < besthits) {
+          best = c;
+          besthits = hits;
+        }
+        if (!hits) break;
+      }
+    }
+    /* end points on the ellipses, towards the control point */
+    double ta = ellipse_t(best.cx - ax, best.cy - ay, rx[a], ry[a]), tb = ellipse_t(best.cx - bxx, best.cy - byy, rx[b], ry[b]);
+    int straight = fabs(best.cx - (ax + bxx) / 2) < 1e-9 && fabs(best.cy - (ay + byy) / 2) < 1e-9;
+    if (straight) {
+      ta = ellipse_t(bxx - ax, byy - ay, rx[a], ry[a]);
+      tb = ellipse_t(ax - bxx, ay - byy, rx[b], ry[b]);
+      best.x0 = ax + (bxx - ax) * ta;
+      best.y0 = ay + (byy - ay) * ta;
+      best.x1 = bxx + (ax - bxx) * tb;
+      best.y1 = byy + (ay - byy) * tb;
+      best.cx = (best.x0 + best.x1) / 2;
+      best.cy = (best.y0 + best.y1) / 2;
+      nl_fig_arrow(f, best.x0, best.y0, best.x1, best.y1, ink, 1.1, 7);
+    } else {
+      best.x0 = ax + (best.cx - ax) * ta;
+      best.y0 = ay + (best.cy - ay) * ta;
+      best.x1 = bxx + (best.cx - bxx) * tb;
+      best.y1 = byy + (best.cy - byy) * tb;
+      double pts[2 * 33];
+      int np = 0;
+      for (int q = 0; q <= 30; q++) {
+        curve_at(&best, 0.95 * q / 30.0, &pts[2 * np], &pts[2 * np + 1]);
+        np++;
+      }
+      nl_fig_path(f, pts, (size_t)np, 0, (nl_rgba){0, 0, 0, 0}, ink, 1.1, NL_DASH_SOLID);
+      double hx, hy;
+      curve_at(&best, 0.95, &hx, &hy);
+      nl_fig_arrow(f, hx, hy, best.x1, best.y1, ink, 1.1, 7);
+    }
     char t[64];
     snprintf(t, sizeof t, "%.3f", m->path[k].est);
     if (t[0] == '-')
@@ -470,13 +562,16 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
     else
       snprintf(buf, sizeof buf, "%s%s", t, stars(m->path[k].p));
     /* the first spot along the arrow (a third of the way first: arrows into one construct
-     * converge, so labels are apart near their sources) where the label overlaps no other
-     * label and no construct; on an arrow too short for its label, above it */
-    double len = hypot(x1 - x0, y1 - y0), lw = nl_fig_text_width(f, buf, ts, 0);
+     * converge, so labels are apart near their sources; an arc's apex first) where the label
+     * overlaps no other label and no construct; on an arrow too short for its label, above it */
+    double len = hypot(best.x1 - best.x0, best.y1 - best.y0), lw = nl_fig_text_width(f, buf, ts, 0);
     static const double spots[] = {0.35, 0.5, 0.25, 0.65, 0.2, 0.75, 0.42, 0.58};
-    double lx = (x0 + x1) / 2, ly = (y0 + y1) / 2 - (len < lw + 12 ? ts : 0);
-    for (size_t q = 0; len >= lw + 12 && q < sizeof spots / sizeof spots[0]; q++) {
-      double px = x0 + (x1 - x0) * spots[q], py = y0 + (y1 - y0) * spots[q];
+    double lx, ly;
+    curve_at(&best, 0.5, &lx, &ly);
+    if (straight && len < lw + 12) ly -= ts;
+    for (size_t q = 0; (!straight || len >= lw + 12) && q < sizeof spots / sizeof spots[0]; q++) {
+      double px, py;
+      curve_at(&best, straight ? spots[q] : (q ? spots[q] : 0.5), &px, &py);
       int clash = 0;
       for (size_t g = 0; g < tg.n && !clash; g++) {
         double ow = nl_fig_text_width(f, tg.t[g].text, tg.t[g].size, 0);
@@ -496,6 +591,8 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
     }
     tag_add(&tg, lx, ly, buf, ts, ink);
   }
+  nl_free(bx);
+  bx = NULL;
   /* constructs on top */
   for (size_t j = 0; j < nc; j++) {
     nl_fig_ellipse(f, cx[j], cy[j], rx[j], ry[j], cfill, cline, 1.1);
@@ -518,6 +615,7 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
 nomem:
   rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
 cleanup:
+  nl_free(bx);
   nl_free(tg.t);
   nl_free(layer);
   nl_free(pos);

@@ -835,6 +835,15 @@ static void test_pls_diagram(void **state) {
   assert_true(has_text(t, "Structural model"));
   assert_non_null(strstr(t, "p < .05"));
   free(t);
+  /* a mediation model: the direct path EXPLORE -> PERF bows around the mediator, so one
+   * polyline is a curve of many points; the other paths are straight */
+  int curves = 0;
+  for (const char *q = (const char *)b; (q = strstr(q, "<polyline points=\"")); q++) {
+    int pts = 0;
+    for (const char *r = q + 18; *r && *r != '"'; r++) pts += *r == ',';
+    curves += pts > 20;
+  }
+  assert_int_equal(curves, 1);
   free(b);
   nl_plot_pls_free(m);
   /* from `netlearn pls -o DIR` files */
