@@ -113,11 +113,9 @@ static nl_status validate(const nl_params *p, nl_errbuf *err) {
     return nl_err(err, NL_EINVAL, "parameter 'K' = %g must be smaller than 'N' = %g", nl_params_get(p, P_NK_K),
                   nl_params_get(p, P_NK_N));
   int kind = (int)nl_params_get(p, P_NETWORK);
-  if (kind == NET_FILE) {
-    const char *f = nl_params_get_string(p, P_FILE);
-    if (!f || !*f) return nl_err(err, NL_EINVAL, "network = file needs parameter 'network_file'");
-    return NL_OK;
-  }
+  /* network = file without network_file is reported by create: --set applies (and validates)
+   * parameters one at a time, so `network=file` may come before `network_file=...` */
+  if (kind == NET_FILE) return NL_OK;
   if (kind == NET_COMPLETE) return NL_OK; /* handled without an adjacency */
   nl_network_spec s;
   fill_spec(p, &s);
@@ -172,6 +170,10 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->kind = (int)nl_params_get(p, P_NETWORK);
   if (s->kind == NET_FILE) {
     const char *f = nl_params_get_string(p, P_FILE);
+    if (!f || !*f) {
+      st = nl_err(err, NL_EINVAL, "network = file needs parameter 'network_file'");
+      goto fail;
+    }
     st = ends_with(f, ".graphml") ? nl_network_read_graphml(s->net, f, 0) : nl_network_read_edgelist(s->net, f, s->n, 0);
     if (!st && nl_network_nodes(s->net) != s->n)
       st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net),
