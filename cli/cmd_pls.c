@@ -35,7 +35,8 @@ static void pls_usage(FILE *f) {
       "\n"
       "options:\n"
       "  -o, --output DIR     write every result as a tidy CSV file into DIR (created if needed)\n"
-      "  --boot N             bootstrap with N resamples (seminr's usual choice: 500; none by default)\n"
+      "  --boot [N]           bootstrap with N resamples (bare --boot: 500, seminr's default); none\n"
+      "                       without this option\n"
       "  --seed S             random seed of the bootstrap (default 1); results do not depend on --threads\n"
       "  --threads N          threads for the bootstrap (default 1)\n"
       "  --ci percentile|bca  bootstrap confidence intervals (default percentile, as seminr)\n"
@@ -104,6 +105,8 @@ int nl_cmd_pls(int argc, char **argv) {
     } else if ((v = opt_value(argc, argv, &i, "--output", &missing)) ||
                (!missing && (v = opt_value(argc, argv, &i, "-o", &missing)))) {
       outdir = v;
+    } else if (!strcmp(a, "--boot") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
+      nboot = 500; /* bare --boot: seminr's default number of resamples */
     } else if (!missing && (v = opt_value(argc, argv, &i, "--boot", &missing))) {
       if (cli_parse_long("--boot", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
       nboot = lv;

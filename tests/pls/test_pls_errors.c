@@ -221,8 +221,9 @@ static void test_bad_data(void **state) {
   assert_int_equal(run_cli("good.model data.csv --bogus", err, sizeof err), 2);
   assert_non_null(strstr(err, "unknown option '--bogus'"));
   assert_int_equal(run_cli("good.model data.csv --scheme circular", err, sizeof err), 2);
-  assert_int_equal(run_cli("good.model data.csv --boot", err, sizeof err), 2);
-  assert_non_null(strstr(err, "--boot needs a value"));
+  assert_int_equal(run_cli("good.model data.csv --seed", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--seed needs a value"));
+  assert_int_equal(run_cli("good.model data.csv --boot x", err, sizeof err), 2);
   assert_int_equal(run_cli("good.model data.csv --boot 1", err, sizeof err), 2);
 }
 
@@ -289,6 +290,10 @@ static void test_cli_outputs(void **state) {
   assert_non_null(strstr(a, "\nhtmt,"));
   read_all("stdout.txt", a, sizeof a);
   assert_true(a[0] == '\0'); /* -q */
+  /* bare --boot: seminr's default of 500 resamples */
+  assert_int_equal(run_cli("good.model data.csv --boot -q -o out3", err, sizeof err), 0);
+  read_all("out3/bootstrap_info.csv", a, sizeof a);
+  assert_non_null(strstr(a, "\n500,500,0,"));
   read_all("out1/bootstrap_info.csv", a, sizeof a);
   assert_non_null(strstr(a, "200,200,0,"));
   assert_non_null(strstr(a, ",9,0,bca,0.05,"));
