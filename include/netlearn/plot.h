@@ -215,7 +215,9 @@ nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir);
  * Draw the path diagram: constructs as ellipses in columns by causal order (exogenous left),
  * R^2 inside endogenous ones, indicators as rectangles outside (arrows construct -> indicator
  * for mode A, indicator -> construct for mode B, labelled with loadings / weights), paths
- * labelled with coefficients and significance stars. Replaces earlier layers. Errors:
+ * labelled with coefficients and significance stars; a path that would cross a construct or an
+ * indicator (the direct path of a mediation) bows around it. The page height is a maximum: a
+ * diagram that needs less gets a shorter page. Replaces earlier layers. Errors:
  * NL_EINVAL (no constructs), NL_ENOMEM. Cost: O(constructs^2 + indicators).
  */
 nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m);

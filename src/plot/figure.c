@@ -442,6 +442,45 @@ void nl_fig_arrow(nl_figure *f, double x0, double y0, double x1, double y1, nl_r
   nl_fig_path(f, tri, 3, 1, color, NONE, 0, NL_DASH_SOLID);
 }
 
+static double baseline_dy(int vanchor, double size);
+
+void nl_fig_crop_height(nl_figure *f, double top, double bottom) {
+  double y0 = INFINITY, y1 = -INFINITY;
+  for (size_t i = 0; i < f->nops; i++) {
+    const op *o = &f->ops[i];
+    switch (o->kind) {
+    case OP_PATH:
+      for (size_t k = 0; k < o->npts; k++) {
+        y0 = fmin(y0, o->pts[2 * k + 1] - o->lw);
+        y1 = fmax(y1, o->pts[2 * k + 1] + o->lw);
+      }
+      break;
+    case OP_CIRCLE:
+    case OP_ELLIPSE:
+      y0 = fmin(y0, o->y - o->ry - o->lw);
+      y1 = fmax(y1, o->y + o->ry + o->lw);
+      break;
+    case OP_TEXT: {
+      double base = o->y + baseline_dy(o->vanchor, o->size);
+      y0 = fmin(y0, base - nl_fig_cap_height(o->size) - 0.1 * o->size);
+      y1 = fmax(y1, base + 0.24 * o->size);
+      break;
+    }
+    default: break;
+    }
+  }
+  if (!(y0 <= y1)) return;
+  double h = (y1 - y0) + top + bottom;
+  if (h >= f->o.height) return;
+  double dy = top - y0;
+  for (size_t i = 0; i < f->nops; i++) {
+    op *o = &f->ops[i];
+    for (size_t k = 0; k < o->npts; k++) o->pts[2 * k + 1] += dy;
+    o->y += dy;
+  }
+  f->o.height = h;
+}
+
 static void clip_begin(nl_figure *f, double x, double y, double w, double h) {
   op *o = push_op(f, OP_CLIP);
   if (!o) return;

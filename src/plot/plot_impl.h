@@ -63,6 +63,9 @@ void nl_fig_arrow(nl_figure *f, double x0, double y0, double x1, double y1, nl_r
 /* Width of a text in points at `size`; font ascent (cap height) in points. */
 double nl_fig_text_width(nl_figure *f, const char *s, double size, int bold);
 double nl_fig_cap_height(double size);
+/* Free drawings: shrink the page height to the drawing plus `top` and `bottom` points (never
+ * grows it), moving everything up. Rotated texts are treated as horizontal (not used there). */
+void nl_fig_crop_height(nl_figure *f, double top, double bottom);
 /* Page size and base font size. */
 double nl_fig_width(const nl_figure *f);
 double nl_fig_height(const nl_figure *f);

@@ -607,6 +607,9 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   for (size_t k = 0; k < tg.n; k++) tag(f, tg.t[k].x, tg.t[k].y, tg.t[k].text, tg.t[k].size, tg.t[k].ink);
   if (tg.oom) goto nomem;
   if (title) nl_fig_text(f, 8, 8 + fs * 1.1, title, fs * 1.1, 0, NL_VA_BASELINE, 0, ink, 1);
+  /* the page's height is a maximum: a small model gets a page as tall as its diagram */
+  nl_fig_crop_height(f, 8, 8 + (anyp ? ts * 1.8 : 0));
+  H = nl_fig_height(f);
   if (anyp)
     nl_fig_text(f, 8, H - 8, "* p < .05, ** p < .01, *** p < .001 (bootstrap, two-sided)", ts * 0.95, 0, NL_VA_BOTTOM, 0,
                 grey, 0);
