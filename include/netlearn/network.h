@@ -16,7 +16,8 @@
  *
  * Storage: an edge list plus a compact adjacency (CSR) for models' hot loops: the neighbours of
  * node i are nbr[off[i] .. off[i+1]), with weights w[...] (w is NULL for unweighted graphs).
- * Memory: 8 bytes per node plus about 24 bytes per edge (40 with weights).
+ * Memory: about 16 bytes per node plus 64 bytes per edge (edge list, adjacency and the edge set used
+ * to reject duplicates; 88 with weights).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -110,8 +110,10 @@ nl_status nl_network_ensure(nl_network *g, size_t n, size_t edges, int weighted)
   }
   if (edges > g->ecap || !g->eu) {
     size_t cap = edges > g->ecap ? edges : g->ecap;
+    /* the edge set holds at most `cap` live keys plus one tombstone per rewired edge: 4x keeps its
+     * load (tombstones included) at or below one half, so probes always end */
     size_t hcap = 16;
-    while (hcap < 2 * cap) hcap *= 2;
+    while (hcap < 4 * cap) hcap *= 2;
     if (grow((void **)&g->eu, cap, sizeof(uint32_t)) || grow((void **)&g->ev, cap, sizeof(uint32_t)) ||
         grow((void **)&g->nbr, 2 * cap, sizeof(uint32_t)) || grow((void **)&g->hkey, hcap, sizeof(uint64_t)) ||
         grow((void **)&g->hval, hcap, sizeof(uint32_t)))

@@ -18,7 +18,7 @@ struct nl_network {
   /* edge set: open addressing, keys (u << 32 | v) + 1, 0 empty, UINT64_MAX deleted */
   uint64_t *hkey;
   uint32_t *hval;        /* edge index of each key */
-  size_t hcap;           /* power of two, >= 2 ecap */
+  size_t hcap;           /* power of two, >= 4 ecap */
   /* CSR cache */
   int csr_ok;
   size_t *off;           /* ncap + 1 */

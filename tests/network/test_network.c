@@ -115,6 +115,11 @@ static void test_random_kinds(void **unused) {
   assert_true(m.avg_path_length < 15 && m.clustering > 0.3); /* lattice: 42 and 0.6 */
   nl_network_free(g);
 
+  /* Every edge rewired, edge count a power of two: the edge set fills with tombstones (must end). */
+  g = gen((nl_network_spec){.kind = NL_NET_WATTS_STROGATZ, .n = 512, .k = 2, .p = 1}, 7, 0);
+  assert_int_equal(nl_network_edges(g), 1024);
+  nl_network_free(g);
+
   /* Barabasi-Albert: exact edge count, heavy tail (max degree well above the mean). */
   g = gen((nl_network_spec){.kind = NL_NET_BARABASI_ALBERT, .n = 2000, .k = 3}, 7, 0);
   assert_int_equal(nl_network_edges(g), 6 + (2000 - 4) * 3);
