@@ -150,8 +150,8 @@ void nl_plot_network_options_default(nl_plot_network_options *o);
 /*
  * Draw a network: igraph's Fruchterman-Reingold layout (seeded, so the same graph and seed give
  * the same picture), node area by `size`, colour by `color` or `category`, edge width by weight
- * (0.4 to 3 pt over the weight range). g is borrowed (its CSR may be built). Replaces earlier
- * layers. Errors: NL_EINVAL (no nodes, both colour kinds set), NL_ENOMEM, NL_EINTERNAL (igraph).
+ * (0.4 to 3 pt over the weight range). g is borrowed (its CSR may be built). The page height is
+ * a maximum (a wide layout gets a shorter page). Replaces earlier layers. Errors: NL_EINVAL (no nodes, both colour kinds set), NL_ENOMEM, NL_EINTERNAL (igraph).
  * Cost: O(iterations x n^2) for n <= 1000 (igraph's FR), O(edges) drawing.
  */
 nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_options *o);

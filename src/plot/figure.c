@@ -49,6 +49,7 @@ typedef struct layer {
 
 struct nl_figure {
   nl_figure_options o;
+  double asked_height; /* o.height as created; free drawings may crop o.height */
   char font[64];
   char *xlabel, *ylabel, *title, *legend_title;
   int has_xlim, has_ylim;
@@ -109,6 +110,7 @@ nl_figure *nl_figure_new(const nl_figure_options *o) {
   f->o = d;
   snprintf(f->font, sizeof f->font, "%s", d.font);
   f->o.font = f->font;
+  f->asked_height = f->o.height;
   f->zlo = f->zhi = NAN;
   return f;
 }
@@ -140,6 +142,7 @@ static void layers_clear(nl_figure *f) {
   f->zlabel = NULL;
   f->heat = 0;
   f->laid_out = 0;
+  f->o.height = f->asked_height; /* a new drawing starts from the full page */
 }
 
 void nl_figure_free(nl_figure *f) {

@@ -22,7 +22,8 @@ void nl_plot_network_options_default(nl_plot_network_options *o) {
 }
 
 /* Fruchterman-Reingold positions (2n doubles), deterministic in the seed: igraph's global RNG
- * is seeded inside netlearn's igraph lock. */
+ * is seeded inside netlearn's igraph lock. Weights are shown by edge widths, not used by the
+ * layout: as attraction they pull strongly tied firms on top of each other. */
 static nl_status layout_fr(nl_figure *f, nl_network *g, unsigned long long seed, double *xy) {
   size_t n = nl_network_nodes(g), ne = nl_network_edges(g);
   igraph_t ig;
@@ -57,7 +58,7 @@ static nl_status layout_fr(nl_figure *f, nl_network *g, unsigned long long seed,
     MATRIX(res, (igraph_integer_t)i, 1) = sqrt((double)n) * sin(a);
   }
   if (igraph_layout_fruchterman_reingold(&ig, &res, 1, 500, sqrt((double)n), IGRAPH_LAYOUT_AUTOGRID,
-                                         nl_network_weighted(g) ? &w : NULL, NULL, NULL, NULL, NULL) != IGRAPH_SUCCESS)
+                                         NULL, NULL, NULL, NULL, NULL) != IGRAPH_SUCCESS)
     goto fail;
   for (size_t i = 0; i < n; i++) {
     xy[2 * i] = MATRIX(res, (igraph_integer_t)i, 0);
@@ -233,6 +234,36 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
       ss.rmin = fmax(1.2, ss.rmax * 0.28);
     }
   }
+  /* nodes must not cover each other: push overlapping pairs apart (a few relaxation rounds,
+   * inside the drawing area); O(rounds n^2), skipped for very large graphs */
+  if (n <= 2000) {
+    double lx0 = x0 + pad, lx1 = x1 - pad - (show_labels ? labw + 3 : 0), ly0 = y0 + pad, ly1 = y1 - pad;
+    for (int round = 0; round < 60; round++) {
+      int moved = 0;
+      for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+          double ri = radius(&ss, ss.used ? o.size[i] : NAN), rj = radius(&ss, ss.used ? o.size[j] : NAN);
+          double dx = xy[2 * j] - xy[2 * i], dy = xy[2 * j + 1] - xy[2 * i + 1], d = hypot(dx, dy), need = ri + rj + 1.5;
+          if (d >= need) continue;
+          if (d < 1e-9) {
+            dx = 1;
+            dy = 0;
+            d = 1;
+          }
+          double push = (need - d) / 2;
+          xy[2 * i] -= dx / d * push;
+          xy[2 * i + 1] -= dy / d * push;
+          xy[2 * j] += dx / d * push;
+          xy[2 * j + 1] += dy / d * push;
+          moved = 1;
+        }
+      for (size_t i = 0; i < n; i++) {
+        xy[2 * i] = fmin(fmax(xy[2 * i], lx0), fmax(lx0, lx1));
+        xy[2 * i + 1] = fmin(fmax(xy[2 * i + 1], ly0), fmax(ly0, ly1));
+      }
+      if (!moved) break;
+    }
+  }
   /* edges: width by weight */
   double wlo = INFINITY, whi = -INFINITY;
   for (size_t e = 0; e < ne; e++) {
@@ -335,6 +366,8 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
       ly += fmax(2 * ss.rmax + 3, ts * 1.6);
     }
   }
+  /* a wide network on a tall page: no empty bands above and below */
+  nl_fig_crop_height(f, 8, 8);
 cleanup:
   nl_free(xy);
   nl_free(catof);
