@@ -149,6 +149,25 @@ static void test_k0_finds_optimum(void **unused) {
   nl_params_free(p);
 }
 
+/* Above table_max_n fitness is computed on the fly: scores rise and found_optimum is NA. */
+static void test_on_the_fly(void **unused) {
+  (void)unused;
+  const nl_model *m = nl_model_find("lazer2007");
+  nl_params *p = nl_params_new(m);
+  assert_int_equal(nl_params_set_text(p, "N", "40"), NL_OK);
+  assert_int_equal(nl_params_set_text(p, "n", "30"), NL_OK);
+  nl_results *res = nl_results_new();
+  nl_run_config cfg = {.seed = 9, .replications = 3, .until = NL_UNTIL_PERIODS, .periods = 30, .every = 1};
+  if (nl_results_run(res, p, &cfg)) fail_msg("%s", nl_results_errmsg(res));
+  long avg = nl_model_measure_index(m, "average_score"), opt = nl_model_measure_index(m, "found_optimum");
+  for (long r = 0; r < 3; r++) {
+    assert_true(isnan(nl_results_final(res, r)[opt]));
+    assert_true(nl_results_final(res, r)[avg] > nl_results_row(res, r, 0)[avg]);
+  }
+  nl_results_free(res);
+  nl_params_free(p);
+}
+
 static void test_headline(void **unused) {
   (void)unused;
   static double line10[RMAX], comp10[RMAX], line55[RMAX], comp55[RMAX];
@@ -232,6 +251,7 @@ static void test_bad_network(void **unused) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nk_exact),          cmocka_unit_test(test_k0_finds_optimum),
+      cmocka_unit_test(test_on_the_fly),
       cmocka_unit_test(test_headline),          cmocka_unit_test(test_threads_and_file),
       cmocka_unit_test(test_bad_network),
   };
