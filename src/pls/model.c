@@ -190,6 +190,11 @@ static nl_status parse_statement(parser *p) {
     advance(p, 1);
   }
   int op = p->t.kind;
+  if (op == T_REG && p->t.s[1] == '~') {
+    st = nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: '~~' (a covariance) has no meaning in a PLS path model", p->src,
+                p->t.line, p->t.col);
+    goto cleanup;
+  }
   if (op != T_MEAS_A && op != T_MEAS_B && op != T_REG) {
     st = perr(p, &p->t, "expected '=~' (reflective), '<~' (composite) or '~' (paths) after the construct name");
     goto cleanup;

@@ -139,6 +139,7 @@ static void test_bad_models(void **state) {
       {"missing plus", "A =~ a1 a2\nY =~ y1\nY ~ A\n", NL_EPARSE,
        "model.txt:1:9: expected '+' or the end of the statement, found 'a2'"},
       {"bad operator", "A => a1\n", NL_EPARSE, "model.txt:1:3: expected '=~' (reflective), '<~' (composite) or '~'"},
+      {"covariance", "A =~ a1\nY =~ y1\nY ~ A\nA ~~ Y\n", NL_EPARSE, "model.txt:4:3: '~~' (a covariance)"},
       {"modifier", "A =~ 0.5*a1 + a2\nY =~ y1\nY ~ A\n", NL_EPARSE, "model.txt:1:6: modifiers such as '0.5*'"},
       {"construct defined twice", "A =~ a1\nA <~ a2\nY =~ y1\nY ~ A\n", NL_EINVAL,
        "model.txt:2:1: construct 'A' is already defined at line 1"},
