@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "netlearn/experiment.h"
 #include "netlearn/netlearn.h"
 
@@ -243,6 +244,41 @@ static void test_point_validation(void **state) {
   nl_scenario_free(sc);
 }
 
+/* Every allocation in sweep parsing and design expansion may fail: NL_ENOMEM, nothing leaked
+ * (ASan's leak checker sees the rest). */
+static void test_allocation_failures(void **state) {
+  (void)state;
+  static const char *const bodies[] = {
+      "sweep:\n  parameters:\n    p2: [0.1, 0.5]\n    p1: {from: 0.1, to: 0.9, step: 0.1}\n",
+      "sweep:\n  design: lhs\n  points: 7\n  parameters:\n    p1: {from: 0.1, to: 0.9}\n    n: {from: 5, to: 9}\n",
+      "sweep:\n  design: ofat\n  parameters:\n    p1: [0.1, 0.2]\n    variant: [original, paper]\n",
+  };
+  for (size_t b = 0; b < 3; b++) {
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", head, bodies[b]);
+    int succeeded = 0;
+    for (long k = 1; k < 5000 && !succeeded; k++) {
+      nl_scenario *sc = nl_scenario_new();
+      nl_design *d = nl_design_new();
+      if (!sc || !d) {
+        nl_scenario_free(sc);
+        nl_design_free(d);
+        continue;
+      }
+      nl_alloc_fail_after(k);
+      nl_status st = nl_scenario_load_string(sc, text, "s.yaml");
+      if (!st) st = nl_design_build(d, sc, 0);
+      nl_alloc_fail_after(0);
+      if (st != NL_OK && st != NL_ENOMEM) fail_msg("allocation %ld failing gave status %d: %s", k, st,
+                                                   nl_design_errmsg(d));
+      succeeded = st == NL_OK;
+      nl_design_free(d);
+      nl_scenario_free(sc);
+    }
+    assert_true(succeeded);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_sweep_is_one_point),
@@ -254,6 +290,7 @@ int main(void) {
       cmocka_unit_test(test_json_has_sweep),
       cmocka_unit_test(test_bad_sweeps),
       cmocka_unit_test(test_point_validation),
+      cmocka_unit_test(test_allocation_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
