@@ -28,22 +28,18 @@ static nl_status layout_fr(nl_figure *f, nl_network *g, unsigned long long seed,
   size_t n = nl_network_nodes(g), ne = nl_network_edges(g);
   igraph_t ig;
   igraph_vector_int_t ev;
-  igraph_vector_t w;
   igraph_matrix_t res;
-  int have_g = 0, have_ev = 0, have_w = 0, have_res = 0;
+  int have_g = 0, have_ev = 0, have_res = 0;
   nl_status rs = NL_OK;
   nl_igraph_enter();
   if (igraph_vector_int_init(&ev, (igraph_integer_t)(2 * ne)) != IGRAPH_SUCCESS) goto fail;
   have_ev = 1;
-  if (igraph_vector_init(&w, (igraph_integer_t)ne) != IGRAPH_SUCCESS) goto fail;
-  have_w = 1;
   for (size_t e = 0; e < ne; e++) {
     size_t u, v;
     double wt;
     nl_network_edge(g, e, &u, &v, &wt);
     VECTOR(ev)[2 * e] = (igraph_integer_t)u;
     VECTOR(ev)[2 * e + 1] = (igraph_integer_t)v;
-    VECTOR(w)[e] = wt;
   }
   if (igraph_create(&ig, &ev, (igraph_integer_t)n, IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS) goto fail;
   have_g = 1;
@@ -70,7 +66,6 @@ fail:
 cleanup:
   if (have_res) igraph_matrix_destroy(&res);
   if (have_g) igraph_destroy(&ig);
-  if (have_w) igraph_vector_destroy(&w);
   if (have_ev) igraph_vector_int_destroy(&ev);
   nl_igraph_leave();
   return rs;
