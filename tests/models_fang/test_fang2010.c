@@ -6,7 +6,8 @@
  * an ordering with a stated criterion: equilibrium knowledge at a moderate rate (r = 0.3) exceeds
  * both isolated subgroups (r = 0) and a fully rewired network (r = 1) by more than 3 standard
  * errors of the paired difference (the same seed gives every rate the same reality and initial
- * beliefs). R = 100 replications per rate, each run to equilibrium.
+ * beliefs). R = 100 replications per rate, each run to equilibrium. Subgroups of 7 (r = 0, 0.01,
+ * 0.3, 1) and of 28 (r = 0, 0.01, 1).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -81,6 +82,19 @@ static void test_headline(void **unused) {
   expect_greater("r=0.3 > r=1 (fully rewired)", k03, k1);
 }
 
+/* The same inverted U with subgroups of 28 (10 subgroups), where the peak sits at a lower rate and
+ * the fall toward a random network is larger (docs/fang2010.md: 0.413, 0.994, 0.917). */
+static void test_headline_large_groups(void **unused) {
+  (void)unused;
+  static double k0[R], k001[R], k1[R];
+  run((const char *[]){"group_size=28", "r=0", NULL}, "knowledge", k0, NULL);
+  run((const char *[]){"group_size=28", "r=0.01", NULL}, "knowledge", k001, NULL);
+  run((const char *[]){"group_size=28", "r=1", NULL}, "knowledge", k1, NULL);
+  printf("  subgroups of 28: r=0 %.4f  r=0.01 %.4f  r=1 %.4f\n", mean(k0), mean(k001), mean(k1));
+  expect_greater("28: r=0.01 > r=0 (isolated subgroups)", k001, k0);
+  expect_greater("28: r=0.01 > r=1 (fully rewired)", k001, k1);
+}
+
 /* The structure: the share of cross-group ties follows r; r = 0 keeps the subgroups isolated. */
 static void test_structure(void **unused) {
   (void)unused;
@@ -124,6 +138,7 @@ static void test_params_and_file(void **unused) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_headline),
+      cmocka_unit_test(test_headline_large_groups),
       cmocka_unit_test(test_structure),
       cmocka_unit_test(test_params_and_file),
   };

@@ -57,6 +57,10 @@ static const nl_measure_desc measures[M_COUNT] = {
  * superior to it, and back): a run has settled when each of the last RECUR states already
  * occurred within the previous HIST periods. */
 enum { HIST = 512, RECUR = 100 };
+/* Cycles through many states (several individuals flipping at once, as in large isolated subgroups)
+ * are caught by stationarity instead: STILL periods in which the total knowledge never left the
+ * range [lo, hi] it had already covered (any exit widens the range and restarts the count). */
+enum { STILL = 1000 };
 
 typedef struct state {
   nl_march_org org; /* members' beliefs (the code is not used), rates, counters */
@@ -73,6 +77,7 @@ typedef struct state {
   size_t vplanes; /* bit planes needed to count the votes of the largest neighbourhood (<= org.nplanes) */
   uint64_t hist[HIST]; /* hashes of the last HIST belief states, to detect limit cycles */
   long nhist, recurrent; /* states recorded; consecutive periods whose state was seen in the window */
+  long lo, hi, still;    /* range of the total knowledge score, periods without leaving it */
   nl_rng dyn;
 } state;
 
@@ -150,6 +155,8 @@ fail:
   return st;
 }
 
+static void score_all(state *s);
+
 static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   state *s = sp;
   nl_rng init, net;
@@ -175,6 +182,11 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   s->changes = 0;
   s->nhist = 0;
   s->recurrent = 0;
+  score_all(s);
+  s->lo = s->hi = 0;
+  for (size_t i = 0; i < s->org.n; i++) s->lo += s->score[i];
+  s->hi = s->lo;
+  s->still = 0;
   return NL_OK;
 }
 
@@ -237,6 +249,16 @@ static nl_status step(void *sp, nl_errbuf *err) {
   for (long k = 0; k < have && !seen; k++) seen = s->hist[k] == h;
   s->recurrent = seen ? s->recurrent + 1 : 0;
   s->hist[s->nhist++ % HIST] = h;
+  /* stationarity of the total knowledge */
+  long total = 0;
+  for (size_t i = 0; i < n; i++) total += nl_belief_score(o->nz + i * W, o->pos + i * W, s->rpos, W);
+  if (total < s->lo || total > s->hi) {
+    if (total < s->lo) s->lo = total;
+    if (total > s->hi) s->hi = total;
+    s->still = 0;
+  } else {
+    s->still++;
+  }
   return NL_OK;
 }
 
@@ -258,11 +280,11 @@ static void observe(void *sp, double *out) {
 }
 
 /* Settled: absorbing (no individual has a superior-contact majority that differs from its belief),
- * or a limit cycle of the synchronous update (see RECUR). */
+ * a limit cycle of the synchronous update (see RECUR), or stationary (see STILL). */
 static int at_equilibrium(const void *sp) {
   state *s = (state *)sp; /* uses the counters as scratch; the beliefs are not changed */
   if (s->p3 > 0 || s->p4 > 0) return 0;
-  if (s->recurrent >= RECUR) return 1; /* settled in a limit cycle */
+  if (s->recurrent >= RECUR || s->still >= STILL) return 1; /* settled in a cycle / stationary */
   nl_march_org *o = &s->org;
   size_t W = o->W;
   score_all(s);
