@@ -21,7 +21,7 @@
 /*
  * The systems solved inside the iteration are tiny (a construct's antecedents, a formative
  * block: typically 2-8 unknowns) and solved thousands of times per bootstrap. For them a plain
- * Cholesky is several times faster than a LAPACK call, whose fixed overhead (argument checks,
+ * Cholesky (or LU, see lu_solve) is several times faster than a LAPACK call, whose fixed overhead (argument checks,
  * NaN scans and, in OpenBLAS, a mutex-protected buffer pool shared by all threads) dominates at
  * this size. LAPACKE is used for the one-off factorizations (input validation, VIFs), BLAS for
  * the O(n p^2) correlation matrices and the scores.
@@ -158,6 +158,46 @@ static int scores_moments(const pls_struct *s, const double *S, const double *w,
   return 0;
 }
 
+/*
+ * Solve A x = b (k x k, column-major, overwritten; x replaces b) by Gaussian elimination with
+ * partial pivoting. Not Cholesky: with PLSc the disattenuated correlation matrix can be indefinite,
+ * and seminr (R's solve(), LU) still returns the solution then. Returns -1 if A is singular.
+ */
+static int lu_solve(double *A, size_t k, double *b) {
+  double scale = 0;
+  for (size_t q = 0; q < k * k; q++)
+    if (fabs(A[q]) > scale) scale = fabs(A[q]);
+  if (!(scale > 0) || !isfinite(scale)) return -1;
+  for (size_t c = 0; c < k; c++) {
+    size_t piv = c;
+    for (size_t r = c + 1; r < k; r++)
+      if (fabs(A[r + c * k]) > fabs(A[piv + c * k])) piv = r;
+    if (!(fabs(A[piv + c * k]) > 1e-12 * scale)) return -1;
+    if (piv != c) {
+      for (size_t q = 0; q < k; q++) {
+        double t = A[c + q * k];
+        A[c + q * k] = A[piv + q * k];
+        A[piv + q * k] = t;
+      }
+      double t = b[c];
+      b[c] = b[piv];
+      b[piv] = t;
+    }
+    for (size_t r = c + 1; r < k; r++) {
+      double f = A[r + c * k] / A[c + c * k];
+      if (f == 0) continue;
+      for (size_t q = c + 1; q < k; q++) A[r + q * k] -= f * A[c + q * k];
+      b[r] -= f * b[c];
+    }
+  }
+  for (size_t r = k; r-- > 0;) {
+    double v = b[r];
+    for (size_t q = r + 1; q < k; q++) v -= A[r + q * k] * b[q];
+    b[r] = v / A[r + r * k];
+  }
+  return 0;
+}
+
 /* Regress construct j on its antecedents using correlation matrix R (nc x nc): coefficients go
  * to column j of B; returns R^2, or NAN if the antecedents' correlation matrix is singular. */
 static double regress(const pls_struct *s, const unsigned char *adj, const double *R, size_t j, double *B,
@@ -172,8 +212,7 @@ static double regress(const pls_struct *s, const unsigned char *adj, const doubl
     for (size_t c = 0; c < k; c++) A[a + c * k] = R[idx[a] + idx[c] * nc];
     b[a] = R[idx[a] + j * nc];
   }
-  if (pls_chol(A, k, k) != 0) return NAN;
-  pls_chol_solve(A, k, k, b);
+  if (lu_solve(A, k, b) != 0) return NAN;
   double r2 = 0;
   for (size_t a = 0; a < k; a++) {
     B[idx[a] + j * nc] = b[a];
