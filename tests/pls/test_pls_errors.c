@@ -32,23 +32,25 @@ static void write_file(const char *name, const char *text) {
 }
 
 /* A clean data set: a1..a3 (Mode A), b1..b3 (Mode B), y1..y2, plus special columns:
- * zero (constant), b4 = b1 + b2 (collinear), txt (non-numeric in row 4). */
+ * zero (constant), b4 = b1 + b2 (collinear), txt (non-numeric in row 4), a1dup = a1. */
 static void write_data(const char *name, size_t n) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", g_dir, name);
   FILE *f = fopen(path, "w");
   assert_non_null(f);
-  fprintf(f, "a1,a2,a3,b1,b2,b3,y1,y2,zero,b4,txt\n");
+  fprintf(f, "a1,a2,a3,b1,b2,b3,y1,y2,zero,b4,txt,a1dup\n");
   nl_rng r;
   nl_rng_init(&r, 5, 0, NL_RNG_PURPOSE_USER, 1);
   for (size_t i = 0; i < n; i++) {
     double la = nl_rng_normal(&r), b[3], y;
     for (int k = 0; k < 3; k++) b[k] = nl_rng_normal(&r);
     y = 0.4 * la + 0.3 * (b[0] + b[1] + b[2]) + nl_rng_normal(&r);
-    for (int k = 0; k < 3; k++) fprintf(f, "%.6f,", la + 0.6 * nl_rng_normal(&r));
+    double a1 = la + 0.6 * nl_rng_normal(&r);
+    fprintf(f, "%.6f,", a1);
+    for (int k = 1; k < 3; k++) fprintf(f, "%.6f,", la + 0.6 * nl_rng_normal(&r));
     for (int k = 0; k < 3; k++) fprintf(f, "%.6f,", b[k]);
-    fprintf(f, "%.6f,%.6f,3,%.6f,%s\n", y + 0.5 * nl_rng_normal(&r), y + 0.5 * nl_rng_normal(&r), b[0] + b[1],
-            i == 2 ? "abc" : "1");
+    fprintf(f, "%.6f,%.6f,3,%.6f,%s,%.6f\n", y + 0.5 * nl_rng_normal(&r), y + 0.5 * nl_rng_normal(&r), b[0] + b[1],
+            i == 2 ? "abc" : "1", a1);
   }
   fclose(f);
 }
@@ -150,6 +152,8 @@ static void test_bad_models(void **state) {
        "indicator 'zero' (construct 'A') has zero variance"},
       {"collinear formative", "B <~ b1 + b2 + b4\nY =~ y1\nY ~ B\n", NL_ENUMERIC,
        "formative indicators of 'B' are perfectly collinear: 'b4' is a linear combination"},
+      {"collinear antecedents", "A =~ a1\nD =~ a1dup\nY =~ y1 + y2\nY ~ A + D\n", NL_ENUMERIC,
+       "the antecedents of 'Y' are perfectly collinear"},
       {"non-numeric cells", "A =~ a1 + txt\nY =~ y1\nY ~ A\n", NL_EINVAL,
        "data.csv:4:"},
   };
