@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -217,6 +218,15 @@ static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_
                 o->scenario_path, runs, nl_scenario_design_size(sc), nl_scenario_replications(sc), RUNS_NEED_YES);
     return -1;
   }
+  if (verbose)
+    for (size_t i = 0; i < o->nsets; i++)
+      for (size_t f = 0; f < nl_scenario_nfactors(sc); f++) {
+        const char *pname = nl_model_param(nl_scenario_model(sc), nl_scenario_factor_param(sc, f))->name;
+        const char *set = strncmp(o->sets[i], "parameters.", 11) == 0 ? o->sets[i] + 11 : o->sets[i];
+        size_t len = strlen(pname);
+        if (!strncmp(set, pname, len) && set[len] == '=' && nl_scenario_design(sc) != NL_DESIGN_OFAT)
+          cli_warn("--set %s: '%s' is swept: the design points take the sweep's values", o->sets[i], pname);
+      }
   if (nl_design_build(d, sc, MAX_DESIGN_POINTS)) {
     if (verbose) cli_error("%s", nl_design_errmsg(d));
     return -1;
@@ -229,6 +239,26 @@ static void remove_db(const char *outdir) {
   char path[PATH_MAX];
   for (size_t i = 0; i < 4; i++)
     if (!join(path, sizeof path, outdir, files[i])) remove(path);
+}
+
+/* "<output>.tmp.<pid>" files (io/atomic.c) left by a process killed while writing its CSV files. */
+static void remove_stale_temporaries(const char *outdir) {
+  static const char *const outputs[] = {"series.csv", "summary.csv", "final.csv", "points.csv", "manifest.json"};
+  DIR *dir = opendir(outdir);
+  if (!dir) return;
+  struct dirent *e;
+  while ((e = readdir(dir))) {
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+      size_t len = strlen(outputs[i]);
+      const char *rest = e->d_name + len;
+      if (strncmp(e->d_name, outputs[i], len) || strncmp(rest, ".tmp.", 5) || !rest[5] ||
+          strspn(rest + 5, "0123456789") != strlen(rest + 5))
+        continue;
+      char path[PATH_MAX];
+      if (!join(path, sizeof path, outdir, e->d_name)) remove(path);
+    }
+  }
+  closedir(dir);
 }
 
 /* Rank 0 / single process: output directory, store, pending runs. Returns an exit code. */
@@ -259,8 +289,10 @@ static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, i
     cli_error("%s", nl_store_errmsg(store));
     return NL_EXIT_FAILURE;
   }
-  /* Old CSV results stop counting as complete before anything is overwritten. */
+  /* Old CSV results stop counting as complete before anything is overwritten; temporary files of
+   * an export that was killed go. */
   if (!join(path, sizeof path, o->outdir, "manifest.json")) remove(path);
+  remove_stale_temporaries(o->outdir);
   if (!o->quiet && *npending < *total)
     fprintf(stderr, "netlearn: resuming %s: %ld of %ld runs already done\n", path, *total - *npending, *total);
   return NL_EXIT_OK;

@@ -208,6 +208,7 @@ static void test_kill_and_resume(void **state) {
   assert_true(killed);
   assert_int_equal(wait_exit(pid), -SIGKILL);
   assert_false(exists("killed/manifest.json"));
+  write_file("killed/final.csv.tmp.12345", "half a file"); /* as left by a kill during the export */
   long done = count("killed/results.db", "SELECT count(*) FROM runs WHERE status = 'done'");
   if (!(done > 0 && done < total)) fail_msg("%ld of %ld runs done when killed", done, total);
   /* Every finished run is complete: its final measures and series are all there. */
@@ -221,6 +222,7 @@ static void test_kill_and_resume(void **state) {
   same_files("ref", "killed", "summary.csv");
   same_files("ref", "killed", "final.csv");
   assert_int_equal(count("killed/results.db", "SELECT count(*) FROM sessions"), 2);
+  assert_false(exists("killed/final.csv.tmp.12345"));
   free(a);
   free(b);
   /* Nothing left to do: a third run does nothing but rewrite the outputs. */
@@ -268,6 +270,9 @@ static void test_changed_scenario_and_force_new(void **state) {
   assert_int_equal(count("chg/results.db", "SELECT value FROM scenario WHERE key = 'seed'"), 6);
   assert_int_equal(count("chg/results.db", "SELECT count(*) FROM sessions"), 1);
   /* More replications and points: an extension, only the new runs are run. */
+  assert_int_equal(nl("run sweep.yaml -o chg --seed 6 --set replications=8 --set p2=0.9"), 2);
+  assert_non_null(strstr(errbuf, "warning: --set p2=0.9: 'p2' is swept"));
+  assert_non_null(strstr(errbuf, "'parameters.p2' is 0.5 there, 0.9 here")); /* the base point changed */
   assert_int_equal(nl("run sweep.yaml -o chg --seed 6 --set replications=8"), 0);
   assert_non_null(strstr(errbuf, "resuming"));
   assert_non_null(strstr(errbuf, "36 of 48 runs already done"));
