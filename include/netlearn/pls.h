@@ -61,6 +61,10 @@ typedef enum nl_pls_mode {
  * path), NL_ENOMEM. Cost O(length of text + constructs^2).
  */
 nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out);
+/* The same for text embedded in another file (e.g. a YAML block scalar): messages report line
+ * first_line + (line - 1) and column first_col + (column - 1), so they point into that file. */
+nl_status nl_pls_model_parse_at(const char *text, const char *source, long first_line, long first_col,
+                                nl_pls_model **out);
 /* Read and parse a model file; `path` "-" reads stdin. Errors as nl_pls_model_parse plus NL_EIO. */
 nl_status nl_pls_model_read(const char *path, nl_pls_model **out);
 const char *nl_pls_model_errmsg(const nl_pls_model *m);

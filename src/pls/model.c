@@ -28,6 +28,7 @@ typedef struct lex {
   const char *s;
   size_t pos;
   long line, col;
+  long col0; /* column of the first character of every line */
 } lex;
 
 typedef struct pname {
@@ -81,7 +82,7 @@ static void lex_next(lex *lx, tok *t) {
     lx->pos++;
     if (c == '\n') {
       lx->line++;
-      lx->col = 1;
+      lx->col = lx->col0;
     } else {
       lx->col++;
     }
@@ -423,6 +424,11 @@ const char *nl_pls_model_errmsg(const nl_pls_model *m) {
 }
 
 nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out) {
+  return nl_pls_model_parse_at(text, source, 1, 1, out);
+}
+
+nl_status nl_pls_model_parse_at(const char *text, const char *source, long first_line, long first_col,
+                                nl_pls_model **out) {
   nl_status st = NL_OK;
   parser p;
   memset(&p, 0, sizeof p);
@@ -436,8 +442,9 @@ nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model 
   p.err = &m->err;
   p.src = m->source;
   p.lx.s = text;
-  p.lx.line = 1;
-  p.lx.col = 1;
+  p.lx.line = first_line > 0 ? first_line : 1;
+  p.lx.col0 = first_col > 0 ? first_col : 1;
+  p.lx.col = p.lx.col0;
   advance(&p, 1);
   while (p.t.kind != T_EOF) {
     if (p.t.kind == -1) {

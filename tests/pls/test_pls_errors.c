@@ -168,6 +168,11 @@ static void test_bad_models(void **state) {
     if (rc != 2 || strncmp(err, "netlearn: ", 10) != 0 || !strstr(err, c->msg + (strncmp(c->msg, "model.txt", 9) ? 0 : 9)))
       fail_msg("%s (CLI): exit %d, stderr '%s'", c->name, rc, err);
   }
+  /* a model embedded in another file reports positions in that file */
+  nl_pls_model *m = NULL;
+  assert_int_equal(nl_pls_model_parse_at("A =~ a1 +\n  a2 a3\n", "study.yaml", 12, 5, &m), NL_EPARSE);
+  assert_non_null(strstr(nl_pls_model_errmsg(m), "study.yaml:13:10: expected '+' or the end of the statement"));
+  nl_pls_model_free(m);
   /* the non-numeric message names the exact cell */
   lib_try("A =~ a1 + txt\nY =~ y1\nY ~ A\n", "data.csv", NULL, msg, sizeof msg);
   assert_non_null(strstr(msg, "data.csv:4:"));
