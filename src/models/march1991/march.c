@@ -59,9 +59,17 @@ void nl_march_org_randomize(nl_march_org *o, nl_rng *r) {
 
 long nl_march_turnover(nl_march_org *o, nl_rng *r, double p3) {
   if (p3 <= 0) return 0; /* no draws: keeps streams identical to a run without turnover */
+  /* Who leaves is drawn 64 members at a time as a Bernoulli mask (~7 words per block instead of one
+   * uniform per member); each leaver's replacement then draws its beliefs from the same stream. */
+  uint64_t P = nl_rng_fixed32(p3);
   long replaced = 0;
-  for (size_t i = 0; i < o->n; i++) {
-    if (nl_rng_bernoulli(r, p3)) {
+  for (size_t base = 0; base < o->n; base += 64) {
+    size_t left = o->n - base;
+    uint64_t block = left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
+    uint64_t leave = nl_rng_mask_on(r, P, block);
+    while (leave) {
+      size_t i = base + (size_t)__builtin_ctzll(leave);
+      leave &= leave - 1;
       nl_belief_random(r, o->nz + i * o->W, o->pos + i * o->W, o->m);
       replaced++;
     }
