@@ -1,10 +1,25 @@
 /* netlearn pls: estimate a PLS-SEM model on survey data (a thin client of netlearn/pls.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "netlearn/pls.h"
+#include "progress.h"
+
+/* Ctrl-C during the bootstrap stops it (exit 3); nothing is written. */
+static volatile sig_atomic_t pls_interrupted = 0;
+static void pls_on_signal(int sig) {
+  (void)sig;
+  pls_interrupted = 1;
+}
+
+static int pls_progress(void *user, long done, long total) {
+  cli_progress_update(user, done, total);
+  return pls_interrupted ? 1 : 0;
+}
 
 static void pls_usage(FILE *f) {
   fputs(
@@ -55,7 +70,8 @@ static void pls_usage(FILE *f) {
       "(estimate, bootstrap mean, SD, t, p, CI) and bootstrap_info.csv. See docs/pls.md.\n"
       "\n"
       "Exit codes: 0 ok; 1 estimation did not converge (results still written) or results could not\n"
-      "be written; 2 bad usage, model or data (message names file:line:column where it can).\n",
+      "be written; 2 bad usage, model or data (message names file:line:column where it can);\n"
+      "3 interrupted (Ctrl-C during the bootstrap).\n",
       f);
 }
 
@@ -212,7 +228,24 @@ int nl_cmd_pls(int argc, char **argv) {
   }
   if (nboot > 0) {
     bopt.nboot = (size_t)nboot;
+    cli_progress bar;
+    cli_progress_init(&bar, "resamples", quiet);
+    bopt.progress = pls_progress;
+    bopt.progress_user = &bar;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = pls_on_signal;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     st = nl_pls_bootstrap(p, &bopt);
+    cli_progress_finish(&bar);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (st == NL_ECANCELED) {
+      cli_error("interrupted: %s; no results written", nl_pls_errmsg(p));
+      rc = NL_EXIT_INTERRUPTED;
+      goto cleanup;
+    }
     if (st != NL_OK) {
       cli_error("bootstrap: %s", nl_pls_errmsg(p));
       rc = st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;

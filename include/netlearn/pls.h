@@ -198,6 +198,10 @@ typedef struct nl_pls_boot_options {
   int threads;         /* OpenMP threads; <= 0: 1. Results do not depend on it. */
   nl_pls_ci ci;
   double alpha;        /* two-sided level of the intervals; default 0.05 */
+  /* Optional progress callback (compatible with nl_progress_fn): called with resamples done and
+   * the total, from one thread at a time; a non-zero return cancels (NL_ECANCELED). May be NULL. */
+  int (*progress)(void *user, long done, long total);
+  void *progress_user; /* borrowed, passed to progress */
 } nl_pls_boot_options;
 
 void nl_pls_boot_options_default(nl_pls_boot_options *o);
@@ -209,7 +213,7 @@ void nl_pls_boot_options_default(nl_pls_boot_options *o);
  * total indirect and specific indirect effects, R^2 and HTMT. Resamples whose estimation fails
  * numerically are dropped and counted (as seminr drops them). Requires a prior nl_pls_estimate.
  * `opt` may be NULL (defaults). Errors: NL_EINVAL (no estimate yet), NL_ENUMERIC (fewer than 2
- * resamples succeeded), NL_ENOMEM. Cost O(nboot * (n p^2 + iterations p^2)) / threads, plus
+ * resamples succeeded), NL_ECANCELED (the progress callback asked to stop), NL_ENOMEM. Cost O(nboot * (n p^2 + iterations p^2)) / threads, plus
  * n estimations for the BCa jackknife.
  */
 nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt);

@@ -244,13 +244,17 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
       for (size_t q = 0; q < n && !colna[i]; q++) colna[i] = (unsigned char)(isnan(p->Xna[i * n + q]) != 0);
     }
   }
-  long nbl = (long)nb;
+  long nbl = (long)nb, done = 0;
+  int cancel = 0;
 #pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
   for (long b = 0; b < nbl; b++) {
-    int tid = 0;
+    int tid = 0, stop;
 #ifdef _OPENMP
     tid = omp_get_thread_num();
 #endif
+#pragma omp atomic read
+    stop = cancel;
+    if (stop) continue;
     thread_ws *tw = &tws[tid];
     nl_rng r;
     nl_rng_init(&r, o.seed, o.stream, NL_RNG_BOOTSTRAP, (uint64_t)b);
@@ -267,8 +271,21 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
         if (!isfinite(p->boot[(size_t)b * ns + k])) f = 1;
     }
     flag[b] = f;
+    long now_done;
+#pragma omp atomic capture
+    now_done = ++done;
+    /* progress from one thread only (callbacks need not be thread-safe) */
+    if (o.progress && tid == 0 && o.progress(o.progress_user, now_done, nbl) != 0) {
+#pragma omp atomic write
+      cancel = 1;
+    }
   }
   openblas_set_num_threads(saved_blas);
+  if (cancel) {
+    st = nl_err(&p->err, NL_ECANCELED, "bootstrap canceled after %ld of %zu resamples", done, nb);
+    goto cleanup;
+  }
+  if (o.progress) o.progress(o.progress_user, nbl, nbl);
 
   /* keep the successful resamples, in order */
   size_t ok = 0;

@@ -323,6 +323,20 @@ static void test_bootstrap_threads_identical(void **state) {
   nl_pls_free(p2);
 }
 
+static int count_progress(void *user, long done, long total) {
+  long *c = user;
+  c[0]++;
+  c[1] = done;
+  assert_true(done <= total);
+  return 0;
+}
+
+static int cancel_progress(void *user, long done, long total) {
+  (void)user;
+  (void)total;
+  return done >= 20;
+}
+
 static void test_bootstrap_statistics(void **state) {
   (void)state;
   nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", NULL);
@@ -381,6 +395,19 @@ static void test_bootstrap_statistics(void **state) {
   assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_TOTAL, (size_t)img, (size_t)loy, &s), NL_OK);
   assert_true(fabs(s.original - nl_pls_total_effect(p, (size_t)img, (size_t)loy)) < 1e-12);
   assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_PATH, (size_t)loy, (size_t)img, &s), NL_EINVAL);
+
+  /* progress reaches the total; a non-zero return cancels */
+  long calls[2] = {0, 0};
+  b.progress = count_progress;
+  b.progress_user = calls;
+  assert_int_equal(nl_pls_bootstrap(p, &b), NL_OK);
+  assert_true(calls[0] >= 1 && calls[1] == 300);
+  b.progress = cancel_progress;
+  assert_int_equal(nl_pls_bootstrap(p, &b), NL_ECANCELED);
+  assert_non_null(strstr(nl_pls_errmsg(p), "bootstrap canceled"));
+  assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_PATH, (size_t)sat, (size_t)loy, &s), NL_EINVAL);
+  b.progress = NULL;
+  assert_int_equal(nl_pls_bootstrap(p, &b), NL_OK);
 
   /* BCa: same resamples, different interval, still around the estimate */
   b.ci = NL_PLS_CI_BCA;

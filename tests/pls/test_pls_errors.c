@@ -342,6 +342,19 @@ static void test_cli_outputs(void **state) {
   char cmd[600];
   snprintf(cmd, sizeof cmd, "ls '%s/out1' | grep -q tmp", g_dir);
   assert_int_not_equal(system(cmd), 0);
+  /* Ctrl-C during a long bootstrap: exit 3, nothing written */
+  char cmd2[2048];
+  snprintf(cmd2, sizeof cmd2,
+           "cd '%s' && OPENBLAS_NUM_THREADS=1 timeout --preserve-status -s INT 0.5 '%s' pls good.model data.csv --boot 1000000 -q "
+           "-o intr 2> stderr.txt",
+           g_dir, NL_CLI);
+  int rc2 = system(cmd2);
+  assert_true(WIFEXITED(rc2));
+  assert_int_equal(WEXITSTATUS(rc2), 3);
+  read_all("stderr.txt", a, sizeof a);
+  assert_non_null(strstr(a, "netlearn: interrupted: bootstrap canceled after"));
+  snprintf(cmd2, sizeof cmd2, "test -e '%s/intr'", g_dir);
+  assert_int_not_equal(system(cmd2), 0);
   /* the report names the paths and reliability table */
   assert_int_equal(run_cli("good.model data.csv --scheme factorial --plsc", err, sizeof err), 0);
   read_all("stdout.txt", a, sizeof a);
