@@ -39,5 +39,6 @@ int nl_cmd_summary(int argc, char **argv);
 int nl_cmd_models(int argc, char **argv);
 int nl_cmd_pls(int argc, char **argv);
 int nl_cmd_plot(int argc, char **argv);
+int nl_cmd_study(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"models", nl_cmd_models, "list the models, or every parameter and measure of one"},
     {"pls", nl_cmd_pls, "estimate a PLS-SEM model on survey data"},
     {"plot", nl_cmd_plot, "draw figures from results: series, sweeps, networks, PLS path diagrams"},
+    {"study", nl_cmd_study, "run a study: simulation, virtual survey, PLS-SEM, report"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

@@ -1,0 +1,211 @@
+/*
+ * netlearn study: simulation, virtual survey, PLS-SEM on every replication, hypotheses judged
+ * across replications, and a self-contained HTML report (docs/study.md). A thin client of
+ * netlearn/study.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "netlearn/netlearn.h"
+#include "netlearn/study.h"
+#include "progress.h"
+
+static void study_help(FILE *f) {
+  fputs("usage: netlearn study STUDY.yaml -o DIR [options]\n"
+        "\n"
+        "Runs a study: the simulation a study file describes (coopnet, with its sweep if any), a\n"
+        "virtual survey of the simulated firms in every replication, the study's PLS-SEM model\n"
+        "estimated and bootstrapped on every survey, and the hypotheses judged across replications.\n"
+        "Writes DIR/report.html (one self-contained file: open it in any browser, no network needed)\n"
+        "and tidy CSV files that R and pandas read directly. Every check that does not need the\n"
+        "simulation (constructs, survey period and sample, model, hypotheses) is made first.\n"
+        "\n"
+        "options:\n"
+        "  -o, --output DIR     output directory (created if needed)\n"
+        "  -t, --threads N      threads over replications (default: all cores); results do not depend on N\n"
+        "      --set KEY=VALUE  override a simulation key (a coopnet parameter, replications, periods,\n"
+        "                       seed) or survey.period, survey.window, survey.sample, survey.noise,\n"
+        "                       analysis.boot, analysis.threshold, analysis.alpha; repeatable\n"
+        "      --no-report      skip report.html (CSV files and manifest only)\n"
+        "  -q, --quiet          no progress bar and no summary\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "outputs in DIR:\n"
+        "  report.html            study, parameters, figures, PLS-SEM tables, verdicts, stylized facts\n"
+        "  hypotheses.csv         per hypothesis: share of replications supporting it, estimates, verdict\n"
+        "  facts.csv              stylized facts: mean correlation across firms with 95% CI, verdict\n"
+        "  pls_replications.csv   every replication's paths, indirect effects, R2, loadings, reliability\n"
+        "  surveys/survey_repK.csv  the virtual survey of replication K (netlearn pls, read.csv)\n"
+        "  pls_representative/    every PLS table of the representative replication\n"
+        "  series.csv, summary.csv  simulation measures (as netlearn run)\n"
+        "  manifest.json          the resolved study; written last\n"
+        "\n"
+        "examples:\n"
+        "  netlearn study examples/seed-study.yaml -o out/demo\n"
+        "  netlearn study examples/seed-study.yaml -o out/quick --set replications=8 --set analysis.boot=100\n"
+        "\n"
+        "Exit codes: 0 success, 1 the study failed while running, 2 bad study file or usage, 3 interrupted.\n",
+        f);
+}
+
+static volatile sig_atomic_t interrupted = 0;
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+static int progress_cb(void *user, long done, long total) {
+  cli_progress_update(user, done, total);
+  return interrupted ? 1 : 0;
+}
+
+static int mkdirs(const char *dir) {
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+    cli_error("%s: path too long", dir);
+    return -1;
+  }
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+      cli_error("%s: cannot create output directory: %s", path, strerror(errno));
+      return -1;
+    }
+    *p = '/';
+  }
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    cli_error("%s: cannot create output directory: %s", dir, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    cli_error("%s: not a directory", dir);
+    return -1;
+  }
+  return 0;
+}
+
+int nl_cmd_study(int argc, char **argv) {
+  const char *path = NULL, *outdir = NULL;
+  long threads = 0;
+  int quiet = 0, report = 1, rc = NL_EXIT_USAGE;
+  const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+  size_t nsets = 0;
+  nl_study *s = NULL;
+  if (!sets) {
+    cli_error("out of memory");
+    return NL_EXIT_FAILURE;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      study_help(stdout);
+      rc = NL_EXIT_OK;
+      goto done;
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (++i >= argc) goto missing;
+      outdir = argv[i];
+    } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
+      if (++i >= argc) goto missing;
+      if (cli_parse_long(a, argv[i], 1, 4096, &threads)) goto done;
+    } else if (!strcmp(a, "--set")) {
+      if (++i >= argc) goto missing;
+      if (!strchr(argv[i], '=')) {
+        cli_error("--set: expected KEY=VALUE, got '%s'", argv[i]);
+        goto done;
+      }
+      sets[nsets++] = argv[i];
+    } else if (!strcmp(a, "--no-report")) {
+      report = 0;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (a[0] == '-' && a[1]) {
+      cli_error("study: unknown option '%s' (see `netlearn study --help`)", a);
+      goto done;
+    } else if (!path) {
+      path = a;
+    } else {
+      cli_error("study: more than one study file ('%s' and '%s')", path, a);
+      goto done;
+    }
+    continue;
+  missing:
+    cli_error("%s: missing value", a);
+    goto done;
+  }
+  if (!path || !outdir) {
+    cli_error("usage: netlearn study STUDY.yaml -o DIR (see `netlearn study --help`)");
+    goto done;
+  }
+  s = nl_study_new();
+  if (!s) {
+    cli_error("out of memory");
+    rc = NL_EXIT_FAILURE;
+    goto done;
+  }
+  if (nl_study_load_file(s, path)) {
+    cli_error("%s", nl_study_errmsg(s));
+    goto done;
+  }
+  for (size_t i = 0; i < nsets; i++) {
+    char key[256];
+    const char *eq = strchr(sets[i], '=');
+    size_t len = (size_t)(eq - sets[i]);
+    if (len >= sizeof key) len = sizeof key - 1;
+    memcpy(key, sets[i], len);
+    key[len] = '\0';
+    if (nl_study_set(s, key, eq + 1)) {
+      cli_error("%s", nl_study_errmsg(s));
+      goto done;
+    }
+  }
+  if (mkdirs(outdir)) goto done;
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  cli_progress bar;
+  cli_progress_init(&bar, "replications", quiet);
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.threads = (int)threads;
+  cfg.progress = progress_cb;
+  cfg.progress_user = &bar;
+  cfg.argc = argc + 1;
+  cfg.argv = argv - 1;
+  cfg.report = report;
+  double t0 = cli_now();
+  nl_status st = nl_study_run(s, outdir, &cfg);
+  cli_progress_finish(&bar);
+  if (st) {
+    cli_error("%s", nl_study_errmsg(s));
+    rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
+    goto done;
+  }
+  if (!quiet) {
+    printf("netlearn study: %s, %ld replications x %zu design point%s in %.1f s\n", nl_study_name(s),
+           nl_study_replications(s), nl_study_npoints(s), nl_study_npoints(s) > 1 ? "s" : "", cli_now() - t0);
+    printf("%-4s %-36s %-9s %-10s %8s  %s\n", "id", "effect", "expected", "supported", "mean", "verdict");
+    for (size_t h = 0; h < nl_study_nhypotheses(s); h++) {
+      nl_study_verdict v;
+      if (nl_study_verdict_get(s, 0, h, &v)) continue;
+      char sup[32];
+      snprintf(sup, sizeof sup, "%ld/%ld", v.supported, v.replications);
+      printf("%-4s %-36s %-9s %-10s %8.3f  %s\n", v.id, v.effect, v.sign > 0 ? "positive" : "negative", sup, v.mean,
+             v.verdict);
+    }
+    if (nl_study_npoints(s) > 1) printf("(design point 1; every point in %s/hypotheses.csv)\n", outdir);
+    if (report) printf("report: %s/report.html\n", outdir);
+  }
+  rc = NL_EXIT_OK;
+done:
+  nl_study_free(s);
+  free(sets);
+  return rc;
+}

@@ -1,0 +1,817 @@
+/*
+ * The study report: one self-contained HTML file (inline CSS, figures as base64 SVG images, no
+ * script, no network), written atomically. Sections: study, parameters, simulation figures,
+ * PLS-SEM (measurement and structural model, representative replication and across
+ * replications, path diagram), hypotheses, stylized facts, sweep (if any), reproducibility.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "core/stats.h"
+#include "io/atomic.h"
+#include "models/coopnet/coopnet.h"
+#include "netlearn/netlearn.h"
+#include "netlearn/plot.h"
+#include "network/network_impl.h"
+#include "study/study_impl.h"
+
+/* ---- HTML helpers -------------------------------------------------------------------------- */
+
+static void esc(FILE *f, const char *s) {
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '<': fputs("&lt;", f); break;
+    case '>': fputs("&gt;", f); break;
+    case '&': fputs("&amp;", f); break;
+    case '"': fputs("&quot;", f); break;
+    default: fputc(*s, f);
+    }
+  }
+}
+
+/* An effect "A -> B -> C" with typographic arrows. */
+static void effect(FILE *f, const char *s) {
+  for (; *s; s++) {
+    if (s[0] == '-' && s[1] == '>') {
+      fputs("&rarr;", f);
+      s++;
+    } else if (*s == '<') fputs("&lt;", f);
+    else if (*s == '&') fputs("&amp;", f);
+    else fputc(*s, f);
+  }
+}
+
+/* A number with `dec` decimals ("%.3f"-style specs only: "%.3f", "%.2f", "%.0f%%", "%g"). */
+static void fmt(FILE *f, const char *spec, double v) {
+  if (!isfinite(v)) {
+    fputs("&ndash;", f);
+    return;
+  }
+  char buf[64];
+  if (!strcmp(spec, "%.3f")) snprintf(buf, sizeof buf, "%.3f", v);
+  else if (!strcmp(spec, "%.2f")) snprintf(buf, sizeof buf, "%.2f", v);
+  else if (!strcmp(spec, "%.0f%%")) snprintf(buf, sizeof buf, "%.0f%%", v);
+  else snprintf(buf, sizeof buf, "%g", v);
+  /* typographic minus */
+  for (char *p = buf; *p; p++) {
+    if (*p == '-') fputs("&minus;", f);
+    else fputc(*p, f);
+  }
+}
+
+static void pval(FILE *f, double p) {
+  if (!isfinite(p)) fputs("&ndash;", f);
+  else if (p < 0.001) fputs("&lt; .001", f);
+  else {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.3f", p);
+    fputs(buf[0] == '0' ? buf + 1 : buf, f);
+  }
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(FILE *f, const unsigned char *d, size_t n) {
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)d[i] << 16;
+    if (i + 1 < n) v |= (unsigned)d[i + 1] << 8;
+    if (i + 2 < n) v |= d[i + 2];
+    fputc(b64[(v >> 18) & 63], f);
+    fputc(b64[(v >> 12) & 63], f);
+    fputc(i + 1 < n ? b64[(v >> 6) & 63] : '=', f);
+    fputc(i + 2 < n ? b64[v & 63] : '=', f);
+  }
+}
+
+typedef struct report {
+  nl_study *s;
+  FILE *f;
+  int nfig;
+  char warn[8][300]; /* figures that could not be drawn */
+  int nwarn;
+} report;
+
+/* Embed a figure as an SVG image with a numbered caption; frees f. A figure that cannot be drawn
+ * is replaced by a note (the report is still useful without it). */
+static void figure(report *rp, nl_figure *fg, nl_status st, const char *alt, const char *caption) {
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  if (!st && fg) st = nl_figure_render(fg, NL_FIGURE_SVG, &buf, &len);
+  rp->nfig++;
+  fputs("<figure>", rp->f);
+  if (!st && buf) {
+    fputs("<img alt=\"", rp->f);
+    esc(rp->f, alt);
+    fputs("\" src=\"data:image/svg+xml;base64,", rp->f);
+    base64(rp->f, buf, len);
+    fputs("\">", rp->f);
+  } else {
+    fprintf(rp->f, "<p class=\"note\">This figure could not be drawn: ");
+    esc(rp->f, fg ? nl_figure_errmsg(fg) : "out of memory");
+    fputs("</p>", rp->f);
+  }
+  fprintf(rp->f, "<figcaption><b>Figure %d.</b> ", rp->nfig);
+  fputs(caption, rp->f); /* captions are our own HTML */
+  fputs("</figcaption></figure>\n", rp->f);
+  free(buf);
+  nl_figure_free(fg);
+}
+
+static nl_figure *new_figure(double w_in, double h_in) {
+  nl_figure_options o;
+  nl_figure_options_default(&o);
+  o.width = w_in * 72;
+  o.height = h_in * 72;
+  return nl_figure_new(&o);
+}
+
+/* ---- simulation figures ---------------------------------------------------------------------- */
+
+/* Mean and 95% t interval over replications of measure `name` at point pi; NULL if unknown. */
+static int series_of(const nl_study *s, size_t pi, const char *name, double *x, double *m, double *lo, double *hi) {
+  const nl_model *mod = nl_scenario_model(s->sc);
+  long j = nl_model_measure_index(mod, name);
+  if (j < 0) return -1;
+  size_t nm = nl_model_nmeasures(mod);
+  const study_point *pt = &s->pt[pi];
+  for (long k = 0; k < s->nrec; k++) {
+    double sum = 0, ss = 0;
+    long n = 0;
+    for (long r = 0; r < s->R; r++) {
+      double v = pt->rep[r].series[(size_t)k * nm + (size_t)j];
+      if (isfinite(v)) sum += v, n++;
+    }
+    double mean = n ? sum / (double)n : NAN;
+    for (long r = 0; r < s->R; r++) {
+      double v = pt->rep[r].series[(size_t)k * nm + (size_t)j];
+      if (isfinite(v)) ss += (v - mean) * (v - mean);
+    }
+    double half = n > 1 ? nl_t_quantile(0.975, (double)(n - 1)) * sqrt(ss / (double)(n - 1)) / sqrt((double)n) : 0;
+    x[k] = (double)s->rec_period[k];
+    m[k] = mean;
+    lo[k] = mean - half;
+    hi[k] = mean + half;
+  }
+  return 0;
+}
+
+static void series_figure(report *rp, size_t pi, const char *const *measures, const char *const *labels, size_t nc,
+                          const char *ylabel, const char *alt, const char *caption) {
+  nl_study *s = rp->s;
+  size_t n = (size_t)s->nrec;
+  double *buf = nl_malloc(4 * n * nc * sizeof *buf);
+  nl_plot_curve cv[8];
+  nl_figure *fg = new_figure(6.5, 3.4);
+  nl_status st = buf && fg ? NL_OK : NL_ENOMEM;
+  size_t used = 0;
+  for (size_t c = 0; !st && c < nc; c++) {
+    double *x = buf + 4 * n * used, *m = x + n, *lo = m + n, *hi = lo + n;
+    if (series_of(s, pi, measures[c], x, m, lo, hi)) continue;
+    cv[used] = (nl_plot_curve){labels[c], n, x, m, lo, hi};
+    used++;
+  }
+  if (!st && used == 0) st = NL_EINVAL;
+  if (!st) st = nl_plot_series(fg, cv, used);
+  if (!st) st = nl_figure_labels(fg, "Period", ylabel, NULL);
+  figure(rp, fg, st, alt, caption);
+  nl_free(buf);
+}
+
+static void network_figure(report *rp, size_t pi) {
+  nl_study *s = rp->s;
+  const study_point *pt = &s->pt[pi];
+  long r = pt->representative;
+  const study_rep *rr = &pt->rep[r];
+  size_t F = pt->F;
+  nl_network *g = nl_network_new();
+  nl_figure *fg = new_figure(6.5, 5.2);
+  double *size = nl_malloc(F * sizeof *size), *col = nl_malloc(F * sizeof *col);
+  nl_status st = g && fg && size && col ? NL_OK : NL_ENOMEM;
+  if (!st) st = nl_network_ensure(g, F, rr->ntie ? rr->ntie : 1, 1);
+  if (!st) {
+    nl_network_clear(g);
+    g->n = F;
+    g->weighted = 1;
+    memset(g->block, 0, F * sizeof *g->block);
+    for (size_t i = 0; i < rr->ntie; i++) nl_network_push(g, rr->tu[i], rr->tv[i], rr->tw[i]);
+    for (size_t f = 0; f < F; f++) {
+      size[f] = rr->firms[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_SIZE];
+      col[f] = rr->firms[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_EXPLORE];
+    }
+    nl_plot_network_options o;
+    nl_plot_network_options_default(&o);
+    o.size = size;
+    o.size_label = "members";
+    o.color = col;
+    o.color_label = "exploration x";
+    o.labels = 0;
+    o.seed = 1;
+    st = nl_plot_network(fg, g, &o);
+  }
+  char cap[600];
+  snprintf(cap, sizeof cap,
+           "The informal tie network at the survey period (period %ld) in replication %ld, the representative "
+           "replication (its path estimates are closest to the means over replications). Node area: members; colour: "
+           "exploration orientation x<sub>f</sub>; edge width: tie strength (trust). %zu firms, %zu ties.",
+           s->sv.period, r, F, rr->ntie);
+  figure(rp, fg, st, "Firm network at the survey period", cap);
+  nl_network_free(g);
+  nl_free(size);
+  nl_free(col);
+}
+
+/* Forest plot: each hypothesis' estimates across replications (mean, 5-95% range). */
+static void forest_figure(report *rp, size_t pi) {
+  nl_study *s = rp->s;
+  const study_point *pt = &s->pt[pi];
+  nl_figure *fg = new_figure(6.5, 3.6);
+  nl_status st = fg ? NL_OK : NL_ENOMEM;
+  size_t H = s->H < 8 ? s->H : 8;
+  double zx[2] = {0.5, (double)H + 0.5}, zy[2] = {0, 0};
+  for (size_t h = 0; !st && h < H; h++) {
+    double x = (double)(h + 1), m = pt->hmean[h], lo = pt->hq05[h], hi = pt->hq95[h];
+    char label[200];
+    snprintf(label, sizeof label, "%s (%s)", s->hyp[h].id, s->hyp[h].sign > 0 ? "+" : "\xe2\x88\x92");
+    st = nl_figure_errorbars(fg, 1, &x, &lo, &hi, h);
+    if (!st) st = nl_figure_line(fg, 1, &x, &m, h, label, NL_PLOT_MARKERS);
+  }
+  if (!st) st = nl_figure_line(fg, 2, zx, zy, 6, NULL, NL_PLOT_DASHED);
+  if (!st) st = nl_figure_xlim(fg, 0.5, (double)H + 0.5);
+  if (!st) st = nl_figure_labels(fg, "Hypothesis (1 = H1, 2 = H2, ...)", "Estimate across replications", NULL);
+  if (!st) st = nl_figure_legend_title(fg, "hypothesis (sign)");
+  figure(rp, fg, st, "Hypothesis estimates across replications",
+         "Estimates of each hypothesized effect across replications: marker at the mean, bars from the 5% to the 95% "
+         "quantile; the dashed line is zero. The legend gives each hypothesis' expected sign.");
+}
+
+static void pls_figure(report *rp, nl_pls *p, long r) {
+  nl_plot_pls *m = nl_plot_pls_new();
+  nl_figure *fg = new_figure(7.5, 5.2);
+  nl_status st = m && fg ? NL_OK : NL_ENOMEM;
+  if (!st) st = nl_plot_pls_from_estimate(m, p);
+  if (!st) st = nl_plot_pls_draw(fg, m);
+  char cap[400];
+  snprintf(cap, sizeof cap,
+           "PLS path diagram of the representative replication (%ld): loadings on the indicator arrows, path "
+           "coefficients with bootstrap significance (* p &lt; .05, ** p &lt; .01, *** p &lt; .001), R&sup2; inside "
+           "the endogenous constructs.",
+           r);
+  figure(rp, fg, st, "PLS path diagram", cap);
+  nl_plot_pls_free(m);
+}
+
+/* ---- sections -------------------------------------------------------------------------------- */
+
+static const char css[] =
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#222;max-width:1040px;margin:0 auto;"
+    "padding:1em 1.5em 4em;line-height:1.45;font-size:15px}"
+    "h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;border-bottom:2px solid #0072B2;padding-bottom:.15em;"
+    "margin-top:2em}h3{font-size:1.08em;margin-top:1.4em}"
+    "table{border-collapse:collapse;margin:.6em 0 1em;font-size:.9em}"
+    "th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}"
+    "th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}"
+    "figcaption{font-size:.88em;color:#444;max-width:800px}"
+    ".note{color:#555;font-size:.9em}.lead{font-size:1.05em}"
+    ".v-supported,.v-holds{background:#e3f4ea}.v-mixed,.v-weak{background:#fff3d6}"
+    ".v-not,.v-absent,.v-opposite{background:#f6e3e3}"
+    ".box{border:1px solid #bcd;background:#f7fafc;padding:.6em 1em;margin:1em 0}"
+    "pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}"
+    "nav ol{columns:2;font-size:.92em}code{font-size:.92em}"
+    ".scroll{overflow-x:auto}";
+
+static void verdict_cell(FILE *f, const char *v) {
+  const char *cls = !strcmp(v, "supported") || !strcmp(v, "holds")
+                        ? "v-supported"
+                        : (!strcmp(v, "mixed") || !strcmp(v, "weak") ? "v-mixed" : "v-not");
+  fprintf(f, "<td class=\"%s\"><b>%s</b></td>", cls, v);
+}
+
+static void section_summary(report *rp, size_t pi) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const study_point *pt = &s->pt[pi];
+  fputs("<div class=\"box\"><b>Key results.</b> ", f);
+  size_t nsup = 0, nmix = 0;
+  for (size_t h = 0; h < s->H; h++) {
+    if (!strcmp(pt->verdict[h], "supported")) nsup++;
+    else if (!strcmp(pt->verdict[h], "mixed")) nmix++;
+  }
+  fprintf(f, "Of %zu hypotheses, %zu %s supported, %zu mixed and %zu not supported across %ld replications "
+             "(supported: the bootstrap %.0f%% interval excludes zero with the hypothesized sign in at least "
+             "%.0f%% of the replications).<ul>",
+          s->H, nsup, nsup == 1 ? "is" : "are", nmix, s->H - nsup - nmix, s->R, 100 * (1 - s->alpha),
+          100 * s->threshold);
+  for (size_t h = 0; h < s->H; h++) {
+    fprintf(f, "<li>%s ", s->hyp[h].id);
+    effect(f, s->hyp[h].effect);
+    fprintf(f, " (%s): <b>%s</b>, %ld of %ld replications, mean estimate ", s->hyp[h].sign > 0 ? "+" : "&minus;",
+            pt->verdict[h], pt->nsup[h], pt->nest[h]);
+    fmt(f, "%.3f", pt->hmean[h]);
+    fputs("</li>", f);
+  }
+  fputs("</ul></div>\n", f);
+}
+
+static void section_study(report *rp) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const nl_scenario *sc = s->sc;
+  const nl_params *par = nl_scenario_params(sc);
+  const nl_model *m = nl_scenario_model(sc);
+  long fi = nl_model_param_index(m, "firms");
+  fputs("<h2 id=\"study\">1. Study</h2>\n<p class=\"lead\">", f);
+  esc(f, s->description && *s->description ? s->description : "A virtual survey study of a simulated SME cooperation network.");
+  fputs("</p>\n", f);
+  fprintf(f,
+          "<p>Design: the agent-based model <code>coopnet</code> (learning within and between SMEs in cooperation "
+          "networks; docs/coopnet.md) simulates %.0f firms for %ld periods in %ld independent replications%s "
+          "(seed %llu). At period %ld a <b>virtual survey</b> samples %ld firms in each replication and asks them "
+          "Likert items about five constructs computed from each firm's own simulated state; a PLS-SEM model is "
+          "estimated on every replication's survey, as an empirical researcher would on one real survey, with %ld "
+          "bootstrap resamples. The hypotheses are then judged by how often a replication supports them.</p>\n",
+          fi >= 0 ? nl_params_get(par, (size_t)fi) : 0, nl_scenario_periods(sc), s->R,
+          s->npoints > 1 ? ", at every design point of a sweep" : "", (unsigned long long)nl_scenario_seed(sc),
+          s->sv.period, s->sv.sample, s->boot);
+  fputs("<p>The empirical study this replicates (seed 000: PLS-SEM of 90 industrial SMEs) found that exploration "
+        "drives product co-innovation and, through it, network collaboration, while exploitation drives process "
+        "innovation but discourages networking. In the simulation none of these relations is written into the "
+        "survey: every construct is measured from one firm variable, and any relation between constructs comes "
+        "from the model's mechanisms.</p>\n",
+        f);
+}
+
+static void section_parameters(report *rp) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const nl_scenario *sc = s->sc;
+  const nl_params *par = nl_scenario_params(sc);
+  const nl_model *m = nl_scenario_model(sc);
+  fputs("<h2 id=\"parameters\">2. Parameters</h2>\n<h3>Virtual survey</h3>\n", f);
+  fprintf(f,
+          "<p>Survey at the end of period %ld; counts over the window of periods %ld&ndash;%ld (%ld periods); %ld "
+          "firms sampled without replacement in each replication. Each construct value is standardized across the "
+          "sampled firms (z); item = loading &times; z + %g &times; &radic;(1 &minus; loading&sup2;) &times; e, e ~ "
+          "N(0, 1), cut into 1&ndash;7 at the standard-normal thresholds ",
+          s->sv.period, s->sv.period - s->sv.window + 1, s->sv.period, s->sv.window, s->sv.sample, s->sv.noise);
+  for (int t = 0; t < NL_SV_LIKERT - 1; t++) {
+    fmt(f, "%g", s->sv.thr[t]);
+    fputs(t < NL_SV_LIKERT - 2 ? ", " : ".", f);
+  }
+  fputs("</p>\n<table><tr><th>construct</th><th>firm variable (from the simulation)</th><th>items</th>"
+        "<th>loadings</th><th>error multiplier</th></tr>\n",
+        f);
+  for (int c = 0; c < NL_SV_NCON; c++) {
+    if (!s->sv.use[c]) continue;
+    fprintf(f, "<tr><td><b>%s</b></td><td>", nl_survey_construct_name(c));
+    esc(f, nl_survey_construct_doc(&s->sv, c));
+    char a[32], b[32];
+    nl_survey_item_name(c, 0, a, sizeof a);
+    nl_survey_item_name(c, s->sv.nitem[c] - 1, b, sizeof b);
+    fprintf(f, "</td><td>%s&ndash;%s</td><td>", a, b);
+    for (size_t k = 0; k < s->sv.nitem[c]; k++) {
+      fmt(f, "%.2f", s->sv.load[c][k]);
+      if (k + 1 < s->sv.nitem[c]) fputs(", ", f);
+    }
+    fputs("</td><td class=\"n\">", f);
+    fmt(f, "%g", s->sv.noise * s->sv.cnoise[c]);
+    fputs("</td></tr>\n", f);
+  }
+  fputs("</table>\n", f);
+  fprintf(f, "<h3>Analysis</h3><p>PLS-SEM with path weighting (seminr's defaults, Mode A for reflective "
+             "constructs); %ld bootstrap resamples per replication, %s %.0f%% intervals; a hypothesis is "
+             "<i>supported</i> in a replication when its estimate has the hypothesized sign and the interval "
+             "excludes zero. Verdict across replications: <i>supported</i> when at least %.0f%% of the replications "
+             "support it, <i>mixed</i> when %.0f%%&ndash;%.0f%% do, <i>not supported</i> below.</p>\n",
+          s->boot, s->ci_bca ? "BCa" : "percentile", 100 * (1 - s->alpha), 100 * s->threshold,
+          100 * (1 - s->threshold), 100 * s->threshold);
+  fprintf(f, "<h3>Simulation (model <code>%s</code>)</h3>\n", nl_model_name(m));
+  fprintf(f, "<p>%ld replications, %ld periods, seed %llu, every %ld periods recorded. Parameters set in the study "
+             "file are in bold; the others are the model's defaults.",
+          s->R, nl_scenario_periods(s->sc), (unsigned long long)nl_scenario_seed(s->sc), nl_scenario_every(s->sc));
+  if (s->npoints > 1) {
+    fputs(" Swept parameters: ", f);
+    for (size_t i = 0; i < nl_design_nswept(s->design); i++) {
+      const nl_param_desc *d = nl_model_param(m, nl_design_swept(s->design, i));
+      fprintf(f, "%s<code>%s</code>", i ? ", " : "", d->name);
+    }
+    fprintf(f, " (%zu design points; values below are the first point's).", s->npoints);
+  }
+  fputs("</p>\n<div class=\"scroll\"><table><tr><th>parameter</th><th>value</th><th>meaning</th></tr>\n", f);
+  const nl_params *p0 = nl_design_params(s->design, 0);
+  for (size_t i = 0; i < nl_model_nparams(m); i++) {
+    const nl_param_desc *d = nl_model_param(m, i);
+    char val[256];
+    nl_params_format(p0, i, val, sizeof val);
+    if (d->type == NL_PARAM_STRING && !val[0]) continue;
+    int set = nl_params_is_set(par, i);
+    fprintf(f, "<tr><td>%s<code>%s</code>%s</td><td class=\"n\">%s", set ? "<b>" : "", d->name, set ? "</b>" : "",
+            set ? "<b>" : "");
+    esc(f, val);
+    fprintf(f, "%s</td><td>", set ? "</b>" : "");
+    esc(f, d->doc);
+    fputs("</td></tr>\n", f);
+  }
+  fputs("</table></div>\n", f);
+}
+
+static void section_figures(report *rp, size_t pi) {
+  FILE *f = rp->f;
+  fputs("<h2 id=\"simulation\">3. Simulation</h2>\n<p>Means over replications with 95% confidence bands "
+        "(Student t over replications). The survey is taken at the end of the run unless stated otherwise.</p>\n",
+        f);
+  static const char *const k1[] = {"code_knowledge_product", "code_knowledge_process"};
+  static const char *const l1[] = {"product (market) dimensions", "process dimensions"};
+  series_figure(rp, pi, k1, l1, 2, "Code knowledge K(code)", "Code knowledge over time",
+                "Knowledge of the firms' codes (March's score, mean over firms) on product and process dimensions.");
+  static const char *const k2[] = {"product_coinnovation", "process_coinnovation", "internal_innovation_process"};
+  static const char *const l2[] = {"product co-innovation", "process co-innovation", "internal process innovation"};
+  series_figure(rp, pi, k2, l2, 3, "Improvements per firm and period", "Innovation over time",
+                "Code improvements per firm and period: from outside the firm (co-innovation: partners, network "
+                "code, amplification) and, for processes, from inside. These counts over the survey window are "
+                "PRODINNO and PROCINNO.");
+  static const char *const k3[] = {"mean_degree", "mean_strength"};
+  static const char *const l3[] = {"ties per firm (degree)", "tie strength per firm"};
+  series_figure(rp, pi, k3, l3, 2, "Per firm", "Network over time",
+                "Informal ties per firm and their total strength (trust) per firm; tie strength at the survey "
+                "period is NETCOLLAB.");
+  static const char *const k4[] = {"kappa"};
+  static const char *const l4[] = {NULL};
+  series_figure(rp, pi, k4, l4, 1, "Collaboration capability \xce\xba", "Capability over time",
+                "Mean collaboration capability &kappa; (learning to collaborate, seed 002).");
+  network_figure(rp, pi);
+}
+
+/* Mean and 5-95% quantiles over replications of v[r * stride + off]. */
+static void dist(const nl_study *s, size_t pi, size_t which, size_t stride, size_t off, double *mean, double *q05,
+                 double *q95, int kind) {
+  const study_point *pt = &s->pt[pi];
+  double *v = nl_malloc((size_t)s->R * sizeof *v);
+  *mean = *q05 = *q95 = NAN;
+  if (!v) return;
+  size_t n = 0;
+  double sum = 0;
+  for (long r = 0; r < s->R; r++) {
+    const double *src = kind == 0 ? pt->rep[r].load : kind == 1 ? pt->rep[r].rel : kind == 2 ? pt->rep[r].path
+                        : kind == 3 ? pt->rep[r].rsq : kind == 4 ? pt->rep[r].htmt : pt->rep[r].spec;
+    double x = src[which * stride + off];
+    if (isfinite(x)) v[n++] = x, sum += x;
+  }
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+      double t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+  if (n) {
+    *mean = sum / (double)n;
+    *q05 = nl_study_quantile(v, n, 0.05);
+    *q95 = nl_study_quantile(v, n, 0.95);
+  }
+  nl_free(v);
+}
+
+static void range_cell(FILE *f, double m, double a, double b) {
+  fputs("<td class=\"n\">", f);
+  fmt(f, "%.3f", m);
+  fputs(" [", f);
+  fmt(f, "%.2f", a);
+  fputs(", ", f);
+  fmt(f, "%.2f", b);
+  fputs("]</td>", f);
+}
+
+static void section_pls(report *rp, size_t pi) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const study_point *pt = &s->pt[pi];
+  long r = pt->representative;
+  nl_pls *p = NULL;
+  int conv = 1;
+  nl_errbuf err;
+  nl_status st = nl_study_estimate(s, pt->rep[r].items, r, &p, &conv, &err);
+  fputs("<h2 id=\"pls\">4. PLS-SEM results</h2>\n", f);
+  fputs("<p>The model (lavaan syntax):</p><pre>", f);
+  esc(f, s->model_text);
+  fputs("</pre>\n", f);
+  fprintf(f, "<p>Two views: the <b>representative replication</b> (replication %ld, whose path estimates are "
+             "closest to the means over replications, a survey a researcher could have obtained) and the "
+             "<b>distribution over all %ld replications</b> (mean [5%%, 95%% quantiles]).</p>\n",
+          r, s->R);
+  if (st) {
+    fputs("<p class=\"note\">The representative replication could not be re-estimated: ", f);
+    esc(f, err.msg);
+    fputs("</p>", f);
+    nl_pls_free(p);
+    return;
+  }
+  /* measurement */
+  fputs("<h3>Measurement model</h3>\n<table><tr><th>construct</th><th>indicator</th><th>loading (rep.)</th>"
+        "<th>loading over replications</th></tr>\n",
+        f);
+  for (size_t i = 0; i < s->I; i++) {
+    size_t j = nl_pls_indicator_construct(p, i);
+    fprintf(f, "<tr><td>%s</td><td>%s</td><td class=\"n\">", s->cname[j], s->iname[i]);
+    fmt(f, "%.3f", nl_pls_loading(p, i));
+    fputs("</td>", f);
+    double m, a, b;
+    dist(s, pi, i, 1, 0, &m, &a, &b, 0);
+    range_cell(f, m, a, b);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n<table><tr><th>construct</th><th>Cronbach's &alpha;</th><th>&rho;<sub>A</sub></th>"
+        "<th>&rho;<sub>C</sub></th><th>AVE</th><th>AVE over replications</th></tr>\n",
+        f);
+  for (size_t j = 0; j < s->C; j++) {
+    fprintf(f, "<tr><td>%s</td>", s->cname[j]);
+    double v[4] = {nl_pls_alpha(p, j), nl_pls_rho_a(p, j), nl_pls_rho_c(p, j), nl_pls_ave(p, j)};
+    for (int q = 0; q < 4; q++) {
+      fputs("<td class=\"n\">", f);
+      fmt(f, "%.3f", v[q]);
+      fputs("</td>", f);
+    }
+    double m, a, b;
+    dist(s, pi, j, 4, 3, &m, &a, &b, 1);
+    range_cell(f, m, a, b);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n<p>Heterotrait-monotrait ratios (HTMT; representative replication; values below 0.85 indicate "
+        "discriminant validity):</p>\n<table><tr><th></th>",
+        f);
+  for (size_t j = 0; j + 1 < s->C; j++) fprintf(f, "<th>%s</th>", s->cname[j]);
+  fputs("</tr>\n", f);
+  for (size_t j = 1; j < s->C; j++) {
+    fprintf(f, "<tr><th>%s</th>", s->cname[j]);
+    for (size_t k = 0; k + 1 < s->C; k++) {
+      fputs("<td class=\"n\">", f);
+      if (k < j) fmt(f, "%.3f", nl_pls_htmt(p, j, k));
+      fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n", f);
+  /* structural */
+  fprintf(f, "<h3>Structural model</h3>\n<table><tr><th>path</th><th>estimate (rep.)</th><th>%.0f%% CI (rep.)</th>"
+             "<th>p (rep.)</th><th>estimate over replications</th><th>CI excludes 0</th></tr>\n",
+          100 * (1 - s->alpha));
+  for (size_t k = 0; k < s->P; k++) {
+    nl_pls_boot_stat bs;
+    nl_pls_boot_get(p, NL_PLS_Q_PATH, s->pfrom[k], s->pto[k], &bs);
+    fprintf(f, "<tr><td>%s &rarr; %s</td><td class=\"n\">", s->cname[s->pfrom[k]], s->cname[s->pto[k]]);
+    fmt(f, "%.3f", bs.original);
+    fputs("</td><td class=\"n\">[", f);
+    fmt(f, "%.3f", bs.lo);
+    fputs(", ", f);
+    fmt(f, "%.3f", bs.hi);
+    fputs("]</td><td class=\"n\">", f);
+    pval(f, bs.p);
+    fputs("</td>", f);
+    double m, a, b;
+    dist(s, pi, k, 4, 0, &m, &a, &b, 2);
+    range_cell(f, m, a, b);
+    long sig = 0;
+    for (long q = 0; q < s->R; q++) {
+      const double *o = pt->rep[q].path + k * 4;
+      sig += o[1] > 0 || o[2] < 0;
+    }
+    fprintf(f, "<td class=\"n\">%ld / %ld</td></tr>\n", sig, s->R);
+  }
+  for (size_t k = 0; k < s->S; k++) {
+    nl_pls_boot_stat bs;
+    nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &bs);
+    fputs("<tr><td>", f);
+    for (size_t i = 0; i < s->slen[k]; i++) fprintf(f, "%s%s", i ? " &rarr; " : "", s->cname[s->schain[k][i]]);
+    fputs(" (indirect)</td><td class=\"n\">", f);
+    fmt(f, "%.3f", bs.original);
+    fputs("</td><td class=\"n\">[", f);
+    fmt(f, "%.3f", bs.lo);
+    fputs(", ", f);
+    fmt(f, "%.3f", bs.hi);
+    fputs("]</td><td class=\"n\">", f);
+    pval(f, bs.p);
+    fputs("</td>", f);
+    double m, a, b;
+    dist(s, pi, k, 4, 0, &m, &a, &b, 5);
+    range_cell(f, m, a, b);
+    long sig = 0;
+    for (long q = 0; q < s->R; q++) {
+      const double *o = pt->rep[q].spec + k * 4;
+      sig += o[1] > 0 || o[2] < 0;
+    }
+    fprintf(f, "<td class=\"n\">%ld / %ld</td></tr>\n", sig, s->R);
+  }
+  fputs("</table>\n<table><tr><th>endogenous construct</th><th>R&sup2; (rep.)</th><th>R&sup2; over "
+        "replications</th></tr>\n",
+        f);
+  for (size_t j = 0; j < s->C; j++) {
+    if (!s->endo[j]) continue;
+    fprintf(f, "<tr><td>%s</td><td class=\"n\">", s->cname[j]);
+    fmt(f, "%.3f", nl_pls_rsq(p, j));
+    fputs("</td>", f);
+    double m, a, b;
+    dist(s, pi, j, 1, 0, &m, &a, &b, 3);
+    range_cell(f, m, a, b);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n", f);
+  if (!conv) fputs("<p class=\"note\">The PLS weights of this replication did not converge.</p>", f);
+  pls_figure(rp, p, r);
+  nl_pls_free(p);
+}
+
+static void section_hypotheses(report *rp, size_t pi) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const study_point *pt = &s->pt[pi];
+  fputs("<h2 id=\"hypotheses\">5. Hypotheses</h2>\n", f);
+  fprintf(f, "<p>For each hypothesis: the replications in which it is supported (estimate with the hypothesized "
+             "sign and bootstrap %.0f%% interval excluding zero), the distribution of its estimates across "
+             "replications, and the verdict (threshold %.0f%%).</p>\n",
+          100 * (1 - s->alpha), 100 * s->threshold);
+  fputs("<div class=\"scroll\"><table><tr><th>id</th><th>effect</th><th>expected</th><th>claim</th><th>supported</th>"
+        "<th>share</th><th>mean (sd)</th><th>median [5%, 95%]</th><th>verdict</th></tr>\n",
+        f);
+  for (size_t h = 0; h < s->H; h++) {
+    const study_hyp *hy = &s->hyp[h];
+    fprintf(f, "<tr><td>%s</td><td>", hy->id);
+    effect(f, hy->effect);
+    fprintf(f, "%s</td><td>%s</td><td>", hy->indirect ? " (indirect)" : "", hy->sign > 0 ? "positive" : "negative");
+    esc(f, hy->label);
+    fprintf(f, "</td><td class=\"n\">%ld / %ld</td><td class=\"n\">", pt->nsup[h], pt->nest[h]);
+    fmt(f, "%.0f%%", 100 * pt->share[h]);
+    fputs("</td><td class=\"n\">", f);
+    fmt(f, "%.3f", pt->hmean[h]);
+    fputs(" (", f);
+    fmt(f, "%.3f", pt->hsd[h]);
+    fputs(")</td>", f);
+    range_cell(f, pt->hmed[h], pt->hq05[h], pt->hq95[h]);
+    verdict_cell(f, pt->verdict[h]);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table></div>\n", f);
+  forest_figure(rp, pi);
+}
+
+static void section_facts(report *rp, size_t pi) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  fputs("<h2 id=\"facts\">6. Stylized facts</h2>\n", f);
+  fprintf(f, "<p>The stylized facts of MODEL.md (section 4) that this study can evaluate, computed from all "
+             "%zu firms of each replication (not only the surveyed ones), at the survey period with counts over the "
+             "survey window. A correlation is computed across firms in each replication; the table gives its mean "
+             "over the %ld replications with a 95%% t interval and the replications in which it has the expected "
+             "sign. <i>holds</i>: the interval excludes zero with the expected sign; <i>weak</i>: it does, but the "
+             "mean correlation is below 0.1 in size; <i>absent</i>: the interval includes zero; <i>opposite</i>: it "
+             "excludes zero with the other sign.</p>\n",
+          s->pt[pi].F, s->R);
+  fputs("<div class=\"scroll\"><table><tr><th>fact</th><th>source</th><th>claim</th><th>statistic</th>"
+        "<th>expected</th><th>mean [95% CI]</th><th>right sign</th><th>verdict</th></tr>\n",
+        f);
+  for (int k = 0; k < NL_FACT_N; k++) {
+    const study_fact_info *fi = nl_study_fact(k);
+    study_fact_sum fs;
+    nl_study_fact_summary(s, pi, k, &fs);
+    fprintf(f, "<tr><td>%s</td><td>seed %s</td><td>", fi->id, fi->seed);
+    esc(f, fi->claim);
+    fputs("</td><td>", f);
+    esc(f, fi->statistic);
+    fprintf(f, "</td><td>%s</td>", fi->sign > 0 ? "positive" : "negative");
+    range_cell(f, fs.mean, fs.lo, fs.hi);
+    fprintf(f, "<td class=\"n\">%ld / %ld</td>", fs.right, fs.n);
+    verdict_cell(f, fs.verdict);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table></div>\n", f);
+  fputs("<p>Not evaluated here, because they compare scenarios rather than firms: fact 4 (capability is built only "
+        "where individuals translate and firms amplify, seed 001) and fact 6 (formal and informal processes both "
+        "matter, seed 003). docs/coopnet.md (section 4) reports them from runs with translation, amplification, "
+        "formal or informal learning switched off; a sweep over <code>tau</code>, <code>alpha</code> or "
+        "<code>formal_networks</code> in a study file shows them with this report's tables.</p>\n",
+        f);
+}
+
+static void section_sweep(report *rp) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const nl_model *m = nl_scenario_model(s->sc);
+  size_t nsw = nl_design_nswept(s->design);
+  fputs("<h2 id=\"sweep\">7. Sweep</h2>\n<p>Share of replications supporting each hypothesis at every design "
+        "point.</p>\n<div class=\"scroll\"><table><tr><th>point</th>",
+        f);
+  for (size_t i = 0; i < nsw; i++) fprintf(f, "<th><code>%s</code></th>", nl_model_param(m, nl_design_swept(s->design, i))->name);
+  for (size_t h = 0; h < s->H; h++) fprintf(f, "<th>%s</th>", s->hyp[h].id);
+  fputs("</tr>\n", f);
+  for (size_t pi = 0; pi < s->npoints; pi++) {
+    fprintf(f, "<tr><td class=\"n\">%zu</td>", pi + 1);
+    for (size_t i = 0; i < nsw; i++) {
+      char val[128];
+      nl_params_format(nl_design_params(s->design, pi), nl_design_swept(s->design, i), val, sizeof val);
+      fputs("<td class=\"n\">", f);
+      esc(f, val);
+      fputs("</td>", f);
+    }
+    for (size_t h = 0; h < s->H; h++) {
+      fputs("<td class=\"n\">", f);
+      fmt(f, "%.0f%%", 100 * s->pt[pi].share[h]);
+      fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+  }
+  fputs("</table></div>\n", f);
+  if (nsw != 1) return;
+  size_t pidx = nl_design_swept(s->design, 0);
+  const nl_param_desc *d = nl_model_param(m, pidx);
+  if (d->type != NL_PARAM_INT && d->type != NL_PARAM_REAL) return;
+  size_t n = s->npoints, H = s->H < 8 ? s->H : 8;
+  double *x = nl_malloc(n * sizeof *x), *y = nl_malloc(n * H * sizeof *y);
+  nl_figure *fg = new_figure(6.5, 3.6);
+  nl_plot_curve cv[8];
+  char labels[8][64];
+  nl_status st = x && y && fg ? NL_OK : NL_ENOMEM;
+  for (size_t pi = 0; !st && pi < n; pi++) {
+    x[pi] = nl_params_get(nl_design_params(s->design, pi), pidx);
+    for (size_t h = 0; h < H; h++) y[h * n + pi] = s->pt[pi].share[h];
+  }
+  for (size_t h = 0; !st && h < H; h++) {
+    snprintf(labels[h], sizeof labels[h], "%s", s->hyp[h].id);
+    cv[h] = (nl_plot_curve){labels[h], n, x, y + h * n, NULL, NULL};
+  }
+  if (!st) st = nl_plot_sweep_line(fg, cv, H);
+  if (!st) st = nl_figure_ylim(fg, 0, 1);
+  if (!st) st = nl_figure_labels(fg, d->name, "Share of replications supporting", NULL);
+  char cap[300];
+  snprintf(cap, sizeof cap, "Share of replications supporting each hypothesis against <code>%s</code>.", d->name);
+  figure(rp, fg, st, "Sweep: support against the swept parameter", cap);
+  nl_free(x);
+  nl_free(y);
+}
+
+static void section_repro(report *rp, const nl_study_config *cfg) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", s->npoints > 1 ? 8 : 7);
+  fprintf(f, "<table><tr><th>netlearn version</th><td>%s</td></tr><tr><th>study file</th><td><code>", nl_version());
+  esc(f, s->file);
+  fputs("</code></td></tr><tr><th>command line</th><td><code>", f);
+  for (int i = 0; i < cfg->argc; i++) {
+    esc(f, cfg->argv[i]);
+    fputc(' ', f);
+  }
+  if (cfg->argc == 0) fputs("(library call)", f);
+  fprintf(f, "</code></td></tr><tr><th>seed</th><td>%llu (replication r draws from the Philox streams keyed (seed, r); "
+             "survey: purpose NL_RNG_SURVEY; bootstrap: NL_RNG_BOOTSTRAP)</td></tr>",
+          (unsigned long long)nl_scenario_seed(s->sc));
+  fprintf(f, "<tr><th>run time</th><td>%.1f s</td></tr></table>\n", s->seconds);
+  fputs("<p>Results do not depend on the number of threads. Files beside this report: <code>manifest.json</code> "
+        "(the fully resolved study), <code>hypotheses.csv</code>, <code>facts.csv</code>, "
+        "<code>pls_replications.csv</code> (every replication's paths, indirect effects, R&sup2;, loadings, "
+        "reliabilities, HTMT with bootstrap intervals), <code>series.csv</code> and <code>summary.csv</code> "
+        "(simulation measures), <code>surveys/</code> (one CSV per replication: "
+        "<code>netlearn pls MODEL surveys/survey_rep0.csv</code> or R's <code>read.csv</code>), and "
+        "<code>pls_representative/</code> (every PLS table of the representative replication).</p>\n",
+        f);
+}
+
+nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_config *cfg) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/report.html", dir);
+  nl_atomic_file a;
+  nl_status st = nl_atomic_open(&a, path, &s->err);
+  if (st) return st;
+  report rp = {s, a.f, 0, {{0}}, 0};
+  FILE *f = a.f;
+  const char *title = s->name && *s->name ? s->name : "netlearn study";
+  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+        "content=\"width=device-width, initial-scale=1\">\n<title>",
+        f);
+  esc(f, title);
+  fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n<h1>", css);
+  esc(f, title);
+  fprintf(f, "</h1>\n<p class=\"note\">netlearn %s study report &middot; %ld replications", nl_version(), s->R);
+  if (s->npoints > 1) fprintf(f, " &times; %zu design points (sections 3&ndash;6 show design point 1)", s->npoints);
+  fputs("</p>\n", f);
+  section_summary(&rp, 0);
+  fputs("<nav><b>Contents</b><ol><li><a href=\"#study\">Study</a></li><li><a href=\"#parameters\">Parameters</a></li>"
+        "<li><a href=\"#simulation\">Simulation</a></li><li><a href=\"#pls\">PLS-SEM results</a></li>"
+        "<li><a href=\"#hypotheses\">Hypotheses</a></li><li><a href=\"#facts\">Stylized facts</a></li>",
+        f);
+  if (s->npoints > 1) fputs("<li><a href=\"#sweep\">Sweep</a></li>", f);
+  fputs("<li><a href=\"#reproducibility\">Reproducibility</a></li></ol></nav>\n", f);
+  section_study(&rp);
+  section_parameters(&rp);
+  section_figures(&rp, 0);
+  section_pls(&rp, 0);
+  section_hypotheses(&rp, 0);
+  section_facts(&rp, 0);
+  if (s->npoints > 1) section_sweep(&rp);
+  section_repro(&rp, cfg);
+  fputs("</body></html>\n", f);
+  return nl_atomic_commit(&a, &s->err);
+}

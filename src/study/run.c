@@ -1,0 +1,473 @@
+/*
+ * Running a study: every (design point, replication) simulates coopnet, draws the virtual survey,
+ * estimates and bootstraps the PLS model, and evaluates the stylized facts. Runs are independent
+ * (random streams keyed by the replication) and each writes only its own slot, so the results do
+ * not depend on the thread count or on the order in which runs finish.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "models/coopnet/cn_impl.h"
+#include "models/coopnet/coopnet.h"
+#include "study/study_impl.h"
+
+double nl_study_quantile(const double *sorted, size_t n, double q) {
+  if (n == 0) return NAN;
+  double h = (double)(n - 1) * q;
+  size_t lo = (size_t)floor(h);
+  if (lo + 1 >= n) return sorted[n - 1];
+  return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+double nl_study_pearson(const double *x, const double *y, size_t n) {
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; i++) mx += x[i], my += y[i];
+  mx /= (double)n;
+  my /= (double)n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
+}
+
+static double now(void) {
+#ifdef _OPENMP
+  return omp_get_wtime();
+#else
+  return 0;
+#endif
+}
+
+/* Facts of one replication from the firm rows (all firms, not only the sample). */
+static void facts(double *out, size_t F, const double *a, const double *b, double *x, double *y) {
+#define B(f, c) b[(f) * NL_CN_FIRM_NFIELDS + (c)]
+#define W(f, c) (B(f, c) - a[(f) * NL_CN_FIRM_NFIELDS + (c)])
+  struct {
+    int k;
+    int xc, yc, xw, yw;
+  } pairs[] = {
+      {NL_FACT_X_PROD, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_PROD_COINNO, 0, 1},
+      {NL_FACT_PROD_STR, NL_CN_FIRM_PROD_COINNO, NL_CN_FIRM_STRENGTH, 1, 0},
+      {NL_FACT_X_STR, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_STRENGTH, 0, 0},
+      {NL_FACT_E_PROC, NL_CN_FIRM_EXPLOIT, -1, 0, 1},
+      {NL_FACT_E_STR, NL_CN_FIRM_EXPLOIT, NL_CN_FIRM_STRENGTH, 0, 0},
+      {NL_FACT_KAPPA_PROD, NL_CN_FIRM_KAPPA, NL_CN_FIRM_PROD_COINNO, 0, 1},
+  };
+  for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++) {
+    for (size_t f = 0; f < F; f++) {
+      x[f] = pairs[q].xw ? W(f, (size_t)pairs[q].xc) : B(f, (size_t)pairs[q].xc);
+      if (pairs[q].yc < 0) y[f] = W(f, NL_CN_FIRM_PROC_COINNO) + W(f, NL_CN_FIRM_PROC_INNO);
+      else y[f] = pairs[q].yw ? W(f, (size_t)pairs[q].yc) : B(f, (size_t)pairs[q].yc);
+    }
+    out[pairs[q].k] = nl_study_pearson(x, y, F);
+  }
+  double esw = 0, xsw = 0, ex = 0, xt = 0;
+  for (size_t f = 0; f < F; f++) {
+    esw += B(f, NL_CN_FIRM_EXPLOR_SW);
+    xsw += B(f, NL_CN_FIRM_EXPLOIT_SW);
+    ex += B(f, NL_CN_FIRM_EXPLORATIVE);
+    xt += B(f, NL_CN_FIRM_EXPLOITATIVE);
+  }
+  double within = (ex - esw) + (xt - xsw);
+  out[NL_FACT_SWITCH] = esw + xsw > 0 && within > 0 ? esw / (esw + xsw) - (ex - esw) / within : NAN;
+#undef B
+#undef W
+}
+
+static const char *const fact_names[NL_FACT_N] = {
+    "1a", "1b", "1c", "2a", "2b", "3", "5",
+};
+const char *nl_study_fact_name(int k) { return k >= 0 && k < NL_FACT_N ? fact_names[k] : ""; }
+
+static nl_status rep_fail(study_rep *rp, nl_status st, const char *what, const char *msg) {
+  rp->st = st;
+  snprintf(rp->msg, sizeof rp->msg, "%s%s", what, msg);
+  return st;
+}
+
+/* One run: (design point pi, replication r). */
+static void run_one(nl_study *s, size_t pi, long r) {
+  study_point *pt = &s->pt[pi];
+  study_rep *rp = &pt->rep[r];
+  double t_start = now();
+  const nl_params *par = nl_design_params(s->design, pi);
+  const nl_model *m = nl_params_model(par);
+  nl_params *pc = nl_params_clone(par);
+  void *state = NULL;
+  nl_errbuf err;
+  err.msg[0] = '\0';
+  double *a = NULL, *x = NULL, *y = NULL, *latent = NULL, *obs = NULL;
+  size_t *perm = NULL;
+  nl_pls *p = NULL;
+  size_t nmeas = nl_model_nmeasures(m), N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
+  uint64_t seed = nl_scenario_seed(s->sc);
+  if (!pc) {
+    rep_fail(rp, NL_ENOMEM, "", "out of memory");
+    goto cleanup;
+  }
+  if (nl_params_validate(pc)) {
+    rep_fail(rp, NL_EINVAL, "", nl_params_errmsg(pc));
+    goto cleanup;
+  }
+  if (m->create(&state, pc, &err)) {
+    rep_fail(rp, NL_EINVAL, "", err.msg);
+    state = NULL;
+    goto cleanup;
+  }
+  size_t F = nl_coopnet_firms(state);
+  pt->F = F;
+  size_t NF = NL_CN_FIRM_NFIELDS;
+  a = nl_malloc(F * NF * sizeof *a);
+  rp->firms = nl_malloc(F * NF * sizeof *rp->firms);
+  x = nl_malloc(F * sizeof *x);
+  y = nl_malloc(F * sizeof *y);
+  perm = nl_malloc(F * sizeof *perm);
+  rp->ids = nl_malloc(N * sizeof *rp->ids);
+  rp->items = nl_malloc(N * ni * sizeof *rp->items);
+  latent = nl_malloc(N * NL_SV_NCON * sizeof *latent);
+  obs = nl_malloc((nmeas ? nmeas : 1) * sizeof *obs);
+  rp->series = nl_malloc((size_t)s->nrec * nmeas * sizeof *rp->series);
+  size_t H = s->H, P = s->P, S = s->S, C = s->C, I = s->I;
+  rp->hyp = nl_malloc((H ? H : 1) * 4 * sizeof(double));
+  rp->path = nl_malloc((P ? P : 1) * 4 * sizeof(double));
+  rp->spec = nl_malloc((S ? S : 1) * 4 * sizeof(double));
+  rp->rsq = nl_malloc(C * sizeof(double));
+  rp->load = nl_malloc(I * sizeof(double));
+  rp->rel = nl_malloc(C * 4 * sizeof(double));
+  rp->htmt = nl_malloc(C * C * sizeof(double));
+  if (!a || !rp->firms || !x || !y || !perm || !rp->ids || !rp->items || !latent || !obs || !rp->series || !rp->hyp || !rp->path || !rp->spec || !rp->rsq || !rp->load || !rp->rel || !rp->htmt) {
+    rep_fail(rp, NL_ENOMEM, "", "out of memory");
+    goto cleanup;
+  }
+  /* ---- simulation ---- */
+  if (m->reset(state, seed, (uint64_t)r, &err)) {
+    rep_fail(rp, NL_EINVAL, "", err.msg);
+    goto cleanup;
+  }
+  long T = nl_scenario_periods(s->sc), t0 = s->sv.period - s->sv.window, k = 0;
+  if (t0 == 0)
+    for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
+  for (long t = 0; t <= T; t++) {
+    if (t > 0 && m->step(state, &err)) {
+      rep_fail(rp, NL_EINVAL, "", err.msg);
+      goto cleanup;
+    }
+    if (t > 0 && t == t0)
+      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
+    if (t == s->sv.period) {
+      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, rp->firms + f * NF);
+      const cn_state *cs = state;
+      rp->ntie = cs->ntie;
+      rp->tu = nl_malloc((cs->ntie ? cs->ntie : 1) * sizeof *rp->tu);
+      rp->tv = nl_malloc((cs->ntie ? cs->ntie : 1) * sizeof *rp->tv);
+      rp->tw = nl_malloc((cs->ntie ? cs->ntie : 1) * sizeof *rp->tw);
+      if (!rp->tu || !rp->tv || !rp->tw) {
+        rep_fail(rp, NL_ENOMEM, "", "out of memory");
+        goto cleanup;
+      }
+      for (size_t i = 0; i < cs->ntie; i++) {
+        rp->tu[i] = cs->tie[i].u;
+        rp->tv[i] = cs->tie[i].v;
+        rp->tw[i] = cs->tie[i].w;
+      }
+    }
+    if (k < s->nrec && s->rec_period[k] == t) {
+      m->observe(state, obs);
+      memcpy(rp->series + (size_t)k * nmeas, obs, nmeas * sizeof *obs);
+      k++;
+    }
+  }
+  /* ---- stylized facts (all firms) and the survey (a sample) ---- */
+  facts(rp->facts, F, a, rp->firms, x, y);
+  nl_survey_draw(&s->sv, F, a, rp->firms, seed, (uint64_t)r, perm, rp->ids, rp->items, latent, &rp->flat);
+  /* ---- PLS-SEM ---- */
+  if (nl_study_estimate(s, rp->items, r, &p, &rp->converged, &err)) {
+    rep_fail(rp, NL_ENUMERIC, "", err.msg);
+    goto cleanup;
+  }
+  rp->boot_ok = nl_pls_boot_n(p);
+  rp->boot_failed = nl_pls_boot_failed(p);
+  nl_pls_boot_stat bs;
+  for (size_t h = 0; h < H; h++) {
+    const study_hyp *hy = &s->hyp[h];
+    double *o = rp->hyp + h * 4;
+    if (nl_pls_boot_get(p, hy->indirect ? NL_PLS_Q_SPECIFIC : NL_PLS_Q_PATH, hy->indirect ? hy->index : hy->chain[0],
+                        hy->indirect ? 0 : hy->chain[1], &bs)) {
+      o[0] = o[1] = o[2] = o[3] = NAN;
+      continue;
+    }
+    o[0] = bs.original, o[1] = bs.lo, o[2] = bs.hi, o[3] = bs.p;
+  }
+  for (size_t q = 0; q < P; q++) {
+    double *o = rp->path + q * 4;
+    if (nl_pls_boot_get(p, NL_PLS_Q_PATH, s->pfrom[q], s->pto[q], &bs)) o[0] = o[1] = o[2] = o[3] = NAN;
+    else o[0] = bs.original, o[1] = bs.lo, o[2] = bs.hi, o[3] = bs.p;
+  }
+  for (size_t q = 0; q < S; q++) {
+    double *o = rp->spec + q * 4;
+    if (nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, q, 0, &bs)) o[0] = o[1] = o[2] = o[3] = NAN;
+    else o[0] = bs.original, o[1] = bs.lo, o[2] = bs.hi, o[3] = bs.p;
+  }
+  for (size_t j = 0; j < C; j++) {
+    rp->rsq[j] = nl_pls_rsq(p, j);
+    rp->rel[j * 4 + 0] = nl_pls_alpha(p, j);
+    rp->rel[j * 4 + 1] = nl_pls_rho_a(p, j);
+    rp->rel[j * 4 + 2] = nl_pls_rho_c(p, j);
+    rp->rel[j * 4 + 3] = nl_pls_ave(p, j);
+    for (size_t j2 = 0; j2 < C; j2++) rp->htmt[j * C + j2] = nl_pls_htmt(p, j, j2);
+  }
+  for (size_t i = 0; i < I; i++) rp->load[i] = nl_pls_loading(p, i);
+  rp->st = NL_OK;
+cleanup:
+  rp->seconds = now() - t_start;
+  nl_pls_free(p);
+  if (state) m->destroy(state);
+  nl_params_free(pc);
+  nl_free(a);
+  nl_free(x);
+  nl_free(y);
+  nl_free(perm);
+  nl_free(latent);
+  nl_free(obs);
+}
+
+nl_status nl_study_estimate(const nl_study *s, const double *items, long r, nl_pls **out, int *converged,
+                            nl_errbuf *err) {
+  size_t N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
+  nl_pls_data *d = NULL;
+  char (*names)[32] = nl_malloc(ni * sizeof *names);
+  const char **np = nl_malloc(ni * sizeof *np);
+  nl_status st = NL_OK;
+  *out = NULL;
+  if (!names || !np) {
+    st = nl_err(err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  size_t col = 0;
+  for (int c = 0; c < NL_SV_NCON; c++)
+    for (size_t q = 0; s->sv.use[c] && q < s->sv.nitem[c]; q++, col++) {
+      nl_survey_item_name(c, q, names[col], sizeof names[col]);
+      np[col] = names[col];
+    }
+  st = nl_pls_data_from_matrix(items, N, ni, np, &d);
+  if (st) {
+    nl_err(err, st, "%s", d ? nl_pls_data_errmsg(d) : "out of memory");
+    goto cleanup;
+  }
+  st = nl_pls_new(s->pm, d, NULL, out);
+  if (!st) st = nl_pls_estimate(*out);
+  *converged = st == NL_OK;
+  if (st && st != NL_ECONVERGE) {
+    nl_err(err, st, "PLS estimation: %s", *out ? nl_pls_errmsg(*out) : "out of memory");
+    goto cleanup;
+  }
+  nl_pls_boot_options bo;
+  nl_pls_boot_options_default(&bo);
+  bo.nboot = (size_t)s->boot;
+  bo.seed = nl_scenario_seed(s->sc);
+  bo.stream = (unsigned long long)r;
+  bo.threads = 1;
+  bo.ci = s->ci_bca ? NL_PLS_CI_BCA : NL_PLS_CI_PERCENTILE;
+  bo.alpha = s->alpha;
+  st = nl_pls_bootstrap(*out, &bo);
+  if (st) nl_err(err, st, "PLS bootstrap: %s", nl_pls_errmsg(*out));
+cleanup:
+  nl_pls_data_free(d);
+  nl_free(names);
+  nl_free(np);
+  return st;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Verdicts and distributions across replications; the representative replication. */
+static nl_status aggregate(nl_study *s) {
+  size_t H = s->H;
+  double *v = nl_malloc((size_t)s->R * sizeof *v);
+  if (!v) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  for (size_t pi = 0; pi < s->npoints; pi++) {
+    study_point *pt = &s->pt[pi];
+    pt->nsup = nl_calloc(H ? H : 1, sizeof *pt->nsup);
+    pt->nest = nl_calloc(H ? H : 1, sizeof *pt->nest);
+    pt->hmean = nl_calloc(H ? H : 1, sizeof(double));
+    pt->hsd = nl_calloc(H ? H : 1, sizeof(double));
+    pt->hq05 = nl_calloc(H ? H : 1, sizeof(double));
+    pt->hmed = nl_calloc(H ? H : 1, sizeof(double));
+    pt->hq95 = nl_calloc(H ? H : 1, sizeof(double));
+    pt->share = nl_calloc(H ? H : 1, sizeof(double));
+    pt->verdict = nl_calloc(H ? H : 1, sizeof *pt->verdict);
+    if (!pt->nsup || !pt->nest || !pt->hmean || !pt->hsd || !pt->hq05 || !pt->hmed || !pt->hq95 || !pt->share ||
+        !pt->verdict) {
+      nl_free(v);
+      return nl_err(&s->err, NL_ENOMEM, "out of memory");
+    }
+    for (size_t h = 0; h < H; h++) {
+      int sign = s->hyp[h].sign;
+      size_t n = 0;
+      long sup = 0;
+      for (long r = 0; r < s->R; r++) {
+        const double *o = pt->rep[r].hyp + h * 4;
+        if (!isfinite(o[0])) continue;
+        v[n++] = o[0];
+        if (sign > 0 ? (o[0] > 0 && o[1] > 0) : (o[0] < 0 && o[2] < 0)) sup++;
+      }
+      pt->nest[h] = (long)n;
+      pt->nsup[h] = sup;
+      pt->share[h] = n ? (double)sup / (double)n : NAN;
+      double m = 0, ss = 0;
+      for (size_t i = 0; i < n; i++) m += v[i];
+      m = n ? m / (double)n : NAN;
+      for (size_t i = 0; i < n; i++) ss += (v[i] - m) * (v[i] - m);
+      pt->hmean[h] = m;
+      pt->hsd[h] = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
+      qsort(v, n, sizeof *v, cmp_double);
+      pt->hq05[h] = nl_study_quantile(v, n, 0.05);
+      pt->hmed[h] = nl_study_quantile(v, n, 0.5);
+      pt->hq95[h] = nl_study_quantile(v, n, 0.95);
+      if (n && pt->share[h] >= s->threshold) pt->verdict[h] = "supported";
+      else if (n && pt->share[h] >= 1 - s->threshold && pt->share[h] > 0) pt->verdict[h] = "mixed";
+      else pt->verdict[h] = "not supported";
+    }
+    /* representative: estimates closest to the across-replication means (standardized) */
+    double best = INFINITY;
+    pt->representative = 0;
+    for (long r = 0; r < s->R; r++) {
+      double dist = 0;
+      for (size_t q = 0; q < s->P; q++) {
+        double mean = 0, ss = 0;
+        for (long r2 = 0; r2 < s->R; r2++) mean += pt->rep[r2].path[q * 4];
+        mean /= (double)s->R;
+        for (long r2 = 0; r2 < s->R; r2++) ss += pow(pt->rep[r2].path[q * 4] - mean, 2);
+        double sd = s->R > 1 ? sqrt(ss / (double)(s->R - 1)) : 1;
+        double z = (pt->rep[r].path[q * 4] - mean) / (sd > 0 ? sd : 1);
+        dist += z * z;
+      }
+      if (dist < best) best = dist, pt->representative = r;
+    }
+  }
+  nl_free(v);
+  return NL_OK;
+}
+
+static int make_dir(const char *path) {
+  if (mkdir(path, 0777) == 0 || errno == EEXIST) {
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
+  }
+  return -1;
+}
+
+void nl_study_config_default(nl_study_config *c) {
+  memset(c, 0, sizeof *c);
+  c->report = 1;
+}
+
+nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg) {
+  nl_study_config defcfg;
+  if (!cfg) {
+    nl_study_config_default(&defcfg);
+    cfg = &defcfg;
+  }
+  if (!s->sc || !s->design || !s->pm) return nl_err(&s->err, NL_EINVAL, "no study loaded");
+  nl_study_free_results(s);
+  char sub[4200];
+  if (make_dir(dir)) return nl_err(&s->err, NL_EIO, "%s: cannot create the output directory: %s", dir, strerror(errno));
+  snprintf(sub, sizeof sub, "%s/surveys", dir);
+  if (make_dir(sub)) return nl_err(&s->err, NL_EIO, "%s: cannot create directory: %s", sub, strerror(errno));
+  /* a directory without manifest.json holds no complete study */
+  snprintf(sub, sizeof sub, "%s/manifest.json", dir);
+  remove(sub);
+  double t_start = now();
+  s->npoints = nl_design_npoints(s->design);
+  s->R = nl_scenario_replications(s->sc);
+  long T = nl_scenario_periods(s->sc), every = nl_scenario_every(s->sc);
+  if (every < 1) every = 1;
+  s->nrec = T / every + 1 + (T % every != 0);
+  s->rec_period = nl_malloc((size_t)s->nrec * sizeof *s->rec_period);
+  s->pt = nl_calloc(s->npoints, sizeof *s->pt);
+  if (!s->rec_period || !s->pt) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  long k = 0;
+  for (long t = 0; t <= T; t += every) s->rec_period[k++] = t;
+  if (s->rec_period[k - 1] != T) s->rec_period[k++] = T;
+  s->nrec = k;
+  for (size_t pi = 0; pi < s->npoints; pi++) {
+    s->pt[pi].rep = nl_calloc((size_t)s->R, sizeof *s->pt[pi].rep);
+    if (!s->pt[pi].rep) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  }
+  long total = (long)s->npoints * s->R, done = 0;
+  int cancel = 0;
+  int threads = cfg->threads;
+#ifdef _OPENMP
+  if (threads <= 0) threads = omp_get_max_threads();
+#else
+  threads = 1;
+#endif
+  if (threads > total) threads = (int)total;
+  if (threads < 1) threads = 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (long task = 0; task < total; task++) {
+    int stop;
+#pragma omp atomic read
+    stop = cancel;
+    if (stop) continue;
+    size_t pi = (size_t)(task / s->R);
+    long r = task % s->R;
+    run_one(s, pi, r);
+#pragma omp critical(nl_study_progress)
+    {
+      done++;
+      if (cfg->progress && cfg->progress(cfg->progress_user, done, total)) {
+#pragma omp atomic write
+        cancel = 1;
+      }
+    }
+  }
+  if (cancel) return nl_err(&s->err, NL_ECANCELED, "interrupted: the study was cancelled");
+  for (size_t pi = 0; pi < s->npoints; pi++)
+    for (long r = 0; r < s->R; r++)
+      if (s->pt[pi].rep[r].st)
+        return nl_err(&s->err, s->pt[pi].rep[r].st, "design point %zu, replication %ld: %s", pi + 1, r,
+                      s->pt[pi].rep[r].msg);
+  nl_status st = aggregate(s);
+  if (st) return st;
+  s->ran = 1;
+  s->seconds = now() - t_start;
+  st = nl_study_write_outputs(s, dir, cfg);
+  if (st) return st;
+  return NL_OK;
+}
+
+nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out) {
+  if (!s->ran || point >= s->npoints || h >= s->H) return NL_EINVAL;
+  const study_point *pt = &s->pt[point];
+  out->id = s->hyp[h].id;
+  out->effect = s->hyp[h].effect;
+  out->sign = s->hyp[h].sign;
+  out->replications = pt->nest[h];
+  out->supported = pt->nsup[h];
+  out->share = pt->share[h];
+  out->mean = pt->hmean[h];
+  out->sd = pt->hsd[h];
+  out->q05 = pt->hq05[h];
+  out->median = pt->hmed[h];
+  out->q95 = pt->hq95[h];
+  out->verdict = pt->verdict[h];
+  return NL_OK;
+}

@@ -1,0 +1,1048 @@
+/*
+ * Study files (docs/study.md): parsing with located errors, and every check that can be made
+ * before anything is simulated. The `simulation:` section is a scenario in `netlearn run`'s format,
+ * inline or a file name; an inline one is handed to the scenario loader as the study file's own
+ * text with every other line blanked, so its messages point at the study file's lines and columns.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "core/rng.h"
+#include "io/text.h"
+#include "study/study_impl.h"
+
+nl_study *nl_study_new(void) {
+  nl_study *s = nl_calloc(1, sizeof *s);
+  if (!s) return NULL;
+  nl_survey_spec_default(&s->sv);
+  s->boot = 200;
+  s->alpha = 0.05;
+  s->threshold = 0.8;
+  return s;
+}
+
+static void free_structure(nl_study *s) {
+  for (size_t j = 0; s->cname && j < s->C; j++) nl_free(s->cname[j]);
+  for (size_t i = 0; s->iname && i < s->I; i++) nl_free(s->iname[i]);
+  for (size_t k = 0; s->schain && k < s->S; k++) nl_free(s->schain[k]);
+  nl_free(s->cname);
+  nl_free(s->iname);
+  nl_free(s->schain);
+  nl_free(s->slen);
+  nl_free(s->pfrom);
+  nl_free(s->pto);
+  nl_free(s->endo);
+  s->cname = s->iname = NULL;
+  s->schain = NULL;
+  s->slen = s->pfrom = s->pto = NULL;
+  s->endo = NULL;
+  s->C = s->I = s->P = s->S = 0;
+}
+
+void nl_study_free_results(nl_study *s) {
+  for (size_t p = 0; s->pt && p < s->npoints; p++) {
+    study_point *pt = &s->pt[p];
+    for (long r = 0; pt->rep && r < s->R; r++) {
+      study_rep *rp = &pt->rep[r];
+      nl_free(rp->ids);
+      nl_free(rp->items);
+      nl_free(rp->hyp);
+      nl_free(rp->path);
+      nl_free(rp->spec);
+      nl_free(rp->rsq);
+      nl_free(rp->load);
+      nl_free(rp->rel);
+      nl_free(rp->htmt);
+      nl_free(rp->series);
+      nl_free(rp->firms);
+      nl_free(rp->tu);
+      nl_free(rp->tv);
+      nl_free(rp->tw);
+    }
+    nl_free(pt->rep);
+    nl_free(pt->nsup);
+    nl_free(pt->nest);
+    nl_free(pt->hmean);
+    nl_free(pt->hsd);
+    nl_free(pt->hq05);
+    nl_free(pt->hmed);
+    nl_free(pt->hq95);
+    nl_free(pt->share);
+    nl_free(pt->verdict);
+  }
+  nl_free(s->pt);
+  nl_free(s->rec_period);
+  s->pt = NULL;
+  s->rec_period = NULL;
+  s->ran = 0;
+}
+
+void nl_study_free(nl_study *s) {
+  if (!s) return;
+  nl_study_free_results(s);
+  free_structure(s);
+  nl_pls_model_free(s->pm);
+  nl_design_free(s->design);
+  nl_scenario_free(s->sc);
+  nl_free(s->file);
+  nl_free(s->name);
+  nl_free(s->description);
+  nl_free(s->model_text);
+  nl_free(s->model_source);
+  nl_free(s);
+}
+
+const char *nl_study_errmsg(const nl_study *s) { return s->err.msg; }
+const char *nl_study_name(const nl_study *s) { return s->name ? s->name : ""; }
+const nl_scenario *nl_study_scenario(const nl_study *s) { return s->sc; }
+long nl_study_replications(const nl_study *s) { return s->sc ? nl_scenario_replications(s->sc) : 0; }
+size_t nl_study_npoints(const nl_study *s) { return s->design ? nl_design_npoints(s->design) : 0; }
+size_t nl_study_nhypotheses(const nl_study *s) { return s->H; }
+
+/* ---- located errors ------------------------------------------------------------------------ */
+
+typedef struct parse_ctx {
+  nl_study *s;
+  const char *text; /* the whole file, for the inline simulation and model sections */
+  size_t len;
+} parse_ctx;
+
+static const struct fy_mark *node_mark(struct fy_node *n) {
+  for (int depth = 0; n && depth < 64; depth++) {
+    if (fy_node_is_scalar(n)) {
+      struct fy_token *t = fy_node_get_scalar_token(n);
+      return t ? fy_token_start_mark(t) : NULL;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+      n = p ? fy_node_pair_key(p) : NULL;
+    } else {
+      n = fy_node_sequence_iterate(n, &it);
+    }
+  }
+  return NULL;
+}
+
+static void loc_of(nl_study *s, struct fy_node *n, char *buf, size_t cap) {
+  const struct fy_mark *mk = node_mark(n);
+  if (mk) snprintf(buf, cap, "%s:%d:%d", s->file, mk->line + 1, mk->column + 1);
+  else snprintf(buf, cap, "%s", s->file);
+}
+
+static nl_status at(nl_study *s, struct fy_node *n, nl_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static nl_status at(nl_study *s, struct fy_node *n, nl_status st, const char *fmt, ...) {
+  char msg[NL_ERRMSG_MAX - 300], loc[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  loc_of(s, n, loc, sizeof loc);
+  return nl_err(&s->err, st, "%s: %s", loc, msg);
+}
+
+static nl_status scalar(nl_study *s, struct fy_node *n, const char *key, char *buf, size_t cap) {
+  if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n))
+    return at(s, n, NL_EINVAL, "key '%s': expected a single value, got a %s", key,
+              n && fy_node_is_sequence(n) ? "list" : (n && fy_node_is_mapping(n) ? "mapping" : "nothing"));
+  size_t len = 0;
+  const char *t = fy_node_get_scalar(n, &len);
+  if (!t) t = "";
+  if (len >= cap) return at(s, n, NL_EINVAL, "key '%s': value too long (%zu characters, at most %zu)", key, len, cap - 1);
+  memcpy(buf, t, len);
+  buf[len] = '\0';
+  return NL_OK;
+}
+
+static nl_status get_long(nl_study *s, struct fy_node *n, const char *key, long min, long max, long *out) {
+  char buf[64];
+  nl_status st = scalar(s, n, key, buf, sizeof buf);
+  if (st) return st;
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(buf, &end, 10);
+  if (end == buf || *end || errno) return at(s, n, NL_EINVAL, "key '%s': expected an integer, got '%s'", key, buf);
+  if (v < min || v > max)
+    return at(s, n, NL_ERANGE, "key '%s': %ld is out of range, expected an integer in [%ld, %ld]", key, v, min, max);
+  *out = v;
+  return NL_OK;
+}
+
+/* A number in [lo, hi] (open ends when lo_open / hi_open). */
+static nl_status get_double(nl_study *s, struct fy_node *n, const char *key, double lo, double hi, int lo_open,
+                            int hi_open, double *out) {
+  char buf[64];
+  nl_status st = scalar(s, n, key, buf, sizeof buf);
+  if (st) return st;
+  char *end = NULL;
+  double v = strtod(buf, &end);
+  if (end == buf || *end || !isfinite(v)) return at(s, n, NL_EINVAL, "key '%s': expected a number, got '%s'", key, buf);
+  if ((lo_open ? !(v > lo) : !(v >= lo)) || (hi_open ? !(v < hi) : !(v <= hi)))
+    return at(s, n, NL_ERANGE, "key '%s': %g is out of range, expected a number in %c%g, %g%c", key, v, lo_open ? '(' : '[',
+              lo, hi, hi_open ? ')' : ']');
+  *out = v;
+  return NL_OK;
+}
+
+static nl_status unknown_key(nl_study *s, struct fy_node *k, const char *section, const char *key,
+                             const char *const *valid, size_t nvalid) {
+  char list[400] = "";
+  for (size_t i = 0; i < nvalid; i++) {
+    size_t len = strlen(list);
+    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
+  }
+  long c = nl_closest_name(key, valid, nvalid);
+  if (c >= 0) return at(s, k, NL_EINVAL, "unknown key '%s' in %s (did you mean '%s'?)", key, section, valid[c]);
+  return at(s, k, NL_EINVAL, "unknown key '%s' in %s; expected one of: %s", key, section, list);
+}
+
+static nl_status set_string(nl_study *s, struct fy_node *v, const char *key, char **dst) {
+  char val[4096];
+  nl_status st = scalar(s, v, key, val, sizeof val);
+  if (st) return st;
+  char *d = nl_strdup(val);
+  if (!d) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  nl_free(*dst);
+  *dst = d;
+  return NL_OK;
+}
+
+/* The file's text with only lines [l0, l1) kept (0-based) and, on line l0, the characters from
+ * column c0 up to and including the first ':' blanked: a YAML or lavaan document that keeps the
+ * file's line and column numbers. Caller frees. */
+static char *extract(const parse_ctx *cx, int l0, int l1, int c0, int blank_key) {
+  char *t = nl_malloc(cx->len + 1);
+  if (!t) return NULL;
+  int line = 0;
+  size_t col = 0;
+  int in_key = 0;
+  for (size_t i = 0; i < cx->len; i++) {
+    char ch = cx->text[i];
+    if (ch == '\n') {
+      t[i] = '\n';
+      line++;
+      col = 0;
+      continue;
+    }
+    int keep = line >= l0 && line < l1;
+    if (keep && blank_key && line == l0) {
+      if ((int)col == c0) in_key = 1;
+      if (in_key) {
+        t[i] = ' ';
+        if (ch == ':') in_key = 0, blank_key = 0;
+        col++;
+        continue;
+      }
+    }
+    t[i] = keep ? ch : (ch == '\r' ? '\r' : ' ');
+    col++;
+  }
+  t[cx->len] = '\0';
+  return t;
+}
+
+/* ---- sections ------------------------------------------------------------------------------ */
+
+static nl_status parse_simulation(parse_ctx *cx, struct fy_node *k, struct fy_node *v, int next_line) {
+  nl_study *s = cx->s;
+  nl_scenario_free(s->sc);
+  s->sc = nl_scenario_new();
+  if (!s->sc) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  loc_of(s, k, s->loc_sim, sizeof s->loc_sim);
+  nl_status st;
+  if (v && fy_node_is_scalar(v)) {
+    char path[4096];
+    st = scalar(s, v, "simulation", path, sizeof path);
+    if (st) return st;
+    st = nl_scenario_load_file(s->sc, path);
+    if (st) return at(s, v, st, "simulation: %s", nl_scenario_errmsg(s->sc));
+    return NL_OK;
+  }
+  if (!v || !fy_node_is_mapping(v))
+    return at(s, k, NL_EINVAL, "key 'simulation': expected a scenario (model:, parameters:, ...) or a scenario file name");
+  const struct fy_mark *mk = node_mark(k);
+  char *t = extract(cx, mk->line, next_line, mk->column, 1);
+  if (!t) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  st = nl_scenario_load_string(s->sc, t, s->file);
+  nl_free(t);
+  if (st) return nl_err(&s->err, st, "%s", nl_scenario_errmsg(s->sc));
+  return NL_OK;
+}
+
+static nl_status parse_loadings(nl_study *s, struct fy_node *v, int c) {
+  const char *cn = nl_survey_construct_name(c);
+  if (!fy_node_is_sequence(v))
+    return at(s, v, NL_EINVAL, "survey construct '%s': expected a list of loadings, e.g. [0.85, 0.8, 0.75]", cn);
+  int n = fy_node_sequence_item_count(v);
+  if (n < 2 || n > NL_SV_MAXITEMS)
+    return at(s, v, NL_ERANGE, "survey construct '%s': %d loadings, expected 2 to %d (one per item)", cn, n,
+              (int)NL_SV_MAXITEMS);
+  void *it = NULL;
+  struct fy_node *e;
+  size_t k = 0;
+  while ((e = fy_node_sequence_iterate(v, &it))) {
+    nl_status st = get_double(s, e, "loading", 0, 1, 1, 1, &s->sv.load[c][k]);
+    if (st) return st;
+    k++;
+  }
+  s->sv.nitem[c] = k;
+  return NL_OK;
+}
+
+static const char *const construct_names[NL_SV_NCON] = {"EXPLORE", "EXPLOIT", "PRODINNO", "PROCINNO", "NETCOLLAB"};
+
+static nl_status parse_constructs(nl_study *s, struct fy_node *map) {
+  if (!fy_node_is_mapping(map))
+    return at(s, map, NL_EINVAL, "key 'constructs': expected a mapping of construct: [loadings]");
+  for (int c = 0; c < NL_SV_NCON; c++) s->sv.use[c] = 0;
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[128];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(s, k, "constructs", key, sizeof key);
+    if (st) return st;
+    int c = nl_survey_construct_find(key);
+    if (c < 0) {
+      long close = nl_closest_name(key, construct_names, NL_SV_NCON);
+      if (close >= 0)
+        return at(s, k, NL_EINVAL, "the survey does not produce a construct '%s' (did you mean '%s'?)", key,
+                  construct_names[close]);
+      return at(s, k, NL_EINVAL,
+                "the survey does not produce a construct '%s'; it produces EXPLORE, EXPLOIT, PRODINNO, PROCINNO, "
+                "NETCOLLAB",
+                key);
+    }
+    if (s->sv.use[c]) return at(s, k, NL_EINVAL, "survey construct '%s' is given twice", key);
+    s->sv.use[c] = 1;
+    s->sv.cnoise[c] = 1;
+    if (fy_node_is_mapping(v)) {
+      static const char *const ck[] = {"loadings", "noise"};
+      void *it2 = NULL;
+      struct fy_node_pair *p2;
+      int have = 0;
+      while ((p2 = fy_node_mapping_iterate(v, &it2))) {
+        char k2[64];
+        struct fy_node *kk = fy_node_pair_key(p2), *vv = fy_node_pair_value(p2);
+        st = scalar(s, kk, key, k2, sizeof k2);
+        if (st) return st;
+        if (!strcmp(k2, "loadings")) st = parse_loadings(s, vv, c), have = 1;
+        else if (!strcmp(k2, "noise")) st = get_double(s, vv, "noise", 0, 10, 0, 0, &s->sv.cnoise[c]);
+        else st = unknown_key(s, kk, "a survey construct", k2, ck, 2);
+        if (st) return st;
+      }
+      if (!have) return at(s, v, NL_EINVAL, "survey construct '%s': missing key 'loadings'", key);
+    } else {
+      st = parse_loadings(s, v, c);
+      if (st) return st;
+    }
+  }
+  return NL_OK;
+}
+
+static nl_status parse_survey(nl_study *s, struct fy_node *map) {
+  static const char *const keys[] = {"period", "window", "sample", "noise", "thresholds", "process", "constructs"};
+  if (!fy_node_is_mapping(map)) return at(s, map, NL_EINVAL, "key 'survey': expected a mapping (period:, sample:, ...)");
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[128], val[64];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(s, k, "survey", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "period")) {
+      st = get_long(s, v, key, 1, 100000000L, &s->sv.period);
+      s->period_set = 1;
+      loc_of(s, v, s->loc_period, sizeof s->loc_period);
+    } else if (!strcmp(key, "window")) {
+      st = get_long(s, v, key, 1, 100000000L, &s->sv.window);
+      s->window_set = 1;
+      loc_of(s, v, s->loc_window, sizeof s->loc_window);
+    } else if (!strcmp(key, "sample")) {
+      st = get_long(s, v, key, 10, 10000000L, &s->sv.sample);
+      loc_of(s, v, s->loc_sample, sizeof s->loc_sample);
+    } else if (!strcmp(key, "noise")) {
+      st = get_double(s, v, key, 0, 10, 0, 0, &s->sv.noise);
+    } else if (!strcmp(key, "process")) {
+      st = scalar(s, v, key, val, sizeof val);
+      if (st) return st;
+      if (!strcmp(val, "total")) s->sv.process = NL_SV_PROC_TOTAL;
+      else if (!strcmp(val, "co")) s->sv.process = NL_SV_PROC_CO;
+      else if (!strcmp(val, "internal")) s->sv.process = NL_SV_PROC_INTERNAL;
+      else st = at(s, v, NL_EINVAL, "key 'process': expected total, co or internal, got '%s'", val);
+    } else if (!strcmp(key, "thresholds")) {
+      if (!fy_node_is_sequence(v) || fy_node_sequence_item_count(v) != NL_SV_LIKERT - 1)
+        return at(s, v, NL_EINVAL, "key 'thresholds': expected a list of %d increasing numbers (cut points of the "
+                                   "standard normal for a 1-%d scale)",
+                  NL_SV_LIKERT - 1, NL_SV_LIKERT);
+      void *it2 = NULL;
+      struct fy_node *e;
+      int t = 0;
+      while ((e = fy_node_sequence_iterate(v, &it2))) {
+        st = get_double(s, e, "thresholds", -10, 10, 0, 0, &s->sv.thr[t]);
+        if (st) return st;
+        if (t > 0 && !(s->sv.thr[t] > s->sv.thr[t - 1]))
+          return at(s, e, NL_EINVAL, "key 'thresholds': %g does not exceed the previous cut point %g", s->sv.thr[t],
+                    s->sv.thr[t - 1]);
+        t++;
+      }
+    } else if (!strcmp(key, "constructs")) {
+      st = parse_constructs(s, v);
+    } else {
+      st = unknown_key(s, k, "survey", key, keys, sizeof keys / sizeof keys[0]);
+    }
+    if (st) return st;
+  }
+  return NL_OK;
+}
+
+static nl_status parse_model(parse_ctx *cx, struct fy_node *k, struct fy_node *v, int next_line) {
+  nl_study *s = cx->s;
+  if (!v || !fy_node_is_scalar(v))
+    return at(s, k, NL_EINVAL, "key 'model': expected the PLS model in lavaan syntax (model: |) or a model file name");
+  size_t len = 0;
+  const char *t = fy_node_get_scalar(v, &len);
+  enum fy_node_style style = fy_node_get_style(v);
+  nl_free(s->model_text);
+  nl_free(s->model_source);
+  s->model_text = NULL;
+  s->model_source = NULL;
+  s->model_default = 0;
+  if (style == FYNS_LITERAL || style == FYNS_FOLDED) {
+    const struct fy_mark *mk = node_mark(k);
+    s->model_text = extract(cx, mk->line + 1, next_line, 0, 0);
+    s->model_source = nl_strdup(s->file);
+  } else if (t && memchr(t, '~', len)) {
+    s->model_text = nl_malloc(len + 1);
+    if (s->model_text) memcpy(s->model_text, t, len), s->model_text[len] = '\0';
+    char src[300];
+    loc_of(s, v, src, sizeof src);
+    s->model_source = nl_strdup(src);
+  } else {
+    /* a model file */
+    char path[4096];
+    nl_status st = scalar(s, v, "model", path, sizeof path);
+    if (st) return st;
+    FILE *f = fopen(path, "rb");
+    if (!f) return at(s, v, NL_EIO, "key 'model': cannot open model file '%s': %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = nl_malloc(cap);
+    while (buf) {
+      size_t got = fread(buf + n, 1, cap - n - 1, f);
+      n += got;
+      if (got == 0) break;
+      if (n + 1 >= cap) {
+        char *nb = cap < ((size_t)1 << 24) ? nl_realloc(buf, cap * 2) : NULL;
+        if (!nb) {
+          nl_free(buf);
+          buf = NULL;
+          break;
+        }
+        buf = nb;
+        cap *= 2;
+      }
+    }
+    fclose(f);
+    if (!buf) return nl_err(&s->err, NL_ENOMEM, "out of memory (or model file larger than 16 MiB)");
+    buf[n] = '\0';
+    s->model_text = buf;
+    s->model_source = nl_strdup(path);
+  }
+  if (!s->model_text || !s->model_source) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  return NL_OK;
+}
+
+static nl_status parse_hypotheses(nl_study *s, struct fy_node *seq) {
+  if (!fy_node_is_sequence(seq))
+    return at(s, seq, NL_EINVAL, "key 'hypotheses': expected a list of {id:, effect: A -> B, sign: positive}");
+  static const char *const keys[] = {"id", "effect", "sign", "label"};
+  s->H = 0;
+  s->hyp_default = 0;
+  void *it = NULL;
+  struct fy_node *e;
+  while ((e = fy_node_sequence_iterate(seq, &it))) {
+    if (s->H >= NL_STUDY_MAXHYP) return at(s, e, NL_ERANGE, "more than %d hypotheses", (int)NL_STUDY_MAXHYP);
+    study_hyp *h = &s->hyp[s->H];
+    memset(h, 0, sizeof *h);
+    loc_of(s, e, h->loc, sizeof h->loc);
+    if (!fy_node_is_mapping(e)) return at(s, e, NL_EINVAL, "hypothesis: expected a mapping {id:, effect:, sign:}");
+    int have_effect = 0, have_sign = 0;
+    void *it2 = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(e, &it2))) {
+      char key[64], val[256];
+      struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+      nl_status st = scalar(s, k, "hypothesis", key, sizeof key);
+      if (st) return st;
+      if (!strcmp(key, "id")) st = scalar(s, v, key, h->id, sizeof h->id);
+      else if (!strcmp(key, "label")) st = scalar(s, v, key, h->label, sizeof h->label);
+      else if (!strcmp(key, "effect")) {
+        st = scalar(s, v, key, h->effect, sizeof h->effect);
+        loc_of(s, v, h->loc, sizeof h->loc);
+        have_effect = 1;
+      } else if (!strcmp(key, "sign")) {
+        st = scalar(s, v, key, val, sizeof val);
+        if (st) return st;
+        if (!strcmp(val, "positive") || !strcmp(val, "+")) h->sign = 1;
+        else if (!strcmp(val, "negative") || !strcmp(val, "-")) h->sign = -1;
+        else st = at(s, v, NL_EINVAL, "key 'sign': expected positive or negative, got '%s'", val);
+        have_sign = 1;
+      } else st = unknown_key(s, k, "a hypothesis", key, keys, 4);
+      if (st) return st;
+    }
+    if (!have_effect) return at(s, e, NL_EINVAL, "hypothesis: missing key 'effect' (e.g. effect: EXPLORE -> PRODINNO)");
+    if (!have_sign) return at(s, e, NL_EINVAL, "hypothesis: missing key 'sign' (positive or negative)");
+    if (!h->id[0]) snprintf(h->id, sizeof h->id, "H%zu", s->H + 1);
+    s->H++;
+  }
+  if (s->H == 0) return at(s, seq, NL_EINVAL, "key 'hypotheses': the list is empty");
+  return NL_OK;
+}
+
+static nl_status parse_analysis(nl_study *s, struct fy_node *map) {
+  static const char *const keys[] = {"boot", "alpha", "threshold", "ci"};
+  if (!fy_node_is_mapping(map)) return at(s, map, NL_EINVAL, "key 'analysis': expected a mapping (boot:, threshold:, ...)");
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char key[64], val[64];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(s, k, "analysis", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "boot")) st = get_long(s, v, key, 20, 100000, &s->boot);
+    else if (!strcmp(key, "alpha")) st = get_double(s, v, key, 0, 0.5, 1, 0, &s->alpha);
+    else if (!strcmp(key, "threshold")) st = get_double(s, v, key, 0, 1, 1, 0, &s->threshold);
+    else if (!strcmp(key, "ci")) {
+      st = scalar(s, v, key, val, sizeof val);
+      if (!st) {
+        if (!strcmp(val, "percentile")) s->ci_bca = 0;
+        else if (!strcmp(val, "bca")) s->ci_bca = 1;
+        else st = at(s, v, NL_EINVAL, "key 'ci': expected percentile or bca, got '%s'", val);
+      }
+    } else st = unknown_key(s, k, "analysis", key, keys, 4);
+    if (st) return st;
+  }
+  return NL_OK;
+}
+
+static const char *const top_keys[] = {"name", "description", "simulation", "survey", "model", "hypotheses", "analysis"};
+#define NTOP (sizeof top_keys / sizeof top_keys[0])
+
+static nl_status parse_root(parse_ctx *cx, struct fy_node *root) {
+  nl_study *s = cx->s;
+  if (!root || !fy_node_is_mapping(root))
+    return at(s, root, NL_EPARSE, "expected a mapping of keys (simulation:, survey:, model:, hypotheses:) at the top level");
+  /* key lines, so that a section's text ends where the next key starts */
+  int lines[64], nk = 0;
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(root, &it)) && nk < 64) {
+    const struct fy_mark *mk = node_mark(fy_node_pair_key(pr));
+    lines[nk++] = mk ? mk->line : 0;
+  }
+  int have_sim = 0, idx = 0;
+  it = NULL;
+  while ((pr = fy_node_mapping_iterate(root, &it))) {
+    char key[128];
+    struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+    nl_status st = scalar(s, k, "top level", key, sizeof key);
+    if (st) return st;
+    int next = idx + 1 < nk ? lines[idx + 1] : 1 << 30;
+    idx++;
+    if (!strcmp(key, "name")) st = set_string(s, v, key, &s->name);
+    else if (!strcmp(key, "description")) st = set_string(s, v, key, &s->description);
+    else if (!strcmp(key, "simulation")) st = parse_simulation(cx, k, v, next), have_sim = 1;
+    else if (!strcmp(key, "survey")) st = parse_survey(s, v);
+    else if (!strcmp(key, "model")) st = parse_model(cx, k, v, next);
+    else if (!strcmp(key, "hypotheses")) st = parse_hypotheses(s, v);
+    else if (!strcmp(key, "analysis")) st = parse_analysis(s, v);
+    else if (!strcmp(key, "parameters") || !strcmp(key, "replications") || !strcmp(key, "seed") ||
+             !strcmp(key, "stop") || !strcmp(key, "sweep") || !strcmp(key, "outputs"))
+      st = at(s, k, NL_EINVAL, "'%s' belongs to the simulation: put it under 'simulation:'", key);
+    else st = unknown_key(s, k, "the study", key, top_keys, NTOP);
+    if (st) return st;
+  }
+  if (!have_sim)
+    return at(s, root, NL_EINVAL, "missing key 'simulation' (a coopnet scenario, inline or a file name)");
+  return NL_OK;
+}
+
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
+  (void)diag;
+  (void)user;
+  (void)buf;
+  (void)len;
+}
+
+static nl_status load(nl_study *s, const char *text, size_t len) {
+  nl_status st = NL_OK;
+  struct fy_document *doc = NULL;
+  int bl, bc;
+  if (!nl_text_valid_utf8(text, len, &bl, &bc))
+    return nl_err(&s->err, NL_EPARSE, "%s:%d:%d: not valid UTF-8 text (a YAML file must be UTF-8)", s->file, bl, bc);
+  struct fy_diag_cfg dcfg;
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = NULL;
+  dcfg.output_fn = diag_silent;
+  dcfg.colorize = false;
+  struct fy_diag *diag = fy_diag_create(&dcfg);
+  if (!diag) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  fy_diag_set_collect_errors(diag, true);
+  struct fy_parse_cfg cfg = {.search_path = NULL, .flags = FYPCF_QUIET, .userdata = NULL, .diag = diag};
+  doc = fy_document_build_from_string(&cfg, text, len);
+  if (!doc) {
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+    if (e) st = nl_err(&s->err, NL_EPARSE, "%s:%d:%d: malformed YAML: %s", s->file, e->line + 1, e->column + 1, e->msg);
+    else st = nl_err(&s->err, NL_EPARSE, "%s: malformed YAML", s->file);
+    goto cleanup;
+  }
+  parse_ctx cx = {s, text, len};
+  st = parse_root(&cx, fy_document_root(doc));
+  if (!st) st = nl_study_check(s);
+cleanup:
+  fy_document_destroy(doc);
+  fy_diag_destroy(diag);
+  return st;
+}
+
+static void reset_spec(nl_study *s) {
+  nl_study_free_results(s);
+  free_structure(s);
+  nl_pls_model_free(s->pm);
+  s->pm = NULL;
+  nl_design_free(s->design);
+  s->design = NULL;
+  nl_scenario_free(s->sc);
+  s->sc = NULL;
+  nl_free(s->name);
+  nl_free(s->description);
+  nl_free(s->model_text);
+  nl_free(s->model_source);
+  s->name = s->description = s->model_text = s->model_source = NULL;
+  nl_survey_spec_default(&s->sv);
+  s->period_set = s->window_set = 0;
+  s->loc_period[0] = s->loc_window[0] = s->loc_sample[0] = s->loc_sim[0] = '\0';
+  s->H = 0;
+  s->boot = 200;
+  s->alpha = 0.05;
+  s->threshold = 0.8;
+  s->ci_bca = 0;
+}
+
+nl_status nl_study_load_string(nl_study *s, const char *text, const char *name) {
+  reset_spec(s);
+  nl_free(s->file);
+  s->file = nl_strdup(name ? name : "<string>");
+  if (!s->file) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  return load(s, text, strlen(text));
+}
+
+nl_status nl_study_load_file(nl_study *s, const char *path) {
+  reset_spec(s);
+  nl_free(s->file);
+  s->file = nl_strdup(path);
+  if (!s->file) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  FILE *f = fopen(path, "rb");
+  if (!f) return nl_err(&s->err, NL_EIO, "%s: cannot open study file: %s", path, strerror(errno));
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  nl_status st = NL_OK;
+  for (;;) {
+    if (len + 4096 > cap) {
+      size_t ncap = cap ? cap * 2 : 8192;
+      if (ncap > ((size_t)16 << 20)) {
+        st = nl_err(&s->err, NL_EINVAL, "%s: study file larger than 16 MiB", path);
+        goto cleanup;
+      }
+      char *nb = nl_realloc(buf, ncap);
+      if (!nb) {
+        st = nl_err(&s->err, NL_ENOMEM, "out of memory");
+        goto cleanup;
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    size_t got = fread(buf + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    st = nl_err(&s->err, NL_EIO, "%s: cannot read study file: %s", path, strerror(errno));
+    goto cleanup;
+  }
+  buf[len] = '\0';
+  if (memchr(buf, '\0', len)) {
+    st = nl_err(&s->err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
+    goto cleanup;
+  }
+  st = load(s, buf, len);
+cleanup:
+  fclose(f);
+  nl_free(buf);
+  return st;
+}
+
+/* ---- checks before running ------------------------------------------------------------------- */
+
+const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t cap) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int c = 0; c < NL_SV_NCON; c++) {
+    if (!sv->use[c]) continue;
+    n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%-9s =~ ", nl_survey_construct_name(c));
+    for (size_t k = 0; k < sv->nitem[c]; k++) {
+      char item[32];
+      nl_survey_item_name(c, k, item, sizeof item);
+      n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", k ? " + " : "", item);
+    }
+    n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "\n");
+  }
+  n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0,
+                        "PRODINNO  ~ EXPLORE + EXPLOIT\n"
+                        "PROCINNO  ~ EXPLORE + EXPLOIT\n"
+                        "NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n");
+  return n < cap ? buf : NULL;
+}
+
+/* The seed-000 hypotheses (docs/study.md). */
+static const struct {
+  const char *id, *effect, *label;
+  int sign;
+} default_hyp[] = {
+    {"H1", "EXPLORE -> PRODINNO", "exploration drives product co-innovation", 1},
+    {"H2", "EXPLOIT -> PROCINNO", "exploitation drives process innovation", 1},
+    {"H3", "PRODINNO -> NETCOLLAB", "product co-innovation drives network collaboration", 1},
+    {"H4", "EXPLOIT -> NETCOLLAB", "exploitation discourages networking", -1},
+    {"H5", "EXPLORE -> PRODINNO -> NETCOLLAB", "exploration fosters network collaboration through product co-innovation",
+     1},
+};
+
+static long construct_index(const nl_study *s, const char *name) {
+  for (size_t j = 0; j < s->C; j++)
+    if (!strcmp(s->cname[j], name)) return (long)j;
+  return -1;
+}
+
+/* Resolve a hypothesis' effect against the model: 0 or an error message in msg. */
+static int resolve_hyp(nl_study *s, study_hyp *h, char *msg, size_t cap) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", h->effect);
+  h->len = 0;
+  char *p = buf;
+  for (;;) {
+    char *arrow = strstr(p, "->");
+    if (arrow) *arrow = '\0';
+    while (*p == ' ' || *p == '\t') p++;
+    char *e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+    if (!*p) {
+      snprintf(msg, cap, "effect '%s': expected constructs separated by '->', e.g. EXPLORE -> PRODINNO", h->effect);
+      return -1;
+    }
+    long j = construct_index(s, p);
+    if (j < 0) {
+      long close = nl_closest_name(p, (const char *const *)s->cname, s->C);
+      snprintf(msg, cap, "effect '%s': '%s' is not a construct of the model%s%s%s", h->effect, p,
+               close >= 0 ? " (did you mean '" : "", close >= 0 ? s->cname[close] : "", close >= 0 ? "'?)" : "");
+      return -1;
+    }
+    if (h->len >= NL_STUDY_MAXCHAIN) {
+      snprintf(msg, cap, "effect '%s': more than %d constructs", h->effect, (int)NL_STUDY_MAXCHAIN);
+      return -1;
+    }
+    h->chain[h->len++] = (size_t)j;
+    if (!arrow) break;
+    p = arrow + 2;
+  }
+  if (h->len < 2) {
+    snprintf(msg, cap, "effect '%s': expected at least two constructs, e.g. EXPLORE -> PRODINNO", h->effect);
+    return -1;
+  }
+  h->indirect = h->len > 2;
+  if (!h->indirect) {
+    for (size_t k = 0; k < s->P; k++)
+      if (s->pfrom[k] == h->chain[0] && s->pto[k] == h->chain[1]) {
+        h->index = k;
+        return 0;
+      }
+    snprintf(msg, cap, "effect '%s' is not a path of the model (add `%s ~ %s` to the model)", h->effect,
+             s->cname[h->chain[1]], s->cname[h->chain[0]]);
+    return -1;
+  }
+  for (size_t k = 0; k < s->S; k++) {
+    if (s->slen[k] != h->len) continue;
+    size_t i = 0;
+    while (i < h->len && s->schain[k][i] == h->chain[i]) i++;
+    if (i == h->len) {
+      h->index = k;
+      return 0;
+    }
+  }
+  snprintf(msg, cap, "effect '%s' is not a chain of paths of the model (an indirect effect needs every step as a path)",
+           h->effect);
+  return -1;
+}
+
+/* Bind the model to stand-in data with the survey's item columns: checks that every indicator is
+ * an item the survey produces, and reads the model's structure. */
+static nl_status check_model(nl_study *s) {
+  nl_status st = NL_OK;
+  nl_pls_data *d = NULL;
+  nl_pls *p = NULL;
+  double *x = NULL;
+  char (*names)[32] = NULL;
+  const char **np = NULL;
+  char deftext[2048];
+  free_structure(s);
+  nl_pls_model_free(s->pm);
+  s->pm = NULL;
+  if (!s->model_text) {
+    if (!nl_study_default_model(&s->sv, deftext, sizeof deftext)) return nl_err(&s->err, NL_EINVAL, "default model too long");
+    s->model_text = nl_strdup(deftext);
+    s->model_source = nl_strdup("default seed-000 model");
+    s->model_default = 1;
+    if (!s->model_text || !s->model_source) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  }
+  st = nl_pls_model_parse(s->model_text, s->model_source, &s->pm);
+  if (st) {
+    if (s->pm) nl_err(&s->err, st, "%s", nl_pls_model_errmsg(s->pm));
+    else nl_err(&s->err, st, "out of memory");
+    return st;
+  }
+  size_t ni = nl_survey_nitems(&s->sv), n = (size_t)s->sv.sample;
+  if (ni == 0) return nl_err(&s->err, NL_EINVAL, "%s: the survey asks no construct", s->file);
+  x = nl_malloc(ni * n * sizeof *x);
+  names = nl_malloc(ni * sizeof *names);
+  np = nl_malloc(ni * sizeof *np);
+  if (!x || !names || !np) {
+    st = nl_err(&s->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  size_t col = 0;
+  for (int c = 0; c < NL_SV_NCON; c++)
+    for (size_t k = 0; s->sv.use[c] && k < s->sv.nitem[c]; k++, col++) {
+      nl_survey_item_name(c, k, names[col], sizeof names[col]);
+      np[col] = names[col];
+    }
+  nl_rng r;
+  nl_rng_init(&r, 0, 0, NL_RNG_PURPOSE_USER, 0);
+  for (size_t i = 0; i < ni * n; i++) x[i] = nl_rng_normal(&r);
+  st = nl_pls_data_from_matrix(x, n, ni, np, &d);
+  if (st) {
+    nl_err(&s->err, st, "%s", d ? nl_pls_data_errmsg(d) : "out of memory");
+    goto cleanup;
+  }
+  st = nl_pls_new(s->pm, d, NULL, &p);
+  if (st) {
+    if (!p) {
+      st = nl_err(&s->err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+    char msg[NL_ERRMSG_MAX];
+    snprintf(msg, sizeof msg, "%s", nl_pls_errmsg(p));
+    char *m = strstr(msg, "is not a column of <matrix>");
+    if (m) {
+      char tail[NL_ERRMSG_MAX];
+      snprintf(tail, sizeof tail, "%s", m + strlen("is not a column of <matrix>"));
+      snprintf(m, sizeof msg - (size_t)(m - msg), "is not an item the survey produces%s", tail);
+    }
+    st = nl_err(&s->err, st, "%s", msg);
+    goto cleanup;
+  }
+  s->C = nl_pls_n_constructs(p);
+  s->I = nl_pls_n_indicators(p);
+  s->P = nl_pls_n_paths(p);
+  s->S = nl_pls_n_specific(p);
+  s->cname = nl_calloc(s->C, sizeof *s->cname);
+  s->iname = nl_calloc(s->I, sizeof *s->iname);
+  s->endo = nl_calloc(s->C, sizeof *s->endo);
+  s->pfrom = nl_calloc(s->P ? s->P : 1, sizeof *s->pfrom);
+  s->pto = nl_calloc(s->P ? s->P : 1, sizeof *s->pto);
+  s->schain = nl_calloc(s->S ? s->S : 1, sizeof *s->schain);
+  s->slen = nl_calloc(s->S ? s->S : 1, sizeof *s->slen);
+  if (!s->cname || !s->iname || !s->endo || !s->pfrom || !s->pto || !s->schain || !s->slen) {
+    free_structure(s);
+    st = nl_err(&s->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  for (size_t j = 0; j < s->C; j++) {
+    s->cname[j] = nl_strdup(nl_pls_construct_name(p, j));
+    s->endo[j] = nl_pls_construct_is_endogenous(p, j);
+    if (!s->cname[j]) st = NL_ENOMEM;
+  }
+  for (size_t i = 0; i < s->I; i++)
+    if (!(s->iname[i] = nl_strdup(nl_pls_indicator_name(p, i)))) st = NL_ENOMEM;
+  for (size_t k = 0; k < s->P; k++) nl_pls_path_ends(p, k, &s->pfrom[k], &s->pto[k]);
+  for (size_t k = 0; k < s->S; k++) {
+    size_t len = 0;
+    const size_t *ch = nl_pls_specific_chain(p, k, &len);
+    s->schain[k] = nl_malloc(len * sizeof **s->schain);
+    if (!s->schain[k]) {
+      st = NL_ENOMEM;
+      continue;
+    }
+    memcpy(s->schain[k], ch, len * sizeof *ch);
+    s->slen[k] = len;
+  }
+  if (st) {
+    st = nl_err(&s->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  /* constructs must be ones the survey produces */
+  for (size_t j = 0; j < s->C; j++) {
+    int c = nl_survey_construct_find(s->cname[j]);
+    if (c >= 0 && s->sv.use[c]) continue;
+    long close = nl_closest_name(s->cname[j], construct_names, NL_SV_NCON);
+    /* locate the name in the model text */
+    long line = 1, lcol = 1;
+    const char *hit = NULL;
+    size_t nl = strlen(s->cname[j]);
+    for (const char *q = s->model_text; (q = strstr(q, s->cname[j])); q++) {
+      int before = q == s->model_text || !(q[-1] == '_' || q[-1] == '.' || (q[-1] >= '0' && q[-1] <= '9') ||
+                                           ((q[-1] | 32) >= 'a' && (q[-1] | 32) <= 'z'));
+      char a = q[nl];
+      int after = !(a == '_' || a == '.' || (a >= '0' && a <= '9') || ((a | 32) >= 'a' && (a | 32) <= 'z'));
+      if (before && after) {
+        hit = q;
+        break;
+      }
+    }
+    for (const char *q = s->model_text; hit && q < hit; q++) {
+      if (*q == '\n') line++, lcol = 1;
+      else lcol++;
+    }
+    st = nl_err(&s->err, NL_EINVAL, "%s:%ld:%ld: the survey does not produce a construct '%s'%s%s%s", s->model_source,
+                line, lcol, s->cname[j], close >= 0 ? " (did you mean '" : "", close >= 0 ? construct_names[close] : "",
+                close >= 0 ? "'?)" : (c >= 0 ? " (it is not listed under survey: constructs:)" : ""));
+    goto cleanup;
+  }
+cleanup:
+  nl_pls_free(p);
+  nl_pls_data_free(d);
+  nl_free(x);
+  nl_free(names);
+  nl_free(np);
+  return st;
+}
+
+nl_status nl_study_check(nl_study *s) {
+  nl_status st;
+  nl_study_free_results(s);
+  const nl_model *m = nl_scenario_model(s->sc);
+  if (!m || strcmp(nl_model_name(m), "coopnet"))
+    return nl_err(&s->err, NL_EINVAL,
+                  "%s: simulation: the virtual survey asks coopnet's firms; model '%s' has no firms (use model: coopnet)",
+                  s->loc_sim, m ? nl_model_name(m) : "?");
+  nl_design_free(s->design);
+  s->design = nl_design_new();
+  if (!s->design) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  st = nl_design_build(s->design, s->sc, 1000);
+  if (st) return nl_err(&s->err, st, "%s: simulation: %s", s->loc_sim, nl_design_errmsg(s->design));
+  long T = nl_scenario_periods(s->sc);
+  if (!s->period_set) s->sv.period = T;
+  if (s->sv.period > T)
+    return nl_err(&s->err, NL_ERANGE, "%s: survey period %ld is beyond the run, which stops after %ld periods",
+                  s->loc_period[0] ? s->loc_period : s->file, s->sv.period, T);
+  if (!s->window_set) s->sv.window = s->sv.period / 2 > 0 ? s->sv.period / 2 : 1;
+  if (s->sv.window > s->sv.period)
+    return nl_err(&s->err, NL_ERANGE, "%s: survey window %ld is longer than the %ld periods before the survey",
+                  s->loc_window[0] ? s->loc_window : s->file, s->sv.window, s->sv.period);
+  long fi = nl_model_param_index(m, "firms");
+  for (size_t i = 0; i < nl_design_npoints(s->design); i++) {
+    double F = fi >= 0 ? nl_params_get(nl_design_params(s->design, i), (size_t)fi) : 0;
+    if ((double)s->sv.sample > F)
+      return nl_err(&s->err, NL_ERANGE, "%s: survey sample %ld is larger than the %.0f firms of the simulation%s",
+                    s->loc_sample[0] ? s->loc_sample : s->file, s->sv.sample, F,
+                    nl_design_npoints(s->design) > 1 ? " (at one of the sweep's design points)" : "");
+  }
+  st = check_model(s);
+  if (st) return st;
+  /* hypotheses */
+  char msg[512];
+  if (s->H == 0 || s->hyp_default) {
+    s->H = 0;
+    s->hyp_default = 1;
+    for (size_t i = 0; i < sizeof default_hyp / sizeof default_hyp[0]; i++) {
+      study_hyp *h = &s->hyp[s->H];
+      memset(h, 0, sizeof *h);
+      snprintf(h->id, sizeof h->id, "%s", default_hyp[i].id);
+      snprintf(h->effect, sizeof h->effect, "%s", default_hyp[i].effect);
+      snprintf(h->label, sizeof h->label, "%s", default_hyp[i].label);
+      snprintf(h->loc, sizeof h->loc, "%s", s->file);
+      h->sign = default_hyp[i].sign;
+      if (resolve_hyp(s, h, msg, sizeof msg) == 0) s->H++;
+    }
+    if (s->H == 0)
+      return nl_err(&s->err, NL_EINVAL,
+                    "%s: none of the default (seed-000) hypotheses is an effect of this model: add a hypotheses: section",
+                    s->file);
+  } else {
+    for (size_t i = 0; i < s->H; i++)
+      if (resolve_hyp(s, &s->hyp[i], msg, sizeof msg))
+        return nl_err(&s->err, NL_EINVAL, "%s: hypothesis %s: %s", s->hyp[i].loc, s->hyp[i].id, msg);
+  }
+  return NL_OK;
+}
+
+nl_status nl_study_set(nl_study *s, const char *key, const char *value) {
+  if (!s->sc) return nl_err(&s->err, NL_EINVAL, "--set %s=%s: no study loaded", key, value);
+  char loc[192];
+  snprintf(loc, sizeof loc, "--set %s=%s", key, value);
+  char *end = NULL;
+  errno = 0;
+  if (!strncmp(key, "survey.", 7) || !strncmp(key, "analysis.", 9)) {
+    const char *k = strchr(key, '.') + 1;
+    if (!strcmp(k, "noise") || !strcmp(k, "threshold") || !strcmp(k, "alpha")) {
+      double v = strtod(value, &end);
+      if (end == value || *end || !isfinite(v)) return nl_err(&s->err, NL_EINVAL, "%s: expected a number", loc);
+      if (!strcmp(key, "survey.noise") && v >= 0 && v <= 10) s->sv.noise = v;
+      else if (!strcmp(key, "analysis.threshold") && v > 0 && v <= 1) s->threshold = v;
+      else if (!strcmp(key, "analysis.alpha") && v > 0 && v <= 0.5) s->alpha = v;
+      else if (strcmp(key, "survey.noise") && strcmp(key, "analysis.threshold") && strcmp(key, "analysis.alpha"))
+        goto unknown;
+      else return nl_err(&s->err, NL_ERANGE, "%s: %g is out of range", loc, v);
+    } else {
+      long v = strtol(value, &end, 10);
+      if (end == value || *end || errno) return nl_err(&s->err, NL_EINVAL, "%s: expected an integer", loc);
+      if (!strcmp(key, "survey.period")) {
+        if (v < 1) return nl_err(&s->err, NL_ERANGE, "%s: expected a period >= 1", loc);
+        s->sv.period = v, s->period_set = 1;
+        snprintf(s->loc_period, sizeof s->loc_period, "%s", loc);
+      } else if (!strcmp(key, "survey.window")) {
+        if (v < 1) return nl_err(&s->err, NL_ERANGE, "%s: expected a window >= 1", loc);
+        s->sv.window = v, s->window_set = 1;
+        snprintf(s->loc_window, sizeof s->loc_window, "%s", loc);
+      } else if (!strcmp(key, "survey.sample")) {
+        if (v < 10) return nl_err(&s->err, NL_ERANGE, "%s: expected a sample of at least 10 firms", loc);
+        s->sv.sample = v;
+        snprintf(s->loc_sample, sizeof s->loc_sample, "%s", loc);
+      } else if (!strcmp(key, "analysis.boot")) {
+        if (v < 20 || v > 100000) return nl_err(&s->err, NL_ERANGE, "%s: expected 20 to 100000 resamples", loc);
+        s->boot = v;
+      } else goto unknown;
+    }
+  } else {
+    nl_status st = nl_scenario_set(s->sc, key, value);
+    if (st) return nl_err(&s->err, st, "%s", nl_scenario_errmsg(s->sc));
+  }
+  return nl_study_check(s);
+unknown:
+  return nl_err(&s->err, NL_EINVAL,
+                "--set %s: unknown key; expected a simulation key (a parameter, replications, periods, seed), "
+                "survey.period, survey.window, survey.sample, survey.noise, analysis.boot, analysis.threshold or "
+                "analysis.alpha",
+                key);
+}

@@ -1,0 +1,141 @@
+#ifndef NL_STUDY_IMPL_H
+#define NL_STUDY_IMPL_H
+/* The study handle seen from inside: spec (spec.c), runs (run.c), outputs (output.c), report
+ * (src/report/report.c). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "netlearn/experiment.h"
+#include "netlearn/pls.h"
+#include "netlearn/study.h"
+#include "survey/survey.h"
+
+enum { NL_STUDY_MAXHYP = 32, NL_STUDY_MAXCHAIN = 8 };
+
+typedef struct study_hyp {
+  char id[32];
+  char effect[256];   /* "A -> B" or "A -> M -> B" */
+  char label[128];    /* free text from the file ("" = none) */
+  int sign;           /* +1 / -1 */
+  size_t chain[NL_STUDY_MAXCHAIN], len; /* constructs (indices in the PLS model) */
+  int indirect;       /* len >= 3: a specific indirect effect */
+  char loc[192];      /* "file:line:col" of the hypothesis in the study file */
+  size_t index;       /* path index (direct) or specific chain index (indirect) */
+} study_hyp;
+
+/* Stylized facts evaluated per replication (MODEL.md section 4, docs/coopnet.md section 4). */
+enum {
+  NL_FACT_X_PROD = 0,   /* 1a r(x, product co-innovation) */
+  NL_FACT_PROD_STR,     /* 1b r(product co-innovation, tie strength) */
+  NL_FACT_X_STR,        /* 1c r(x, tie strength) */
+  NL_FACT_E_PROC,       /* 2a r(e, process innovation) */
+  NL_FACT_E_STR,        /* 2b r(e, tie strength), expected negative */
+  NL_FACT_SWITCH,       /* 3 explorative share after a switch - within a level */
+  NL_FACT_KAPPA_PROD,   /* 5 r(kappa, product co-innovation) */
+  NL_FACT_N
+};
+
+/* Everything one replication of one design point produced. */
+typedef struct study_rep {
+  nl_status st;
+  char msg[512];
+  size_t *ids;        /* sample */
+  double *items;      /* sample x nitems, column-major */
+  double *hyp;        /* H x 4: estimate, lo, hi, p */
+  double *path;       /* P x 4 */
+  double *spec;       /* S x 4 */
+  double *rsq;        /* C */
+  double *load;       /* I */
+  double *rel;        /* C x 4: alpha, rho_a, rho_c, ave */
+  double *htmt;       /* C x C */
+  double facts[NL_FACT_N];
+  double *series;     /* nrec x nmeas */
+  double *firms;      /* F x NL_CN_FIRM_NFIELDS at the survey period */
+  uint32_t *tu, *tv;  /* ties at the survey period */
+  double *tw;
+  size_t ntie;
+  int flat;           /* constructs without variance in the sample */
+  int converged;
+  size_t boot_ok, boot_failed;
+  double seconds;
+} study_rep;
+
+typedef struct study_point {
+  study_rep *rep;     /* R */
+  size_t F;
+  long representative;
+  /* aggregated per hypothesis */
+  long *nsup, *nest;
+  double *hmean, *hsd, *hq05, *hmed, *hq95, *share;
+  const char **verdict;
+} study_point;
+
+struct nl_study {
+  nl_errbuf err;
+  char *file;
+  char *name, *description;
+  nl_scenario *sc;
+  nl_design *design;
+  nl_survey_spec sv;
+  int period_set, window_set;
+  char loc_period[192], loc_window[192], loc_sample[192], loc_sim[192];
+  char *model_text;   /* lavaan text (NUL-terminated), padded so lines and columns match the file */
+  char *model_source; /* name in messages */
+  int model_default;
+  nl_pls_model *pm;
+  /* structure of the PLS model (from a check binding) */
+  size_t C, I, P, S;
+  char **cname, **iname;
+  size_t *pfrom, *pto;
+  size_t **schain, *slen;
+  int *endo;
+  study_hyp hyp[NL_STUDY_MAXHYP];
+  size_t H;
+  int hyp_default;
+  long boot;
+  double alpha, threshold;
+  int ci_bca;
+  /* results */
+  int ran;
+  size_t npoints;
+  long R, nrec;
+  long *rec_period;
+  study_point *pt;
+  double seconds;
+};
+
+/* spec.c */
+nl_status nl_study_check(nl_study *s);
+void nl_study_free_results(nl_study *s);
+const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t cap);
+
+/* output.c */
+nl_status nl_study_write_outputs(nl_study *s, const char *dir, const nl_study_config *cfg);
+/* report (src/report/report.c) */
+nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_config *cfg);
+
+/* Stylized facts: descriptions and their summary across replications (output.c). */
+typedef struct study_fact_info {
+  const char *id, *seed, *claim, *statistic;
+  int sign; /* expected sign */
+} study_fact_info;
+const study_fact_info *nl_study_fact(int k);
+typedef struct study_fact_sum {
+  long n, right;
+  double mean, sd, lo, hi;
+  const char *verdict; /* "holds", "weak", "absent", "opposite" */
+} study_fact_sum;
+void nl_study_fact_summary(const nl_study *s, size_t pi, int k, study_fact_sum *out);
+/* Estimate and bootstrap the PLS model on one survey (items: sample x nitems, column-major) of
+ * replication r (the bootstrap stream). *converged: 0 when the weights did not converge (the
+ * estimate is still used). Caller frees *out (also on failure). Thread-safe. */
+nl_status nl_study_estimate(const nl_study *s, const double *items, long r, nl_pls **out, int *converged,
+                            nl_errbuf *err);
+
+/* helpers shared by run.c, output.c and report.c */
+double nl_study_quantile(const double *sorted, size_t n, double q); /* R type 7 */
+double nl_study_pearson(const double *x, const double *y, size_t n);
+const char *nl_study_fact_name(int k);
+
+#endif
