@@ -209,6 +209,10 @@ static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_
       return -1;
     }
   }
+  if (nl_scenario_validate(sc)) {
+    if (verbose) cli_error("%s", nl_scenario_errmsg(sc));
+    return -1;
+  }
   /* Before expanding anything: a huge grid is refused without building it. */
   double runs = nl_scenario_design_size(sc) * (double)nl_scenario_replications(sc);
   if (runs > (double)RUNS_NEED_YES && !o->yes) {

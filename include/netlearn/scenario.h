@@ -51,6 +51,10 @@ nl_status nl_scenario_load_string(nl_scenario *sc, const char *text, const char 
  * "parameters.NAME"), or replications, periods, seed, until. Same errors as loading.
  */
 nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *value);
+/* Check the constraints between parameters after a series of nl_scenario_set calls (each call
+ * checks only its own value's type and range, so the order of overrides never matters).
+ * Errors: NL_EINVAL naming the constraint. */
+nl_status nl_scenario_validate(nl_scenario *sc);
 
 const char *nl_scenario_file(const nl_scenario *sc); /* file name or string name */
 const char *nl_scenario_name(const nl_scenario *sc); /* the `name:` key, or the file's base name */

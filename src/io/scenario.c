@@ -757,8 +757,14 @@ nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *value) {
   }
   const char *pname = strncmp(key, "parameters.", 11) == 0 ? key + 11 : key;
   st = nl_params_set_text(sc->params, pname, value);
-  if (!st) st = nl_params_validate(sc->params);
   if (st) return nl_err(&sc->err, st, "--set %s=%s: %s", key, value, nl_params_errmsg(sc->params));
+  return NL_OK;
+}
+
+nl_status nl_scenario_validate(nl_scenario *sc) {
+  if (!sc->model) return nl_err(&sc->err, NL_EINVAL, "no scenario loaded");
+  nl_status st = nl_params_validate(sc->params);
+  if (st) return nl_err(&sc->err, st, "%s (with the --set overrides): %s", sc->file, nl_params_errmsg(sc->params));
   return NL_OK;
 }
 

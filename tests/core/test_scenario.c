@@ -130,6 +130,14 @@ static void test_set_errors(void **state) {
   assert_int_equal(nl_scenario_set(sc, "replications", "x"), NL_EINVAL);
   assert_int_equal(nl_scenario_set(sc, "seed", "-1"), NL_EINVAL);
   assert_int_equal(nl_scenario_set(sc, "until", "soon"), NL_EINVAL);
+  /* Overrides are checked together: their order never matters. 0.3 * 50 = 15 individuals is fine,
+   * 0.3 * 45 = 13.5 is not, whichever --set comes first. */
+  assert_int_equal(nl_scenario_set(sc, "fast_share", "0.3"), NL_OK);
+  assert_int_equal(nl_scenario_set(sc, "n", "45"), NL_OK);
+  assert_int_equal(nl_scenario_validate(sc), NL_EINVAL);
+  assert_non_null(strstr(nl_scenario_errmsg(sc), "whole number"));
+  assert_int_equal(nl_scenario_set(sc, "n", "40"), NL_OK);
+  assert_int_equal(nl_scenario_validate(sc), NL_OK);
   nl_scenario_free(sc);
 }
 
