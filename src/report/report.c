@@ -277,7 +277,7 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.6em 0 1em;font-size:.9em}"
     "th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}"
     "th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    "figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}"
+    "figure{margin:1.2em 0}figure img{width:100%;max-width:780px;height:auto;border:1px solid #eee}"
     "figcaption{font-size:.88em;color:#444;max-width:800px}"
     ".note{color:#555;font-size:.9em}.lead{font-size:1.05em}"
     ".v-supported,.v-holds{background:#e3f4ea}.v-mixed,.v-weak{background:#fff3d6}"
@@ -375,7 +375,7 @@ static void section_parameters(report *rp) {
     char a[32], b[32];
     nl_survey_item_name(c, 0, a, sizeof a);
     nl_survey_item_name(c, s->sv.nitem[c] - 1, b, sizeof b);
-    fprintf(f, "</td><td>%s&ndash;%s</td><td>", a, b);
+    fprintf(f, "</td><td style=\"white-space:nowrap\">%s&ndash;%s</td><td>", a, b);
     for (size_t k = 0; k < s->sv.nitem[c]; k++) {
       fmt(f, "%.2f", s->sv.load[c][k]);
       if (k + 1 < s->sv.nitem[c]) fputs(", ", f);
@@ -499,7 +499,9 @@ static void section_pls(report *rp, size_t pi) {
   nl_status st = nl_study_estimate(s, pt->rep[r].items, r, &p, &conv, &err);
   fputs("<h2 id=\"pls\">4. PLS-SEM results</h2>\n", f);
   fputs("<p>The model (lavaan syntax):</p><pre>", f);
-  esc(f, s->model_text);
+  char *shown = nl_study_model_display(s);
+  esc(f, shown ? shown : s->model_text);
+  nl_free(shown);
   fputs("</pre>\n", f);
   fprintf(f, "<p>Two views: the <b>representative replication</b> (replication %ld, whose path estimates are "
              "closest to the means over replications, a survey a researcher could have obtained) and the "

@@ -360,7 +360,9 @@ static nl_status write_manifest(nl_study *s, const char *dir, const nl_study_con
   nl_json_obj_end(&j);
   nl_json_obj_end(&j);
   nl_json_key(&j, "model");
-  nl_json_str(&j, s->model_text);
+  char *shown = nl_study_model_display(s);
+  nl_json_str(&j, shown ? shown : s->model_text);
+  nl_free(shown);
   nl_json_key(&j, "hypotheses");
   nl_json_arr_begin(&j);
   for (size_t h = 0; h < s->H; h++) {

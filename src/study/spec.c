@@ -1046,3 +1046,40 @@ unknown:
                 "analysis.alpha",
                 key);
 }
+
+char *nl_study_model_display(const nl_study *s) {
+  const char *t = s->model_text;
+  size_t len = strlen(t), indent = (size_t)-1;
+  /* common indentation of the non-blank lines */
+  for (const char *p = t; *p;) {
+    const char *e = strchr(p, '\n');
+    if (!e) e = p + strlen(p);
+    size_t k = 0;
+    while (p + k < e && (p[k] == ' ' || p[k] == '\t')) k++;
+    if (p + k < e && p[k] != '\r' && k < indent) indent = k;
+    p = *e ? e + 1 : e;
+  }
+  if (indent == (size_t)-1) indent = 0;
+  char *out = nl_malloc(len + 1);
+  if (!out) return NULL;
+  size_t n = 0, last_text = 0;
+  int started = 0;
+  for (const char *p = t; *p;) {
+    const char *e = strchr(p, '\n');
+    if (!e) e = p + strlen(p);
+    size_t k = 0;
+    while (p + k < e && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r')) k++;
+    int blank = p + k == e;
+    if (!blank || started) {
+      started = 1;
+      const char *q = blank ? e : p + indent;
+      memcpy(out + n, q, (size_t)(e - q));
+      n += (size_t)(e - q);
+      if (!blank) last_text = n;
+      out[n++] = '\n';
+    }
+    p = *e ? e + 1 : e;
+  }
+  out[last_text] = '\0';
+  return out;
+}

@@ -110,6 +110,10 @@ nl_status nl_study_check(nl_study *s);
 void nl_study_free_results(nl_study *s);
 const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t cap);
 
+/* The model text as written, without the padding that keeps file positions (no leading or
+ * trailing blank lines, common indentation removed). Caller frees; NULL when out of memory. */
+char *nl_study_model_display(const nl_study *s);
+
 /* output.c */
 nl_status nl_study_write_outputs(nl_study *s, const char *dir, const nl_study_config *cfg);
 /* report (src/report/report.c) */

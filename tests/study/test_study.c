@@ -1,0 +1,451 @@
+/*
+ * netlearn study: the virtual survey (determinism, scale, independence of the constructs), every
+ * bad study file on purpose (message with file:line:column and the closest name, exit code 2,
+ * nothing simulated), a small study end to end (outputs, surveys readable by `netlearn pls`,
+ * identical results for 1 and 2 threads), and the report: every section present and rendered by
+ * headless Chromium.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/rng.h"
+#include "models/coopnet/coopnet.h"
+#include "netlearn/pls.h"
+#include "netlearn/study.h"
+#include "survey/survey.h"
+
+static char g_dir[256];
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(g_dir, sizeof g_dir, "/tmp/nl_test_study_XXXXXX");
+  return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *read_all(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  assert_non_null(b);
+  size_t got = fread(b, 1, (size_t)n, f);
+  b[got] = '\0';
+  fclose(f);
+  return b;
+}
+
+static void write_file(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* ---- survey ----------------------------------------------------------------------------------- */
+
+enum { NF = NL_CN_FIRM_NFIELDS };
+
+/* Synthetic firm rows: independent random traits and counts. */
+static void fake_rows(double *a, double *b, size_t F, uint64_t seed) {
+  nl_rng r;
+  nl_rng_init(&r, seed, 0, NL_RNG_PURPOSE_USER, 7);
+  memset(a, 0, F * NF * sizeof *a);
+  memset(b, 0, F * NF * sizeof *b);
+  for (size_t f = 0; f < F; f++) {
+    double *rb = b + f * NF, *ra = a + f * NF;
+    rb[NL_CN_FIRM_EXPLORE] = nl_rng_uniform(&r);
+    rb[NL_CN_FIRM_EXPLOIT] = nl_rng_uniform(&r);
+    ra[NL_CN_FIRM_PROD_COINNO] = (double)nl_rng_below(&r, 20);
+    rb[NL_CN_FIRM_PROD_COINNO] = ra[NL_CN_FIRM_PROD_COINNO] + (double)nl_rng_below(&r, 30);
+    rb[NL_CN_FIRM_PROC_COINNO] = (double)nl_rng_below(&r, 10);
+    rb[NL_CN_FIRM_PROC_INNO] = (double)nl_rng_below(&r, 10);
+    rb[NL_CN_FIRM_STRENGTH] = 3 * nl_rng_uniform(&r);
+  }
+}
+
+static void test_survey_draw(void **state) {
+  (void)state;
+  enum { F = 400 };
+  nl_survey_spec sp;
+  nl_survey_spec_default(&sp);
+  sp.sample = 300;
+  size_t N = 300, ni = nl_survey_nitems(&sp);
+  assert_int_equal(ni, 17);
+  double *a = malloc(F * NF * sizeof *a), *b = malloc(F * NF * sizeof *b);
+  double *it1 = malloc(N * ni * sizeof(double)), *it2 = malloc(N * ni * sizeof(double));
+  double *lat = malloc(N * NL_SV_NCON * sizeof(double)), *lat2 = malloc(N * NL_SV_NCON * sizeof(double));
+  size_t perm[F], id1[300], id2[300];
+  int flat;
+  fake_rows(a, b, F, 1);
+  nl_survey_draw(&sp, F, a, b, 42, 3, perm, id1, it1, lat, &flat);
+  assert_int_equal(flat, 0);
+  /* ids increasing and distinct, items on 1..7 */
+  for (size_t i = 1; i < N; i++) assert_true(id1[i] > id1[i - 1]);
+  for (size_t i = 0; i < N * ni; i++) assert_true(it1[i] >= 1 && it1[i] <= 7 && it1[i] == floor(it1[i]));
+  /* the same stream gives the same survey; another stream another one */
+  nl_survey_draw(&sp, F, a, b, 42, 3, perm, id2, it2, lat2, &flat);
+  assert_memory_equal(id1, id2, sizeof id1);
+  assert_memory_equal(it1, it2, N * ni * sizeof(double));
+  nl_survey_draw(&sp, F, a, b, 42, 4, perm, id2, it2, lat2, &flat);
+  assert_true(memcmp(it1, it2, N * ni * sizeof(double)) != 0);
+  /* latent scores are standardized */
+  for (int c = 0; c < NL_SV_NCON; c++) {
+    double m = 0, ss = 0;
+    for (size_t i = 0; i < N; i++) m += lat[(size_t)c * N + i];
+    m /= (double)N;
+    for (size_t i = 0; i < N; i++) ss += pow(lat[(size_t)c * N + i] - m, 2);
+    assert_true(fabs(m) < 1e-9);
+    assert_true(fabs(ss / (double)(N - 1) - 1) < 1e-9);
+  }
+  /* each item follows its construct: correlation with the latent score near its loading (the
+   * Likert cut lowers it a little); 300 firms give an SE of about 0.03 */
+  size_t col = 0;
+  for (int c = 0; c < NL_SV_NCON; c++)
+    for (size_t k = 0; k < sp.nitem[c]; k++, col++) {
+      double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+      for (size_t i = 0; i < N; i++) mx += it1[col * N + i], my += lat[(size_t)c * N + i];
+      mx /= (double)N;
+      my /= (double)N;
+      for (size_t i = 0; i < N; i++) {
+        double dx = it1[col * N + i] - mx, dy = lat[(size_t)c * N + i] - my;
+        sxy += dx * dy, sxx += dx * dx, syy += dy * dy;
+      }
+      double r = sxy / sqrt(sxx * syy);
+      assert_true(r > sp.load[c][k] - 0.15 && r < sp.load[c][k] + 0.05);
+    }
+  /* no construct depends on another's value: changing product co-innovation changes only the
+   * PRODINNO items */
+  memcpy(it2, it1, N * ni * sizeof(double));
+  for (size_t f = 0; f < F; f++) b[f * NF + NL_CN_FIRM_PROD_COINNO] += (double)(f % 7) * 3;
+  double *it3 = malloc(N * ni * sizeof(double));
+  nl_survey_draw(&sp, F, a, b, 42, 3, perm, id2, it3, lat2, &flat);
+  size_t p0 = sp.nitem[0] + sp.nitem[1], p1 = p0 + sp.nitem[2];
+  assert_memory_equal(it1, it3, p0 * N * sizeof(double));
+  assert_memory_equal(it1 + p1 * N, it3 + p1 * N, (ni - p1) * N * sizeof(double));
+  assert_true(memcmp(it1 + p0 * N, it3 + p0 * N, (p1 - p0) * N * sizeof(double)) != 0);
+  /* a construct without variance in the sample is reported and gives pure noise items */
+  for (size_t f = 0; f < F; f++) b[f * NF + NL_CN_FIRM_STRENGTH] = 1;
+  nl_survey_draw(&sp, F, a, b, 42, 3, perm, id2, it3, lat2, &flat);
+  assert_int_equal(flat, 1);
+  free(a);
+  free(b);
+  free(it1);
+  free(it2);
+  free(it3);
+  free(lat);
+  free(lat2);
+}
+
+/* ---- bad study files -------------------------------------------------------------------------- */
+
+static const char *GOOD =
+    "name: tiny\n"
+    "simulation:\n"
+    "  model: coopnet\n"
+    "  parameters: {firms: 40, n: 10, n_max: 40}\n"
+    "  replications: 4\n"
+    "  seed: 7\n"
+    "  stop: {until: periods, periods: 60}\n"
+    "  outputs: {series: true, every: 10}\n"
+    "survey:\n"
+    "  period: 60\n"
+    "  window: 30\n"
+    "  sample: 30\n"
+    "analysis: {boot: 30}\n";
+
+/* Load `text` (as file name "s.yaml"), expect status st and a message containing every fragment. */
+static void expect_error(const char *text, nl_status st, ...) {
+  nl_study *s = nl_study_new();
+  assert_non_null(s);
+  nl_status got = nl_study_load_string(s, text, "s.yaml");
+  const char *msg = nl_study_errmsg(s);
+  if (got != st) fail_msg("status %d (expected %d): %s", got, st, msg);
+  va_list ap;
+  va_start(ap, st);
+  const char *frag;
+  while ((frag = va_arg(ap, const char *)))
+    if (!strstr(msg, frag)) fail_msg("message '%s' lacks '%s'", msg, frag);
+  va_end(ap);
+  nl_study_free(s);
+}
+
+/* GOOD with one line replaced (1-based) or, with line 0, text appended. */
+static char *variant(int line, const char *repl) {
+  static char buf[8192];
+  const char *p = GOOD;
+  size_t n = 0;
+  for (int l = 1; *p; l++) {
+    const char *e = strchr(p, '\n');
+    size_t len = (size_t)(e - p) + 1;
+    if (l == line) n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\n", repl);
+    else {
+      memcpy(buf + n, p, len);
+      n += len;
+    }
+    p = e + 1;
+  }
+  buf[n] = '\0';
+  if (line == 0) snprintf(buf + n, sizeof buf - n, "%s", repl);
+  return buf;
+}
+
+static void test_good_file_loads(void **state) {
+  (void)state;
+  nl_study *s = nl_study_new();
+  if (nl_study_load_string(s, GOOD, "s.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  assert_int_equal(nl_study_nhypotheses(s), 5); /* the default seed-000 hypotheses */
+  assert_int_equal(nl_study_npoints(s), 1);
+  assert_int_equal(nl_study_replications(s), 4);
+  /* overrides are checked too */
+  assert_int_equal(nl_study_set(s, "survey.sample", "41"), NL_ERANGE);
+  assert_non_null(strstr(nl_study_errmsg(s), "--set survey.sample=41: survey sample 41 is larger than the 40 firms"));
+  assert_int_equal(nl_study_set(s, "survey.sample", "30"), NL_OK);
+  assert_int_equal(nl_study_set(s, "periods", "50"), NL_ERANGE); /* survey at 60 is beyond a 50-period run */
+  assert_non_null(strstr(nl_study_errmsg(s), "s.yaml:10:11: survey period 60 is beyond the run"));
+  assert_int_equal(nl_study_set(s, "survey.colour", "1"), NL_EINVAL);
+  nl_study_free(s);
+}
+
+static void test_bad_files(void **state) {
+  (void)state;
+  /* constructs the survey does not produce */
+  expect_error(variant(12, "  sample: 30\n  constructs: {EXPLORATION: [0.8, 0.8, 0.8]}"), NL_EINVAL, "s.yaml:13:16:",
+               "does not produce a construct 'EXPLORATION'", "it produces EXPLORE, EXPLOIT, PRODINNO", NULL);
+  expect_error(variant(12, "  sample: 30\n  constructs:\n    EXPLORE: [0.8, 0.8, 0.8]\n    NETCOLAB: [0.8, 0.8]"),
+               NL_EINVAL, "s.yaml:15:5:", "does not produce a construct 'NETCOLAB' (did you mean 'NETCOLLAB'?)", NULL);
+  expect_error(variant(12, "  sample: 30\n  constructs: {EXPLORE: [0.8, 1.2, 0.8]}"), NL_ERANGE, "s.yaml:13:31:",
+               "loading", NULL);
+  expect_error(variant(0, "model: |\n  EXPLORE =~ explore1 + explore2\n  INNOVATION =~ prodinno1 + prodinno2\n"
+                          "  INNOVATION ~ EXPLORE\n"),
+               NL_EINVAL, "s.yaml:16:3:", "does not produce a construct 'INNOVATION'", NULL);
+  expect_error(variant(0, "model: |\n  EXPLORE =~ explore1 + explore7\n  PRODINNO =~ prodinno1 + prodinno2\n"
+                          "  PRODINNO ~ EXPLORE\n"),
+               NL_EINVAL, "s.yaml:15:25:", "indicator 'explore7'", "not an item the survey produces",
+               "did you mean 'explore1'?", NULL);
+  /* survey period beyond the run, window longer than the survey period, sample too large */
+  expect_error(variant(10, "  period: 61"), NL_ERANGE, "s.yaml:10:11: survey period 61 is beyond the run",
+               "60 periods", NULL);
+  expect_error(variant(11, "  window: 70"), NL_ERANGE, "s.yaml:11:11: survey window 70", NULL);
+  expect_error(variant(12, "  sample: 90"), NL_ERANGE, "s.yaml:12:11: survey sample 90 is larger than the 40 firms",
+               NULL);
+  /* malformed YAML, unknown keys, wrong types */
+  expect_error(variant(10, "  period: [60"), NL_EPARSE, "s.yaml:", "malformed YAML", NULL);
+  expect_error(variant(0, "hypotheses: [{id: H1, effect: EXPLORE -> PRODINNO, sing: positive}]\n"), NL_EINVAL,
+               "s.yaml:14:52: unknown key 'sing' in a hypothesis (did you mean 'sign'?)", NULL);
+  expect_error(variant(0, "surveys: {}\n"), NL_EINVAL, "s.yaml:14:1: unknown key 'surveys' in the study (did you mean 'survey'?)",
+               NULL);
+  expect_error(variant(12, "  sampel: 30"), NL_EINVAL, "s.yaml:12:3: unknown key 'sampel' in survey (did you mean 'sample'?)",
+               NULL);
+  expect_error(variant(12, "  sample: many"), NL_EINVAL, "s.yaml:12:11: key 'sample': expected an integer", NULL);
+  expect_error(variant(0, "replications: 4\n"), NL_EINVAL, "s.yaml:14:1:", "put it under 'simulation:'", NULL);
+  /* the inline scenario's errors keep the study file's lines and columns */
+  expect_error(variant(4, "  parameters: {firms: 40, n: 10, n_mux: 40}"), NL_EINVAL,
+               "s.yaml:4:34: unknown parameter 'n_mux' for model coopnet (did you mean 'n_max'?)", NULL);
+  expect_error("simulation:\n  model: march1991\n  replications: 2\n", NL_EINVAL, "s.yaml:1:1: simulation:",
+               "model 'march1991' has no firms", NULL);
+  /* hypotheses on effects the model does not have */
+  expect_error(variant(0, "hypotheses:\n  - {effect: PROCINNO -> EXPLORE, sign: positive}\n"), NL_EINVAL,
+               "s.yaml:15:14: hypothesis H1:", "not a path of the model", NULL);
+  expect_error(variant(0, "hypotheses:\n  - {effect: EXPLORE -> NETCOLAB, sign: positive}\n"), NL_EINVAL,
+               "'NETCOLAB' is not a construct of the model (did you mean 'NETCOLLAB'?)", NULL);
+  expect_error(variant(0, "hypotheses:\n  - {effect: EXPLORE -> PROCINNO, sign: up}\n"), NL_EINVAL,
+               "expected positive or negative", NULL);
+  expect_error(variant(12, "  sample: 30\n  thresholds: [1, 0, 2, 3, 4, 5]"), NL_EINVAL, "s.yaml:13:19:", "does not exceed the previous", NULL);
+  expect_error("simulation: no_such_file.yaml\n", NL_EIO, "s.yaml:1:13: simulation:", "no_such_file.yaml", NULL);
+  expect_error("name: x\n", NL_EINVAL, "missing key 'simulation'", NULL);
+}
+
+/* Run the CLI; returns its exit code, stderr in g_dir/err.txt. */
+static int cli(const char *args) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "cd %s && %s %s > %s/out.txt 2> %s/err.txt", NL_SOURCE_DIR, NL_CLI, args, g_dir, g_dir);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_cli_bad_input(void **state) {
+  (void)state;
+  write_file("bad.yaml", variant(12, "  sample: 41"));
+  char args[1024];
+  snprintf(args, sizeof args, "study %s/bad.yaml -o %s/bad_out", g_dir, g_dir);
+  assert_int_equal(cli(args), 2);
+  char path[512];
+  snprintf(path, sizeof path, "%s/err.txt", g_dir);
+  char *err = read_all(path);
+  assert_non_null(strstr(err, "netlearn: "));
+  assert_non_null(strstr(err, "bad.yaml:12:11: survey sample 41 is larger than the 40 firms"));
+  free(err);
+  /* nothing ran: no output directory */
+  struct stat sb;
+  snprintf(path, sizeof path, "%s/bad_out", g_dir);
+  assert_int_not_equal(stat(path, &sb), 0);
+  snprintf(args, sizeof args, "study %s/bad.yaml", g_dir);
+  assert_int_equal(cli(args), 2);
+  assert_int_equal(cli("study --no-such-option"), 2);
+  assert_int_equal(cli("study --help"), 0);
+}
+
+/* ---- a small study end to end ------------------------------------------------------------------ */
+
+static void run_small(const char *out, int threads) {
+  nl_study *s = nl_study_new();
+  if (nl_study_load_string(s, GOOD, "tiny.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.threads = threads;
+  cfg.report = 0;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/%s", g_dir, out);
+  if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
+  nl_study_verdict v;
+  assert_int_equal(nl_study_verdict_get(s, 0, 0, &v), NL_OK);
+  assert_string_equal(v.id, "H1");
+  assert_int_equal(v.replications, 4);
+  assert_true(v.supported >= 0 && v.supported <= 4);
+  assert_true(v.q05 <= v.median && v.median <= v.q95);
+  assert_int_equal(nl_study_verdict_get(s, 0, 99, &v), NL_EINVAL);
+  nl_study_free(s);
+}
+
+static void same_file(const char *a, const char *b, const char *name) {
+  char p1[512], p2[512];
+  snprintf(p1, sizeof p1, "%s/%s/%s", g_dir, a, name);
+  snprintf(p2, sizeof p2, "%s/%s/%s", g_dir, b, name);
+  char *x = read_all(p1), *y = read_all(p2);
+  if (!x || !y) fail_msg("missing %s", name);
+  if (strcmp(x, y)) fail_msg("%s differs between 1 and 2 threads", name);
+  free(x);
+  free(y);
+}
+
+static void test_small_study(void **state) {
+  (void)state;
+  run_small("t1", 1);
+  run_small("t2", 2);
+  static const char *const files[] = {"hypotheses.csv", "facts.csv", "pls_replications.csv", "summary.csv",
+                                      "surveys/survey_rep0.csv", "surveys/survey_rep3.csv",
+                                      "pls_representative/paths.csv"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) same_file("t1", "t2", files[i]);
+  char path[512];
+  snprintf(path, sizeof path, "%s/t1/manifest.json", g_dir);
+  char *man = read_all(path);
+  assert_non_null(man);
+  assert_non_null(strstr(man, "\"kind\": \"netlearn study\""));
+  free(man);
+  /* the survey is a data set for netlearn pls: 30 rows, 17 items plus the firm id */
+  snprintf(path, sizeof path, "%s/t1/surveys/survey_rep2.csv", g_dir);
+  nl_pls_data *d = NULL;
+  assert_int_equal(nl_pls_data_read(path, &d), NL_OK);
+  assert_int_equal(nl_pls_data_nrow(d), 30);
+  assert_int_equal(nl_pls_data_ncol(d), 18);
+  nl_pls_data_free(d);
+  write_file("seed.model", "EXPLORE =~ explore1 + explore2 + explore3 + explore4\n"
+                           "PRODINNO =~ prodinno1 + prodinno2 + prodinno3\n"
+                           "NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
+                           "PRODINNO ~ EXPLORE\nNETCOLLAB ~ PRODINNO + EXPLORE\n");
+  char args[1024];
+  snprintf(args, sizeof args, "pls %s/seed.model %s -q", g_dir, path);
+  assert_int_equal(cli(args), 0);
+  /* hypotheses.csv: one row per hypothesis with a verdict */
+  snprintf(path, sizeof path, "%s/t1/hypotheses.csv", g_dir);
+  char *h = read_all(path);
+  assert_non_null(strstr(h, "H5,EXPLORE -> PRODINNO -> NETCOLLAB,indirect,positive"));
+  int rows = 0;
+  for (char *p = h; *p; p++) rows += *p == '\n';
+  assert_int_equal(rows, 6);
+  free(h);
+}
+
+/* ---- the report -------------------------------------------------------------------------------- */
+
+static void test_report(void **state) {
+  (void)state;
+  write_file("tiny.yaml", GOOD);
+  char args[1024];
+  snprintf(args, sizeof args, "study %s/tiny.yaml -o %s/rep --threads 2", g_dir, g_dir);
+  assert_int_equal(cli(args), 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/out.txt", g_dir);
+  char *out = read_all(path);
+  assert_non_null(strstr(out, "report: "));
+  free(out);
+  snprintf(path, sizeof path, "%s/rep/report.html", g_dir);
+  char *html = read_all(path);
+  assert_non_null(html);
+  static const char *const sections[] = {"id=\"study\"", "id=\"parameters\"", "id=\"simulation\"", "id=\"pls\"",
+                                         "id=\"hypotheses\"", "id=\"facts\"", "id=\"reproducibility\"",
+                                         "Measurement model", "Structural model", "HTMT", "AVE", "R&sup2;",
+                                         "Key results"};
+  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+    if (!strstr(html, sections[i])) fail_msg("report lacks %s", sections[i]);
+  /* self-contained: figures embedded, nothing fetched */
+  int figs = 0;
+  for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++) figs++;
+  assert_int_equal(figs, 7);
+  assert_null(strstr(html, "http://"));
+  assert_null(strstr(html, "https://"));
+  assert_null(strstr(html, "could not be drawn"));
+  free(html);
+  /* rendered by headless Chromium */
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "command -v chromium >/dev/null 2>&1 && cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu "
+           "--disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync "
+           "--user-data-dir=%s/chrome --dump-dom file://%s/rep/report.html > %s/dom.html 2> %s/chrome.txt",
+           g_dir, g_dir, g_dir, g_dir, g_dir);
+  int rc = system(cmd);
+  snprintf(path, sizeof path, "%s/dom.html", g_dir);
+  char *dom = read_all(path);
+  if (rc != 0 || !dom || !*dom) {
+    free(dom);
+    printf("chromium is not installed or cannot start here (scripts/install-deps installs it); render not checked\n");
+    skip();
+  }
+  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+    if (!strstr(dom, sections[i]) && strcmp(sections[i], "R&sup2;")) fail_msg("rendered report lacks %s", sections[i]);
+  assert_non_null(strstr(dom, "</html>"));
+  free(dom);
+  /* a screenshot: the figures decode (a PNG of the page is written) */
+  snprintf(cmd, sizeof cmd,
+           "cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+           "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=%s/chrome2 "
+           "--window-size=1280,3000 --screenshot=%s/shot.png file://%s/rep/report.html > /dev/null 2>&1",
+           g_dir, g_dir, g_dir, g_dir);
+  assert_int_equal(system(cmd), 0);
+  struct stat sb;
+  snprintf(path, sizeof path, "%s/shot.png", g_dir);
+  assert_int_equal(stat(path, &sb), 0);
+  assert_true(sb.st_size > 20000);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_survey_draw),     cmocka_unit_test(test_good_file_loads),
+      cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
+      cmocka_unit_test(test_small_study),     cmocka_unit_test(test_report),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
