@@ -142,43 +142,54 @@ typedef struct thread_ws {
   pls_ws ws;
   double *X;  /* n*ni resampled data */
   double *S;  /* ni*ni */
-  size_t *rows;
+  size_t *sel;    /* n: distinct rows of the resample */
+  unsigned *cnt;  /* n: how often each row was drawn */
+  double *sw;     /* max(n, ni) */
 } thread_ws;
 
 /*
- * Gather resample `rows` of the n x ni data `src` into X, centred (missing values, only possible
- * in columns flagged in `colna`, are first replaced by the resample's column mean), and put the
- * correlation matrix into S. Returns -1 if a column has zero variance.
+ * Correlation matrix S of a resample given as counts: row r of the n x ni data `src` appears
+ * cnt[r] times. Only the m distinct rows drawn (about 63% of n) are touched: each is centred by
+ * the resample's mean and scaled by sqrt(cnt[r]) into X (m x ni), so that X'X is the resample's
+ * centred cross-product matrix. Missing values (only in columns flagged in `colna`) are replaced
+ * by the resample's mean of the observed values, i.e. contribute 0 after centring, as seminr's
+ * mean replacement inside each resample. `sel` and `sw` are scratch of n entries. Returns -1 if a
+ * column has zero variance or no observed value.
  */
-static int resample_corr(const double *src, const unsigned char *colna, const size_t *rows, size_t n, size_t ni,
-                         double *X, double *S) {
+static int resample_corr(const double *src, const unsigned char *colna, const unsigned *cnt, size_t n, size_t ni,
+                         size_t *sel, double *sw, double *X, double *S) {
+  size_t m = 0;
+  for (size_t r = 0; r < n; r++)
+    if (cnt[r]) {
+      sel[m] = r;
+      sw[m] = sqrt((double)cnt[r]);
+      m++;
+    }
   for (size_t i = 0; i < ni; i++) {
     const double *s = src + i * n;
-    double *x = X + i * n;
+    double *x = X + i * m;
     double sum = 0, mean;
     if (!colna || !colna[i]) {
-      for (size_t r = 0; r < n; r++) {
-        double v = s[rows[r]];
-        x[r] = v;
-        sum += v;
-      }
+      for (size_t k = 0; k < m; k++) sum += (double)cnt[sel[k]] * s[sel[k]];
       mean = sum / (double)n;
-      for (size_t r = 0; r < n; r++) x[r] -= mean;
+      for (size_t k = 0; k < m; k++) x[k] = (s[sel[k]] - mean) * sw[k];
     } else {
-      size_t cnt = 0;
-      for (size_t r = 0; r < n; r++) {
-        double v = s[rows[r]];
-        x[r] = v;
-        if (!isnan(v)) sum += v, cnt++;
+      double w = 0;
+      for (size_t k = 0; k < m; k++) {
+        double v = s[sel[k]];
+        if (!isnan(v)) sum += (double)cnt[sel[k]] * v, w += (double)cnt[sel[k]];
       }
-      if (cnt == 0) return -1;
-      mean = sum / (double)cnt;
-      for (size_t r = 0; r < n; r++) x[r] = isnan(x[r]) ? 0.0 : x[r] - mean;
+      if (w == 0) return -1;
+      mean = sum / w;
+      for (size_t k = 0; k < m; k++) {
+        double v = s[sel[k]];
+        x[k] = isnan(v) ? 0.0 : (v - mean) * sw[k];
+      }
     }
   }
-  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0, X, (int)n, 0.0, S, (int)ni);
-  /* scale to correlations; X is reused as scratch for 1/sd */
-  double *isd = X;
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)m, 1.0, X, (int)m, 0.0, S, (int)ni);
+  /* scale to correlations; sw is reused as scratch for 1/sd */
+  double *isd = sw;
   for (size_t i = 0; i < ni; i++) {
     double v = S[i + i * ni];
     if (!(v > 1e-24 * (double)n)) return -1;
@@ -225,8 +236,10 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   for (int t = 0; t < nthreads; t++) {
     tws[t].X = nl_malloc(n * ni * sizeof *tws[t].X);
     tws[t].S = nl_malloc(ni * ni * sizeof *tws[t].S);
-    tws[t].rows = nl_malloc(n * sizeof *tws[t].rows);
-    if (!tws[t].X || !tws[t].S || !tws[t].rows || pls_ws_init(&tws[t].ws, &p->s) != 0) {
+    tws[t].sel = nl_malloc(n * sizeof *tws[t].sel);
+    tws[t].cnt = nl_malloc(n * sizeof *tws[t].cnt);
+    tws[t].sw = nl_malloc((n > ni ? n : ni) * sizeof *tws[t].sw);
+    if (!tws[t].X || !tws[t].S || !tws[t].sel || !tws[t].cnt || !tws[t].sw || pls_ws_init(&tws[t].ws, &p->s) != 0) {
       st = nl_err(&p->err, NL_ENOMEM, "out of memory");
       goto cleanup;
     }
@@ -258,11 +271,12 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     thread_ws *tw = &tws[tid];
     nl_rng r;
     nl_rng_init(&r, o.seed, o.stream, NL_RNG_BOOTSTRAP, (uint64_t)b);
-    for (size_t q = 0; q < n; q++) tw->rows[q] = (size_t)nl_rng_below(&r, n);
+    memset(tw->cnt, 0, n * sizeof *tw->cnt);
+    for (size_t q = 0; q < n; q++) tw->cnt[nl_rng_below(&r, n)]++;
     int what;
     size_t which;
     unsigned char f = 0;
-    if (resample_corr(src, colna, tw->rows, n, ni, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
+    if (resample_corr(src, colna, tw->cnt, n, ni, tw->sel, tw->sw, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
       f = 1;
     } else {
       pls_fill_stats(p, &tw->ws, tw->S, p->boot + (size_t)b * ns);
@@ -410,7 +424,9 @@ cleanup:
     for (int t = 0; t < nthreads; t++) {
       nl_free(tws[t].X);
       nl_free(tws[t].S);
-      nl_free(tws[t].rows);
+      nl_free(tws[t].sel);
+      nl_free(tws[t].cnt);
+      nl_free(tws[t].sw);
       pls_ws_free(&tws[t].ws);
     }
   nl_free(tws);
