@@ -144,7 +144,7 @@ typedef struct thread_ws {
   double *S;  /* ni*ni */
   size_t *sel;    /* n: distinct rows of the resample */
   unsigned *cnt;  /* n: how often each row was drawn */
-  double *sw;     /* max(n, ni) */
+  double *sw;     /* 2 * max(n, ni) */
 } thread_ws;
 
 /*
@@ -153,16 +153,18 @@ typedef struct thread_ws {
  * the resample's mean and scaled by sqrt(cnt[r]) into X (m x ni), so that X'X is the resample's
  * centred cross-product matrix. Missing values (only in columns flagged in `colna`) are replaced
  * by the resample's mean of the observed values, i.e. contribute 0 after centring, as seminr's
- * mean replacement inside each resample. `sel` and `sw` are scratch of n entries. Returns -1 if a
+ * mean replacement inside each resample. `sel` (n) and `sw` (2n) are scratch. Returns -1 if a
  * column has zero variance or no observed value.
  */
 static int resample_corr(const double *src, const unsigned char *colna, const unsigned *cnt, size_t n, size_t ni,
                          size_t *sel, double *sw, double *X, double *S) {
   size_t m = 0;
+  double *cw = sw + n; /* counts as doubles */
   for (size_t r = 0; r < n; r++)
     if (cnt[r]) {
       sel[m] = r;
-      sw[m] = sqrt((double)cnt[r]);
+      cw[m] = (double)cnt[r];
+      sw[m] = sqrt(cw[m]);
       m++;
     }
   for (size_t i = 0; i < ni; i++) {
@@ -170,14 +172,24 @@ static int resample_corr(const double *src, const unsigned char *colna, const un
     double *x = X + i * m;
     double sum = 0, mean;
     if (!colna || !colna[i]) {
-      for (size_t k = 0; k < m; k++) sum += (double)cnt[sel[k]] * s[sel[k]];
+      /* four partial sums: the loop is bound by the latency of the additions */
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      size_t q = 0;
+      for (; q + 4 <= m; q += 4) {
+        s0 += cw[q] * s[sel[q]];
+        s1 += cw[q + 1] * s[sel[q + 1]];
+        s2 += cw[q + 2] * s[sel[q + 2]];
+        s3 += cw[q + 3] * s[sel[q + 3]];
+      }
+      for (; q < m; q++) s0 += cw[q] * s[sel[q]];
+      sum = (s0 + s1) + (s2 + s3);
       mean = sum / (double)n;
       for (size_t k = 0; k < m; k++) x[k] = (s[sel[k]] - mean) * sw[k];
     } else {
       double w = 0;
       for (size_t k = 0; k < m; k++) {
         double v = s[sel[k]];
-        if (!isnan(v)) sum += (double)cnt[sel[k]] * v, w += (double)cnt[sel[k]];
+        if (!isnan(v)) sum += cw[k] * v, w += cw[k];
       }
       if (w == 0) return -1;
       mean = sum / w;
@@ -238,7 +250,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     tws[t].S = nl_malloc(ni * ni * sizeof *tws[t].S);
     tws[t].sel = nl_malloc(n * sizeof *tws[t].sel);
     tws[t].cnt = nl_malloc(n * sizeof *tws[t].cnt);
-    tws[t].sw = nl_malloc((n > ni ? n : ni) * sizeof *tws[t].sw);
+    tws[t].sw = nl_malloc(2 * (n > ni ? n : ni) * sizeof *tws[t].sw);
     if (!tws[t].X || !tws[t].S || !tws[t].sel || !tws[t].cnt || !tws[t].sw || pls_ws_init(&tws[t].ws, &p->s) != 0) {
       st = nl_err(&p->err, NL_ENOMEM, "out of memory");
       goto cleanup;
