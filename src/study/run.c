@@ -89,8 +89,80 @@ static void facts(double *out, size_t F, const double *a, const double *b, doubl
 }
 
 static const char *const fact_names[NL_FACT_N] = {
-    "1a", "1b", "1c", "2a", "2b", "3", "5",
+    "1a", "1b", "1c", "2a", "2b", "3", "5", "4", "6",
 };
+
+/* Mean kappa growth and co-innovation per firm (whole run) from the rows at the survey period. */
+static void firm_means(const double *b, size_t F, double kappa0, double *kgrow, double *coinno) {
+  double k = 0, c = 0;
+  for (size_t f = 0; f < F; f++) {
+    k += b[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_KAPPA] - kappa0;
+    c += b[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_PROD_COINNO] + b[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_PROC_COINNO];
+  }
+  *kgrow = k / (double)F;
+  *coinno = c / (double)F;
+}
+
+static const char *const contrast_set[NL_CONTRAST_N][2] = {
+    {"tau", "0"}, {"alpha", "0"}, {"formal_networks", "0"}, {"p_inf", "0"}};
+
+/* Contrast c of replication r at point pi: simulate to the survey period, keep two means. */
+static void run_contrast(nl_study *s, size_t pi, long r, int c) {
+  study_rep *rp = &s->pt[pi].rep[r];
+  const nl_params *par = nl_design_params(s->design, pi);
+  const nl_model *m = nl_params_model(par);
+  nl_params *pc = nl_params_clone(par);
+  void *state = NULL;
+  double *b = NULL;
+  nl_errbuf err;
+  rp->cst[c] = NL_OK;
+  if (!pc) {
+    rp->cst[c] = NL_ENOMEM;
+    snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "out of memory");
+    return;
+  }
+  if (nl_params_set_text(pc, contrast_set[c][0], contrast_set[c][1]) || nl_params_validate(pc)) {
+    rp->cst[c] = NL_EINVAL;
+    snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1],
+             nl_params_errmsg(pc));
+    goto cleanup;
+  }
+  if (m->create(&state, pc, &err)) {
+    state = NULL;
+    rp->cst[c] = NL_EINVAL;
+    snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1], err.msg);
+    goto cleanup;
+  }
+  size_t F = nl_coopnet_firms(state);
+  b = nl_malloc(F * NL_CN_FIRM_NFIELDS * sizeof *b);
+  if (!b || m->reset(state, nl_scenario_seed(s->sc), (uint64_t)r, &err)) {
+    rp->cst[c] = b ? NL_EINVAL : NL_ENOMEM;
+    snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1],
+             b ? err.msg : "out of memory");
+    goto cleanup;
+  }
+  for (long t = 1; t <= s->sv.period; t++)
+    if (m->step(state, &err)) {
+      rp->cst[c] = NL_EINVAL;
+      snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1], err.msg);
+      goto cleanup;
+    }
+  for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, b + f * NL_CN_FIRM_NFIELDS);
+  firm_means(b, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[1 + c],
+             &rp->coinno[1 + c]);
+cleanup:
+  nl_free(b);
+  if (state) m->destroy(state);
+  nl_params_free(pc);
+}
+
+/* Facts 4 and 6 of one replication once its contrasts are done. */
+static void contrast_facts(study_rep *rp) {
+  double k1 = rp->kgrow[1 + NL_CONTRAST_NO_TAU], k2 = rp->kgrow[1 + NL_CONTRAST_NO_ALPHA];
+  double c1 = rp->coinno[1 + NL_CONTRAST_NO_FORMAL], c2 = rp->coinno[1 + NL_CONTRAST_NO_INFORMAL];
+  rp->facts[NL_FACT_CAPABILITY] = rp->kgrow[0] - (k1 > k2 ? k1 : k2);
+  rp->facts[NL_FACT_FORMAL] = rp->coinno[0] - (c1 > c2 ? c1 : c2);
+}
 const char *nl_study_fact_name(int k) { return k >= 0 && k < NL_FACT_N ? fact_names[k] : ""; }
 
 static nl_status rep_fail(study_rep *rp, nl_status st, const char *what, const char *msg) {
@@ -193,6 +265,9 @@ static void run_one(nl_study *s, size_t pi, long r) {
   }
   /* ---- stylized facts (all firms) and the survey (a sample) ---- */
   facts(rp->facts, F, a, rp->firms, x, y);
+  rp->facts[NL_FACT_CAPABILITY] = rp->facts[NL_FACT_FORMAL] = NAN;
+  firm_means(rp->firms, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[0],
+             &rp->coinno[0]);
   nl_survey_draw(&s->sv, F, a, rp->firms, seed, (uint64_t)r, perm, rp->ids, rp->items, latent, &rp->flat);
   /* ---- PLS-SEM ---- */
   if (nl_study_estimate(s, rp->items, r, &p, &rp->converged, &err)) {
@@ -411,7 +486,8 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
     s->pt[pi].rep = nl_calloc((size_t)s->R, sizeof *s->pt[pi].rep);
     if (!s->pt[pi].rep) return nl_err(&s->err, NL_ENOMEM, "out of memory");
   }
-  long total = (long)s->npoints * s->R, done = 0;
+  long nsub = s->contrasts ? 1 + NL_CONTRAST_N : 1; /* runs per replication */
+  long total = (long)s->npoints * s->R * nsub, done = 0;
   int cancel = 0;
   int threads = cfg->threads;
 #ifdef _OPENMP
@@ -427,9 +503,14 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
 #pragma omp atomic read
     stop = cancel;
     if (stop) continue;
-    size_t pi = (size_t)(task / s->R);
-    long r = task % s->R;
-    run_one(s, pi, r);
+    /* the study's runs first, then the contrasts, so that long runs start early */
+    long rest = task;
+    int kind = (int)(rest / ((long)s->npoints * s->R));
+    rest %= (long)s->npoints * s->R;
+    size_t pi = (size_t)(rest / s->R);
+    long r = rest % s->R;
+    if (kind == 0) run_one(s, pi, r);
+    else run_contrast(s, pi, r, kind - 1);
 #pragma omp critical(nl_study_progress)
     {
       done++;
@@ -441,10 +522,13 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
   }
   if (cancel) return nl_err(&s->err, NL_ECANCELED, "interrupted: the study was cancelled");
   for (size_t pi = 0; pi < s->npoints; pi++)
-    for (long r = 0; r < s->R; r++)
-      if (s->pt[pi].rep[r].st)
-        return nl_err(&s->err, s->pt[pi].rep[r].st, "design point %zu, replication %ld: %s", pi + 1, r,
-                      s->pt[pi].rep[r].msg);
+    for (long r = 0; r < s->R; r++) {
+      study_rep *rp = &s->pt[pi].rep[r];
+      if (rp->st) return nl_err(&s->err, rp->st, "design point %zu, replication %ld: %s", pi + 1, r, rp->msg);
+      for (int c = 0; s->contrasts && c < NL_CONTRAST_N; c++)
+        if (rp->cst[c]) return nl_err(&s->err, rp->cst[c], "design point %zu, replication %ld: %s", pi + 1, r, rp->cmsg[c]);
+      if (s->contrasts) contrast_facts(rp);
+    }
   nl_status st = aggregate(s);
   if (st) return st;
   s->ran = 1;

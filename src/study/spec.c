@@ -26,6 +26,7 @@ nl_study *nl_study_new(void) {
   s->boot = 200;
   s->alpha = 0.05;
   s->threshold = 0.8;
+  s->contrasts = 1;
   return s;
 }
 
@@ -512,7 +513,7 @@ static nl_status parse_hypotheses(nl_study *s, struct fy_node *seq) {
 }
 
 static nl_status parse_analysis(nl_study *s, struct fy_node *map) {
-  static const char *const keys[] = {"boot", "alpha", "threshold", "ci"};
+  static const char *const keys[] = {"boot", "alpha", "threshold", "ci", "contrasts"};
   if (!fy_node_is_mapping(map)) return at(s, map, NL_EINVAL, "key 'analysis': expected a mapping (boot:, threshold:, ...)");
   void *it = NULL;
   struct fy_node_pair *pr;
@@ -531,7 +532,14 @@ static nl_status parse_analysis(nl_study *s, struct fy_node *map) {
         else if (!strcmp(val, "bca")) s->ci_bca = 1;
         else st = at(s, v, NL_EINVAL, "key 'ci': expected percentile or bca, got '%s'", val);
       }
-    } else st = unknown_key(s, k, "analysis", key, keys, 4);
+    } else if (!strcmp(key, "contrasts")) {
+      st = scalar(s, v, key, val, sizeof val);
+      if (!st) {
+        if (!strcmp(val, "true")) s->contrasts = 1;
+        else if (!strcmp(val, "false")) s->contrasts = 0;
+        else st = at(s, v, NL_EINVAL, "key 'contrasts': expected true or false, got '%s'", val);
+      }
+    } else st = unknown_key(s, k, "analysis", key, keys, 5);
     if (st) return st;
   }
   return NL_OK;
@@ -640,6 +648,7 @@ static void reset_spec(nl_study *s) {
   s->alpha = 0.05;
   s->threshold = 0.8;
   s->ci_bca = 0;
+  s->contrasts = 1;
 }
 
 nl_status nl_study_load_string(nl_study *s, const char *text, const char *name) {

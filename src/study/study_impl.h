@@ -33,8 +33,14 @@ enum {
   NL_FACT_E_STR,        /* 2b r(e, tie strength), expected negative */
   NL_FACT_SWITCH,       /* 3 explorative share after a switch - within a level */
   NL_FACT_KAPPA_PROD,   /* 5 r(kappa, product co-innovation) */
+  NL_FACT_CAPABILITY,   /* 4 kappa growth with translation and amplification minus the larger without one */
+  NL_FACT_FORMAL,       /* 6 co-innovation with both processes minus the larger with only one */
   NL_FACT_N
 };
+
+/* Contrast scenarios for facts 4 and 6 (docs/coopnet.md section 4): the design point with one
+ * mechanism switched off, simulated to the survey period with the same seeds. */
+enum { NL_CONTRAST_NO_TAU = 0, NL_CONTRAST_NO_ALPHA, NL_CONTRAST_NO_FORMAL, NL_CONTRAST_NO_INFORMAL, NL_CONTRAST_N };
 
 /* Everything one replication of one design point produced. */
 typedef struct study_rep {
@@ -50,6 +56,11 @@ typedef struct study_rep {
   double *rel;        /* C x 4: alpha, rho_a, rho_c, ave */
   double *htmt;       /* C x C */
   double facts[NL_FACT_N];
+  /* mean kappa growth (kappa - kappa0) and co-innovation per firm (product + process, whole run)
+   * at the survey period: [0] the study's scenario, [1 + c] contrast c */
+  double kgrow[1 + NL_CONTRAST_N], coinno[1 + NL_CONTRAST_N];
+  nl_status cst[NL_CONTRAST_N];
+  char cmsg[NL_CONTRAST_N][256];
   double *series;     /* nrec x nmeas */
   double *firms;      /* F x NL_CN_FIRM_NFIELDS at the survey period */
   uint32_t *tu, *tv;  /* ties at the survey period */
@@ -96,6 +107,7 @@ struct nl_study {
   long boot;
   double alpha, threshold;
   int ci_bca;
+  int contrasts;      /* run the contrast scenarios (facts 4 and 6) */
   /* results */
   int ran;
   size_t npoints;
