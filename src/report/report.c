@@ -276,7 +276,7 @@ static const char css[] =
     "margin-top:2em}h3{font-size:1.08em;margin-top:1.4em}"
     "table{border-collapse:collapse;margin:.6em 0 1em;font-size:.9em}"
     "th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}"
-    "th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "th{background:#f0f4f8}table.kv th{white-space:nowrap}summary{cursor:pointer;margin:.5em 0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "figure{margin:1.2em 0}figure img{width:100%;max-width:780px;height:auto;border:1px solid #eee}"
     "figcaption{font-size:.88em;color:#444;max-width:800px}"
     ".note{color:#555;font-size:.9em}.lead{font-size:1.05em}"
@@ -394,7 +394,7 @@ static void section_parameters(report *rp) {
           100 * (1 - s->threshold), 100 * s->threshold);
   fprintf(f, "<h3>Simulation (model <code>%s</code>)</h3>\n", nl_model_name(m));
   fprintf(f, "<p>%ld replications, %ld periods, seed %llu, every %ld periods recorded. Parameters set in the study "
-             "file are in bold; the others are the model's defaults.",
+             "file first; every other parameter is at the model's default (the full table unfolds below).",
           s->R, nl_scenario_periods(s->sc), (unsigned long long)nl_scenario_seed(s->sc), nl_scenario_every(s->sc));
   if (s->npoints > 1) {
     fputs(" Swept parameters: ", f);
@@ -404,36 +404,52 @@ static void section_parameters(report *rp) {
     }
     fprintf(f, " (%zu design points; values below are the first point's).", s->npoints);
   }
-  fputs("</p>\n<div class=\"scroll\"><table><tr><th>parameter</th><th>value</th><th>meaning</th></tr>\n", f);
+  fputs("</p>\n", f);
   const nl_params *p0 = nl_design_params(s->design, 0);
-  for (size_t i = 0; i < nl_model_nparams(m); i++) {
-    const nl_param_desc *d = nl_model_param(m, i);
-    char val[256];
-    nl_params_format(p0, i, val, sizeof val);
-    if (d->type == NL_PARAM_STRING && !val[0]) continue;
-    int set = nl_params_is_set(par, i);
-    fprintf(f, "<tr><td>%s<code>%s</code>%s</td><td class=\"n\">%s", set ? "<b>" : "", d->name, set ? "</b>" : "",
-            set ? "<b>" : "");
-    esc(f, val);
-    fprintf(f, "%s</td><td>", set ? "</b>" : "");
-    esc(f, d->doc);
-    fputs("</td></tr>\n", f);
+  size_t nset = 0, nall = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 0) fputs("<table><tr><th>parameter set in the study file</th><th>value</th><th>meaning</th></tr>\n", f);
+    else
+      fprintf(f, "<details><summary>All %zu parameters of <code>%s</code> (%zu set, the others at their defaults)"
+                 "</summary>\n<div class=\"scroll\"><table><tr><th>parameter</th><th>value</th><th>meaning</th></tr>\n",
+              nall, nl_model_name(m), nset);
+    for (size_t i = 0; i < nl_model_nparams(m); i++) {
+      const nl_param_desc *d = nl_model_param(m, i);
+      char val[256];
+      nl_params_format(p0, i, val, sizeof val);
+      if (d->type == NL_PARAM_STRING && !val[0]) continue;
+      int set = nl_params_is_set(par, i);
+      if (pass == 0) {
+        nall++;
+        if (!set) continue;
+        nset++;
+      }
+      fprintf(f, "<tr><td>%s<code>%s</code>%s</td><td class=\"n\">", set ? "<b>" : "", d->name, set ? "</b>" : "");
+      esc(f, val);
+      fputs("</td><td>", f);
+      esc(f, d->doc);
+      fputs("</td></tr>\n", f);
+    }
+    if (pass == 0) {
+      if (nset == 0) fputs("<tr><td colspan=\"3\">none: every parameter at the model's default</td></tr>\n", f);
+      fputs("</table>\n", f);
+    } else fputs("</table></div></details>\n", f);
   }
-  fputs("</table></div>\n", f);
 }
 
 static void section_figures(report *rp, size_t pi) {
   FILE *f = rp->f;
-  fputs("<h2 id=\"simulation\">3. Simulation</h2>\n<p>Means over replications with 95% confidence bands "
-        "(Student t over replications). The survey is taken at the end of the run unless stated otherwise.</p>\n",
-        f);
+  fprintf(f, "<h2 id=\"simulation\">3. Simulation</h2>\n<p>Means over replications with 95%% confidence bands "
+             "(Student t over replications), recorded every %ld periods. The survey is taken at the end of period "
+             "%ld; its counts cover periods %ld&ndash;%ld.</p>\n",
+          nl_scenario_every(rp->s->sc), rp->s->sv.period, rp->s->sv.period - rp->s->sv.window + 1, rp->s->sv.period);
   static const char *const k1[] = {"code_knowledge_product", "code_knowledge_process"};
   static const char *const l1[] = {"product (market) dimensions", "process dimensions"};
   series_figure(rp, pi, k1, l1, 2, "Code knowledge K(code)", "Code knowledge over time",
                 "Knowledge of the firms' codes (March's score, mean over firms) on product and process dimensions.");
   static const char *const k2[] = {"product_coinnovation", "process_coinnovation", "internal_innovation_process"};
   static const char *const l2[] = {"product co-innovation", "process co-innovation", "internal process innovation"};
-  series_figure(rp, pi, k2, l2, 3, "Improvements per firm and period", "Innovation over time",
+  series_figure(rp, pi, k2, l2, 3, "Improvements per firm", "Innovation over time",
                 "Code improvements per firm and period: from outside the firm (co-innovation: partners, network "
                 "code, amplification) and, for processes, from inside. These counts over the survey window are "
                 "PRODINNO and PROCINNO.");
@@ -809,7 +825,7 @@ static void section_repro(report *rp, const nl_study_config *cfg) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
   fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", s->npoints > 1 ? 8 : 7);
-  fprintf(f, "<table><tr><th>netlearn version</th><td>%s</td></tr><tr><th>study file</th><td><code>", nl_version());
+  fprintf(f, "<table class=\"kv\"><tr><th>netlearn version</th><td>%s</td></tr><tr><th>study file</th><td><code>", nl_version());
   esc(f, s->file);
   fputs("</code></td></tr><tr><th>command line</th><td><code>", f);
   for (int i = 0; i < cfg->argc; i++) {
