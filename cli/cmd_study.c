@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "netlearn/netlearn.h"
+#include "netlearn/plot.h"
 #include "netlearn/study.h"
 #include "progress.h"
 
@@ -207,5 +208,6 @@ int nl_cmd_study(int argc, char **argv) {
 done:
   nl_study_free(s);
   free(sets);
+  nl_plot_release_caches(); /* cairo's and fontconfig's process-wide font caches (leak checkers) */
   return rc;
 }
