@@ -441,11 +441,62 @@ static void test_report(void **state) {
   assert_true(sb.st_size > 20000);
 }
 
+/* A sweep: a point column, one row per point and hypothesis, a sweep section with its figure. */
+static void test_sweep(void **state) {
+  (void)state;
+  char text[2048];
+  snprintf(text, sizeof text, "%s", GOOD);
+  char *rep = strstr(text, "  replications: 4\n");
+  assert_non_null(rep);
+  memcpy(rep, "  replications: 3\n", 18);
+  /* analysis is a flow mapping in GOOD: rewrite it as a block */
+  char *an = strstr(text, "analysis: {boot: 30}\n");
+  assert_non_null(an);
+  snprintf(an, sizeof text - (size_t)(an - text), "analysis:\n  boot: 30\n  contrasts: false\n");
+  char *sim_end = strstr(text, "survey:\n");
+  char tail[1024];
+  snprintf(tail, sizeof tail, "%s", sim_end);
+  snprintf(sim_end, sizeof text - (size_t)(sim_end - text),
+           "  sweep:\n    design: grid\n    parameters:\n      p_inf: [0.3, 0.9]\n%s", tail);
+  write_file("sweep.yaml", text);
+  char args[1024];
+  snprintf(args, sizeof args, "study %s/sweep.yaml -o %s/sw -q", g_dir, g_dir);
+  if (cli(args) != 0) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/err.txt", g_dir);
+    char *err = read_all(path);
+    fail_msg("netlearn study failed: %s", err ? err : "");
+  }
+  char path[512];
+  snprintf(path, sizeof path, "%s/sw/hypotheses.csv", g_dir);
+  char *h = read_all(path);
+  assert_non_null(h);
+  assert_true(!strncmp(h, "point,id,effect", 15));
+  assert_non_null(strstr(h, "\n2,H5,"));
+  int rows = 0;
+  for (char *p = h; *p; p++) rows += *p == '\n';
+  assert_int_equal(rows, 11);
+  free(h);
+  snprintf(path, sizeof path, "%s/sw/surveys/survey_p2_rep2.csv", g_dir);
+  struct stat sb;
+  assert_int_equal(stat(path, &sb), 0);
+  snprintf(path, sizeof path, "%s/sw/report.html", g_dir);
+  char *html = read_all(path);
+  assert_non_null(strstr(html, "id=\"sweep\""));
+  assert_non_null(strstr(html, "<code>p_inf</code>"));
+  int figs = 0;
+  for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++) figs++;
+  assert_int_equal(figs, 8);
+  assert_null(strstr(html, "could not be drawn"));
+  free(html);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_survey_draw),     cmocka_unit_test(test_good_file_loads),
       cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
       cmocka_unit_test(test_small_study),     cmocka_unit_test(test_report),
+      cmocka_unit_test(test_sweep),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
