@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "core/rng.h"
 #include "models/coopnet/coopnet.h"
 #include "netlearn/pls.h"
@@ -491,12 +492,57 @@ static void test_sweep(void **state) {
   free(html);
 }
 
+/* Allocation failures anywhere in loading and running: a clean NL_ENOMEM ("out of memory"), never a
+ * crash (and, under ASan/LSan, no leak). Every k-th allocation of the path is failed in turn. */
+static nl_status load_and_run(const char *text, const char *dir) {
+  nl_study *s = nl_study_new();
+  if (!s) return NL_ENOMEM;
+  nl_status st = nl_study_load_string(s, text, "f.yaml");
+  if (!st) {
+    nl_study_config cfg;
+    nl_study_config_default(&cfg);
+    cfg.threads = 1;
+    cfg.report = 0;
+    st = nl_study_run(s, dir, &cfg);
+  }
+  if (st && st != NL_ENOMEM && !strstr(nl_study_errmsg(s), "out of memory"))
+    fail_msg("status %d without an out-of-memory message: %s", st, nl_study_errmsg(s));
+  nl_study_free(s);
+  return st;
+}
+
+static void test_alloc_faults(void **state) {
+  (void)state;
+  char text[2048];
+  snprintf(text, sizeof text, "%s", GOOD);
+  char *an = strstr(text, "analysis: {boot: 30}\n");
+  snprintf(an, sizeof text - (size_t)(an - text), "analysis: {boot: 20, contrasts: false}\n");
+  char *rep = strstr(text, "  replications: 4\n");
+  memcpy(rep, "  replications: 1\n", 18);
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/faults", g_dir);
+  nl_alloc_fail_after(0);
+  assert_int_equal(load_and_run(text, dir), NL_OK);
+  long total = nl_alloc_fail_after(0);
+  const char *sc = getenv("NL_TEST_SCALE");
+  long trials = sc && atof(sc) > 0 && atof(sc) < 1 ? 100 : 1000;
+  long stride = total / trials > 1 ? total / trials : 1, failed = 0;
+  for (long k = 1; k <= total; k += stride) {
+    nl_alloc_fail_after(k);
+    nl_status st = load_and_run(text, dir);
+    nl_alloc_fail_after(0);
+    failed += st != NL_OK;
+  }
+  printf("  %ld allocations on the path; failed every %ld-th in turn: %ld clean errors\n", total, stride, failed);
+  assert_true(failed > 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_survey_draw),     cmocka_unit_test(test_good_file_loads),
       cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
       cmocka_unit_test(test_small_study),     cmocka_unit_test(test_report),
-      cmocka_unit_test(test_sweep),
+      cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
