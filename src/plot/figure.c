@@ -50,6 +50,7 @@ typedef struct layer {
 struct nl_figure {
   nl_figure_options o;
   double asked_height; /* o.height as created; free drawings may crop o.height */
+  double asked_width;  /* o.width as created; free drawings may widen o.width */
   char font[64];
   char *xlabel, *ylabel, *title, *legend_title;
   int has_xlim, has_ylim;
@@ -111,6 +112,7 @@ nl_figure *nl_figure_new(const nl_figure_options *o) {
   snprintf(f->font, sizeof f->font, "%s", d.font);
   f->o.font = f->font;
   f->asked_height = f->o.height;
+  f->asked_width = f->o.width;
   f->zlo = f->zhi = NAN;
   return f;
 }
@@ -143,6 +145,7 @@ static void layers_clear(nl_figure *f) {
   f->heat = 0;
   f->laid_out = 0;
   f->o.height = f->asked_height; /* a new drawing starts from the full page */
+  f->o.width = f->asked_width;
 }
 
 void nl_figure_free(nl_figure *f) {
@@ -446,6 +449,10 @@ void nl_fig_arrow(nl_figure *f, double x0, double y0, double x1, double y1, nl_r
 }
 
 static double baseline_dy(int vanchor, double size);
+
+void nl_fig_widen(nl_figure *f, double width) {
+  if (width > f->o.width) f->o.width = width;
+}
 
 void nl_fig_crop_height(nl_figure *f, double top, double bottom) {
   double y0 = INFINITY, y1 = -INFINITY;

@@ -66,6 +66,8 @@ double nl_fig_cap_height(double size);
 /* Free drawings: shrink the page height to the drawing plus `top` and `bottom` points (never
  * grows it), moving everything up. Rotated texts are treated as horizontal (not used there). */
 void nl_fig_crop_height(nl_figure *f, double top, double bottom);
+/* Free drawings: widen the page to `width` points when it is narrower (before drawing anything). */
+void nl_fig_widen(nl_figure *f, double width);
 /* Page size and base font size. */
 double nl_fig_width(const nl_figure *f);
 double nl_fig_height(const nl_figure *f);

@@ -366,12 +366,21 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   nl_fig_begin_free(f); /* keeps the title */
   double W = nl_fig_width(f), H = nl_fig_height(f);
   /* sides for indicators */
+  /* Deep models (chains such as ECSI's) would put every construct on one line: middle columns
+   * with a single construct alternate between an upper and a lower row, their indicators above
+   * and below respectively, so that neighbouring columns never compete for the same row. */
+  int stagger = L >= 4;
+  double *rowoff = nl_calloc(nc, sizeof *rowoff); /* -1 upper, +1 lower, 0 centred */
+  if (!rowoff) goto nomem;
   for (size_t j = 0; j < nc; j++) {
     if (layer[j] == 0)
       side[j] = SIDE_LEFT;
     else if (layer[j] == L - 1)
       side[j] = SIDE_RIGHT;
-    else
+    else if (stagger && count[layer[j]] == 1) {
+      rowoff[j] = layer[j] % 2 ? -1 : 1;
+      side[j] = rowoff[j] < 0 ? SIDE_ABOVE : SIDE_BELOW;
+    } else
       side[j] = pos[j] == 0 ? SIDE_ABOVE : SIDE_BELOW;
   }
   double boxh = ts * 1.7, gap = 34;
@@ -393,13 +402,62 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   int anyp = 0;
   for (size_t k = 0; k < m->np; k++) anyp |= m->path[k].p >= 0;
   double top = 8 + (title ? fs * 1.1 * 1.6 : 0) + abovezone, bottom = H - 8 - belowzone - (anyp ? ts * 1.8 : 0);
-  double xl = 8 + leftzone + rxmax, xr = W - 8 - rightzone - rxmax;
-  if (xr < xl) xr = xl;
-  for (size_t j = 0; j < nc; j++) {
-    cx[j] = L > 1 ? xl + (xr - xl) * (double)layer[j] / (double)(L - 1) : (xl + xr) / 2;
-    double n = (double)count[layer[j]];
-    cy[j] = top + (bottom - top) * ((double)pos[j] + 0.5) / n;
+  /* Column positions: as far apart as each pair of columns needs (the ellipses and a path label
+   * between them; rows of indicators on the same side of nearby columns must not overlap), spread
+   * evenly when the page is wider, and the page widened when it is narrower. */
+  double *colx = nl_calloc(2 * L, sizeof *colx), *colr = colx ? colx + L : NULL;
+  double rowabove[256] = {0}, rowbelow[256] = {0};
+  if (!colx || L > 256) {
+    nl_free(colx);
+    nl_free(rowoff);
+    if (L > 256) {
+      rs = nl_err(nl_fig_err(f), NL_EINVAL, "the PLS model is too deep to draw (%zu layers)", L);
+      goto cleanup;
+    }
+    goto nomem;
   }
+  {
+    double slotw = nl_fig_text_width(f, "\xe2\x88\x92" "0.000", vs, 0) + 4;
+    for (size_t j = 0; j < nc; j++) {
+      colr[layer[j]] = fmax(colr[layer[j]], rx[j]);
+      if (side[j] != SIDE_ABOVE && side[j] != SIDE_BELOW) continue;
+      double w = 0;
+      for (size_t i = 0; i < m->ni; i++)
+        if (m->ind[i].con == j) w += fmax(nl_fig_text_width(f, m->ind[i].name, ts, 0) + 10, slotw) + 8;
+      double *row = side[j] == SIDE_ABOVE ? rowabove : rowbelow;
+      row[layer[j]] = fmax(row[layer[j]], w);
+    }
+    double labelw = nl_fig_text_width(f, "0.000***", vs, 0) + 24;
+    colx[0] = 0;
+    for (size_t l = 1; l < L; l++) {
+      double need = colx[l - 1] + colr[l - 1] + colr[l] + labelw;
+      for (size_t q = 0; q < l; q++) {
+        if (rowabove[q] > 0 && rowabove[l] > 0) need = fmax(need, colx[q] + (rowabove[q] + rowabove[l]) / 2 + 12);
+        if (rowbelow[q] > 0 && rowbelow[l] > 0) need = fmax(need, colx[q] + (rowbelow[q] + rowbelow[l]) / 2 + 12);
+      }
+      colx[l] = need;
+    }
+    /* rows of the first and last middle columns must not run past the page either */
+    double reachl = 0, reachr = 0;
+    for (size_t l = 1; l + 1 < L; l++) {
+      double half = fmax(rowabove[l], rowbelow[l]) / 2;
+      reachl = fmax(reachl, half - colx[l]);
+      reachr = fmax(reachr, colx[l] + half - colx[L - 1]);
+    }
+    double lpad = fmax(8 + leftzone + colr[0], 8 + reachl), rpad = fmax(8 + rightzone + colr[L - 1], 8 + reachr);
+    nl_fig_widen(f, lpad + colx[L - 1] + rpad);
+    W = nl_fig_width(f);
+    double avail = W - lpad - rpad, spread = L > 1 && colx[L - 1] > 0 ? avail / colx[L - 1] : 1;
+    for (size_t l = 0; l < L; l++) colx[l] = L > 1 ? lpad + colx[l] * spread : W / 2;
+  }
+  double band = (bottom - top) / 4; /* vertical offset of the upper and lower rows */
+  for (size_t j = 0; j < nc; j++) {
+    cx[j] = colx[layer[j]];
+    double n = (double)count[layer[j]];
+    cy[j] = rowoff[j] != 0 ? (top + bottom) / 2 + rowoff[j] * band : top + (bottom - top) * ((double)pos[j] + 0.5) / n;
+  }
+  nl_free(colx);
+  nl_free(rowoff);
   nl_rgba ink = {0.13, 0.13, 0.13, 1}, grey = {0.35, 0.35, 0.35, 1}, white = {1, 1, 1, 1};
   nl_rgba cfill = {0.87, 0.93, 0.97, 1}, cline = {0.0, 0.45, 0.70, 1}, boxfill = {0.97, 0.97, 0.97, 1};
   char buf[64];

@@ -802,6 +802,44 @@ static void test_network(void **state) {
 
 /* ---- PLS path diagrams ---- */
 
+/* A deep model (a chain of seven constructs, like the ECSI model) on the default page: no two
+ * construct ellipses overlap (middle columns alternate rows; the page widens when needed). */
+static void test_pls_diagram_deep_chain(void **state) {
+  (void)state;
+  nl_plot_pls *m = nl_plot_pls_new();
+  char c[16], prev[16] = "", ind[16];
+  for (int k = 0; k < 7; k++) {
+    snprintf(c, sizeof c, "CONSTRUCT%d", k);
+    assert_int_equal(nl_plot_pls_construct(m, c, 'A', k ? 0.3 : NAN), NL_OK);
+    for (int i = 0; i < 4; i++) {
+      snprintf(ind, sizeof ind, "item%d_%d", k, i);
+      assert_int_equal(nl_plot_pls_indicator(m, c, ind, 0.8), NL_OK);
+    }
+    if (k) assert_int_equal(nl_plot_pls_path(m, prev, c, 0.4, 0.001), NL_OK);
+    memcpy(prev, c, sizeof c);
+  }
+  nl_figure *f = nl_figure_new(NULL);
+  assert_int_equal(nl_plot_pls_draw(f, m), NL_OK);
+  unsigned char *b;
+  size_t l;
+  assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b, &l), NL_OK);
+  double e[16][4];
+  int ne = 0;
+  for (const char *q = (const char *)b; ne < 16 && (q = strstr(q, "<ellipse ")); q++)
+    if (sscanf(q, "<ellipse cx=\"%lf\" cy=\"%lf\" rx=\"%lf\" ry=\"%lf\"", &e[ne][0], &e[ne][1], &e[ne][2],
+               &e[ne][3]) == 4)
+      ne++;
+  assert_int_equal(ne, 7);
+  for (int a = 0; a < ne; a++)
+    for (int z = a + 1; z < ne; z++) {
+      int apart = fabs(e[a][0] - e[z][0]) > e[a][2] + e[z][2] || fabs(e[a][1] - e[z][1]) > e[a][3] + e[z][3];
+      if (!apart) fail_msg("constructs %d and %d overlap", a, z);
+    }
+  free(b);
+  nl_figure_free(f);
+  nl_plot_pls_free(m);
+}
+
 static void test_pls_diagram(void **state) {
   (void)state;
   nl_plot_pls *m = nl_plot_pls_new();
@@ -1081,7 +1119,7 @@ int main(void) {
       cmocka_unit_test(test_heatmap_colours), cmocka_unit_test(test_empty_inputs),
       cmocka_unit_test(test_march_line),     cmocka_unit_test(test_march_heatmap_db),
       cmocka_unit_test(test_source_errors),  cmocka_unit_test(test_network),
-      cmocka_unit_test(test_pls_diagram),    cmocka_unit_test(test_pls_from_estimate),
+      cmocka_unit_test(test_pls_diagram_deep_chain), cmocka_unit_test(test_pls_diagram),    cmocka_unit_test(test_pls_from_estimate),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
