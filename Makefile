@@ -8,7 +8,7 @@ PREFIX     ?= /usr/local
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test test-fast test-asan bench fuzz install clean
+.PHONY: all deps build demo test test-fast test-asan bench fuzz docs install clean
 
 all: build
 
@@ -41,6 +41,12 @@ bench: build
 
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz
+
+# docs/models.md from the models' parameter tables (test_docs_models checks it is current).
+docs: build
+	head -n 5 docs/models.md > docs/models.md.tmp
+	$(BUILD)/netlearn models --markdown >> docs/models.md.tmp
+	mv docs/models.md.tmp docs/models.md
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -16,14 +16,14 @@ static const char *type_label(const nl_param_desc *d) {
   return "?";
 }
 
-static void range_text(const nl_param_desc *d, char *buf, size_t cap) {
+static void range_text(const nl_param_desc *d, char *buf, size_t cap, const char *sep) {
   buf[0] = '\0';
   if (d->type == NL_PARAM_INT || d->type == NL_PARAM_REAL) snprintf(buf, cap, "[%g, %g]", d->min, d->max);
-  else if (d->type == NL_PARAM_BOOL) snprintf(buf, cap, "true|false");
+  else if (d->type == NL_PARAM_BOOL) snprintf(buf, cap, "true%sfalse", sep);
   else if (d->type == NL_PARAM_CHOICE) {
     for (size_t k = 0; d->choices[k]; k++) {
       size_t len = strlen(buf);
-      snprintf(buf + len, cap - len, "%s%s", k ? "|" : "", d->choices[k]);
+      snprintf(buf + len, cap - len, "%s%s", k ? sep : "", d->choices[k]);
     }
   } else snprintf(buf, cap, "file or text");
 }
@@ -42,7 +42,7 @@ static void describe(const nl_model *m, int markdown) {
            nl_model_name(m), nl_model_title(m), nl_model_doc(m));
     for (size_t i = 0; i < nl_model_nparams(m); i++) {
       const nl_param_desc *d = nl_model_param(m, i);
-      range_text(d, range, sizeof range);
+      range_text(d, range, sizeof range, ", ");
       default_text(d, def, sizeof def);
       printf("| `%s` | %s | %s | %s | %s |\n", d->name, type_label(d), def, range, d->doc);
     }
@@ -56,7 +56,7 @@ static void describe(const nl_model *m, int markdown) {
          nl_model_title(m), nl_model_doc(m));
   for (size_t i = 0; i < nl_model_nparams(m); i++) {
     const nl_param_desc *d = nl_model_param(m, i);
-    range_text(d, range, sizeof range);
+    range_text(d, range, sizeof range, "|");
     default_text(d, def, sizeof def);
     printf("  %-12s %-7s default %-10s %s\n      %s\n", d->name, type_label(d), def, range, d->doc);
   }
