@@ -172,7 +172,7 @@ int nl_cmd_study(int argc, char **argv) {
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   cli_progress bar;
-  cli_progress_init(&bar, "replications", quiet);
+  cli_progress_init(&bar, "runs", quiet);
   nl_study_config cfg;
   nl_study_config_default(&cfg);
   cfg.threads = (int)threads;

@@ -317,7 +317,22 @@ static void section_summary(report *rp, size_t pi) {
     fmt(f, "%.3f", pt->hmean[h]);
     fputs("</li>", f);
   }
-  fputs("</ul></div>\n", f);
+  fputs("</ul>", f);
+  int nf = 0, held = 0;
+  char other[512] = "";
+  for (int k = 0; k < NL_FACT_N; k++) {
+    if (!s->contrasts && (k == NL_FACT_CAPABILITY || k == NL_FACT_FORMAL)) continue;
+    study_fact_sum fs;
+    nl_study_fact_summary(s, pi, k, &fs);
+    nf++;
+    if (!strcmp(fs.verdict, "holds")) held++;
+    else {
+      size_t n = strlen(other);
+      snprintf(other + n, sizeof other - n, "%s%s %s", n ? ", " : "", nl_study_fact(k)->id, fs.verdict);
+    }
+  }
+  fprintf(f, "Stylized facts of MODEL.md in the simulated population: %d of %d hold%s%s%s (section 6).</div>\n", held,
+          nf, other[0] ? " (" : "", other, other[0] ? ")" : "");
 }
 
 static void section_study(report *rp) {
@@ -358,8 +373,9 @@ static void section_parameters(report *rp) {
   fprintf(f,
           "<p>Survey at the end of period %ld; counts over the window of periods %ld&ndash;%ld (%ld periods); %ld "
           "firms sampled without replacement in each replication. Each construct value is standardized across the "
-          "sampled firms (z); item = loading &times; z + %g &times; &radic;(1 &minus; loading&sup2;) &times; e, e ~ "
-          "N(0, 1), cut into 1&ndash;7 at the standard-normal thresholds ",
+          "sampled firms (z); item = loading &times; z + &sigma; &radic;(1 &minus; loading&sup2;) e, with e ~ "
+          "N(0, 1) and &sigma; = %g (the study's noise times the construct's error multiplier below), cut into "
+          "1&ndash;7 at the standard-normal thresholds ",
           s->sv.period, s->sv.period - s->sv.window + 1, s->sv.period, s->sv.window, s->sv.sample, s->sv.noise);
   for (int t = 0; t < NL_SV_LIKERT - 1; t++) {
     fmt(f, "%g", s->sv.thr[t]);
@@ -560,7 +576,16 @@ static void section_pls(report *rp, size_t pi) {
     range_cell(f, m, a, b);
     fputs("</tr>\n", f);
   }
-  fputs("</table>\n<p>Heterotrait-monotrait ratios (HTMT; representative replication; values below 0.85 indicate "
+  int rho_over = 0;
+  for (size_t j = 0; j < s->C; j++) rho_over |= nl_pls_rho_a(p, j) > 1;
+  fputs("</table>\n", f);
+  if (rho_over)
+    fputs("<p class=\"note\">A &rho;<sub>A</sub> above 1 is not an error: &rho;<sub>A</sub> (Dijkstra and "
+          "Henseler 2015) exceeds 1 when a construct's weights are very unequal relative to its indicator "
+          "correlations, which happens with few items and a small sample; seminr reports the same value. Read "
+          "&alpha; and &rho;<sub>C</sub> for that construct.</p>\n",
+          f);
+  fputs("<p>Heterotrait-monotrait ratios (HTMT; representative replication; values below 0.85 indicate "
         "discriminant validity):</p>\n<table><tr><th></th>",
         f);
   for (size_t j = 0; j + 1 < s->C; j++) fprintf(f, "<th>%s</th>", s->cname[j]);

@@ -201,7 +201,7 @@ static void run_one(nl_study *s, size_t pi, long r) {
     goto cleanup;
   }
   size_t F = nl_coopnet_firms(state);
-  pt->F = F;
+  if (r == 0) pt->F = F; /* the same for every replication of a point */
   size_t NF = NL_CN_FIRM_NFIELDS;
   a = nl_malloc(F * NF * sizeof *a);
   rp->firms = nl_malloc(F * NF * sizeof *rp->firms);
