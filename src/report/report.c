@@ -790,6 +790,66 @@ static void section_facts(report *rp, size_t pi) {
   if (!first) fputs("The report states these as found; the model is not tuned to produce them.</p>\n", f);
 }
 
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Distinct sorted values of v[0..n) into u; returns their count. */
+static size_t distinct(const double *v, size_t n, double *u) {
+  memcpy(u, v, n * sizeof *u);
+  qsort(u, n, sizeof *u, cmp_dbl);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || u[i] != u[k - 1]) u[k++] = u[i];
+  return k;
+}
+
+/* Two swept parameters: one heatmap per hypothesis of the share supporting it. */
+static void sweep_heatmaps(report *rp) {
+  nl_study *s = rp->s;
+  const nl_model *m = nl_scenario_model(s->sc);
+  size_t ix = nl_design_swept(s->design, 0), iy = nl_design_swept(s->design, 1), n = s->npoints;
+  const nl_param_desc *dx = nl_model_param(m, ix), *dy = nl_model_param(m, iy);
+  if ((dx->type != NL_PARAM_INT && dx->type != NL_PARAM_REAL) || (dy->type != NL_PARAM_INT && dy->type != NL_PARAM_REAL))
+    return;
+  double *px = nl_malloc(n * sizeof *px), *py = nl_malloc(n * sizeof *py), *ux = nl_malloc(n * sizeof *ux),
+         *uy = nl_malloc(n * sizeof *uy), *z = nl_malloc(n * n * sizeof *z);
+  if (px && py && ux && uy && z) {
+    for (size_t i = 0; i < n; i++) {
+      px[i] = nl_params_get(nl_design_params(s->design, i), ix);
+      py[i] = nl_params_get(nl_design_params(s->design, i), iy);
+    }
+    size_t nx = distinct(px, n, ux), ny = distinct(py, n, uy);
+    for (size_t h = 0; h < s->H && h < 8; h++) {
+      for (size_t i = 0; i < nx * ny; i++) z[i] = NAN;
+      for (size_t i = 0; i < n; i++) {
+        size_t a = 0, b = 0;
+        while (ux[a] != px[i]) a++;
+        while (uy[b] != py[i]) b++;
+        z[b * nx + a] = s->pt[i].share[h];
+      }
+      nl_figure *fg = new_figure(5.2, 3.6);
+      nl_status st = fg ? nl_figure_heatmap(fg, nx, ux, ny, uy, z, 0, 1, "share supporting", 1) : NL_ENOMEM;
+      if (!st) st = nl_figure_labels(fg, dx->name, dy->name, NULL);
+      char cap[600], alt[64];
+      int len = snprintf(cap, sizeof cap, "Share of replications supporting %s (", s->hyp[h].id);
+      for (const char *q = s->hyp[h].effect; *q && len < (int)sizeof cap - 16; q++) {
+        if (q[0] == '-' && q[1] == '>') len += snprintf(cap + len, sizeof cap - (size_t)len, "&rarr;"), q++;
+        else cap[len++] = *q;
+      }
+      snprintf(cap + len, sizeof cap - (size_t)len, ") over <code>%s</code> and <code>%s</code>.", dx->name, dy->name);
+      snprintf(alt, sizeof alt, "Sweep: support for %s", s->hyp[h].id);
+      figure(rp, fg, st, alt, cap);
+    }
+  }
+  nl_free(px);
+  nl_free(py);
+  nl_free(ux);
+  nl_free(uy);
+  nl_free(z);
+}
+
 static void section_sweep(report *rp) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
@@ -818,6 +878,10 @@ static void section_sweep(report *rp) {
     fputs("</tr>\n", f);
   }
   fputs("</table></div>\n", f);
+  if (nsw == 2) {
+    sweep_heatmaps(rp);
+    return;
+  }
   if (nsw != 1) return;
   size_t pidx = nl_design_swept(s->design, 0);
   const nl_param_desc *d = nl_model_param(m, pidx);

@@ -490,6 +490,21 @@ static void test_sweep(void **state) {
   assert_int_equal(figs, 8);
   assert_null(strstr(html, "could not be drawn"));
   free(html);
+  /* two swept parameters: one heatmap per hypothesis */
+  write_file("sweep2.yaml", "simulation:\n  model: coopnet\n  parameters: {firms: 40, n: 10, n_max: 40}\n"
+                            "  replications: 2\n  seed: 3\n  stop: {until: periods, periods: 40}\n"
+                            "  sweep:\n    design: grid\n    parameters:\n      p_inf: [0.3, 0.9]\n"
+                            "      x_mean: [0.3, 0.7]\nsurvey: {sample: 30}\nanalysis: {boot: 20, contrasts: false}\n");
+  snprintf(args, sizeof args, "study %s/sweep2.yaml -o %s/sw2 -q", g_dir, g_dir);
+  assert_int_equal(cli(args), 0);
+  snprintf(path, sizeof path, "%s/sw2/report.html", g_dir);
+  html = read_all(path);
+  figs = 0;
+  for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++) figs++;
+  assert_int_equal(figs, 7 + 5);
+  assert_non_null(strstr(html, "over <code>p_inf</code> and <code>x_mean</code>"));
+  assert_null(strstr(html, "could not be drawn"));
+  free(html);
 }
 
 /* Allocation failures anywhere in loading and running: a clean NL_ENOMEM ("out of memory"), never a
