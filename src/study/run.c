@@ -201,6 +201,10 @@ static void run_one(nl_study *s, size_t pi, long r) {
     goto cleanup;
   }
   size_t F = nl_coopnet_firms(state);
+  if (N > F) { /* checked when the study was loaded; a guard against reading past the firms */
+    rep_fail(rp, NL_ERANGE, "survey sample larger than the firms: ", "check the firm table");
+    goto cleanup;
+  }
   if (r == 0) pt->F = F; /* the same for every replication of a point */
   size_t NF = NL_CN_FIRM_NFIELDS;
   a = nl_malloc(F * NF * sizeof *a);

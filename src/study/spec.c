@@ -17,6 +17,7 @@
 #include "core/model_impl.h"
 #include "core/rng.h"
 #include "io/text.h"
+#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 nl_study *nl_study_new(void) {
@@ -969,9 +970,20 @@ nl_status nl_study_check(nl_study *s) {
   if (s->sv.window > s->sv.period)
     return nl_err(&s->err, NL_ERANGE, "%s: survey window %ld is longer than the %ld periods before the survey",
                   s->loc_window[0] ? s->loc_window : s->file, s->sv.window, s->sv.period);
-  long fi = nl_model_param_index(m, "firms");
+  long fi = nl_model_param_index(m, "firms"), ti = nl_model_param_index(m, "firm_table");
   for (size_t i = 0; i < nl_design_npoints(s->design); i++) {
-    double F = fi >= 0 ? nl_params_get(nl_design_params(s->design, i), (size_t)fi) : 0;
+    const nl_params *pp = nl_design_params(s->design, i);
+    double F = fi >= 0 ? nl_params_get(pp, (size_t)fi) : 0;
+    const char *table = ti >= 0 ? nl_params_get_string(pp, (size_t)ti) : NULL;
+    if (table && *table) {
+      /* the firm table decides the number of firms: read it as the model does */
+      void *state = NULL;
+      nl_errbuf e;
+      if (m->create(&state, pp, &e))
+        return nl_err(&s->err, NL_EINVAL, "%s: simulation: %s", s->loc_sim, e.msg);
+      F = (double)nl_coopnet_firms(state);
+      m->destroy(state);
+    }
     if ((double)s->sv.sample > F)
       return nl_err(&s->err, NL_ERANGE, "%s: survey sample %ld is larger than the %.0f firms of the simulation%s",
                     s->loc_sample[0] ? s->loc_sample : s->file, s->sv.sample, F,

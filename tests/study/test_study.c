@@ -252,6 +252,9 @@ static void test_bad_files(void **state) {
   expect_error(variant(11, "  window: 70"), NL_ERANGE, "s.yaml:11:11: survey window 70", NULL);
   expect_error(variant(12, "  sample: 90"), NL_ERANGE, "s.yaml:12:11: survey sample 90 is larger than the 40 firms",
                NULL);
+  /* with a firm table, the table decides the number of firms (8 in the example) */
+  expect_error(variant(4, "  parameters: {firm_table: " NL_SOURCE_DIR "/examples/coopnet/firms.csv}"), NL_ERANGE,
+               "s.yaml:12:11: survey sample 30 is larger than the 8 firms", NULL);
   /* malformed YAML, unknown keys, wrong types */
   expect_error(variant(10, "  period: [60"), NL_EPARSE, "s.yaml:", "malformed YAML", NULL);
   expect_error(variant(0, "hypotheses: [{id: H1, effect: EXPLORE -> PRODINNO, sing: positive}]\n"), NL_EINVAL,
