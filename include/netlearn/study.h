@@ -89,6 +89,7 @@ typedef struct nl_study_verdict {
   int sign;             /* +1 or -1: the hypothesized sign */
   long replications;    /* replications estimated */
   long supported;       /* sign as hypothesized and bootstrap CI excluding 0 */
+  long opposite;        /* the other sign with the CI excluding 0 (evidence against) */
   double share;         /* supported / replications */
   double mean, sd, q05, median, q95; /* of the estimates across replications */
   const char *verdict;  /* "supported", "mixed" or "not supported" (borrowed) */

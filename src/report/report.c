@@ -676,10 +676,11 @@ static void section_hypotheses(report *rp, size_t pi) {
   fputs("<h2 id=\"hypotheses\">5. Hypotheses</h2>\n", f);
   fprintf(f, "<p>For each hypothesis: the replications in which it is supported (estimate with the hypothesized "
              "sign and bootstrap %.0f%% interval excluding zero), the distribution of its estimates across "
-             "replications, and the verdict (threshold %.0f%%).</p>\n",
+             "replications, and the verdict (threshold %.0f%%). <i>Opposite sign</i> counts the replications "
+             "whose interval excludes zero with the other sign: evidence against the hypothesis.</p>\n",
           100 * (1 - s->alpha), 100 * s->threshold);
   fputs("<div class=\"scroll\"><table><tr><th>id</th><th>effect</th><th>expected</th><th>claim</th><th>supported</th>"
-        "<th>share</th><th>mean (sd)</th><th>median [5%, 95%]</th><th>verdict</th></tr>\n",
+        "<th>share</th><th>opposite sign</th><th>mean (sd)</th><th>median [5%, 95%]</th><th>verdict</th></tr>\n",
         f);
   for (size_t h = 0; h < s->H; h++) {
     const study_hyp *hy = &s->hyp[h];
@@ -689,7 +690,7 @@ static void section_hypotheses(report *rp, size_t pi) {
     esc(f, hy->label);
     fprintf(f, "</td><td class=\"n\">%ld / %ld</td><td class=\"n\">", pt->nsup[h], pt->nest[h]);
     fmt(f, "%.0f%%", 100 * pt->share[h]);
-    fputs("</td><td class=\"n\">", f);
+    fprintf(f, "</td><td class=\"n\">%ld</td><td class=\"n\">", pt->nopp[h]);
     fmt(f, "%.3f", pt->hmean[h]);
     fputs(" (", f);
     fmt(f, "%.3f", pt->hsd[h]);

@@ -247,7 +247,7 @@ static nl_status write_hypotheses(nl_study *s, const char *dir) {
   nl_atomic_file a;
   nl_status st = open_file(s, &a, dir, "hypotheses.csv");
   if (st) return st;
-  fprintf(a.f, "%sid,effect,kind,sign,label,replications,supported,share,mean,sd,q05,median,q95,threshold,verdict\n",
+  fprintf(a.f, "%sid,effect,kind,sign,label,replications,supported,opposite,share,mean,sd,q05,median,q95,threshold,verdict\n",
           s->npoints > 1 ? "point," : "");
   for (size_t pi = 0; pi < s->npoints; pi++) {
     const study_point *pt = &s->pt[pi];
@@ -259,7 +259,7 @@ static nl_status write_hypotheses(nl_study *s, const char *dir) {
       field(a.f, hy->effect);
       fprintf(a.f, ",%s,%s,", hy->indirect ? "indirect" : "path", hy->sign > 0 ? "positive" : "negative");
       field(a.f, hy->label);
-      fprintf(a.f, ",%ld,%ld,", pt->nest[h], pt->nsup[h]);
+      fprintf(a.f, ",%ld,%ld,%ld,", pt->nest[h], pt->nsup[h], pt->nopp[h]);
       double v[6] = {pt->share[h], pt->hmean[h], pt->hsd[h], pt->hq05[h], pt->hmed[h], pt->hq95[h]};
       for (int i = 0; i < 6; i++) num(a.f, v[i]), fputc(',', a.f);
       num(a.f, s->threshold);

@@ -384,6 +384,7 @@ static nl_status aggregate(nl_study *s) {
   for (size_t pi = 0; pi < s->npoints; pi++) {
     study_point *pt = &s->pt[pi];
     pt->nsup = nl_calloc(H ? H : 1, sizeof *pt->nsup);
+    pt->nopp = nl_calloc(H ? H : 1, sizeof *pt->nopp);
     pt->nest = nl_calloc(H ? H : 1, sizeof *pt->nest);
     pt->hmean = nl_calloc(H ? H : 1, sizeof(double));
     pt->hsd = nl_calloc(H ? H : 1, sizeof(double));
@@ -392,7 +393,7 @@ static nl_status aggregate(nl_study *s) {
     pt->hq95 = nl_calloc(H ? H : 1, sizeof(double));
     pt->share = nl_calloc(H ? H : 1, sizeof(double));
     pt->verdict = nl_calloc(H ? H : 1, sizeof *pt->verdict);
-    if (!pt->nsup || !pt->nest || !pt->hmean || !pt->hsd || !pt->hq05 || !pt->hmed || !pt->hq95 || !pt->share ||
+    if (!pt->nsup || !pt->nopp || !pt->nest || !pt->hmean || !pt->hsd || !pt->hq05 || !pt->hmed || !pt->hq95 || !pt->share ||
         !pt->verdict) {
       nl_free(v);
       return nl_err(&s->err, NL_ENOMEM, "out of memory");
@@ -400,13 +401,15 @@ static nl_status aggregate(nl_study *s) {
     for (size_t h = 0; h < H; h++) {
       int sign = s->hyp[h].sign;
       size_t n = 0;
-      long sup = 0;
+      long sup = 0, opp = 0;
       for (long r = 0; r < s->R; r++) {
         const double *o = pt->rep[r].hyp + h * 4;
         if (!isfinite(o[0])) continue;
         v[n++] = o[0];
         if (sign > 0 ? (o[0] > 0 && o[1] > 0) : (o[0] < 0 && o[2] < 0)) sup++;
+        if (sign > 0 ? (o[0] < 0 && o[2] < 0) : (o[0] > 0 && o[1] > 0)) opp++;
       }
+      pt->nopp[h] = opp;
       pt->nest[h] = (long)n;
       pt->nsup[h] = sup;
       pt->share[h] = n ? (double)sup / (double)n : NAN;
@@ -550,6 +553,7 @@ nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_stu
   out->sign = s->hyp[h].sign;
   out->replications = pt->nest[h];
   out->supported = pt->nsup[h];
+  out->opposite = pt->nopp[h];
   out->share = pt->share[h];
   out->mean = pt->hmean[h];
   out->sd = pt->hsd[h];

@@ -71,6 +71,7 @@ void nl_study_free_results(nl_study *s) {
     }
     nl_free(pt->rep);
     nl_free(pt->nsup);
+    nl_free(pt->nopp);
     nl_free(pt->nest);
     nl_free(pt->hmean);
     nl_free(pt->hsd);

@@ -77,7 +77,7 @@ typedef struct study_point {
   size_t F;
   long representative;
   /* aggregated per hypothesis */
-  long *nsup, *nest;
+  long *nsup, *nest, *nopp; /* supported, estimated, significant with the opposite sign */
   double *hmean, *hsd, *hq05, *hmed, *hq95, *share;
   const char **verdict;
 } study_point;
