@@ -621,6 +621,17 @@ static nl_status load(nl_study *s, const char *text, size_t len) {
   }
   parse_ctx cx = {s, text, len};
   st = parse_root(&cx, fy_document_root(doc));
+  if (!st && !s->name) {
+    /* no name: the file's base name without its extension */
+    const char *b = strrchr(s->file, '/');
+    b = b ? b + 1 : s->file;
+    s->name = nl_strdup(b);
+    if (!s->name) st = nl_err(&s->err, NL_ENOMEM, "out of memory");
+    else {
+      char *dot = strrchr(s->name, '.');
+      if (dot && dot != s->name) *dot = '\0';
+    }
+  }
   if (!st) st = nl_study_check(s);
 cleanup:
   fy_document_destroy(doc);
@@ -721,10 +732,23 @@ const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t c
     }
     n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "\n");
   }
-  n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0,
-                        "PRODINNO  ~ EXPLORE + EXPLOIT\n"
-                        "PROCINNO  ~ EXPLORE + EXPLOIT\n"
-                        "NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n");
+  /* the seed-000 structure among the constructs asked */
+  static const int to[3] = {NL_SV_PRODINNO, NL_SV_PROCINNO, NL_SV_NETCOLLAB};
+  static const int from[3][4] = {{NL_SV_EXPLORE, NL_SV_EXPLOIT, -1, -1},
+                                 {NL_SV_EXPLORE, NL_SV_EXPLOIT, -1, -1},
+                                 {NL_SV_PRODINNO, NL_SV_PROCINNO, NL_SV_EXPLORE, NL_SV_EXPLOIT}};
+  for (int e = 0; e < 3; e++) {
+    if (!sv->use[to[e]]) continue;
+    int any = 0;
+    for (int a = 0; a < 4; a++) {
+      int c = from[e][a];
+      if (c < 0 || !sv->use[c]) continue;
+      if (!any) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%-9s ~ ", nl_survey_construct_name(to[e]));
+      n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", any ? " + " : "", nl_survey_construct_name(c));
+      any = 1;
+    }
+    if (any) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "\n");
+  }
   return n < cap ? buf : NULL;
 }
 
@@ -823,7 +847,7 @@ static nl_status check_model(nl_study *s) {
   if (!s->model_text) {
     if (!nl_study_default_model(&s->sv, deftext, sizeof deftext)) return nl_err(&s->err, NL_EINVAL, "default model too long");
     s->model_text = nl_strdup(deftext);
-    s->model_source = nl_strdup("default seed-000 model");
+    s->model_source = nl_strdup("the default seed-000 model for the constructs asked (give a model: section)");
     s->model_default = 1;
     if (!s->model_text || !s->model_source) return nl_err(&s->err, NL_ENOMEM, "out of memory");
   }
