@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -280,6 +281,34 @@ static void test_bad_files(void **state) {
   expect_error(variant(12, "  sample: 30\n  thresholds: [1, 0, 2, 3, 4, 5]"), NL_EINVAL, "s.yaml:13:19:", "does not exceed the previous", NULL);
   expect_error("simulation: no_such_file.yaml\n", NL_EIO, "s.yaml:1:13: simulation:", "no_such_file.yaml", NULL);
   expect_error("name: x\n", NL_EINVAL, "missing key 'simulation'", NULL);
+}
+
+/* Every shipped study file loads and passes every check (paths relative to the source tree). */
+static void test_examples_load(void **state) {
+  (void)state;
+  char cwd[1024];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(NL_SOURCE_DIR), 0);
+  int loaded = 0;
+  nl_study *s = nl_study_new();
+  if (nl_study_load_file(s, "examples/seed-study.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  assert_int_equal(nl_study_nhypotheses(s), 5);
+  assert_int_equal(nl_study_replications(s), 30);
+  loaded++;
+  DIR *d = opendir("examples/study");
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (n < 6 || strcmp(e->d_name + n - 5, ".yaml") != 0) continue;
+    char path[1024];
+    snprintf(path, sizeof path, "examples/study/%s", e->d_name);
+    if (nl_study_load_file(s, path)) fail_msg("%s", nl_study_errmsg(s));
+    loaded++;
+  }
+  if (d) closedir(d);
+  nl_study_free(s);
+  assert_int_equal(chdir(cwd), 0);
+  assert_true(loaded >= 2);
 }
 
 /* Run the CLI; returns its exit code, stderr in g_dir/err.txt. */
@@ -558,6 +587,7 @@ static void test_alloc_faults(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_survey_draw),     cmocka_unit_test(test_good_file_loads),
+      cmocka_unit_test(test_examples_load),
       cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
       cmocka_unit_test(test_small_study),     cmocka_unit_test(test_report),
       cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
