@@ -47,7 +47,8 @@ nl_status nl_study_load_string(nl_study *s, const char *text, const char *name);
 /*
  * Override a setting from the command line: simulation keys as nl_scenario_set (a model
  * parameter, replications, periods, seed, until), or survey.period, survey.window, survey.sample,
- * survey.noise, analysis.boot, analysis.threshold, analysis.alpha. Re-checks the whole study.
+ * survey.noise, analysis.boot, analysis.threshold, analysis.alpha, analysis.contrasts (true or
+ * false). Re-checks the whole study.
  * Same errors as loading.
  */
 nl_status nl_study_set(nl_study *s, const char *key, const char *value);

@@ -1049,7 +1049,11 @@ nl_status nl_study_set(nl_study *s, const char *key, const char *value) {
   snprintf(loc, sizeof loc, "--set %s=%s", key, value);
   char *end = NULL;
   errno = 0;
-  if (!strncmp(key, "survey.", 7) || !strncmp(key, "analysis.", 9)) {
+  if (!strcmp(key, "analysis.contrasts")) {
+    if (!strcmp(value, "true")) s->contrasts = 1;
+    else if (!strcmp(value, "false")) s->contrasts = 0;
+    else return nl_err(&s->err, NL_EINVAL, "%s: expected true or false", loc);
+  } else if (!strncmp(key, "survey.", 7) || !strncmp(key, "analysis.", 9)) {
     const char *k = strchr(key, '.') + 1;
     if (!strcmp(k, "noise") || !strcmp(k, "threshold") || !strcmp(k, "alpha")) {
       double v = strtod(value, &end);
@@ -1088,8 +1092,8 @@ nl_status nl_study_set(nl_study *s, const char *key, const char *value) {
 unknown:
   return nl_err(&s->err, NL_EINVAL,
                 "--set %s: unknown key; expected a simulation key (a parameter, replications, periods, seed), "
-                "survey.period, survey.window, survey.sample, survey.noise, analysis.boot, analysis.threshold or "
-                "analysis.alpha",
+                "survey.period, survey.window, survey.sample, survey.noise, analysis.boot, analysis.threshold, "
+                "analysis.alpha or analysis.contrasts",
                 key);
 }
 

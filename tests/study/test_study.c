@@ -311,6 +311,44 @@ static void test_examples_load(void **state) {
   assert_true(loaded >= 2);
 }
 
+/* The default study end to end, as a check of validity: the survey and PLS recover the population
+ * effect that coopnet produces (fact 1a: exploration -> product co-innovation). Criterion: the mean
+ * H1 estimate over replications exceeds 3 standard errors. 16 replications (4 under NL_TEST_SCALE
+ * < 1, where it is not judged), 50 resamples, no contrasts. */
+static void test_seed_study_recovers_exploration(void **state) {
+  (void)state;
+  const char *sc = getenv("NL_TEST_SCALE");
+  int judge = !(sc && atof(sc) > 0 && atof(sc) < 1);
+  char cwd[1024];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(NL_SOURCE_DIR), 0);
+  nl_study *s = nl_study_new();
+  if (nl_study_load_file(s, "examples/seed-study.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  assert_int_equal(chdir(cwd), 0);
+  assert_int_equal(nl_study_set(s, "replications", judge ? "16" : "4"), NL_OK);
+  assert_int_equal(nl_study_set(s, "analysis.boot", "50"), NL_OK);
+  assert_int_equal(nl_study_set(s, "analysis.contrasts", "false"), NL_OK);
+  assert_int_equal(nl_study_set(s, "analysis.contrasts", "maybe"), NL_EINVAL);
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.report = 0;
+  cfg.threads = 2;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/seed", g_dir);
+  if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
+  nl_study_verdict v;
+  assert_int_equal(nl_study_verdict_get(s, 0, 0, &v), NL_OK);
+  assert_string_equal(v.effect, "EXPLORE -> PRODINNO");
+  double se = v.sd / sqrt((double)v.replications);
+  printf("  H1 EXPLORE -> PRODINNO: mean %.3f (SE %.3f), supported in %ld of %ld\n", v.mean, se, v.supported,
+         v.replications);
+  if (judge) {
+    assert_true(v.mean > 3 * se);
+    assert_true(v.opposite == 0);
+  }
+  nl_study_free(s);
+}
+
 /* Run the CLI; returns its exit code, stderr in g_dir/err.txt. */
 static int cli(const char *args) {
   char cmd[4096];
@@ -587,7 +625,7 @@ static void test_alloc_faults(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_survey_draw),     cmocka_unit_test(test_good_file_loads),
-      cmocka_unit_test(test_examples_load),
+      cmocka_unit_test(test_examples_load),   cmocka_unit_test(test_seed_study_recovers_exploration),
       cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
       cmocka_unit_test(test_small_study),     cmocka_unit_test(test_report),
       cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
