@@ -285,7 +285,9 @@ static const char css[] =
     ".box{border:1px solid #bcd;background:#f7fafc;padding:.6em 1em;margin:1em 0}"
     "pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}"
     "nav ol{columns:2;font-size:.92em}code{font-size:.92em}"
-    ".scroll{overflow-x:auto}";
+    ".scroll{overflow-x:auto}"
+    "@media print{body{max-width:none;font-size:11pt}.scroll{overflow:visible}figure,table{break-inside:avoid}"
+    "nav{display:none}h2{break-after:avoid}}";
 
 static void verdict_cell(FILE *f, const char *v) {
   const char *cls = !strcmp(v, "supported") || !strcmp(v, "holds")
