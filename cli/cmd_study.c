@@ -19,7 +19,10 @@
 #include "progress.h"
 
 static void study_help(FILE *f) {
-  fputs("usage: netlearn study STUDY.yaml -o DIR [options]\n"
+  fputs("usage: netlearn study [STUDY.yaml] -o DIR [options]\n"
+        "\n"
+        "Without STUDY.yaml, runs the built-in default study, examples/seed-study.yaml\n"
+        "(`netlearn study --print-default` shows it).\n"
         "\n"
         "Runs a study: the simulation a study file describes (coopnet, with its sweep if any), a\n"
         "virtual survey of the simulated firms in every replication, the study's PLS-SEM model\n"
@@ -36,6 +39,7 @@ static void study_help(FILE *f) {
         "                       analysis.boot, analysis.threshold, analysis.alpha, analysis.contrasts;\n"
         "                       repeatable\n"
         "      --no-report      skip report.html (CSV files and manifest only)\n"
+        "      --print-default  print the built-in default study file and exit\n"
         "  -q, --quiet          no progress bar and no summary\n"
         "  -h, --help           this help\n"
         "\n"
@@ -125,6 +129,10 @@ int nl_cmd_study(int argc, char **argv) {
         goto done;
       }
       sets[nsets++] = argv[i];
+    } else if (!strcmp(a, "--print-default")) {
+      fputs(nl_study_default_text(), stdout);
+      rc = NL_EXIT_OK;
+      goto done;
     } else if (!strcmp(a, "--no-report")) {
       report = 0;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -143,8 +151,8 @@ int nl_cmd_study(int argc, char **argv) {
     cli_error("%s: missing value", a);
     goto done;
   }
-  if (!path || !outdir) {
-    cli_error("usage: netlearn study STUDY.yaml -o DIR (see `netlearn study --help`)");
+  if (!outdir) {
+    cli_error("usage: netlearn study [STUDY.yaml] -o DIR (see `netlearn study --help`)");
     goto done;
   }
   s = nl_study_new();
@@ -153,7 +161,7 @@ int nl_cmd_study(int argc, char **argv) {
     rc = NL_EXIT_FAILURE;
     goto done;
   }
-  if (nl_study_load_file(s, path)) {
+  if (path ? nl_study_load_file(s, path) : nl_study_load_default(s)) {
     cli_error("%s", nl_study_errmsg(s));
     goto done;
   }

@@ -43,6 +43,10 @@ const char *nl_study_errmsg(const nl_study *s);
  */
 nl_status nl_study_load_file(nl_study *s, const char *path);
 nl_status nl_study_load_string(nl_study *s, const char *text, const char *name);
+/* Load the built-in default study: the seed study of examples/seed-study.yaml. Errors: NL_ENOMEM. */
+nl_status nl_study_load_default(nl_study *s);
+/* The built-in default study's text (static). */
+const char *nl_study_default_text(void);
 
 /*
  * Override a setting from the command line: simulation keys as nl_scenario_set (a model

@@ -1133,3 +1133,9 @@ char *nl_study_model_display(const nl_study *s) {
   out[last_text] = '\0';
   return out;
 }
+
+const char *nl_study_default_text(void) { return nl_study_seed_yaml; }
+
+nl_status nl_study_load_default(nl_study *s) {
+  return nl_study_load_string(s, nl_study_seed_yaml, "seed-study.yaml (built in)");
+}

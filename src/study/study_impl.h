@@ -117,6 +117,9 @@ struct nl_study {
   double seconds;
 };
 
+/* default_study.c: examples/seed-study.yaml */
+extern const char nl_study_seed_yaml[];
+
 /* spec.c */
 nl_status nl_study_check(nl_study *s);
 void nl_study_free_results(nl_study *s);

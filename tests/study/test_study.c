@@ -306,6 +306,14 @@ static void test_examples_load(void **state) {
     loaded++;
   }
   if (d) closedir(d);
+  /* the built-in default study is examples/seed-study.yaml, byte for byte */
+  char *file = read_all("examples/seed-study.yaml");
+  assert_non_null(file);
+  if (strcmp(file, nl_study_default_text()))
+    fail_msg("src/study/default_study.c differs from examples/seed-study.yaml: regenerate it");
+  free(file);
+  assert_int_equal(nl_study_load_default(s), NL_OK);
+  assert_int_equal(nl_study_replications(s), 30);
   nl_study_free(s);
   assert_int_equal(chdir(cwd), 0);
   assert_true(loaded >= 2);
@@ -377,6 +385,12 @@ static void test_cli_bad_input(void **state) {
   assert_int_equal(cli(args), 2);
   assert_int_equal(cli("study --no-such-option"), 2);
   assert_int_equal(cli("study --help"), 0);
+  assert_int_equal(cli("study --print-default"), 0);
+  char opath[512];
+  snprintf(opath, sizeof opath, "%s/out.txt", g_dir);
+  char *def = read_all(opath);
+  assert_non_null(strstr(def, "name: seed-study"));
+  free(def);
 }
 
 /* ---- a small study end to end ------------------------------------------------------------------ */
