@@ -9,5 +9,6 @@
 #include "netlearn/run.h"
 #include "netlearn/scenario.h"
 #include "netlearn/status.h"
+#include "netlearn/study.h"
 #include "netlearn/version.h"
 #endif
