@@ -5,6 +5,7 @@
  *   fang2010:  280 individuals in subgroups of 7, r = 0.01 and 0.3, to equilibrium (cap 2000).
  * Prints numbers; not a timed test. Usage: bench_network_models [seconds per case, default 2]
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
