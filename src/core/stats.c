@@ -6,8 +6,9 @@ double nl_normal_cdf(double x) { return 0.5 * erfc(-x / sqrt(2.0)); }
 
 /* Wichura, M.J. (1988) Algorithm AS 241: the percentage points of the normal distribution. */
 double nl_normal_quantile(double p) {
-  if (p <= 0) return -INFINITY;
-  if (p >= 1) return INFINITY;
+  if (!(p >= 0 && p <= 1)) return NAN;
+  if (p == 0) return -INFINITY;
+  if (p == 1) return INFINITY;
   double q = p - 0.5, r, val;
   if (fabs(q) <= 0.425) {
     r = 0.180625 - q * q;

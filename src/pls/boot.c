@@ -19,6 +19,7 @@
 
 #include "core/alloc.h"
 #include "core/rng.h"
+#include "core/stats.h"
 #include "pls/pls_internal.h"
 
 void nl_pls_boot_options_default(nl_pls_boot_options *o) {
@@ -388,7 +389,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   }
 
   /* summaries */
-  double za = pls_norm_quantile(o.alpha / 2), zb = pls_norm_quantile(1 - o.alpha / 2);
+  double za = nl_normal_quantile(o.alpha / 2), zb = nl_normal_quantile(1 - o.alpha / 2);
   for (size_t k = 0; k < ns; k++) {
     nl_pls_boot_stat *bs = &p->bstat[k];
     double sum = 0, ss = 0;
@@ -407,7 +408,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     if (o.ci == NL_PLS_CI_BCA) {
       size_t below = 0, equal = 0;
       for (size_t b = 0; b < ok; b++) below += col[b] < bs->original, equal += col[b] == bs->original;
-      double z0 = pls_norm_quantile(((double)below + 0.5 * (double)equal) / (double)ok);
+      double z0 = nl_normal_quantile(((double)below + 0.5 * (double)equal) / (double)ok);
       double jm = 0, num = 0, den = 0;
       size_t nj = 0;
       for (size_t q = 0; q < n; q++)
@@ -421,8 +422,8 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
         den += d * d;
       }
       double acc = den > 0 ? num / (6.0 * pow(den, 1.5)) : 0.0;
-      pl = pls_norm_cdf(z0 + (z0 + za) / (1 - acc * (z0 + za)));
-      pu = pls_norm_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
+      pl = nl_normal_cdf(z0 + (z0 + za) / (1 - acc * (z0 + za)));
+      pu = nl_normal_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
       if (!isfinite(z0)) pl = pu = NAN;
     }
     bs->lo = pls_quantile7_select(col, ok, pl);

@@ -128,8 +128,6 @@ void pls_fill_stats(const nl_pls *p, const pls_ws *ws, const double *S, double *
 int pls_stats_layout(nl_pls *p);
 
 /* Distributions (stats.c). */
-double pls_norm_cdf(double x);
-double pls_norm_quantile(double p);
 double pls_t_sf2(double t, double df); /* two-sided p-value P(|T| > |t|) */
 /* R's quantile type 7 of sorted x[0..n-1] at probability p. */
 double pls_quantile7(const double *sorted, size_t n, double p);
