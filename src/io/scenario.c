@@ -12,7 +12,7 @@
 #include "core/model_impl.h"
 #include "io/json.h"
 #include "io/scenario_impl.h"
-#include "io/text.h"
+#include "io/yaml.h"
 #include "netlearn/scenario.h"
 
 #define MAX_SELECTED 256
@@ -143,62 +143,23 @@ static nl_status at(nl_scenario *sc, struct fy_node *n, nl_status st, const char
 #endif
     ;
 
-/* Start of a node: its own token for a scalar, else (libfyaml 0.7 keeps no marks on collections)
- * the first scalar inside it. NULL for an empty collection. */
-static const struct fy_mark *node_mark(struct fy_node *n) {
-  for (int depth = 0; n && depth < 64; depth++) {
-    if (fy_node_is_scalar(n)) {
-      struct fy_token *t = fy_node_get_scalar_token(n);
-      return t ? fy_token_start_mark(t) : NULL;
-    }
-    void *it = NULL;
-    if (fy_node_is_mapping(n)) {
-      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-      n = p ? fy_node_pair_key(p) : NULL;
-    } else {
-      n = fy_node_sequence_iterate(n, &it);
-    }
-  }
-  return NULL;
-}
-
 static nl_status at(nl_scenario *sc, struct fy_node *n, nl_status st, const char *fmt, ...) {
-  char msg[NL_ERRMSG_MAX - 300];
+  nl_yaml y = {sc->file, &sc->err};
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  st = nl_yaml_vat(&y, n, st, fmt, ap);
   va_end(ap);
-  const struct fy_mark *mk = node_mark(n);
-  if (mk) return nl_err(&sc->err, st, "%s:%d:%d: %s", sc->file, mk->line + 1, mk->column + 1, msg);
-  return nl_err(&sc->err, st, "%s: %s", sc->file, msg);
+  return st;
 }
 
-/* Copy a scalar's text into buf; error unless n is a scalar that fits. */
 static nl_status scalar(nl_scenario *sc, struct fy_node *n, const char *key, char *buf, size_t cap) {
-  if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n))
-    return at(sc, n, NL_EINVAL, "key '%s': expected a single value, got a %s", key,
-              n && fy_node_is_sequence(n) ? "list" : (n && fy_node_is_mapping(n) ? "mapping" : "nothing"));
-  size_t len = 0;
-  const char *s = fy_node_get_scalar(n, &len);
-  if (!s) s = "";
-  if (len >= cap) return at(sc, n, NL_EINVAL, "key '%s': value too long (%zu characters, at most %zu)", key, len, cap - 1);
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  return NL_OK;
+  nl_yaml y = {sc->file, &sc->err};
+  return nl_yaml_scalar(&y, n, key, buf, cap);
 }
 
 static nl_status get_long(nl_scenario *sc, struct fy_node *n, const char *key, long min, long max, long *out) {
-  char buf[64];
-  nl_status st = scalar(sc, n, key, buf, sizeof buf);
-  if (st) return st;
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(buf, &end, 10);
-  if (end == buf || *end || errno) return at(sc, n, NL_EINVAL, "key '%s': expected an integer, got '%s'", key, buf);
-  if (v < min || v > max)
-    return at(sc, n, NL_ERANGE, "key '%s': %ld is out of range, expected an integer in [%ld, %ld]", key, v, min, max);
-  *out = v;
-  return NL_OK;
+  nl_yaml y = {sc->file, &sc->err};
+  return nl_yaml_long(&y, n, key, min, max, out);
 }
 
 static nl_status parse_seed(nl_errbuf *err, const char *text, uint64_t *out) {
@@ -492,7 +453,7 @@ static nl_status parse_sweep(nl_scenario *sc, struct fy_node *skey, struct fy_no
   nl_status st = NL_OK;
   nl_params *scratch = NULL;
   free_factors(sc);
-  if (!map || (fy_node_is_scalar(map) && !node_mark(map)) || (fy_node_is_mapping(map) && fy_node_mapping_item_count(map) == 0))
+  if (!map || (fy_node_is_scalar(map) && !nl_yaml_mark(map)) || (fy_node_is_mapping(map) && fy_node_mapping_item_count(map) == 0))
     return at(sc, skey, NL_EINVAL, "key 'sweep' is empty: list the swept parameters under 'sweep: parameters:'");
   if (!fy_node_is_mapping(map))
     return at(sc, map, NL_EINVAL, "key 'sweep': expected a mapping {design, parameters, points}");
@@ -528,7 +489,7 @@ static nl_status parse_sweep(nl_scenario *sc, struct fy_node *skey, struct fy_no
   if (!params)
     return at(sc, skey, NL_EINVAL, "key 'sweep': missing 'parameters:' (the swept parameters and their values)");
   int n = fy_node_is_mapping(params) ? fy_node_mapping_item_count(params) : 0;
-  if (n <= 0 && (fy_node_is_mapping(params) || !node_mark(params)))
+  if (n <= 0 && (fy_node_is_mapping(params) || !nl_yaml_mark(params)))
     return at(sc, params_key, NL_EINVAL, "key 'sweep': the list of swept parameters is empty");
   if (!fy_node_is_mapping(params))
     return at(sc, params, NL_EINVAL, "key 'parameters' in 'sweep': expected a mapping of parameter: values");
@@ -637,43 +598,12 @@ static nl_status parse_root(nl_scenario *sc, struct fy_node *root) {
   return NL_OK;
 }
 
-static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  (void)diag;
-  (void)user;
-  (void)buf;
-  (void)len;
-}
-
-static nl_status load(nl_scenario *sc, const char *text, size_t len, const char *path) {
-  nl_status st = NL_OK;
+static nl_status load(nl_scenario *sc, const char *text, size_t len) {
+  nl_yaml y = {sc->file, &sc->err};
   struct fy_document *doc = NULL;
-  int bad_line, bad_col;
-  if (!nl_text_valid_utf8(text, len, &bad_line, &bad_col))
-    return nl_err(&sc->err, NL_EPARSE, "%s:%d:%d: not valid UTF-8 text (a YAML file must be UTF-8)", sc->file, bad_line,
-                  bad_col);
-  struct fy_diag_cfg dcfg;
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = diag_silent;
-  dcfg.colorize = false;
-  struct fy_diag *diag = fy_diag_create(&dcfg);
-  if (!diag) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
-  fy_diag_set_collect_errors(diag, true);
-  struct fy_parse_cfg cfg = {.search_path = NULL, .flags = FYPCF_QUIET, .userdata = NULL, .diag = diag};
-  doc = text ? fy_document_build_from_string(&cfg, text, len) : fy_document_build_from_file(&cfg, path);
-  if (!doc) {
-    void *it = NULL;
-    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-    if (e)
-      st = nl_err(&sc->err, NL_EPARSE, "%s:%d:%d: malformed YAML: %s", sc->file, e->line + 1, e->column + 1, e->msg);
-    else
-      st = nl_err(&sc->err, NL_EPARSE, "%s: malformed YAML", sc->file);
-    goto cleanup;
-  }
-  st = parse_root(sc, fy_document_root(doc));
-cleanup:
+  nl_status st = nl_yaml_parse(&y, text, len, &doc);
+  if (!st) st = parse_root(sc, fy_document_root(doc));
   fy_document_destroy(doc);
-  fy_diag_destroy(diag);
   return st;
 }
 
@@ -715,7 +645,7 @@ nl_status nl_scenario_load_file(nl_scenario *sc, const char *path) {
     st = nl_err(&sc->err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
     goto cleanup;
   }
-  st = load(sc, buf, len, path);
+  st = load(sc, buf, len);
 cleanup:
   fclose(f);
   nl_free(buf);
@@ -726,7 +656,7 @@ nl_status nl_scenario_load_string(nl_scenario *sc, const char *text, const char 
   nl_free(sc->file);
   sc->file = nl_strdup(name ? name : "<string>");
   if (!sc->file) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
-  return load(sc, text, strlen(text), NULL);
+  return load(sc, text, strlen(text));
 }
 
 nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *value) {

@@ -16,7 +16,7 @@
 #include "core/alloc.h"
 #include "core/model_impl.h"
 #include "core/rng.h"
-#include "io/text.h"
+#include "io/yaml.h"
 #include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
@@ -118,25 +118,8 @@ typedef struct parse_ctx {
   size_t len;
 } parse_ctx;
 
-static const struct fy_mark *node_mark(struct fy_node *n) {
-  for (int depth = 0; n && depth < 64; depth++) {
-    if (fy_node_is_scalar(n)) {
-      struct fy_token *t = fy_node_get_scalar_token(n);
-      return t ? fy_token_start_mark(t) : NULL;
-    }
-    void *it = NULL;
-    if (fy_node_is_mapping(n)) {
-      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-      n = p ? fy_node_pair_key(p) : NULL;
-    } else {
-      n = fy_node_sequence_iterate(n, &it);
-    }
-  }
-  return NULL;
-}
-
 static void loc_of(nl_study *s, struct fy_node *n, char *buf, size_t cap) {
-  const struct fy_mark *mk = node_mark(n);
+  const struct fy_mark *mk = nl_yaml_mark(n);
   if (mk) snprintf(buf, cap, "%s:%d:%d", s->file, mk->line + 1, mk->column + 1);
   else snprintf(buf, cap, "%s", s->file);
 }
@@ -147,56 +130,29 @@ static nl_status at(nl_study *s, struct fy_node *n, nl_status st, const char *fm
 #endif
     ;
 static nl_status at(nl_study *s, struct fy_node *n, nl_status st, const char *fmt, ...) {
-  char msg[NL_ERRMSG_MAX - 300], loc[256];
+  nl_yaml y = {s->file, &s->err};
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  st = nl_yaml_vat(&y, n, st, fmt, ap);
   va_end(ap);
-  loc_of(s, n, loc, sizeof loc);
-  return nl_err(&s->err, st, "%s: %s", loc, msg);
+  return st;
 }
 
 static nl_status scalar(nl_study *s, struct fy_node *n, const char *key, char *buf, size_t cap) {
-  if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n))
-    return at(s, n, NL_EINVAL, "key '%s': expected a single value, got a %s", key,
-              n && fy_node_is_sequence(n) ? "list" : (n && fy_node_is_mapping(n) ? "mapping" : "nothing"));
-  size_t len = 0;
-  const char *t = fy_node_get_scalar(n, &len);
-  if (!t) t = "";
-  if (len >= cap) return at(s, n, NL_EINVAL, "key '%s': value too long (%zu characters, at most %zu)", key, len, cap - 1);
-  memcpy(buf, t, len);
-  buf[len] = '\0';
-  return NL_OK;
+  nl_yaml y = {s->file, &s->err};
+  return nl_yaml_scalar(&y, n, key, buf, cap);
 }
 
 static nl_status get_long(nl_study *s, struct fy_node *n, const char *key, long min, long max, long *out) {
-  char buf[64];
-  nl_status st = scalar(s, n, key, buf, sizeof buf);
-  if (st) return st;
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(buf, &end, 10);
-  if (end == buf || *end || errno) return at(s, n, NL_EINVAL, "key '%s': expected an integer, got '%s'", key, buf);
-  if (v < min || v > max)
-    return at(s, n, NL_ERANGE, "key '%s': %ld is out of range, expected an integer in [%ld, %ld]", key, v, min, max);
-  *out = v;
-  return NL_OK;
+  nl_yaml y = {s->file, &s->err};
+  return nl_yaml_long(&y, n, key, min, max, out);
 }
 
 /* A number in [lo, hi] (open ends when lo_open / hi_open). */
 static nl_status get_double(nl_study *s, struct fy_node *n, const char *key, double lo, double hi, int lo_open,
                             int hi_open, double *out) {
-  char buf[64];
-  nl_status st = scalar(s, n, key, buf, sizeof buf);
-  if (st) return st;
-  char *end = NULL;
-  double v = strtod(buf, &end);
-  if (end == buf || *end || !isfinite(v)) return at(s, n, NL_EINVAL, "key '%s': expected a number, got '%s'", key, buf);
-  if ((lo_open ? !(v > lo) : !(v >= lo)) || (hi_open ? !(v < hi) : !(v <= hi)))
-    return at(s, n, NL_ERANGE, "key '%s': %g is out of range, expected a number in %c%g, %g%c", key, v, lo_open ? '(' : '[',
-              lo, hi, hi_open ? ')' : ']');
-  *out = v;
-  return NL_OK;
+  nl_yaml y = {s->file, &s->err};
+  return nl_yaml_double(&y, n, key, lo, hi, lo_open, hi_open, out);
 }
 
 static nl_status unknown_key(nl_study *s, struct fy_node *k, const char *section, const char *key,
@@ -275,7 +231,7 @@ static nl_status parse_simulation(parse_ctx *cx, struct fy_node *k, struct fy_no
   }
   if (!v || !fy_node_is_mapping(v))
     return at(s, k, NL_EINVAL, "key 'simulation': expected a scenario (model:, parameters:, ...) or a scenario file name");
-  const struct fy_mark *mk = node_mark(k);
+  const struct fy_mark *mk = nl_yaml_mark(k);
   char *t = extract(cx, mk->line, next_line, mk->column, 1);
   if (!t) return nl_err(&s->err, NL_ENOMEM, "out of memory");
   st = nl_scenario_load_string(s->sc, t, s->file);
@@ -424,7 +380,7 @@ static nl_status parse_model(parse_ctx *cx, struct fy_node *k, struct fy_node *v
   s->model_source = NULL;
   s->model_default = 0;
   if (style == FYNS_LITERAL || style == FYNS_FOLDED) {
-    const struct fy_mark *mk = node_mark(k);
+    const struct fy_mark *mk = nl_yaml_mark(k);
     s->model_text = extract(cx, mk->line + 1, next_line, 0, 0);
     s->model_source = nl_strdup(s->file);
   } else if (t && memchr(t, '~', len)) {
@@ -559,7 +515,7 @@ static nl_status parse_root(parse_ctx *cx, struct fy_node *root) {
   void *it = NULL;
   struct fy_node_pair *pr;
   while ((pr = fy_node_mapping_iterate(root, &it)) && nk < 64) {
-    const struct fy_mark *mk = node_mark(fy_node_pair_key(pr));
+    const struct fy_mark *mk = nl_yaml_mark(fy_node_pair_key(pr));
     lines[nk++] = mk ? mk->line : 0;
   }
   int have_sim = 0, idx = 0;
@@ -589,36 +545,11 @@ static nl_status parse_root(parse_ctx *cx, struct fy_node *root) {
   return NL_OK;
 }
 
-static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
-  (void)diag;
-  (void)user;
-  (void)buf;
-  (void)len;
-}
-
 static nl_status load(nl_study *s, const char *text, size_t len) {
-  nl_status st = NL_OK;
+  nl_yaml y = {s->file, &s->err};
   struct fy_document *doc = NULL;
-  int bl, bc;
-  if (!nl_text_valid_utf8(text, len, &bl, &bc))
-    return nl_err(&s->err, NL_EPARSE, "%s:%d:%d: not valid UTF-8 text (a YAML file must be UTF-8)", s->file, bl, bc);
-  struct fy_diag_cfg dcfg;
-  fy_diag_cfg_default(&dcfg);
-  dcfg.fp = NULL;
-  dcfg.output_fn = diag_silent;
-  dcfg.colorize = false;
-  struct fy_diag *diag = fy_diag_create(&dcfg);
-  if (!diag) return nl_err(&s->err, NL_ENOMEM, "out of memory");
-  fy_diag_set_collect_errors(diag, true);
-  struct fy_parse_cfg cfg = {.search_path = NULL, .flags = FYPCF_QUIET, .userdata = NULL, .diag = diag};
-  doc = fy_document_build_from_string(&cfg, text, len);
-  if (!doc) {
-    void *it = NULL;
-    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-    if (e) st = nl_err(&s->err, NL_EPARSE, "%s:%d:%d: malformed YAML: %s", s->file, e->line + 1, e->column + 1, e->msg);
-    else st = nl_err(&s->err, NL_EPARSE, "%s: malformed YAML", s->file);
-    goto cleanup;
-  }
+  nl_status st = nl_yaml_parse(&y, text, len, &doc);
+  if (st) goto cleanup;
   parse_ctx cx = {s, text, len};
   st = parse_root(&cx, fy_document_root(doc));
   if (!st && !s->name) {
@@ -635,7 +566,6 @@ static nl_status load(nl_study *s, const char *text, size_t len) {
   if (!st) st = nl_study_check(s);
 cleanup:
   fy_document_destroy(doc);
-  fy_diag_destroy(diag);
   return st;
 }
 

@@ -1,0 +1,120 @@
+#include "io/yaml.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/text.h"
+
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
+  (void)diag;
+  (void)user;
+  (void)buf;
+  (void)len;
+}
+
+nl_status nl_yaml_parse(const nl_yaml *y, const char *text, size_t len, struct fy_document **doc) {
+  *doc = NULL;
+  int bl, bc;
+  if (!nl_text_valid_utf8(text, len, &bl, &bc))
+    return nl_err(y->err, NL_EPARSE, "%s:%d:%d: not valid UTF-8 text (a YAML file must be UTF-8)", y->file, bl, bc);
+  struct fy_diag_cfg dcfg;
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = NULL;
+  dcfg.output_fn = diag_silent;
+  dcfg.colorize = false;
+  struct fy_diag *diag = fy_diag_create(&dcfg);
+  if (!diag) return nl_err(y->err, NL_ENOMEM, "out of memory");
+  fy_diag_set_collect_errors(diag, true);
+  struct fy_parse_cfg cfg = {.search_path = NULL, .flags = FYPCF_QUIET, .userdata = NULL, .diag = diag};
+  nl_status st = NL_OK;
+  *doc = fy_document_build_from_string(&cfg, text, len);
+  if (!*doc) {
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+    if (e) st = nl_err(y->err, NL_EPARSE, "%s:%d:%d: malformed YAML: %s", y->file, e->line + 1, e->column + 1, e->msg);
+    else st = nl_err(y->err, NL_EPARSE, "%s: malformed YAML", y->file);
+  }
+  fy_diag_destroy(diag);
+  return st;
+}
+
+const struct fy_mark *nl_yaml_mark(struct fy_node *n) {
+  for (int depth = 0; n && depth < 64; depth++) {
+    if (fy_node_is_scalar(n)) {
+      struct fy_token *t = fy_node_get_scalar_token(n);
+      return t ? fy_token_start_mark(t) : NULL;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+      n = p ? fy_node_pair_key(p) : NULL;
+    } else {
+      n = fy_node_sequence_iterate(n, &it);
+    }
+  }
+  return NULL;
+}
+
+nl_status nl_yaml_vat(const nl_yaml *y, struct fy_node *n, nl_status st, const char *fmt, va_list ap) {
+  char msg[NL_ERRMSG_MAX - 300];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  const struct fy_mark *mk = nl_yaml_mark(n);
+  if (mk) return nl_err(y->err, st, "%s:%d:%d: %s", y->file, mk->line + 1, mk->column + 1, msg);
+  return nl_err(y->err, st, "%s: %s", y->file, msg);
+}
+
+nl_status nl_yaml_at(const nl_yaml *y, struct fy_node *n, nl_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  st = nl_yaml_vat(y, n, st, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+nl_status nl_yaml_scalar(const nl_yaml *y, struct fy_node *n, const char *key, char *buf, size_t cap) {
+  if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n))
+    return nl_yaml_at(y, n, NL_EINVAL, "key '%s': expected a single value, got a %s", key,
+                      n && fy_node_is_sequence(n) ? "list" : (n && fy_node_is_mapping(n) ? "mapping" : "nothing"));
+  size_t len = 0;
+  const char *s = fy_node_get_scalar(n, &len);
+  if (!s) s = "";
+  if (len >= cap)
+    return nl_yaml_at(y, n, NL_EINVAL, "key '%s': value too long (%zu characters, at most %zu)", key, len, cap - 1);
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  return NL_OK;
+}
+
+nl_status nl_yaml_long(const nl_yaml *y, struct fy_node *n, const char *key, long min, long max, long *out) {
+  char buf[64];
+  nl_status st = nl_yaml_scalar(y, n, key, buf, sizeof buf);
+  if (st) return st;
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(buf, &end, 10);
+  if (end == buf || *end || errno) return nl_yaml_at(y, n, NL_EINVAL, "key '%s': expected an integer, got '%s'", key, buf);
+  if (v < min || v > max)
+    return nl_yaml_at(y, n, NL_ERANGE, "key '%s': %ld is out of range, expected an integer in [%ld, %ld]", key, v, min,
+                      max);
+  *out = v;
+  return NL_OK;
+}
+
+nl_status nl_yaml_double(const nl_yaml *y, struct fy_node *n, const char *key, double lo, double hi, int lo_open,
+                         int hi_open, double *out) {
+  char buf[64];
+  nl_status st = nl_yaml_scalar(y, n, key, buf, sizeof buf);
+  if (st) return st;
+  char *end = NULL;
+  double v = strtod(buf, &end);
+  if (end == buf || *end || !isfinite(v))
+    return nl_yaml_at(y, n, NL_EINVAL, "key '%s': expected a number, got '%s'", key, buf);
+  if ((lo_open ? !(v > lo) : !(v >= lo)) || (hi_open ? !(v < hi) : !(v <= hi)))
+    return nl_yaml_at(y, n, NL_ERANGE, "key '%s': %g is out of range, expected a number in %c%g, %g%c", key, v,
+                      lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
+  *out = v;
+  return NL_OK;
+}

@@ -1,0 +1,45 @@
+#ifndef NL_IO_YAML_H
+#define NL_IO_YAML_H
+/*
+ * What every YAML file of netlearn (scenarios, studies) needs from libfyaml: parsing with
+ * diagnostics collected instead of printed, and located, typed reading of values. Messages read
+ * "file:line:column: key 'k': expected ..., got '...'".
+ */
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+typedef struct nl_yaml {
+  const char *file; /* named in messages (borrowed) */
+  nl_errbuf *err;   /* where messages go (borrowed) */
+} nl_yaml;
+
+/* Parse text[0..len) into *doc (caller destroys it with fy_document_destroy). Refuses text that is
+ * not valid UTF-8 first (libfyaml 0.7.12 loops forever on it inside a directive line). Errors:
+ * NL_EPARSE with the parser's line and column, NL_ENOMEM. */
+nl_status nl_yaml_parse(const nl_yaml *y, const char *text, size_t len, struct fy_document **doc);
+
+/* Start of a node: its own token for a scalar, else (libfyaml 0.7 keeps no marks on collections)
+ * the first scalar inside it. NULL for an empty collection. */
+const struct fy_mark *nl_yaml_mark(struct fy_node *n);
+
+/* Format "file:line:column: <message>" for node n into y->err and return st. */
+nl_status nl_yaml_at(const nl_yaml *y, struct fy_node *n, nl_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+nl_status nl_yaml_vat(const nl_yaml *y, struct fy_node *n, nl_status st, const char *fmt, va_list ap);
+
+/* The text of a scalar value of `key` into buf (NUL-terminated). Errors: NL_EINVAL when n is a
+ * list, a mapping or missing, or the text does not fit. */
+nl_status nl_yaml_scalar(const nl_yaml *y, struct fy_node *n, const char *key, char *buf, size_t cap);
+/* An integer in [min, max]. Errors: NL_EINVAL (not an integer), NL_ERANGE. */
+nl_status nl_yaml_long(const nl_yaml *y, struct fy_node *n, const char *key, long min, long max, long *out);
+/* A finite number in [lo, hi], each end open when lo_open / hi_open. Errors: NL_EINVAL, NL_ERANGE. */
+nl_status nl_yaml_double(const nl_yaml *y, struct fy_node *n, const char *key, double lo, double hi, int lo_open,
+                         int hi_open, double *out);
+
+#endif
