@@ -42,11 +42,13 @@ bench: build
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz
 
-# docs/models.md from the models' parameter tables (test_docs_models checks it is current).
+# docs/models.md from the models' parameter tables and docs/api.md from the public headers
+# (test_docs_models and test_docs_api check that both are current).
 docs: build
 	head -n 5 docs/models.md > docs/models.md.tmp
 	$(BUILD)/netlearn models --markdown >> docs/models.md.tmp
 	mv docs/models.md.tmp docs/models.md
+	./scripts/gen-api-docs > docs/api.md
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
