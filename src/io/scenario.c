@@ -12,6 +12,7 @@
 #include "core/model_impl.h"
 #include "io/json.h"
 #include "io/scenario_impl.h"
+#include "io/text.h"
 #include "io/yaml.h"
 #include "netlearn/scenario.h"
 
@@ -611,43 +612,10 @@ nl_status nl_scenario_load_file(nl_scenario *sc, const char *path) {
   nl_free(sc->file);
   sc->file = nl_strdup(path);
   if (!sc->file) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
-  FILE *f = fopen(path, "rb");
-  if (!f) return nl_err(&sc->err, NL_EIO, "%s: cannot open scenario file: %s", path, strerror(errno));
-  /* Read it ourselves: a clear I/O message, and the same code path as strings. */
   char *buf = NULL;
-  size_t len = 0, cap = 0;
-  nl_status st = NL_OK;
-  for (;;) {
-    if (len + 4096 > cap) {
-      size_t ncap = cap ? cap * 2 : 8192;
-      if (ncap > ((size_t)64 << 20)) {
-        st = nl_err(&sc->err, NL_EINVAL, "%s: scenario file larger than 64 MiB", path);
-        goto cleanup;
-      }
-      char *nb = nl_realloc(buf, ncap);
-      if (!nb) {
-        st = nl_err(&sc->err, NL_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    size_t got = fread(buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    st = nl_err(&sc->err, NL_EIO, "%s: cannot read scenario file: %s", path, strerror(errno));
-    goto cleanup;
-  }
-  buf[len] = '\0';
-  if (memchr(buf, '\0', len)) {
-    st = nl_err(&sc->err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
-    goto cleanup;
-  }
-  st = load(sc, buf, len);
-cleanup:
-  fclose(f);
+  size_t len = 0;
+  nl_status st = nl_text_read_file(path, "scenario file", (size_t)64 << 20, &sc->err, &buf, &len);
+  if (!st) st = load(sc, buf, len);
   nl_free(buf);
   return st;
 }

@@ -3,6 +3,8 @@
 /* Checks on input text before it reaches a parser. */
 #include <stddef.h>
 
+#include "core/error.h"
+
 /*
  * Whether s[0..len) is valid UTF-8 (no overlong forms, surrogates or code points above U+10FFFF)
  * without NUL bytes. On failure sets the 1-based line and column (in bytes) of the first bad byte
@@ -11,5 +13,13 @@
  * scenario text is checked here first.)
  */
 int nl_text_valid_utf8(const char *s, size_t len, int *line, int *col);
+
+/*
+ * Read a whole text file into *out (NUL-terminated, caller frees with nl_free; *len without the
+ * NUL). `what` names the file's kind in messages ("scenario file"). Errors: NL_EIO (cannot open or
+ * read), NL_EINVAL (larger than max bytes), NL_EPARSE (contains NUL bytes: not a text file),
+ * NL_ENOMEM. O(file size).
+ */
+nl_status nl_text_read_file(const char *path, const char *what, size_t max, nl_errbuf *err, char **out, size_t *len);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/model_impl.h"
 #include "core/rng.h"
+#include "io/text.h"
 #include "io/yaml.h"
 #include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
@@ -607,42 +608,10 @@ nl_status nl_study_load_file(nl_study *s, const char *path) {
   nl_free(s->file);
   s->file = nl_strdup(path);
   if (!s->file) return nl_err(&s->err, NL_ENOMEM, "out of memory");
-  FILE *f = fopen(path, "rb");
-  if (!f) return nl_err(&s->err, NL_EIO, "%s: cannot open study file: %s", path, strerror(errno));
   char *buf = NULL;
-  size_t len = 0, cap = 0;
-  nl_status st = NL_OK;
-  for (;;) {
-    if (len + 4096 > cap) {
-      size_t ncap = cap ? cap * 2 : 8192;
-      if (ncap > ((size_t)16 << 20)) {
-        st = nl_err(&s->err, NL_EINVAL, "%s: study file larger than 16 MiB", path);
-        goto cleanup;
-      }
-      char *nb = nl_realloc(buf, ncap);
-      if (!nb) {
-        st = nl_err(&s->err, NL_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    size_t got = fread(buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    st = nl_err(&s->err, NL_EIO, "%s: cannot read study file: %s", path, strerror(errno));
-    goto cleanup;
-  }
-  buf[len] = '\0';
-  if (memchr(buf, '\0', len)) {
-    st = nl_err(&s->err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
-    goto cleanup;
-  }
-  st = load(s, buf, len);
-cleanup:
-  fclose(f);
+  size_t len = 0;
+  nl_status st = nl_text_read_file(path, "study file", (size_t)16 << 20, &s->err, &buf, &len);
+  if (!st) st = load(s, buf, len);
   nl_free(buf);
   return st;
 }
