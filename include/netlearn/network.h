@@ -111,6 +111,12 @@ nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, un
  */
 nl_status nl_network_read_graphml(nl_network *g, const char *path, unsigned flags);
 
+/* Whether a network file is GraphML by its name: ".graphml" or ".xml", in any case. O(length). */
+int nl_network_path_is_graphml(const char *path);
+/* Read a network file: GraphML when nl_network_path_is_graphml(path), else an edge list with node
+ * count n (see nl_network_read_edgelist). Errors as those two readers. */
+nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsigned flags);
+
 /*
  * Read node attributes from a CSV table: header "id,<name>,<name>,...", one row per node; the
  * id is a node label (graphs read with labels) or an integer node index. Values are numbers,

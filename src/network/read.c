@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <igraph.h>
 
@@ -514,4 +515,19 @@ cleanup:
   fclose(f);
   if (st) nl_network_clear(g);
   return st;
+}
+
+int nl_network_path_is_graphml(const char *path) {
+  static const char *const ext[] = {".graphml", ".xml"};
+  size_t a = strlen(path);
+  for (size_t i = 0; i < 2; i++) {
+    size_t b = strlen(ext[i]);
+    if (a >= b && strcasecmp(path + a - b, ext[i]) == 0) return 1;
+  }
+  return 0;
+}
+
+nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsigned flags) {
+  return nl_network_path_is_graphml(path) ? nl_network_read_graphml(g, path, flags)
+                                          : nl_network_read_edgelist(g, path, n, flags);
 }

@@ -371,11 +371,6 @@ cleanup:
 
 /* ---- from files ---- */
 
-static int ends_with_ci(const char *s, const char *suf) {
-  size_t a = strlen(s), b = strlen(suf);
-  return a >= b && !strcasecmp(s + a - b, suf);
-}
-
 static int same_value(const char *a, const char *b) {
   double x, y;
   if (nl_strtab_parse_num(a, &x) && nl_strtab_parse_num(b, &y) && !isnan(x) && !isnan(y)) return x == y;
@@ -511,7 +506,7 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
   long *linemap = NULL;
   const char *gpath = sp->graph;
   if (!g) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
-  int graphml = ends_with_ci(sp->graph, ".graphml") || ends_with_ci(sp->graph, ".xml");
+  int graphml = nl_network_path_is_graphml(sp->graph);
   if (graphml && (sp->source || sp->target || sp->weight || sp->nedge_filter)) {
     rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s: edge columns and edge filters are for CSV edge lists, not GraphML",
                 sp->graph);

@@ -39,6 +39,17 @@ static nl_network *gen(nl_network_spec s, uint64_t seed, uint64_t stream) {
   return g;
 }
 
+/* One rule for every reader of network files: GraphML by name (.graphml or .xml, any case). */
+static void test_path_is_graphml(void **unused) {
+  (void)unused;
+  assert_true(nl_network_path_is_graphml("a/b.graphml"));
+  assert_true(nl_network_path_is_graphml("B.GraphML"));
+  assert_true(nl_network_path_is_graphml("net.xml"));
+  assert_false(nl_network_path_is_graphml("ties.csv"));
+  assert_false(nl_network_path_is_graphml("graphml"));
+  assert_false(nl_network_path_is_graphml(""));
+}
+
 static void test_deterministic_kinds(void **unused) {
   (void)unused;
   nl_network *g = gen((nl_network_spec){.kind = NL_NET_COMPLETE, .n = 10}, 1, 0);
@@ -355,7 +366,7 @@ static void test_alloc_failures(void **unused) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_deterministic_kinds), cmocka_unit_test(test_random_kinds),
+      cmocka_unit_test(test_path_is_graphml), cmocka_unit_test(test_deterministic_kinds), cmocka_unit_test(test_random_kinds),
       cmocka_unit_test(test_bad_specs),           cmocka_unit_test(test_no_alloc_after_reserve),
       cmocka_unit_test(test_edgelist),            cmocka_unit_test(test_edgelist_errors),
       cmocka_unit_test(test_graphml),             cmocka_unit_test(test_alloc_failures),

@@ -251,17 +251,11 @@ nomem:
   goto cleanup;
 }
 
-static int ends_with(const char *s, const char *suffix) {
-  size_t a = strlen(s), b = strlen(suffix);
-  return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
-
 nl_status cn_network_read(cn_state *s, const char *path, nl_errbuf *err) {
   nl_status st;
   size_t F = s->F;
-  int graphml = ends_with(path, ".graphml") || ends_with(path, ".xml");
-  if (graphml) st = nl_network_read_graphml(s->net, path, 0);
-  else st = nl_network_read_edgelist(s->net, path, F, 0);
+  int graphml = nl_network_path_is_graphml(path);
+  st = nl_network_read_file(s->net, path, F, 0);
   if (st) return nl_err(err, st, "%s", nl_network_errmsg(s->net));
   size_t n = nl_network_nodes(s->net);
   s->node_firm = nl_malloc((n ? n : 1) * sizeof(uint32_t));

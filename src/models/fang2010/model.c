@@ -81,11 +81,6 @@ typedef struct state {
   nl_rng dyn;
 } state;
 
-static int ends_with(const char *s, const char *suffix) {
-  size_t a = strlen(s), b = strlen(suffix);
-  return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 static nl_status validate(const nl_params *p, nl_errbuf *err) {
   const char *f = nl_params_get_string(p, P_FILE);
   if (f && *f) return NL_OK;
@@ -129,7 +124,7 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   const char *f = nl_params_get_string(p, P_FILE);
   if (f && *f) {
     s->from_file = 1;
-    st = ends_with(f, ".graphml") ? nl_network_read_graphml(s->net, f, 0) : nl_network_read_edgelist(s->net, f, n, 0);
+    st = nl_network_read_file(s->net, f, n, 0);
     if (!st && nl_network_nodes(s->net) != n)
       st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net), n);
     if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);

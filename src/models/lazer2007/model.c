@@ -140,11 +140,6 @@ static void destroy(void *sp) {
   nl_free(s);
 }
 
-static int ends_with(const char *s, const char *suffix) {
-  size_t a = strlen(s), b = strlen(suffix);
-  return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   state *s = nl_calloc(1, sizeof *s);
   if (!s) return nl_err(err, NL_ENOMEM, "out of memory");
@@ -174,7 +169,7 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
       st = nl_err(err, NL_EINVAL, "network = file needs parameter 'network_file'");
       goto fail;
     }
-    st = ends_with(f, ".graphml") ? nl_network_read_graphml(s->net, f, 0) : nl_network_read_edgelist(s->net, f, s->n, 0);
+    st = nl_network_read_file(s->net, f, s->n, 0);
     if (!st && nl_network_nodes(s->net) != s->n)
       st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net),
                   s->n);
