@@ -48,30 +48,38 @@ typedef enum nl_network_kind {
   NL_NET_WATTS_STROGATZ,  /* ring lattice (k each side), each edge's far end rewired with prob. p */
   NL_NET_BARABASI_ALBERT, /* preferential attachment: each new node links to k distinct nodes */
   NL_NET_SBM,             /* stochastic block model: `blocks` equal groups, p_in inside, p_out across */
-  NL_NET_CAVEMAN          /* relaxed caveman (Watts 1999): `blocks` cliques, each edge rewired with
+  NL_NET_CAVEMAN,         /* relaxed caveman (Watts 1999): `blocks` cliques, each edge rewired with
                              probability p to a node outside the kept end's group (a cross-group link) */
+  NL_NET_SW_REWIRED,      /* ring lattice (k each side) with exactly `shortcuts` distinct lattice edges
+                             rewired, never disconnecting the graph (Lazer & Friedman 2007) */
+  NL_NET_SW_ADDED         /* ring lattice (k each side) plus exactly `shortcuts` new edges between
+                             uniform unlinked pairs (Newman & Watts 1999) */
 } nl_network_kind;
 
 typedef struct nl_network_spec {
   nl_network_kind kind;
   size_t n;      /* nodes */
-  size_t k;      /* RING/LINE/WATTS_STROGATZ: neighbours on each side; BARABASI_ALBERT: links per new node */
+  size_t k;      /* RING/LINE/WATTS_STROGATZ/SW_*: neighbours on each side; BARABASI_ALBERT: links per new node */
   double p;      /* ERDOS_RENYI: link probability; WATTS_STROGATZ, CAVEMAN: rewiring probability */
   size_t blocks; /* SBM, CAVEMAN: number of groups (sizes differ by at most one; CAVEMAN needs n % blocks == 0) */
   double p_in, p_out; /* SBM: link probability inside a group and across groups */
+  size_t shortcuts;   /* SW_REWIRED: lattice edges rewired (at most n k); SW_ADDED: edges added to the
+                         lattice (at most n(n-1)/2 - n k) */
 } nl_network_spec;
 
 /* Names of the kinds ("empty", "complete", "ring", "line", "erdos_renyi", "watts_strogatz",
- * "barabasi_albert", "sbm", "caveman"), NULL-terminated, in enum order. */
+ * "barabasi_albert", "sbm", "caveman", "sw_rewired", "sw_added"), NULL-terminated, in enum order. */
 extern const char *const nl_network_kind_names[];
 
 /*
  * Replace the graph with one drawn from `spec`, using the stream (seed, stream, NL_RNG_NETWORK,
  * sub). Deterministic in those four numbers. Errors: NL_EINVAL (inconsistent spec: k too large,
- * blocks not dividing n, probability outside [0, 1]), NL_ENOMEM. Cost: O(n + edges) expected
- * (Erdos-Renyi and SBM skip over absent pairs geometrically); memory is reused when the
- * previous graph was at least as large, so regenerating per replication does not allocate
- * after nl_network_reserve(g, n, nl_network_spec_max_edges(spec)).
+ * blocks not dividing n, probability outside [0, 1], too many shortcuts; or SW_REWIRED found no
+ * connectivity-keeping rewiring within 100 * shortcuts + 1000 attempts, the network is then left
+ * empty), NL_ENOMEM. Cost: O(n + edges) expected (Erdos-Renyi and SBM skip over absent pairs
+ * geometrically), except SW_REWIRED: O((n + edges) * attempts), one connectivity check per
+ * rewiring. Memory is reused when the previous graph was at least as large, so regenerating per
+ * replication does not allocate after nl_network_reserve(g, n, nl_network_spec_max_edges(spec)).
  */
 nl_status nl_network_generate(nl_network *g, const nl_network_spec *spec, uint64_t seed, uint64_t stream,
                               uint64_t sub);

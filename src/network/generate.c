@@ -21,6 +21,11 @@ static size_t binom_cap(double trials, double p) {
 
 static size_t block_size(size_t n, size_t blocks, size_t b) { return n / blocks + (b < n % blocks ? 1 : 0); }
 
+static int ring_ok(size_t n, size_t k) { return k >= 1 && n >= 3 && 2 * k < n; }
+
+/* Pairs of the ring lattice's complement: what SW_ADDED can add. */
+static size_t far_pairs(size_t n, size_t k) { return pairs(n) - n * k; }
+
 size_t nl_network_spec_max_edges(const nl_network_spec *s) {
   size_t n = s->n;
   switch (s->kind) {
@@ -47,23 +52,46 @@ size_t nl_network_spec_max_edges(const nl_network_spec *s) {
   case NL_NET_CAVEMAN:
     if (s->blocks == 0 || n % s->blocks) return 0;
     return s->blocks * pairs(n / s->blocks);
+  case NL_NET_SW_REWIRED:
+    if (!ring_ok(n, s->k) || s->shortcuts > n * s->k || (s->shortcuts > 0 && 2 * s->k + 1 == n)) return 0;
+    return n * s->k;
+  case NL_NET_SW_ADDED:
+    if (!ring_ok(n, s->k) || s->shortcuts > far_pairs(n, s->k)) return 0;
+    return n * s->k + s->shortcuts;
   }
   return 0;
 }
 
 nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *s) {
   size_t n = s->n;
-  const char *name = (s->kind <= NL_NET_CAVEMAN) ? nl_network_kind_names[s->kind] : "?";
+  const char *name = ((unsigned)s->kind <= (unsigned)NL_NET_SW_ADDED) ? nl_network_kind_names[s->kind] : "?";
   switch (s->kind) {
   case NL_NET_EMPTY:
   case NL_NET_COMPLETE: return NL_OK;
   case NL_NET_RING:
   case NL_NET_WATTS_STROGATZ:
-    if (s->k == 0 || n < 3 || 2 * s->k >= n)
+  case NL_NET_SW_REWIRED:
+  case NL_NET_SW_ADDED:
+    if (!ring_ok(n, s->k))
       return nl_err(&g->err, NL_EINVAL, "%s network: need k >= 1 neighbours on each side and n > 2k (n = %zu, k = %zu)",
                     name, n, s->k);
     if (s->kind == NL_NET_WATTS_STROGATZ && bad_prob(s->p))
       return nl_err(&g->err, NL_EINVAL, "%s network: rewiring probability %g is not in [0, 1]", name, s->p);
+    if (s->kind == NL_NET_SW_REWIRED && s->shortcuts > n * s->k)
+      return nl_err(&g->err, NL_EINVAL,
+                    "sw_rewired network: shortcuts = %zu is more than the %zu lattice edges there are to rewire "
+                    "(n k, n = %zu, k = %zu)",
+                    s->shortcuts, n * s->k, n, s->k);
+    if (s->kind == NL_NET_SW_REWIRED && s->shortcuts > 0 && 2 * s->k + 1 == n)
+      return nl_err(&g->err, NL_EINVAL,
+                    "sw_rewired network: with n = 2k + 1 = %zu the lattice is complete, so no edge can be rewired "
+                    "(shortcuts = %zu; use shortcuts = 0 or n > 2k + 1)",
+                    n, s->shortcuts);
+    if (s->kind == NL_NET_SW_ADDED && s->shortcuts > far_pairs(n, s->k))
+      return nl_err(&g->err, NL_EINVAL,
+                    "sw_added network: shortcuts = %zu is more than the %zu unlinked pairs of the lattice "
+                    "(n(n-1)/2 - n k, n = %zu, k = %zu)",
+                    s->shortcuts, far_pairs(n, s->k), n, s->k);
     return NL_OK;
   case NL_NET_LINE:
     if (s->k == 0 || s->k >= n)
@@ -169,6 +197,131 @@ static void rewire(nl_network *g, nl_rng *r, size_t e, uint32_t keep, uint32_t l
   }
 }
 
+/* Ring lattice: edge {i, i + j mod n} for j = 1..k at index (j - 1) n + i. */
+static void ring_lattice(nl_network *g, size_t k) {
+  size_t n = g->n;
+  for (size_t j = 1; j <= k; j++)
+    for (uint32_t i = 0; i < n; i++) add(g, i, (uint32_t)((i + j) % n));
+}
+
+static uint32_t uf_find(uint32_t *parent, uint32_t x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]]; /* path halving */
+    x = parent[x];
+  }
+  return x;
+}
+
+/* Whether the edge list connects all nodes: union-find over `parent` (n words of scratch).
+ * O(n + edges), stopping at the edge that joins the last two components. */
+static int connected(const nl_network *g, uint32_t *parent) {
+  size_t n = g->n, comps = n;
+  if (n <= 1) return 1;
+  for (uint32_t i = 0; i < n; i++) parent[i] = i;
+  for (size_t e = 0; e < g->ne; e++) {
+    uint32_t a = uf_find(parent, g->eu[e]), b = uf_find(parent, g->ev[e]);
+    if (a == b) continue;
+    parent[a] = b;
+    if (--comps == 1) return 1;
+  }
+  return 0;
+}
+
+/* A uniform node w != u not linked to u: up to 64 rejection draws, then an exact count-and-pick
+ * scan (O(n)), so w is uniform among the candidates either way. 0 when u is linked to all. */
+static int free_partner(const nl_network *g, nl_rng *r, uint32_t u, uint32_t *w) {
+  uint32_t n = (uint32_t)g->n;
+  for (int t = 0; t < 64; t++) {
+    uint32_t x = (uint32_t)nl_rng_below(r, n);
+    if (x != u && nl_network_hash_find(g, u, x) < 0) {
+      *w = x;
+      return 1;
+    }
+  }
+  size_t c = 0;
+  for (uint32_t x = 0; x < n; x++)
+    if (x != u && nl_network_hash_find(g, u, x) < 0) c++;
+  if (c == 0) return 0;
+  uint64_t pick = nl_rng_below(r, c);
+  uint32_t x = 0;
+  for (;; x++)
+    if (x != u && nl_network_hash_find(g, u, x) < 0 && pick-- == 0) break;
+  *w = x;
+  return 1;
+}
+
+/*
+ * Lazer & Friedman (2007): rewire exactly `shortcuts` distinct lattice edges. Each attempt picks a
+ * lattice edge not yet rewired (uniformly), keeps a random end u and moves the other to a uniform
+ * node w != u not linked to u; a rewiring that would disconnect the graph is undone and another
+ * edge is picked ("that link is passed over, and another is selected"; the passed-over edge stays
+ * a candidate, since later rewirings may make it movable). Edges keep their slots, so the edge set
+ * gets one tombstone per rewired edge at most, as for Watts-Strogatz.
+ * Scratch without allocation: the CSR neighbour array (2 ecap words, stale while generating) holds
+ * the slots not yet rewired (n k <= ecap words) and, from word ecap on, the union-find parents
+ * (n <= ecap words).
+ */
+static nl_status sw_rewire(nl_network *g, nl_rng *r, size_t k, size_t shortcuts) {
+  size_t lattice = g->ne, left = lattice, done = 0, attempts = 0;
+  size_t max_attempts = shortcuts > (SIZE_MAX - 1000) / 100 ? SIZE_MAX : 100 * shortcuts + 1000;
+  uint32_t *todo = g->nbr, *parent = g->nbr + g->ecap;
+  for (size_t e = 0; e < lattice; e++) todo[e] = (uint32_t)e;
+  while (done < shortcuts) {
+    if (attempts++ == max_attempts)
+      return nl_err(&g->err, NL_EINVAL,
+                    "sw_rewired network: gave up after %zu attempts with %zu of %zu shortcuts rewired: the "
+                    "other rewirings drawn would have disconnected the graph or found no node to move to "
+                    "(n = %zu, k = %zu); use fewer shortcuts",
+                    max_attempts, done, shortcuts, g->n, k);
+    size_t i = (size_t)nl_rng_below(r, left);
+    uint32_t e = todo[i], a = g->eu[e], b = g->ev[e];
+    uint32_t keep = (nl_rng_u64(r) & 1) ? b : a, w;
+    if (!free_partner(g, r, keep, &w)) continue;
+    g->eu[e] = keep < w ? keep : w;
+    g->ev[e] = keep < w ? w : keep;
+    if (!connected(g, parent)) { /* passed over */
+      g->eu[e] = a;
+      g->ev[e] = b;
+      continue;
+    }
+    nl_network_hash_del(g, a, b);
+    nl_network_hash_put(g, keep, w, e);
+    todo[i] = todo[--left];
+    done++;
+  }
+  return NL_OK;
+}
+
+/* The x-th pair farther apart than k on the ring, 0 <= x < far_pairs(n, k): ring offsets
+ * d = k+1 .. (n-1)/2 give n pairs {i, i+d mod n} each; for even n, d = n/2 gives n/2 more. */
+static void far_pair(size_t n, size_t k, uint64_t x, uint32_t *u, uint32_t *v) {
+  uint64_t rows = (uint64_t)n * ((n - 1) / 2 - k);
+  uint64_t i, d;
+  if (x < rows) {
+    d = k + 1 + x / n;
+    i = x % n;
+  } else {
+    d = n / 2;
+    i = x - rows;
+  }
+  *u = (uint32_t)i;
+  *v = (uint32_t)((i + d) % n);
+}
+
+/* Newman & Watts (1999): `shortcuts` distinct pairs not in the lattice, a uniform subset drawn by
+ * Floyd's algorithm: one draw per edge, the same law as adding uniform unlinked pairs one at a
+ * time, without rejection slowing down near the complete graph. */
+static void sw_add(nl_network *g, nl_rng *r, size_t k, size_t shortcuts) {
+  size_t n = g->n;
+  uint64_t m = far_pairs(n, k);
+  for (uint64_t j = m - shortcuts; j < m; j++) {
+    uint32_t u, v;
+    far_pair(n, k, nl_rng_below(r, j + 1), &u, &v);
+    if (nl_network_hash_find(g, u, v) >= 0) far_pair(n, k, j, &u, &v); /* drawn before: take j */
+    add(g, u, v);
+  }
+}
+
 nl_status nl_network_generate_rng(nl_network *g, const nl_network_spec *s, nl_rng *r) {
   nl_status st = nl_network_spec_check(g, s);
   if (st) return st;
@@ -184,8 +337,7 @@ nl_status nl_network_generate_rng(nl_network *g, const nl_network_spec *s, nl_rn
   case NL_NET_COMPLETE: gnp_triangle(g, r, 0, N, 1.0); break;
   case NL_NET_RING:
   case NL_NET_WATTS_STROGATZ:
-    for (size_t j = 1; j <= s->k; j++)
-      for (uint32_t i = 0; i < N; i++) add(g, i, (uint32_t)((i + j) % n));
+    ring_lattice(g, s->k);
     if (s->kind == NL_NET_WATTS_STROGATZ && s->p > 0) {
       uint64_t P = nl_rng_fixed32(s->p);
       for (size_t e = 0; e < g->ne; e++) {
@@ -256,9 +408,18 @@ nl_status nl_network_generate_rng(nl_network *g, const nl_network_spec *s, nl_rn
     }
     break;
   }
+  case NL_NET_SW_REWIRED:
+    ring_lattice(g, s->k);
+    st = sw_rewire(g, r, s->k, s->shortcuts);
+    break;
+  case NL_NET_SW_ADDED:
+    ring_lattice(g, s->k);
+    sw_add(g, r, s->k, s->shortcuts);
+    break;
   }
   g->csr_ok = 0;
-  return NL_OK;
+  if (st) nl_network_clear(g); /* no half-made graph */
+  return st;
 }
 
 nl_status nl_network_generate(nl_network *g, const nl_network_spec *spec, uint64_t seed, uint64_t stream,

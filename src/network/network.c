@@ -49,7 +49,8 @@ const char *nl_igraph_reason(void) { return igraph_reason_buf; }
 /* ---- handle ----------------------------------------------------------------------------------- */
 
 const char *const nl_network_kind_names[] = {"empty", "complete", "ring", "line", "erdos_renyi",
-                                             "watts_strogatz", "barabasi_albert", "sbm", "caveman", NULL};
+                                             "watts_strogatz", "barabasi_albert", "sbm", "caveman", "sw_rewired",
+                                             "sw_added", NULL};
 
 nl_network *nl_network_new(void) { return nl_calloc(1, sizeof(nl_network)); }
 

@@ -19,7 +19,7 @@ struct nl_network {
   uint64_t *hkey;
   uint32_t *hval;        /* edge index of each key */
   size_t hcap;           /* power of two, >= 4 ecap */
-  /* CSR cache */
+  /* CSR cache; while a generator runs (csr_ok = 0) off and nbr may serve as its scratch (sw_rewired) */
   int csr_ok;
   size_t *off;           /* ncap + 1 */
   uint32_t *nbr;         /* 2 ecap */

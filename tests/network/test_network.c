@@ -39,6 +39,50 @@ static nl_network *gen(nl_network_spec s, uint64_t seed, uint64_t stream) {
   return g;
 }
 
+/* Whether {a, b} is a ring-lattice pair: cyclic distance 1..k. */
+static int lattice_pair(size_t n, size_t k, size_t a, size_t b) {
+  size_t d = a > b ? a - b : b - a;
+  if (n - d < d) d = n - d;
+  return d >= 1 && d <= k;
+}
+
+static size_t count_non_lattice(nl_network *g, size_t k) {
+  size_t n = nl_network_nodes(g), c = 0;
+  for (size_t e = 0; e < nl_network_edges(g); e++) {
+    size_t a, b;
+    assert_int_equal(nl_network_edge(g, e, &a, &b, NULL), NL_OK);
+    c += !lattice_pair(n, k, a, b);
+  }
+  return c;
+}
+
+/* Same edge list, in the same order. */
+static int same_edges(nl_network *g, nl_network *h) {
+  if (nl_network_nodes(g) != nl_network_nodes(h) || nl_network_edges(g) != nl_network_edges(h)) return 0;
+  for (size_t e = 0; e < nl_network_edges(g); e++) {
+    size_t a, b, c, d;
+    nl_network_edge(g, e, &a, &b, NULL);
+    nl_network_edge(h, e, &c, &d, NULL);
+    if (a != c || b != d) return 0;
+  }
+  return 1;
+}
+
+static size_t components(nl_network *g) {
+  nl_network_measures m;
+  assert_int_equal(nl_network_measure(g, &m), NL_OK);
+  return m.components;
+}
+
+static size_t min_degree(nl_network *g) {
+  const size_t *off;
+  assert_int_equal(nl_network_csr(g, &off, NULL, NULL), NL_OK);
+  size_t lo = SIZE_MAX;
+  for (size_t i = 0; i < nl_network_nodes(g); i++)
+    if (off[i + 1] - off[i] < lo) lo = off[i + 1] - off[i];
+  return lo;
+}
+
 /* One rule for every reader of network files: GraphML by name (.graphml or .xml, any case). */
 static void test_path_is_graphml(void **unused) {
   (void)unused;
@@ -170,6 +214,138 @@ static void test_random_kinds(void **unused) {
   nl_network_free(g);
 }
 
+/* Lazer & Friedman (2007): the ring with exactly `shortcuts` lattice edges rewired, never
+ * disconnected, density that of the lattice. */
+static void test_sw_rewired(void **unused) {
+  (void)unused;
+  /* no shortcuts: the ring itself, edge for edge */
+  nl_network *ring = gen((nl_network_spec){.kind = NL_NET_RING, .n = 100, .k = 2}, 5, 0);
+  nl_network *g = gen((nl_network_spec){.kind = NL_NET_SW_REWIRED, .n = 100, .k = 2, .shortcuts = 0}, 5, 0);
+  assert_true(same_edges(g, ring));
+  nl_network_free(g);
+  nl_network_free(ring);
+
+  size_t counts[] = {1, 2, 5, 20, 60, 150, 200}; /* 200 = n k: every lattice edge */
+  for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+      nl_network_spec s = {.kind = NL_NET_SW_REWIRED, .n = 100, .k = 2, .shortcuts = counts[c]};
+      assert_int_equal(nl_network_spec_max_edges(&s), 200);
+      g = gen(s, seed, c);
+      assert_int_equal(nl_network_edges(g), 200);
+      assert_int_equal(components(g), 1);
+      assert_true(min_degree(g) >= 1);
+      /* the first rewired edge is never moved again and lands off the lattice (all lattice pairs
+       * are linked then); later ones may land on a lattice pair vacated earlier */
+      size_t far = count_non_lattice(g, 2);
+      if (far < 1 || far > counts[c]) fail_msg("shortcuts %zu seed %d: %zu non-lattice edges", counts[c], (int)seed, far);
+      nl_network_free(g);
+    }
+  }
+
+  /* few shortcuts rarely meet: s non-lattice edges in most draws */
+  size_t exact = 0;
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    g = gen((nl_network_spec){.kind = NL_NET_SW_REWIRED, .n = 100, .k = 2, .shortcuts = 5}, seed, 0);
+    exact += count_non_lattice(g, 2) == 5;
+    nl_network_free(g);
+  }
+  assert_true(exact >= 15);
+
+  /* the hard case: a ring of 10 (k = 1, a single cycle) with 8 of its 10 edges rewired must stay
+   * connected (most single rewirings of a tree-like graph would cut it); and all 10 */
+  for (uint64_t seed = 1; seed <= 300; seed++) {
+    size_t s_[] = {8, 10};
+    for (size_t i = 0; i < 2; i++) {
+      g = gen((nl_network_spec){.kind = NL_NET_SW_REWIRED, .n = 10, .k = 1, .shortcuts = s_[i]}, seed, 0);
+      assert_int_equal(nl_network_edges(g), 10);
+      assert_int_equal(components(g), 1);
+      size_t far = count_non_lattice(g, 1);
+      assert_true(far >= 1 && far <= s_[i]);
+      nl_network_free(g);
+    }
+  }
+
+  /* same stream: the same edge list; another stream or seed: another graph */
+  nl_network_spec s = {.kind = NL_NET_SW_REWIRED, .n = 100, .k = 3, .shortcuts = 30};
+  g = gen(s, 11, 2);
+  nl_network *h = gen(s, 11, 2);
+  assert_true(same_edges(g, h));
+  nl_network_free(h);
+  h = gen(s, 12, 2);
+  assert_false(same_edges(g, h));
+  nl_network_free(h);
+  h = gen(s, 11, 3);
+  assert_false(same_edges(g, h));
+  nl_network_free(h);
+  nl_network_free(g);
+}
+
+/* Newman & Watts (1999): the ring plus exactly `shortcuts` new distinct edges. */
+static void test_sw_added(void **unused) {
+  (void)unused;
+  nl_network *ring = gen((nl_network_spec){.kind = NL_NET_RING, .n = 100, .k = 2}, 5, 0);
+  nl_network *g = gen((nl_network_spec){.kind = NL_NET_SW_ADDED, .n = 100, .k = 2, .shortcuts = 0}, 5, 0);
+  assert_true(same_edges(g, ring));
+  nl_network_free(g);
+  nl_network_free(ring);
+
+  /* exact counts (gen checks: no duplicate, no self-loop); the lattice is kept whole */
+  struct {
+    size_t n, k, s;
+  } cases[] = {{100, 2, 1}, {100, 2, 50}, {100, 3, 1000}, {10, 2, 25}, {11, 2, 33}, {10, 4, 5}, {7, 3, 0}};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+      nl_network_spec s = {.kind = NL_NET_SW_ADDED, .n = cases[c].n, .k = cases[c].k, .shortcuts = cases[c].s};
+      size_t lattice = cases[c].n * cases[c].k;
+      assert_int_equal(nl_network_spec_max_edges(&s), lattice + cases[c].s);
+      g = gen(s, seed, 0);
+      assert_int_equal(nl_network_edges(g), lattice + cases[c].s);
+      assert_int_equal(count_non_lattice(g, cases[c].k), cases[c].s);
+      nl_network_free(g);
+    }
+  }
+  /* as many shortcuts as there are unlinked pairs: the complete graph (odd and even n) */
+  g = gen((nl_network_spec){.kind = NL_NET_SW_ADDED, .n = 10, .k = 2, .shortcuts = 25}, 1, 0);
+  assert_int_equal(nl_network_edges(g), 45);
+  nl_network_free(g);
+
+  /* every unlinked pair equally likely: n = 20, k = 2 has 150 of them; 10 shortcuts per graph,
+   * 3000 graphs: each pair drawn 200 times in expectation, sd 13.7; allow 6 sd */
+  size_t n = 20, reps = 3000, hits[20][20];
+  memset(hits, 0, sizeof hits);
+  g = nl_network_new();
+  nl_network_spec s = {.kind = NL_NET_SW_ADDED, .n = n, .k = 2, .shortcuts = 10};
+  assert_int_equal(nl_network_reserve(g, n, nl_network_spec_max_edges(&s)), NL_OK);
+  for (uint64_t rep = 0; rep < reps; rep++) {
+    assert_int_equal(nl_network_generate(g, &s, 9, rep, 0), NL_OK);
+    for (size_t e = 0; e < nl_network_edges(g); e++) {
+      size_t a, b;
+      nl_network_edge(g, e, &a, &b, NULL);
+      if (!lattice_pair(n, 2, a, b)) hits[a][b]++;
+    }
+  }
+  nl_network_free(g);
+  double mean = (double)reps * 10.0 / 150.0, sd = sqrt(mean * (1 - 10.0 / 150.0));
+  size_t far = 0;
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = a + 1; b < n; b++) {
+      if (lattice_pair(n, 2, a, b)) continue;
+      far++;
+      if (fabs((double)hits[a][b] - mean) > 6 * sd) fail_msg("pair %zu-%zu drawn %zu times (mean %g)", a, b, hits[a][b], mean);
+    }
+  assert_int_equal(far, 150);
+
+  s = (nl_network_spec){.kind = NL_NET_SW_ADDED, .n = 100, .k = 3, .shortcuts = 30};
+  g = gen(s, 11, 2);
+  nl_network *h = gen(s, 11, 2);
+  assert_true(same_edges(g, h));
+  nl_network_free(h);
+  h = gen(s, 12, 2);
+  assert_false(same_edges(g, h));
+  nl_network_free(h);
+  nl_network_free(g);
+}
+
 static void test_bad_specs(void **unused) {
   (void)unused;
   nl_network *g = nl_network_new();
@@ -184,6 +360,37 @@ static void test_bad_specs(void **unused) {
     assert_int_equal(nl_network_generate(g, &bad[i], 1, 0, 0), NL_EINVAL);
     assert_true(strlen(nl_network_errmsg(g)) > 10);
   }
+
+  /* small-world kinds: each message names the parameter at fault; max_edges is 0 when invalid */
+  struct {
+    nl_network_spec s;
+    const char *msg;
+  } sw[] = {
+      {{.kind = NL_NET_SW_REWIRED, .n = 10, .k = 5}, "sw_rewired network: need k >= 1 neighbours on each side and n > 2k (n = 10, k = 5)"},
+      {{.kind = NL_NET_SW_REWIRED, .n = 10, .k = 0}, "sw_rewired network: need k >= 1"},
+      {{.kind = NL_NET_SW_ADDED, .n = 2, .k = 1}, "sw_added network: need k >= 1 neighbours on each side and n > 2k (n = 2, k = 1)"},
+      {{.kind = NL_NET_SW_REWIRED, .n = 10, .k = 2, .shortcuts = 21},
+       "sw_rewired network: shortcuts = 21 is more than the 20 lattice edges there are to rewire"},
+      {{.kind = NL_NET_SW_REWIRED, .n = 5, .k = 2, .shortcuts = 1}, "sw_rewired network: with n = 2k + 1 = 5 the lattice is complete"},
+      {{.kind = NL_NET_SW_ADDED, .n = 10, .k = 2, .shortcuts = 26},
+       "sw_added network: shortcuts = 26 is more than the 25 unlinked pairs of the lattice"},
+      {{.kind = NL_NET_SW_ADDED, .n = 7, .k = 3, .shortcuts = 1}, "sw_added network: shortcuts = 1 is more than the 0 unlinked pairs"},
+  };
+  for (size_t i = 0; i < sizeof sw / sizeof sw[0]; i++) {
+    assert_int_equal(nl_network_spec_check(g, &sw[i].s), NL_EINVAL);
+    if (!strstr(nl_network_errmsg(g), sw[i].msg)) fail_msg("case %zu message: %s", i, nl_network_errmsg(g));
+    assert_int_equal(nl_network_generate(g, &sw[i].s, 1, 0, 0), NL_EINVAL);
+    assert_int_equal(nl_network_spec_max_edges(&sw[i].s), 0);
+  }
+  /* the limits themselves are valid */
+  nl_network_spec ok[] = {{.kind = NL_NET_SW_REWIRED, .n = 10, .k = 2, .shortcuts = 20},
+                          {.kind = NL_NET_SW_REWIRED, .n = 5, .k = 2, .shortcuts = 0},
+                          {.kind = NL_NET_SW_ADDED, .n = 10, .k = 2, .shortcuts = 25}};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (nl_network_generate(g, &ok[i], 1, 0, 0)) fail_msg("case %zu: %s", i, nl_network_errmsg(g));
+  assert_string_equal(nl_network_kind_names[NL_NET_SW_REWIRED], "sw_rewired");
+  assert_string_equal(nl_network_kind_names[NL_NET_SW_ADDED], "sw_added");
+  assert_null(nl_network_kind_names[NL_NET_SW_ADDED + 1]);
   nl_network_free(g);
 }
 
@@ -203,6 +410,22 @@ static void test_no_alloc_after_reserve(void **unused) {
   }
   nl_alloc_fail_after(0);
   nl_network_free(g);
+
+  /* the small-world kinds keep their scratch (rewiring candidates, union-find) inside the handle:
+   * not even the first graph after the reservation allocates */
+  nl_network_spec sw[] = {{.kind = NL_NET_SW_REWIRED, .n = 200, .k = 3, .shortcuts = 100},
+                          {.kind = NL_NET_SW_ADDED, .n = 200, .k = 3, .shortcuts = 100}};
+  for (size_t i = 0; i < 2; i++) {
+    g = nl_network_new();
+    assert_int_equal(nl_network_reserve(g, sw[i].n, nl_network_spec_max_edges(&sw[i])), NL_OK);
+    nl_alloc_fail_after(1);
+    for (uint64_t rep = 0; rep < 20; rep++) {
+      assert_int_equal(nl_network_generate(g, &sw[i], 1, rep, 0), NL_OK);
+      assert_int_equal(nl_network_csr(g, &off, NULL, NULL), NL_OK);
+    }
+    nl_alloc_fail_after(0);
+    nl_network_free(g);
+  }
 }
 
 static void test_edgelist(void **unused) {
@@ -370,7 +593,8 @@ int main(void) {
       cmocka_unit_test(test_bad_specs),           cmocka_unit_test(test_no_alloc_after_reserve),
       cmocka_unit_test(test_edgelist),            cmocka_unit_test(test_edgelist_errors),
       cmocka_unit_test(test_graphml),             cmocka_unit_test(test_alloc_failures),
-      cmocka_unit_test(test_example_networks),
+      cmocka_unit_test(test_example_networks),    cmocka_unit_test(test_sw_rewired),
+      cmocka_unit_test(test_sw_added),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
