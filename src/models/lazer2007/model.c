@@ -10,6 +10,7 @@
  * with that probability per round (else it explores). Score = (fitness / global maximum)^8.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -17,13 +18,14 @@
 #include "models/lazer2007/nk.h"
 #include "network/network_impl.h"
 
-static const char *const networks[] = {"line",  "ring", "complete", "erdos_renyi", "watts_strogatz", "barabasi_albert",
-                                       "sbm",   "caveman", "file", NULL};
-enum { NET_LINE, NET_RING, NET_COMPLETE, NET_ER, NET_WS, NET_BA, NET_SBM, NET_CAVE, NET_FILE };
-static const char *const deps[] = {"random", "neighbours", NULL};
+static const char *const networks[] = {"line",    "ring",       "complete", "erdos_renyi", "watts_strogatz",
+                                       "barabasi_albert", "sbm", "caveman", "sw_rewired",  "sw_added",
+                                       "file",    NULL};
+enum { NET_LINE, NET_RING, NET_COMPLETE, NET_ER, NET_WS, NET_BA, NET_SBM, NET_CAVE, NET_SWR, NET_SWA, NET_FILE };
+static const char *const deps[] = {"random", "neighbours", "independent", NULL};
 
 enum {
-  P_N, P_NK_N, P_NK_K, P_DEPS, P_NETWORK, P_K, P_P, P_BLOCKS, P_PIN, P_POUT, P_FILE, P_VELOCITY, P_ERROR,
+  P_N, P_NK_N, P_NK_K, P_DEPS, P_NETWORK, P_K, P_P, P_SHORTCUTS, P_BLOCKS, P_PIN, P_POUT, P_FILE, P_VELOCITY, P_ERROR,
   P_POWER, P_TABLE_MAX, P_COUNT
 };
 
@@ -32,18 +34,26 @@ static const nl_param_desc params[P_COUNT] = {
     [P_NK_N] = {"N", NL_PARAM_INT, 20, 1, 64, NULL, NULL, "bits of a solution of the NK landscape (paper: 20)"},
     [P_NK_K] = {"K", NL_PARAM_INT, 5, 0, 20, NULL, NULL,
                 "other loci each locus' contribution depends on (paper: 5); must be < N"},
-    [P_DEPS] = {"interactions", NL_PARAM_CHOICE, 0, 0, 0, deps, NULL,
-                "which K loci each locus depends on: random (Kauffman's random interactions) or the K next loci"},
+    [P_DEPS] = {"interactions", NL_PARAM_CHOICE, 2, 0, 0, deps, NULL,
+                "which K loci each locus' contribution depends on: independent (the default: K independent uniform "
+                "draws over all N loci, repeats and the locus itself allowed; reproduces the paper's figures), random "
+                "(K distinct other loci, Kauffman's usual choice: a slightly more rugged landscape) or neighbours "
+                "(the K next loci)"},
     [P_NETWORK] = {"network", NL_PARAM_CHOICE, 0, 0, 0, networks, NULL,
                    "communication network: line (the paper's linear network: each agent linked to its k nearest "
                    "on each side, no wrap-around), ring (the same with wrap-around), complete (the efficient, totally connected network), erdos_renyi "
                    "(random, link probability p), watts_strogatz (small world: ring with rewiring probability p), "
                    "barabasi_albert (k links per new agent), sbm (blocks, p_in, p_out), caveman (blocks cliques, "
-                   "rewiring p), file (network_file)"},
+                   "rewiring p), sw_rewired (the paper's small world: ring lattice, k each side, with exactly "
+                   "`shortcuts` links rewired, never isolating a component), sw_added (Newman-Watts: the lattice plus "
+                   "`shortcuts` random extra links; the paper's \"small world with 10 extra ties\"), file (network_file)"},
     [P_K] = {"k", NL_PARAM_INT, 1, 1, 1e6, NULL, NULL,
-             "ring, line, watts_strogatz: neighbours on each side; barabasi_albert: links per new agent"},
+             "ring, line, watts_strogatz, sw_rewired, sw_added: neighbours on each side; barabasi_albert: links per "
+             "new agent"},
     [P_P] = {"p", NL_PARAM_REAL, 0.05, 0, 1, NULL, NULL,
              "erdos_renyi: link probability; watts_strogatz, caveman: rewiring probability"},
+    [P_SHORTCUTS] = {"shortcuts", NL_PARAM_INT, 10, 0, 1e9, NULL, NULL,
+                     "sw_rewired: lattice links rewired; sw_added: random links added (the paper: 0 to 50)"},
     [P_BLOCKS] = {"blocks", NL_PARAM_INT, 4, 1, 1e7, NULL, NULL, "sbm, caveman: number of groups"},
     [P_PIN] = {"p_in", NL_PARAM_REAL, 0.3, 0, 1, NULL, NULL, "sbm: link probability inside a group"},
     [P_POUT] = {"p_out", NL_PARAM_REAL, 0.01, 0, 1, NULL, NULL, "sbm: link probability across groups"},
@@ -62,13 +72,14 @@ static const nl_param_desc params[P_COUNT] = {
                      "fitness is computed on the fly and scores are not normalized by the (unknown) maximum"},
 };
 
-enum { M_AVG, M_BEST, M_OPT, M_DIV, M_IMIT, M_COUNT };
+enum { M_AVG, M_BEST, M_OPT, M_DIV, M_IMIT, M_UNIQ, M_COUNT };
 static const nl_measure_desc measures[M_COUNT] = {
     [M_AVG] = {"average_score", "mean score of the agents' solutions (the paper's performance measure)"},
     [M_BEST] = {"best_score", "score of the best solution held by any agent"},
     [M_OPT] = {"found_optimum", "share of agents holding the global optimum (NA without a fitness table)"},
     [M_DIV] = {"diversity", "mean Hamming distance between two agents' solutions, over N"},
     [M_IMIT] = {"imitators", "share of agents that copied a neighbour this round"},
+    [M_UNIQ] = {"unique_solutions", "number of distinct solutions held by the agents (the paper's Figure 5)"},
 };
 
 typedef struct state {
@@ -82,6 +93,7 @@ typedef struct state {
   uint64_t *sol, *nsol;
   uint32_t *fit, *nfit;
   uint32_t *cnt;       /* per-bit counts for diversity, 64 */
+  uint64_t *sorted;    /* scratch: the solutions, sorted to count distinct ones */
   uint64_t Pvel, Perr; /* fixed-point probabilities */
   double power, scale;
   long imitators;
@@ -90,8 +102,10 @@ typedef struct state {
 } state;
 
 static int net_kind_to_spec(int kind, nl_network_kind *out) {
-  static const nl_network_kind map[] = {NL_NET_LINE, NL_NET_RING, NL_NET_COMPLETE, NL_NET_ERDOS_RENYI,
-                                        NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT, NL_NET_SBM, NL_NET_CAVEMAN};
+  static const nl_network_kind map[] = {NL_NET_LINE,           NL_NET_RING,           NL_NET_COMPLETE,
+                                        NL_NET_ERDOS_RENYI,    NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT,
+                                        NL_NET_SBM,            NL_NET_CAVEMAN,        NL_NET_SW_REWIRED,
+                                        NL_NET_SW_ADDED};
   if (kind < 0 || kind >= NET_FILE) return -1;
   *out = map[kind];
   return 0;
@@ -103,6 +117,7 @@ static void fill_spec(const nl_params *p, nl_network_spec *s) {
   s->n = (size_t)nl_params_get(p, P_N);
   s->k = (size_t)nl_params_get(p, P_K);
   s->p = nl_params_get(p, P_P);
+  s->shortcuts = (size_t)nl_params_get(p, P_SHORTCUTS);
   s->blocks = (size_t)nl_params_get(p, P_BLOCKS);
   s->p_in = nl_params_get(p, P_PIN);
   s->p_out = nl_params_get(p, P_POUT);
@@ -137,6 +152,7 @@ static void destroy(void *sp) {
   nl_free(s->fit);
   nl_free(s->nfit);
   nl_free(s->cnt);
+  nl_free(s->sorted);
   nl_free(s);
 }
 
@@ -157,8 +173,9 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->fit = nl_malloc(s->n * sizeof(uint32_t));
   s->nfit = nl_malloc(s->n * sizeof(uint32_t));
   s->cnt = nl_malloc(64 * sizeof(uint32_t));
+  s->sorted = nl_malloc(s->n * sizeof(uint64_t));
   s->net = nl_network_new();
-  if (!s->sol || !s->nsol || !s->fit || !s->nfit || !s->cnt || !s->net) {
+  if (!s->sol || !s->nsol || !s->fit || !s->nfit || !s->cnt || !s->sorted || !s->net) {
     st = nl_err(err, NL_ENOMEM, "out of memory for %zu agents", s->n);
     goto fail;
   }
@@ -196,6 +213,20 @@ fail:
   return st ? st : NL_ENOMEM;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Number of distinct solutions: sort a copy (O(n log n), only when observed). */
+static size_t unique_solutions(state *s) {
+  memcpy(s->sorted, s->sol, s->n * sizeof(uint64_t));
+  qsort(s->sorted, s->n, sizeof(uint64_t), cmp_u64);
+  size_t u = s->n ? 1 : 0;
+  for (size_t i = 1; i < s->n; i++) u += s->sorted[i] != s->sorted[i - 1];
+  return u;
+}
+
 static double score(const state *s, uint32_t f) { return pow((double)f * s->scale, s->power); }
 
 static void measure(state *s) {
@@ -222,6 +253,7 @@ static void measure(state *s) {
   s->obs[M_OPT] = s->nk.table ? (double)at_opt / (double)n : NAN;
   s->obs[M_DIV] = n > 1 ? div / ((double)n * (double)(n - 1) * N) : 0;
   s->obs[M_IMIT] = (double)s->imitators / (double)n;
+  s->obs[M_UNIQ] = (double)unique_solutions(s);
 }
 
 static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
@@ -294,12 +326,19 @@ static nl_status step(void *sp, nl_errbuf *err) {
     long b = look ? best_neighbour(s, i, t1, t2) : -1;
     if (b >= 0 && s->fit[b] > f) { /* exploitation: copy the better neighbour */
       uint64_t y = s->sol[b];
+      uint32_t g = s->fit[b];
       if (s->Perr) {
         uint64_t keep = nl_rng_mask_on(&s->dyn, s->Perr, mask); /* bits that stay the agent's own */
         y = (y & ~keep) | (x & keep);
+        if (y != s->sol[b]) g = nl_nk_fitness(&s->nk, y);
+        if (g < f) { /* the paper: "actors revert to their status quo solution if an error-induced
+                        state is inferior" */
+          y = x;
+          g = f;
+        }
       }
       s->nsol[i] = y;
-      s->nfit[i] = y == s->sol[b] ? s->fit[b] : nl_nk_fitness(&s->nk, y);
+      s->nfit[i] = g;
       imit++;
       continue;
     }

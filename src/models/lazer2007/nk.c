@@ -60,8 +60,12 @@ void nl_nk_draw(nl_nk *nk, nl_rng *r) {
   for (unsigned i = 0; i < N; i++) {
     uint8_t *d = nk->dep + (size_t)i * (K + 1);
     d[0] = (uint8_t)i;
-    if (nk->neighbours) {
+    if (nk->neighbours == NL_NK_NEIGHBOURS) {
       for (unsigned j = 1; j <= K; j++) d[j] = (uint8_t)((i + j) % N);
+      continue;
+    }
+    if (nk->neighbours == NL_NK_INDEPENDENT) { /* K independent uniform draws over all N loci */
+      for (unsigned j = 1; j <= K; j++) d[j] = (uint8_t)nl_rng_below(r, N);
       continue;
     }
     unsigned m = 0;

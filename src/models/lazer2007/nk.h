@@ -21,9 +21,12 @@
 #include "core/rng.h"
 #include "netlearn/status.h"
 
+/* How the K loci a locus depends on are chosen (the `interactions` parameter). */
+enum { NL_NK_RANDOM = 0, NL_NK_NEIGHBOURS = 1, NL_NK_INDEPENDENT = 2 };
+
 typedef struct nl_nk {
   unsigned N, K;
-  int neighbours;       /* 1: locus i depends on the K next loci (cyclic); 0: K random other loci */
+  int neighbours;       /* NL_NK_*: K random other loci, the K next loci (cyclic), or K independent draws */
   uint32_t *contrib;    /* N * 2^(K+1) contributions */
   uint8_t *dep;         /* N * (K+1): dep[i*(K+1)+0] = i, then its K dependencies */
   uint32_t *table;      /* 2^N fitness values, or NULL (on the fly) */
