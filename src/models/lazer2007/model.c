@@ -10,7 +10,6 @@
  * with that probability per round (else it explores). Score = (fitness / global maximum)^8.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -93,7 +92,10 @@ typedef struct state {
   uint64_t *sol, *nsol;
   uint32_t *fit, *nfit;
   uint32_t *cnt;       /* per-bit counts for diversity, 64 */
-  uint64_t *sorted;    /* scratch: the solutions, sorted to count distinct ones */
+  uint64_t *hkey;      /* set of solutions for unique_solutions: 2^hbits slots */
+  uint32_t *stamp;     /* slot h is occupied when stamp[h] == gen */
+  uint32_t gen;
+  unsigned hbits;
   uint64_t Pvel, Perr; /* fixed-point probabilities */
   double power, scale;
   long imitators;
@@ -152,7 +154,8 @@ static void destroy(void *sp) {
   nl_free(s->fit);
   nl_free(s->nfit);
   nl_free(s->cnt);
-  nl_free(s->sorted);
+  nl_free(s->hkey);
+  nl_free(s->stamp);
   nl_free(s);
 }
 
@@ -173,9 +176,12 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->fit = nl_malloc(s->n * sizeof(uint32_t));
   s->nfit = nl_malloc(s->n * sizeof(uint32_t));
   s->cnt = nl_malloc(64 * sizeof(uint32_t));
-  s->sorted = nl_malloc(s->n * sizeof(uint64_t));
+  s->hbits = 1;
+  while (((size_t)1 << s->hbits) < 2 * s->n) s->hbits++;
+  s->hkey = nl_malloc(((size_t)1 << s->hbits) * sizeof(uint64_t));
+  s->stamp = nl_calloc((size_t)1 << s->hbits, sizeof(uint32_t));
   s->net = nl_network_new();
-  if (!s->sol || !s->nsol || !s->fit || !s->nfit || !s->cnt || !s->sorted || !s->net) {
+  if (!s->sol || !s->nsol || !s->fit || !s->nfit || !s->cnt || !s->hkey || !s->stamp || !s->net) {
     st = nl_err(err, NL_ENOMEM, "out of memory for %zu agents", s->n);
     goto fail;
   }
@@ -213,17 +219,24 @@ fail:
   return st ? st : NL_ENOMEM;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Number of distinct solutions: sort a copy (O(n log n), only when observed). */
+/* Number of distinct solutions: an open-addressing set over a table of 2^hbits >= 2n slots,
+ * emptied in O(1) by a generation stamp. O(n) per observation, no allocation. */
 static size_t unique_solutions(state *s) {
-  memcpy(s->sorted, s->sol, s->n * sizeof(uint64_t));
-  qsort(s->sorted, s->n, sizeof(uint64_t), cmp_u64);
-  size_t u = s->n ? 1 : 0;
-  for (size_t i = 1; i < s->n; i++) u += s->sorted[i] != s->sorted[i - 1];
+  if (++s->gen == 0) { /* stamps wrapped: clear them once every 2^32 observations */
+    memset(s->stamp, 0, ((size_t)1 << s->hbits) * sizeof(uint32_t));
+    s->gen = 1;
+  }
+  size_t mask = ((size_t)1 << s->hbits) - 1, u = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    uint64_t x = s->sol[i];
+    size_t h = (size_t)((x * 0x9E3779B97F4A7C15ull) >> (64 - s->hbits));
+    while (s->stamp[h] == s->gen && s->hkey[h] != x) h = (h + 1) & mask;
+    if (s->stamp[h] != s->gen) {
+      s->stamp[h] = s->gen;
+      s->hkey[h] = x;
+      u++;
+    }
+  }
   return u;
 }
 
