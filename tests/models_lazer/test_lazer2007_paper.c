@@ -26,7 +26,9 @@
  * |p - q| <= 3.5 sqrt(p(1-p)/R + q(1-q)/1000) (20 comparisons: a family-wise false alarm rate under
  * 1%). A mean level passes when |ours - paper| <= 0.015 + 3 sqrt(sd^2/R + sd^2/1000) (reading error
  * plus 3 combined standard errors, the paper's sd taken equal to ours). Orderings between settings
- * are paired (same landscapes and starting solutions) and pass above 3 SE of the differences.
+ * are paired (same landscapes and starting solutions) and pass above 3 SE of the differences; with
+ * NL_TEST_SCALE < 1 (the sanitizer build: 60 replications) they are reported but not asserted,
+ * while Table B.1, the levels, the crossover and Figure 8 still are, with tolerances for R = 60.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -43,6 +45,7 @@
 
 enum { RMAX = 300, CAP = 5000 };
 static long R = RMAX;
+static int reduced = 0; /* fewer replications (sanitizer build): orderings reported, not asserted */
 
 static void scale_replications(void) {
   const char *s = getenv("NL_TEST_SCALE");
@@ -50,6 +53,7 @@ static void scale_replications(void) {
   if (!(f > 0) || f > 1) f = 1.0;
   R = (long)((double)RMAX * f);
   if (R < 40) R = 40;
+  reduced = R < RMAX;
 }
 
 /* Run R replications of lazer2007 with settings kv (NULL-terminated "key=value"). */
@@ -115,7 +119,9 @@ static void expect_greater(const char *what, const double *a, const double *b) {
   double d = s / (double)R;
   for (long r = 0; r < R; r++) ss += (a[r] - b[r] - d) * (a[r] - b[r] - d);
   double se = sqrt(ss / (double)(R - 1) / (double)R);
-  printf("  %-58s diff %+.4f  SE %.4f  (%.1f SE)\n", what, d, se, se > 0 ? d / se : INFINITY);
+  printf("  %-58s diff %+.4f  SE %.4f  (%.1f SE)%s\n", what, d, se, se > 0 ? d / se : INFINITY,
+         reduced ? "  [reduced run: reported, not asserted]" : "");
+  if (reduced) return; /* at R = 60 the smallest of these effects (0.03-0.06) is below 3 SE */
   if (!(d > 3 * se)) fail_msg("%s: difference %.4f is not above 3 SE = %.4f", what, d, 3 * se);
 }
 
