@@ -18,6 +18,7 @@
 #include "models/coopnet/coopnet.h"
 #include "models/march1991/march.h"
 #include "netlearn/netlearn.h"
+#include "common/params_kv.h"
 
 #define DATA NL_SOURCE_DIR "/tests/coopnet/data/"
 
@@ -25,14 +26,7 @@
 static nl_params *params_of(const char *model, const char *const *kv) {
   nl_params *p = nl_params_new(nl_model_find(model));
   assert_non_null(p);
-  for (size_t i = 0; kv && kv[i]; i++) {
-    char key[64];
-    const char *eq = strchr(kv[i], '=');
-    assert_non_null(eq);
-    memcpy(key, kv[i], (size_t)(eq - kv[i]));
-    key[eq - kv[i]] = '\0';
-    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s: %s", kv[i], nl_params_errmsg(p));
-  }
+  nl_test_params_set(p, kv);
   return p;
 }
 

@@ -30,6 +30,7 @@
 #include "core/model_impl.h"
 #include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
+#include "common/params_kv.h"
 
 enum { RMAX = 16, T0 = 200, T = 400 };
 /* NL_FACTS_SEED overrides the seed, to check the facts by hand on other seeds (docs/coopnet.md). */
@@ -64,13 +65,7 @@ static void study_run(study *st, const char *const *kv) {
   const nl_model *m = nl_model_find("coopnet");
   nl_params *p = nl_params_new(m);
   assert_non_null(p);
-  for (size_t i = 0; kv && kv[i]; i++) {
-    char key[64];
-    const char *eq = strchr(kv[i], '=');
-    memcpy(key, kv[i], (size_t)(eq - kv[i]));
-    key[eq - kv[i]] = '\0';
-    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s", nl_params_errmsg(p));
-  }
+  nl_test_params_set(p, kv);
   assert_int_equal(nl_params_validate(p), 0);
   void *s;
   nl_errbuf err;

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "netlearn/netlearn.h"
+#include "common/params_kv.h"
 
 /* Replications scaled by NL_TEST_SCALE (the sanitizer build runs a fraction; tolerances follow). */
 static long scaled(long R) {
@@ -41,13 +42,7 @@ static est run(long R, uint64_t seed, nl_until until, long periods, const char *
   const nl_model *m = nl_model_find("march1991");
   nl_params *p = nl_params_new(m);
   assert_non_null(p);
-  for (size_t i = 0; kv[i]; i++) {
-    char key[64];
-    const char *eq = strchr(kv[i], '=');
-    memcpy(key, kv[i], (size_t)(eq - kv[i]));
-    key[eq - kv[i]] = '\0';
-    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s", nl_params_errmsg(p));
-  }
+  nl_test_params_set(p, kv);
   R = scaled(R);
   nl_results *res = nl_results_new();
   nl_run_config cfg = {.seed = seed, .replications = R, .until = until, .periods = periods, .every = 1};

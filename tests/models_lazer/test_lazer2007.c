@@ -29,6 +29,7 @@
 #include "core/rng.h"
 #include "models/lazer2007/nk.h"
 #include "netlearn/netlearn.h"
+#include "common/params_kv.h"
 
 /* Replications: 150, times NL_TEST_SCALE (the project's convention: the sanitizer build sets 0.2),
  * at least 30. Below the full count only the two headline orderings are checked (at R = 150: 12.7
@@ -52,13 +53,7 @@ static void run2(const char *const *kv, int threads, long period, double *out, l
   const nl_model *m = nl_model_find("lazer2007");
   assert_non_null(m);
   nl_params *p = nl_params_new(m);
-  for (size_t i = 0; kv[i]; i++) {
-    char key[64];
-    const char *eq = strchr(kv[i], '=');
-    memcpy(key, kv[i], (size_t)(eq - kv[i]));
-    key[eq - kv[i]] = '\0';
-    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s", nl_params_errmsg(p));
-  }
+  nl_test_params_set(p, kv);
   if (nl_params_validate(p)) fail_msg("%s", nl_params_errmsg(p));
   nl_results *res = nl_results_new();
   nl_run_config cfg = {.seed = 2007, .replications = R, .until = NL_UNTIL_PERIODS, .periods = T, .every = 1,
@@ -103,10 +98,10 @@ static double mean(const double *a) {
 /* The table (Gray-code walk) equals direct evaluation everywhere, and its maximum is exact. */
 static void test_nk_exact(void **unused) {
   (void)unused;
-  for (int neighbours = 0; neighbours < 3; neighbours++) { /* random, neighbours, independent (repeats) */
+  for (int interactions = NL_NK_RANDOM; interactions <= NL_NK_INDEPENDENT; interactions++) {
     nl_nk a, b;
-    assert_int_equal(nl_nk_alloc(&a, 14, 3, neighbours, 24), NL_OK);
-    assert_int_equal(nl_nk_alloc(&b, 14, 3, neighbours, 0), NL_OK);
+    assert_int_equal(nl_nk_alloc(&a, 14, 3, interactions, 24), NL_OK);
+    assert_int_equal(nl_nk_alloc(&b, 14, 3, interactions, 0), NL_OK);
     assert_non_null(a.table);
     assert_null(b.table);
     nl_rng r1, r2;

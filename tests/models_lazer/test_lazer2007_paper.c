@@ -42,6 +42,7 @@
 #include <cmocka.h>
 
 #include "netlearn/netlearn.h"
+#include "common/params_kv.h"
 
 enum { RMAX = 300, CAP = 5000 };
 static long R = RMAX;
@@ -61,13 +62,7 @@ static nl_results *sim(const char *const *kv, nl_until until, long periods) {
   const nl_model *m = nl_model_find("lazer2007");
   assert_non_null(m);
   nl_params *p = nl_params_new(m);
-  for (size_t i = 0; kv[i]; i++) {
-    char key[64];
-    const char *eq = strchr(kv[i], '=');
-    memcpy(key, kv[i], (size_t)(eq - kv[i]));
-    key[eq - kv[i]] = '\0';
-    if (nl_params_set_text(p, key, eq + 1)) fail_msg("%s", nl_params_errmsg(p));
-  }
+  nl_test_params_set(p, kv);
   if (nl_params_validate(p)) fail_msg("%s", nl_params_errmsg(p));
   nl_results *res = nl_results_new();
   nl_run_config cfg = {.seed = 2007, .replications = R, .until = until, .periods = periods, .every = 1};

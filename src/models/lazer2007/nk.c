@@ -5,12 +5,12 @@
 
 #include "core/alloc.h"
 
-nl_status nl_nk_alloc(nl_nk *nk, unsigned N, unsigned K, int neighbours, unsigned table_max_n) {
+nl_status nl_nk_alloc(nl_nk *nk, unsigned N, unsigned K, int interactions, unsigned table_max_n) {
   memset(nk, 0, sizeof *nk);
   if (N < 1 || N > 64 || K >= N || K > 20 || table_max_n > 30) return NL_EINVAL;
   nk->N = N;
   nk->K = K;
-  nk->neighbours = neighbours;
+  nk->interactions = interactions;
   size_t per = (size_t)1 << (K + 1);
   nk->contrib = nl_malloc(N * per * sizeof(uint32_t));
   nk->dep = nl_malloc((size_t)N * (K + 1));
@@ -60,11 +60,11 @@ void nl_nk_draw(nl_nk *nk, nl_rng *r) {
   for (unsigned i = 0; i < N; i++) {
     uint8_t *d = nk->dep + (size_t)i * (K + 1);
     d[0] = (uint8_t)i;
-    if (nk->neighbours == NL_NK_NEIGHBOURS) {
+    if (nk->interactions == NL_NK_NEIGHBOURS) {
       for (unsigned j = 1; j <= K; j++) d[j] = (uint8_t)((i + j) % N);
       continue;
     }
-    if (nk->neighbours == NL_NK_INDEPENDENT) { /* K independent uniform draws over all N loci */
+    if (nk->interactions == NL_NK_INDEPENDENT) { /* K independent uniform draws over all N loci */
       for (unsigned j = 1; j <= K; j++) d[j] = (uint8_t)nl_rng_below(r, N);
       continue;
     }

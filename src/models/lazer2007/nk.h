@@ -26,7 +26,7 @@ enum { NL_NK_RANDOM = 0, NL_NK_NEIGHBOURS = 1, NL_NK_INDEPENDENT = 2 };
 
 typedef struct nl_nk {
   unsigned N, K;
-  int neighbours;       /* NL_NK_*: K random other loci, the K next loci (cyclic), or K independent draws */
+  int interactions;     /* NL_NK_*: K random other loci, the K next loci (cyclic), or K independent draws */
   uint32_t *contrib;    /* N * 2^(K+1) contributions */
   uint8_t *dep;         /* N * (K+1): dep[i*(K+1)+0] = i, then its K dependencies */
   uint32_t *table;      /* 2^N fitness values, or NULL (on the fly) */
@@ -37,9 +37,9 @@ typedef struct nl_nk {
   uint32_t *aff_locus, *aff_mask; /* N * (K+1) */
 } nl_nk;
 
-/* Allocate for N (1..64) and K (0..N-1); a table when N <= table_max_n (<= 30). Errors: NL_EINVAL,
- * NL_ENOMEM. */
-nl_status nl_nk_alloc(nl_nk *nk, unsigned N, unsigned K, int neighbours, unsigned table_max_n);
+/* Allocate for N (1..64) and K (0..N-1), interactions one of NL_NK_*; a table when N <= table_max_n
+ * (<= 30). Errors: NL_EINVAL, NL_ENOMEM. */
+nl_status nl_nk_alloc(nl_nk *nk, unsigned N, unsigned K, int interactions, unsigned table_max_n);
 void nl_nk_free(nl_nk *nk);
 /* Draw a new landscape from r (dependencies, contributions; the table if allocated). No allocation. */
 void nl_nk_draw(nl_nk *nk, nl_rng *r);
