@@ -79,7 +79,7 @@ int nl_cmd_export(int argc, char **argv) {
   const char *names[8];
   size_t n = 0;
   nl_status s = nl_store_open(st, db, NL_STORE_READONLY, 2000);
-  if (s) rc = s == NL_EPARSE ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
+  if (s) rc = s == NL_EPARSE || s == NL_EBUSY ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
   else if (nl_store_export(st, outdir, names, &n)) rc = NL_EXIT_FAILURE;
   if (rc) cli_error("%s", nl_store_errmsg(st));
   else

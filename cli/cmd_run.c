@@ -238,24 +238,20 @@ static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_
   return 0;
 }
 
-static void remove_db(const char *outdir) {
-  static const char *const files[] = {"results.db", "results.db-wal", "results.db-shm", "results.db-journal"};
-  char path[PATH_MAX];
-  for (size_t i = 0; i < 4; i++)
-    if (!join(path, sizeof path, outdir, files[i])) remove(path);
-}
+/* The files `run` writes besides results.db (the manifest first: it is removed first). */
+static const char *const run_files[] = {"manifest.json", "series.csv", "summary.csv", "final.csv", "points.csv"};
+#define NOUTPUTS (sizeof run_files / sizeof run_files[0])
 
 /* "<output>.tmp.<pid>" files (io/atomic.c) left by a process killed while writing its CSV files. */
 static void remove_stale_temporaries(const char *outdir) {
-  static const char *const outputs[] = {"series.csv", "summary.csv", "final.csv", "points.csv", "manifest.json"};
   DIR *dir = opendir(outdir);
   if (!dir) return;
   struct dirent *e;
   while ((e = readdir(dir))) {
-    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
-      size_t len = strlen(outputs[i]);
+    for (size_t i = 0; i < NOUTPUTS; i++) {
+      size_t len = strlen(run_files[i]);
       const char *rest = e->d_name + len;
-      if (strncmp(e->d_name, outputs[i], len) || strncmp(rest, ".tmp.", 5) || !rest[5] ||
+      if (strncmp(e->d_name, run_files[i], len) || strncmp(rest, ".tmp.", 5) || !rest[5] ||
           strspn(rest + 5, "0123456789") != strlen(rest + 5))
         continue;
       char path[PATH_MAX];
@@ -274,8 +270,20 @@ static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, i
     cli_error("%s: path too long", o->outdir);
     return NL_EXIT_USAGE;
   }
-  if (o->force_new) remove_db(o->outdir);
-  if (nl_store_open(store, path, NL_STORE_CREATE, LOCK_WAIT_MS)) {
+  /* The store is opened, and so locked, before anything is removed: --force-new empties the
+   * database under its lock, never a database another run is writing or a foreign file. */
+  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (o->force_new ? NL_STORE_RESET : 0), LOCK_WAIT_MS);
+  if (os == NL_EBUSY) {
+    cli_error("another netlearn run is writing %s (its results.db is locked): wait for it to finish or choose "
+              "another -o directory",
+              o->outdir);
+    return NL_EXIT_USAGE;
+  }
+  if (os == NL_EPARSE) {
+    cli_error("%s; not touching it: move it away or choose another -o directory", nl_store_errmsg(store));
+    return NL_EXIT_USAGE;
+  }
+  if (os) {
     cli_error("%s", nl_store_errmsg(store));
     return NL_EXIT_FAILURE;
   }
@@ -293,11 +301,14 @@ static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, i
     cli_error("%s", nl_store_errmsg(store));
     return NL_EXIT_FAILURE;
   }
-  /* Old CSV results stop counting as complete before anything is overwritten; temporary files of
-   * an export that was killed go. */
-  if (!join(path, sizeof path, o->outdir, "manifest.json")) remove(path);
+  /* Every file this command writes goes before anything is run: the manifest first (old results
+   * stop counting as complete), then the CSV files of an earlier run (a different scenario's
+   * series.csv or points.csv must not stay beside the new ones), and temporary files of an
+   * export that was killed. The database holds everything; the CSV files are written from it. */
+  for (size_t i = 0; i < NOUTPUTS; i++)
+    if (!join(path, sizeof path, o->outdir, run_files[i])) remove(path);
   remove_stale_temporaries(o->outdir);
-  if (!o->quiet && *npending < *total)
+  if (!o->quiet && *npending < *total && !join(path, sizeof path, o->outdir, "results.db"))
     fprintf(stderr, "netlearn: resuming %s: %ld of %ld runs already done\n", path, *total - *npending, *total);
   return NL_EXIT_OK;
 }

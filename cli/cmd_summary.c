@@ -64,7 +64,7 @@ int nl_cmd_summary(int argc, char **argv) {
   }
   int rc = NL_EXIT_OK;
   nl_status s = nl_store_open(st, db, NL_STORE_READONLY, 2000);
-  if (s) rc = s == NL_EPARSE ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
+  if (s) rc = s == NL_EPARSE || s == NL_EBUSY ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
   else if (nl_store_summary(st, stdout, (int)nmeas)) rc = NL_EXIT_FAILURE;
   if (rc) cli_error("%s", nl_store_errmsg(st));
   nl_store_free(st);

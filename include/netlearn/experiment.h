@@ -107,7 +107,8 @@ typedef struct nl_store nl_store;
 
 enum {
   NL_STORE_READONLY = 1, /* open an existing database for reading (export, summary) */
-  NL_STORE_CREATE = 2    /* create the database if missing */
+  NL_STORE_CREATE = 2,   /* create the database if missing */
+  NL_STORE_RESET = 4     /* writers: empty an existing netlearn database, once its lock is held */
 };
 
 nl_store *nl_store_new(void); /* NULL when out of memory */
@@ -116,10 +117,12 @@ void nl_store_free(nl_store *st);
 const char *nl_store_errmsg(const nl_store *st);
 
 /*
- * Open the SQLite database at path (borrowed). Writers use WAL and hold the database exclusively
- * until nl_store_free, so two runs cannot write the same database. busy_ms: how long to wait for
- * a lock held by another process. Errors: NL_EIO (cannot open; locked: "database is locked";
- * read-only), NL_EPARSE (not a netlearn database, or a newer schema).
+ * Open the SQLite database at path (borrowed). Writers take the database's exclusive lock first
+ * and hold it until nl_store_free, so two runs cannot write the same database; only then is the
+ * file checked, and with NL_STORE_RESET emptied: a file that is not a netlearn database is never
+ * changed. Readers of a database in a directory they cannot write open it immutable. busy_ms: how
+ * long to wait for a lock held by another process. Errors: NL_EBUSY (another run is writing it),
+ * NL_EIO (cannot open; read-only), NL_EPARSE (not a netlearn database, or a newer schema).
  */
 nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
 

@@ -22,7 +22,8 @@ typedef enum nl_status {
   NL_ECONVERGE,    /* an iterative method did not converge */
   NL_ECANCELED,    /* stopped by the caller (progress callback asked to stop) */
   NL_EEXIST,       /* refusing to overwrite existing, different results */
-  NL_EINTERNAL     /* a broken invariant: a bug in netlearn */
+  NL_EINTERNAL,    /* a broken invariant: a bug in netlearn */
+  NL_EBUSY         /* in use by another process (a results database another run is writing) */
 } nl_status;
 
 /* Short, static name of a status ("out of memory", ...). Never NULL. O(1). */

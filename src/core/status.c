@@ -14,6 +14,7 @@ const char *nl_status_str(nl_status s) {
   case NL_ECANCELED: return "canceled";
   case NL_EEXIST: return "results already exist";
   case NL_EINTERNAL: return "internal error";
+  case NL_EBUSY: return "in use by another process";
   }
   return "unknown status";
 }

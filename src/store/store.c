@@ -106,8 +106,8 @@ static nl_status db_err(nl_store *st, int rc, const char *what) {
                   path, what, msg);
   case SQLITE_BUSY:
   case SQLITE_LOCKED:
-    return nl_err(&st->err, NL_EIO,
-                  "%s: database is locked by another process (another netlearn run on the same directory?)", path);
+    return nl_err(&st->err, NL_EBUSY,
+                  "%s: another netlearn run is writing this database (it is locked); wait for it to finish", path);
   case SQLITE_READONLY:
     return nl_err(&st->err, NL_EIO, "%s: %s: the database is read-only: %s", path, what, msg);
   case SQLITE_CANTOPEN:
@@ -162,6 +162,44 @@ static nl_status query_text(nl_store *st, const char *sql, const char *arg, char
   return rs;
 }
 
+/* What the file at st->path holds, read under the lock this connection takes: 1 a netlearn
+ * database, 0 an empty file (no tables), -1 something else (message set). */
+static nl_status classify(nl_store *st, int *kind) {
+  char n[32], app[64] = "";
+  nl_status s = query_text(st, "SELECT count(*) FROM sqlite_master", NULL, n, sizeof n);
+  if (s) return s;
+  if (atol(n) == 0) {
+    *kind = 0;
+    return NL_OK;
+  }
+  s = query_text(st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", NULL, n, sizeof n);
+  if (!s && atol(n) > 0) s = query_text(st, "SELECT value FROM meta WHERE key='application'", NULL, app, sizeof app);
+  if (s) return s;
+  *kind = strcmp(app, "netlearn") == 0 ? 1 : -1;
+  if (*kind < 0) return nl_err(&st->err, NL_EPARSE, "%s: not a netlearn results database (it holds other tables)", st->path);
+  return NL_OK;
+}
+
+/* Read-only access to a WAL database needs its -shm file; in a directory we cannot write (an
+ * archive, a colleague's results) open it as immutable instead: nobody can be writing there. */
+static int open_immutable(nl_store *st) {
+  char *uri = NULL;
+  size_t len = strlen(st->path) * 3 + 32;
+  uri = nl_malloc(len);
+  if (!uri) return SQLITE_NOMEM;
+  size_t k = (size_t)snprintf(uri, len, "file:");
+  for (const char *c = st->path; *c; c++) {
+    if (*c == '?' || *c == '#' || *c == '%') k += (size_t)snprintf(uri + k, len - k, "%%%02X", (unsigned char)*c);
+    else uri[k++] = *c;
+  }
+  snprintf(uri + k, len - k, "?immutable=1");
+  sqlite3_close(st->db);
+  st->db = NULL;
+  int rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+  nl_free(uri);
+  return rc;
+}
+
 nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms) {
   nl_err_clear(&st->err);
   if (st->db) return nl_err(&st->err, NL_EINVAL, "store already open");
@@ -180,19 +218,36 @@ nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms) 
   sqlite3_busy_timeout(st->db, busy_ms > 0 ? busy_ms : 0);
   sqlite3_extended_result_codes(st->db, 0);
   nl_status s;
+  int kind = 0;
   if (!st->readonly) {
     if (sqlite3_db_readonly(st->db, "main") == 1)
       return nl_err(&st->err, NL_EIO, "%s: the database is read-only: cannot record runs (check its permissions)",
                     path);
     /* Exclusive: the single writer keeps the lock until it closes; WAL without shared memory then,
-     * which also works on network file systems. NORMAL sync: a committed run survives a crash of
-     * the process; a power cut may lose the last runs, never the database's consistency. */
+     * which also works on network file systems. The lock is taken first and the file checked under
+     * it, so nothing another run is writing, and nothing that is not netlearn's, is changed or
+     * emptied (NL_STORE_RESET). */
     s = exec(st, "PRAGMA locking_mode=EXCLUSIVE", "setting the locking mode");
-    if (s) return s;
+    if (!s) s = exec(st, "BEGIN EXCLUSIVE", "locking the database");
+    if (!s) s = classify(st, &kind);
+    if (!s) s = exec(st, "COMMIT", "locking the database");
+    if (s) {
+      rollback(st);
+      return s;
+    }
+    if ((flags & NL_STORE_RESET) && kind == 1) {
+      /* Emptied in place, under the lock still held (SQLite's documented reset). */
+      sqlite3_db_config(st->db, SQLITE_DBCONFIG_RESET_DATABASE, 1, 0);
+      s = exec(st, "VACUUM", "emptying the database");
+      sqlite3_db_config(st->db, SQLITE_DBCONFIG_RESET_DATABASE, 0, 0);
+      if (s) return s;
+    }
     char mode[32];
     s = query_text(st, "PRAGMA journal_mode=WAL", NULL, mode, sizeof mode);
     if (s) return s;
-    /* Checkpoints copy each page's last version once: fewer of them for pages every run updates. */
+    /* NORMAL sync: a committed run survives a crash of the process; a power cut may lose the last
+     * runs, never the database's consistency. Checkpoints copy each page's last version once:
+     * fewer of them for pages every run updates. */
     s = exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=10000",
              "setting synchronous mode");
     if (!s) s = exec(st, "BEGIN EXCLUSIVE", "locking the database");
@@ -205,16 +260,20 @@ nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms) 
       rollback(st);
       return s;
     }
+  } else {
+    s = classify(st, &kind);
+    if (s && (sqlite3_errcode(st->db) == SQLITE_CANTOPEN || sqlite3_errcode(st->db) == SQLITE_READONLY)) {
+      rc = open_immutable(st);
+      if (rc != SQLITE_OK) return db_err(st, rc, "opening the database");
+      nl_err_clear(&st->err);
+      s = classify(st, &kind);
+    }
+    if (s) return s;
+    if (kind == 0) return nl_err(&st->err, NL_EPARSE, "%s: not a netlearn results database (it is empty)", path);
   }
-  char app[64], ver[64];
-  s = query_text(st, "SELECT value FROM meta WHERE key='application'", NULL, app, sizeof app);
-  if (s) {
-    if (st->readonly) return nl_err(&st->err, NL_EPARSE, "%s: not a netlearn results database", path);
-    return s;
-  }
+  char ver[64];
   s = query_text(st, "SELECT value FROM meta WHERE key='schema_version'", NULL, ver, sizeof ver);
   if (s) return s;
-  if (strcmp(app, "netlearn") != 0) return nl_err(&st->err, NL_EPARSE, "%s: not a netlearn results database", path);
   if (strcmp(ver, SCHEMA_VERSION) != 0)
     return nl_err(&st->err, NL_EPARSE, "%s: database schema version %s, this netlearn reads version %s", path, ver,
                   SCHEMA_VERSION);

@@ -248,8 +248,8 @@ static void test_locked_and_foreign(void **state) {
   assert_int_equal(open_study(&a, "lock.db", grid, 2), NL_OK);
   /* A second writer waits 100 ms for the lock, then gives up with a clear message. */
   nl_status st = open_study(&b, "lock.db", grid, 2);
-  assert_int_equal(st, NL_EIO);
-  assert_non_null(strstr(nl_store_errmsg(b.st), "database is locked by another process"));
+  assert_int_equal(st, NL_EBUSY);
+  assert_non_null(strstr(nl_store_errmsg(b.st), "another netlearn run is writing this database"));
   close_study(&b);
   close_study(&a);
   /* Not a netlearn database. */
