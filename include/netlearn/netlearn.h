@@ -8,6 +8,7 @@
 #include "netlearn/pls.h"
 #include "netlearn/run.h"
 #include "netlearn/scenario.h"
+#include "netlearn/sensitivity.h"
 #include "netlearn/status.h"
 #include "netlearn/study.h"
 #include "netlearn/version.h"

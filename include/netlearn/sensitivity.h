@@ -1,0 +1,132 @@
+#ifndef NETLEARN_SENSITIVITY_H
+#define NETLEARN_SENSITIVITY_H
+/*
+ * Global sensitivity analysis of any function or model y = f(x): variance-based Sobol' indices
+ * and Morris elementary effects, as SALib computes them.
+ *
+ *   Sobol: Saltelli's design on a scrambled Sobol' sequence (Joe-Kuo direction numbers, linear
+ *   matrix scrambling and a digital shift, seeded): matrices A and B (N rows each), AB_i (A with
+ *   column i from B) and, for second order, BA_i; N (k + 2) or N (2k + 2) evaluations. First
+ *   order S1 by Saltelli et al. (2010), total ST by Jansen (1999), second order S2 by Saltelli
+ *   (2002); 95% intervals by bootstrap over the N rows (100 resamples, SALib's defaults:
+ *   estimate +- z * bootstrap sd).
+ *
+ *   Morris: r trajectories of k + 1 points on a p-level grid (default 4 levels, step
+ *   p / (2 (p - 1))), each moving one factor at a time; elementary effects in units of the
+ *   factor's range; mu, mu* (mean |EE|), sigma and a bootstrap interval for mu*.
+ *
+ * A dummy factor (optional) enters the design like any other but changes nothing in f: its
+ * indices are the noise floor (sampling error, and for a stochastic model the noise of its
+ * outputs: rows marked "fresh" must be evaluated with new random streams). A factor whose index
+ * is not clearly above the dummy's is not distinguishable from noise.
+ *
+ *   nl_sensitivity *s = nl_sensitivity_new();
+ *   nl_sensitivity_options o; nl_sensitivity_options_default(&o);  // Sobol, N = 1024
+ *   nl_sensitivity_factor(s, "x1", -M_PI, M_PI, 0); ...             // k factors
+ *   nl_sensitivity_design(s, &o, 1);                                 // 1 output
+ *   nl_sensitivity_evaluate(s, ishigami, NULL);                      // or set_output per row
+ *   nl_sensitivity_analyze(s, 0);                                    // all N rows
+ *   nl_sensitivity_s1(s, 0, i, &lo, &hi);
+ *
+ * Random draws (scrambling, trajectories, bootstrap) come from Philox streams keyed by the
+ * options' seed, so results depend only on the inputs and the seed.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netlearn/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nl_sensitivity nl_sensitivity;
+
+/* f(x, y, ctx): x holds the k factor values (in their ranges; the dummy is not passed), y
+ * receives the outputs. Called from one thread, once per design row, in row order. */
+typedef void (*nl_sensitivity_fn)(const double *x, double *y, void *ctx);
+
+typedef enum nl_sensitivity_method { NL_SENS_SOBOL = 0, NL_SENS_MORRIS = 1 } nl_sensitivity_method;
+
+typedef struct nl_sensitivity_options {
+  nl_sensitivity_method method;
+  long n;            /* Sobol: base sample N (rows of A; a power of two keeps the sequence balanced);
+                        Morris: trajectories r. Default 1024 / 20 */
+  int second_order;  /* Sobol: also S2 (N k more rows). Default 0 */
+  int levels;        /* Morris: grid levels p (even, >= 2). Default 4 */
+  int dummy;         /* add a dummy factor (last, named "dummy"). Default 1 */
+  long resamples;    /* bootstrap resamples. Default 100 */
+  double confidence; /* interval level. Default 0.95 */
+  uint64_t seed;     /* scrambling, trajectories, bootstrap. Default 1 */
+} nl_sensitivity_options;
+
+void nl_sensitivity_options_default(nl_sensitivity_options *o);
+
+nl_sensitivity *nl_sensitivity_new(void); /* NULL when out of memory */
+void nl_sensitivity_free(nl_sensitivity *s); /* NULL is harmless */
+const char *nl_sensitivity_errmsg(const nl_sensitivity *s);
+
+/*
+ * Add a factor varying over [lo, hi]: uniformly, or log-uniformly when log_scale (then
+ * 0 < lo). name borrowed (copied). Clears any design. Errors: NL_EINVAL (empty or duplicate
+ * name, "dummy"), NL_ERANGE (lo >= hi, non-finite, log scale with lo <= 0), NL_ENOMEM. O(k).
+ */
+nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, double hi, int log_scale);
+/* Factors including the dummy once a design is built (the dummy is last). */
+size_t nl_sensitivity_nfactors(const nl_sensitivity *s);
+const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i);
+
+/*
+ * Build the design for `noutputs` outputs (o NULL = defaults). Errors: NL_EINVAL (no factor,
+ * noutputs 0, an option out of range: n < 2 for Sobol, n < 2 trajectories, odd or < 2 levels,
+ * resamples < 10, confidence outside (0, 1)), NL_ERANGE (Sobol with more than 511 factors:
+ * the sequence has 1024 dimensions), NL_ENOMEM. Cost: O(rows x factors) time and memory.
+ */
+nl_status nl_sensitivity_design(nl_sensitivity *s, const nl_sensitivity_options *o, size_t noutputs);
+
+/* Design rows to evaluate. */
+size_t nl_sensitivity_nrows(const nl_sensitivity *s);
+/* Row i: the k factor values in their ranges (borrowed; the dummy is not included). */
+const double *nl_sensitivity_row(const nl_sensitivity *s, size_t i);
+/* Whether row i must be evaluated with random streams independent of the other rows': its
+ * difference from another row is the dummy alone (1), or not (0). A deterministic f ignores it. */
+int nl_sensitivity_row_fresh(const nl_sensitivity *s, size_t i);
+/* Rows a Sobol analysis on the first n_used base rows reads (for convergence checks): row i is
+ * needed when nl_sensitivity_row_base(s, i) < n_used. Morris: the trajectory. */
+long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i);
+
+/* Store the outputs of row i (noutputs values, copied). Errors: NL_EINVAL (no design, i out of
+ * range). O(noutputs). */
+nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y);
+/* Evaluate f at every row (ctx passed through). Errors: NL_EINVAL (no design). Cost: rows
+ * calls of f. */
+nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *ctx);
+
+/*
+ * Compute the indices of every output from the first n_used base rows (Sobol) or trajectories
+ * (Morris); n_used <= 0 or above the design's n means all. Errors: NL_EINVAL (no design, fewer
+ * than 2 rows used, an output missing or not finite: the message names the row and output;
+ * zero variance of an output: its indices are NaN, not an error). Cost: O(resamples x rows used
+ * x factors (x factors for S2)).
+ */
+nl_status nl_sensitivity_analyze(nl_sensitivity *s, long n_used);
+
+/* Sobol results of output j, factor i (NaN before nl_sensitivity_analyze); lo / hi (may be
+ * NULL) receive the interval ends. */
+double nl_sensitivity_s1(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
+double nl_sensitivity_st(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
+/* Second order of factors a < b (NaN unless second_order). */
+double nl_sensitivity_s2(const nl_sensitivity *s, size_t j, size_t a, size_t b, double *lo, double *hi);
+/* Variance of output j over A and B (Sobol) or all rows (Morris). */
+double nl_sensitivity_variance(const nl_sensitivity *s, size_t j);
+
+/* Morris results of output j, factor i: mean elementary effect, mean |EE| with its interval,
+ * standard deviation (NaN before analysis). */
+double nl_sensitivity_mu(const nl_sensitivity *s, size_t j, size_t i);
+double nl_sensitivity_mu_star(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
+double nl_sensitivity_sigma(const nl_sensitivity *s, size_t j, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
