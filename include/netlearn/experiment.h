@@ -45,9 +45,23 @@ const char *nl_design_errmsg(const nl_design *d);
  */
 nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_points);
 
+/*
+ * A design of explicit points (sensitivity analyses): row i sets the parameters param[0..nf)
+ * (indices into the model's table) to values[i * nf + f] (integer parameters rounded; every value
+ * clamped to the parameter's range), the others as in sc (borrowed, must outlive d). Row i needs
+ * reps[i] replications (reps NULL: the scenario's). Rows with equal parameter values are one
+ * point, which gets the largest count asked; index[i] (may be NULL) receives row i's point.
+ * Errors: NL_EINVAL (a point fails the model's validation: the message names the row's values),
+ * NL_ENOMEM. Cost: O(rows x parameters).
+ */
+nl_status nl_design_build_points(nl_design *d, const nl_scenario *sc, size_t nf, const size_t *param, size_t nrows,
+                                 const double *values, const long *reps, size_t *index);
+
 const nl_scenario *nl_design_scenario(const nl_design *d);
 size_t nl_design_npoints(const nl_design *d);
 long nl_design_replications(const nl_design *d);
+/* Replications of point i: the scenario's, or what nl_design_build_points asked for. */
+long nl_design_point_replications(const nl_design *d, size_t i);
 /* Parameters of point i (borrowed). */
 const nl_params *nl_design_params(const nl_design *d, size_t i);
 /* Key of point i: "name=value;..." over every parameter, canonical text (borrowed). */
@@ -143,6 +157,15 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total);
 /* Write one finished run in one transaction (status done, final measures, series). A failed
  * write leaves the database as it was. Errors: NL_EIO (disk full, I/O error, locked). */
 nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec);
+
+/*
+ * Values of the model's measure `measure` (index into its measure table) in replications
+ * r0 .. r0 + n - 1 of point i of the bound design, into out[0..n): the final value (period < 0),
+ * or the value at `period` from the stored series (the last recorded period up to it, so a run
+ * stopped at equilibrium keeps its state); NaN for a run not done or a value not stored.
+ * Errors: NL_EINVAL (no design bound, i out of range), NL_EIO. Cost: n indexed lookups.
+ */
+nl_status nl_store_run_values(nl_store *st, size_t i, size_t measure, long period, long r0, long n, double *out);
 
 /* Mark the session finished (status "complete" when no run is pending). */
 nl_status nl_store_finish(nl_store *st);

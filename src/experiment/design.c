@@ -20,6 +20,8 @@ static void design_clear(nl_design *d) {
   nl_free(d->params);
   nl_free(d->keys);
   nl_free(d->table);
+  nl_free(d->reps);
+  d->reps = NULL;
   d->params = NULL;
   d->keys = NULL;
   d->table = NULL;
@@ -38,6 +40,9 @@ const char *nl_design_errmsg(const nl_design *d) { return d->err.msg; }
 const nl_scenario *nl_design_scenario(const nl_design *d) { return d->sc; }
 size_t nl_design_npoints(const nl_design *d) { return d->npoints; }
 long nl_design_replications(const nl_design *d) { return nl_scenario_replications(d->sc); }
+long nl_design_point_replications(const nl_design *d, size_t i) {
+  return d->reps && i < d->npoints ? d->reps[i] : nl_scenario_replications(d->sc);
+}
 const nl_params *nl_design_params(const nl_design *d, size_t i) { return d->params[i]; }
 const char *nl_design_key(const nl_design *d, size_t i) { return d->keys[i]; }
 size_t nl_design_nswept(const nl_design *d) { return d->nswept; }
@@ -86,7 +91,10 @@ static int table_find(const nl_design *d, const char *key, uint64_t h, size_t *s
       *slot = i;
       return 0;
     }
-    if (!strcmp(d->keys[v - 1], key)) return 1;
+    if (!strcmp(d->keys[v - 1], key)) {
+      *slot = i;
+      return 1;
+    }
     i = (i + 1) & mask;
   }
 }
@@ -106,8 +114,9 @@ static nl_status table_grow(nl_design *d) {
   return NL_OK;
 }
 
-/* Add a point (takes p). Validates it; a duplicate of an earlier point is dropped. */
-static nl_status add_point(nl_design *d, nl_params *p) {
+/* Add a point (takes p). Validates it; a duplicate of an earlier point is dropped. *index (may
+ * be NULL) receives the point's index. */
+static nl_status add_point(nl_design *d, nl_params *p, size_t *index) {
   nl_status st = nl_params_validate(p);
   if (st) {
     char label[512] = "";
@@ -134,6 +143,7 @@ static nl_status add_point(nl_design *d, nl_params *p) {
   }
   size_t slot = 0;
   if (table_find(d, key, nl_point_hash(key), &slot)) {
+    if (index) *index = d->table[slot] - 1;
     nl_free(key);
     nl_params_free(p);
     return NL_OK;
@@ -153,6 +163,7 @@ static nl_status add_point(nl_design *d, nl_params *p) {
   }
   d->params[d->npoints] = p;
   d->keys[d->npoints] = key;
+  if (index) *index = d->npoints;
   d->table[slot] = ++d->npoints;
   return NL_OK;
 }
@@ -179,7 +190,7 @@ static nl_status build_grid(nl_design *d) {
         return st;
       }
     }
-    nl_status st = add_point(d, p);
+    nl_status st = add_point(d, p, NULL);
     if (st) return st;
     /* Odometer, the last factor fastest. */
     size_t f = k;
@@ -197,15 +208,26 @@ static nl_status build_ofat(nl_design *d) {
   const nl_scenario *sc = d->sc;
   nl_params *base = nl_params_clone(nl_scenario_params(sc));
   if (!base) return nl_err(&d->err, NL_ENOMEM, "out of memory");
-  nl_status st = add_point(d, base);
+  nl_status st = add_point(d, base, NULL);
   for (size_t f = 0; !st && f < nl_scenario_nfactors(sc); f++)
     for (size_t v = 0; !st && v < nl_scenario_factor_nvalues(sc, f); v++) {
       nl_params *p = nl_params_clone(nl_scenario_params(sc));
       if (!p) return nl_err(&d->err, NL_ENOMEM, "out of memory");
       st = set_factor(d, p, f, nl_scenario_factor_value(sc, f, v));
       if (st) nl_params_free(p);
-      else st = add_point(d, p);
+      else st = add_point(d, p, NULL);
     }
+  return st;
+}
+
+/* Parameter pi of p to v: integers rounded, clamped to the parameter's range. */
+static nl_status set_number(nl_design *d, nl_params *p, size_t pi, double v) {
+  const nl_param_desc *pd = &nl_params_model(p)->params[pi];
+  if (pd->type == NL_PARAM_INT) v = floor(v + 0.5);
+  if (v > pd->max) v = pd->max;
+  if (v < pd->min) v = pd->min;
+  nl_status st = nl_params_set_number(p, pd->name, v);
+  if (st) st = nl_err(&d->err, st, "%s: sweep: %s", nl_scenario_file(d->sc), nl_params_errmsg(p));
   return st;
 }
 
@@ -240,18 +262,9 @@ static nl_status build_lhs(nl_design *d) {
       st = nl_err(&d->err, NL_ENOMEM, "out of memory");
       break;
     }
-    for (size_t f = 0; f < k && !st; f++) {
-      size_t pi = nl_scenario_factor_param(sc, f);
-      const nl_param_desc *pd = &nl_params_model(p)->params[pi];
-      double v = u[i * k + f];
-      if (pd->type == NL_PARAM_INT) v = floor(v + 0.5);
-      if (v > pd->max) v = pd->max;
-      if (v < pd->min) v = pd->min;
-      st = nl_params_set_number(p, pd->name, v);
-      if (st) st = nl_err(&d->err, st, "%s: sweep: %s", nl_scenario_file(sc), nl_params_errmsg(p));
-    }
+    for (size_t f = 0; f < k && !st; f++) st = set_number(d, p, nl_scenario_factor_param(sc, f), u[i * k + f]);
     if (st) nl_params_free(p);
-    else st = add_point(d, p);
+    else st = add_point(d, p, NULL);
   }
 cleanup:
   nl_free(u);
@@ -287,4 +300,45 @@ nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_points) 
     return st;
   }
   return NL_OK;
+}
+
+nl_status nl_design_build_points(nl_design *d, const nl_scenario *sc, size_t nf, const size_t *param, size_t nrows,
+                                 const double *values, const long *reps, size_t *index) {
+  design_clear(d);
+  nl_err_clear(&d->err);
+  d->sc = sc;
+  const nl_model *m = nl_scenario_model(sc);
+  if (!m) return nl_err(&d->err, NL_EINVAL, "no scenario loaded");
+  for (size_t f = 0; f < nf; f++)
+    if (param[f] >= m->nparams) return nl_err(&d->err, NL_EINVAL, "parameter index %zu out of range", param[f]);
+  nl_free(d->swept);
+  d->swept = nl_calloc(nf ? nf : 1, sizeof *d->swept);
+  if (!d->swept) return nl_err(&d->err, NL_ENOMEM, "out of memory");
+  memcpy(d->swept, param, nf * sizeof *param);
+  d->nswept = nf;
+  nl_status st = NL_OK;
+  long *r = nl_malloc((nrows ? nrows : 1) * sizeof *r);
+  if (!r) st = nl_err(&d->err, NL_ENOMEM, "out of memory");
+  for (size_t i = 0; i < nrows && !st; i++) {
+    nl_params *p = nl_params_clone(nl_scenario_params(sc));
+    if (!p) {
+      st = nl_err(&d->err, NL_ENOMEM, "out of memory");
+      break;
+    }
+    for (size_t f = 0; f < nf && !st; f++) st = set_number(d, p, param[f], values[i * nf + f]);
+    size_t at = 0, before = d->npoints;
+    if (st) nl_params_free(p);
+    else st = add_point(d, p, &at);
+    if (st) break;
+    long want = reps ? reps[i] : nl_scenario_replications(sc);
+    if (d->npoints > before || want > r[at]) r[at] = want;
+    if (index) index[i] = at;
+  }
+  if (!st) {
+    d->reps = r;
+    r = NULL;
+  }
+  nl_free(r);
+  if (st) design_clear(d);
+  return st;
 }

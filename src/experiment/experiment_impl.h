@@ -13,6 +13,7 @@ struct nl_design {
   size_t tcap;
   size_t nswept;
   size_t *swept;
+  long *reps;            /* npoints replications each (explicit designs); NULL: the scenario's */
   nl_errbuf err;
 };
 

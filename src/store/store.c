@@ -438,9 +438,9 @@ static nl_status bind_points(nl_store *st, const nl_design *d) {
   }
   char seed[32];
   snprintf(seed, sizeof seed, "%" PRIu64, nl_scenario_seed(nl_design_scenario(d)));
-  long reps = nl_design_replications(d);
   for (size_t i = 0; !s && i < nl_design_npoints(d); i++) {
     const char *key = nl_design_key(d, i);
+    long reps = nl_design_point_replications(d, i);
     sqlite3_bind_text(find, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(find);
     long id = -1;
@@ -573,8 +573,13 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total) {
   *total = 0;
   if (!st->d) return nl_err(&st->err, NL_EINVAL, "no design bound to the store");
   const nl_design *d = st->d;
-  long reps = nl_design_replications(d);
+  long reps = nl_design_replications(d), sum = 0;
   size_t np = nl_design_npoints(d);
+  for (size_t i = 0; i < np; i++) {
+    long ri = nl_design_point_replications(d, i);
+    if (ri > reps) reps = ri;
+    sum += ri;
+  }
   size_t cap;
   if (nl_mul_size(np, (size_t)reps * 2, &cap)) return nl_err(&st->err, NL_ERANGE, "too many runs");
   long *out = malloc((cap ? cap : 1) * sizeof *out);
@@ -593,7 +598,7 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total) {
     }
     if (rc != SQLITE_DONE) s = db_err(st, rc, "reading the runs");
     sqlite3_reset(q);
-    for (long r = 0; r < reps; r++)
+    for (long r = 0; r < nl_design_point_replications(d, i); r++)
       if (!done[r]) {
         out[2 * k] = (long)i;
         out[2 * k + 1] = r;
@@ -608,7 +613,7 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total) {
   }
   *pairs = out;
   *n = k;
-  *total = (long)np * reps;
+  *total = sum;
   return NL_OK;
 }
 
@@ -720,6 +725,9 @@ nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total) {
 }
 
 sqlite3 *nl_store_db(nl_store *st) { return st->db; }
+long nl_store_point_id(const nl_store *st, size_t i) {
+  return st->d && i < nl_design_npoints(st->d) ? st->point_id[i] : -1;
+}
 nl_errbuf *nl_store_errbuf(nl_store *st) { return &st->err; }
 nl_status nl_store_dberr(nl_store *st, int rc, const char *what) { return db_err(st, rc, what); }
 nl_status nl_store_query_text(nl_store *st, const char *sql, char *buf, size_t cap) {

@@ -7,6 +7,8 @@
 #include "netlearn/experiment.h"
 
 sqlite3 *nl_store_db(nl_store *st);
+/* Database id of point i of the bound design (-1 when none is bound or i is out of range). */
+long nl_store_point_id(const nl_store *st, size_t i);
 nl_errbuf *nl_store_errbuf(nl_store *st);
 /* Format an SQLite failure (rc) on the store's message, with advice for the common ones. */
 nl_status nl_store_dberr(nl_store *st, int rc, const char *what);
