@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "netlearn/plot.h"
 #include "netlearn/pls.h"
 #include "progress.h"
 
@@ -32,6 +33,8 @@ static void pls_usage(FILE *f) {
       "  NAME =~ item1 + item2 + ...    reflective construct, Mode A (correlation) weights\n"
       "  NAME <~ item1 + item2 + ...    composite construct, Mode B (regression) weights\n"
       "  Y ~ X1 + X2                    structural paths X1 -> Y and X2 -> Y\n"
+      "  Y ~ X + M + X:M                moderation: the interaction term X:M (see --interaction)\n"
+      "  H =~ A + B                     higher-order construct of constructs A and B (two-stage)\n"
       "  # ...                          comment; a line ending in '+' continues on the next line\n"
       "Every construct needs indicators and must be part of a path; the paths must not form a cycle.\n"
       "\n"
@@ -60,13 +63,17 @@ static void pls_usage(FILE *f) {
       "  --missing mean|casewise   mean replacement (default, as seminr) or casewise deletion\n"
       "  --scheme path|factorial|centroid   inner weighting scheme (default path, as seminr)\n"
       "  --plsc               consistent PLS (Dijkstra-Henseler) for the =~ constructs\n"
+      "  --interaction two-stage|product-indicator|orthogonal   how interaction terms X:M are\n"
+      "                       estimated (default two-stage; seminr 2.3.1's code defaults to\n"
+      "                       product-indicator)\n"
       "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
       "  -q, --quiet          no report on standard output\n"
       "  -h, --help           this help\n"
       "\n"
       "Output files (with -o): weights, loadings, cross_loadings, paths, total_effects,\n"
       "indirect_effects, specific_indirect_effects, rsquared, fsquared, vif_inner, vif_outer,\n"
-      "reliability, htmt, fornell_larcker, scores, convergence (.csv); with --boot also bootstrap.csv\n"
+      "reliability, htmt, fornell_larcker, scores, convergence (.csv); with interaction terms\n"
+      "simple_slopes.csv and a plot simple_slopes_<X>_<M>_<Y>.png; with --boot also bootstrap.csv\n"
       "(estimate, bootstrap mean, SD, t, p, CI) and bootstrap_info.csv. See docs/pls.md.\n"
       "\n"
       "Exit codes: 0 ok; 1 estimation did not converge (results still written) or results could not\n"
@@ -87,6 +94,28 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
     return NULL;
   }
   return argv[++*i];
+}
+
+/* simple_slopes_<A>_<B>_<Y>.png for every interaction term A:B and outcome Y; 0 or -1 (reported). */
+static int write_slope_plots(const nl_pls *p, const char *dir) {
+  size_t nc = nl_pls_n_constructs(p);
+  for (size_t j = 0; j < nc; j++) {
+    size_t a, b;
+    if (!nl_pls_interaction_ends(p, j, &a, &b)) continue;
+    for (size_t y = 0; y < nc; y++) {
+      if (nl_pls_simple_slope(p, j, y, 0, NULL, NULL) != NL_OK) continue;
+      char path[4096];
+      snprintf(path, sizeof path, "%s/simple_slopes_%s_%s_%s.png", dir, nl_pls_construct_name(p, a),
+               nl_pls_construct_name(p, b), nl_pls_construct_name(p, y));
+      nl_figure *f = nl_figure_new(NULL);
+      nl_status st = f ? nl_plot_pls_slopes(f, p, j, y) : NL_ENOMEM;
+      if (st == NL_OK) st = nl_figure_save(f, path);
+      if (st != NL_OK) cli_error("%s: %s", path, f ? nl_figure_errmsg(f) : "out of memory");
+      nl_figure_free(f);
+      if (st != NL_OK) return -1;
+    }
+  }
+  return 0;
 }
 
 static int exit_for(nl_status st) {
@@ -163,6 +192,14 @@ int nl_cmd_pls(int argc, char **argv) {
       else if (!strcmp(v, "centroid")) opt.scheme = NL_PLS_SCHEME_CENTROID;
       else {
         cli_error("--scheme: expected 'path', 'factorial' or 'centroid', got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+    } else if (!missing && (v = opt_value(argc, argv, &i, "--interaction", &missing))) {
+      if (!strcmp(v, "two-stage")) opt.interaction = NL_PLS_INTERACTION_TWO_STAGE;
+      else if (!strcmp(v, "product-indicator")) opt.interaction = NL_PLS_INTERACTION_PRODUCT_INDICATOR;
+      else if (!strcmp(v, "orthogonal")) opt.interaction = NL_PLS_INTERACTION_ORTHOGONAL;
+      else {
+        cli_error("--interaction: expected 'two-stage', 'product-indicator' or 'orthogonal', got '%s'", v);
         return NL_EXIT_USAGE;
       }
     } else if (!missing && (v = opt_value(argc, argv, &i, "--max-iter", &missing))) {
@@ -272,6 +309,10 @@ int nl_cmd_pls(int argc, char **argv) {
       rc = NL_EXIT_FAILURE;
       goto cleanup;
     }
+    if (write_slope_plots(p, outdir) != 0) {
+      rc = NL_EXIT_FAILURE;
+      goto cleanup;
+    }
     if (!quiet) printf("Results written to %s/\n", outdir);
   }
 
@@ -279,5 +320,6 @@ cleanup:
   nl_pls_free(p);
   nl_pls_data_free(d);
   nl_pls_model_free(m);
+  nl_plot_release_caches(); /* after the slope plots: cairo's and fontconfig's font caches (leak checkers) */
   return rc;
 }

@@ -222,6 +222,12 @@ nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir);
  */
 nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m);
 
+/* Simple-slope plot of interaction term `interaction` (A:B) of an estimated nl_pls on `outcome`:
+ * the outcome (in SD) against A from -1 to +1 SD, one line each for B at -1 SD, the mean and
+ * +1 SD (seminr's slope_analysis()). Errors: NL_EINVAL (not an interaction term, no path to the
+ * outcome, not estimated), NL_ENOMEM. O(1). */
+nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, size_t outcome);
+
 /* ---- figures from results of `netlearn run` ----------------------------------------------- */
 
 /*

@@ -53,12 +53,15 @@ typedef enum nl_pls_mode {
  *     PRODINNO <~ y1 + y2           composite construct (Mode B)
  *     NETCOLLAB ~ PRODINNO + EXPLORE    structural paths PRODINNO -> NETCOLLAB, EXPLORE -> NETCOLLAB
  * One statement per line (or separated by ';'); a line ending in '+' continues on the next.
- * `Y1 + Y2 ~ X` is allowed (paths to both). Names: letters, digits, '_' and '.', not starting with
- * a digit. `text` is borrowed (NUL-terminated); `source` (borrowed, may be NULL = "<string>")
+ * `Y1 + Y2 ~ X` is allowed (paths to both). `Y ~ A + B + A:B` adds the interaction term A:B
+ * (moderation). `H =~ A + B` (or `<~`) with constructs A and B defines a higher-order construct
+ * (two-stage approach). Names: letters, digits, '_' and '.', not starting with a digit. `text` is borrowed (NUL-terminated); `source` (borrowed, may be NULL = "<string>")
  * names it in messages, which read "source:line:column: ...".
  * Errors: NL_EPARSE (syntax), NL_EINVAL (a construct with no indicators, an indicator used twice,
  * a construct defined twice or not in any path, a cyclic or empty structural model, a duplicated
- * path), NL_ENOMEM. Cost O(length of text + constructs^2).
+ * path, an interaction of a construct with itself or with an undefined construct, a higher-order
+ * construct with one lower-order construct or mixing constructs and indicators, a lower-order
+ * construct in a path), NL_ENOMEM. Cost O(length of text + constructs^2).
  */
 nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out);
 /* The same for text embedded in another file (e.g. a YAML block scalar): messages report line
@@ -102,6 +105,13 @@ typedef enum nl_pls_missing {
   NL_PLS_MISSING_CASEWISE = 1 /* drop every row with a missing model indicator */
 } nl_pls_missing;
 
+/* How an interaction term A:B is estimated (Henseler & Chin 2010). */
+typedef enum nl_pls_interaction {
+  NL_PLS_INTERACTION_TWO_STAGE = 0,         /* product of first-stage construct scores (the default) */
+  NL_PLS_INTERACTION_PRODUCT_INDICATOR = 1, /* products of the standardized indicators, Mode A */
+  NL_PLS_INTERACTION_ORTHOGONAL = 2         /* products residualized on both constructs' indicators */
+} nl_pls_interaction;
+
 typedef struct nl_pls_options {
   nl_pls_scheme scheme;   /* default NL_PLS_SCHEME_PATH */
   nl_pls_missing missing; /* default NL_PLS_MISSING_MEAN */
@@ -110,6 +120,7 @@ typedef struct nl_pls_options {
   double tol;             /* default 1e-7 (seminr stopCriterion 7): stop when sum |w_new - w_old| < tol */
   int has_na_code;        /* nonzero: values equal to na_code in model columns are missing */
   double na_code;
+  nl_pls_interaction interaction; /* default NL_PLS_INTERACTION_TWO_STAGE */
 } nl_pls_options;
 
 /* Fill `o` with the defaults above. */
@@ -118,9 +129,14 @@ void nl_pls_options_default(nl_pls_options *o);
 /*
  * Bind a model to data. Both are borrowed for this call only (everything needed is copied).
  * `opt` may be NULL (defaults). Selects the model's indicator columns, applies the missing-data
- * rule and standardizes. Errors: NL_EINVAL (indicator not in the data, non-numeric column,
- * an all-missing column, too few rows), NL_ENUMERIC (zero-variance indicator, perfectly collinear
- * formative indicators), NL_ENOMEM. Cost O(n p^2) for n rows and p indicators.
+ * rule and standardizes. Models with interaction terms or higher-order constructs are reduced to
+ * an ordinary model here (src/pls/stage.c): a first-stage estimation (HOC, two-stage interaction)
+ * and the generated indicators (products of scores or indicators) are computed once, from the
+ * full sample. Errors: NL_EINVAL (indicator not in the data, non-numeric column, an all-missing
+ * column, too few rows, PLSc with interaction terms or higher-order constructs), NL_ENUMERIC
+ * (zero-variance indicator, perfectly collinear formative indicators), NL_ECONVERGE (the first
+ * stage did not converge), NL_ENOMEM. Cost O(n p^2) for n rows and p indicators, plus one
+ * estimation for a first stage.
  */
 nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
 
@@ -158,6 +174,31 @@ void nl_pls_path_ends(const nl_pls *p, size_t k, size_t *from, size_t *to);
 size_t nl_pls_n_specific(const nl_pls *p);
 /* Constructs along chain k (from first to last), *len of them; the array is borrowed. */
 const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len);
+
+/* ---- interaction terms and higher-order constructs --------------------------------------- */
+
+/* What measures a construct. An interaction term A:B (written on the right of '~') is a construct
+ * of its own, named "A:B", appended after the defined constructs; a higher-order construct
+ * (`H =~ A + B` with constructs A, B) is measured by its dimensions' first-stage scores. */
+typedef enum nl_pls_kind {
+  NL_PLS_KIND_ITEMS = 0,       /* data columns */
+  NL_PLS_KIND_INTERACTION = 1, /* the product of two constructs (nl_pls_options.interaction says how) */
+  NL_PLS_KIND_HOC = 2          /* higher-order construct: indicators are lower-order constructs */
+} nl_pls_kind;
+
+nl_pls_kind nl_pls_construct_kind(const nl_pls *p, size_t j); /* O(1) */
+/* For an interaction construct j: its predictor and moderator (construct indices); returns 1, or 0
+ * (and leaves the outputs alone) if j is not an interaction term. O(1). */
+int nl_pls_interaction_ends(const nl_pls *p, size_t j, size_t *predictor, size_t *moderator);
+/* The first-stage estimation of a model with higher-order constructs or two-stage interaction
+ * terms (borrowed, freed with p; its constructs are the lower-order ones), or NULL. O(1). */
+const nl_pls *nl_pls_first_stage(const nl_pls *p);
+/* Simple slope of interaction j = A:B on `outcome` (standardized scores): the effect of A on the
+ * outcome when B is at `level` standard deviations, slope = b_A + b_AB level, and the outcome's
+ * value at A = 0, intercept = b_B level (seminr's slope_analysis()). Errors: NL_EINVAL (not an
+ * interaction, no path from it to outcome, not estimated). O(1). */
+nl_status nl_pls_simple_slope(const nl_pls *p, size_t j, size_t outcome, double level, double *slope,
+                              double *intercept);
 
 /* ---- estimates (valid after nl_pls_estimate; NAN where undefined) ------------------------ */
 

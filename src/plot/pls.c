@@ -685,3 +685,31 @@ cleanup:
   nl_free(side);
   return rs;
 }
+
+/* ---- simple slopes of an interaction term ---- */
+
+nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, size_t outcome) {
+  size_t a, b;
+  if (!nl_pls_interaction_ends(p, interaction, &a, &b))
+    return nl_err(nl_fig_err(f), NL_EINVAL, "construct %zu is not an interaction term", interaction);
+  static const double lv[3] = {-1.0, 0.0, 1.0};
+  static const char *const what[3] = {"-1 SD", "mean", "+1 SD"};
+  double x[2] = {-1.0, 1.0}, y[2];
+  char label[512], xl[256], yl[256];
+  nl_status rs = NL_OK;
+  for (int l = 0; l < 3 && !rs; l++) {
+    double sl, ic;
+    if (nl_pls_simple_slope(p, interaction, outcome, lv[l], &sl, &ic) != NL_OK)
+      return nl_err(nl_fig_err(f), NL_EINVAL, "'%s' has no path to construct %zu (or the model is not estimated)",
+                    nl_pls_construct_name(p, interaction), outcome);
+    y[0] = ic - sl;
+    y[1] = ic + sl;
+    snprintf(label, sizeof label, "%s at %s", nl_pls_construct_name(p, b), what[l]);
+    rs = nl_figure_line(f, 2, x, y, (size_t)l, label, 0);
+  }
+  snprintf(xl, sizeof xl, "%s (SD)", nl_pls_construct_name(p, a));
+  snprintf(yl, sizeof yl, "%s (SD)", nl_pls_construct_name(p, outcome));
+  if (!rs) rs = nl_figure_labels(f, xl, yl, NULL);
+  if (!rs) rs = nl_figure_xlim(f, -1.0, 1.0);
+  return rs;
+}

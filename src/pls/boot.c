@@ -292,6 +292,11 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     if (resample_corr(src, colna, tw->cnt, n, ni, tw->sel, tw->sw, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
       f = 1;
     } else {
+      if (p->s.ckind) { /* resample sds from the 1/sqrt((n-1) var) resample_corr left in sw */
+        double *sd = tw->sw + (n > ni ? n : ni);
+        for (size_t i = 0; i < ni; i++) sd[i] = 1.0 / (tw->sw[i] * sqrt((double)(n - 1)));
+        pls_interaction_adjust(&p->s, sd, &tw->ws);
+      }
       pls_fill_stats(p, &tw->ws, tw->S, p->boot + (size_t)b * ns);
       if (!tw->ws.converged) f = 2;
       for (size_t k = 0; k < ns && f != 1; k++)
@@ -382,6 +387,11 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
       if (bad || pls_core(&p->s, S, NULL, &tw->ws, &what, &which) != 0) {
         for (size_t k = 0; k < ns; k++) row[k] = NAN;
       } else {
+        if (p->s.ckind) { /* leave-one-out sds: u[ni + i] = 1/sqrt((n-2) var) */
+          double *sd = u + 2 * ni;
+          for (size_t i = 0; i < ni; i++) sd[i] = 1.0 / (u[ni + i] * sqrt((double)(n - 2)));
+          pls_interaction_adjust(&p->s, sd, &tw->ws);
+        }
         pls_fill_stats(p, &tw->ws, S, row);
       }
     }

@@ -95,7 +95,8 @@ int pls_ws_init(pls_ws *ws, const pls_struct *s) {
   ws->B = nl_malloc(nc * nc * sizeof *ws->B);
   ws->rsq = nl_malloc(nc * sizeof *ws->rsq);
   ws->rho = nl_malloc(nc * sizeof *ws->rho);
-  if (!ws->SW || !ws->C || !ws->E || !ws->d || !ws->g || !ws->wold || !ws->fac || !ws->A || !ws->Cadj ||
+  ws->iscale = nl_malloc(nc * sizeof *ws->iscale);
+  if (!ws->iscale ||!ws->SW || !ws->C || !ws->E || !ws->d || !ws->g || !ws->wold || !ws->fac || !ws->A || !ws->Cadj ||
       !ws->active || !ws->w || !ws->load || !ws->B || !ws->rsq || !ws->rho) {
     pls_ws_free(ws);
     return -1;
@@ -120,6 +121,7 @@ void pls_ws_free(pls_ws *ws) {
   nl_free(ws->B);
   nl_free(ws->rsq);
   nl_free(ws->rho);
+  nl_free(ws->iscale);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -400,6 +402,24 @@ int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask
   return 0;
 }
 
+void pls_interaction_adjust(const pls_struct *s, const double *sd, pls_ws *ws) {
+  size_t nc = s->nc;
+  for (size_t j = 0; j < nc; j++) {
+    ws->iscale[j] = 1.0;
+    if (!s->ckind || s->ckind[j] != PLS_KIND_INTERACTION) continue;
+    double num = 0, den = 0;
+    for (size_t r = 0; r < s->icount[j]; r++) {
+      size_t i = s->istart[j] + r;
+      num += sd[i] * fabs(ws->load[i]);
+      den += fabs(ws->load[i]);
+    }
+    double a = num / den;
+    ws->iscale[j] = a;
+    for (size_t t = 0; t < nc; t++) ws->B[j + t * nc] /= a;
+    for (size_t r = 0; r < s->icount[j]; r++) ws->load[s->istart[j] + r] *= a;
+  }
+}
+
 /* ---- handle ---------------------------------------------------------------------------- */
 
 void nl_pls_options_default(nl_pls_options *o) {
@@ -459,6 +479,10 @@ void nl_pls_free(nl_pls *p) {
   nl_free(p->orig);
   nl_free(p->boot);
   nl_free(p->bstat);
+  nl_free(p->ckind);
+  nl_free(p->civ);
+  nl_free(p->cmod);
+  nl_pls_free(p->stage1);
   nl_free(p);
 }
 
@@ -579,7 +603,7 @@ static nl_status copy_structure(nl_pls *p, const nl_pls_model *m) {
   return enumerate_chains(p);
 }
 
-nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out) {
+nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out) {
   nl_status st = NL_OK;
   double *raw = NULL;
   unsigned char *keep = NULL;
@@ -593,8 +617,9 @@ nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const n
     return nl_err(&p->err, NL_EINVAL, "no valid model or data given");
   if (p->opt.max_iter < 1 || !(p->opt.tol > 0))
     return nl_err(&p->err, NL_ERANGE, "max_iter must be >= 1 and tol > 0");
-  if ((unsigned)p->opt.scheme > NL_PLS_SCHEME_CENTROID || (unsigned)p->opt.missing > NL_PLS_MISSING_CASEWISE)
-    return nl_err(&p->err, NL_EINVAL, "unknown inner weighting scheme or missing-data rule");
+  if ((unsigned)p->opt.scheme > NL_PLS_SCHEME_CENTROID || (unsigned)p->opt.missing > NL_PLS_MISSING_CASEWISE ||
+      (unsigned)p->opt.interaction > NL_PLS_INTERACTION_ORTHOGONAL)
+    return nl_err(&p->err, NL_EINVAL, "unknown inner weighting scheme, missing-data rule or interaction method");
   if ((st = copy_structure(p, model)) != NL_OK) return st;
 
   const nl_csv_table *t = data->t;
@@ -824,11 +849,22 @@ nl_status nl_pls_estimate(nl_pls *p) {
     goto cleanup;
   }
   memcpy(p->C, ws->C, nc * nc * sizeof *p->C);
-  /* scores = Z W (not re-standardized, as seminr) */
+  if (p->s.ckind) {
+    for (size_t i = 0; i < ni; i++) { /* sd of the unstandardized columns, for the interaction scale */
+      const double *x = p->X + i * n;
+      double mean = 0, ss = 0;
+      for (size_t r = 0; r < n; r++) mean += x[r];
+      mean /= (double)n;
+      for (size_t r = 0; r < n; r++) ss += (x[r] - mean) * (x[r] - mean);
+      tmp[i] = sqrt(ss / (double)(n - 1));
+    }
+    pls_interaction_adjust(&p->s, tmp, ws);
+  }
+  /* scores = Z W (not re-standardized, as seminr; interaction scores scaled as seminr) */
   for (size_t j = 0; j < nc; j++) {
     size_t a = p->istart[j], k = p->icount[j];
-    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, 1.0, p->Z + a * n, (int)n, ws->w + a, 1, 0.0,
-                p->scores + j * n, 1);
+    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, p->s.ckind ? ws->iscale[j] : 1.0, p->Z + a * n, (int)n,
+                ws->w + a, 1, 0.0, p->scores + j * n, 1);
   }
   for (size_t j = 0; j < nc; j++)
     for (size_t i = 0; i < ni; i++) p->cross[i + j * ni] = ws->SW[i + j * ni] / ws->d[j];

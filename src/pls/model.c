@@ -15,7 +15,7 @@
 #include "core/alloc.h"
 #include "pls/pls_internal.h"
 
-enum { T_NAME, T_MEAS_A, T_MEAS_B, T_REG, T_PLUS, T_END, T_EOF };
+enum { T_NAME, T_MEAS_A, T_MEAS_B, T_REG, T_PLUS, T_COLON, T_END, T_EOF };
 
 typedef struct tok {
   int kind;
@@ -101,6 +101,7 @@ static void lex_next(lex *lx, tok *t) {
   else if (c == '<' && lx->s[lx->pos + 1] == '~') t->kind = T_MEAS_B, t->len = 2;
   else if (c == '~') t->kind = T_REG, t->len = 1;
   else if (c == '+') t->kind = T_PLUS, t->len = 1;
+  else if (c == ':') t->kind = T_COLON, t->len = 1;
   else t->kind = -1; /* invalid character */
   lx->pos += t->len;
   lx->col += (long)t->len;
@@ -123,9 +124,13 @@ static nl_status name_of(parser *p, const tok *t, pname *out) {
     return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: a name cannot start with a digit: '%.*s'", p->src, t->line, t->col,
                   (int)t->len, t->s);
   }
-  if (t->s[t->len] == '*')
+  if (t->s[t->len] == '*') {
+    if (isalpha((unsigned char)t->s[t->len + 1]))
+      return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: write an interaction term as '%.*s:...' (lavaan), not with '*'",
+                    p->src, t->line, t->col, (int)t->len, t->s);
     return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: modifiers such as '%.*s*' are not supported", p->src, t->line,
                   t->col, (int)t->len, t->s);
+  }
   out->name = nl_malloc(t->len + 1);
   if (!out->name) return nl_err(p->err, NL_ENOMEM, "out of memory");
   memcpy(out->name, t->s, t->len);
@@ -152,8 +157,41 @@ static void advance(parser *p, int cont) {
   while (cont && p->t.kind == T_END) lex_next(&p->lx, &p->t);
 }
 
-/* names := NAME ('+' NAME)* ; appended to `list` (an array of pname) */
-static nl_status parse_names(parser *p, pname **list, size_t *n, size_t *cap, const char *what) {
+/* ':' where it has no meaning (left of '~', in indicator lists) */
+static nl_status colon_err(parser *p) {
+  return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: an interaction term 'A:B' can only be an antecedent, on the right of '~'",
+                p->src, p->t.line, p->t.col);
+}
+
+/* NAME ':' NAME after the first NAME was read into *first: joins them into "A:B" */
+static nl_status join_interaction(parser *p, pname *first) {
+  nl_status st;
+  advance(p, 0);
+  pname second = {0};
+  if (p->t.kind != T_NAME) return perr(p, &p->t, "expected a construct name after ':' in an interaction term");
+  if ((st = name_of(p, &p->t, &second)) != NL_OK) return st;
+  size_t la = strlen(first->name), lb = strlen(second.name);
+  char *joined = nl_malloc(la + lb + 2);
+  if (!joined) {
+    nl_free(second.name);
+    return nl_err(p->err, NL_ENOMEM, "out of memory");
+  }
+  memcpy(joined, first->name, la);
+  joined[la] = ':';
+  memcpy(joined + la + 1, second.name, lb + 1);
+  nl_free(second.name);
+  nl_free(first->name);
+  first->name = joined;
+  advance(p, 0);
+  if (p->t.kind == T_COLON)
+    return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: only two-way interactions 'A:B' are supported", p->src, p->t.line,
+                  p->t.col);
+  return NL_OK;
+}
+
+/* names := NAME ('+' NAME)* ; appended to `list` (an array of pname); with `terms`, a name may be
+ * an interaction term NAME ':' NAME */
+static nl_status parse_names(parser *p, pname **list, size_t *n, size_t *cap, const char *what, int terms) {
   nl_status st;
   for (;;) {
     if (p->t.kind != T_NAME) {
@@ -165,6 +203,10 @@ static nl_status parse_names(parser *p, pname **list, size_t *n, size_t *cap, co
     if ((st = name_of(p, &p->t, &(*list)[*n])) != NL_OK) return st;
     (*n)++;
     advance(p, 0);
+    if (p->t.kind == T_COLON) {
+      if (!terms) return colon_err(p);
+      if ((st = join_interaction(p, &(*list)[*n - 1])) != NL_OK) return st;
+    }
     if (p->t.kind != T_PLUS) return NL_OK;
     advance(p, 1);
   }
@@ -187,6 +229,10 @@ static nl_status parse_statement(parser *p) {
     if ((st = name_of(p, &p->t, &lhs[nlhs])) != NL_OK) goto cleanup;
     nlhs++;
     advance(p, 0);
+    if (p->t.kind == T_COLON) {
+      st = colon_err(p);
+      goto cleanup;
+    }
     if (p->t.kind != T_PLUS) break;
     advance(p, 1);
   }
@@ -205,7 +251,7 @@ static nl_status parse_statement(parser *p) {
   if (op == T_REG) {
     pname *rhs = NULL;
     size_t nrhs = 0, caprhs = 0;
-    st = parse_names(p, &rhs, &nrhs, &caprhs, "a construct name after '~'");
+    st = parse_names(p, &rhs, &nrhs, &caprhs, "a construct name after '~'", 1);
     if (st == NL_OK) {
       for (size_t a = 0; a < nlhs && st == NL_OK; a++)
         for (size_t b = 0; b < nrhs; b++) {
@@ -242,7 +288,7 @@ static nl_status parse_statement(parser *p) {
     pdef *d = &p->def[p->ndef];
     d->first = p->nind;
     d->count = 0;
-    st = parse_names(p, &p->ind, &p->nind, &p->capind, "an indicator name");
+    st = parse_names(p, &p->ind, &p->nind, &p->capind, "an indicator name", 0);
     if (st != NL_OK) goto cleanup;
     d->con = lhs[0];
     lhs[0].name = NULL;
@@ -287,9 +333,30 @@ static size_t find_cycle(const nl_pls_model *m, size_t v, int *color, size_t *st
   return 0;
 }
 
+/* Index of interaction term `name` ("A:B") in the list being built, or -1. */
+static long find_term(char *const *terms, size_t nterm, const char *name) {
+  for (size_t t = 0; t < nterm; t++)
+    if (strcmp(terms[t], name) == 0) return (long)t;
+  return -1;
+}
+
+/* 1 if `term` is an interaction term "A:B" with A or B equal to `name`. */
+static int in_term(const char *term, const char *name) {
+  const char *colon = strchr(term, ':');
+  if (!colon) return 0;
+  size_t la = (size_t)(colon - term);
+  return (strlen(name) == la && strncmp(term, name, la) == 0) || strcmp(colon + 1, name) == 0;
+}
+
 static nl_status build(parser *p, nl_pls_model *m) {
   nl_errbuf *e = p->err;
   const char *src = p->src;
+  nl_status st = NL_OK;
+  char **terms = NULL; /* interaction terms, in order of first use (owned until moved into m) */
+  const pname **tloc = NULL;
+  int *kind = NULL;    /* per definition: PLS_KIND_* */
+  long *dim_of = NULL; /* per definition: the higher-order construct it is a dimension of, or -1 */
+  size_t nterm = 0;
   if (p->ndef == 0 && p->npath == 0) return nl_err(e, NL_EINVAL, "%s: the model is empty", src);
   for (size_t j = 0; j < p->ndef; j++) {
     long k = find_def(p, p->def[j].con.name);
@@ -297,56 +364,187 @@ static nl_status build(parser *p, nl_pls_model *m) {
       return nl_err(e, NL_EINVAL, "%s:%ld:%ld: construct '%s' is already defined at line %ld", src,
                     p->def[j].con.line, p->def[j].con.col, p->def[j].con.name, p->def[k].con.line);
   }
-  for (size_t i = 0; i < p->nind; i++) {
+  for (size_t i = 0; i < p->nind; i++)
     for (size_t k = 0; k < i; k++)
       if (strcmp(p->ind[i].name, p->ind[k].name) == 0)
-        return nl_err(e, NL_EINVAL, "%s:%ld:%ld: indicator '%s' is used twice (first at line %ld, column %ld)", src,
-                      p->ind[i].line, p->ind[i].col, p->ind[i].name, p->ind[k].line, p->ind[k].col);
-    if (find_def(p, p->ind[i].name) >= 0)
-      return nl_err(e, NL_EINVAL,
-                    "%s:%ld:%ld: '%s' is a construct used as an indicator; higher-order constructs are not supported",
-                    src, p->ind[i].line, p->ind[i].col, p->ind[i].name);
+        return nl_err(e, NL_EINVAL, "%s:%ld:%ld: %s '%s' is used twice (first at line %ld, column %ld)", src,
+                      p->ind[i].line, p->ind[i].col, find_def(p, p->ind[i].name) >= 0 ? "construct" : "indicator",
+                      p->ind[i].name, p->ind[k].line, p->ind[k].col);
+  kind = nl_calloc(p->ndef ? p->ndef : 1, sizeof *kind);
+  dim_of = nl_malloc((p->ndef ? p->ndef : 1) * sizeof *dim_of);
+  terms = nl_calloc(p->npath ? p->npath : 1, sizeof *terms);
+  tloc = nl_calloc(p->npath ? p->npath : 1, sizeof *tloc);
+  if (!kind || !dim_of || !terms || !tloc) {
+    st = nl_err(e, NL_ENOMEM, "out of memory");
+    goto cleanup;
   }
+  /* higher-order constructs: every "indicator" is a construct (two-stage approach) */
+  for (size_t j = 0; j < p->ndef; j++) dim_of[j] = -1;
+  for (size_t j = 0; j < p->ndef; j++) {
+    const pdef *d = &p->def[j];
+    size_t ncon = 0;
+    const pname *acon = NULL, *aitem = NULL;
+    for (size_t i = 0; i < d->count; i++) {
+      const pname *x = &p->ind[d->first + i];
+      if (find_def(p, x->name) >= 0) ncon++, acon = acon ? acon : x;
+      else aitem = aitem ? aitem : x;
+    }
+    if (ncon == 0) continue;
+    if (ncon < d->count) {
+      st = nl_err(e, NL_EINVAL,
+                  "%s:%ld:%ld: '%s' mixes constructs and indicators ('%s' is a construct, '%s' is not): a "
+                  "higher-order construct is measured by lower-order constructs only",
+                  src, d->con.line, d->con.col, d->con.name, acon->name, aitem->name);
+      goto cleanup;
+    }
+    if (ncon < 2) {
+      st = nl_err(e, NL_EINVAL,
+                  "%s:%ld:%ld: higher-order construct '%s' has one lower-order construct ('%s'); it needs at least two "
+                  "(otherwise use '%s' itself)",
+                  src, d->con.line, d->con.col, d->con.name, acon->name, acon->name);
+      goto cleanup;
+    }
+    kind[j] = PLS_KIND_HOC;
+    for (size_t i = 0; i < d->count; i++) dim_of[find_def(p, p->ind[d->first + i].name)] = (long)j;
+  }
+  for (size_t j = 0; j < p->ndef; j++)
+    if (kind[j] == PLS_KIND_HOC)
+      for (size_t i = 0; i < p->def[j].count; i++) {
+        const pname *x = &p->ind[p->def[j].first + i];
+        if (kind[find_def(p, x->name)] == PLS_KIND_HOC) {
+          st = nl_err(e, NL_EINVAL,
+                      "%s:%ld:%ld: '%s' is itself a higher-order construct; only second-order constructs are supported",
+                      src, x->line, x->col, x->name);
+          goto cleanup;
+        }
+      }
+  /* path ends: constructs or interaction terms A:B of two constructs */
   for (size_t k = 0; k < p->npath; k++) {
     const pname *ends[2] = {&p->pf[k], &p->pt[k]};
-    for (int e2 = 0; e2 < 2; e2++)
-      if (find_def(p, ends[e2]->name) < 0)
-        return nl_err(e, NL_EINVAL,
-                      "%s:%ld:%ld: construct '%s' has no indicators (define it with '%s =~ item1 + item2' or "
-                      "'%s <~ item1 + item2')",
-                      src, ends[e2]->line, ends[e2]->col, ends[e2]->name, ends[e2]->name, ends[e2]->name);
+    for (int e2 = 0; e2 < 2; e2++) {
+      const pname *x = ends[e2];
+      const char *colon = strchr(x->name, ':');
+      if (colon) {
+        size_t la = (size_t)(colon - x->name);
+        char a[256], b[256];
+        snprintf(a, sizeof a, "%.*s", (int)(la < 255 ? la : 255), x->name);
+        snprintf(b, sizeof b, "%s", colon + 1);
+        for (int h = 0; h < 2; h++) {
+          const char *c = h ? b : a;
+          long dj = find_def(p, c);
+          if (dj < 0) {
+            st = nl_err(e, NL_EINVAL, "%s:%ld:%ld: '%s' in the interaction term '%s' is not a defined construct", src,
+                        x->line, x->col, c, x->name);
+            goto cleanup;
+          }
+          if (dim_of[dj] >= 0 || kind[dj] == PLS_KIND_HOC) {
+            st = nl_err(e, NL_EINVAL,
+                        "%s:%ld:%ld: interaction terms with higher-order or lower-order constructs ('%s') are not "
+                        "supported",
+                        src, x->line, x->col, c);
+            goto cleanup;
+          }
+        }
+        if (strcmp(a, b) == 0) {
+          st = nl_err(e, NL_EINVAL,
+                      "%s:%ld:%ld: '%s' is an interaction of '%s' with itself (a quadratic term), which is not "
+                      "supported",
+                      src, x->line, x->col, x->name, a);
+          goto cleanup;
+        }
+        char rev[512];
+        snprintf(rev, sizeof rev, "%s:%s", b, a);
+        long rt = find_term(terms, nterm, rev);
+        if (rt >= 0) {
+          st = nl_err(e, NL_EINVAL, "%s:%ld:%ld: '%s' is the same interaction as '%s' (line %ld); write it one way",
+                      src, x->line, x->col, x->name, rev, tloc[rt]->line);
+          goto cleanup;
+        }
+        if (find_term(terms, nterm, x->name) < 0) {
+          if (!(terms[nterm] = nl_strdup(x->name))) {
+            st = nl_err(e, NL_ENOMEM, "out of memory");
+            goto cleanup;
+          }
+          tloc[nterm++] = x;
+        }
+        continue;
+      }
+      long dj = find_def(p, x->name);
+      if (dj < 0) {
+        st = nl_err(e, NL_EINVAL,
+                    "%s:%ld:%ld: construct '%s' has no indicators (define it with '%s =~ item1 + item2' or "
+                    "'%s <~ item1 + item2')",
+                    src, x->line, x->col, x->name, x->name, x->name);
+        goto cleanup;
+      }
+      if (dim_of[dj] >= 0) {
+        st = nl_err(e, NL_EINVAL,
+                    "%s:%ld:%ld: '%s' is a lower-order construct of '%s' and cannot also be in a structural path "
+                    "(use '%s' in the path)",
+                    src, x->line, x->col, x->name, p->def[dim_of[dj]].con.name, p->def[dim_of[dj]].con.name);
+        goto cleanup;
+      }
+    }
   }
-  if (p->npath == 0)
-    return nl_err(e, NL_EINVAL, "%s: the structural model is empty: add paths such as 'Y ~ X1 + X2'", src);
+  if (p->npath == 0) {
+    st = nl_err(e, NL_EINVAL, "%s: the structural model is empty: add paths such as 'Y ~ X1 + X2'", src);
+    goto cleanup;
+  }
   for (size_t j = 0; j < p->ndef; j++) {
-    int used = 0;
+    int used = dim_of[j] >= 0;
     for (size_t k = 0; k < p->npath && !used; k++)
-      used = strcmp(p->pf[k].name, p->def[j].con.name) == 0 || strcmp(p->pt[k].name, p->def[j].con.name) == 0;
-    if (!used)
-      return nl_err(e, NL_EINVAL, "%s:%ld:%ld: construct '%s' is not part of any structural path", src,
-                    p->def[j].con.line, p->def[j].con.col, p->def[j].con.name);
+      used = strcmp(p->pf[k].name, p->def[j].con.name) == 0 || strcmp(p->pt[k].name, p->def[j].con.name) == 0 ||
+             in_term(p->pf[k].name, p->def[j].con.name);
+    if (!used) {
+      st = nl_err(e, NL_EINVAL, "%s:%ld:%ld: construct '%s' is not part of any structural path", src,
+                  p->def[j].con.line, p->def[j].con.col, p->def[j].con.name);
+      goto cleanup;
+    }
   }
+  for (size_t j = 0; j < p->ndef && nterm > 0; j++)
+    if (kind[j] == PLS_KIND_HOC) {
+      st = nl_err(e, NL_EINVAL,
+                  "%s:%ld:%ld: interaction terms and higher-order constructs in one model are not supported ('%s' is "
+                  "higher-order)",
+                  src, tloc[0]->line, tloc[0]->col, p->def[j].con.name);
+      goto cleanup;
+    }
 
-  m->nc = p->ndef;
+  m->nc = p->ndef + nterm;
   m->ni = p->nind;
   m->np = p->npath;
   m->cname = nl_calloc(m->nc, sizeof *m->cname);
   m->cmode = nl_calloc(m->nc, sizeof *m->cmode);
+  m->ckind = nl_calloc(m->nc, sizeof *m->ckind);
+  m->civ = nl_calloc(m->nc, sizeof *m->civ);
+  m->cmod = nl_calloc(m->nc, sizeof *m->cmod);
+  m->cline = nl_calloc(m->nc, sizeof *m->cline);
+  m->ccol = nl_calloc(m->nc, sizeof *m->ccol);
   m->istart = nl_calloc(m->nc, sizeof *m->istart);
   m->icount = nl_calloc(m->nc, sizeof *m->icount);
-  m->iname = nl_calloc(m->ni, sizeof *m->iname);
-  m->iline = nl_calloc(m->ni, sizeof *m->iline);
-  m->icol = nl_calloc(m->ni, sizeof *m->icol);
+  m->iname = nl_calloc(m->ni ? m->ni : 1, sizeof *m->iname);
+  m->iline = nl_calloc(m->ni ? m->ni : 1, sizeof *m->iline);
+  m->icol = nl_calloc(m->ni ? m->ni : 1, sizeof *m->icol);
   m->pfrom = nl_calloc(m->np, sizeof *m->pfrom);
   m->pto = nl_calloc(m->np, sizeof *m->pto);
-  if (!m->cname || !m->cmode || !m->istart || !m->icount || !m->iname || !m->iline || !m->icol || !m->pfrom || !m->pto)
-    return nl_err(e, NL_ENOMEM, "out of memory");
+  if (!m->cname || !m->cmode || !m->ckind || !m->civ || !m->cmod || !m->cline || !m->ccol || !m->istart ||
+      !m->icount || !m->iname || !m->iline || !m->icol || !m->pfrom || !m->pto) {
+    st = nl_err(e, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
   size_t at = 0;
-  for (size_t j = 0; j < m->nc; j++) {
-    if (!(m->cname[j] = nl_strdup(p->def[j].con.name))) return nl_err(e, NL_ENOMEM, "out of memory");
+  for (size_t j = 0; j < p->ndef; j++) {
+    if (!(m->cname[j] = nl_strdup(p->def[j].con.name))) {
+      st = nl_err(e, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
     m->cmode[j] = p->def[j].mode;
+    m->ckind[j] = kind[j];
+    m->cline[j] = p->def[j].con.line;
+    m->ccol[j] = p->def[j].con.col;
     m->istart[j] = at;
     m->icount[j] = p->def[j].count;
+    if (kind[j] == PLS_KIND_HOC) m->nhoc++;
     for (size_t i = 0; i < p->def[j].count; i++) {
       m->iline[at] = p->ind[p->def[j].first + i].line;
       m->icol[at] = p->ind[p->def[j].first + i].col;
@@ -354,20 +552,42 @@ static nl_status build(parser *p, nl_pls_model *m) {
       p->ind[p->def[j].first + i].name = NULL;
     }
   }
+  /* interaction terms: Mode A constructs whose indicators are made when the model is bound to data */
+  for (size_t t = 0; t < nterm; t++) {
+    size_t j = p->ndef + t;
+    char *colon = strchr(terms[t], ':');
+    *colon = '\0';
+    m->civ[j] = (size_t)find_def(p, terms[t]);
+    m->cmod[j] = (size_t)find_def(p, colon + 1);
+    *colon = ':';
+    m->cname[j] = terms[t];
+    terms[t] = NULL;
+    m->cmode[j] = NL_PLS_MODE_A;
+    m->ckind[j] = PLS_KIND_INTERACTION;
+    m->cline[j] = tloc[t]->line;
+    m->ccol[j] = tloc[t]->col;
+    m->istart[j] = at;
+    m->nint++;
+  }
   for (size_t k = 0; k < m->np; k++) {
-    m->pfrom[k] = (size_t)find_def(p, p->pf[k].name);
+    long f = strchr(p->pf[k].name, ':') ? (long)p->ndef + find_term(m->cname + p->ndef, nterm, p->pf[k].name)
+                                         : find_def(p, p->pf[k].name);
+    m->pfrom[k] = (size_t)f;
     m->pto[k] = (size_t)find_def(p, p->pt[k].name);
     for (size_t l = 0; l < k; l++)
-      if (m->pfrom[l] == m->pfrom[k] && m->pto[l] == m->pto[k])
-        return nl_err(e, NL_EINVAL, "%s:%ld:%ld: duplicated path %s -> %s", src, p->pf[k].line, p->pf[k].col,
-                      p->pf[k].name, p->pt[k].name);
-    if (m->pfrom[k] == m->pto[k])
-      return nl_err(e, NL_EINVAL, "%s:%ld:%ld: the structural model is not recursive: %s ~ %s is a loop", src,
-                    p->pf[k].line, p->pf[k].col, p->pt[k].name, p->pf[k].name);
+      if (m->pfrom[l] == m->pfrom[k] && m->pto[l] == m->pto[k]) {
+        st = nl_err(e, NL_EINVAL, "%s:%ld:%ld: duplicated path %s -> %s", src, p->pf[k].line, p->pf[k].col,
+                    p->pf[k].name, p->pt[k].name);
+        goto cleanup;
+      }
+    if (m->pfrom[k] == m->pto[k]) {
+      st = nl_err(e, NL_EINVAL, "%s:%ld:%ld: the structural model is not recursive: %s ~ %s is a loop", src,
+                  p->pf[k].line, p->pf[k].col, p->pt[k].name, p->pf[k].name);
+      goto cleanup;
+    }
   }
   int *color = nl_calloc(m->nc, sizeof *color);
   size_t *stack = nl_calloc(m->nc + 1, sizeof *stack);
-  nl_status st = NL_OK;
   if (!color || !stack) {
     st = nl_err(e, NL_ENOMEM, "out of memory");
   } else {
@@ -386,6 +606,12 @@ static nl_status build(parser *p, nl_pls_model *m) {
   }
   nl_free(color);
   nl_free(stack);
+cleanup:
+  for (size_t t = 0; terms && t < nterm; t++) nl_free(terms[t]);
+  nl_free(terms);
+  nl_free(tloc);
+  nl_free(kind);
+  nl_free(dim_of);
   return st;
 }
 
@@ -408,6 +634,11 @@ void nl_pls_model_free(nl_pls_model *m) {
   for (size_t i = 0; m->iname && i < m->ni; i++) nl_free(m->iname[i]);
   nl_free(m->cname);
   nl_free(m->cmode);
+  nl_free(m->ckind);
+  nl_free(m->civ);
+  nl_free(m->cmod);
+  nl_free(m->cline);
+  nl_free(m->ccol);
   nl_free(m->istart);
   nl_free(m->icount);
   nl_free(m->iname);
@@ -465,7 +696,7 @@ cleanup:
     for (size_t i = 0; m->iname && i < m->ni; i++) nl_free(m->iname[i]);
     nl_free(m->cname), m->cname = NULL;
     nl_free(m->iname), m->iname = NULL;
-    m->nc = m->ni = m->np = 0;
+    m->nc = m->ni = m->np = m->nint = m->nhoc = 0;
   }
   return st;
 }

@@ -70,6 +70,30 @@ static void chain_through(const nl_pls *p, size_t k, char *buf, size_t cap) {
     off += (size_t)snprintf(buf + off, cap - off, "%s%s", q > 1 ? ";" : "", p->cname[c[q]]);
 }
 
+/* 1 if first-stage construct j is a dimension of a higher-order construct of p (its weights and
+ * loadings come from the first stage, as seminr's combined outer weights). */
+static int is_dimension(const nl_pls *p, size_t j) {
+  if (!p->stage1 || !p->ckind) return 0;
+  for (size_t i = 0; i < p->ni; i++)
+    if (p->ckind[p->icon[i]] == NL_PLS_KIND_HOC && strcmp(p->iname[i], p->stage1->cname[j]) == 0) return 1;
+  return 0;
+}
+
+/* Rows "construct,indicator,[mode,]estimate" of the dimensions' first-stage weights or loadings. */
+static void dimension_rows(FILE *f, const nl_pls *p, int loadings) {
+  const nl_pls *s = p->stage1;
+  for (size_t i = 0; s && i < s->ni; i++) {
+    if (!is_dimension(p, s->icon[i])) continue;
+    fprintf(f, "%s,%s,", s->cname[s->icon[i]], s->iname[i]);
+    if (!loadings) fprintf(f, "%s,", s->cmode[s->icon[i]] == NL_PLS_MODE_B ? "B" : "A");
+    num(f, loadings ? nl_pls_loading(s, i) : nl_pls_weight(s, i));
+    fputc('\n', f);
+  }
+}
+
+/* Simple slopes at -1, 0, +1 SD of the moderator for every interaction term and outcome. */
+static const double slope_levels[3] = {-1.0, 0.0, 1.0};
+
 nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
   nl_status st = NL_OK;
   if (!p) return NL_EINVAL;
@@ -101,6 +125,7 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
     num(f, nl_pls_weight(p, i));
     fputc('\n', f);
   }
+  dimension_rows(f, p, 0);
   COMMIT();
   OPEN("loadings.csv", "construct,indicator,estimate");
   for (size_t i = 0; i < ni; i++) {
@@ -108,6 +133,7 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
     num(f, nl_pls_loading(p, i));
     fputc('\n', f);
   }
+  dimension_rows(f, p, 1);
   COMMIT();
   OPEN("cross_loadings.csv", "indicator,construct,estimate");
   for (size_t i = 0; i < ni; i++)
@@ -230,6 +256,24 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
         num(f, nl_pls_score(p, r, j));
       }
       fputc('\n', f);
+    }
+    COMMIT();
+  }
+  if (p->s.ckind) {
+    OPEN("simple_slopes.csv", "interaction,predictor,moderator,outcome,moderator_level,slope,intercept");
+    for (size_t j = 0; j < nc; j++) {
+      size_t a, b;
+      if (!nl_pls_interaction_ends(p, j, &a, &b)) continue;
+      for (size_t y = 0; y < nc; y++)
+        for (int l = 0; l < 3; l++) {
+          double sl, ic;
+          if (nl_pls_simple_slope(p, j, y, slope_levels[l], &sl, &ic) != NL_OK) continue;
+          fprintf(f, "%s,%s,%s,%s,%g,", p->cname[j], p->cname[a], p->cname[b], p->cname[y], slope_levels[l]);
+          num(f, sl);
+          fputc(',', f);
+          num(f, ic);
+          fputc('\n', f);
+        }
     }
     COMMIT();
   }
@@ -393,6 +437,34 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
     fprintf(f, "  %-*s %-*s %4s %8.3f %8.3f %8.3f\n", w, p->cname[p->icon[i]], iw, p->iname[i],
             p->cmode[p->icon[i]] == NL_PLS_MODE_B ? "B" : "A", nl_pls_weight(p, i), nl_pls_loading(p, i),
             nl_pls_vif_outer(p, i));
+
+  if (p->stage1 && p->ckind) {
+    int any = 0;
+    for (size_t i = 0; i < p->stage1->ni; i++) any |= is_dimension(p, p->stage1->icon[i]);
+    if (any) {
+      const nl_pls *s1 = p->stage1;
+      fprintf(f, "\nLower-order constructs (first stage of the two-stage approach, %d iterations):\n", s1->ws.iterations);
+      for (size_t i = 0; i < s1->ni; i++)
+        if (is_dimension(p, s1->icon[i]))
+          fprintf(f, "  %-*s %-*s %4s %8.3f %8.3f\n", w, s1->cname[s1->icon[i]], iw, s1->iname[i],
+                  s1->cmode[s1->icon[i]] == NL_PLS_MODE_B ? "B" : "A", nl_pls_weight(s1, i), nl_pls_loading(s1, i));
+    }
+  }
+  if (p->s.ckind) {
+    fprintf(f, "\nSimple slopes (effect of the predictor at -1, 0, +1 SD of the moderator; seminr's scaling):\n");
+    for (size_t j = 0; j < nc; j++) {
+      size_t a, b;
+      if (!nl_pls_interaction_ends(p, j, &a, &b)) continue;
+      for (size_t y = 0; y < nc; y++) {
+        double sl[3], ic[3];
+        int ok = 1;
+        for (int l = 0; l < 3; l++) ok &= nl_pls_simple_slope(p, j, y, slope_levels[l], &sl[l], &ic[l]) == NL_OK;
+        if (!ok) continue;
+        fprintf(f, "  %s -> %s moderated by %s: slope %.3f (-1 SD), %.3f (mean), %.3f (+1 SD)\n", p->cname[a],
+                p->cname[y], p->cname[b], sl[0], sl[1], sl[2]);
+      }
+    }
+  }
 
   fprintf(f, "\nHTMT:\n  %-*s", w, "");
   for (size_t j = 0; j + 1 < nc; j++) fprintf(f, " %*s", w, p->cname[j]);

@@ -26,7 +26,18 @@ struct nl_pls_model {
   long *iline, *icol; /* where each indicator appears in the model text */
   size_t np;         /* structural paths */
   size_t *pfrom, *pto;
+  /* second wave: interaction terms and higher-order constructs (NULL in models built inside the
+   * library, meaning every construct is PLS_KIND_ITEMS) */
+  int *ckind;        /* PLS_KIND_* per construct */
+  size_t *civ, *cmod; /* interaction constructs: predictor and moderator */
+  long *cline, *ccol; /* where each construct is defined (interactions: first use) */
+  size_t nint, nhoc;
 };
+
+/* What measures a construct: data columns, the product of two constructs (an interaction term,
+ * appended after the defined constructs, no indicators in the model) or lower-order constructs
+ * (a higher-order construct; its "indicators" are construct names). */
+enum { PLS_KIND_ITEMS = 0, PLS_KIND_INTERACTION = 1, PLS_KIND_HOC = 2 };
 
 struct nl_pls_data {
   nl_errbuf err;
@@ -42,6 +53,7 @@ typedef struct pls_struct {
   unsigned char *adj;  /* nc*nc, adj[from*nc+to] = 1 for a path */
   size_t *npred;       /* nc: number of antecedents */
   size_t *pred;        /* nc*nc: pred[j*nc + k] = k-th antecedent of j */
+  const int *ckind;    /* nc PLS_KIND_* or NULL (no interaction terms) */
   int consistent;
   nl_pls_scheme scheme;
   int max_iter;
@@ -62,6 +74,7 @@ typedef struct pls_ws {
   unsigned char *active; /* nc */
   /* results */
   double *w, *load, *B, *rsq, *rho; /* ni, ni, nc*nc, nc, nc */
+  double *iscale;                   /* nc: seminr's interaction score scale (1 for other constructs) */
   int iterations, converged;
   double diff;
 } pls_ws;
@@ -78,6 +91,15 @@ void pls_ws_free(pls_ws *ws);
  */
 int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask, pls_ws *ws, int *what,
              size_t *which);
+/*
+ * seminr's adjust_interaction() (after Henseler & Chin 2010): the score of an interaction
+ * construct is multiplied by the loading-weighted mean standard deviation of its unstandardized
+ * product indicators, a = sum sd_i |l_i| / sum |l_i|, which divides its paths by a and multiplies
+ * its loadings (covariances with the standardized indicators) by a. `sd` holds the ni indicator
+ * standard deviations of the data at hand. No-op without interaction terms. O(ni + nc^2).
+ */
+void pls_interaction_adjust(const pls_struct *s, const double *sd, pls_ws *ws);
+
 enum { PLS_FAIL_MODEB = 1, PLS_FAIL_INNER = 2, PLS_FAIL_PROXY = 3, PLS_FAIL_RHOA = 4 };
 
 /* Cholesky of the small k x k correlation matrix a (lda), lower, in place; 0 ok, else the 1-based
@@ -120,7 +142,14 @@ struct nl_pls {
   size_t nboot_ok, nfail, nnonconv;
   nl_pls_boot_options bopt;     /* options of the last bootstrap */
   int booted;
+  /* second wave (stage.c) */
+  int *ckind;                   /* nc PLS_KIND_* (HOC: indicators are the first stage's scores), or NULL */
+  size_t *civ, *cmod;           /* nc: interaction constructs' predictor and moderator, or NULL */
+  nl_pls *stage1;               /* owned: the first-stage estimation (two-stage methods), or NULL */
 };
+
+/* Bind a model whose constructs are all measured by data columns (the former nl_pls_new). */
+nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
 
 /* Statistics vector of one estimation (layout: offsets in struct nl_pls). */
 void pls_fill_stats(const nl_pls *p, const pls_ws *ws, const double *S, double *out);

@@ -156,6 +156,36 @@ static void test_bad_models(void **state) {
        "the antecedents of 'Y' are perfectly collinear"},
       {"non-numeric cells", "A =~ a1 + txt\nY =~ y1\nY ~ A\n", NL_EINVAL,
        "data.csv:4:"},
+      /* interaction terms */
+      {"interaction with itself", "A =~ a1 + a2\nY =~ y1\nY ~ A + A:A\n", NL_EINVAL,
+       "model.txt:3:9: 'A:A' is an interaction of 'A' with itself"},
+      {"interaction with an undefined construct", "A =~ a1\nY =~ y1\nY ~ A + A:C\n", NL_EINVAL,
+       "model.txt:3:9: 'C' in the interaction term 'A:C' is not a defined construct"},
+      {"interaction as an outcome", "A =~ a1\nB =~ b1\nY =~ y1\nA:B ~ Y\n", NL_EPARSE,
+       "model.txt:4:2: an interaction term 'A:B' can only be an antecedent"},
+      {"interaction as an indicator", "A =~ a1:a2\nY =~ y1\nY ~ A\n", NL_EPARSE,
+       "model.txt:1:8: an interaction term 'A:B' can only be an antecedent"},
+      {"three-way interaction", "A =~ a1\nB =~ b1\nC =~ b2\nY =~ y1\nY ~ A + B + C + A:B:C\n", NL_EPARSE,
+       "model.txt:5:20: only two-way interactions"},
+      {"seminr-style interaction", "A =~ a1\nB =~ b1\nY =~ y1\nY ~ A + B + A*B\n", NL_EPARSE,
+       "model.txt:4:13: write an interaction term as 'A:...'"},
+      {"same interaction twice", "A =~ a1\nB =~ b1\nY =~ y1\nZ =~ y2\nY ~ A + B + A:B\nZ ~ B:A\n", NL_EINVAL,
+       "model.txt:6:5: 'B:A' is the same interaction as 'A:B' (line 5)"},
+      {"two-stage without the moderator's main effect", "A =~ a1 + a2\nB =~ b1 + b2\nY =~ y1\nY ~ A + A:B\n",
+       NL_EINVAL, "model.txt:4:9: two-stage estimation of 'A:B' needs 'B' in a path"},
+      /* higher-order constructs */
+      {"higher-order construct with one dimension", "A =~ a1 + a2\nH =~ A\nY =~ y1\nY ~ H\n", NL_EINVAL,
+       "model.txt:2:1: higher-order construct 'H' has one lower-order construct ('A')"},
+      {"higher-order construct mixing items", "A =~ a1 + a2\nH =~ A + b1\nY =~ y1\nY ~ H\n", NL_EINVAL,
+       "model.txt:2:1: 'H' mixes constructs and indicators ('A' is a construct, 'b1' is not)"},
+      {"lower-order construct in a path", "A =~ a1 + a2\nB =~ b1 + b2\nH =~ A + B\nY =~ y1\nY ~ H + A\n",
+       NL_EINVAL, "model.txt:5:9: 'A' is a lower-order construct of 'H'"},
+      {"third-order construct", "A =~ a1\nB =~ b1\nH =~ A + B\nC =~ a2\nG =~ H + C\nY =~ y1\nY ~ G\n", NL_EINVAL,
+       "model.txt:5:6: 'H' is itself a higher-order construct"},
+      {"lower-order construct used twice", "A =~ a1\nB =~ b1\nC =~ b2\nH =~ A + B\nG =~ A + C\nY =~ y1\nY ~ H + G\n",
+       NL_EINVAL, "model.txt:5:6: construct 'A' is used twice"},
+      {"interaction and higher-order construct", "A =~ a1\nB =~ b1\nH =~ A + B\nM =~ a2\nY =~ y1\nY ~ H + M + H:M\n",
+       NL_EINVAL, "model.txt:6:13: interaction terms with higher-order or lower-order constructs ('H')"},
   };
   char msg[1200], err[4096];
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -235,6 +265,16 @@ static void test_bad_data(void **state) {
   assert_non_null(strstr(err, "--seed needs a value"));
   assert_int_equal(run_cli("good.model data.csv --boot x", err, sizeof err), 2);
   assert_int_equal(run_cli("good.model data.csv --boot 1", err, sizeof err), 2);
+  assert_int_equal(run_cli("good.model data.csv --interaction squared", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--interaction: expected 'two-stage', 'product-indicator' or 'orthogonal'"));
+  /* PLSc with interaction terms or higher-order constructs */
+  nl_pls_options_default(&o);
+  o.consistent = 1;
+  assert_int_equal(lib_try("A =~ a1 + a2\nB =~ b1 + b2\nY =~ y1\nY ~ A + B + A:B\n", "data.csv", &o, msg, sizeof msg),
+                   NL_EINVAL);
+  assert_non_null(strstr(msg, "consistent PLS (PLSc) with interaction terms or higher-order constructs"));
+  write_file("int.model", "A =~ a1 + a2\nB =~ b1 + b2\nY =~ y1\nY ~ A + B + A:B\n");
+  assert_int_equal(run_cli("int.model data.csv --plsc", err, sizeof err), 2);
 }
 
 static void test_nonconvergence(void **state) {
@@ -414,14 +454,23 @@ static void test_alloc_failures(void **state) {
   (void)state;
   char path[512];
   snprintf(path, sizeof path, "%s/data.csv", g_dir);
+  /* the plain model, an interaction term by each method, a higher-order construct */
+  const char *models[] = {GOOD_MODEL, "A =~ a1 + a2 + a3\nB <~ b1 + b2\nY =~ y1 + y2\nY ~ A + B + A:B\n",
+                                 "A =~ a1 + a2\nB =~ b1 + b2\nH <~ A + B\nY =~ y1 + y2\nY ~ H\n"};
+  for (int v = 0; v < 5; v++)
   for (long k = 1; k < 100000; k++) {
     nl_alloc_fail_after(k);
     nl_pls_model *m = NULL;
     nl_pls_data *d = NULL;
     nl_pls *p = NULL;
-    nl_status st = nl_pls_model_parse(GOOD_MODEL, "m", &m);
+    nl_pls_options o;
+    nl_pls_options_default(&o);
+    o.interaction = v == 2 ? NL_PLS_INTERACTION_PRODUCT_INDICATOR
+                    : v == 3 ? NL_PLS_INTERACTION_ORTHOGONAL
+                             : NL_PLS_INTERACTION_TWO_STAGE;
+    nl_status st = nl_pls_model_parse(models[v == 0 ? 0 : v == 4 ? 2 : 1], "m", &m);
     if (st == NL_OK) st = nl_pls_data_read(path, &d);
-    if (st == NL_OK) st = nl_pls_new(m, d, NULL, &p);
+    if (st == NL_OK) st = nl_pls_new(m, d, &o, &p);
     if (st == NL_OK) st = nl_pls_estimate(p);
     if (st == NL_OK) {
       nl_pls_boot_options b;
