@@ -31,6 +31,9 @@ void cli_warn(const char *fmt, ...)
 int cli_parse_long(const char *opt, const char *s, long min, long max, long *out);
 int cli_parse_u64(const char *opt, const char *s, unsigned long long *out);
 int cli_parse_double(const char *opt, const char *s, double *out);
+/* Value of option argv[*i] given as "NAME VALUE" or "NAME=VALUE" (advances *i past VALUE), or NULL
+ * if argv[*i] is not NAME; *missing = 1 when NAME is the last argument. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
 
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
@@ -38,6 +41,7 @@ int nl_cmd_export(int argc, char **argv);
 int nl_cmd_summary(int argc, char **argv);
 int nl_cmd_models(int argc, char **argv);
 int nl_cmd_pls(int argc, char **argv);
+int nl_cmd_power(int argc, char **argv);
 int nl_cmd_plot(int argc, char **argv);
 int nl_cmd_study(int argc, char **argv);
 

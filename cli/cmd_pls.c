@@ -82,20 +82,6 @@ static void pls_usage(FILE *f) {
       f);
 }
 
-/* Value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"), or NULL if it is not `name`. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
-  size_t len = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, len) != 0) return NULL;
-  if (a[len] == '=') return a + len + 1;
-  if (a[len] != '\0') return NULL;
-  if (*i + 1 >= argc) {
-    *missing = 1;
-    return NULL;
-  }
-  return argv[++*i];
-}
-
 /* simple_slopes_<A>_<B>_<Y>.png for every interaction term A:B and outcome Y; 0 or -1 (reported). */
 static int write_slope_plots(const nl_pls *p, const char *dir) {
   size_t nc = nl_pls_n_constructs(p);
@@ -147,46 +133,46 @@ int nl_cmd_pls(int argc, char **argv) {
       quiet = 1;
     } else if (!strcmp(a, "--plsc")) {
       opt.consistent = 1;
-    } else if ((v = opt_value(argc, argv, &i, "--output", &missing)) ||
-               (!missing && (v = opt_value(argc, argv, &i, "-o", &missing)))) {
+    } else if ((v = cli_opt_value(argc, argv, &i, "--output", &missing)) ||
+               (!missing && (v = cli_opt_value(argc, argv, &i, "-o", &missing)))) {
       outdir = v;
     } else if (!strcmp(a, "--boot") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
       nboot = 500; /* bare --boot: seminr's default number of resamples */
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--boot", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--boot", &missing))) {
       if (cli_parse_long("--boot", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
       nboot = lv;
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--seed", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
       if (cli_parse_u64("--seed", v, &uv) != 0) return NL_EXIT_USAGE;
       bopt.seed = uv;
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--threads", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--threads", &missing))) {
       if (cli_parse_long("--threads", v, 1, 1024, &lv) != 0) return NL_EXIT_USAGE;
       bopt.threads = (int)lv;
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--ci", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ci", &missing))) {
       if (!strcmp(v, "percentile")) bopt.ci = NL_PLS_CI_PERCENTILE;
       else if (!strcmp(v, "bca")) bopt.ci = NL_PLS_CI_BCA;
       else {
         cli_error("--ci: expected 'percentile' or 'bca', got '%s'", v);
         return NL_EXIT_USAGE;
       }
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--alpha", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--alpha", &missing))) {
       if (cli_parse_double("--alpha", v, &dv) != 0) return NL_EXIT_USAGE;
       if (!(dv > 0 && dv < 1)) {
         cli_error("--alpha: expected a level between 0 and 1, got '%s'", v);
         return NL_EXIT_USAGE;
       }
       bopt.alpha = dv;
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--na", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--na", &missing))) {
       if (cli_parse_double("--na", v, &dv) != 0) return NL_EXIT_USAGE;
       opt.has_na_code = 1;
       opt.na_code = dv;
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--missing", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--missing", &missing))) {
       if (!strcmp(v, "mean")) opt.missing = NL_PLS_MISSING_MEAN;
       else if (!strcmp(v, "casewise")) opt.missing = NL_PLS_MISSING_CASEWISE;
       else {
         cli_error("--missing: expected 'mean' or 'casewise', got '%s'", v);
         return NL_EXIT_USAGE;
       }
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--scheme", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--scheme", &missing))) {
       if (!strcmp(v, "path")) opt.scheme = NL_PLS_SCHEME_PATH;
       else if (!strcmp(v, "factorial")) opt.scheme = NL_PLS_SCHEME_FACTORIAL;
       else if (!strcmp(v, "centroid")) opt.scheme = NL_PLS_SCHEME_CENTROID;
@@ -194,7 +180,7 @@ int nl_cmd_pls(int argc, char **argv) {
         cli_error("--scheme: expected 'path', 'factorial' or 'centroid', got '%s'", v);
         return NL_EXIT_USAGE;
       }
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--interaction", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--interaction", &missing))) {
       if (!strcmp(v, "two-stage")) opt.interaction = NL_PLS_INTERACTION_TWO_STAGE;
       else if (!strcmp(v, "product-indicator")) opt.interaction = NL_PLS_INTERACTION_PRODUCT_INDICATOR;
       else if (!strcmp(v, "orthogonal")) opt.interaction = NL_PLS_INTERACTION_ORTHOGONAL;
@@ -202,10 +188,10 @@ int nl_cmd_pls(int argc, char **argv) {
         cli_error("--interaction: expected 'two-stage', 'product-indicator' or 'orthogonal', got '%s'", v);
         return NL_EXIT_USAGE;
       }
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--max-iter", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--max-iter", &missing))) {
       if (cli_parse_long("--max-iter", v, 1, 1000000, &lv) != 0) return NL_EXIT_USAGE;
       opt.max_iter = (int)lv;
-    } else if (!missing && (v = opt_value(argc, argv, &i, "--tol", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--tol", &missing))) {
       if (cli_parse_double("--tol", v, &dv) != 0) return NL_EXIT_USAGE;
       if (!(dv > 0)) {
         cli_error("--tol: expected a positive number, got '%s'", v);

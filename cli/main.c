@@ -17,6 +17,7 @@ static const command commands[] = {
     {"summary", nl_cmd_summary, "print a compact table of a study from its results database"},
     {"models", nl_cmd_models, "list the models, or every parameter and measure of one"},
     {"pls", nl_cmd_pls, "estimate a PLS-SEM model on survey data"},
+    {"power", nl_cmd_power, "Monte Carlo power and sample size of a PLS-SEM model"},
     {"plot", nl_cmd_plot, "draw figures from results: series, sweeps, networks, PLS path diagrams"},
     {"study", nl_cmd_study, "run a study: simulation, virtual survey, PLS-SEM, report"},
 };

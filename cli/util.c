@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -64,4 +65,18 @@ int cli_parse_double(const char *opt, const char *s, double *out) {
   }
   *out = v;
   return 0;
+}
+
+/* Value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"), or NULL if it is not `name`. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
+  size_t len = strlen(name);
+  const char *a = argv[*i];
+  if (strncmp(a, name, len) != 0) return NULL;
+  if (a[len] == '=') return a + len + 1;
+  if (a[len] != '\0') return NULL;
+  if (*i + 1 >= argc) {
+    *missing = 1;
+    return NULL;
+  }
+  return argv[++*i];
 }

@@ -6,6 +6,7 @@
 #include "netlearn/network.h"
 #include "netlearn/plot.h"
 #include "netlearn/pls.h"
+#include "netlearn/power.h"
 #include "netlearn/run.h"
 #include "netlearn/scenario.h"
 #include "netlearn/sensitivity.h"

@@ -157,7 +157,7 @@ typedef struct thread_ws {
  * mean replacement inside each resample. `sel` (n) and `sw` (2n) are scratch. Returns -1 if a
  * column has zero variance or no observed value.
  */
-static int resample_corr(const double *src, const unsigned char *colna, const unsigned *cnt, size_t n, size_t ni,
+int pls_resample_corr(const double *src, const unsigned char *colna, const unsigned *cnt, size_t n, size_t ni,
                          size_t *sel, double *sw, double *X, double *S) {
   size_t m = 0;
   double *cw = sw + n; /* counts as doubles */
@@ -289,7 +289,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     int what;
     size_t which;
     unsigned char f = 0;
-    if (resample_corr(src, colna, tw->cnt, n, ni, tw->sel, tw->sw, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
+    if (pls_resample_corr(src, colna, tw->cnt, n, ni, tw->sel, tw->sw, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
       f = 1;
     } else {
       if (p->s.ckind) { /* resample sds from the 1/sqrt((n-1) var) resample_corr left in sw */

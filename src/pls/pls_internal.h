@@ -156,6 +156,15 @@ void pls_fill_stats(const nl_pls *p, const pls_ws *ws, const double *S, double *
 /* Build the statistics layout (idempotent). 0 or -1 on allocation failure. */
 int pls_stats_layout(nl_pls *p);
 
+/*
+ * Correlation matrix S (ni x ni) of a bootstrap resample given as row counts: row r of the n x ni
+ * column-major data `src` appears cnt[r] times (boot.c; also used by the power analysis). Columns
+ * flagged in `colna` (NULL: none) may hold NAN, replaced by the resample's mean. Scratch: sel (n),
+ * sw (2 max(n, ni)), X (n ni). Returns -1 if a column has zero variance or no observed value.
+ */
+int pls_resample_corr(const double *src, const unsigned char *colna, const unsigned *cnt, size_t n, size_t ni,
+                      size_t *sel, double *sw, double *X, double *S);
+
 /* Distributions (stats.c). */
 double pls_t_sf2(double t, double df); /* two-sided p-value P(|T| > |t|) */
 /* R's quantile type 7 of sorted x[0..n-1] at probability p. */

@@ -1,0 +1,155 @@
+#ifndef NETLEARN_POWER_H
+#define NETLEARN_POWER_H
+/*
+ * Monte Carlo power and sample size for PLS-SEM.
+ *
+ * A population model in lavaan syntax with population values (as lavaan's simulateData and
+ * cSEM.DGP write them) defines the indicator correlation matrix of the population; for each
+ * sample size n and replication, a sample is drawn, the PLS-SEM model is estimated (the same
+ * algorithm as netlearn/pls.h, hence as seminr) and every structural path is tested as a
+ * researcher would, by default with a bootstrap percentile interval. The share of replications
+ * in which a path is significant is its power (its Type I error rate when the population path is
+ * zero). docs/power.md describes the data-generating processes exactly.
+ *
+ *   nl_power_options o;
+ *   nl_power_options_default(&o);                     // composite population, 1000 reps, B = 500
+ *   nl_power *pw;
+ *   if (nl_power_new(text, "model.txt", &o, &pw)) ... nl_power_errmsg(pw) ...
+ *   size_t n[] = {50, 90, 150, 300};
+ *   nl_power_run(pw, n, 4);                           // check status
+ *   nl_power_write(pw, "out");                        // power.csv, min_n.csv, ...
+ *   nl_power_free(pw);
+ *
+ * Reproducibility: the data of replication r at size n come from the Philox stream
+ * (seed, n, NL_RNG_SURVEY, r) and its resample b from (seed, n, NL_RNG_BOOTSTRAP, r * 2^32 + b):
+ * results are identical for any number of threads. Nothing here prints, exits or keeps global
+ * state. nl_power_new follows the sqlite3_open convention: unless memory runs out it stores a
+ * handle in *out, also on failure, so the message can be read; the caller frees it.
+ */
+#include <stddef.h>
+
+#include "netlearn/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nl_power nl_power;
+
+/* Data-generating process for the constructs defined with =~ (docs/power.md). */
+typedef enum nl_power_population {
+  NL_POWER_COMPOSITE = 0, /* the structural model holds between composites of the indicators */
+  NL_POWER_FACTOR = 1     /* ... between common factors: x = lambda * eta + error */
+} nl_power_population;
+
+typedef enum nl_power_test {
+  NL_POWER_TEST_PERCENTILE = 0, /* significant when the bootstrap percentile interval excludes 0 */
+  NL_POWER_TEST_T = 1           /* estimate / bootstrap SD against Student t with B - 1 df */
+} nl_power_test;
+
+typedef struct nl_power_options {
+  nl_power_population population; /* default NL_POWER_COMPOSITE */
+  int likert;            /* 0: continuous indicators; K >= 2: cut into K categories; default 0 */
+  size_t reps;           /* replications per sample size; default 1000 */
+  size_t nboot;          /* bootstrap resamples per replication; default 500 */
+  nl_power_test test;    /* default NL_POWER_TEST_PERCENTILE */
+  double alpha;          /* significance level; default 0.05 */
+  int tails;             /* 1 (in the direction of the population value, + for 0) or 2; default 2 */
+  int consistent;        /* nonzero: PLSc for the =~ constructs; default 0 */
+  unsigned long long seed; /* default 1 */
+  int threads;           /* OpenMP threads over replications; <= 0: 1; results do not depend on it */
+  /* Optional progress callback (compatible with nl_progress_fn): replications done and the total,
+   * from one thread at a time; a non-zero return cancels (NL_ECANCELED). May be NULL. */
+  int (*progress)(void *user, long done, long total);
+  void *progress_user; /* borrowed */
+} nl_power_options;
+
+/* Fill `o` with the defaults above. */
+void nl_power_options_default(nl_power_options *o);
+
+/*
+ * Parse a population model and build its population indicator correlation matrix.
+ * `text` (borrowed, NUL-terminated) is the PLS model syntax of nl_pls_model_parse with a value
+ * before every indicator and every path, and optional correlations:
+ *     EXPLORE  =~ 0.8*explore1 + 0.7*explore2     loadings (|value| <= 1)
+ *     PRODINNO <~ 0.6*y1 + 0.5*y2                 weights (rescaled to a unit-variance composite)
+ *     PRODINNO ~ 0.3*EXPLORE                      standardized path coefficient (0*X: a null path)
+ *     EXPLORE ~~ 0.2*EXPLOIT                      correlation of two exogenous constructs
+ *     y1 ~~ 0.4*y2                                correlation of two indicators of one <~ block
+ * `source` (borrowed, may be NULL) names the text in messages ("source:line:column: ...").
+ * `opt` (borrowed, may be NULL = defaults) is copied. Errors: NL_EPARSE (syntax, missing value),
+ * NL_EINVAL (a value out of range, or values that give no valid correlation matrix: the message
+ * names the construct; a bad option), NL_ENOMEM. Cost O(length + indicators^3).
+ */
+nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out);
+/* The same from a file (`path` borrowed). Errors as nl_power_new plus NL_EIO. */
+nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out);
+const char *nl_power_errmsg(const nl_power *pw);
+void nl_power_free(nl_power *pw); /* NULL is harmless */
+
+/* ---- the population (valid after nl_power_new) --------------------------------------------- */
+/* Getters are O(1) and never fail: out-of-range indices give NAN, 0 or NULL. */
+size_t nl_power_n_indicators(const nl_power *pw);
+const char *nl_power_indicator_name(const nl_power *pw, size_t i);
+/* Population correlation of indicators i and k (of the continuous responses before --likert). */
+double nl_power_population_cor(const nl_power *pw, size_t i, size_t k);
+size_t nl_power_n_paths(const nl_power *pw);
+/* Names of the ends of path k (borrowed from the handle). */
+const char *nl_power_path_from(const nl_power *pw, size_t k);
+const char *nl_power_path_to(const nl_power *pw, size_t k);
+double nl_power_path_value(const nl_power *pw, size_t k);    /* population value from the syntax */
+/* What PLS (or PLSc) estimates converge to in this population: the estimate on the population
+ * correlation matrix. Differs from the syntax value under the factor population without PLSc. */
+double nl_power_path_pls_value(const nl_power *pw, size_t k);
+
+/* ---- the simulation ------------------------------------------------------------------------- */
+
+/*
+ * Run the simulation for the `nn` sample sizes n[0..nn-1] (borrowed; each > the model's minimum
+ * and <= 10^7, no duplicates). Replaces results of an earlier run. Errors: NL_EINVAL (bad sizes),
+ * NL_ECANCELED (the progress callback asked to stop), NL_ENOMEM. Replications whose estimation
+ * fails (e.g. a Likert indicator without variance in a small sample) are dropped and counted.
+ * Cost O(nn * reps * nboot * (n p^2 + iterations p^2)) / threads for p indicators.
+ */
+nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn);
+
+typedef struct nl_power_stat {
+  size_t n;            /* sample size */
+  size_t reps;         /* replications that could be estimated */
+  double power;        /* share significant (Type I rate for a null path) */
+  double mc_se;        /* Monte Carlo standard error sqrt(power (1 - power) / reps) */
+  double mean_estimate, bias, rmse; /* of the estimates against the syntax value */
+  double coverage;     /* share of intervals (those of the test) containing the syntax value */
+} nl_power_stat;
+
+/* Result for sample size index s (0..nn-1) and path k. Errors: NL_EINVAL (no run, bad index). O(1). */
+nl_status nl_power_get(nl_power *pw, size_t s, size_t k, nl_power_stat *out);
+
+typedef struct nl_power_min_n {
+  double n80, n90;     /* smallest n with fitted power >= .80 / .90 (logistic fit on sqrt(n)); NAN if
+                          the fit does not increase or reaches neither within 10^7 */
+  int extrapolated;    /* 1 if n80 or n90 lies outside the simulated sizes */
+  double isr;          /* Kock & Hadaya's inverse square root n ((z_{1-a} + z_{.8}) / |beta|)^2, rounded up */
+  double ten_times;    /* 10 x the largest number of paths into a construct or formative indicators */
+  double type1;        /* for null paths: rejection rate over all sizes, else NAN */
+} nl_power_min_n;
+
+/* Sample-size summary of path k after a run. Errors: NL_EINVAL. Cost O(nn * reps) (the fit). */
+nl_status nl_power_get_min_n(nl_power *pw, size_t k, nl_power_min_n *out);
+
+/* Failed (dropped) and non-converged (kept) replications of the last run, over all sizes. */
+size_t nl_power_failed(const nl_power *pw);
+size_t nl_power_nonconverged(const nl_power *pw);
+
+/*
+ * Write power.csv, min_n.csv, population_cor.csv, settings.csv and power.svg (power curves with
+ * 95% Monte Carlo bands and the .80 line) into `dir` (created if missing; its parent must exist),
+ * each atomically. Columns: docs/power.md. Errors: NL_EINVAL (no run), NL_EIO, NL_ENOMEM.
+ * Cost O(sizes * paths + indicators^2).
+ */
+nl_status nl_power_write(nl_power *pw, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

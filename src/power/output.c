@@ -1,0 +1,175 @@
+/* Results of a power analysis: tidy CSV files and the power curves (docs/power.md). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "core/alloc.h"
+#include "io/atomic.h"
+#include "netlearn/plot.h"
+#include "power/power_internal.h"
+
+static void num(FILE *f, double v) {
+  if (isnan(v)) fputs("NA", f);
+  else fprintf(f, "%.10g", v);
+}
+
+static nl_status write_power(nl_power *pw, const char *path) {
+  nl_atomic_file a;
+  nl_status st = nl_atomic_open(&a, path, &pw->err);
+  if (st != NL_OK) return st;
+  fputs("n,from,to,population,power,mc_se,mean_estimate,bias,rmse,coverage,replications\n", a.f);
+  for (size_t s = 0; s < pw->nn; s++)
+    for (size_t k = 0; k < pw->np; k++) {
+      const nl_power_stat *x = &pw->stat[s * pw->np + k];
+      fprintf(a.f, "%zu,%s,%s,", x->n, nl_power_path_from(pw, k), nl_power_path_to(pw, k));
+      const double v[] = {pw->pval[k], x->power, x->mc_se, x->mean_estimate, x->bias, x->rmse, x->coverage};
+      for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
+        num(a.f, v[q]);
+        fputc(',', a.f);
+      }
+      fprintf(a.f, "%zu\n", x->reps);
+    }
+  return nl_atomic_commit(&a, &pw->err);
+}
+
+static nl_status write_min_n(nl_power *pw, const char *path) {
+  nl_atomic_file a;
+  nl_status st = nl_atomic_open(&a, path, &pw->err);
+  if (st != NL_OK) return st;
+  fputs("from,to,population,pls_population,n_power80,n_power90,extrapolated,n_isr,n_10times,type1_rate\n", a.f);
+  for (size_t k = 0; k < pw->np && st == NL_OK; k++) {
+    nl_power_min_n m;
+    if ((st = nl_power_get_min_n(pw, k, &m)) != NL_OK) break;
+    fprintf(a.f, "%s,%s,", nl_power_path_from(pw, k), nl_power_path_to(pw, k));
+    const double v[] = {pw->pval[k], pw->plsval[k], m.n80, m.n90};
+    for (size_t q = 0; q < 4; q++) {
+      num(a.f, v[q]);
+      fputc(',', a.f);
+    }
+    fprintf(a.f, "%d,", m.extrapolated);
+    num(a.f, m.isr);
+    fputc(',', a.f);
+    num(a.f, m.ten_times);
+    fputc(',', a.f);
+    num(a.f, m.type1);
+    fputc('\n', a.f);
+  }
+  if (st != NL_OK) {
+    nl_atomic_abort(&a);
+    return st;
+  }
+  return nl_atomic_commit(&a, &pw->err);
+}
+
+static nl_status write_population(nl_power *pw, const char *path) {
+  nl_atomic_file a;
+  nl_status st = nl_atomic_open(&a, path, &pw->err);
+  if (st != NL_OK) return st;
+  fputs("indicator", a.f);
+  for (size_t i = 0; i < pw->ni; i++) fprintf(a.f, ",%s", nl_power_indicator_name(pw, i));
+  fputc('\n', a.f);
+  for (size_t i = 0; i < pw->ni; i++) {
+    fputs(nl_power_indicator_name(pw, i), a.f);
+    for (size_t k = 0; k < pw->ni; k++) {
+      fputc(',', a.f);
+      num(a.f, pw->sigma[i + k * pw->ni]);
+    }
+    fputc('\n', a.f);
+  }
+  return nl_atomic_commit(&a, &pw->err);
+}
+
+static nl_status write_settings(nl_power *pw, const char *path) {
+  const nl_power_options *o = &pw->opt;
+  nl_atomic_file a;
+  nl_status st = nl_atomic_open(&a, path, &pw->err);
+  if (st != NL_OK) return st;
+  fprintf(a.f, "key,value\nmodel,%s\npopulation,%s\nlikert,%d\nestimator,%s\n", pw->source,
+          o->population == NL_POWER_FACTOR ? "factor" : "composite", o->likert, o->consistent ? "PLSc" : "PLS");
+  fprintf(a.f, "test,%s\nalpha,%g\ntails,%d\nresamples,%zu\nreplications,%zu\nseed,%llu\n",
+          o->test == NL_POWER_TEST_T ? "bootstrap t (estimate / bootstrap SD, t with B-1 df)"
+                                     : "bootstrap percentile interval",
+          o->alpha, o->tails, o->nboot, o->reps, o->seed);
+  fprintf(a.f, "failed_replications,%zu\nnonconverged_replications,%zu\n", pw->nfail, pw->nnonconv);
+  return nl_atomic_commit(&a, &pw->err);
+}
+
+/* Power curves: one line with a Wilson 95% band per path, the .80 line dashed. */
+static nl_status write_figure(nl_power *pw, const char *path) {
+  nl_status st = NL_OK;
+  size_t nn = pw->nn;
+  nl_figure *f = nl_figure_new(NULL);
+  double *x = nl_malloc(nn * sizeof *x), *y = nl_malloc(nn * sizeof *y);
+  double *lo = nl_malloc(nn * sizeof *lo), *hi = nl_malloc(nn * sizeof *hi);
+  size_t *ord = nl_malloc(nn * sizeof *ord);
+  if (!f || !x || !y || !lo || !hi || !ord) {
+    st = nl_err(&pw->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  for (size_t q = 0; q < nn; q++) { /* increasing n */
+    size_t rank = 0;
+    for (size_t t = 0; t < nn; t++) rank += pw->n[t] < pw->n[q];
+    ord[rank] = q;
+  }
+  const char *title = pw->opt.test == NL_POWER_TEST_T ? "Power (bootstrap t test)" : "Power (bootstrap percentile test)";
+  st = nl_figure_labels(f, "Sample size n", "Power (share of significant replications)", title);
+  if (!st) st = nl_figure_ylim(f, 0, 1);
+  for (size_t k = 0; k < pw->np && !st; k++) {
+    for (size_t q = 0; q < nn; q++) {
+      const nl_power_stat *s = &pw->stat[ord[q] * pw->np + k];
+      double m = (double)s->reps, p = s->power, z = 1.959963984540054;
+      x[q] = (double)s->n;
+      y[q] = p;
+      /* Wilson interval: stays inside [0, 1] at power 0 or 1 */
+      double c = (p + z * z / (2 * m)) / (1 + z * z / m);
+      double h = z / (1 + z * z / m) * sqrt(p * (1 - p) / m + z * z / (4 * m * m));
+      lo[q] = m > 0 ? c - h : NAN;
+      hi[q] = m > 0 ? c + h : NAN;
+    }
+    char label[256];
+    snprintf(label, sizeof label, "%s -> %s (%g)%s", nl_power_path_from(pw, k), nl_power_path_to(pw, k), pw->pval[k],
+             pw->pval[k] == 0 ? " Type I" : "");
+    st = nl_figure_band(f, nn, x, lo, hi, k);
+    if (!st) st = nl_figure_line(f, nn, x, y, k, label, NL_PLOT_MARKERS);
+  }
+  if (!st) {
+    double lx[2] = {x[0], x[nn - 1]}, ly[2] = {0.8, 0.8};
+    st = nl_figure_line(f, 2, lx, ly, pw->np, "power .80", NL_PLOT_DASHED);
+  }
+  if (!st) st = nl_figure_save(f, path);
+  if (st) nl_err(&pw->err, st, "%s: %s", path, nl_figure_errmsg(f));
+cleanup:
+  nl_figure_free(f);
+  nl_free(x);
+  nl_free(y);
+  nl_free(lo);
+  nl_free(hi);
+  nl_free(ord);
+  return st;
+}
+
+nl_status nl_power_write(nl_power *pw, const char *dir) {
+  if (!pw) return NL_EINVAL;
+  if (!pw->ran) return nl_err(&pw->err, NL_EINVAL, "nothing to write: call nl_power_run first");
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    return nl_err(&pw->err, NL_EIO, "%s: cannot create output directory: %s", dir, strerror(errno));
+  struct stat sb;
+  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return nl_err(&pw->err, NL_EIO, "%s: exists and is not a directory", dir);
+  char path[4096];
+  nl_status st;
+  snprintf(path, sizeof path, "%s/power.csv", dir);
+  if ((st = write_power(pw, path)) != NL_OK) return st;
+  snprintf(path, sizeof path, "%s/min_n.csv", dir);
+  if ((st = write_min_n(pw, path)) != NL_OK) return st;
+  snprintf(path, sizeof path, "%s/population_cor.csv", dir);
+  if ((st = write_population(pw, path)) != NL_OK) return st;
+  snprintf(path, sizeof path, "%s/settings.csv", dir);
+  if ((st = write_settings(pw, path)) != NL_OK) return st;
+  snprintf(path, sizeof path, "%s/power.svg", dir);
+  return write_figure(pw, path);
+}
