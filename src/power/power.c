@@ -115,6 +115,11 @@ nl_status nl_power_new(const char *text, const char *source, const nl_power_opti
     nl_err(&pw->err, st, "%s", nl_pls_model_errmsg(pw->model));
     goto cleanup;
   }
+  if (pw->model->nint || pw->model->nhoc) {
+    st = nl_err(&pw->err, NL_EINVAL, "%s: interaction terms and higher-order constructs have no population "
+                "values here: netlearn power takes first-order constructs only", pw->source);
+    goto cleanup;
+  }
   pw->nc = pw->model->nc;
   pw->ni = pw->model->ni;
   pw->np = pw->model->np;

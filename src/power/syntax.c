@@ -180,7 +180,11 @@ static nl_status scan_statement(scanner *sc, ptok *t, const char *src, pw_syntax
       nl_status st = add_term(sx, s, &lhs[a], op, pv, t, err);
       if (st != NL_OK) return st;
     }
+    ptok name = *t;
     next_tok(sc, t);
+    if (t->kind == K_STAR)
+      return nl_err(err, NL_EPARSE, "%s:%ld:%ld: a population value is a number, as in '0.3*X'; labels such as "
+                    "'%.*s*' are not supported", src, name.line, name.col, (int)name.len, s + name.pos);
     if (t->kind != K_PLUS) break;
     next_tok(sc, t);
   }

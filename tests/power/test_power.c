@@ -216,8 +216,10 @@ static void test_bad_models(void **state) {
   expect_error("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*\n", NL_POWER_COMPOSITE, NL_EPARSE, "m.txt:3:9: expected a name after");
   expect_error("X =~ 1*x\nY =~ 1*y\n0.3*Y ~ X\n", NL_POWER_COMPOSITE, NL_EPARSE, "m.txt:3:1: a value belongs");
   expect_error("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*X + \n", NL_POWER_COMPOSITE, NL_EPARSE, "m.txt:4:1:");
-  expect_error("X =~ 1*x\nY =~ 1*y\nY ~ a*X\n", NL_POWER_COMPOSITE, NL_EPARSE, "m.txt:3:5: modifiers such as 'a*'");
+  expect_error("X =~ 1*x\nY =~ 1*y\nY ~ a*X\n", NL_POWER_COMPOSITE, NL_EPARSE, "m.txt:3:5: a population value is a number, as in '0.3*X'; labels such as 'a*'");
   expect_error("X =~ 1*x\nY =~ 1*y\nY ~ 1e999*X\n", NL_POWER_COMPOSITE, NL_EPARSE, "not a finite number");
+  expect_error("X =~ 1*x\nM =~ 1*m\nY =~ 1*y\nY ~ 0.3*X + 0.2*M + 0.1*X:M\n", NL_POWER_COMPOSITE, NL_EINVAL,
+               "interaction terms and higher-order constructs");
   expect_error("X =~ 1*x\nY =~ 1*x2\nY ~ 0.3*X\nX ~ 0.1*Y\n", NL_POWER_COMPOSITE, NL_EINVAL, "not recursive");
 
   /* options and sizes */
