@@ -19,6 +19,7 @@ typedef struct cn_tie {
   uint32_t u, v;
   double w, value[2], gain[2];
   int below[2];
+  int below0[2]; /* the same count under coopnet 1's rule (tie_cost, base patience): names myopic drops */
 } cn_tie;
 
 /* The firm table read from a CSV file: one row per firm id 0..F-1; NaN = column absent. */
@@ -40,6 +41,7 @@ typedef struct cn_state {
   double fshare, p_net, p1_net;
   long T_formal, T_review, rep_sample;
   double cost, smooth, lambda, s_common, s_rep, tgain, tdecay, wmin;
+  double rho, q_ref, theta, c_e, m_e, phi; /* coopnet 2: refinement, attention, myopia, not-invented-here */
   cn_table table;          /* firm table (F rows) or all NULL */
   nl_network *net;         /* initial tie graph: generated per replication, or read once */
   nl_network_spec spec;
@@ -59,10 +61,15 @@ typedef struct cn_state {
   uint64_t *snz, *spos;    /* F*scap*W: spanners' beliefs at the start of informal learning */
   size_t *nspan;
   double *x, *e, *alpha, *kappa, *perf, *useful;
-  long *pat, *formal;
+  long *pat, *formal;      /* pat: patience after myopia (1 - m_e e_f) */
+  long *pat0;              /* F: patience before myopia (coopnet 1's) */
+  double *att;             /* F: external attention a_f = 1 - theta e_f */
+  double *tcost;           /* F: a tie's cost to firm f, tie_cost + c_e e_f */
+  uint64_t *fmask, *fpos;  /* F*ncap*W: beliefs a member found by refining a routine (rho > 0 only) */
   double *cnt;             /* F*NL_CN_FIRM_NFIELDS cumulative counters (only counter columns used) */
   double pc[NL_CN_FIRM_NFIELDS]; /* this period's totals over firms */
   long formed, dropped;    /* ties formed / dropped this period (network totals) */
+  long myopic;             /* ties dropped this period that coopnet 1's review would have kept */
   nl_rng *dyn;             /* F firm streams: firm f uses (seed, rep, DYNAMICS, f) */
   nl_rng nrng;             /* network stream for phases 5-8 */
   uint64_t *market, *base, *prodmask, *procmask; /* W each */
@@ -82,6 +89,7 @@ typedef struct cn_state {
 
   /* ---- scratch ---- */
   uint64_t *cnz0, *cpos0, *tmp;
+  uint64_t *nihbuf;        /* 2W: a spanner's beliefs before socialization to the network code */
   uint32_t *stamp, *parent;
   long period;
 } cn_state;

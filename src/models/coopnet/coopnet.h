@@ -25,7 +25,7 @@ enum {
   NL_CN_FIRM_SPANNERS,    /* boundary spanners */
   NL_CN_FIRM_EXPLORE,     /* exploration orientation x_f */
   NL_CN_FIRM_EXPLOIT,     /* exploitation orientation e_f */
-  NL_CN_FIRM_PATIENCE,    /* review rounds a tie may stay below its cost */
+  NL_CN_FIRM_PATIENCE,    /* review rounds a tie may stay below its cost (before myopia, 1 - m_e e_f) */
   NL_CN_FIRM_ALPHA,       /* amplification alpha_f */
   NL_CN_FIRM_KAPPA,       /* collaboration capability kappa_f */
   NL_CN_FIRM_CODE_K,      /* K(code) over all dimensions, against the firm's own reality */
@@ -50,6 +50,12 @@ enum {
   NL_CN_FIRM_T_UPWARD,    /* network-code changes this firm voted for (firm -> network) */
   NL_CN_FIRM_FORMED,      /* ties formed (either side) */
   NL_CN_FIRM_DROPPED,     /* ties dropped (either side) */
+  /* coopnet 2 (appended: the columns above keep their positions) */
+  NL_CN_FIRM_ATTENTION,   /* external attention a_f = 1 - theta e_f */
+  NL_CN_FIRM_REFINE,      /* routine refinements by the firm's members */
+  NL_CN_FIRM_REFINE_ADOPT,/* code changes on process dimensions carried by a refined belief */
+  NL_CN_FIRM_MYOPIC,      /* ties this firm dropped that coopnet 1's rule would have kept */
+  NL_CN_FIRM_NIH,         /* outside beliefs its spanners rejected (not invented here) */
   NL_CN_FIRM_NFIELDS
 };
 

@@ -40,6 +40,7 @@ enum {
   P_NU, P_PINF, P_KAPPA0, P_KGAIN, P_KDECAY,
   P_NFORMAL, P_FSHARE, P_TFORMAL, P_PNET, P_P1NET,
   P_TREVIEW, P_COST, P_SMOOTH, P_LAMBDA, P_CAPACITY, P_SCOMMON, P_SREP, P_REPSAMPLE, P_TGAIN, P_TDECAY, P_WMIN,
+  P_RHO, P_QREF, P_THETA, P_CE, P_ME, P_PHI,
   P_COUNT
 };
 
@@ -125,6 +126,22 @@ static const nl_param_desc params[P_COUNT] = {
     [P_TGAIN] = R("trust_gain", 0.2, 0, 1, "trust w rises by this share of 1 - w after a useful review round"),
     [P_TDECAY] = R("trust_decay", 0.1, 0, 1, "trust w decays by this share after a round without useful exchange"),
     [P_WMIN] = R("w_min", 0.05, 0, 1, "floor of trust"),
+    /* coopnet 2: exploitation's own mechanisms (docs/coopnet.md 7.5); all at 0 give coopnet 1 exactly. */
+    [P_RHO] = R("rho", 0.1, 0, 1,
+                "routine refinement (R): probability per period that a member refines one established routine "
+                "(a process dimension where the firm's code is non-zero), times e_f"),
+    [P_QREF] = R("q_ref", 0.9, 0, 1,
+                 "probability that a refinement reveals the firm's true value there (a practised routine is "
+                 "easier to read than an experiment: above q)"),
+    [P_THETA] = R("theta", 0.5, 0, 1,
+                  "attention budget (A): external attention a_f = 1 - theta e_f multiplies the spanner share, the "
+                  "firm's side of every tie activation and its partner search"),
+    [P_CE] = R("c_e", 0.5, 0, 1e6,
+               "myopic tie review (M): a tie's cost to firm f is tie_cost + c_e e_f (the refinement time it takes)"),
+    [P_ME] = R("m_e", 0.5, 0, 1, "myopic tie review (M): the firm's patience is scaled by 1 - m_e e_f (rounded)"),
+    [P_PHI] = R("phi", 0.5, 0, 1,
+                "not invented here (N): on a dimension where the firm's code is non-zero, a spanner adopts a "
+                "partner's or the network code's belief with its usual probability times 1 - phi e_f"),
 };
 
 enum {
@@ -135,6 +152,7 @@ enum {
   M_T_INF, M_T_FORM, M_T_TRANS, M_T_AMP, M_T_UP,
   M_TIES, M_DEGREE, M_STRENGTH, M_FORMED, M_DROPPED, M_KAPPA,
   M_DENSITY, M_CLUSTER, M_COMPONENTS,
+  M_REFINE, M_REFINE_ADOPT, M_MYOPIC, M_NIH, M_ATTENTION,
   M_COUNT
 };
 
@@ -171,6 +189,13 @@ static const nl_measure_desc measures[M_COUNT] = {
     [M_DENSITY] = {"density", "ties / (F(F-1)/2) (NA if F < 2)"},
     [M_CLUSTER] = {"clustering", "global transitivity of the tie graph (0 without connected triples)"},
     [M_COMPONENTS] = {"components", "connected components of the tie graph (isolated firms count)"},
+    [M_REFINE] = {"refinements", "routine refinements by members (coopnet 2, R), per firm this period"},
+    [M_REFINE_ADOPT] = {"refinements_adopted",
+                        "process code changes carried by a refined belief (internal process innovation by "
+                        "refinement), per firm this period"},
+    [M_MYOPIC] = {"ties_dropped_myopic", "ties dropped this period that coopnet 1's review would have kept (M)"},
+    [M_NIH] = {"nih_rejected", "outside beliefs spanners rejected as not invented here (N), per firm this period"},
+    [M_ATTENTION] = {"attention", "mean external attention a_f = 1 - theta e_f (A)"},
 };
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -298,7 +323,7 @@ static void destroy(void *sp) {
                   s->x, s->e, s->alpha, s->kappa, s->perf, s->useful, s->adopted, s->keep, s->rmask, s->pat, s->formal, s->cnt, s->dyn,
                   s->market, s->base, s->prodmask, s->procmask, s->tie, s->slot, s->deg, s->gnz, s->gpos,
                   s->goff, s->gmem, s->gplus, s->gminus, s->gsup, s->gadopt, s->cnz0, s->cpos0, s->tmp,
-                  s->stamp, s->parent, s->node_firm};
+                  s->stamp, s->parent, s->node_firm, s->pat0, s->att, s->tcost, s->fmask, s->fpos, s->nihbuf};
   for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) nl_free(ptrs[i]);
   cn_table_free(&s->table);
   nl_network_free(s->net);
@@ -372,6 +397,12 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->tgain = P(p, P_TGAIN);
   s->tdecay = P(p, P_TDECAY);
   s->wmin = P(p, P_WMIN);
+  s->rho = P(p, P_RHO);
+  s->q_ref = P(p, P_QREF);
+  s->theta = P(p, P_THETA);
+  s->c_e = P(p, P_CE);
+  s->m_e = P(p, P_ME);
+  s->phi = P(p, P_PHI);
 
   /* Firms: from the table, or F from the parameter. */
   const char *table = nl_params_get_string(p, P_FIRM_TABLE);
@@ -466,6 +497,13 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->tmp = alloc_n(W, 2, 8, &bad);
   s->stamp = alloc_n(F, 1, sizeof(uint32_t), &bad);
   s->parent = alloc_n(F, 1, sizeof(uint32_t), &bad);
+  s->pat0 = alloc_n(F, 1, sizeof(long), &bad);
+  s->att = alloc_n(F, 1, sizeof(double), &bad);
+  s->tcost = alloc_n(F, 1, sizeof(double), &bad);
+  /* refined tags only where refinement can happen: coopnet 1 keeps its memory */
+  s->fmask = alloc_n(s->rho > 0 ? FW : 0, s->ncap, 8, &bad);
+  s->fpos = alloc_n(s->rho > 0 ? FW : 0, s->ncap, 8, &bad);
+  s->nihbuf = alloc_n(W, 2, 8, &bad);
   if (bad) goto nomem;
   for (size_t w = 0; w < W; w++) {
     uint64_t all = nl_valid_mask(s->m, w);
@@ -514,11 +552,20 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
     else if (s->pat_max > s->pat_min)
       s->pat[f] = s->pat_min + (long)nl_rng_below(&tr, (uint64_t)(s->pat_max - s->pat_min + 1));
     else s->pat[f] = s->pat_min;
+    /* coopnet 2: myopia shortens patience, a tie costs an exploiter its refinement time, and
+     * attention for the outside shrinks with exploitation (each exactly coopnet 1's at 0). */
+    s->pat0[f] = s->pat[f];
+    if (s->m_e > 0) {
+      double pm = floor((double)s->pat[f] * (1 - s->m_e * s->e[f]) + 0.5);
+      s->pat[f] = pm > 0 ? (long)pm : 0;
+    }
+    s->tcost[f] = s->cost + s->c_e * s->e[f];
+    s->att[f] = 1 - s->theta * s->e[f];
     nl_march_org *o = &s->org[f];
     o->n = n;
     double p1 = s->p1 + (s->p1e - s->p1) * s->e[f], p2 = s->p2 + (s->p2e - s->p2) * s->e[f];
     nl_march_org_rates(o, p1, p1, 0, p2);
-    double share = s->span0 + s->spanx * s->x[f];
+    double share = (s->span0 + s->spanx * s->x[f]) * s->att[f];
     size_t ns = 0;
     if (share > 0) {
       ns = (size_t)floor(share * (double)n + 0.5);
@@ -554,12 +601,17 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
     sync_reality(s, f);
   }
   memset(s->tmask, 0, F * s->ncap * W * 8);
+  if (s->rho > 0) {
+    memset(s->fmask, 0, F * s->ncap * W * 8);
+    memset(s->fpos, 0, F * s->ncap * W * 8);
+  }
   memset(s->tpos, 0, F * s->ncap * W * 8);
   memset(s->rmask, 0, F * s->scap * W * 8);
   memset(s->adopted, 0, F * sizeof(double));
   memset(s->cnt, 0, F * NL_CN_FIRM_NFIELDS * sizeof(double));
   memset(s->pc, 0, sizeof s->pc);
   s->formed = s->dropped = 0;
+  s->myopic = 0;
   /* Initial ties. */
   s->ntie = 0;
   memset(s->deg, 0, F * sizeof(uint32_t));
@@ -644,6 +696,78 @@ static void book_change(cn_state *s, size_t f, size_t k, int val, int external) 
   }
 }
 
+/* Index of the j-th set bit (0-based) of the W-word set x; x has more than j bits. O(W). */
+static size_t select_bit(const uint64_t *x, size_t W, size_t j) {
+  for (size_t w = 0; w < W; w++) {
+    size_t c = (size_t)nl_popcount(x[w]);
+    if (j >= c) {
+      j -= c;
+      continue;
+    }
+    uint64_t v = x[w];
+    while (j--) v &= v - 1;
+    return w * 64 + (size_t)__builtin_ctzll(v);
+  }
+  return 0; /* not reached */
+}
+
+/* Routine refinement of firm f (phase 2b): each member refines with probability prf one random
+ * process dimension on which the firm's code is non-zero, learning the firm's true value there
+ * with probability q_ref (else the wrong one). The belief is tagged as refined (fmask/fpos) and
+ * no longer as external. Draws from the firm's stream only when prf > 0. O(n + refiners W). */
+static void refine(cn_state *s, size_t f, double prf) {
+  nl_march_org *o = &s->org[f];
+  nl_rng *r = &s->dyn[f];
+  size_t W = s->W, n = o->n;
+  const uint64_t *rp = s->rpos + f * W;
+  uint64_t *est = s->nihbuf; /* the firm's routines: process dimensions its code holds */
+  size_t c = 0;
+  for (size_t w = 0; w < W; w++) {
+    est[w] = o->cnz[w] & s->procmask[w];
+    c += (size_t)nl_popcount(est[w]);
+  }
+  if (c == 0) return;
+  uint64_t Pfx = nl_rng_fixed32(prf);
+  for (size_t b = 0; b < n; b += 64) {
+    size_t hi = n - b < 64 ? n - b : 64;
+    uint64_t M = nl_rng_mask_on(r, Pfx, hi == 64 ? ~(uint64_t)0 : (((uint64_t)1 << hi) - 1));
+    while (M) {
+      size_t i = b + (size_t)__builtin_ctzll(M);
+      M &= M - 1;
+      size_t k = select_bit(est, W, (size_t)nl_rng_below(r, c));
+      int right = nl_rng_bernoulli(r, s->q_ref);
+      uint64_t bit = (uint64_t)1 << (k % 64);
+      size_t wk = k / 64, ix = (f * s->ncap + i) * W + wk;
+      o->nz[i * W + wk] |= bit;
+      if (bit_of(rp, k) == right) {
+        o->pos[i * W + wk] |= bit;
+        s->fpos[ix] |= bit;
+      } else {
+        o->pos[i * W + wk] &= ~bit;
+        s->fpos[ix] &= ~bit;
+      }
+      s->fmask[ix] |= bit;
+      s->tmask[ix] &= ~bit;
+      add(s, f, NL_CN_FIRM_REFINE, 1);
+    }
+  }
+}
+
+/* Does a superior member of firm f hold value val on dimension k (word w, bit b) from a refinement
+ * it still holds? O(n). */
+static int refined_by_superior(const cn_state *s, size_t f, size_t w, size_t b, int val) {
+  const nl_march_org *o = &s->org[f];
+  const unsigned char *sup = s->sup + f * s->ncap;
+  size_t W = s->W;
+  for (size_t i = 0; i < o->n; i++) {
+    if (!sup[i]) continue;
+    size_t ix = (f * s->ncap + i) * W + w;
+    uint64_t valid = s->fmask[ix] & o->nz[i * W + w] & ~(o->pos[i * W + w] ^ s->fpos[ix]);
+    if (((valid >> b) & 1) && (int)((o->pos[i * W + w] >> b) & 1) == (val > 0)) return 1;
+  }
+  return 0;
+}
+
 /* Phases 2-4 for firm f: experimentation, acting and socialization, code learning. */
 static void intra_firm(cn_state *s, size_t f) {
   nl_march_org *o = &s->org[f];
@@ -670,6 +794,10 @@ static void intra_firm(cn_state *s, size_t f) {
       }
     }
   }
+  /* 2b. Routine refinement (coopnet 2, R): members refine an established routine, a process
+   * dimension where the firm's code is non-zero, with probability rho e_f. */
+  double prf = s->rho * s->e[f];
+  if (prf > 0 && n > 0 && s->mQ > 0) refine(s, f, prf);
   /* 3-4. Spanners count in the superior group only when they translate (probability tau). */
   unsigned char *cnt = s->count + f * s->ncap, *sup = s->sup + f * s->ncap;
   for (size_t i = 0; i < ns; i++) cnt[i] = (unsigned char)(s->tau >= 1 ? 1 : s->tau <= 0 ? 0 : nl_rng_bernoulli(r, s->tau));
@@ -695,6 +823,7 @@ static void intra_firm(cn_state *s, size_t f) {
         if (((valid >> b) & 1) && (int)((o->pos[i * W + w] >> b) & 1) == (val > 0)) external = 1;
       }
       if (external) add(s, f, NL_CN_FIRM_T_TRANSLATE, 1);
+      if (s->rho > 0 && k >= s->mP && refined_by_superior(s, f, w, b, val)) add(s, f, NL_CN_FIRM_REFINE_ADOPT, 1);
       book_change(s, f, k, val, external);
     }
   }
@@ -712,8 +841,8 @@ static void informal(cn_state *s) {
   }
   for (size_t t = 0; t < s->ntie; t++) {
     cn_tie *tie = &s->tie[t];
-    if (!nl_rng_bernoulli(&s->nrng, s->nu * tie->w)) continue;
     size_t u = tie->u, v = tie->v;
+    if (!nl_rng_bernoulli(&s->nrng, s->nu * tie->w * s->att[u] * s->att[v])) continue;
     if (!s->nspan[u] || !s->nspan[v] || s->perf[u] == s->perf[v]) continue;
     size_t a = s->perf[u] < s->perf[v] ? u : v, b = a == u ? v : u; /* a adopts from better b */
     size_t i = (size_t)nl_rng_below(&s->nrng, s->nspan[a]), j = (size_t)nl_rng_below(&s->nrng, s->nspan[b]);
@@ -722,11 +851,22 @@ static void informal(cn_state *s) {
     uint64_t *tm = s->tmask + (a * s->ncap + i) * W, *tp = s->tpos + (a * s->ncap + i) * W;
     const uint64_t *ra = s->rpos + a * W;
     uint64_t Pfx = nl_rng_fixed32(s->p_inf * s->kappa[a]);
-    long right = 0, all = 0;
+    /* Not invented here (N): on the firm's established dimensions an adoption is kept only with
+     * probability 1 - phi e_a (a thinning of the usual draw, so phi = 0 draws nothing more). */
+    double nih = s->phi * s->e[a];
+    uint64_t Keep = nl_rng_fixed32(1 - nih);
+    long right = 0, all = 0, rejected = 0;
     for (size_t w = 0; w < W; w++) {
       uint64_t diff = onz[w] & ~(nz[w] & ~(pos[w] ^ opos[w]));
       uint64_t M = nl_rng_mask_on(&s->nrng, Pfx, diff);
       if (!M) continue;
+      if (nih > 0) {
+        uint64_t est = M & s->org[a].cnz[w];
+        uint64_t rej = est & ~nl_rng_mask_on(&s->nrng, Keep, est);
+        rejected += nl_popcount(rej);
+        M &= ~rej;
+        if (!M) continue;
+      }
       nz[w] |= M;
       pos[w] = (pos[w] & ~M) | (opos[w] & M);
       tm[w] |= M;
@@ -736,9 +876,28 @@ static void informal(cn_state *s) {
       right += nl_popcount(M & ~(opos[w] ^ ra[w]));
     }
     tie->gain[a == u ? 0 : 1] += (double)(2 * right - all);
+    if (rejected) add(s, a, NL_CN_FIRM_NIH, (double)rejected);
     add(s, a, NL_CN_FIRM_T_INFORMAL, (double)all);
     s->adopted[a] += (double)all;
   }
+}
+
+/* Not invented here on socialization to the network code: each change on a dimension where the
+ * firm's code is non-zero is undone with probability 1 - Keep (beliefs before: nihbuf). Returns
+ * the changes undone. O(W). */
+static long nih_revert(cn_state *s, uint64_t *nz, uint64_t *pos, const uint64_t *cnz, uint64_t Keep) {
+  size_t W = s->W;
+  const uint64_t *nz0 = s->nihbuf, *pos0 = s->nihbuf + W;
+  long undone = 0;
+  for (size_t w = 0; w < W; w++) {
+    uint64_t est = ((nz[w] ^ nz0[w]) | (pos[w] ^ pos0[w])) & cnz[w];
+    if (!est) continue;
+    uint64_t rej = est & ~nl_rng_mask_on(&s->nrng, Keep, est);
+    nz[w] = (nz[w] & ~rej) | (nz0[w] & rej);
+    pos[w] = (pos[w] & ~rej) | (pos0[w] & rej);
+    undone += nl_popcount(rej);
+  }
+  return undone;
 }
 
 /* 6. Formal network learning: network code from superior member firms, spanners socialized to it,
@@ -810,7 +969,13 @@ static void formal(cn_state *s) {
         uint64_t *nz = o->nz + i * W, *pos = o->pos + i * W;
         uint64_t *tm = s->tmask + (f * s->ncap + i) * W, *tp = s->tpos + (f * s->ncap + i) * W;
         memcpy(s->tmp, nz, W * 8);
+        double nih = s->phi * s->e[f];
+        if (nih > 0) {
+          memcpy(s->nihbuf, nz, W * 8);
+          memcpy(s->nihbuf + W, pos, W * 8);
+        }
         nl_belief_socialize_gradual(&s->nrng, P1, nz, pos, gnz, gpos, W);
+        if (nih > 0) add(s, f, NL_CN_FIRM_NIH, (double)nih_revert(s, nz, pos, o->cnz, nl_rng_fixed32(1 - nih)));
         for (size_t w = 0; w < W; w++) {
           uint64_t now = gnz[w] & nz[w] & ~(pos[w] ^ gpos[w]); /* holds the network value */
           uint64_t got = now & ~s->tmp[w];                      /* came from doubt this round */
@@ -873,8 +1038,10 @@ static void ties_review(cn_state *s) {
   for (size_t t = s->ntie; t-- > 0;) {
     cn_tie *tie = &s->tie[t];
     for (int k = 0; k < 2; k++) {
+      size_t fk = k ? tie->v : tie->u;
       tie->value[k] = (1 - s->smooth) * tie->value[k] + s->smooth * tie->gain[k];
-      tie->below[k] = tie->value[k] < s->cost ? tie->below[k] + 1 : 0;
+      tie->below[k] = tie->value[k] < s->tcost[fk] ? tie->below[k] + 1 : 0;
+      tie->below0[k] = tie->value[k] < s->cost ? tie->below0[k] + 1 : 0;
     }
     /* Trust grows after a round with useful exchange (either way), else decays. */
     if (tie->gain[0] + tie->gain[1] > 0) tie->w += s->tgain * (1 - tie->w);
@@ -882,16 +1049,23 @@ static void ties_review(cn_state *s) {
     if (tie->w < s->wmin) tie->w = s->wmin;
     tie->gain[0] = tie->gain[1] = 0;
     /* Either firm leaves a tie that stayed below its cost for longer than its patience. */
-    if (tie->below[0] > s->pat[tie->u] || tie->below[1] > s->pat[tie->v]) {
+    int leave_u = tie->below[0] > s->pat[tie->u], leave_v = tie->below[1] > s->pat[tie->v];
+    if (leave_u || leave_v) {
       add(s, tie->u, NL_CN_FIRM_DROPPED, 1);
       add(s, tie->v, NL_CN_FIRM_DROPPED, 1);
       s->dropped++;
+      /* Myopic (M) when coopnet 1's rule (tie_cost, base patience) would have kept it. */
+      if (!(tie->below0[0] > s->pat0[tie->u] || tie->below0[1] > s->pat0[tie->v])) {
+        s->myopic++;
+        if (leave_u) add(s, tie->u, NL_CN_FIRM_MYOPIC, 1);
+        if (leave_v) add(s, tie->v, NL_CN_FIRM_MYOPIC, 1);
+      }
       tie_remove(s, t);
     }
   }
   if (s->F < 2) return;
   for (size_t f = 0; f < s->F; f++) {
-    double ps = s->lambda * s->x[f];
+    double ps = s->lambda * s->x[f] * s->att[f];
     if (s->deg[f] >= s->K || ps <= 0 || !nl_rng_bernoulli(&s->nrng, ps)) continue;
     double u = nl_rng_uniform(&s->nrng);
     size_t c;
@@ -925,6 +1099,7 @@ static nl_status step(void *sp, nl_errbuf *err) {
   s->period++;
   memset(s->pc, 0, sizeof s->pc);
   s->formed = s->dropped = 0;
+  s->myopic = 0;
   /* 1. Turnover, then turbulence: the market and the process base on firm 0's stream (after its
    * turnover, as in march1991), each firm's unrelated process dimensions on its own. */
   long shared = 0;
@@ -1070,6 +1245,13 @@ static void observe(void *sp, double *out) {
   out[M_DENSITY] = F > 1 ? (double)s->ntie / (dF * (dF - 1) / 2) : NAN;
   out[M_CLUSTER] = triples > 0 ? common / triples : 0;
   out[M_COMPONENTS] = (double)comps;
+  out[M_REFINE] = s->pc[NL_CN_FIRM_REFINE] / dF;
+  out[M_REFINE_ADOPT] = s->pc[NL_CN_FIRM_REFINE_ADOPT] / dF;
+  out[M_MYOPIC] = (double)s->myopic;
+  out[M_NIH] = s->pc[NL_CN_FIRM_NIH] / dF;
+  double att = 0;
+  for (size_t f = 0; f < F; f++) att += s->att[f];
+  out[M_ATTENTION] = att / dF;
 }
 
 static int at_equilibrium(const void *sp) {
@@ -1094,7 +1276,8 @@ static const char *const field_names[NL_CN_FIRM_NFIELDS] = {
     "degree", "strength", "product_coinnovation", "process_coinnovation", "internal_innovation_product",
     "internal_innovation_process", "explorative_changes", "exploitative_changes", "explorative_after_switch",
     "exploitative_after_switch", "transfers_informal", "transfers_formal", "transfers_translation",
-    "transfers_amplification", "transfers_upward", "ties_formed", "ties_dropped"};
+    "transfers_amplification", "transfers_upward", "ties_formed", "ties_dropped", "attention", "refinements",
+    "refinements_adopted", "ties_dropped_myopic", "nih_rejected"};
 
 const char *nl_coopnet_firm_field_name(size_t i) { return i < NL_CN_FIRM_NFIELDS ? field_names[i] : NULL; }
 size_t nl_coopnet_firms(const void *state) { return ((const cn_state *)state)->F; }
@@ -1116,7 +1299,7 @@ void nl_coopnet_firm_row(void *state, size_t f, double *out) {
   out[NL_CN_FIRM_SPANNERS] = (double)s->nspan[f];
   out[NL_CN_FIRM_EXPLORE] = s->x[f];
   out[NL_CN_FIRM_EXPLOIT] = s->e[f];
-  out[NL_CN_FIRM_PATIENCE] = (double)s->pat[f];
+  out[NL_CN_FIRM_PATIENCE] = (double)s->pat0[f]; /* the trait; myopia acts on it in the review */
   out[NL_CN_FIRM_ALPHA] = s->alpha[f];
   out[NL_CN_FIRM_KAPPA] = s->kappa[f];
   out[NL_CN_FIRM_CODE_K] = mm.code_knowledge;
@@ -1126,6 +1309,7 @@ void nl_coopnet_firm_row(void *state, size_t f, double *out) {
   out[NL_CN_FIRM_DIVERSITY] = mm.diversity;
   out[NL_CN_FIRM_DEGREE] = (double)s->deg[f];
   out[NL_CN_FIRM_STRENGTH] = str;
+  out[NL_CN_FIRM_ATTENTION] = s->att[f];
 }
 
 nl_status nl_coopnet_write_firms(void *state, FILE *fp, long replication, int header, nl_errbuf *err) {
