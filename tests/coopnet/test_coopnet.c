@@ -384,6 +384,75 @@ static void test_mechanisms_and_bookkeeping(void **st) {
   assert_true(msum(ms, "components") / 150 >= 4);
 }
 
+/* coopnet 2: each exploitation mechanism does what docs/coopnet.md 7.5 says, and nothing when
+ * its parameter or e_f is 0. */
+static void test_coopnet2_mechanisms(void **st) {
+  (void)st;
+  double ms[64], fs[NL_CN_FIRM_NFIELDS], m0[64], f0[NL_CN_FIRM_NFIELDS];
+  /* Per-period measures add up to the firms' counters; every mechanism leaves traces. */
+  run_sums((const char *[]){"firms=40", NULL}, ms, fs);
+  assert_true(fabs(msum(ms, "refinements") - fs[NL_CN_FIRM_REFINE]) < 1e-9 * (1 + fs[NL_CN_FIRM_REFINE]));
+  assert_true(fabs(msum(ms, "refinements_adopted") - fs[NL_CN_FIRM_REFINE_ADOPT]) < 1e-9 * (1 + fs[NL_CN_FIRM_REFINE_ADOPT]));
+  assert_true(fabs(msum(ms, "nih_rejected") - fs[NL_CN_FIRM_NIH]) < 1e-9 * (1 + fs[NL_CN_FIRM_NIH]));
+  assert_true(fs[NL_CN_FIRM_REFINE] > 0 && fs[NL_CN_FIRM_REFINE_ADOPT] > 0 && fs[NL_CN_FIRM_NIH] > 0);
+  assert_true(fs[NL_CN_FIRM_REFINE_ADOPT] <= fs[NL_CN_FIRM_PROC_INNO] + fs[NL_CN_FIRM_PROC_COINNO] +
+                                                 fs[NL_CN_FIRM_EXPLORATIVE] + fs[NL_CN_FIRM_EXPLOITATIVE]);
+  assert_true(msum(ms, "ties_dropped_myopic") > 0 && msum(ms, "ties_dropped_myopic") <= msum(ms, "ties_dropped"));
+  /* Without exploitation (every e_f = 0) the mechanisms are inert: coopnet 1, value for value. */
+  run_sums((const char *[]){"firms=40", "e_mean=0", NULL}, ms, fs);
+  run_sums((const char *[]){"firms=40", "e_mean=0", "rho=0", "theta=0", "c_e=0", "m_e=0", "phi=0", NULL}, m0, f0);
+  assert_memory_equal(ms, m0, nl_model_nmeasures(nl_model_find("coopnet")) * sizeof(double));
+  assert_memory_equal(fs, f0, sizeof fs);
+  /* Each switch alone: only its own trace. */
+  run_sums((const char *[]){"firms=40", "theta=0", "c_e=0", "m_e=0", "phi=0", NULL}, ms, fs);
+  assert_true(fs[NL_CN_FIRM_REFINE] > 0 && fs[NL_CN_FIRM_NIH] == 0 && msum(ms, "ties_dropped_myopic") == 0);
+  assert_true(fabs(fs[NL_CN_FIRM_ATTENTION] - 1) < 1e-12);
+  run_sums((const char *[]){"firms=40", "rho=0", "c_e=0", "m_e=0", "phi=0", NULL}, ms, fs);
+  assert_true(fs[NL_CN_FIRM_REFINE] == 0 && fs[NL_CN_FIRM_NIH] == 0 && msum(ms, "ties_dropped_myopic") == 0);
+  assert_true(fs[NL_CN_FIRM_ATTENTION] < 1 && fs[NL_CN_FIRM_ATTENTION] > 0.5);
+  run_sums((const char *[]){"firms=40", "rho=0", "theta=0", "phi=0", NULL}, ms, fs);
+  assert_true(fs[NL_CN_FIRM_REFINE] == 0 && fs[NL_CN_FIRM_NIH] == 0 && msum(ms, "ties_dropped_myopic") > 0);
+  run_sums((const char *[]){"firms=40", "rho=0", "theta=0", "c_e=0", "m_e=0", NULL}, ms, fs);
+  assert_true(fs[NL_CN_FIRM_REFINE] == 0 && fs[NL_CN_FIRM_NIH] > 0 && msum(ms, "ties_dropped_myopic") == 0);
+  /* Refinement only where there are process routines. */
+  run_sums((const char *[]){"firms=40", "mQ=0", NULL}, ms, fs);
+  assert_true(fs[NL_CN_FIRM_REFINE] == 0 && fs[NL_CN_FIRM_REFINE_ADOPT] == 0);
+
+  /* Attention: a_f = 1 - theta e_f per firm; theta = 1 at e = 1 leaves no spanners, no search. */
+  run r;
+  if (run_new(&r, (const char *[]){"firms=30", "theta=0.8", NULL})) fail_msg("%s", r.err.msg);
+  assert_int_equal(r.m->reset(r.state, 3, 0, &r.err), 0);
+  double row[NL_CN_FIRM_NFIELDS];
+  for (size_t f = 0; f < 30; f++) {
+    nl_coopnet_firm_row(r.state, f, row);
+    assert_true(fabs(row[NL_CN_FIRM_ATTENTION] - (1 - 0.8 * row[NL_CN_FIRM_EXPLOIT])) < 1e-15);
+  }
+  run_free(&r);
+  run_sums((const char *[]){"firms=40", "theta=1", "e_mean=1", "network=empty", NULL}, ms, fs);
+  assert_true(fs[NL_CN_FIRM_SPANNERS] == 0 && msum(ms, "ties_formed") == 0 && fs[NL_CN_FIRM_ATTENTION] == 0);
+
+  /* Refinement reads the truth: with q_ref = 1 in a stable world, exploitative firms' process codes
+   * become right on every dimension (without it March's rule stops short). */
+  const char *stable[] = {"firms=10", "size_dist=fixed", "network=empty", "formal_networks=0", "x_mean=0", "p3=0",
+                          "p4P=0", "p4Q=0", "mP=0", "e_mean=1", "theta=0", "c_e=0", "m_e=0", "phi=0", NULL, NULL, NULL};
+  for (int k = 0; k < 2; k++) {
+    stable[14] = k ? "rho=0.5" : "rho=0";
+    stable[15] = "q_ref=1";
+    run_sums(stable, ms, fs);
+    printf("  stable world, %s: process code knowledge %.4f\n", stable[14], fs[NL_CN_FIRM_CODE_KQ]);
+    if (k) assert_true(fs[NL_CN_FIRM_CODE_KQ] > 0.98);
+    else assert_true(fs[NL_CN_FIRM_CODE_KQ] < 0.99);
+  }
+
+  /* Myopia: patience scaled by 1 - m_e e_f for the review, the trait column unchanged. Not invented
+   * here at phi = 1 for fully exploitative firms stops adoption on established dimensions, so
+   * informal transfers fall. */
+  run_sums((const char *[]){"firms=40", "rho=0", "theta=0", "c_e=0", "m_e=0", "e_mean=1", NULL}, ms, fs);
+  double t_nih = fs[NL_CN_FIRM_T_INFORMAL], rej = fs[NL_CN_FIRM_NIH];
+  run_sums((const char *[]){"firms=40", "rho=0", "theta=0", "c_e=0", "m_e=0", "e_mean=1", "phi=0", NULL}, ms, fs);
+  assert_true(rej > 0 && t_nih < fs[NL_CN_FIRM_T_INFORMAL]);
+}
+
 /* March's code-learning rule, one dimension at a time (the definition), against the word-parallel
  * nl_march_adopt_majority that coopnet runs for every firm: same result and same draws. */
 static long adopt_reference(uint64_t *nz, uint64_t *pos, const uint64_t *cnt_a, const uint64_t *cnt_b, size_t np,
@@ -454,6 +523,7 @@ int main(void) {
       cmocka_unit_test(test_determinism_and_invariants),
       cmocka_unit_test(test_alloc_faults),
       cmocka_unit_test(test_mechanisms_and_bookkeeping),
+      cmocka_unit_test(test_coopnet2_mechanisms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
