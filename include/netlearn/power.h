@@ -28,6 +28,7 @@
  */
 #include <stddef.h>
 
+#include "netlearn/plot.h"
 #include "netlearn/status.h"
 
 #ifdef __cplusplus
@@ -148,6 +149,17 @@ size_t nl_power_nonconverged(const nl_power *pw);
  * Cost O(sizes * paths + indicators^2).
  */
 nl_status nl_power_write(nl_power *pw, const char *dir);
+
+/*
+ * Draw power curves on figure `f` (borrowed; see netlearn/plot.h): curve c has the points
+ * (n[i], power[c * nn + i]) for i < nn (n increasing), each with a 95% Wilson band from reps[c * nn + i]
+ * replications, labelled labels[c]; plus the .80 line, dashed. Used by nl_power_write and usable
+ * for any power curves (e.g. a study's share of replications supporting each hypothesis per survey
+ * size). Arrays borrowed. Colours repeat beyond 7 curves. Errors: NL_EINVAL (no curves or sizes),
+ * NL_ENOMEM. O(curves * nn).
+ */
+nl_status nl_power_plot_curves(nl_figure *f, size_t ncurves, const char *const *labels, size_t nn, const double *n,
+                               const double *power, const size_t *reps);
 
 #ifdef __cplusplus
 }

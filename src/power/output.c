@@ -98,15 +98,45 @@ static nl_status write_settings(nl_power *pw, const char *path) {
   return nl_atomic_commit(&a, &pw->err);
 }
 
-/* Power curves: one line with a Wilson 95% band per path, the .80 line dashed. */
+nl_status nl_power_plot_curves(nl_figure *f, size_t ncurves, const char *const *labels, size_t nn, const double *n,
+                               const double *power, const size_t *reps) {
+  if (!f) return NL_EINVAL;
+  if (ncurves == 0 || nn == 0 || !n || !power || !reps) return NL_EINVAL;
+  double *lo = nl_malloc(nn * sizeof *lo), *hi = nl_malloc(nn * sizeof *hi);
+  nl_status st = lo && hi ? NL_OK : NL_ENOMEM;
+  if (!st) st = nl_figure_ylim(f, 0, 1);
+  for (size_t c = 0; c < ncurves && !st; c++) {
+    const double *y = power + c * nn;
+    for (size_t q = 0; q < nn; q++) {
+      /* Wilson interval: stays inside [0, 1] at power 0 or 1 */
+      double m = (double)reps[c * nn + q], p = y[q], z = 1.959963984540054;
+      double mid = (p + z * z / (2 * m)) / (1 + z * z / m);
+      double h = z / (1 + z * z / m) * sqrt(p * (1 - p) / m + z * z / (4 * m * m));
+      lo[q] = m > 0 ? mid - h : NAN;
+      hi[q] = m > 0 ? mid + h : NAN;
+    }
+    size_t color = c < 6 ? c : c + 1; /* category 6 (black) is the .80 line's */
+    st = nl_figure_band(f, nn, n, lo, hi, color);
+    if (!st) st = nl_figure_line(f, nn, n, y, color, labels ? labels[c] : NULL, NL_PLOT_MARKERS);
+  }
+  if (!st) {
+    double lx[2] = {n[0], n[nn - 1]}, ly[2] = {0.8, 0.8};
+    st = nl_figure_line(f, 2, lx, ly, 6, "power .80", NL_PLOT_DASHED);
+  }
+  nl_free(lo);
+  nl_free(hi);
+  return st;
+}
+
+/* power.svg: a curve per path (power.csv has every number). */
 static nl_status write_figure(nl_power *pw, const char *path) {
   nl_status st = NL_OK;
-  size_t nn = pw->nn;
+  size_t nn = pw->nn, np = pw->np;
   nl_figure *f = nl_figure_new(NULL);
-  double *x = nl_malloc(nn * sizeof *x), *y = nl_malloc(nn * sizeof *y);
-  double *lo = nl_malloc(nn * sizeof *lo), *hi = nl_malloc(nn * sizeof *hi);
-  size_t *ord = nl_malloc(nn * sizeof *ord);
-  if (!f || !x || !y || !lo || !hi || !ord) {
+  double *x = nl_malloc(nn * sizeof *x), *y = nl_malloc(nn * np * sizeof *y);
+  size_t *reps = nl_malloc(nn * np * sizeof *reps), *ord = nl_malloc(nn * sizeof *ord);
+  char **labels = nl_calloc(np, sizeof *labels);
+  if (!f || !x || !y || !reps || !ord || !labels) {
     st = nl_err(&pw->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
@@ -115,39 +145,33 @@ static nl_status write_figure(nl_power *pw, const char *path) {
     for (size_t t = 0; t < nn; t++) rank += pw->n[t] < pw->n[q];
     ord[rank] = q;
   }
-  const char *title = pw->opt.test == NL_POWER_TEST_T ? "Power (bootstrap t test)" : "Power (bootstrap percentile test)";
-  st = nl_figure_labels(f, "Sample size n", "Power (share of significant replications)", title);
-  if (!st) st = nl_figure_ylim(f, 0, 1);
-  for (size_t k = 0; k < pw->np && !st; k++) {
+  for (size_t k = 0; k < np; k++) {
     for (size_t q = 0; q < nn; q++) {
-      const nl_power_stat *s = &pw->stat[ord[q] * pw->np + k];
-      double m = (double)s->reps, p = s->power, z = 1.959963984540054;
+      const nl_power_stat *s = &pw->stat[ord[q] * np + k];
       x[q] = (double)s->n;
-      y[q] = p;
-      /* Wilson interval: stays inside [0, 1] at power 0 or 1 */
-      double c = (p + z * z / (2 * m)) / (1 + z * z / m);
-      double h = z / (1 + z * z / m) * sqrt(p * (1 - p) / m + z * z / (4 * m * m));
-      lo[q] = m > 0 ? c - h : NAN;
-      hi[q] = m > 0 ? c + h : NAN;
+      y[k * nn + q] = s->power;
+      reps[k * nn + q] = s->reps;
     }
     char label[256];
     snprintf(label, sizeof label, "%s -> %s (%g)%s", nl_power_path_from(pw, k), nl_power_path_to(pw, k), pw->pval[k],
              pw->pval[k] == 0 ? " Type I" : "");
-    st = nl_figure_band(f, nn, x, lo, hi, k);
-    if (!st) st = nl_figure_line(f, nn, x, y, k, label, NL_PLOT_MARKERS);
+    if (!(labels[k] = nl_strdup(label))) {
+      st = nl_err(&pw->err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
   }
-  if (!st) {
-    double lx[2] = {x[0], x[nn - 1]}, ly[2] = {0.8, 0.8};
-    st = nl_figure_line(f, 2, lx, ly, pw->np, "power .80", NL_PLOT_DASHED);
-  }
+  const char *title = pw->opt.test == NL_POWER_TEST_T ? "Power (bootstrap t test)" : "Power (bootstrap percentile test)";
+  st = nl_figure_labels(f, "Sample size n", "Power (share of significant replications)", title);
+  if (!st) st = nl_power_plot_curves(f, np, (const char *const *)labels, nn, x, y, reps);
   if (!st) st = nl_figure_save(f, path);
   if (st) nl_err(&pw->err, st, "%s: %s", path, nl_figure_errmsg(f));
 cleanup:
+  for (size_t k = 0; labels && k < np; k++) nl_free(labels[k]);
+  nl_free(labels);
   nl_figure_free(f);
   nl_free(x);
   nl_free(y);
-  nl_free(lo);
-  nl_free(hi);
+  nl_free(reps);
   nl_free(ord);
   return st;
 }
