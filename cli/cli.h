@@ -35,6 +35,13 @@ int cli_parse_double(const char *opt, const char *s, double *out);
  * if argv[*i] is not NAME; *missing = 1 when NAME is the last argument. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
 
+/* Ctrl-C and SIGTERM: the first asks to stop (cli_interrupted() turns true; long loops poll it
+ * through cli_interrupt_poll, an nl_interrupt_fn), a second exits at once with code 3. */
+void cli_catch_interrupts(void);
+void cli_release_interrupts(void);
+int cli_interrupted(void);
+int cli_interrupt_poll(void *user);
+
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
 int nl_cmd_export(int argc, char **argv);

@@ -1,6 +1,5 @@
 /* netlearn pls: estimate a PLS-SEM model on survey data (a thin client of netlearn/pls.h). */
 #define _POSIX_C_SOURCE 200809L
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +10,9 @@
 #include "progress.h"
 
 /* Ctrl-C during the bootstrap stops it (exit 3); nothing is written. */
-static volatile sig_atomic_t pls_interrupted = 0;
-static void pls_on_signal(int sig) {
-  (void)sig;
-  pls_interrupted = 1;
-}
-
 static int pls_progress(void *user, long done, long total) {
   cli_progress_update(user, done, total);
-  return pls_interrupted ? 1 : 0;
+  return cli_interrupted();
 }
 
 static void pls_usage(FILE *f) {
@@ -255,15 +248,10 @@ int nl_cmd_pls(int argc, char **argv) {
     cli_progress_init(&bar, "resamples", quiet);
     bopt.progress = pls_progress;
     bopt.progress_user = &bar;
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = pls_on_signal;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    cli_catch_interrupts();
     st = nl_pls_bootstrap(p, &bopt);
     cli_progress_finish(&bar);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    cli_release_interrupts();
     if (st == NL_ECANCELED) {
       cli_error("interrupted: %s; no results written", nl_pls_errmsg(p));
       rc = NL_EXIT_INTERRUPTED;

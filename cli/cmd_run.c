@@ -7,7 +7,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,13 +109,8 @@ static int join(char *buf, size_t cap, const char *dir, const char *name) {
   return snprintf(buf, cap, "%s/%s", dir, name) < (int)cap ? 0 : -1;
 }
 
-/* ---- interruption: Ctrl-C stops after the runs in progress; they are committed, the rest wait */
-
-static volatile sig_atomic_t interrupted = 0;
-static void on_signal(int sig) {
-  (void)sig;
-  interrupted = 1;
-}
+/* ---- interruption: Ctrl-C stops the runs in progress within a few periods; finished runs are
+ * committed, the rest wait for a re-run; a second Ctrl-C exits at once (cli/util.c) */
 
 typedef struct progress_ctx {
   cli_progress bar;
@@ -125,7 +119,7 @@ typedef struct progress_ctx {
 static int progress_cb(void *user, long done, long total) {
   progress_ctx *p = user;
   cli_progress_update(&p->bar, done, total);
-  return interrupted ? 1 : 0;
+  return cli_interrupted();
 }
 
 /* ---- options and setup --------------------------------------------------------------------- */
@@ -384,17 +378,13 @@ static int run_local(const run_opts *o, int argc, char **argv) {
   cli_progress_init(&prog.bar, "runs", o->quiet);
   cfg.progress = progress_cb;
   cfg.progress_user = &prog;
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  cfg.interrupt = cli_interrupt_poll;
+  cli_catch_interrupts();
   double t0 = cli_now();
   nl_status st = nl_experiment_run(store, d, &cfg, pairs, npending);
   double elapsed = cli_now() - t0;
   cli_progress_finish(&prog.bar);
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
+  cli_release_interrupts();
   if (st) {
     nl_store_finish(store);
     cli_error("%s: %s", o->scenario_path, nl_store_errmsg(store));
@@ -481,7 +471,7 @@ static int mpi_master(const run_opts *o, const nl_design *d, nl_store *store, in
         if (!stop) cli_error("rank %d sent a malformed result", ms.MPI_SOURCE);
         rc = NL_EXIT_FAILURE;
         stop = 1;
-      } else if (!stop) {
+      } else if (rc != NL_EXIT_FAILURE) { /* finished runs are committed, also after Ctrl-C */
         rec.worker = ms.MPI_SOURCE;
         if (nl_store_write_run(store, &rec)) {
           cli_error("%s: %s", o->scenario_path, nl_store_errmsg(store));
@@ -489,7 +479,7 @@ static int mpi_master(const run_opts *o, const nl_design *d, nl_store *store, in
           stop = 1;
         } else {
           done++;
-          if (progress_cb(&prog, done, n)) {
+          if (progress_cb(&prog, done, n) && !stop) {
             stop = 1;
             rc = NL_EXIT_INTERRUPTED;
           }
@@ -604,11 +594,7 @@ static int run_mpi(const run_opts *o, int argc, char **argv, int rank, int nrank
     goto cleanup;
   }
   if (rank == 0) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_interrupts();
     double elapsed = 0;
     rc = mpi_master(o, d, store, nranks, pairs, npending, &elapsed);
     if (rc == NL_EXIT_OK) rc = write_outputs(o, d, store, argc, argv, elapsed, npending);

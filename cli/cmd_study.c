@@ -61,15 +61,9 @@ static void study_help(FILE *f) {
         f);
 }
 
-static volatile sig_atomic_t interrupted = 0;
-static void on_signal(int sig) {
-  (void)sig;
-  interrupted = 1;
-}
-
 static int progress_cb(void *user, long done, long total) {
   cli_progress_update(user, done, total);
-  return interrupted ? 1 : 0;
+  return cli_interrupted();
 }
 
 static int mkdirs(const char *dir) {
@@ -178,8 +172,7 @@ int nl_cmd_study(int argc, char **argv) {
     }
   }
   if (mkdirs(outdir)) goto done;
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
+  cli_catch_interrupts();
   cli_progress bar;
   cli_progress_init(&bar, "runs", quiet);
   nl_study_config cfg;

@@ -1,7 +1,10 @@
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -79,4 +82,42 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *
     return NULL;
   }
   return argv[++*i];
+}
+
+/* ---- Ctrl-C and SIGTERM ---------------------------------------------------------------------- */
+
+static volatile sig_atomic_t interrupts = 0;
+static struct sigaction old_int, old_term;
+
+/* The first signal asks the command to stop cleanly; a second one exits at once (exit code 3):
+ * whatever was committed is kept (SQLite's journal undoes a half-written transaction). */
+static void on_interrupt(int sig) {
+  (void)sig;
+  if (interrupts++ > 0) {
+    static const char msg[] = "\nnetlearn: interrupted again: exiting now; what was committed is kept\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(NL_EXIT_INTERRUPTED);
+  }
+}
+
+void cli_catch_interrupts(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+}
+
+void cli_release_interrupts(void) {
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+}
+
+int cli_interrupted(void) { return interrupts > 0; }
+
+int cli_interrupt_poll(void *user) {
+  (void)user;
+  return interrupts > 0;
 }

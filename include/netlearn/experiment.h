@@ -199,8 +199,10 @@ nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total);
 /*
  * Run every pending run of the design bound to st with OpenMP threads (cfg->threads), writing
  * each finished run from one thread at a time in its own transaction. cfg->progress is called
- * with (runs done in this call, runs pending at the start). Errors: the first run or store
- * error (finished runs stay committed), NL_ECANCELED when the progress callback asked to stop.
+ * with (runs done in this call, runs pending at the start). cfg->interrupt is polled inside
+ * every run's period loop: when it (or the progress callback) asks to stop, no run starts, runs
+ * in progress stop at their next poll, and every run that finished is committed. Errors: the
+ * first run or store error (finished runs stay committed), NL_ECANCELED when asked to stop.
  */
 nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
 

@@ -21,6 +21,13 @@ extern "C" {
  * Called from one thread at a time. */
 typedef int (*nl_progress_fn)(void *user, long done, long total);
 
+/* Interruption poll: return non-zero to stop. Called inside each run's period loop (every
+ * NL_INTERRUPT_EVERY periods), from every thread at once: it must be thread-safe and cheap
+ * (reading a flag a signal handler sets). A run stopped this way is not recorded; runs that
+ * finish are. */
+typedef int (*nl_interrupt_fn)(void *user);
+#define NL_INTERRUPT_EVERY 4
+
 typedef struct nl_run_config {
   uint64_t seed;
   long replications;     /* >= 1 */
@@ -31,6 +38,8 @@ typedef struct nl_run_config {
   int threads;           /* <= 0: OpenMP's default */
   nl_progress_fn progress;
   void *progress_user;
+  nl_interrupt_fn interrupt; /* may be NULL */
+  void *interrupt_user;
 } nl_run_config;
 
 /* A config from a scenario (seed, replications, stop rule, every). */
@@ -45,7 +54,7 @@ const char *nl_results_errmsg(const nl_results *r);
 /*
  * Run cfg->replications replications of params' model (params borrowed). Replaces any earlier
  * results held by r. Errors: NL_ENOMEM, model errors, NL_ECANCELED when the progress callback
- * asked to stop. Cost: replications x periods x one model step, spread over the threads; memory
+ * or the interrupt poll asked to stop. Cost: replications x periods x one model step, spread over the threads; memory
  * one model state per thread plus the recorded measures.
  */
 nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_config *cfg);

@@ -88,6 +88,11 @@ nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_co
     for (long i = 0; i < cfg->replications; i++) {
       if (tst || stop) continue;
       tst = nl_run_simulate(sim, r->nm, &r->reps[i], cfg, cfg->first_replication + i, &terr);
+      if (tst == NL_ECANCELED) {
+        tst = NL_OK;
+        stop = 1;
+        continue;
+      }
       if (tst) continue;
 #pragma omp critical(nl_progress)
       {

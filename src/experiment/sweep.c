@@ -15,7 +15,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
   if (n <= 0) return NL_OK;
   nl_status status = NL_OK;
   long done = 0;
-  volatile int stop = 0;
+  volatile int stop = 0, failed = 0;
   int threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
   if (threads > n) threads = (int)n;
   /* The writer's lock: a pthread mutex sleeps while it waits, where an OpenMP critical section may
@@ -35,19 +35,32 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
 #pragma omp for schedule(dynamic, 1)
     for (long i = 0; i < n; i++) {
       if (tst || stop) continue;
+      if (cfg->interrupt && cfg->interrupt(cfg->interrupt_user)) {
+        stop = 1;
+        continue;
+      }
       tst = nl_worker_run(w, (size_t)pairs[2 * i], pairs[2 * i + 1], &rec);
+      if (tst == NL_ECANCELED) { /* interrupted mid-run: not recorded, not an error */
+        tst = NL_OK;
+        stop = 1;
+        continue;
+      }
       if (tst) {
         nl_err(&terr, tst, "%s", nl_worker_errmsg(w));
+        stop = 1;
         continue;
       }
       rec.worker = omp_get_thread_num();
+      /* A run that finished is committed even after a stop was asked: its work is not thrown
+       * away. Only a store error stops the writes. */
       pthread_mutex_lock(&writer);
       {
-        if (!stop) {
+        if (!failed) {
           nl_status ws = nl_store_write_run(st, &rec);
           if (ws) {
             tst = ws;
             memcpy(terr.msg, err->msg, sizeof terr.msg);
+            failed = stop = 1;
           } else {
             done++;
             if (cfg->progress && cfg->progress(cfg->progress_user, done, n)) stop = 1;
@@ -57,12 +70,14 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
       pthread_mutex_unlock(&writer);
     }
     if (tst) {
-#pragma omp critical(nl_error)
+      pthread_mutex_lock(&writer);
       if (!status) {
         status = tst;
         memcpy(err->msg, terr.msg, sizeof terr.msg);
       }
+      failed = 1;
       stop = 1;
+      pthread_mutex_unlock(&writer);
     }
     nl_worker_free(w);
     nl_run_record_clear(&rec);

@@ -59,6 +59,9 @@ nl_status nl_run_simulate(nl_sim *sim, size_t nm, nl_run_record *rec, const nl_r
   if (record(rec, sim, 0)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
   long every = cfg->every > 0 ? cfg->every : 1;
   for (long t = 1; t <= cfg->periods; t++) {
+    /* A long run (hours of coopnet or lazer2007) must obey Ctrl-C, not only the commits. */
+    if (cfg->interrupt && t % NL_INTERRUPT_EVERY == 0 && cfg->interrupt(cfg->interrupt_user))
+      return nl_err(err, NL_ECANCELED, "replication %ld interrupted at period %ld", rep, t);
     st = nl_sim_step(sim);
     if (st) return nl_err(err, st, "replication %ld, period %ld: %s", rep, t, nl_sim_errmsg(sim));
     int eq = cfg->until == NL_UNTIL_EQUILIBRIUM && nl_sim_at_equilibrium(sim);

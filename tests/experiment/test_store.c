@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -276,6 +278,101 @@ static void test_locked_and_foreign(void **state) {
   nl_store_free(s);
 }
 
+/* Interruption: the poll is called inside the runs, from both threads; a stop asked at the first
+ * commit lets the other thread's run finish, and that run is committed (it used to be simulated
+ * to the end, then thrown away). */
+typedef struct poll_state {
+  pthread_mutex_t mu;
+  pthread_t first;
+  int nseen; /* distinct threads seen polling: 0, 1 or 2 */
+  long polls;
+} poll_state;
+
+static int poll_cb(void *user) {
+  poll_state *p = user;
+  pthread_mutex_lock(&p->mu);
+  p->polls++;
+  if (p->nseen == 0) {
+    p->first = pthread_self();
+    p->nseen = 1;
+  } else if (p->nseen == 1 && !pthread_equal(p->first, pthread_self())) {
+    p->nseen = 2;
+  }
+  pthread_mutex_unlock(&p->mu);
+  return 0;
+}
+
+static int stop_when_both_running(void *user, long done, long total) {
+  (void)total;
+  poll_state *p = user;
+  if (done != 1) return 1;
+  struct timespec ts = {0, 1000 * 1000};
+  for (int i = 0; i < 5000; i++) {
+    pthread_mutex_lock(&p->mu);
+    int both = p->nseen == 2;
+    pthread_mutex_unlock(&p->mu);
+    if (both) break;
+    nanosleep(&ts, NULL);
+  }
+  return 1;
+}
+
+static void test_interrupt_commits_finished_runs(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "intr.db", "", 6), NL_OK);
+  long *pairs = NULL, n = 0, total = 0;
+  assert_int_equal(nl_store_pending(a.st, &pairs, &n, &total), NL_OK);
+  assert_int_equal(n, 6);
+  poll_state ps;
+  memset(&ps, 0, sizeof ps);
+  pthread_mutex_init(&ps.mu, NULL);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, a.sc);
+  cfg.threads = 2;
+  cfg.interrupt = poll_cb;
+  cfg.interrupt_user = &ps;
+  cfg.progress = stop_when_both_running;
+  cfg.progress_user = &ps;
+  assert_int_equal(nl_experiment_run(a.st, a.d, &cfg, pairs, n), NL_ECANCELED);
+  assert_int_equal(ps.nseen, 2);
+  /* 25 periods, polled every NL_INTERRUPT_EVERY inside each run (and once before each run). */
+  assert_true(ps.polls >= 2 * (1 + 25 / NL_INTERRUPT_EVERY));
+  assert_non_null(strstr(nl_store_errmsg(a.st), "interrupted after 2 of 6 runs; the finished runs are kept"));
+  long pts, done, tot;
+  assert_int_equal(nl_store_counts(a.st, &pts, &done, &tot), NL_OK);
+  assert_int_equal(done, 2);
+  free(pairs);
+  pthread_mutex_destroy(&ps.mu);
+  close_study(&a);
+}
+
+/* An interrupt poll that says stop ends a run within NL_INTERRUPT_EVERY periods: nothing recorded. */
+static int stop_at_once(void *user) {
+  long *calls = user;
+  return ++*calls >= 2; /* the check before the run passes, the first one inside the run stops it */
+}
+
+static void test_interrupt_inside_a_run(void **state) {
+  (void)state;
+  study a;
+  assert_int_equal(open_study(&a, "intr2.db", "", 3), NL_OK);
+  long *pairs = NULL, n = 0, total = 0, calls = 0;
+  assert_int_equal(nl_store_pending(a.st, &pairs, &n, &total), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, a.sc);
+  cfg.threads = 1;
+  cfg.interrupt = stop_at_once;
+  cfg.interrupt_user = &calls;
+  assert_int_equal(nl_experiment_run(a.st, a.d, &cfg, pairs, n), NL_ECANCELED);
+  assert_int_equal(calls, 2);
+  long pts, done, tot;
+  assert_int_equal(nl_store_counts(a.st, &pts, &done, &tot), NL_OK);
+  assert_int_equal(done, 0);
+  free(pairs);
+  close_study(&a);
+}
+
 static void test_record_pack(void **state) {
   (void)state;
   study a;
@@ -327,6 +424,8 @@ int main(void) {
       cmocka_unit_test(test_disk_full),
       cmocka_unit_test(test_locked_and_foreign),
       cmocka_unit_test(test_record_pack),
+      cmocka_unit_test(test_interrupt_commits_finished_runs),
+      cmocka_unit_test(test_interrupt_inside_a_run),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

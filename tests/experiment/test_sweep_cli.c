@@ -216,7 +216,7 @@ static void test_kill_and_resume(void **state) {
   assert_int_equal(count("killed/results.db", "SELECT count(DISTINCT point * 1000 + replication) FROM series"), done);
   /* The same command resumes and ends with the same database as the uninterrupted run. */
   assert_int_equal(nl("run big.yaml -o killed -t 2"), 0);
-  assert_non_null(strstr(errbuf, "resuming"));
+  assert_non_null(strstr(errbuf, "resuming killed/results.db: ")); /* the database, not manifest.json */
   char *a = dump("ref/results.db"), *b = dump("killed/results.db");
   assert_string_equal(a, b);
   same_files("ref", "killed", "summary.csv");
@@ -232,6 +232,76 @@ static void test_kill_and_resume(void **state) {
   assert_string_equal(a, b);
   free(a);
   free(b);
+}
+
+/* Runs of about 10 minutes each (2e8 periods of about 3 microseconds). */
+static const char *endless = "name: endless\nmodel: march1991\nreplications: 2\nseed: 3\n"
+                             "stop: {until: periods, periods: 200000000}\noutputs: {series: false}\n";
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Start a long run and wait until its database exists (its signal handlers are then in place). */
+static pid_t spawn_endless(const char *dir) {
+  write_file("endless.yaml", endless);
+  char args[256], db[256];
+  snprintf(args, sizeof args, "run endless.yaml -o %s -t 2", dir);
+  snprintf(db, sizeof db, "%s/results.db", dir);
+  pid_t pid = spawn(args, 0);
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  for (int i = 0; i < 500 && !exists(db); i++) nanosleep(&ts, NULL);
+  ts.tv_nsec = 200 * 1000 * 1000; /* past the bind: the runs are going */
+  nanosleep(&ts, NULL);
+  return pid;
+}
+
+/* Wait at most `limit` seconds; a process still running then is killed and the test fails. */
+static int wait_within(pid_t pid, double limit, double *took) {
+  double t0 = now_s();
+  struct timespec ts = {0, 10 * 1000 * 1000};
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (now_s() - t0 > limit) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      fail_msg("still running %.0f s after the signal", limit);
+    }
+    nanosleep(&ts, NULL);
+  }
+  *took = now_s() - t0;
+  read_outputs();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+static void test_interrupt(void **state) {
+  (void)state;
+  /* Ctrl-C reaches runs in progress (it was read only when a run finished: minutes here). */
+  pid_t pid = spawn_endless("intr");
+  kill(pid, SIGINT);
+  double took = 0;
+  int rc = wait_within(pid, 5.0, &took);
+  if (rc != 3) fail_msg("exit %d (want 3): %s", rc, errbuf);
+  assert_non_null(strstr(errbuf, "interrupted after 0 of 2 runs; the finished runs are kept"));
+  assert_non_null(strstr(errbuf, "re-run the same command"));
+  assert_false(exists("intr/manifest.json"));
+  assert_int_equal(count("intr/results.db", "SELECT count(*) FROM runs WHERE status = 'pending'"), 2);
+  printf("# SIGINT to exit: %.3f s\n", took);
+  /* SIGTERM likewise. */
+  pid = spawn_endless("intr");
+  kill(pid, SIGTERM);
+  rc = wait_within(pid, 5.0, &took);
+  if (rc != 3) fail_msg("SIGTERM: exit %d (want 3): %s", rc, errbuf);
+  /* A second signal while the first is being handled exits at once with code 3. */
+  pid = spawn_endless("intr");
+  kill(pid, SIGINT);
+  kill(pid, SIGTERM);
+  rc = wait_within(pid, 5.0, &took);
+  if (rc != 3) fail_msg("second signal: exit %d (want 3): %s", rc, errbuf);
+  assert_non_null(strstr(errbuf, "netlearn: interrupted again: exiting now"));
+  assert_int_equal(count("intr/results.db", "SELECT count(*) FROM runs WHERE status = 'pending'"), 2);
 }
 
 static void test_disk_full(void **state) {
@@ -435,6 +505,7 @@ int main(void) {
       cmocka_unit_test(test_export_and_summary),
       cmocka_unit_test(test_kill_and_resume),
       cmocka_unit_test(test_disk_full),
+      cmocka_unit_test(test_interrupt),
       cmocka_unit_test(test_changed_scenario_and_force_new),
       cmocka_unit_test(test_bad_sweeps_and_too_many),
       cmocka_unit_test(test_locked),
