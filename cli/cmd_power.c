@@ -1,12 +1,14 @@
 /* netlearn power: Monte Carlo power and sample size for PLS-SEM (a thin client of netlearn/power.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "netlearn/plot.h"
 #include "netlearn/power.h"
 #include "progress.h"
 
@@ -86,6 +88,8 @@ static int parse_sizes(const char *s, size_t **out, size_t *nout) {
   return 0;
 }
 
+static int outside(double v, double lo, double hi) { return !isnan(v) && (v < lo || v > hi); }
+
 static void print_table(nl_power *pw, size_t nn) {
   size_t np = nl_power_n_paths(pw);
   printf("%-32s %9s", "path (population value)", "n");
@@ -101,6 +105,13 @@ static void print_table(nl_power *pw, size_t nn) {
              x.coverage);
     }
   }
+  double lo = INFINITY, hi = 0;
+  for (size_t s = 0; s < nn; s++) {
+    nl_power_stat x;
+    if (nl_power_get(pw, s, 0, &x) != NL_OK) continue;
+    if ((double)x.n < lo) lo = (double)x.n;
+    if ((double)x.n > hi) hi = (double)x.n;
+  }
   printf("\n%-32s %9s %9s %7s %9s\n", "path", "n(.80)", "n(.90)", "ISR n", "10-times");
   for (size_t k = 0; k < np; k++) {
     nl_power_min_n m;
@@ -111,8 +122,8 @@ static void print_table(nl_power *pw, size_t nn) {
       printf("%-32s null path: Type I error rate %.3f\n", name, m.type1);
       continue;
     }
-    printf("%-32s %8.0f%s %8.0f%s %7.0f %9.0f\n", name, m.n80, m.extrapolated ? "*" : " ", m.n90,
-           m.extrapolated ? "*" : " ", m.isr, m.ten_times);
+    printf("%-32s %8.0f%s %8.0f%s %7.0f %9.0f\n", name, m.n80, outside(m.n80, lo, hi) ? "*" : " ", m.n90,
+           outside(m.n90, lo, hi) ? "*" : " ", m.isr, m.ten_times);
   }
   printf("(n(.80), n(.90): logistic fit of significance on sqrt(n); * = outside the simulated sizes)\n");
 }
@@ -266,5 +277,6 @@ usage:
 cleanup:
   nl_power_free(pw);
   free(sizes);
+  nl_plot_release_caches(); /* after power.svg: cairo's and fontconfig's font caches (leak checkers) */
   return rc;
 }

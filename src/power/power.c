@@ -75,6 +75,7 @@ static nl_status bind_population(nl_power *pw) {
    * variance. Its population PLS values are then reported as NA. */
   nl_status est = st == NL_OK ? nl_pls_estimate(pw->pls) : st;
   int estimated = est == NL_OK || est == NL_ECONVERGE;
+  if (st == NL_OK && est == NL_ENOMEM) st = NL_ENOMEM;
   if (st != NL_OK) {
     nl_err(&pw->err, st == NL_ENOMEM ? st : NL_EINVAL, "%s: the population: %s", pw->source,
            pw->pls ? nl_pls_errmsg(pw->pls) : "out of memory");

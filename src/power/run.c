@@ -46,6 +46,7 @@ static void rep_ws_free(rep_ws *w) {
   nl_free(w->sw);
   nl_free(w->boot);
   nl_free(w->col);
+  memset(w, 0, sizeof *w); /* freeing twice is harmless */
 }
 
 static int rep_ws_init(rep_ws *w, const nl_pls *p, size_t nmax, size_t nboot) {
