@@ -306,7 +306,7 @@ static nl_status write_representative(nl_study *s, const char *dir) {
     nl_pls *p = NULL;
     int conv;
     long r = s->pt[pi].representative;
-    nl_status st = nl_study_estimate(s, s->pt[pi].rep[r].items, r, &p, &conv, &s->err);
+    nl_status st = nl_study_estimate(s, s->pt[pi].rep[r].items, r, 1, &p, &conv, &s->err);
     if (!st && nl_pls_write_csv(p, path)) st = nl_err(&s->err, NL_EIO, "%s", nl_pls_errmsg(p));
     nl_pls_free(p);
     if (st) return st;
@@ -400,6 +400,7 @@ static nl_status write_manifest(nl_study *s, const char *dir, const nl_study_con
                                      "series.csv", "summary.csv", "surveys/", "pls_representative/"};
   for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
     if (i > 0 || cfg->report) nl_json_str(&j, outs[i]);
+  if (s->attribution) nl_json_str(&j, "attribution.csv");
   nl_json_arr_end(&j);
   nl_json_obj_end(&j);
   fputc('\n', a.f);
@@ -416,6 +417,7 @@ nl_status nl_study_write_outputs(nl_study *s, const char *dir, const nl_study_co
   if (!st) st = write_pls(s, dir);
   if (!st) st = write_hypotheses(s, dir);
   if (!st) st = write_facts(s, dir);
+  if (!st) st = nl_study_write_attribution(s, dir);
   if (!st) st = write_representative(s, dir);
   if (!st && cfg->report) st = nl_study_write_report(s, dir, cfg);
   if (!st) st = write_manifest(s, dir, cfg);

@@ -53,7 +53,7 @@ static double now(void) {
 }
 
 /* Facts of one replication from the firm rows (all firms, not only the sample). */
-static void facts(double *out, size_t F, const double *a, const double *b, double *x, double *y) {
+void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y) {
 #define B(f, c) b[(f) * NL_CN_FIRM_NFIELDS + (c)]
 #define W(f, c) (B(f, c) - a[(f) * NL_CN_FIRM_NFIELDS + (c)])
   struct {
@@ -112,7 +112,6 @@ static void run_contrast(nl_study *s, size_t pi, long r, int c) {
   const nl_params *par = nl_design_params(s->design, pi);
   const nl_model *m = nl_params_model(par);
   nl_params *pc = nl_params_clone(par);
-  void *state = NULL;
   double *b = NULL;
   nl_errbuf err;
   rp->cst[c] = NL_OK;
@@ -127,32 +126,19 @@ static void run_contrast(nl_study *s, size_t pi, long r, int c) {
              nl_params_errmsg(pc));
     goto cleanup;
   }
-  if (m->create(&state, pc, &err)) {
-    state = NULL;
-    rp->cst[c] = NL_EINVAL;
-    snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1], err.msg);
-    goto cleanup;
-  }
-  size_t F = nl_coopnet_firms(state);
+  size_t F = s->pt[pi].F;
   b = nl_malloc(F * NL_CN_FIRM_NFIELDS * sizeof *b);
-  if (!b || m->reset(state, nl_scenario_seed(s->sc), (uint64_t)r, &err)) {
-    rp->cst[c] = b ? NL_EINVAL : NL_ENOMEM;
+  nl_status st = b ? nl_study_simulate_rows(s, pc, r, NULL, b, F, &err) : NL_ENOMEM;
+  if (st) {
+    rp->cst[c] = st;
     snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1],
              b ? err.msg : "out of memory");
     goto cleanup;
   }
-  for (long t = 1; t <= s->sv.period; t++)
-    if (m->step(state, &err)) {
-      rp->cst[c] = NL_EINVAL;
-      snprintf(rp->cmsg[c], sizeof rp->cmsg[c], "contrast %s=%s: %s", contrast_set[c][0], contrast_set[c][1], err.msg);
-      goto cleanup;
-    }
-  for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, b + f * NL_CN_FIRM_NFIELDS);
   firm_means(b, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[1 + c],
              &rp->coinno[1 + c]);
 cleanup:
   nl_free(b);
-  if (state) m->destroy(state);
   nl_params_free(pc);
 }
 
@@ -268,13 +254,13 @@ static void run_one(nl_study *s, size_t pi, long r) {
     }
   }
   /* ---- stylized facts (all firms) and the survey (a sample) ---- */
-  facts(rp->facts, F, a, rp->firms, x, y);
+  nl_study_facts(rp->facts, F, a, rp->firms, x, y);
   rp->facts[NL_FACT_CAPABILITY] = rp->facts[NL_FACT_FORMAL] = NAN;
   firm_means(rp->firms, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[0],
              &rp->coinno[0]);
   nl_survey_draw(&s->sv, F, a, rp->firms, seed, (uint64_t)r, perm, rp->ids, rp->items, latent, &rp->flat);
   /* ---- PLS-SEM ---- */
-  if (nl_study_estimate(s, rp->items, r, &p, &rp->converged, &err)) {
+  if (nl_study_estimate(s, rp->items, r, 1, &p, &rp->converged, &err)) {
     rep_fail(rp, NL_ENUMERIC, "", err.msg);
     goto cleanup;
   }
@@ -324,8 +310,8 @@ cleanup:
   nl_free(obs);
 }
 
-nl_status nl_study_estimate(const nl_study *s, const double *items, long r, nl_pls **out, int *converged,
-                            nl_errbuf *err) {
+nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int bootstrap, nl_pls **out,
+                            int *converged, nl_errbuf *err) {
   size_t N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
   nl_pls_data *d = NULL;
   char (*names)[32] = nl_malloc(ni * sizeof *names);
@@ -354,6 +340,8 @@ nl_status nl_study_estimate(const nl_study *s, const double *items, long r, nl_p
     nl_err(err, st, "PLS estimation: %s", *out ? nl_pls_errmsg(*out) : "out of memory");
     goto cleanup;
   }
+  st = NL_OK;
+  if (!bootstrap) goto cleanup;
   nl_pls_boot_options bo;
   nl_pls_boot_options_default(&bo);
   bo.nboot = (size_t)s->boot;
@@ -493,7 +481,15 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
     s->pt[pi].rep = nl_calloc((size_t)s->R, sizeof *s->pt[pi].rep);
     if (!s->pt[pi].rep) return nl_err(&s->err, NL_ENOMEM, "out of memory");
   }
-  long nsub = s->contrasts ? 1 + NL_CONTRAST_N : 1; /* runs per replication */
+  s->attribution = s->contrasts && nl_study_has_mechanisms(s);
+  for (size_t pi = 0; s->attribution && pi < s->npoints; pi++)
+    for (long r = 0; r < s->R; r++) {
+      s->pt[pi].rep[r].mhyp = nl_calloc((size_t)NL_MECH_COUNT * (s->H ? s->H : 1), sizeof(double));
+      if (!s->pt[pi].rep[r].mhyp) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+    }
+  /* runs per replication: the study's, the fact contrasts, the mechanism contrasts */
+  long ncon = s->contrasts ? NL_CONTRAST_N : 0, nmech = s->attribution ? NL_MECH_COUNT : 0;
+  long nsub = 1 + ncon + nmech;
   long total = (long)s->npoints * s->R * nsub, done = 0;
   int cancel = 0;
   int threads = cfg->threads;
@@ -504,26 +500,29 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
 #endif
   if (threads > total) threads = (int)total;
   if (threads < 1) threads = 1;
+  /* Two passes: the study's runs (they fix each point's firm count), then the contrasts. */
+  long nrun = (long)s->npoints * s->R;
+  for (int pass = 0; pass < 2; pass++) {
+    long lo = pass == 0 ? 0 : nrun, hi = pass == 0 ? nrun : total;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (long task = 0; task < total; task++) {
-    int stop;
+    for (long task = lo; task < hi; task++) {
+      int stop;
 #pragma omp atomic read
-    stop = cancel;
-    if (stop) continue;
-    /* the study's runs first, then the contrasts, so that long runs start early */
-    long rest = task;
-    int kind = (int)(rest / ((long)s->npoints * s->R));
-    rest %= (long)s->npoints * s->R;
-    size_t pi = (size_t)(rest / s->R);
-    long r = rest % s->R;
-    if (kind == 0) run_one(s, pi, r);
-    else run_contrast(s, pi, r, kind - 1);
+      stop = cancel;
+      if (stop) continue;
+      long kind = task / nrun, rest = task % nrun;
+      size_t pi = (size_t)(rest / s->R);
+      long r = rest % s->R;
+      if (kind == 0) run_one(s, pi, r);
+      else if (kind <= ncon) run_contrast(s, pi, r, (int)kind - 1);
+      else if (s->pt[pi].rep[r].st == NL_OK) nl_study_run_mechanism(s, pi, r, (int)(kind - 1 - ncon));
 #pragma omp critical(nl_study_progress)
-    {
-      done++;
-      if (cfg->progress && cfg->progress(cfg->progress_user, done, total)) {
+      {
+        done++;
+        if (cfg->progress && cfg->progress(cfg->progress_user, done, total)) {
 #pragma omp atomic write
-        cancel = 1;
+          cancel = 1;
+        }
       }
     }
   }
@@ -534,6 +533,8 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
       if (rp->st) return nl_err(&s->err, rp->st, "design point %zu, replication %ld: %s", pi + 1, r, rp->msg);
       for (int c = 0; s->contrasts && c < NL_CONTRAST_N; c++)
         if (rp->cst[c]) return nl_err(&s->err, rp->cst[c], "design point %zu, replication %ld: %s", pi + 1, r, rp->cmsg[c]);
+      for (int c = 0; s->attribution && c < NL_MECH_COUNT; c++)
+        if (rp->mst[c]) return nl_err(&s->err, rp->mst[c], "design point %zu, replication %ld: %s", pi + 1, r, rp->mmsg[c]);
       if (s->contrasts) contrast_facts(rp);
     }
   nl_status st = aggregate(s);

@@ -69,6 +69,7 @@ void nl_study_free_results(nl_study *s) {
       nl_free(rp->tu);
       nl_free(rp->tv);
       nl_free(rp->tw);
+      nl_free(rp->mhyp);
     }
     nl_free(pt->rep);
     nl_free(pt->nsup);

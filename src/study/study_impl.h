@@ -42,6 +42,14 @@ enum {
  * mechanism switched off, simulated to the survey period with the same seeds. */
 enum { NL_CONTRAST_NO_TAU = 0, NL_CONTRAST_NO_ALPHA, NL_CONTRAST_NO_FORMAL, NL_CONTRAST_NO_INFORMAL, NL_CONTRAST_N };
 
+/* Mechanism attribution (coopnet 2, attribution.c): the design point with one exploitation
+ * mechanism switched off, simulated, surveyed and estimated with the same seeds. */
+enum { NL_MECH_R = 0, NL_MECH_A, NL_MECH_M, NL_MECH_N, NL_MECH_COUNT };
+typedef struct study_mech_info {
+  const char *id, *name, *off; /* "R", "routine refinement", "rho = 0" */
+  const char *params[2];       /* the parameters set to 0 (NULL-padded) */
+} study_mech_info;
+
 /* Everything one replication of one design point produced. */
 typedef struct study_rep {
   nl_status st;
@@ -61,6 +69,11 @@ typedef struct study_rep {
   double kgrow[1 + NL_CONTRAST_N], coinno[1 + NL_CONTRAST_N];
   nl_status cst[NL_CONTRAST_N];
   char cmsg[NL_CONTRAST_N][256];
+  /* attribution: facts and hypothesis estimates without mechanism k */
+  double mfacts[NL_MECH_COUNT][NL_FACT_N];
+  double *mhyp;       /* NL_MECH_COUNT x H */
+  nl_status mst[NL_MECH_COUNT];
+  char mmsg[NL_MECH_COUNT][320];
   double *series;     /* nrec x nmeas */
   double *firms;      /* F x NL_CN_FIRM_NFIELDS at the survey period */
   uint32_t *tu, *tv;  /* ties at the survey period */
@@ -108,6 +121,7 @@ struct nl_study {
   double alpha, threshold;
   int ci_bca;
   int contrasts;      /* run the contrast scenarios (facts 4 and 6) */
+  int attribution;    /* run the mechanism contrasts (contrasts and a model with coopnet 2's mechanisms) */
   /* results */
   int ran;
   size_t npoints;
@@ -149,8 +163,32 @@ void nl_study_fact_summary(const nl_study *s, size_t pi, int k, study_fact_sum *
 /* Estimate and bootstrap the PLS model on one survey (items: sample x nitems, column-major) of
  * replication r (the bootstrap stream). *converged: 0 when the weights did not converge (the
  * estimate is still used). Caller frees *out (also on failure). Thread-safe. */
-nl_status nl_study_estimate(const nl_study *s, const double *items, long r, nl_pls **out, int *converged,
-                            nl_errbuf *err);
+nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int bootstrap, nl_pls **out,
+                            int *converged, nl_errbuf *err);
+/* Facts of one replication from the firm rows at the window start (a) and the survey period (b),
+ * all F firms; x, y: F scratch values each (run.c). */
+void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y);
+
+/* attribution.c */
+const study_mech_info *nl_study_mech(int k);
+int nl_study_has_mechanisms(const nl_study *s);
+/* Simulates parameters pc for replication r to the survey period: firm rows (F each) at the window
+ * start into a (NULL: not wanted) and at the survey period into b. */
+nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r, double *a, double *b, size_t F,
+                                 nl_errbuf *err);
+/* Replication r of point pi without mechanism k (writes only its own slots). */
+void nl_study_run_mechanism(nl_study *s, size_t pi, long r, int k);
+/* The estimate of hypothesis h in a fitted model (path, or specific indirect effect). */
+double nl_study_hyp_estimate(const nl_study *s, const nl_pls *p, size_t h);
+/* Quantities of the attribution matrix: 0 = fact 2a, 1 = fact 2b, 2 + h = hypothesis h. */
+size_t nl_study_attr_nquantities(const nl_study *s);
+const char *nl_study_attr_quantity(const nl_study *s, size_t q, char *buf, size_t cap);
+typedef struct study_attr_sum {
+  long n;                                   /* replications with both values */
+  double full, removed, change, lo, hi;     /* means; change = without - with, paired 95% t interval */
+} study_attr_sum;
+void nl_study_attr_summary(const nl_study *s, size_t pi, int k, size_t q, study_attr_sum *o);
+nl_status nl_study_write_attribution(nl_study *s, const char *dir);
 
 /* helpers shared by run.c, output.c and report.c */
 double nl_study_quantile(const double *sorted, size_t n, double q); /* R type 7 */

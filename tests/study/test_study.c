@@ -432,7 +432,7 @@ static void test_small_study(void **state) {
   run_small("t2", 2);
   static const char *const files[] = {"hypotheses.csv", "facts.csv", "pls_replications.csv", "summary.csv",
                                       "surveys/survey_rep0.csv", "surveys/survey_rep3.csv",
-                                      "pls_representative/paths.csv"};
+                                      "pls_representative/paths.csv", "attribution.csv"};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) same_file("t1", "t2", files[i]);
   char path[512];
   snprintf(path, sizeof path, "%s/t1/manifest.json", g_dir);
@@ -462,6 +462,75 @@ static void test_small_study(void **state) {
   for (char *p = h; *p; p++) rows += *p == '\n';
   assert_int_equal(rows, 6);
   free(h);
+}
+
+/* ---- mechanism attribution (coopnet 2) ------------------------------------------------------------ */
+
+/* Value of column `col` (0-based) of the attribution.csv row for mechanism `mech` and quantity `q`. */
+static double attr_value(const char *csv, const char *mech, const char *q, int col) {
+  char key[128];
+  snprintf(key, sizeof key, "\n%s,", mech);
+  for (const char *p = strstr(csv, key); p; p = strstr(p + 1, key)) {
+    char line[512];
+    const char *e = strchr(p + 1, '\n');
+    size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
+    if (n >= sizeof line) n = sizeof line - 1;
+    memcpy(line, p + 1, n);
+    line[n] = 0;
+    char *fld[16], *save = NULL;
+    int k = 0;
+    for (char *t = strtok_r(line, ",", &save); t && k < 16; t = strtok_r(NULL, ",", &save)) fld[k++] = t;
+    if (k == 10 && !strcmp(fld[3], q)) return strcmp(fld[col], "NA") ? atof(fld[col]) : NAN;
+  }
+  fail_msg("no attribution row %s / %s", mech, q);
+  return NAN;
+}
+
+/* The matrix has a row per mechanism and quantity; a mechanism already off at the design point
+ * changes nothing, to the last digit (the runs without it use the same random numbers), while a
+ * mechanism that is on changes the facts. */
+static void test_attribution(void **state) {
+  (void)state;
+  nl_study *s = nl_study_new();
+  if (nl_study_load_string(s, GOOD, "tiny.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  assert_int_equal(nl_study_set(s, "rho", "0"), NL_OK);
+  assert_int_equal(nl_study_set(s, "analysis.boot", "20"), NL_OK);
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.threads = 2;
+  char dir[512], path[600];
+  snprintf(dir, sizeof dir, "%s/attr", g_dir);
+  if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
+  snprintf(path, sizeof path, "%s/attribution.csv", dir);
+  char *csv = read_all(path);
+  assert_non_null(csv);
+  assert_non_null(strstr(csv, "mechanism,name,switched_off,quantity,replications,with,without,change,ci_low,ci_high\n"));
+  int rows = 0;
+  for (char *p = csv; *p; p++) rows += *p == '\n';
+  assert_int_equal(rows, 1 + 4 * (2 + 5)); /* R, A, M, N x (facts 2a, 2b, H1-H5) */
+  static const char *const q[] = {"fact 2a", "fact 2b", "H1", "H2", "H3", "H4", "H5"};
+  for (size_t i = 0; i < 7; i++) {
+    assert_true(attr_value(csv, "R", q[i], 7) == 0);          /* rho = 0 already: no change at all */
+    assert_true(attr_value(csv, "R", q[i], 5) == attr_value(csv, "R", q[i], 6));
+    assert_true(attr_value(csv, "A", q[i], 5) == attr_value(csv, "R", q[i], 5)); /* the same "with" */
+  }
+  double a = attr_value(csv, "A", "fact 2b", 7), m = attr_value(csv, "M", "fact 2b", 7);
+  assert_true(isfinite(a) && isfinite(m) && (a != 0 || m != 0));
+  free(csv);
+  /* the report has the matrix and a sentence per mechanism */
+  snprintf(path, sizeof path, "%s/report.html", dir);
+  char *html = read_all(path);
+  assert_non_null(html);
+  assert_non_null(strstr(html, "Which mechanism drives what"));
+  assert_non_null(strstr(html, "<li><b>R (routine refinement)</b>: no change in facts 2a, 2b or any hypothesis path"));
+  free(html);
+  /* without contrasts there is no matrix, and a stale attribution.csv is removed */
+  assert_int_equal(nl_study_set(s, "analysis.contrasts", "false"), NL_OK);
+  if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
+  struct stat sb;
+  snprintf(path, sizeof path, "%s/attribution.csv", dir);
+  assert_int_not_equal(stat(path, &sb), 0);
+  nl_study_free(s);
 }
 
 /* ---- the report -------------------------------------------------------------------------------- */
@@ -641,7 +710,9 @@ int main(void) {
       cmocka_unit_test(test_survey_draw),     cmocka_unit_test(test_good_file_loads),
       cmocka_unit_test(test_examples_load),   cmocka_unit_test(test_seed_study_recovers_exploration),
       cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
-      cmocka_unit_test(test_small_study),     cmocka_unit_test(test_report),
+      cmocka_unit_test(test_small_study),
+      cmocka_unit_test(test_attribution),
+      cmocka_unit_test(test_report),
       cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
