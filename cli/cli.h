@@ -42,6 +42,9 @@ void cli_release_interrupts(void);
 int cli_interrupted(void);
 int cli_interrupt_poll(void *user);
 
+/* mkdir -p DIR, then prove it is writable (a probe file). 0 on success, -1 after cli_error. */
+int cli_prepare_dir(const char *dir);
+
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
 int nl_cmd_export(int argc, char **argv);
@@ -51,5 +54,6 @@ int nl_cmd_pls(int argc, char **argv);
 int nl_cmd_power(int argc, char **argv);
 int nl_cmd_plot(int argc, char **argv);
 int nl_cmd_study(int argc, char **argv);
+int nl_cmd_sensitivity(int argc, char **argv);
 
 #endif

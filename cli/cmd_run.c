@@ -68,43 +68,6 @@ static void run_help(FILE *f) {
         f);
 }
 
-/* mkdir -p DIR, then prove it is writable by creating and removing a probe file. */
-static int prepare_dir(const char *dir) {
-  char path[PATH_MAX];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-    cli_error("%s: path too long", dir);
-    return -1;
-  }
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-      cli_error("%s: cannot create output directory: %s", path, strerror(errno));
-      return -1;
-    }
-    *p = '/';
-  }
-  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-    cli_error("%s: cannot create output directory: %s", dir, strerror(errno));
-    return -1;
-  }
-  struct stat stt;
-  if (stat(dir, &stt) != 0 || !S_ISDIR(stt.st_mode)) {
-    cli_error("%s: not a directory", dir);
-    return -1;
-  }
-  char probe[PATH_MAX + 32];
-  snprintf(probe, sizeof probe, "%s/.netlearn-probe.%ld", dir, (long)getpid());
-  FILE *f = fopen(probe, "wb");
-  if (!f) {
-    cli_error("%s: output directory is not writable: %s", dir, strerror(errno));
-    return -1;
-  }
-  fclose(f);
-  remove(probe);
-  return 0;
-}
-
 static int join(char *buf, size_t cap, const char *dir, const char *name) {
   return snprintf(buf, cap, "%s/%s", dir, name) < (int)cap ? 0 : -1;
 }
@@ -258,7 +221,7 @@ static void remove_stale_temporaries(const char *outdir) {
 /* Rank 0 / single process: output directory, store, pending runs. Returns an exit code. */
 static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, int argc, char **argv, int threads,
                        int ranks, long **pairs, long *npending, long *total) {
-  if (prepare_dir(o->outdir)) return NL_EXIT_USAGE;
+  if (cli_prepare_dir(o->outdir)) return NL_EXIT_USAGE;
   char path[PATH_MAX];
   if (join(path, sizeof path, o->outdir, "results.db")) {
     cli_error("%s: path too long", o->outdir);

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"power", nl_cmd_power, "Monte Carlo power and sample size of a PLS-SEM model"},
     {"plot", nl_cmd_plot, "draw figures from results: series, sweeps, networks, PLS path diagrams"},
     {"study", nl_cmd_study, "run a study: simulation, virtual survey, PLS-SEM, report"},
+    {"sensitivity", nl_cmd_sensitivity, "global sensitivity analysis of a model: Sobol' indices or Morris screening"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

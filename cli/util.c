@@ -1,9 +1,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -120,4 +122,41 @@ int cli_interrupted(void) { return interrupts > 0; }
 int cli_interrupt_poll(void *user) {
   (void)user;
   return interrupts > 0;
+}
+
+/* mkdir -p DIR, then prove it is writable by creating and removing a probe file. */
+int cli_prepare_dir(const char *dir) {
+  char path[PATH_MAX];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+    cli_error("%s: path too long", dir);
+    return -1;
+  }
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+      cli_error("%s: cannot create output directory: %s", path, strerror(errno));
+      return -1;
+    }
+    *p = '/';
+  }
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    cli_error("%s: cannot create output directory: %s", dir, strerror(errno));
+    return -1;
+  }
+  struct stat stt;
+  if (stat(dir, &stt) != 0 || !S_ISDIR(stt.st_mode)) {
+    cli_error("%s: not a directory", dir);
+    return -1;
+  }
+  char probe[PATH_MAX + 32];
+  snprintf(probe, sizeof probe, "%s/.netlearn-probe.%ld", dir, (long)getpid());
+  FILE *f = fopen(probe, "wb");
+  if (!f) {
+    cli_error("%s: output directory is not writable: %s", dir, strerror(errno));
+    return -1;
+  }
+  fclose(f);
+  remove(probe);
+  return 0;
 }

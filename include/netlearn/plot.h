@@ -228,6 +228,25 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m);
  * outcome, not estimated), NL_ENOMEM. O(1). */
 nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, size_t outcome);
 
+/* ---- sensitivity analyses ------------------------------------------------------------------ */
+
+/*
+ * Sobol' indices: one row per factor (names label the rows) with a bar for S1 and one for ST,
+ * each with its interval as a whisker (lo/hi arrays may be NULL); a factor named "dummy" is
+ * greyed and the upper end of its ST interval drawn as a dashed line, the noise floor. All arrays
+ * of n (borrowed). A free drawing: the page height is a maximum (give about 30 pt per factor).
+ * Errors: NL_EINVAL (n = 0), NL_ENOMEM (on save). O(n).
+ */
+nl_status nl_plot_sobol_indices(nl_figure *f, size_t n, const char *const *names, const double *s1, const double *s1lo,
+                                const double *s1hi, const double *st, const double *stlo, const double *sthi);
+/*
+ * Morris' mu*-sigma plane: a labelled marker per factor with its mu* interval (lo/hi may be
+ * NULL) and the lines sigma/mu* = 0.1, 0.5 and 1 (Garcia Sanchez et al. 2014: almost linear,
+ * monotonic, non-linear or interacting). Errors and cost as nl_plot_sobol_indices.
+ */
+nl_status nl_plot_morris(nl_figure *f, size_t n, const char *const *names, const double *mustar, const double *lo,
+                         const double *hi, const double *sigma);
+
 /* ---- figures from results of `netlearn run` ----------------------------------------------- */
 
 /*

@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netlearn/experiment.h"
+#include "netlearn/scenario.h"
 #include "netlearn/status.h"
 
 #ifdef __cplusplus
@@ -98,6 +100,8 @@ long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i);
 /* Store the outputs of row i (noutputs values, copied). Errors: NL_EINVAL (no design, i out of
  * range). O(noutputs). */
 nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y);
+/* Outputs stored for row i (noutputs values, NaN where unset; borrowed), NULL without a design. */
+const double *nl_sensitivity_row_output(const nl_sensitivity *s, size_t i);
 /* Evaluate f at every row (ctx passed through). Errors: NL_EINVAL (no design). Cost: rows
  * calls of f. */
 nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *ctx);
@@ -125,6 +129,69 @@ double nl_sensitivity_variance(const nl_sensitivity *s, size_t j);
 double nl_sensitivity_mu(const nl_sensitivity *s, size_t j, size_t i);
 double nl_sensitivity_mu_star(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
 double nl_sensitivity_sigma(const nl_sensitivity *s, size_t j, size_t i);
+
+/* ---- analyses of a model (`netlearn sensitivity FILE.yaml`, docs/sensitivity.md) -------------
+ *
+ *   scenario: examples/march1991/basic.yaml   # a scenario file, or a scenario inline
+ *   method: sobol                             # sobol | morris
+ *   n: 256                                    # Sobol base sample N, or Morris trajectories r
+ *   replications: 10                          # runs per design point, averaged
+ *   parameters:
+ *     p1: {from: 0.05, to: 0.95}
+ *     n:  {from: 10, to: 500, scale: log}     # uniform (default) or log-uniform
+ *   outputs: [code_knowledge, {measure: code_knowledge, period: 50}]
+ *
+ * Every design row is a design point (nl_design_build_points) run `replications` times in the
+ * results store; a row that differs from another only in the dummy runs replications
+ * R .. 2R - 1 of that point (new random streams), so the dummy measures the noise floor.
+ */
+typedef struct nl_sensitivity_spec nl_sensitivity_spec;
+
+nl_sensitivity_spec *nl_sensitivity_spec_new(void); /* NULL when out of memory */
+void nl_sensitivity_spec_free(nl_sensitivity_spec *p); /* NULL is harmless */
+const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p);
+
+/*
+ * Load an analysis file (path borrowed) or text (text and name borrowed; name used in messages)
+ * and build its design. Every error names file:line:column and the key, and says what was
+ * expected. Errors: NL_EIO (unreadable file), NL_EPARSE (malformed YAML), NL_EINVAL (unknown or
+ * missing key, unknown parameter or measure, wrong type), NL_ERANGE (value out of range), errors
+ * of the scenario, NL_ENOMEM. Cost: the design (nl_sensitivity_design).
+ */
+nl_status nl_sensitivity_spec_load_file(nl_sensitivity_spec *p, const char *path);
+nl_status nl_sensitivity_spec_load_string(nl_sensitivity_spec *p, const char *text, const char *name);
+
+const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p);
+const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p); /* borrowed */
+nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p);           /* borrowed */
+/* The analysis options read from the file (method, n, ...; borrowed). */
+const nl_sensitivity_options *nl_sensitivity_spec_options(const nl_sensitivity_spec *p);
+/* Replications per design point. */
+long nl_sensitivity_spec_replications(const nl_sensitivity_spec *p);
+size_t nl_sensitivity_spec_noutputs(const nl_sensitivity_spec *p);
+/* Output j's name: the measure, or "measure@period" (borrowed). */
+const char *nl_sensitivity_spec_output(const nl_sensitivity_spec *p, size_t j);
+
+/* The experiment's design (d's points: the analysis rows' parameter values; sc borrowed from p).
+ * Errors: those of nl_design_build_points, copied to p. Cost: O(rows x parameters). */
+nl_status nl_sensitivity_spec_design(nl_sensitivity_spec *p, nl_design *d);
+
+/* Read every row's outputs (means over its replications) from st, which must hold the finished
+ * runs of the design built by nl_sensitivity_spec_design, and analyse. Errors: NL_EINVAL (a run
+ * not done, or a measure NA in some run: the message names the point, replication and measure),
+ * NL_EIO. Cost: rows x outputs x replications lookups, then nl_sensitivity_analyze. */
+nl_status nl_sensitivity_spec_collect(nl_sensitivity_spec *p, nl_store *st);
+
+/*
+ * Write the results into dir (which must exist), each file atomically: design.csv (every row:
+ * factor values, point, replication block, outputs), indices.csv (Sobol: output, parameter,
+ * S1, S1_low, S1_high, ST, ST_low, ST_high), indices2.csv (second order), morris.csv (output,
+ * parameter, mu, mu_star, mu_star_low, mu_star_high, sigma), convergence.csv (the same indices
+ * from the first N/4, N/2 and N base rows or trajectories), and per output sobol_<output>.svg or
+ * morris_<output>.svg. names receives up to 32 file names (borrowed from p). Errors: NL_EIO,
+ * NL_ENOMEM. Cost: three analyses and the files.
+ */
+nl_status nl_sensitivity_spec_write(nl_sensitivity_spec *p, const char *dir, const char **names, size_t *nnames);
 
 #ifdef __cplusplus
 }

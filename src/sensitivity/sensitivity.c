@@ -298,6 +298,10 @@ nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y
   return NL_OK;
 }
 
+const double *nl_sensitivity_row_output(const nl_sensitivity *s, size_t i) {
+  return s->built && i < s->nrows ? s->y + i * s->nout : NULL;
+}
+
 nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *ctx) {
   if (!s->built) return nl_err(&s->err, NL_EINVAL, "no design: call nl_sensitivity_design first");
   for (size_t i = 0; i < s->nrows; i++) f(s->x + i * s->k, s->y + i * s->nout, ctx);
@@ -321,12 +325,14 @@ static void welford_add(welford *w, double x) {
 
 static double welford_sd(const welford *w) { return w->n > 1 ? sqrt(w->m2 / (w->n - 1)) : NAN; }
 
-/* Sobol indices of output j over base rows idx[0..n) (a bootstrap resample, or 0..n-1). */
-static void sobol_estimate(const nl_sensitivity *s, size_t j, const size_t *idx, size_t n, double *s1, double *st,
-                           double *s2, double *var_out) {
+/* Sobol indices of output j over base rows idx[0..n) (a bootstrap resample, or 0..n-1), the
+ * outputs centred by `shift` first: Saltelli's S1 and S2 estimators are products of outputs,
+ * whose variance grows with the outputs' mean (SALib centres them too). */
+static void sobol_estimate(const nl_sensitivity *s, size_t j, const size_t *idx, size_t n, double shift, double *s1,
+                           double *st, double *s2, double *var_out) {
   size_t N = (size_t)s->opt.n, K = s->K, no = s->nout;
   const double *y = s->y;
-#define YV(block, row) y[((block) * N + (row)) * no + j]
+#define YV(block, row) (y[((block) * N + (row)) * no + j] - shift)
   double mean = 0, m2 = 0, cnt = 0;
   for (size_t r = 0; r < n; r++)
     for (size_t b = 0; b < 2; b++) {
@@ -417,13 +423,19 @@ nl_status nl_sensitivity_analyze(nl_sensitivity *s, long n_used) {
       double *S2 = so ? s->s2 + j * K * K : NULL;
       if (S2)
         for (size_t q = 0; q < K * K; q++) S2[q] = NAN;
-      sobol_estimate(s, j, idx, n, s->s1 + j * K, s->st + j * K, S2, &s->var[j]);
+      double shift = 0, cnt = 0;
+      for (size_t i = 0; i < s->nrows; i++)
+        if (s->base[i] < n_used) {
+          cnt += 1;
+          shift += (s->y[i * no + j] - shift) / cnt;
+        }
+      sobol_estimate(s, j, idx, n, shift, s->s1 + j * K, s->st + j * K, S2, &s->var[j]);
       memset(w, 0, (2 * K + (so ? K * K : 0)) * sizeof *w);
       nl_rng rng;
       nl_rng_init(&rng, s->opt.seed, j, NL_RNG_BOOTSTRAP, 1);
       for (size_t b = 0; b < R; b++) {
         for (size_t r = 0; r < n; r++) idx[r] = (size_t)nl_rng_below(&rng, n);
-        sobol_estimate(s, j, idx, n, b1, bt, b2, NULL);
+        sobol_estimate(s, j, idx, n, shift, b1, bt, b2, NULL);
         for (size_t f = 0; f < K; f++) {
           if (isfinite(b1[f])) welford_add(&w[f], b1[f]);
           if (isfinite(bt[f])) welford_add(&w[K + f], bt[f]);

@@ -1,0 +1,258 @@
+/* `netlearn sensitivity` end to end: the files it writes, identical results on 1 and 2 threads,
+ * a kill -9 and resume giving the uninterrupted results, the noise floor of a stochastic model,
+ * Morris, and every bad analysis file with its located message (exit 2). */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+static char tmpdir[] = "/tmp/nl_sensXXXXXX";
+static char errbuf[16384], outbuf[65536];
+
+static void slurp(const char *path, char *buf, size_t cap) {
+  buf[0] = '\0';
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  size_t n = fread(buf, 1, cap - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+}
+
+static int nl(const char *args) {
+  char cmd[4096], p[300];
+  snprintf(cmd, sizeof cmd, "cd %s && %s %s > out.txt 2> err.txt", tmpdir, NL_CLI, args);
+  int rc = system(cmd);
+  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
+  slurp(p, errbuf, sizeof errbuf);
+  snprintf(p, sizeof p, "%s/out.txt", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void write_file(const char *name, const char *text) {
+  char p[300];
+  snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static char *read_rel(const char *rel) {
+  static char bufs[4][65536];
+  static int k = 0;
+  char p[300];
+  snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+  char *b = bufs[k++ % 4];
+  slurp(p, b, sizeof bufs[0]);
+  return b;
+}
+
+/* Lines 1-7: an inline march1991 scenario (short runs, series every 5 periods). */
+static const char *head = "scenario:\n"
+                          "  model: march1991\n"
+                          "  parameters: {m: 10, n: 10}\n"
+                          "  replications: 2\n"
+                          "  seed: 3\n"
+                          "  stop: {until: periods, periods: 30}\n"
+                          "  outputs: {series: true, every: 5}\n";
+
+static int setup(void **state) {
+  (void)state;
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A Sobol' analysis: its files; the same bytes on 1 and 2 threads; the dummy's ST above 0 (the
+ * runs of rows that differ only in the dummy use new random streams: march1991 is stochastic). */
+static void test_sobol_files_threads(void **state) {
+  (void)state;
+  char text[2048];
+  snprintf(text, sizeof text,
+           "%smethod: sobol\nn: 16\nparameters:\n  p1: {from: 0.05, to: 0.9}\n  p2: [0.05, 0.9]\n"
+           "  n: {from: 5, to: 40, scale: log}\noutputs: [code_knowledge, {measure: individual_knowledge, period: 10}]\n",
+           head);
+  write_file("a.yaml", text);
+  assert_int_equal(nl("sensitivity a.yaml -o one -t 1 -q"), 0);
+  assert_int_equal(nl("sensitivity a.yaml -o two -t 2"), 0);
+  assert_non_null(strstr(outbuf, "code_knowledge:"));
+  static const char *const files[] = {"indices.csv", "convergence.csv", "design.csv", "sobol_code_knowledge.svg",
+                                      "sobol_individual_knowledge_t10.svg", "manifest.json"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char a[64], b[64];
+    snprintf(a, sizeof a, "one/%s", files[i]);
+    snprintf(b, sizeof b, "two/%s", files[i]);
+    const char *x = read_rel(a), *y = read_rel(b);
+    if (!x[0]) fail_msg("%s missing", a);
+    if (strcmp(files[i], "manifest.json") && strcmp(x, y)) fail_msg("%s differs between 1 and 2 threads", files[i]);
+  }
+  const char *ind = read_rel("one/indices.csv");
+  assert_true(!strncmp(ind, "output,parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\n", 53));
+  /* 4 factors x 2 outputs + header */
+  int lines = 0;
+  for (const char *c = ind; *c; c++) lines += *c == '\n';
+  assert_int_equal(lines, 9);
+  const char *d = strstr(ind, "code_knowledge,dummy,");
+  assert_non_null(d);
+  double s1, s1l, s1h, st;
+  assert_int_equal(sscanf(d, "code_knowledge,dummy,%lf,%lf,%lf,%lf", &s1, &s1l, &s1h, &st), 4);
+  assert_true(st > 0);
+  /* convergence at N/4, N/2, N: 3 x 8 rows */
+  const char *conv = read_rel("one/convergence.csv");
+  lines = 0;
+  for (const char *c = conv; *c; c++) lines += *c == '\n';
+  assert_int_equal(lines, 25);
+  assert_non_null(strstr(conv, "code_knowledge,p1,4,"));
+  /* design.csv: 16 x (3 + 3) rows; n is an int parameter: rounded values */
+  const char *des = read_rel("one/design.csv");
+  lines = 0;
+  for (const char *c = des; *c; c++) lines += *c == '\n';
+  assert_int_equal(lines, 16 * 6 + 1);
+  assert_true(!strncmp(des, "row,point,block,p1,p2,n,code_knowledge,individual_knowledge@10\n", 62));
+  /* a second run finds everything done */
+  assert_int_equal(nl("sensitivity a.yaml -o one -t 2"), 0);
+  assert_non_null(strstr(errbuf, "already done"));
+  assert_string_equal(read_rel("one/indices.csv"), read_rel("two/indices.csv"));
+}
+
+/* kill -9 in the middle, then the same command: the same indices as without the kill. */
+static void test_kill_resume(void **state) {
+  (void)state;
+  char text[2048];
+  snprintf(text, sizeof text,
+           "scenario:\n  model: march1991\n  parameters: {m: 30, n: 40}\n  replications: 3\n  seed: 8\n"
+           "  stop: {until: periods, periods: 300}\nmethod: morris\nn: 16\nparameters:\n  p1: [0.05, 0.9]\n"
+           "  p2: [0.05, 0.9]\n  n: [5, 60]\noutputs: [code_knowledge]\n");
+  write_file("k.yaml", text);
+  assert_int_equal(nl("sensitivity k.yaml -o full -t 2 -q"), 0);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "cd %s && timeout -s KILL 0.3 %s sensitivity k.yaml -o killed -t 2 -q > /dev/null 2>&1", tmpdir,
+           NL_CLI);
+  int rc = system(cmd);
+  (void)rc;
+  assert_int_equal(nl("sensitivity k.yaml -o killed -t 1"), 0);
+  if (!strstr(errbuf, "resuming")) print_message("note: the killed run had not started or had finished\n");
+  assert_string_equal(read_rel("killed/morris.csv"), read_rel("full/morris.csv"));
+  const char *m = read_rel("full/morris.csv");
+  assert_true(!strncmp(m, "output,parameter,mu,mu_star,mu_star_low,mu_star_high,sigma\n", 59));
+  assert_non_null(strstr(read_rel("full/manifest.json"), "morris_code_knowledge.svg"));
+}
+
+typedef struct bad_case {
+  const char *tail; /* after the 7 scenario lines, or a whole file when it starts with '!' */
+  const char *where; /* "a.yaml:LINE:" */
+  const char *what;  /* a word of the message */
+} bad_case;
+
+static const char *good_tail = "method: sobol\nn: 8\nparameters:\n  p1: {from: 0.1, to: 0.9}\noutputs: [code_knowledge]\n";
+
+static void test_bad_files(void **state) {
+  (void)state;
+  static const bad_case cases[] = {
+      {"metod: sobol\nn: 8\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "did you mean 'method'"},
+      {"method: sobel\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "sobol or morris"},
+      {"n: 1\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "'n'"},
+      {"n: lots\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "'n'"},
+      {"replications: 0\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "replications"},
+      {"levels: 3\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "even"},
+      {"dummy: maybe\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "true or false"},
+      {"confidence: 1.5\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "confidence"},
+      {"parameters:\n  p9: [0.1, 0.9]\noutputs: [code_knowledge]\n", "b.yaml:9:", "did you mean 'p1'"},
+      {"parameters:\n  variant: [0, 1]\noutputs: [code_knowledge]\n", "b.yaml:9:", "not a number parameter"},
+      {"parameters:\n  p1: {from: 0.5, to: 0.1}\noutputs: [code_knowledge]\n", "b.yaml:9:", "from < to"},
+      {"parameters:\n  p1: {from: -1, to: 0.5}\noutputs: [code_knowledge]\n", "b.yaml:9:", "outside the parameter's range"},
+      {"parameters:\n  p1: {from: 0, to: 0.5, scale: log}\noutputs: [code_knowledge]\n", "b.yaml:9:", "log scale"},
+      {"parameters:\n  p1: {from: 0.1, to: 0.5, scal: log}\noutputs: [code_knowledge]\n", "b.yaml:9:", "did you mean 'scale'"},
+      {"parameters:\n  p1: {from: 0.1, to: 0.5, scale: cubic}\noutputs: [code_knowledge]\n", "b.yaml:9:", "uniform or log"},
+      {"parameters:\n  p1: {from: 0.1}\noutputs: [code_knowledge]\n", "b.yaml:9:", "missing key 'to'"},
+      {"parameters:\n  p1: [0.1]\noutputs: [code_knowledge]\n", "b.yaml:9:", "[from, to]"},
+      {"parameters:\n  p1: 0.5\noutputs: [code_knowledge]\n", "b.yaml:9:", "expected a range"},
+      {"parameters: []\noutputs: [code_knowledge]\n", "b.yaml:8:", "'parameters'"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs: [code_knowlege]\n", "b.yaml:9:", "did you mean 'code_knowledge'"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs:\n  - {measure: code_knowledge, period: 7}\n", "b.yaml:10:", "every 5"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs:\n  - {measure: code_knowledge, period: 31}\n", "b.yaml:10:", "period"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs:\n  - {measur: code_knowledge}\n", "b.yaml:10:", "did you mean 'measure'"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs:\n  - {period: 5}\n", "b.yaml:10:", "missing key 'measure'"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge, code_knowledge]\n", "b.yaml:9:", "twice"},
+      {"parameters: {p1: [0.1, 0.9]}\noutputs: {}\n", "b.yaml:9:", "'outputs'"},
+      {"parameters: {p1: [0.1, 0.9]}\n", "b.yaml:1:", "missing key 'outputs'"},
+      {"outputs: [code_knowledge]\n", "b.yaml:1:", "missing key 'parameters'"},
+      {"model: march1991\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:8:", "belongs to the scenario"},
+      {"!parameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:1:", "missing key 'scenario'"},
+      {"!scenario: nosuch.yaml\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n", "b.yaml:1:", "nosuch.yaml"},
+      {"!scenario:\n  model: march1991\n  parameters: {pq: 0.1}\nparameters: {p1: [0.1, 0.9]}\noutputs: [code_knowledge]\n",
+       "b.yaml:3:", "pq"},
+      {"!scenario:\n  model: march1991\n  outputs: {measures: [diversity]}\nparameters: {p1: [0.1, 0.9]}\n"
+       "outputs: [code_knowledge]\n",
+       "b.yaml:5:", "not among the scenario's outputs"},
+      {"!scenario:\n  model: march1991\n  sweep:\n    parameters:\n      p1: [0.1, 0.2]\nparameters: {p1: [0.1, 0.9]}\n"
+       "outputs: [code_knowledge]\n",
+       "b.yaml:1:", "remove the scenario's 'sweep:'"},
+      {"!scenario:\n  model: march1991\n  outputs: {series: false}\nparameters: {p1: [0.1, 0.9]}\noutputs:\n"
+       "  - {measure: code_knowledge, period: 5}\n",
+       "b.yaml:6:", "stores no series"},
+      {"!- just a list\n", "b.yaml:1:", "expected a mapping"},
+      {"!scenario: [unclosed\n", "b.yaml:", "b.yaml"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[4096];
+    if (cases[i].tail[0] == '!') snprintf(text, sizeof text, "%s", cases[i].tail + 1);
+    else snprintf(text, sizeof text, "%s%s", head, cases[i].tail);
+    write_file("b.yaml", text);
+    int rc = nl("sensitivity b.yaml -o bad -q");
+    if (rc != 2 || !strstr(errbuf, cases[i].where) || !strstr(errbuf, cases[i].what))
+      fail_msg("case %zu: exit %d, message: %s(want %s ... %s)\n%s", i, rc, errbuf, cases[i].where, cases[i].what, text);
+    struct stat sb;
+    char p[300];
+    snprintf(p, sizeof p, "%s/bad/results.db", tmpdir);
+    if (stat(p, &sb) == 0) fail_msg("case %zu: a database was created for a bad file", i);
+  }
+  /* the command line */
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s", head, good_tail);
+  write_file("g.yaml", text);
+  assert_int_equal(nl("sensitivity g.yaml"), 2);
+  assert_non_null(strstr(errbuf, "-o DIR"));
+  assert_int_equal(nl("sensitivity -o x"), 2);
+  assert_non_null(strstr(errbuf, "missing analysis file"));
+  assert_int_equal(nl("sensitivity g.yaml -o x --frobnicate"), 2);
+  assert_non_null(strstr(errbuf, "--frobnicate"));
+  assert_int_equal(nl("sensitivity g.yaml -o x -t 0"), 2);
+  assert_int_equal(nl("sensitivity nosuch.yaml -o x"), 2);
+  assert_non_null(strstr(errbuf, "nosuch.yaml"));
+  assert_int_equal(nl("sensitivity --help"), 0);
+  assert_non_null(strstr(outbuf, "usage: netlearn sensitivity"));
+  /* the same directory for a different analysis: refused without --force-new */
+  assert_int_equal(nl("sensitivity g.yaml -o gdir -q"), 0);
+  snprintf(text, sizeof text, "%s%s", head,
+           "method: sobol\nn: 8\nparameters:\n  p2: {from: 0.1, to: 0.9}\noutputs: [code_knowledge]\n");
+  text[strstr(text, "seed: 3") - text + 6] = '4';
+  write_file("g2.yaml", text);
+  assert_int_equal(nl("sensitivity g2.yaml -o gdir -q"), 2);
+  assert_non_null(strstr(errbuf, "--force-new"));
+  assert_int_equal(nl("sensitivity g2.yaml -o gdir -q --force-new"), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_sobol_files_threads),
+      cmocka_unit_test(test_kill_resume),
+      cmocka_unit_test(test_bad_files),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
