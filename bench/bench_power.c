@@ -9,22 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_clock.h"
 #include "netlearn/power.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU time of the whole process (all threads): on a shared machine wall time overstates the work. */
-static double cpu(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
   char root[2048], defmodel[2200];
@@ -50,9 +37,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   const size_t n[] = {50, 90, 150, 300};
-  double w0 = now(), c0 = cpu();
+  double w0 = bench_now(), c0 = bench_cpu();
   nl_status st = nl_power_run(pw, n, 4);
-  double wall = now() - w0, cput = cpu() - c0;
+  double wall = bench_now() - w0, cput = bench_cpu() - c0;
   if (st != NL_OK) {
     fprintf(stderr, "bench_power: %s\n", nl_power_errmsg(pw));
     nl_power_free(pw);

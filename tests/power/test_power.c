@@ -175,6 +175,45 @@ static void test_population(void **state) {
   nl_power_free(pw);
 }
 
+/* Mean of the path estimates over `reps` replications at one size (bootstrap kept minimal). */
+static double mean_estimate(const char *text, nl_power_population pop, int plsc, int likert, size_t n, size_t reps) {
+  nl_power_options o;
+  nl_power_options_default(&o);
+  o.population = pop;
+  o.consistent = plsc;
+  o.likert = likert;
+  o.reps = reps;
+  o.nboot = 10;
+  o.threads = 2;
+  nl_power *pw = NULL;
+  assert_int_equal(nl_power_new(text, "rec", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_run(pw, &n, 1), NL_OK);
+  nl_power_stat x;
+  assert_int_equal(nl_power_get(pw, 0, 0, &x), NL_OK);
+  assert_int_equal(x.reps, reps);
+  nl_power_free(pw);
+  return x.mean_estimate;
+}
+
+/* The samples follow the population: PLSc recovers the path of a factor population, Mode B the
+ * path of a composite population, and two-category Likert items of a correlation rho have the
+ * phi coefficient (2 / pi) asin(rho) (Sheppard's formula for dichotomized normals). */
+static void test_recovery(void **state) {
+  (void)state;
+  size_t reps = (size_t)(200 * test_scale());
+  double tol = 0.02 / sqrt(test_scale());
+  double f = mean_estimate("X =~ 0.8*x1 + 0.7*x2 + 0.6*x3\nY =~ 0.9*y1 + 0.7*y2\nY ~ 0.4*X\n", NL_POWER_FACTOR, 1, 0,
+                           500, reps);
+  NEAR(f, 0.4, tol);
+  double c = mean_estimate("X <~ 0.6*x1 + 0.5*x2\nx1 ~~ 0.3*x2\nY <~ 0.7*y1 + 0.4*y2\nY ~ 0.4*X\n",
+                           NL_POWER_COMPOSITE, 0, 0, 500, reps);
+  NEAR(c, 0.4, tol);
+  double phi = mean_estimate("X =~ 1*x\nY =~ 1*y\nY ~ 0.5*X\n", NL_POWER_COMPOSITE, 0, 2, 500, reps);
+  NEAR(phi, asin(0.5) / acos(0.0), tol);
+  printf("PLSc (factor) %.4f, Mode B (composite) %.4f (population 0.4); Likert-2 phi %.4f (2/pi asin .5 = %.4f)\n", f,
+         c, phi, asin(0.5) / acos(0.0));
+}
+
 static void expect_error(const char *text, nl_power_population pop, nl_status want, const char *needle) {
   nl_power_options o;
   nl_power_options_default(&o);
@@ -415,7 +454,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_population), cmocka_unit_test(test_isr_and_rules), cmocka_unit_test(test_bad_models),
       cmocka_unit_test(test_cli),        cmocka_unit_test(test_alloc_failures_and_cancel),
-      cmocka_unit_test(test_fisher_z),
+      cmocka_unit_test(test_recovery),   cmocka_unit_test(test_fisher_z),
   };
   int failed = cmocka_run_group_tests(tests, setup, teardown);
   nl_plot_release_caches(); /* power.svg was drawn in test_alloc_failures_and_cancel */
