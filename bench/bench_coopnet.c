@@ -8,7 +8,8 @@
  *   Times are CPU seconds of this process (one thread). Measures are not observed (they are computed only when recorded); the last line times one
  *   observation of all measures at F = 10,000.
  *   A second table repeats 100 and 1,000 firms without turnover and turbulence.
- * Usage: bench_coopnet [max_firms]   (default 10000)
+ * Usage: bench_coopnet [max_firms] [name=value ...]   (default 10000; parameters on top of the bench's,
+ *        e.g. rho=0 theta=0 c_e=0 m_e=0 phi=0 for coopnet 1's dynamics)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -35,6 +36,9 @@ static double rss_mib(void) {
   return (double)res * 4096.0 / 1048576.0;
 }
 
+static int nextra;
+static char **extra; /* name=value settings from the command line */
+
 /* One table: F = 100, 1,000, ... up to maxf; `stable` switches turnover and turbulence off. */
 static int bench(const nl_model *m, long maxf, int stable) {
   printf("coopnet, 50 members per firm, 64 product + 64 process dimensions, %s, 1 thread\n",
@@ -57,6 +61,20 @@ static int bench(const nl_model *m, long maxf, int stable) {
       nl_params_set_text(p, "p3", "0");
       nl_params_set_text(p, "p4P", "0");
       nl_params_set_text(p, "p4Q", "0");
+    }
+    for (int i = 0; i < nextra; i++) {
+      char name[64];
+      const char *eq = strchr(extra[i], '=');
+      if (!eq || (size_t)(eq - extra[i]) >= sizeof name) {
+        fprintf(stderr, "bench_coopnet: expected name=value, got '%s'\n", extra[i]);
+        return 1;
+      }
+      memcpy(name, extra[i], (size_t)(eq - extra[i]));
+      name[eq - extra[i]] = 0;
+      if (nl_params_set_text(p, name, eq + 1)) {
+        fprintf(stderr, "bench_coopnet: %s\n", nl_params_errmsg(p));
+        return 1;
+      }
     }
     double r0 = rss_mib();
     nl_sim *s = nl_sim_new(p);
@@ -93,6 +111,13 @@ static int bench(const nl_model *m, long maxf, int stable) {
 
 int main(int argc, char **argv) {
   long maxf = argc > 1 ? atol(argv[1]) : 10000;
+  nextra = argc > 2 ? argc - 2 : 0;
+  extra = argv + 2;
+  if (nextra) {
+    printf("settings:");
+    for (int i = 0; i < nextra; i++) printf(" %s", extra[i]);
+    printf("\n");
+  }
   const nl_model *m = nl_model_find("coopnet");
   if (bench(m, maxf, 0)) return 1;
   return bench(m, maxf < 1000 ? maxf : 1000, 1);
