@@ -88,7 +88,11 @@ static int parse_sizes(const char *s, size_t **out, size_t *nout) {
   return 0;
 }
 
-static int outside(double v, double lo, double hi) { return !isnan(v) && (v < lo || v > hi); }
+/* "123", "123*" outside the simulated sizes [lo, hi], or "NA" (no fit: e.g. a single size) */
+static void size_label(char *buf, size_t cap, double v, double lo, double hi) {
+  if (isnan(v)) snprintf(buf, cap, "NA ");
+  else snprintf(buf, cap, "%.0f%s", v, v < lo || v > hi ? "*" : " ");
+}
 
 static void print_table(nl_power *pw, size_t nn) {
   size_t np = nl_power_n_paths(pw);
@@ -122,10 +126,12 @@ static void print_table(nl_power *pw, size_t nn) {
       printf("%-32s null path: Type I error rate %.3f\n", name, m.type1);
       continue;
     }
-    printf("%-32s %8.0f%s %8.0f%s %7.0f %9.0f\n", name, m.n80, outside(m.n80, lo, hi) ? "*" : " ", m.n90,
-           outside(m.n90, lo, hi) ? "*" : " ", m.isr, m.ten_times);
+    char n80[32], n90[32];
+    size_label(n80, sizeof n80, m.n80, lo, hi);
+    size_label(n90, sizeof n90, m.n90, lo, hi);
+    printf("%-32s %9s %9s %7.0f %9.0f\n", name, n80, n90, m.isr, m.ten_times);
   }
-  printf("(n(.80), n(.90): logistic fit of significance on sqrt(n); * = outside the simulated sizes)\n");
+  printf("(n(.80), n(.90): logistic fit of significance on sqrt(n) over the sizes; * = outside them, NA = no fit)\n");
 }
 
 int nl_cmd_power(int argc, char **argv) {
