@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +11,9 @@
 #include "netlearn/power.h"
 #include "progress.h"
 
-static volatile sig_atomic_t power_interrupted = 0;
-static void power_on_signal(int sig) {
-  (void)sig;
-  power_interrupted = 1;
-}
-
 static int power_progress(void *user, long done, long total) {
   cli_progress_update(user, done, total);
-  return power_interrupted ? 1 : 0;
+  return cli_interrupted();
 }
 
 static void power_usage(FILE *f) {
@@ -242,15 +235,10 @@ int nl_cmd_power(int argc, char **argv) {
     rc = st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
     goto cleanup;
   }
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = power_on_signal;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  cli_catch_interrupts();
   st = nl_power_run(pw, sizes, nn);
   cli_progress_finish(&bar);
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
+  cli_release_interrupts();
   if (st == NL_ECANCELED) {
     cli_error("interrupted: %s; no results written", nl_power_errmsg(pw));
     rc = NL_EXIT_INTERRUPTED;

@@ -431,6 +431,15 @@ static void test_cli(void **state) {
   char *svg = slurp("t1/power.svg");
   assert_non_null(svg);
   assert_non_null(strstr(svg, "<svg"));
+  /* Ctrl-C stops the run: exit 3, nothing written */
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && ('%s' power model.txt --n 200 --reps 1000000 -o intr 2> stderr.txt & pid=$!; sleep 2; "
+           "kill -INT $pid; wait $pid; exit $?)", g_dir, NL_CLI);
+  int rc = system(cmd);
+  assert_int_equal(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, 3);
+  assert_non_null(strstr(slurp("stderr.txt"), "interrupted: power analysis canceled after"));
+  assert_null(slurp("intr/power.csv"));
   /* the table on stdout says which test was used */
   expect_cli("model.txt --n 40 --reps 20 --boot 20 --test t --tails 1 -o t3", 0, "");
   assert_non_null(strstr(slurp("stdout.txt"), "bootstrap t test (1-tailed, alpha 0.05)"));
