@@ -55,5 +55,6 @@ int nl_cmd_power(int argc, char **argv);
 int nl_cmd_plot(int argc, char **argv);
 int nl_cmd_study(int argc, char **argv);
 int nl_cmd_sensitivity(int argc, char **argv);
+int nl_cmd_calibrate(int argc, char **argv);
 
 #endif

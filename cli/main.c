@@ -21,6 +21,7 @@ static const command commands[] = {
     {"plot", nl_cmd_plot, "draw figures from results: series, sweeps, networks, PLS path diagrams"},
     {"study", nl_cmd_study, "run a study: simulation, virtual survey, PLS-SEM, report"},
     {"sensitivity", nl_cmd_sensitivity, "global sensitivity analysis of a model: Sobol' indices or Morris screening"},
+    {"calibrate", nl_cmd_calibrate, "estimate a model's parameters from observed statistics (simulated moments)"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

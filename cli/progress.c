@@ -19,10 +19,14 @@ void cli_progress_init(cli_progress *p, const char *unit, int quiet) {
 }
 
 int cli_progress_update(void *user, long done, long total) {
-  cli_progress *p = user;
-  if (!p->enabled) return 0;
+  cli_progress_note(user, done, total, "");
+  return 0;
+}
+
+void cli_progress_note(cli_progress *p, long done, long total, const char *note) {
+  if (!p->enabled) return;
   double now = cli_now();
-  if (done < total && now - p->last_draw < 0.1) return 0;
+  if (done < total && now - p->last_draw < 0.1) return;
   p->last_draw = now;
   double el = now - p->start;
   double rate = el > 0 ? (double)done / el : 0;
@@ -31,9 +35,8 @@ int cli_progress_update(void *user, long done, long total) {
   char bar[64];
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = '\0';
-  fprintf(stderr, "\r[%s] %ld/%ld %s  %.1f/s  ETA %.0fs   ", bar, done, total, p->unit, rate, eta);
+  fprintf(stderr, "\r[%s] %ld/%ld %s  %.1f/s  ETA %.0fs%s   ", bar, done, total, p->unit, rate, eta, note);
   fflush(stderr);
-  return 0;
 }
 
 void cli_progress_finish(cli_progress *p) {

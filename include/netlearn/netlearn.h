@@ -1,6 +1,7 @@
 #ifndef NETLEARN_H
 #define NETLEARN_H
 /* Umbrella header: the whole public API of libnetlearn. */
+#include "netlearn/calibrate.h"
 #include "netlearn/experiment.h"
 #include "netlearn/model.h"
 #include "netlearn/network.h"

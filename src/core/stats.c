@@ -118,3 +118,37 @@ void nl_mean_sd(const double *x, long n, long stride, double *mean, double *sd) 
   *mean = mu;
   *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
 }
+
+/* P(a, x): the series for x < a + 1, else 1 - the continued fraction for Q (Lentz's method). */
+double nl_gamma_inc(double a, double x) {
+  if (!(a > 0) || isnan(x)) return NAN;
+  if (x <= 0) return 0;
+  if (isinf(x)) return 1;
+  double lpre = a * log(x) - x - lgamma(a);
+  if (x < a + 1) {
+    double term = 1 / a, sum = term;
+    for (int n = 1; n < 10000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (fabs(term) < fabs(sum) * 1e-16) break;
+    }
+    return sum * exp(lpre);
+  }
+  const double tiny = 1e-300;
+  double b = x + 1 - a, cf = 1 / tiny, d = 1 / b, h = d;
+  for (int n = 1; n < 10000; n++) {
+    double an = -n * (n - a);
+    b += 2;
+    d = an * d + b;
+    if (fabs(d) < tiny) d = tiny;
+    cf = b + an / cf;
+    if (fabs(cf) < tiny) cf = tiny;
+    d = 1 / d;
+    double del = d * cf;
+    h *= del;
+    if (fabs(del - 1) < 1e-16) break;
+  }
+  return 1 - exp(lpre) * h;
+}
+
+double nl_chisq_cdf(double x, double df) { return x <= 0 ? 0 : nl_gamma_inc(0.5 * df, 0.5 * x); }

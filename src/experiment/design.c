@@ -231,6 +231,21 @@ static nl_status set_number(nl_design *d, nl_params *p, size_t pi, double v) {
   return st;
 }
 
+void nl_lhs_unit(uint64_t seed, uint64_t stream, size_t k, size_t n, size_t *perm, double *u) {
+  for (size_t f = 0; f < k; f++) {
+    nl_rng rng;
+    nl_rng_init(&rng, seed, stream, NL_RNG_DESIGN, f);
+    for (size_t i = 0; i < n; i++) perm[i] = i;
+    for (size_t i = n; i > 1; i--) {
+      size_t j = (size_t)nl_rng_below(&rng, i);
+      size_t t = perm[i - 1];
+      perm[i - 1] = perm[j];
+      perm[j] = t;
+    }
+    for (size_t i = 0; i < n; i++) u[i * k + f] = (double)perm[i] + nl_rng_uniform(&rng);
+  }
+}
+
 /* Latin hypercube: in every factor, each of the n strata holds exactly one point. */
 static nl_status build_lhs(nl_design *d) {
   const nl_scenario *sc = d->sc;
@@ -242,19 +257,11 @@ static nl_status build_lhs(nl_design *d) {
     st = nl_err(&d->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
+  nl_lhs_unit(nl_scenario_seed(sc), 0, k, n, perm, u);
   for (size_t f = 0; f < k; f++) {
-    nl_rng rng;
-    nl_rng_init(&rng, nl_scenario_seed(sc), 0, NL_RNG_DESIGN, f);
-    for (size_t i = 0; i < n; i++) perm[i] = i;
-    for (size_t i = n; i > 1; i--) {
-      size_t j = (size_t)nl_rng_below(&rng, i);
-      size_t t = perm[i - 1];
-      perm[i - 1] = perm[j];
-      perm[j] = t;
-    }
     double lo, hi;
     nl_scenario_factor_range(sc, f, &lo, &hi);
-    for (size_t i = 0; i < n; i++) u[i * k + f] = lo + (hi - lo) * ((double)perm[i] + nl_rng_uniform(&rng)) / (double)n;
+    for (size_t i = 0; i < n; i++) u[i * k + f] = lo + (hi - lo) * u[i * k + f] / (double)n;
   }
   for (size_t i = 0; i < n && !st; i++) {
     nl_params *p = nl_params_clone(nl_scenario_params(sc));

@@ -1,6 +1,8 @@
 #ifndef NL_EXPERIMENT_IMPL_H
 #define NL_EXPERIMENT_IMPL_H
 /* Experiment internals shared by replicate.c, design.c, worker.c and store/. */
+#include <stdint.h>
+
 #include "core/error.h"
 #include "netlearn/experiment.h"
 
@@ -16,6 +18,11 @@ struct nl_design {
   long *reps;            /* npoints replications each (explicit designs); NULL: the scenario's */
   nl_errbuf err;
 };
+
+/* A Latin hypercube of n points in [0, n)^k into u (n x k, row-major; divide by n for the unit cube):
+ * in every dimension f each of the n unit strata holds one point; dimension f draws from the stream (seed, stream, NL_RNG_DESIGN, f).
+ * perm: n scratch values. O(n k). */
+void nl_lhs_unit(uint64_t seed, uint64_t stream, size_t k, size_t n, size_t *perm, double *u);
 
 /* Canonical key of a parameter set (caller frees with nl_free); NULL when out of memory. */
 char *nl_design_make_key(const nl_params *p);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "io/text.h"
 
 static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
@@ -117,4 +118,27 @@ nl_status nl_yaml_double(const nl_yaml *y, struct fy_node *n, const char *key, d
                       lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
   *out = v;
   return NL_OK;
+}
+
+char *nl_yaml_section(const char *text, size_t len, int l0, int l1, int c0) {
+  char *t = nl_malloc(len + 1);
+  if (!t) return NULL;
+  int line = 0, col = 0, key = 1; /* key: still blanking the section's key on line l0 */
+  for (size_t i = 0; i < len; i++) {
+    char ch = text[i];
+    if (ch == '\n' || ch == '\r') {
+      t[i] = ch; /* keep every line break so line numbers stay */
+      if (ch == '\n') line++, col = 0;
+      continue;
+    }
+    int inside = line >= l0 && line < l1;
+    if (inside && line == l0 && key && col >= c0) {
+      if (ch == ':') key = 0;
+      ch = ' ';
+    }
+    t[i] = inside ? ch : ' ';
+    col++;
+  }
+  t[len] = '\0';
+  return t;
 }

@@ -42,4 +42,10 @@ nl_status nl_yaml_long(const nl_yaml *y, struct fy_node *n, const char *key, lon
 nl_status nl_yaml_double(const nl_yaml *y, struct fy_node *n, const char *key, double lo, double hi, int lo_open,
                          int hi_open, double *out);
 
+/* A section of a YAML file as a document of its own that keeps the file's line and column numbers
+ * (so messages about it point into the file): text[0..len) with only lines [l0, l1) kept (0-based;
+ * other characters blanked, line breaks kept) and, on line l0, the key from column c0 up to and
+ * including its ':' blanked. NULL when out of memory; caller frees with nl_free. O(len). */
+char *nl_yaml_section(const char *text, size_t len, int l0, int l1, int c0);
+
 #endif

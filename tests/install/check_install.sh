@@ -19,7 +19,7 @@ echo "$out"
 echo "$out" | grep -q "mean equilibrium code knowledge 0.9"
 cc -std=c11 "$src/examples/api/march.c" $(pkg-config --cflags netlearn) \
   "$(pkg-config --variable=libdir netlearn)/libnetlearn.a" \
-  $(pkg-config --libs libfyaml igraph sqlite3 cairo lapacke openblas) -fopenmp -lm \
+  $(pkg-config --libs libfyaml igraph sqlite3 cairo lapacke openblas nlopt) -fopenmp -lm \
   -o "$prefix/march_static"
 "$prefix/march_static" | grep -q "mean equilibrium code knowledge 0.9"
 echo "install check passed"

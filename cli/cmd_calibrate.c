@@ -1,0 +1,178 @@
+/*
+ * netlearn calibrate: estimate a model's parameters from observed statistics by simulated minimum
+ * distance (docs/calibrate.md). A thin client of netlearn/calibrate.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "netlearn/calibrate.h"
+#include "netlearn/plot.h"
+#include "progress.h"
+
+static void calibrate_help(FILE *f) {
+  fputs("usage: netlearn calibrate FILE.yaml -o DIR [options]\n"
+        "\n"
+        "Estimates a model's free parameters so that its simulated statistics match observed ones\n"
+        "(simulated minimum distance, W = diag(1/se^2), common random numbers), with standard errors,\n"
+        "the J test of fit, per-target misfit, profiles and an identification check.\n"
+        "\n"
+        "  simulation: examples/march1991/basic.yaml       # a scenario file or an inline scenario\n"
+        "  parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\n"
+        "  targets:\n"
+        "    - {measure: code_knowledge, stat: mean, value: 0.88, se: 0.002}\n"
+        "    - {measure: periods, stat: mean, value: 35.4, se: 0.12}\n"
+        "  replications: 200\n"
+        "  seed: 5\n"
+        "  optimizer: {method: bobyqa, max_evals: 400, starts: 4}   # bobyqa neldermead sbplx crs2 isres\n"
+        "\n"
+        "options:\n"
+        "  -o, --output DIR     output directory (created if needed); its results.db keeps every\n"
+        "                       evaluation: run the same command again to resume without recomputing\n"
+        "  -t, --threads N      threads over replications (default: all cores); results do not depend on N\n"
+        "      --set KEY=VALUE  replications, seed, optimizer.method, optimizer.max_evals, optimizer.starts\n"
+        "      --no-report      skip report.html and profiles.svg\n"
+        "  -q, --quiet          no progress bar and no summary\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "outputs in DIR: estimates.csv (parameter,estimate,se,ci_low,ci_high,...), fit.csv (per target:\n"
+        "observed, simulated, z), trace.csv (every evaluation), profiles.svg, report.html, results.db,\n"
+        "manifest.json (written last).\n"
+        "\n"
+        "Exit codes: 0 success, 1 the calibration failed while running, 2 bad file or usage, 3 interrupted.\n",
+        f);
+}
+
+static int progress_cb(void *user, long done, long total, double best) {
+  char note[64];
+  snprintf(note, sizeof note, "  best Q %.4g", best);
+  cli_progress_note(user, done, total, isfinite(best) ? note : "");
+  return cli_interrupted();
+}
+
+static void summary(const nl_calib *c, const char *outdir, int report) {
+  nl_calib_fit fit;
+  if (nl_calib_fit_get(c, &fit)) return;
+  printf("netlearn calibrate: %zu parameters, %zu targets, %ld replications; %ld evaluations (%ld simulated) in %.1f s\n",
+         nl_calib_nparams(c), nl_calib_ntargets(c), nl_calib_replications(c), fit.evaluations, fit.computed,
+         fit.seconds);
+  printf("%-16s %12s %10s %24s\n", "parameter", "estimate", "se", "95% interval");
+  for (size_t j = 0; j < nl_calib_nparams(c); j++) {
+    nl_calib_estimate e;
+    if (nl_calib_estimate_get(c, j, &e)) continue;
+    printf("%-16s %12.5g %10.3g   [%10.5g, %10.5g]%s\n", e.name, e.estimate, e.se, e.ci_low, e.ci_high,
+           e.at_bound ? "  (on a bound)" : "");
+  }
+  if (fit.df > 0) printf("Q = %.4g, J = %.3f on %ld df, p = %.3f\n", fit.objective, fit.J, fit.df, fit.p_value);
+  else printf("Q = %.4g (exactly identified)\n", fit.objective);
+  printf("%s", nl_calib_identification(c));
+  if (report) printf("report: %s/report.html\n", outdir);
+}
+
+int nl_cmd_calibrate(int argc, char **argv) {
+  const char *path = NULL, *outdir = NULL;
+  long threads = 0;
+  int quiet = 0, report = 1, rc = NL_EXIT_USAGE;
+  const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+  size_t nsets = 0;
+  nl_calib *c = NULL;
+  if (!sets) {
+    cli_error("out of memory");
+    return NL_EXIT_FAILURE;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      calibrate_help(stdout);
+      rc = NL_EXIT_OK;
+      goto done;
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (++i >= argc) goto missing;
+      outdir = argv[i];
+    } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
+      if (++i >= argc) goto missing;
+      if (cli_parse_long(a, argv[i], 1, 4096, &threads)) goto done;
+    } else if (!strcmp(a, "--set")) {
+      if (++i >= argc) goto missing;
+      if (!strchr(argv[i], '=')) {
+        cli_error("--set: expected KEY=VALUE, got '%s'", argv[i]);
+        goto done;
+      }
+      sets[nsets++] = argv[i];
+    } else if (!strcmp(a, "--no-report")) {
+      report = 0;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (a[0] == '-' && a[1]) {
+      cli_error("calibrate: unknown option '%s' (see `netlearn calibrate --help`)", a);
+      goto done;
+    } else if (!path) {
+      path = a;
+    } else {
+      cli_error("calibrate: more than one calibration file ('%s' and '%s')", path, a);
+      goto done;
+    }
+    continue;
+  missing:
+    cli_error("%s: missing value", a);
+    goto done;
+  }
+  if (!path || !outdir) {
+    cli_error("usage: netlearn calibrate FILE.yaml -o DIR (see `netlearn calibrate --help`)");
+    goto done;
+  }
+  c = nl_calib_new();
+  if (!c) {
+    cli_error("out of memory");
+    rc = NL_EXIT_FAILURE;
+    goto done;
+  }
+  if (nl_calib_load_file(c, path)) {
+    cli_error("%s", nl_calib_errmsg(c));
+    goto done;
+  }
+  for (size_t i = 0; i < nsets; i++) {
+    char key[256];
+    const char *eq = strchr(sets[i], '=');
+    size_t len = (size_t)(eq - sets[i]);
+    if (len >= sizeof key) len = sizeof key - 1;
+    memcpy(key, sets[i], len);
+    key[len] = '\0';
+    if (nl_calib_set(c, key, eq + 1)) {
+      cli_error("%s", nl_calib_errmsg(c));
+      goto done;
+    }
+  }
+  if (cli_prepare_dir(outdir)) goto done;
+  cli_catch_interrupts();
+  cli_progress bar;
+  cli_progress_init(&bar, "evaluations", quiet);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.threads = (int)threads;
+  cfg.progress = progress_cb;
+  cfg.progress_user = &bar;
+  cfg.argc = argc + 1;
+  cfg.argv = argv - 1;
+  cfg.report = report;
+  nl_status st = nl_calib_run(c, outdir, &cfg);
+  cli_release_interrupts();
+  cli_progress_finish(&bar);
+  if (st) {
+    cli_error("%s", nl_calib_errmsg(c));
+    if (st == NL_ECANCELED)
+      cli_error("interrupted; the evaluations done are kept in %s/results.db: run the same command to resume", outdir);
+    rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
+    goto done;
+  }
+  if (!quiet) summary(c, outdir, report);
+  rc = NL_EXIT_OK;
+done:
+  nl_calib_free(c);
+  free(sets);
+  nl_plot_release_caches(); /* cairo's and fontconfig's process-wide font caches (leak checkers) */
+  return rc;
+}

@@ -1,0 +1,112 @@
+#ifndef NL_CALIBRATE_IMPL_H
+#define NL_CALIBRATE_IMPL_H
+/* The calibration handle seen from inside: spec (spec.c), simulated statistics and the evaluation
+ * cache in results.db (eval.c), optimization (optim.c), inference (infer.c), outputs (output.c). */
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/model_impl.h"
+#include "netlearn/calibrate.h"
+#include "netlearn/experiment.h"
+#include "netlearn/model.h"
+
+enum { NL_CALIB_MEAN, NL_CALIB_SD, NL_CALIB_QUANTILE };
+#define NL_CALIB_PERIODS (-1L) /* target measure: the periods a run lasted */
+#define NL_CALIB_FINAL (-1L)   /* target period: the end of the run */
+
+typedef struct nl_calib_target {
+  long measure; /* index into the model's measures, or NL_CALIB_PERIODS */
+  int stat;
+  double q;     /* quantile */
+  long period;  /* NL_CALIB_FINAL or a period */
+  double value, se;
+  char label[160];
+  char loc[300]; /* file:line:column of the target, for messages */
+} nl_calib_target;
+
+typedef enum nl_calib_method {
+  NL_CALIB_BOBYQA, NL_CALIB_NELDERMEAD, NL_CALIB_SBPLX, NL_CALIB_CRS2, NL_CALIB_ISRES, NL_CALIB_NMETHODS
+} nl_calib_method;
+extern const char *const nl_calib_method_names[]; /* NULL-terminated */
+
+/* One evaluation of the objective, in the order the calibration asked for them. */
+typedef struct nl_calib_eval {
+  int phase;     /* 0 optimizer, 1 Jacobian, 2 profile */
+  int start;     /* optimizer start (0-based), -1 otherwise */
+  double *theta; /* P values (owned) */
+  double q;      /* objective */
+  double seconds; /* simulation wall time when it was computed */
+  int cached;    /* read back from results.db */
+} nl_calib_eval;
+
+struct nl_calib {
+  nl_errbuf err;
+  char *file, *name, *description;
+  nl_scenario *sc;
+  const nl_model *model;
+  /* free parameters */
+  size_t P;
+  size_t *pidx;
+  double *lo, *hi, *start;
+  char (*ploc)[300];
+  /* targets */
+  size_t K;
+  nl_calib_target *tg;
+  long R;
+  uint64_t seed;
+  /* optimizer and inference settings */
+  nl_calib_method method;
+  long max_evals, starts;
+  double xtol, init_step;
+  double jac_step;
+  long boot, profile_points;
+  long gcd_period; /* record every gcd of the target periods (LONG_MAX: final only) */
+  /* run state */
+  nl_store *store;
+  sqlite3_stmt *get, *put;
+  int threads;
+  nl_calib_config cfg;
+  nl_calib_eval *ev;
+  size_t nev, cev;
+  long computed, planned;
+  double best_q;
+  double *best_theta;
+  int canceled;
+  /* results */
+  int done;
+  double *theta_hat, *se, *m_hat, *sim_se, *z, *G, *sv;
+  double *prof_x, *prof_q; /* P x profile_points */
+  double q_hat, J, pval;
+  int rank;
+  double cond;
+  char *ident;
+  double seconds;
+};
+
+/* eval.c */
+/* Open (create) dir/results.db and check it holds this calibration's evaluations or none. */
+nl_status nl_calib_cache_open(nl_calib *c, const char *path);
+void nl_calib_cache_close(nl_calib *c);
+/* Per-replication values (R x K, row r = replication r) at theta into x: from the cache, or
+ * simulated and stored. *cached set when read back. */
+nl_status nl_calib_values(nl_calib *c, const double *theta, double *x, int *cached, double *seconds);
+/* Statistics of the targets from per-replication values x (R x K, rows `rows` of x, NULL = 0..R-1,
+ * a bootstrap resample). work: R doubles. */
+void nl_calib_stats(const nl_calib *c, const double *x, const long *rows, double *m, double *work);
+/* Objective Q at statistics m. */
+double nl_calib_objective(const nl_calib *c, const double *m);
+/* Evaluate theta: values, statistics, Q; appended to the trace with phase/start; progress. */
+nl_status nl_calib_evaluate(nl_calib *c, const double *theta, int phase, int start, double *m, double *x, double *q);
+
+/* run.c: free the last run's results (the trace array's storage is kept) */
+void nl_calib_clear_run(nl_calib *c);
+/* optim.c */
+nl_status nl_calib_optimize(nl_calib *c);
+/* inference.c */
+nl_status nl_calib_infer(nl_calib *c);
+/* output.c */
+nl_status nl_calib_write_outputs(nl_calib *c, const char *dir);
+nl_status nl_calib_write_report(nl_calib *c, const char *dir);
+
+#endif

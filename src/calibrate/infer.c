@@ -1,0 +1,297 @@
+/*
+ * Inference at the estimate: the Jacobian G of the statistics (central differences), standard
+ * errors, the J test, per-target misfit, profiles of Q and the identification check.
+ *
+ * Variance. The estimate's error comes from the observed values (variance diag(se^2)) and from the
+ * simulated statistics (Omega_sim: their variance over the replications, estimated by resampling
+ * the replications at the estimate). With A = G'WG:
+ *     Var(theta) = A^-1 G'W (diag(se^2) + Omega_sim) W G A^-1.
+ * When the observed values are statistics of one run and se is their SD, Omega_sim = diag(se^2)/R
+ * and this is the textbook (1 + 1/R)(G'WG)^-1; it stays right when the observed values average
+ * many runs (then Omega_sim is as large as the observed variance and doubles it).
+ */
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calibrate/calib_impl.h"
+#include "core/alloc.h"
+#include "core/rng.h"
+#include "core/stats.h"
+
+/* Append a line to c->ident. */
+static void say(nl_calib *c, char *buf, size_t cap, const char *line) {
+  size_t len = strlen(buf);
+  snprintf(buf + len, cap - len, "%s\n", line);
+  (void)c;
+}
+
+/* The variance of the simulated statistics at the estimate: resample replications B times. */
+static nl_status sim_variance(nl_calib *c, const double *x, double *omega) {
+  size_t K = c->K;
+  long R = c->R, B = c->boot;
+  double *mb = nl_malloc((size_t)B * K * sizeof *mb), *work = nl_malloc((size_t)R * sizeof *work);
+  long *rows = nl_malloc((size_t)R * sizeof *rows);
+  nl_status st = NL_OK;
+  if (!mb || !work || !rows) {
+    st = nl_err(&c->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  for (long b = 0; b < B; b++) {
+    nl_rng rng;
+    nl_rng_init(&rng, c->seed, 0, NL_RNG_BOOTSTRAP, (uint64_t)b);
+    for (long i = 0; i < R; i++) rows[i] = (long)nl_rng_below(&rng, (uint64_t)R);
+    nl_calib_stats(c, x, rows, mb + (size_t)b * K, work);
+  }
+  for (size_t k = 0; k < K; k++)
+    for (size_t l = 0; l <= k; l++) {
+      double mk = 0, ml = 0, s = 0;
+      for (long b = 0; b < B; b++) mk += mb[(size_t)b * K + k], ml += mb[(size_t)b * K + l];
+      mk /= (double)B;
+      ml /= (double)B;
+      for (long b = 0; b < B; b++) s += (mb[(size_t)b * K + k] - mk) * (mb[(size_t)b * K + l] - ml);
+      omega[k * K + l] = omega[l * K + k] = s / (double)(B - 1);
+    }
+cleanup:
+  nl_free(mb);
+  nl_free(work);
+  nl_free(rows);
+  return st;
+}
+
+static nl_status jacobian(nl_calib *c, double *mp, double *mm, double *x) {
+  size_t P = c->P, K = c->K;
+  double th[64];
+  for (size_t j = 0; j < P; j++) {
+    double h = c->jac_step * (c->hi[j] - c->lo[j]);
+    double up = fmin(c->theta_hat[j] + h, c->hi[j]), dn = fmax(c->theta_hat[j] - h, c->lo[j]), q;
+    memcpy(th, c->theta_hat, P * sizeof *th);
+    th[j] = up;
+    nl_status st = nl_calib_evaluate(c, th, 1, -1, mp, x, &q);
+    if (st) return st;
+    th[j] = dn;
+    st = nl_calib_evaluate(c, th, 1, -1, mm, x, &q);
+    if (st) return st;
+    for (size_t k = 0; k < K; k++) c->G[k * P + j] = (mp[k] - mm[k]) / (up - dn);
+  }
+  return NL_OK;
+}
+
+static nl_status profiles(nl_calib *c, double *m, double *x) {
+  size_t P = c->P, n = (size_t)c->profile_points;
+  double th[64];
+  for (size_t j = 0; j < P; j++)
+    for (size_t g = 0; g < n; g++) {
+      memcpy(th, c->theta_hat, P * sizeof *th);
+      th[j] = n > 1 ? fmin(c->lo[j] + (c->hi[j] - c->lo[j]) * (double)g / (double)(n - 1), c->hi[j]) : c->theta_hat[j];
+      c->prof_x[j * n + g] = th[j];
+      nl_status st = nl_calib_evaluate(c, th, 2, -1, m, x, &c->prof_q[j * n + g]);
+      if (st) return st;
+    }
+  return NL_OK;
+}
+
+/* The identification check in plain words: rank and condition of the scaled Jacobian, the weakest
+ * direction, flat profiles, estimates on a bound, a profile point better than the estimate. */
+static nl_status identification(nl_calib *c, const double *Ws_G) {
+  size_t P = c->P, K = c->K, n = (size_t)c->profile_points;
+  char buf[8192] = "", line[600];
+  /* SVD of W^1/2 G D, D = diag(bounds' widths): how much Q's square root moves when each
+   * parameter moves across its bounds, free of the parameters' units */
+  double a[64 * 64], s[64], u[1], vt[64 * 64], superb[64];
+  size_t KK = K < 64 ? K : 64;
+  for (size_t k = 0; k < KK; k++)
+    for (size_t j = 0; j < P; j++) a[k * P + j] = Ws_G[k * P + j] * (c->hi[j] - c->lo[j]);
+  lapack_int info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'A', (lapack_int)KK, (lapack_int)P, a, (lapack_int)P, s, u, 1,
+                                   vt, (lapack_int)P, superb);
+  size_t ns = KK < P ? KK : P;
+  c->rank = 0;
+  c->cond = NAN;
+  if (info == 0) {
+    for (size_t i = 0; i < ns; i++) {
+      c->sv[i] = s[i];
+      if (s[i] > 1e-8 * s[0] && s[i] > 0) c->rank++;
+    }
+    c->cond = s[ns - 1] > 0 ? s[0] / s[ns - 1] : INFINITY;
+  }
+  if (info == 0 && (c->cond > 100 || (size_t)c->rank < P)) {
+    /* the weakest direction: the last right singular vector, named by its largest components */
+    const double *v = vt + (P - 1) * P;
+    size_t j1 = 0, j2 = P > 1 ? 1 : 0;
+    for (size_t j = 0; j < P; j++)
+      if (fabs(v[j]) > fabs(v[j1])) j1 = j;
+    if (j2 == j1) j2 = 0;
+    for (size_t j = 0; j < P; j++)
+      if (j != j1 && fabs(v[j]) > fabs(v[j2])) j2 = j;
+    int pair = P > 1 && fabs(v[j2]) > 0.3 * fabs(v[j1]);
+    const char *n1 = c->model->params[c->pidx[j1]].name, *n2 = c->model->params[c->pidx[j2]].name;
+    const char *dir = v[j1] * v[j2] > 0 ? "up" : "down";
+    if ((size_t)c->rank < P && pair)
+      snprintf(line, sizeof line,
+               "The targets do not change when %s moves up and %s %s together: the Jacobian of the targets has rank "
+               "%d for %zu parameters, so the data cannot tell them apart.",
+               n1, n2, dir, c->rank, P);
+    else if ((size_t)c->rank < P)
+      snprintf(line, sizeof line,
+               "The targets do not change with %s: the Jacobian of the targets has rank %d for %zu parameters.", n1,
+               c->rank, P);
+    else if (pair)
+      snprintf(line, sizeof line,
+               "The targets hardly tell %s from %s: moving %s up and %s %s together (in proportion to their bounds) "
+               "changes the targets %.0f times less than the best-identified direction (condition number %.3g).",
+               n1, n2, n1, n2, dir, c->cond, c->cond);
+    else
+      snprintf(line, sizeof line,
+               "The targets respond weakly to %s: moving it across its bounds changes them %.0f times less than the "
+               "best-identified direction (condition number %.3g).",
+               n1, c->cond, c->cond);
+    say(c, buf, sizeof buf, line);
+  }
+  for (size_t j = 0; j < P && n > 1; j++) {
+    const char *nm = c->model->params[c->pidx[j]].name;
+    double qmax = -HUGE_VAL, qmin = HUGE_VAL, xmin = NAN;
+    for (size_t g = 0; g < n; g++) {
+      double q = c->prof_q[j * n + g];
+      if (q > qmax) qmax = q;
+      if (q < qmin) qmin = q, xmin = c->prof_x[j * n + g];
+    }
+    if (qmax - c->q_hat < 3.84) {
+      snprintf(line, sizeof line,
+               "The targets do not pin down %s: across its whole range [%g, %g], with the other parameters at their "
+               "estimates, Q rises by only %.2f above its minimum (less than 3.84, the 95%% chi-square(1) cut-off).",
+               nm, c->lo[j], c->hi[j], qmax - c->q_hat);
+      say(c, buf, sizeof buf, line);
+    }
+    if (qmin < c->q_hat - 1) {
+      snprintf(line, sizeof line,
+               "The profile of %s reaches Q = %.3g at %s = %g, below Q = %.3g at the estimate: the optimizer stopped "
+               "before the minimum; use more starts or evaluations.",
+               nm, qmin, nm, xmin, c->q_hat);
+      say(c, buf, sizeof buf, line);
+    }
+    double w = c->hi[j] - c->lo[j];
+    if (fabs(c->theta_hat[j] - c->lo[j]) < 1e-6 * w || fabs(c->theta_hat[j] - c->hi[j]) < 1e-6 * w) {
+      snprintf(line, sizeof line,
+               "%s = %g is on a bound of [%g, %g]: the targets push it outside the bounds; its standard error "
+               "assumes an interior minimum and is not valid.",
+               nm, c->theta_hat[j], c->lo[j], c->hi[j]);
+      say(c, buf, sizeof buf, line);
+    }
+  }
+  if (!buf[0]) {
+    snprintf(line, sizeof line,
+             "Every parameter is identified: the Jacobian has full rank (condition number %.3g) and every profile "
+             "rises at least 3.84 above the minimum within the bounds.",
+             c->cond);
+    say(c, buf, sizeof buf, line);
+  }
+  c->ident = nl_strdup(buf);
+  return c->ident ? NL_OK : nl_err(&c->err, NL_ENOMEM, "out of memory");
+}
+
+nl_status nl_calib_infer(nl_calib *c) {
+  size_t P = c->P, K = c->K, n = (size_t)c->profile_points;
+  nl_status st = NL_OK;
+  double *x = nl_malloc((size_t)c->R * K * sizeof *x), *mp = nl_malloc(K * sizeof *mp), *mm = nl_malloc(K * sizeof *mm);
+  double *omega = nl_malloc(K * K * sizeof *omega), *WG = nl_malloc(K * P * sizeof *WG);
+  double *tot = nl_malloc(K * K * sizeof *tot), *e = nl_malloc(K * sizeof *e), *work = nl_malloc((size_t)c->R * sizeof *work);
+  c->theta_hat = nl_malloc(P * sizeof(double));
+  c->se = nl_malloc(P * sizeof(double));
+  c->m_hat = nl_malloc(K * sizeof(double));
+  c->sim_se = nl_malloc(K * sizeof(double));
+  c->z = nl_malloc(K * sizeof(double));
+  c->G = nl_calloc(K * P, sizeof(double));
+  c->sv = nl_calloc(P, sizeof(double));
+  c->prof_x = nl_calloc(P * (n ? n : 1), sizeof(double));
+  c->prof_q = nl_calloc(P * (n ? n : 1), sizeof(double));
+  if (!x || !mp || !mm || !omega || !WG || !tot || !e || !work || !c->theta_hat || !c->se || !c->m_hat || !c->sim_se ||
+      !c->z || !c->G || !c->sv || !c->prof_x || !c->prof_q) {
+    st = nl_err(&c->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  memcpy(c->theta_hat, c->best_theta, P * sizeof(double));
+  c->q_hat = c->best_q;
+  st = jacobian(c, mp, mm, x);
+  if (!st) st = profiles(c, mp, x);
+  if (st) goto cleanup;
+  /* the statistics at the estimate and their simulation variance */
+  int cached;
+  double secs;
+  st = nl_calib_values(c, c->theta_hat, x, &cached, &secs);
+  if (!st) st = sim_variance(c, x, omega);
+  if (st) goto cleanup;
+  nl_calib_stats(c, x, NULL, c->m_hat, work);
+  for (size_t k = 0; k < K; k++) {
+    double se = c->tg[k].se;
+    c->sim_se[k] = sqrt(omega[k * K + k]);
+    e[k] = c->m_hat[k] - c->tg[k].value;
+    c->z[k] = e[k] / sqrt(se * se + omega[k * K + k]);
+    for (size_t j = 0; j < P; j++) WG[k * P + j] = c->G[k * P + j] / se; /* W^1/2 G */
+  }
+  /* Omega_obs: the observed values' SEs with the simulated statistics' correlations (targets read
+   * from the same runs, e.g. one measure at several periods, are correlated; treating them as
+   * independent would overstate what they tell) */
+  for (size_t k = 0; k < K; k++)
+    for (size_t l = 0; l < K; l++) {
+      double r = k == l ? 1 : omega[k * K + l] / sqrt(omega[k * K + k] * omega[l * K + l]);
+      if (!isfinite(r)) r = 0;
+      tot[k * K + l] = omega[k * K + l] + r * c->tg[k].se * c->tg[l].se;
+    }
+  /* A = G'WG, B = G'W Omega W G with Omega = Omega_obs + Omega_sim */
+  double A[64 * 64], Bm[64 * 64], Ai[64 * 64], V[64 * 64];
+  for (size_t i = 0; i < P; i++)
+    for (size_t j = 0; j < P; j++) {
+      double a = 0, b = 0;
+      for (size_t k = 0; k < K; k++) {
+        a += WG[k * P + i] * WG[k * P + j];
+        for (size_t l = 0; l < K; l++) b += WG[k * P + i] / c->tg[k].se * tot[k * K + l] * WG[l * P + j] / c->tg[l].se;
+      }
+      A[i * P + j] = a;
+      Bm[i * P + j] = b;
+    }
+  memcpy(Ai, A, P * P * sizeof *A);
+  lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)P, Ai, (lapack_int)P);
+  if (!info) info = LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', (lapack_int)P, Ai, (lapack_int)P);
+  if (!info) {
+    for (size_t i = 0; i < P; i++)
+      for (size_t j = 0; j < i; j++) Ai[i * P + j] = Ai[j * P + i];
+    double T[64 * 64];
+    for (size_t i = 0; i < P; i++)
+      for (size_t j = 0; j < P; j++) {
+        double t = 0;
+        for (size_t k = 0; k < P; k++) t += Ai[i * P + k] * Bm[k * P + j];
+        T[i * P + j] = t;
+      }
+    for (size_t i = 0; i < P; i++)
+      for (size_t j = 0; j < P; j++) {
+        double v = 0;
+        for (size_t k = 0; k < P; k++) v += T[i * P + k] * Ai[k * P + j];
+        V[i * P + j] = v;
+      }
+    for (size_t j = 0; j < P; j++) c->se[j] = V[j * P + j] > 0 ? sqrt(V[j * P + j]) : NAN;
+  } else {
+    for (size_t j = 0; j < P; j++) c->se[j] = NAN;
+  }
+  /* J = e' Omega^-1 e against chi^2(K - P) */
+  memcpy(mp, e, K * sizeof *e);
+  info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)K, 1, tot, (lapack_int)K, mp, 1);
+  c->J = NAN;
+  if (!info) {
+    c->J = 0;
+    for (size_t k = 0; k < K; k++) c->J += e[k] * mp[k];
+  }
+  c->pval = K > P && isfinite(c->J) ? 1 - nl_chisq_cdf(c->J, (double)(K - P)) : NAN;
+  st = identification(c, WG);
+  if (!st) c->done = 1;
+cleanup:
+  nl_free(x);
+  nl_free(mp);
+  nl_free(mm);
+  nl_free(omega);
+  nl_free(WG);
+  nl_free(tot);
+  nl_free(e);
+  nl_free(work);
+  return st;
+}

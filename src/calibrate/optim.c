@@ -1,0 +1,105 @@
+/*
+ * Minimizing Q with NLopt's derivative-free methods (Debian's libnlopt-dev, C API), from several
+ * starts: the first is the file's start (the scenario's values), the others a Latin hypercube over
+ * the bounds. The optimizer is deterministic (NLopt's own generator is seeded with the
+ * calibration's seed for the global methods), so a resumed calibration asks for the same
+ * parameter vectors in the same order and finds each one in results.db.
+ */
+#include <math.h>
+#include <nlopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calibrate/calib_impl.h"
+#include "core/alloc.h"
+#include "experiment/experiment_impl.h"
+
+typedef struct objective_ctx {
+  nl_calib *c;
+  nlopt_opt opt;
+  int start;
+  nl_status st;
+  double *m, *x;
+} objective_ctx;
+
+static double objective(unsigned n, const double *theta, double *grad, void *data) {
+  (void)n;
+  (void)grad; /* derivative-free methods only */
+  objective_ctx *o = data;
+  double q = HUGE_VAL;
+  if (o->st) return q;
+  /* NLopt may step a hair outside the bounds in floating point: clamp before simulating */
+  double t[64];
+  for (size_t j = 0; j < o->c->P; j++) t[j] = fmin(fmax(theta[j], o->c->lo[j]), o->c->hi[j]);
+  o->st = nl_calib_evaluate(o->c, t, 0, o->start, o->m, o->x, &q);
+  if (o->st) {
+    nlopt_force_stop(o->opt);
+    return HUGE_VAL;
+  }
+  return q;
+}
+
+static nlopt_algorithm algorithm(nl_calib_method m) {
+  switch (m) {
+  case NL_CALIB_NELDERMEAD: return NLOPT_LN_NELDERMEAD;
+  case NL_CALIB_SBPLX: return NLOPT_LN_SBPLX;
+  case NL_CALIB_CRS2: return NLOPT_GN_CRS2_LM;
+  case NL_CALIB_ISRES: return NLOPT_GN_ISRES;
+  default: return NLOPT_LN_BOBYQA;
+  }
+}
+
+nl_status nl_calib_optimize(nl_calib *c) {
+  size_t P = c->P;
+  if (P > 64) return nl_err(&c->err, NL_EINVAL, "%zu free parameters: at most 64", P);
+  nl_status st = NL_OK;
+  size_t S = (size_t)c->starts;
+  double *x0 = nl_malloc(S * P * sizeof *x0), *step = nl_malloc(P * sizeof *step);
+  size_t *perm = nl_malloc(S * sizeof *perm);
+  objective_ctx o = {c, NULL, 0, NL_OK, nl_malloc(c->K * sizeof(double)), nl_malloc((size_t)c->R * c->K * sizeof(double))};
+  if (!x0 || !step || !perm || !o.m || !o.x) {
+    st = nl_err(&c->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  memcpy(x0, c->start, P * sizeof *x0);
+  if (S > 1) {
+    /* the other starts: one point per stratum of every parameter's bounds */
+    nl_lhs_unit(c->seed, 1, P, S - 1, perm, x0 + P);
+    for (size_t i = 1; i < S; i++)
+      for (size_t j = 0; j < P; j++)
+        x0[i * P + j] = c->lo[j] + (c->hi[j] - c->lo[j]) * x0[i * P + j] / (double)(S - 1);
+  }
+  for (size_t j = 0; j < P; j++) step[j] = c->init_step * (c->hi[j] - c->lo[j]);
+  long budget = c->max_evals / (long)S;
+  if (budget < 1) budget = 1;
+  for (size_t i = 0; i < S && !st; i++) {
+    o.opt = nlopt_create(algorithm(c->method), (unsigned)P);
+    if (!o.opt) {
+      st = nl_err(&c->err, NL_ENOMEM, "out of memory creating the optimizer");
+      break;
+    }
+    o.start = (int)i;
+    nlopt_srand((unsigned long)(c->seed + i)); /* CRS2 and ISRES draw from NLopt's generator */
+    nlopt_set_lower_bounds(o.opt, c->lo);
+    nlopt_set_upper_bounds(o.opt, c->hi);
+    nlopt_set_min_objective(o.opt, objective, &o);
+    nlopt_set_maxeval(o.opt, (int)budget);
+    nlopt_set_xtol_rel(o.opt, c->xtol);
+    nlopt_set_initial_step(o.opt, step);
+    double *x = x0 + i * P, fmin = HUGE_VAL;
+    nlopt_result r = nlopt_optimize(o.opt, x, &fmin);
+    nlopt_destroy(o.opt);
+    o.opt = NULL;
+    if (o.st) st = o.st;
+    else if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
+      st = nl_err(&c->err, NL_ECONVERGE, "optimizer %s failed from start %zu: %s", nl_calib_method_names[c->method],
+                  i + 1, nlopt_result_to_string(r));
+  }
+cleanup:
+  nl_free(x0);
+  nl_free(step);
+  nl_free(perm);
+  nl_free(o.m);
+  nl_free(o.x);
+  return st;
+}

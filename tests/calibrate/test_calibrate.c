@@ -1,0 +1,441 @@
+/*
+ * netlearn calibrate: simulated minimum distance on march1991.
+ *  - the simulated statistics equal those of `netlearn run` with the same seed (common random
+ *    numbers) and do not depend on the thread count;
+ *  - recovery: targets from a simulation at known (p1, p2) with another seed, calibrated from
+ *    another start: the truth lies within 2 SE of the estimates and inside the 95% intervals;
+ *  - a stopped calibration resumes from results.db without simulating again, with the same results;
+ *  - a parameter the targets do not depend on is reported as not identified;
+ *  - bad files exit with code 2 and "file:line:column:" messages;
+ *  - the chi-square CDF behind the J test's p-value.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/stats.h"
+#include "netlearn/netlearn.h"
+
+static char g_dir[256];
+
+static double test_scale(void) {
+  const char *s = getenv("NL_TEST_SCALE");
+  double v = s ? atof(s) : 1;
+  return v > 0 && v <= 1 ? v : 1;
+}
+
+static void write_file(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static char *read_all(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  size_t got = fread(b, 1, (size_t)n, f);
+  b[got] = '\0';
+  fclose(f);
+  return b;
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(g_dir, sizeof g_dir, "/tmp/nl_calibXXXXXX");
+  return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The simulation every test calibrates: March's basic organization (m = 30, n = 50) to equilibrium. */
+#define SIM "simulation: {model: march1991, parameters: {m: 30, n: 50, p1: 0.1, p2: 0.5}, stop: {until: equilibrium, periods: 5000}, seed: 1}\n"
+
+/* The targets: code knowledge at the end, at period 2 and 5; periods to equilibrium; diversity at
+ * period 5. Observed values: means over R replications at (p1, p2) with `seed`, se = sd / sqrt(R). */
+static void targets_at(double p1, double p2, unsigned long long seed, long R, char *out, size_t cap) {
+  nl_scenario *sc = nl_scenario_new();
+  assert_int_equal(nl_scenario_load_string(sc, "model: march1991\nparameters: {m: 30, n: 50}\nstop: {until: equilibrium, periods: 5000}\n", "t.yaml"), NL_OK);
+  char b[64];
+  snprintf(b, sizeof b, "%.17g", p1);
+  assert_int_equal(nl_scenario_set(sc, "p1", b), NL_OK);
+  snprintf(b, sizeof b, "%.17g", p2);
+  assert_int_equal(nl_scenario_set(sc, "p2", b), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  cfg.seed = seed;
+  cfg.replications = R;
+  nl_results *r = nl_results_new();
+  assert_int_equal(nl_results_run(r, nl_scenario_params(sc), &cfg), NL_OK);
+  static const struct {
+    const char *measure;
+    int index; /* -1: periods */
+    long period; /* -1: final */
+  } t[] = {{"code_knowledge", 0, -1}, {"periods", -1, -1}, {"diversity", 2, 5}, {"code_knowledge", 0, 5}, {"code_knowledge", 0, 2}};
+  size_t len = (size_t)snprintf(out, cap, "targets:\n");
+  for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) {
+    double s = 0, ss = 0;
+    for (long i = 0; i < R; i++) {
+      double v;
+      if (t[k].index < 0) v = (double)nl_results_periods(r, i);
+      else if (t[k].period < 0) v = nl_results_final(r, i)[t[k].index];
+      else {
+        long row = 0;
+        while (row + 1 < nl_results_rows(r, i) && nl_results_row_period(r, i, row + 1) <= t[k].period) row++;
+        v = nl_results_row(r, i, row)[t[k].index];
+      }
+      s += v;
+      ss += v * v;
+    }
+    double m = s / (double)R, sd = sqrt((ss - (double)R * m * m) / (double)(R - 1));
+    len += (size_t)snprintf(out + len, cap - len, "  - {measure: %s, stat: mean, value: %.17g, se: %.17g", t[k].measure, m,
+                            sd / sqrt((double)R));
+    if (t[k].period >= 0) len += (size_t)snprintf(out + len, cap - len, ", period: %ld", t[k].period);
+    len += (size_t)snprintf(out + len, cap - len, "}\n");
+  }
+  nl_results_free(r);
+  nl_scenario_free(sc);
+}
+
+/* ---- the chi-square CDF ------------------------------------------------------------------------ */
+
+static void test_chisq(void **state) {
+  (void)state;
+  /* 95% points of chi^2 with 1, 2, 10 df (tables) and the exponential closed form for df = 2 */
+  assert_true(fabs(nl_chisq_cdf(3.841458820694124, 1) - 0.95) < 1e-10);
+  assert_true(fabs(nl_chisq_cdf(5.991464547107979, 2) - 0.95) < 1e-10);
+  assert_true(fabs(nl_chisq_cdf(18.30703805327515, 10) - 0.95) < 1e-10);
+  for (double x = 0.1; x < 40; x *= 1.7) assert_true(fabs(nl_chisq_cdf(x, 2) - (1 - exp(-x / 2))) < 1e-12);
+  assert_true(nl_chisq_cdf(0, 3) == 0);
+}
+
+/* ---- common random numbers ----------------------------------------------------------------------- */
+
+static void test_moments_crn(void **state) {
+  (void)state;
+  char text[4096];
+  snprintf(text, sizeof text, SIM "parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\nreplications: 40\nseed: 17\n"
+                                  "targets:\n  - {measure: code_knowledge, stat: mean, value: 0.8, se: 0.01}\n"
+                                  "  - {measure: periods, stat: mean, value: 30, se: 1}\n"
+                                  "  - {measure: code_knowledge, stat: sd, value: 0.1, se: 0.01}\n"
+                                  "  - {measure: diversity, stat: quantile, q: 0.5, period: 3, value: 0.5, se: 0.01}\n");
+  nl_calib *c = nl_calib_new();
+  assert_int_equal(nl_calib_load_string(c, text, "crn.yaml"), NL_OK);
+  double th[2] = {0.35, 0.7}, m1[4], m2[4];
+  assert_int_equal(nl_calib_moments(c, th, m1, 1), NL_OK);
+  assert_int_equal(nl_calib_moments(c, th, m2, 2), NL_OK);
+  assert_memory_equal(m1, m2, sizeof m1); /* the thread count changes nothing */
+  /* the same runs as `netlearn run` with seed 17: replication r draws from the streams (17, r) */
+  nl_scenario *sc = nl_scenario_new();
+  assert_int_equal(nl_scenario_load_string(sc, "model: march1991\nparameters: {m: 30, n: 50, p1: 0.35, p2: 0.7}\nstop: {until: equilibrium, periods: 5000}\n", "r.yaml"), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  cfg.seed = 17;
+  cfg.replications = 40;
+  nl_results *r = nl_results_new();
+  assert_int_equal(nl_results_run(r, nl_scenario_params(sc), &cfg), NL_OK);
+  double s = 0, ss = 0, per = 0;
+  for (long i = 0; i < 40; i++) {
+    double v = nl_results_final(r, i)[0];
+    s += v;
+    ss += v * v;
+    per += (double)nl_results_periods(r, i);
+  }
+  double mean = s / 40, sd = sqrt((ss - 40 * mean * mean) / 39);
+  assert_true(fabs(m1[0] - mean) < 1e-12);
+  assert_true(fabs(m1[1] - per / 40) < 1e-12);
+  assert_true(fabs(m1[2] - sd) < 1e-9);
+  assert_true(m1[3] > 0 && m1[3] < 1);
+  /* outside the bounds: refused */
+  th[0] = 0.99;
+  assert_int_equal(nl_calib_moments(c, th, m1, 1), NL_ERANGE);
+  nl_results_free(r);
+  nl_scenario_free(sc);
+  nl_calib_free(c);
+}
+
+/* ---- recovery ---------------------------------------------------------------------------------------- */
+
+static void test_march_recovery(void **state) {
+  (void)state;
+  double scale = test_scale();
+  const double truth[2] = {0.3, 0.6};
+  long Robs = 200, R = scale < 1 ? 40 : 100;
+  char tg[4096], text[8192];
+  targets_at(truth[0], truth[1], 1001, Robs, tg, sizeof tg);
+  /* start at March's (0.1, 0.5), far from the truth */
+  snprintf(text, sizeof text,
+           SIM "parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\nreplications: %ld\nseed: 78\n"
+               "optimizer: {method: neldermead, max_evals: %d, starts: 1}\ninference: {profile_points: 5}\n%s",
+           R, scale < 1 ? 40 : 70, tg);
+  nl_calib *c = nl_calib_new();
+  assert_int_equal(nl_calib_load_string(c, text, "recover.yaml"), NL_OK);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/recover", g_dir);
+  nl_status st = nl_calib_run(c, dir, &cfg);
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  nl_calib_fit fit;
+  assert_int_equal(nl_calib_fit_get(c, &fit), NL_OK);
+  printf("  march1991 recovery (R = %ld, observed R = %ld): Q = %.3f, J = %.3f on %ld df (p = %.3f), %ld evaluations, "
+         "%.1f s\n",
+         R, Robs, fit.objective, fit.J, fit.df, fit.p_value, fit.evaluations, fit.seconds);
+  for (size_t j = 0; j < 2; j++) {
+    nl_calib_estimate e;
+    assert_int_equal(nl_calib_estimate_get(c, j, &e), NL_OK);
+    printf("  %s: truth %.3f, estimate %.4f, SE %.4f, 95%% CI [%.4f, %.4f]\n", e.name, truth[j], e.estimate, e.se,
+           e.ci_low, e.ci_high);
+    assert_true(isfinite(e.se) && e.se > 0);
+    if (scale == 1) { /* the sanitizer lane's 40 replications exercise the code, not the statistics */
+      assert_true(fabs(e.estimate - truth[j]) < 2 * e.se);
+      assert_true(e.ci_low < truth[j] && truth[j] < e.ci_high);
+      assert_true(e.se < 0.1); /* informative: the targets do identify p1 and p2 */
+    }
+    assert_false(e.at_bound);
+  }
+  assert_int_equal(fit.df, 3);
+  assert_int_equal(fit.rank, 2);
+  if (scale == 1) assert_true(fit.p_value > 0.01); /* the model is right: no misfit */
+  assert_non_null(strstr(nl_calib_identification(c), "Every parameter is identified"));
+  for (size_t k = 0; k < 5; k++) {
+    nl_calib_target_fit t;
+    assert_int_equal(nl_calib_target_get(c, k, &t), NL_OK);
+    assert_true(t.sim_se > 0);
+    if (scale == 1) assert_true(fabs(t.z) < 3);
+  }
+  /* the outputs */
+  static const char *const files[] = {"estimates.csv", "fit.csv", "trace.csv", "profiles.svg", "report.html",
+                                      "manifest.json", "results.db"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    assert_int_equal(access(path, R_OK), 0);
+  }
+  char path[700];
+  snprintf(path, sizeof path, "%s/estimates.csv", dir);
+  char *est = read_all(path);
+  assert_non_null(strstr(est, "parameter,estimate,se,ci_low,ci_high"));
+  assert_non_null(strstr(est, "\np1,"));
+  free(est);
+  nl_calib_free(c);
+}
+
+/* ---- resumption --------------------------------------------------------------------------------------- */
+
+static int stop_after(void *user, long done, long total, double best) {
+  (void)total;
+  (void)best;
+  return done >= *(long *)user;
+}
+
+#define SMALL                                                                                                          \
+  SIM "parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\nreplications: 30\nseed: 9\n"                                  \
+      "optimizer: {method: neldermead, max_evals: 20, starts: 2}\ninference: {profile_points: 3}\n"                    \
+      "targets:\n  - {measure: code_knowledge, stat: mean, value: 0.85, se: 0.01}\n"                                   \
+      "  - {measure: periods, stat: mean, value: 40, se: 1}\n"                                                         \
+      "  - {measure: code_knowledge, stat: mean, period: 5, value: 0.6, se: 0.01}\n"
+
+static void test_resume(void **state) {
+  (void)state;
+  char a[512], b[512];
+  snprintf(a, sizeof a, "%s/resumed", g_dir);
+  snprintf(b, sizeof b, "%s/fresh", g_dir);
+  nl_calib *c = nl_calib_new();
+  assert_int_equal(nl_calib_load_string(c, SMALL, "small.yaml"), NL_OK);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.threads = 2;
+  long stop = 7;
+  cfg.progress = stop_after;
+  cfg.progress_user = &stop;
+  assert_int_equal(nl_calib_run(c, a, &cfg), NL_ECANCELED); /* "killed" after 7 evaluations */
+  char path[700];
+  snprintf(path, sizeof path, "%s/manifest.json", a);
+  assert_int_not_equal(access(path, F_OK), 0); /* incomplete: no manifest */
+  cfg.progress = NULL;
+  assert_int_equal(nl_calib_run(c, a, &cfg), NL_OK);
+  nl_calib_fit fa;
+  assert_int_equal(nl_calib_fit_get(c, &fa), NL_OK);
+  /* the 7 stored evaluations were read back, not simulated */
+  assert_true(fa.evaluations > 7);
+  assert_true(fa.evaluations - fa.computed >= 7);
+  long first = fa.computed;
+  /* run again: nothing left to simulate */
+  assert_int_equal(nl_calib_run(c, a, &cfg), NL_OK);
+  assert_int_equal(nl_calib_fit_get(c, &fa), NL_OK);
+  assert_int_equal(fa.computed, 0);
+  assert_true(first > 0);
+  /* a fresh calibration on one thread: the same numbers */
+  cfg.threads = 1;
+  assert_int_equal(nl_calib_run(c, b, &cfg), NL_OK);
+  static const char *const same[] = {"estimates.csv", "fit.csv"};
+  for (size_t i = 0; i < 2; i++) {
+    char pa[700], pb[700];
+    snprintf(pa, sizeof pa, "%s/%s", a, same[i]);
+    snprintf(pb, sizeof pb, "%s/%s", b, same[i]);
+    char *ta = read_all(pa), *tb = read_all(pb);
+    assert_non_null(ta);
+    assert_non_null(tb);
+    assert_string_equal(ta, tb);
+    free(ta);
+    free(tb);
+  }
+  nl_calib_free(c);
+  /* a different calibration into the same directory is refused */
+  c = nl_calib_new();
+  assert_int_equal(nl_calib_load_string(c, SMALL, "small.yaml"), NL_OK);
+  assert_int_equal(nl_calib_set(c, "seed", "10"), NL_OK);
+  assert_int_equal(nl_calib_run(c, a, &cfg), NL_EEXIST);
+  assert_non_null(strstr(nl_calib_errmsg(c), "different calibration"));
+  nl_calib_free(c);
+}
+
+/* ---- identification -------------------------------------------------------------------------------------- */
+
+static void test_not_identified(void **state) {
+  (void)state;
+  /* p1_fast is the socialization rate of the fast learners; without fast learners (fast_share = 0)
+   * nothing depends on it */
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/ident", g_dir);
+  nl_calib *c = nl_calib_new();
+  assert_int_equal(nl_calib_load_string(c,
+                                        SIM "parameters: {p1: [0.05, 0.95], p1_fast: [0.1, 0.9]}\nreplications: 30\n"
+                                            "optimizer: {max_evals: 16, starts: 1}\ninference: {profile_points: 4}\n"
+                                            "targets:\n  - {measure: code_knowledge, stat: mean, value: 0.85, se: 0.01}\n"
+                                            "  - {measure: periods, stat: mean, value: 40, se: 1}\n",
+                                        "ident.yaml"),
+                   NL_OK);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.report = 0;
+  assert_int_equal(nl_calib_run(c, dir, &cfg), NL_OK);
+  nl_calib_fit fit;
+  assert_int_equal(nl_calib_fit_get(c, &fit), NL_OK);
+  assert_int_equal(fit.rank, 1);
+  const char *id = nl_calib_identification(c);
+  printf("  %s", id);
+  assert_non_null(strstr(id, "do not pin down p1_fast"));
+  assert_non_null(strstr(id, "The targets do not change with p1_fast: the Jacobian of the targets has rank 1 for 2"));
+  nl_calib_estimate e;
+  assert_int_equal(nl_calib_estimate_get(c, 1, &e), NL_OK);
+  assert_true(isnan(e.se)); /* no standard error for what the targets do not determine */
+  nl_calib_free(c);
+}
+
+/* ---- bad files ----------------------------------------------------------------------------------------- */
+
+static int cli(const char *args) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "cd '%s' && OPENBLAS_NUM_THREADS=1 '%s' %s > out.txt 2> err.txt", g_dir, NL_CLI, args);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_bad_files(void **state) {
+  (void)state;
+  static const struct {
+    const char *body; /* after the simulation line */
+    const char *expect;
+  } bad[] = {
+      {"parameters: {p9: [0, 1]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\n",
+       "bad.yaml:2:14: unknown parameter 'p9' of model march1991 (did you mean 'p1'?)"},
+      {"parameters: {p1: [0.05, 1.5]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\n",
+       "bad.yaml:2:25: parameter 'p1': bound 1.5 is outside the parameter's range [0, 1]"},
+      {"parameters: {p1: [0.5, 0.2]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\n",
+       "bad.yaml:2:19: parameter 'p1': bounds [0.5, 0.2]: the lower bound must be below the upper"},
+      {"parameters: {variant: [0, 1]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\n",
+       "bad.yaml:2:14: parameter 'variant' is not a number"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets:\n  - {measure: code_knowlege, stat: mean, value: 1, se: 1}\n",
+       "bad.yaml:4:15: unknown measure 'code_knowlege' of model march1991 (did you mean 'code_knowledge'?)"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets:\n  - {measure: periods, stat: mode, value: 1, se: 1}\n",
+       "bad.yaml:4:30: unknown stat 'mode': expected mean, sd, median or quantile (with q:)"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets:\n  - {measure: periods, stat: quantile, value: 1, se: 1}\n",
+       "bad.yaml:4:30: target: stat quantile needs 'q'"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets:\n  - {measure: periods, stat: mean, value: 1, se: 0}\n",
+       "bad.yaml:4:50: key 'se': 0 is out of range"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets:\n  - {measure: periods, stat: mean, value: 1}\n",
+       "bad.yaml:4:6: target: missing 'se'"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets:\n  - {measure: diversity, stat: mean, value: 1, se: 1, period: 9000}\n",
+       "bad.yaml:4:63: target period 9000 is outside the run: expected 'final' or 0 to 5000"},
+      {"parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\ntargets:\n  - {measure: periods, stat: mean, value: 1, se: 1}\n",
+       "bad.yaml:3:1: 1 targets for 2 free parameters"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\noptimizer: {method: bobyqua}\n",
+       "bad.yaml:4:21: unknown optimizer method 'bobyqua' (did you mean 'bobyqa'?)"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\noptimizer: {method: cmaes}\n",
+       "bad.yaml:4:21: optimizer method 'cmaes' is not available"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\noptimiser: {method: sbplx}\n",
+       "bad.yaml:4:1: unknown key 'optimiser' in the calibration (did you mean 'optimizer'?)"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\nreplications: 1\n",
+       "bad.yaml:4:15: key 'replications'"},
+      {"parameters: {p1: [0.05, 0.95]}\n", "bad.yaml:1:1: missing key 'targets'"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\nmodel: march1991\n",
+       "bad.yaml:4:1: 'model' belongs to the scenario: put it under 'simulation:'"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char text[2048];
+    snprintf(text, sizeof text, "simulation: {model: march1991, stop: {until: equilibrium, periods: 5000}}\n%s",
+             bad[i].body);
+    write_file("bad.yaml", text);
+    assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+    char path[600];
+    snprintf(path, sizeof path, "%s/err.txt", g_dir);
+    char *err = read_all(path);
+    if (!strstr(err, bad[i].expect)) fprintf(stderr, "case %zu: expected '%s', got '%s'\n", i, bad[i].expect, err);
+    assert_non_null(strstr(err, bad[i].expect));
+    free(err);
+  }
+  /* a scenario file that does not exist, an inline scenario with a bad parameter */
+  write_file("bad.yaml", "simulation: nowhere.yaml\nparameters: {p1: [0.05, 0.95]}\n"
+                         "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
+  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  write_file("bad.yaml", "simulation:\n  model: march1991\n  parameters: {p2: 2}\nparameters: {p1: [0.05, 0.95]}\n"
+                         "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
+  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  char path[600];
+  snprintf(path, sizeof path, "%s/err.txt", g_dir);
+  char *err = read_all(path);
+  assert_non_null(strstr(err, "bad.yaml:3:"));
+  free(err);
+  /* usage and --set */
+  assert_int_equal(cli("calibrate"), 2);
+  write_file("ok.yaml", "simulation: {model: march1991}\nparameters: {p1: [0.05, 0.95]}\n"
+                        "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
+  assert_int_equal(cli("calibrate ok.yaml -o out_bad --set optimizer.method=simplex"), 2);
+  assert_int_equal(cli("calibrate ok.yaml -o out_bad --set colour=red"), 2);
+  assert_int_equal(cli("calibrate ok.yaml -o out_bad --bogus"), 2);
+  /* nothing ran: no output directory */
+  snprintf(path, sizeof path, "%s/out_bad", g_dir);
+  assert_int_not_equal(access(path, F_OK), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_chisq),          cmocka_unit_test(test_moments_crn), cmocka_unit_test(test_march_recovery),
+      cmocka_unit_test(test_resume),         cmocka_unit_test(test_not_identified),
+      cmocka_unit_test(test_bad_files),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
