@@ -743,11 +743,11 @@ static void section_attribution(report *rp, size_t pi) {
       fputs(sig ? "<td class=\"n\"><b>" : "<td class=\"n\">", f);
       fmt(f, "%+.3f", o.change);
       fputs(sig ? "</b>" : "", f);
-      fputs(" [", f);
+      fputs("<br><small>[", f);
       fmt(f, "%+.2f", o.lo);
       fputs(", ", f);
       fmt(f, "%+.2f", o.hi);
-      fputs("]</td>", f);
+      fputs("]</small></td>", f);
     }
     fputs("</tr>\n", f);
   }
