@@ -12,8 +12,9 @@
  *   estimate +- z * bootstrap sd).
  *
  *   Morris: r trajectories of k + 1 points on a p-level grid (default 4 levels, step
- *   p / (2 (p - 1))), each moving one factor at a time; elementary effects in units of the
- *   factor's range; mu, mu* (mean |EE|), sigma and a bootstrap interval for mu*.
+ *   p / (2 (p - 1))), each moving one factor at a time in a random order (the dummy last);
+ *   elementary effects in units of the factor's range; mu, mu* (mean |EE|), sigma and a
+ *   bootstrap interval for mu*.
  *
  * A dummy factor (optional) enters the design like any other but changes nothing in f: its
  * indices are the noise floor (sampling error, and for a stochastic model the noise of its

@@ -200,7 +200,9 @@ static nl_status design_morris(nl_sensitivity *s) {
       unit[f] = nl_rng_below(&rng, 2) ? l : l + delta;
       perm[f] = f;
     }
-    for (size_t f = K; f > 1; f--) {
+    /* the real factors in a random order; the dummy, which changes nothing, always last, so that
+     * only a trajectory's final row needs fresh random streams */
+    for (size_t f = k; f > 1; f--) {
       size_t j = (size_t)nl_rng_below(&rng, f), tmp = perm[f - 1];
       perm[f - 1] = perm[j];
       perm[j] = tmp;
