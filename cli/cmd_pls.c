@@ -1,5 +1,6 @@
 /* netlearn pls: estimate a PLS-SEM model on survey data (a thin client of netlearn/pls.h). */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,20 @@ static void pls_usage(FILE *f) {
 }
 
 /* simple_slopes_<A>_<B>_<Y>.png for every interaction term A:B and outcome Y; 0 or -1 (reported). */
+/* simple_slopes_*.png of an earlier estimation in dir (the CSV files go in nl_pls_write_csv). */
+static void remove_old_slope_plots(const char *dir) {
+  DIR *dd = opendir(dir);
+  if (!dd) return;
+  struct dirent *e;
+  while ((e = readdir(dd))) {
+    size_t len = strlen(e->d_name);
+    if (strncmp(e->d_name, "simple_slopes_", 14) || len < 18 || strcmp(e->d_name + len - 4, ".png")) continue;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path) remove(path);
+  }
+  closedir(dd);
+}
+
 static int write_slope_plots(const nl_pls *p, const char *dir) {
   size_t nc = nl_pls_n_constructs(p);
   for (size_t j = 0; j < nc; j++) {
@@ -277,6 +292,7 @@ int nl_cmd_pls(int argc, char **argv) {
     fflush(stdout);
   }
   if (outdir) {
+    remove_old_slope_plots(outdir);
     st = nl_pls_write_csv(p, outdir);
     if (st != NL_OK) {
       cli_error("%s", nl_pls_errmsg(p));

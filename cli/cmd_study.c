@@ -6,11 +6,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "netlearn/netlearn.h"
@@ -93,6 +94,37 @@ static int mkdirs(const char *dir) {
   return 0;
 }
 
+/* Remove every file a study may write in dir, the manifest first, before anything is run: a
+ * smaller study must not leave an earlier, larger one's surveys (or design points) beside its own.
+ * Only netlearn's names are touched: survey_*.csv in surveys/, *.csv in pls_representative*. */
+static void remove_old_outputs(const char *dir) {
+  static const char *const top[] = {"manifest.json", "report.html", "hypotheses.csv", "facts.csv",
+                                    "pls_replications.csv", "series.csv", "summary.csv", "attribution.csv"};
+  char path[4096];
+  for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+    if (snprintf(path, sizeof path, "%s/%s", dir, top[i]) < (int)sizeof path) remove(path);
+  DIR *dd = opendir(dir);
+  if (!dd) return;
+  struct dirent *e;
+  while ((e = readdir(dd))) {
+    int surveys = !strcmp(e->d_name, "surveys"), rep = !strncmp(e->d_name, "pls_representative", 18);
+    if (!surveys && !rep) continue;
+    char sub[4096];
+    if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub) continue;
+    DIR *sd = opendir(sub);
+    if (!sd) continue;
+    struct dirent *f;
+    while ((f = readdir(sd))) {
+      size_t len = strlen(f->d_name);
+      if (len < 5 || strcmp(f->d_name + len - 4, ".csv") || (surveys && strncmp(f->d_name, "survey_", 7))) continue;
+      if (snprintf(path, sizeof path, "%s/%s", sub, f->d_name) < (int)sizeof path) remove(path);
+    }
+    closedir(sd);
+    if (rep) rmdir(sub); /* a design point the new study lacks: gone when empty */
+  }
+  closedir(dd);
+}
+
 int nl_cmd_study(int argc, char **argv) {
   const char *path = NULL, *outdir = NULL;
   long threads = 0;
@@ -172,6 +204,7 @@ int nl_cmd_study(int argc, char **argv) {
     }
   }
   if (mkdirs(outdir)) goto done;
+  remove_old_outputs(outdir);
   cli_catch_interrupts();
   cli_progress bar;
   cli_progress_init(&bar, "runs", quiet);

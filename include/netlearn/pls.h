@@ -294,7 +294,8 @@ double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b,
  * Write every result as a tidy CSV file into directory `dir` (created if missing; its parent must
  * exist). Each file is written to a temporary name and renamed into place, so readers never see a
  * partial file. Files and columns are listed in docs/pls.md; bootstrap.csv and bootstrap_info.csv
- * only after nl_pls_bootstrap. Errors: NL_EINVAL (not estimated), NL_EIO. Cost O(n * constructs).
+ * only after nl_pls_bootstrap. Every file this function may write is removed first, so no file of
+ * an earlier estimation stays beside the new ones. Errors: NL_EINVAL (not estimated), NL_EIO. Cost O(n * constructs).
  */
 nl_status nl_pls_write_csv(nl_pls *p, const char *dir);
 

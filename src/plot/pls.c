@@ -163,17 +163,17 @@ static nl_status open_table(nl_plot_pls *m, const char *dir, const char *file, c
 nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir) {
   pls_clear(m);
   nl_strtab *w = NULL, *l = NULL, *pa = NULL, *r2 = NULL, *bo = NULL;
-  long wc[4], lc[3], pc[3], rc[2], bc[4];
+  long wc[4], lc[3], pc[3], rc[2], bc[5];
   static const char *const wcols[] = {"construct", "indicator", "mode", "estimate"};
   static const char *const lcols[] = {"construct", "indicator", "estimate"};
   static const char *const pcols[] = {"from", "to", "estimate"};
   static const char *const rcols[] = {"construct", "r2"};
-  static const char *const bcols[] = {"quantity", "from", "to", "p"};
+  static const char *const bcols[] = {"quantity", "from", "to", "p", "original"};
   nl_status rs = open_table(m, dir, "weights.csv", wcols, wc, 4, 0, &w);
   if (!rs) rs = open_table(m, dir, "loadings.csv", lcols, lc, 3, 0, &l);
   if (!rs) rs = open_table(m, dir, "paths.csv", pcols, pc, 3, 0, &pa);
   if (!rs) rs = open_table(m, dir, "rsquared.csv", rcols, rc, 2, 0, &r2);
-  if (!rs) rs = open_table(m, dir, "bootstrap.csv", bcols, bc, 4, 1, &bo);
+  if (!rs) rs = open_table(m, dir, "bootstrap.csv", bcols, bc, 5, 1, &bo);
   if (rs) goto cleanup;
   /* constructs in order of first appearance in weights.csv */
   for (size_t r = 0; !rs && r < w->nrow; r++) {
@@ -196,13 +196,30 @@ nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir) {
   }
   for (size_t r = 0; !rs && r < pa->nrow; r++) {
     const char *a = nl_strtab_cell(pa, r, (size_t)pc[0]), *b = nl_strtab_cell(pa, r, (size_t)pc[1]);
-    double p = NAN;
-    for (size_t q = 0; bo && q < bo->nrow; q++)
+    double p = NAN, est = nl_strtab_num(pa, r, (size_t)pc[2]), orig = NAN;
+    int found = 0;
+    for (size_t q = 0; bo && q < bo->nrow && !found; q++)
       if (!strcmp(nl_strtab_cell(bo, q, (size_t)bc[0]), "path") && !strcmp(nl_strtab_cell(bo, q, (size_t)bc[1]), a) &&
-          !strcmp(nl_strtab_cell(bo, q, (size_t)bc[2]), b))
+          !strcmp(nl_strtab_cell(bo, q, (size_t)bc[2]), b)) {
         p = nl_strtab_num(bo, q, (size_t)bc[3]);
-    rs = nl_plot_pls_path(m, a, b, nl_strtab_num(pa, r, (size_t)pc[2]), p);
-    if (rs) nl_err_prefix(&m->err, pa->source);
+        orig = nl_strtab_num(bo, q, (size_t)bc[4]);
+        found = 1;
+      }
+    rs = nl_plot_pls_path(m, a, b, est, p);
+    if (rs) {
+      nl_err_prefix(&m->err, pa->source);
+      break;
+    }
+    /* Stars only from a bootstrap of this very estimation: its `original` is paths.csv's
+     * estimate (both written with the same %.15g format). */
+    if (bo && !found)
+      rs = nl_err(&m->err, NL_EPARSE, "%s/bootstrap.csv does not belong to %s/paths.csv: it has no row for path %s -> %s",
+                  dir, dir, a, b);
+    else if (bo && !(fabs(orig - est) <= 1e-12 * fmax(1.0, fabs(est))))
+      rs = nl_err(&m->err, NL_EPARSE,
+                  "%s/bootstrap.csv does not belong to %s/paths.csv: path %s -> %s is %.6g there, %.6g in paths.csv "
+                  "(a bootstrap of another estimation?); re-run netlearn pls with --boot, or remove bootstrap.csv",
+                  dir, dir, a, b, orig, est);
   }
   if (!rs && m->nc == 0) rs = nl_err(&m->err, NL_EPARSE, "%s/weights.csv: no constructs", dir);
 cleanup:

@@ -29,7 +29,20 @@ typedef struct out_ctx {
   char path[4096];
 } out_ctx;
 
+/* Every file nl_pls_write_csv may write. All are removed before any is written, so a directory
+ * never mixes two estimations (a bootstrap.csv of an earlier run beside new paths.csv); open_file
+ * refuses a name missing here. */
+static const char *const pls_files[] = {
+    "weights.csv",  "loadings.csv",    "cross_loadings.csv", "paths.csv",     "total_effects.csv",
+    "indirect_effects.csv", "specific_indirect_effects.csv", "rsquared.csv", "fsquared.csv",
+    "vif_inner.csv", "vif_outer.csv", "reliability.csv", "htmt.csv", "fornell_larcker.csv", "scores.csv",
+    "simple_slopes.csv", "convergence.csv", "bootstrap.csv", "bootstrap_info.csv"};
+#define NPLS_FILES (sizeof pls_files / sizeof pls_files[0])
+
 static nl_status open_file(out_ctx *o, const char *name, const char *header) {
+  size_t k = 0;
+  while (k < NPLS_FILES && strcmp(pls_files[k], name)) k++;
+  if (k == NPLS_FILES) return nl_err(&o->p->err, NL_EINTERNAL, "%s: not in the list of PLS outputs", name);
   snprintf(o->path, sizeof o->path, "%s/%s", o->dir, name);
   nl_status st = nl_atomic_open(&o->a, o->path, &o->p->err);
   if (st != NL_OK) return st;
@@ -107,6 +120,11 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
   memset(&o, 0, sizeof o);
   o.p = p;
   o.dir = dir;
+  for (size_t k = 0; k < NPLS_FILES; k++) {
+    snprintf(o.path, sizeof o.path, "%s/%s", dir, pls_files[k]);
+    if (remove(o.path) != 0 && errno != ENOENT)
+      return nl_err(&p->err, NL_EIO, "%s: cannot remove the earlier result: %s", o.path, strerror(errno));
+  }
   size_t nc = p->nc, ni = p->ni;
   FILE *f;
 #define OPEN(name, header)                                                                                             \

@@ -194,10 +194,38 @@ static void test_missing_and_unwritable(void **state) {
   assert_true(exists("done/final.csv"));
 }
 
+/* Stale files: `pls -o DIR` without --boot after one with it used to leave the old bootstrap.csv,
+ * and `plot pls DIR` drew significance stars on a model that was never bootstrapped. */
+static void test_pls_stale_files(void **state) {
+  (void)state;
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "cd %s && cp %s/tests/pls/mobi.model m.model && cp %s/tests/data/mobi.csv all.csv && head -n 151 all.csv > "
+           "half.csv",
+           tmpdir, NL_SOURCE_DIR, NL_SOURCE_DIR);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(nl("pls m.model all.csv -o stale --boot 30 --seed 3 -q"), 0);
+  assert_true(exists("stale/bootstrap.csv") && exists("stale/bootstrap_info.csv"));
+  assert_int_equal(nl("pls m.model all.csv -o stale -q"), 0);
+  assert_false(exists("stale/bootstrap.csv"));
+  assert_false(exists("stale/bootstrap_info.csv"));
+  assert_true(exists("stale/paths.csv"));
+  /* A bootstrap.csv of another estimation (half the data) next to paths.csv: refused. */
+  assert_int_equal(nl("pls m.model half.csv -o other --boot 30 --seed 3 -q"), 0);
+  snprintf(cmd, sizeof cmd, "cp %s/other/bootstrap.csv %s/stale/", tmpdir, tmpdir);
+  assert_int_equal(system(cmd), 0);
+  int rc = nl("plot pls stale -o d.png");
+  if (rc != 2) fail_msg("plot pls: exit %d: %s", rc, errbuf);
+  assert_non_null(strstr(errbuf, "stale/bootstrap.csv does not belong to stale/paths.csv: path "));
+  /* Its own bootstrap is accepted. */
+  assert_int_equal(nl("plot pls other -o d.png"), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help_and_models),
       cmocka_unit_test(test_outputs_and_determinism),
+      cmocka_unit_test(test_pls_stale_files),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_missing_and_unwritable),
   };

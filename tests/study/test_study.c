@@ -533,6 +533,36 @@ static void test_attribution(void **state) {
   nl_study_free(s);
 }
 
+/* A study into a directory of an earlier, larger study: the earlier surveys and design points go
+ * (they used to stay beside the new ones); files that are not netlearn's stay. */
+static void test_cli_stale_outputs(void **state) {
+  (void)state;
+  write_file("tiny.yaml", GOOD);
+  static const char *const old[] = {"stale/surveys/survey_rep9.csv", "stale/pls_representative_p3/paths.csv",
+                                    "stale/report.html"};
+  char path[512];
+  snprintf(path, sizeof path, "%s/stale", g_dir);
+  mkdir(path, 0777);
+  snprintf(path, sizeof path, "%s/stale/surveys", g_dir);
+  mkdir(path, 0777);
+  snprintf(path, sizeof path, "%s/stale/pls_representative_p3", g_dir);
+  mkdir(path, 0777);
+  for (size_t i = 0; i < 3; i++) write_file(old[i], "old\n");
+  write_file("stale/surveys/my_notes.txt", "mine\n");
+  char args[1024];
+  snprintf(args, sizeof args, "study %s/tiny.yaml -o %s/stale --no-report -q -t 2", g_dir, g_dir);
+  assert_int_equal(cli(args), 0);
+  struct stat sb;
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", g_dir, old[i]);
+    if (stat(path, &sb) == 0) fail_msg("%s of an earlier study is still there", old[i]);
+  }
+  snprintf(path, sizeof path, "%s/stale/surveys/survey_rep3.csv", g_dir);
+  assert_int_equal(stat(path, &sb), 0);
+  snprintf(path, sizeof path, "%s/stale/surveys/my_notes.txt", g_dir);
+  assert_int_equal(stat(path, &sb), 0);
+}
+
 /* ---- the report -------------------------------------------------------------------------------- */
 
 static void test_report(void **state) {
@@ -713,6 +743,7 @@ int main(void) {
       cmocka_unit_test(test_small_study),
       cmocka_unit_test(test_attribution),
       cmocka_unit_test(test_report),
+      cmocka_unit_test(test_cli_stale_outputs),
       cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
