@@ -267,6 +267,16 @@ static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, i
   remove_stale_temporaries(o->outdir);
   if (!o->quiet && *npending < *total && !join(path, sizeof path, o->outdir, "results.db"))
     fprintf(stderr, "netlearn: resuming %s: %ld of %ld runs already done\n", path, *total - *npending, *total);
+  long points = 0, done = 0, all = 0;
+  if (nl_store_counts(store, &points, &done, &all)) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  /* Narrowed (fewer replications or points than an earlier run): the database keeps them all. */
+  if (all > *total)
+    cli_warn("%s/results.db holds %ld runs, more than the %ld this scenario asks for (fewer replications or points "
+             "than before): the CSV files hold every finished run; manifest.json says so",
+             o->outdir, all, *total);
   return NL_EXIT_OK;
 }
 

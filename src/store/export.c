@@ -663,6 +663,14 @@ nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_desig
   rs = nl_store_query_text(st, "SELECT coalesce(sum(equilibrium), 0) FROM runs WHERE status = 'done'", buf, sizeof buf);
   if (rs) return rs;
   eq = atol(buf);
+  /* The CSV files hold every finished run in the database, which may be more than this design
+   * asks for (replications narrowed, points dropped): the manifest says what the files hold. */
+  rs = nl_store_query_text(st,
+                           "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM runs WHERE status = 'done' "
+                           "GROUP BY point)",
+                           buf, sizeof buf);
+  if (rs) return rs;
+  long maxreps = atol(buf);
   const nl_scenario *sc = nl_design_scenario(d);
   nl_atomic_file a;
   rs = nl_atomic_open(&a, path, err);
@@ -702,6 +710,8 @@ nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_desig
   nl_json_int(&j, done);
   nl_json_key(&j, "replications_at_equilibrium");
   nl_json_int(&j, eq);
+  nl_json_key(&j, "outputs_max_replications_per_point");
+  nl_json_int(&j, maxreps);
   nl_json_key(&j, "outputs");
   nl_json_arr_begin(&j);
   for (size_t i = 0; i < noutputs; i++) nl_json_str(&j, outputs[i]);

@@ -346,6 +346,16 @@ static void test_changed_scenario_and_force_new(void **state) {
   assert_int_equal(nl("run sweep.yaml -o chg --seed 6 --set replications=8"), 0);
   assert_non_null(strstr(errbuf, "resuming"));
   assert_non_null(strstr(errbuf, "36 of 48 runs already done"));
+  /* Narrowed back to 6 replications: said on the terminal and in the manifest (it said 6 beside
+   * CSV files holding 8). */
+  assert_int_equal(nl("run sweep.yaml -o chg --seed 6 --set replications=6"), 0);
+  assert_non_null(strstr(errbuf, "chg/results.db holds 48 runs, more than the 36 this scenario asks for"));
+  char p[256];
+  path_of(p, sizeof p, "chg/manifest.json");
+  slurp(p, outbuf, sizeof outbuf);
+  assert_non_null(strstr(outbuf, "\"replications_per_point\": 6"));
+  assert_non_null(strstr(outbuf, "\"outputs_max_replications_per_point\": 8"));
+  assert_non_null(strstr(outbuf, "\"replications_run\": 48"));
 }
 
 static void test_bad_sweeps_and_too_many(void **state) {
