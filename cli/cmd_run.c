@@ -141,6 +141,37 @@ static int parse_args(run_opts *o, int argc, char **argv, int *help) {
   return 0;
 }
 
+/* Files a scenario names (networks, firm tables) are read when a simulation is created: create one
+ * per design point that names a file, before the database exists, so that a bad file is bad input
+ * (exit 2) found at once, not a failed run (exit 1) after the database was made. At most
+ * FILE_CHECK_POINTS points (a sweep of thousands of points over one file is checked on its first
+ * points; the runs catch the rest). */
+#define FILE_CHECK_POINTS 64
+static int check_files(const run_opts *o, const nl_design *d) {
+  const nl_model *m = nl_scenario_model(nl_design_scenario(d));
+  size_t checked = 0;
+  for (size_t i = 0; i < nl_design_npoints(d) && checked < FILE_CHECK_POINTS; i++) {
+    const nl_params *p = nl_design_params(d, i);
+    int files = 0;
+    for (size_t k = 0; k < nl_model_nparams(m); k++)
+      if (nl_model_param(m, k)->type == NL_PARAM_STRING && nl_params_get_string(p, k) &&
+          nl_params_get_string(p, k)[0])
+        files = 1;
+    if (!files) continue;
+    checked++;
+    nl_sim *sim = nl_sim_new(p);
+    if (!sim) {
+      cli_error("out of memory");
+      return -1;
+    }
+    int bad = nl_sim_status(sim) != NL_OK;
+    if (bad) cli_error("%s: %s", o->scenario_path, nl_sim_errmsg(sim));
+    nl_sim_free(sim);
+    if (bad) return -1;
+  }
+  return 0;
+}
+
 /* Scenario (from text when given: MPI ranks get rank 0's copy), overrides and design. */
 static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_design *d, int verbose) {
   nl_status st = text ? nl_scenario_load_string(sc, text, o->scenario_path) : nl_scenario_load_file(sc, o->scenario_path);
@@ -192,6 +223,7 @@ static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_
     if (verbose) cli_error("%s", nl_design_errmsg(d));
     return -1;
   }
+  if (verbose && check_files(o, d)) return -1;
   return 0;
 }
 

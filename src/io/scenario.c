@@ -294,6 +294,8 @@ static nl_status parse_outputs(nl_scenario *sc, struct fy_node *map) {
           return at(sc, e, NL_EINVAL, "unknown measure '%s' of model %s (`netlearn models %s` lists them)", val,
                     sc->model->name, sc->model->name);
         }
+        for (size_t i = 0; i < sc->nsel; i++)
+          if (sc->sel[i] == (size_t)mi) return at(sc, e, NL_EINVAL, "key 'measures': '%s' is listed twice", val);
         if (sc->nsel == MAX_SELECTED) return at(sc, e, NL_ERANGE, "key 'measures': too many measures");
         sc->sel[sc->nsel++] = (size_t)mi;
       }

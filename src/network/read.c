@@ -1,6 +1,7 @@
 /* Reading networks: edge list CSV, node attribute CSV (our own small parser) and GraphML (igraph). */
 #include <errno.h>
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,17 +231,25 @@ static int ieq(const char *a, const char *b) {
 
 /* ---- edge list -------------------------------------------------------------------------------- */
 
+/* A node's name in messages: its label, or its integer id when the ids are integers. */
+static const char *node_name(const nl_network *g, uint32_t u, char *buf, size_t cap) {
+  if (g->labels) return g->labels[u];
+  snprintf(buf, cap, "%" PRIu32, u);
+  return buf;
+}
+
 /* Add edge {u, v} from `line` with the self-loop / duplicate policy. Grows storage as needed. */
 static nl_status add_edge_checked(nl_network *g, const char *path, long line, uint32_t u, uint32_t v, double w,
                                   unsigned flags, long *eline, size_t *elcap) {
+  char a[16], b[16];
   if (u == v && !(flags & NL_NET_ALLOW_SELF_LOOPS))
     return nl_err(&g->err, NL_EINVAL, "%s:%ld: self-loop on node '%s' (not allowed)", path, line,
-                  g->labels ? g->labels[u] : "?");
+                  node_name(g, u, a, sizeof a));
   if (!(flags & NL_NET_ALLOW_MULTI)) {
     long e = nl_network_hash_find(g, u, v);
     if (e >= 0)
       return nl_err(&g->err, NL_EINVAL, "%s:%ld: duplicate edge '%s'-'%s' (first on line %ld; not allowed)", path,
-                    line, g->labels ? g->labels[u] : "?", g->labels ? g->labels[v] : "?", eline ? eline[e] : 0L);
+                    line, node_name(g, u, a, sizeof a), node_name(g, v, b, sizeof b), eline ? eline[e] : 0L);
   }
   if (g->ne == g->ecap) {
     size_t ncap = g->ecap ? 2 * g->ecap : 64;

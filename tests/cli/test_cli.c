@@ -170,6 +170,26 @@ static void test_bad_inputs(void **state) {
   bad(small, "--set p1", "expected KEY=VALUE", NULL);
   bad(small, "--threads 0", "--threads", "out of range");
   bad(small, "--bogus", "unknown option '--bogus'", NULL);
+  /* A measure listed twice: refused at parse time (it failed at the first commit with a raw SQLite
+   * error, exit 1, and a half-started database). */
+  bad("model: march1991\noutputs:\n  measures: [diversity, code_knowledge, diversity]\n", NULL,
+      "bad.yaml:3:41: key 'measures': 'diversity' is listed twice", NULL);
+  assert_false(exists("badout/results.db"));
+  /* Files a scenario names are read before the database is created: exit 2, no database; integer
+   * node ids are named (they were '?'). */
+  write_file("net.csv", "source,target\n0,1\n1,99\n");
+  bad("model: lazer2007\nparameters: {n: 20, network: file, network_file: net.csv}\n", NULL,
+      "bad.yaml: net.csv:3: node id '99' is not an integer in [0, 20)", NULL);
+  assert_false(exists("badout/results.db"));
+  write_file("net.csv", "source,target\n0,1\n2,3\n3,3\n");
+  bad("model: lazer2007\nparameters: {n: 20, network: file, network_file: net.csv}\n", NULL,
+      "net.csv:4: self-loop on node '3'", NULL);
+  write_file("net.csv", "source,target\n0,1\n2,3\n1,0\n");
+  bad("model: lazer2007\nparameters: {n: 20, network: file, network_file: net.csv}\n", NULL,
+      "net.csv:4: duplicate edge '1'-'0' (first on line 2", NULL);
+  write_file("firms.csv", "firm,size\n0,10\n1,abc\n");
+  bad("model: coopnet\nparameters: {firm_table: firms.csv}\n", NULL, "firms.csv:3: size 'abc' is not a number", NULL);
+  assert_false(exists("badout/results.db"));
 }
 
 static void test_missing_and_unwritable(void **state) {
