@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
   if (cut) *cut = '\0';
   else snprintf(root, sizeof root, ".");
   snprintf(defmodel, sizeof defmodel, "%s/tests/pls/corp_rep.model", root);
-  snprintf(defdata, sizeof defdata, "%s/../shared/data/corp_rep_data.csv", root);
+  snprintf(defdata, sizeof defdata, "%s/tests/data/corp_rep_data.csv", root);
   const char *model_path = defmodel;
   const char *data_path = defdata;
   size_t nboot = 5000;

@@ -953,7 +953,7 @@ static void test_pls_diagram(void **state) {
 static void test_pls_from_estimate(void **state) {
   (void)state;
   char data[512], model[512];
-  snprintf(data, sizeof data, "%s/data/corp_rep_data.csv", NL_SHARED_DIR);
+  snprintf(data, sizeof data, "%s/corp_rep_data.csv", NL_DATA_DIR);
   snprintf(model, sizeof model, "%s/tests/pls/corp_rep.model", NL_SOURCE_DIR);
   if (access(data, R_OK) != 0) skip();
   nl_pls_model *pm = NULL;

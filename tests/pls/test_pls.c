@@ -32,7 +32,7 @@ static int load_reference(void **state) {
 
 static void test_mobi_reference(void **state) {
   (void)state;
-  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", NULL);
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_DATA_DIR "/mobi.csv", NULL);
   compare("mobi", p);
   nl_pls_free(p);
 }
@@ -42,7 +42,7 @@ static void test_mobi_factorial_reference(void **state) {
   nl_pls_options o;
   nl_pls_options_default(&o);
   o.scheme = NL_PLS_SCHEME_FACTORIAL;
-  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o);
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_DATA_DIR "/mobi.csv", &o);
   compare("mobi_factorial", p);
   nl_pls_free(p);
 }
@@ -52,7 +52,7 @@ static void test_mobi_plsc_reference(void **state) {
   nl_pls_options o;
   nl_pls_options_default(&o);
   o.consistent = 1;
-  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o);
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_DATA_DIR "/mobi.csv", &o);
   compare("mobi_plsc", p);
   nl_pls_free(p);
 }
@@ -62,7 +62,7 @@ static void test_mobi_centroid_reference(void **state) {
   nl_pls_options o;
   nl_pls_options_default(&o);
   o.scheme = NL_PLS_SCHEME_CENTROID;
-  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o);
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_DATA_DIR "/mobi.csv", &o);
   compare("mobi_centroid", p);
   nl_pls_free(p);
 }
@@ -73,16 +73,16 @@ static void test_corp_rep_reference(void **state) {
   nl_pls_options_default(&o);
   o.has_na_code = 1;
   o.na_code = -99;
-  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_DATA_DIR "/corp_rep_data.csv", &o);
   compare("corp_rep", p);
   nl_pls_free(p);
   o.missing = NL_PLS_MISSING_CASEWISE;
-  p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_DATA_DIR "/corp_rep_data.csv", &o);
   compare("corp_rep_casewise", p);
   nl_pls_free(p);
   o.missing = NL_PLS_MISSING_MEAN;
   o.consistent = 1;
-  p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  p = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_DATA_DIR "/corp_rep_data.csv", &o);
   compare("corp_rep_plsc", p);
   nl_pls_free(p);
 }
@@ -159,8 +159,8 @@ static void test_bootstrap_threads_identical(void **state) {
   nl_pls_options_default(&o);
   o.has_na_code = 1;
   o.na_code = -99;
-  nl_pls *p1 = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
-  nl_pls *p2 = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o);
+  nl_pls *p1 = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_DATA_DIR "/corp_rep_data.csv", &o);
+  nl_pls *p2 = fit(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_DATA_DIR "/corp_rep_data.csv", &o);
   nl_pls_boot_options b;
   nl_pls_boot_options_default(&b);
   b.nboot = 200;
@@ -207,7 +207,7 @@ static int cancel_progress(void *user, long done, long total) {
 
 static void test_bootstrap_statistics(void **state) {
   (void)state;
-  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", NULL);
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_DATA_DIR "/mobi.csv", NULL);
   nl_pls_boot_options b;
   nl_pls_boot_options_default(&b);
   b.nboot = 300;
@@ -388,11 +388,11 @@ static void test_bootstrap_reference(void **state) {
   nl_pls_options_default(&o);
   o.has_na_code = 1;
   o.na_code = -99;
-  check_bootstrap_reference(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_SHARED_DIR "/data/corp_rep_data.csv", &o,
+  check_bootstrap_reference(NL_SOURCE_DIR "/tests/pls/corp_rep.model", NL_DATA_DIR "/corp_rep_data.csv", &o,
                             NL_SOURCE_DIR "/tests/pls/seminr_bootstrap_reference.csv", 124);
   nl_pls_options_default(&o);
   o.consistent = 1;
-  check_bootstrap_reference(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SHARED_DIR "/data/mobi.csv", &o,
+  check_bootstrap_reference(NL_SOURCE_DIR "/tests/pls/mobi.model", NL_DATA_DIR "/mobi.csv", &o,
                             NL_SOURCE_DIR "/tests/pls/seminr_bootstrap_reference_plsc.csv", 102);
 }
 

@@ -408,8 +408,8 @@ static void test_cli_outputs(void **state) {
 static void test_cli_matches_seminr(void **state) {
   (void)state;
   char err[4096], args[1024];
-  snprintf(args, sizeof args, "'%s/tests/pls/corp_rep.model' '%s/data/corp_rep_data.csv' --na -99 -q -o corp",
-           NL_SOURCE_DIR, NL_SHARED_DIR);
+  snprintf(args, sizeof args, "'%s/tests/pls/corp_rep.model' '%s/corp_rep_data.csv' --na -99 -q -o corp",
+           NL_SOURCE_DIR, NL_DATA_DIR);
   assert_int_equal(run_cli(args, err, sizeof err), 0);
   FILE *ref = fopen(NL_SOURCE_DIR "/tests/pls/seminr_reference.csv", "r");
   assert_non_null(ref);
