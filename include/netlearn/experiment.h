@@ -206,6 +206,22 @@ nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total);
  */
 nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
 
+/*
+ * Run design d (borrowed) into results directory `dir` (created if missing; its parent must exist),
+ * as `netlearn run` does in one process: open or create dir/results.db on the store handle st
+ * (new, not yet opened; the caller frees it), bind the design, remove the outputs of an earlier
+ * run, run every pending run (cfg: threads, progress, interrupt; seed and stop rule as from
+ * nl_run_config_from_scenario), then write series.csv, summary.csv, final.csv, points.csv and
+ * manifest.json last. Re-running resumes. flags: NL_STORE_RESET discards a database holding a
+ * different scenario. argv (borrowed) is recorded in the manifest. The message is on st.
+ * Errors: those of nl_store_open (NL_EBUSY, NL_EIO, NL_EPARSE), nl_store_bind (NL_EEXIST),
+ * nl_experiment_run (model errors; NL_ECANCELED: the finished runs stay committed and no
+ * manifest is written), NL_EIO (dir cannot be created or written), NL_EINVAL (empty path).
+ * Cost: that of nl_experiment_run plus the export, linear in the stored rows.
+ */
+nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
+                                int flags, int argc, char *const *argv);
+
 /* Test hook: make writes fail with SQLITE_FULL once the database has `pages` pages (0 = off),
  * through SQLite's max_page_count. */
 nl_status nl_store_set_max_pages(nl_store *st, long pages);

@@ -1,0 +1,361 @@
+"""netlearn from Python: organizational-learning simulations and PLS-SEM as pandas DataFrames.
+
+    import netlearn
+    netlearn.models()                                   # every model's parameters
+    r = netlearn.run("examples/march1991/basic.yaml", set={"p1": 0.3}, replications=20)
+    r.final, r.series, r.summary, r.manifest            # the CSV files of `netlearn run`
+    fit = netlearn.pls(model_text, df, boot=500)        # seminr-equal PLS-SEM
+    fit.paths, fit.reliability, fit.summary()           # the CSV files of `netlearn pls`
+
+Everything runs in libnetlearn (the C library behind the `netlearn` command) with the GIL
+released; the tables are written by the library's own CSV writers into a private temporary
+directory and read back, so they equal the command-line tool's files value for value.
+"""
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+
+import pandas as pd
+
+from . import _netlearn
+from ._netlearn import Error, InputError
+
+__all__ = ["Error", "InputError", "models", "measures", "run", "sweep", "pls", "RunResult", "PlsResult",
+           "__version__"]
+__version__ = _netlearn.version()
+
+_CSV_NA = ["NA"]
+
+
+def _read_csv(path):
+    # Only the library's own "NA" is missing: a construct or measure named "NaN" stays a name.
+    return pd.read_csv(path, keep_default_na=False, na_values=_CSV_NA)
+
+
+def _catch_sigint():
+    """Whether the C code may take over SIGINT for the call (main thread, Python's own handler)."""
+    return (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+
+
+class _Bar:
+    """A minimal text progress bar on stderr (progress=True)."""
+
+    def __init__(self, label):
+        self.label = label
+        self.last = -1
+
+    def __call__(self, done, total):
+        pct = int(100 * done / total) if total else 100
+        if pct != self.last:
+            self.last = pct
+            filled = pct * 30 // 100
+            sys.stderr.write("\r%s [%s%s] %3d%% %d/%d" % (self.label, "#" * filled, "." * (30 - filled), pct,
+                                                          done, total))
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        return False
+
+
+def _progress(progress, label):
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        return _Bar(label)
+    if callable(progress):
+        return progress
+    raise ValueError("progress: expected True, False, None or a callable(done, total), got %r" % (progress,))
+
+
+def _text(value, what):
+    """Canonical text of a scalar for the library's parser."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # numpy scalar
+        return _text(value.item(), what)
+    raise ValueError("%s: expected a number, a bool or a string, got %s" % (what, type(value).__name__))
+
+
+def _int_arg(value, what, lo):
+    if isinstance(value, bool) or not isinstance(value, int) and not (hasattr(value, "item") and
+                                                                      isinstance(value.item(), int)):
+        raise ValueError("%s: expected an integer, got %r" % (what, value))
+    value = int(value)
+    if value < lo:
+        raise ValueError("%s: expected an integer >= %d, got %d" % (what, lo, value))
+    return value
+
+
+# ---- models ------------------------------------------------------------------------------------
+
+def models():
+    """Every model's parameters: one row per (model, parameter) with its type, default, range
+    (min, max; NaN for non-numeric types), choices ('|'-separated) and documentation."""
+    rows = _netlearn.models()
+    return pd.DataFrame(rows, columns=["model", "title", "name", "type", "default", "min", "max", "choices", "doc"])
+
+
+def measures():
+    """Every model's measures (the columns of final.csv, the `measure` values of series.csv)."""
+    return pd.DataFrame(_netlearn.measures(), columns=["model", "name", "doc"])
+
+
+# ---- run / sweep -------------------------------------------------------------------------------
+
+class RunResult:
+    """The outputs of a run: DataFrames equal to `netlearn run`'s CSV files.
+
+    final    replication, periods, equilibrium, one column per measure (sweeps: point + swept parameters)
+    series   replication, period, measure, value (None when the scenario stores no series)
+    summary  period, measure, n, mean, sd, ci_low, ci_high
+    points   sweeps: the design points and their runs (None otherwise)
+    manifest the resolved scenario, version and outputs (a dict of manifest.json)
+    dir      the results directory when `out=` was given, else None
+    """
+
+    def __init__(self, tables, manifest, model, directory):
+        self.final = tables.get("final")
+        self.series = tables.get("series")
+        self.summary = tables.get("summary")
+        self.points = tables.get("points")
+        self.manifest = manifest
+        self.model = model
+        self.dir = directory
+
+    def __repr__(self):
+        n = 0 if self.final is None else len(self.final)
+        return "<netlearn.RunResult %s: %d runs%s>" % (self.model, n, ", dir=%s" % self.dir if self.dir else "")
+
+
+def _scenario_source(scenario):
+    """(text, name, path) for the library from a path, YAML text or a dict."""
+    if isinstance(scenario, os.PathLike):
+        return None, None, os.fspath(scenario)
+    if isinstance(scenario, dict):
+        # JSON is YAML: the library parses it and names "<dict>" in its messages.
+        try:
+            return json.dumps(scenario), "<dict>", None
+        except TypeError as e:
+            raise ValueError("scenario dict: %s" % e) from None
+    if isinstance(scenario, str):
+        if "\n" not in scenario and (os.path.exists(scenario) or scenario.endswith((".yaml", ".yml"))):
+            return None, None, scenario
+        return scenario, "<string>", None
+    raise ValueError("scenario: expected a YAML file path, YAML text or a dict, got %s" % type(scenario).__name__)
+
+
+def run(scenario, set=None, replications=None, seed=None, periods=None, until=None, threads=None, out=None,
+        force_new=False, progress=None):
+    """Run a scenario (a YAML path, YAML text or a dict): its replications, or every design point of
+    its `sweep:` section. Returns a RunResult whose DataFrames equal `netlearn run`'s CSV files.
+
+    set          {parameter: value} overrides (also replications, periods, seed, until)
+    replications, seed, periods, until   shortcuts for the same overrides
+    threads      worker threads (default: all cores); results do not depend on it
+    out          keep the results directory (results.db, CSV files, manifest.json) there; running
+                 again with the same out resumes; without it a temporary directory is used
+    force_new    discard a results.db in `out` that holds a different scenario
+    progress     True for a bar on stderr, or a callable(done, total) (return True to stop)
+
+    Raises netlearn.InputError (also a ValueError) for a malformed scenario, an unknown parameter or
+    a value out of range, netlearn.Error for other library failures, KeyboardInterrupt on Ctrl-C
+    (finished runs stay in out/results.db; no manifest is written).
+    """
+    text, name, path = _scenario_source(scenario)
+    sets = []
+    if set is not None:
+        if not hasattr(set, "items"):
+            raise ValueError("set: expected a mapping {parameter: value}, got %s" % type(set).__name__)
+        for k, v in set.items():
+            if not isinstance(k, str) or not k:
+                raise ValueError("set: parameter names must be non-empty strings, got %r" % (k,))
+            sets.append((k, _text(v, "set[%r]" % k)))
+    if replications is not None:
+        sets.append(("replications", str(_int_arg(replications, "replications", 1))))
+    if seed is not None:
+        sets.append(("seed", str(_int_arg(seed, "seed", 0))))
+    if periods is not None:
+        sets.append(("periods", str(_int_arg(periods, "periods", 1))))
+    if until is not None:
+        if until not in ("equilibrium", "periods"):
+            raise ValueError("until: expected 'equilibrium' or 'periods', got %r" % (until,))
+        sets.append(("until", until))
+    nthreads = 0 if threads is None else _int_arg(threads, "threads", 1)
+    fn = _progress(progress, "runs")
+    argv = ["python", "netlearn.run"]
+    tmp = None
+    if out is None:
+        tmp = tempfile.TemporaryDirectory(prefix="netlearn-run-")
+        directory = tmp.name
+    else:
+        directory = os.fspath(out)
+    try:
+        model, _, _, _ = _netlearn.run(text, name, path, sets, directory, nthreads, fn, _catch_sigint(),
+                                       bool(force_new), argv)
+        tables = {}
+        for t in ("final", "series", "summary", "points"):
+            f = os.path.join(directory, t + ".csv")
+            if os.path.exists(f):
+                tables[t] = _read_csv(f)
+        with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as fh:
+            manifest = json.load(fh)
+        return RunResult(tables, manifest, model, None if tmp else directory)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def sweep(scenario, out=None, **kwargs):
+    """Run every design point of a scenario's `sweep:` section (see run(); same arguments). With
+    `out` the results database is kept there and a second call resumes it. The RunResult's
+    `points` lists the design points; `final` and `summary` carry a `point` column and one column
+    per swept parameter."""
+    return run(scenario, out=out, **kwargs)
+
+
+# ---- pls ---------------------------------------------------------------------------------------
+
+_SCHEMES = {"path": 0, "factorial": 1, "centroid": 2}
+_MISSING = {"mean": 0, "casewise": 1}
+_INTERACTIONS = {"two-stage": 0, "two_stage": 0, "product-indicator": 1, "product_indicator": 1,
+                 "orthogonal": 2}
+_CIS = {"percentile": 0, "bca": 1}
+
+
+class PlsResult:
+    """A PLS-SEM estimate: one DataFrame attribute per CSV file of `netlearn pls` (paths, weights,
+    loadings, cross_loadings, total_effects, indirect_effects, specific_indirect_effects, rsquared,
+    fsquared, vif_inner, vif_outer, reliability, htmt, fornell_larcker, scores, convergence, and
+    with boot > 0 bootstrap and bootstrap_info; simple_slopes with interaction terms).
+    summary() prints the report `netlearn pls` prints; `report` holds its text."""
+
+    def __init__(self, tables, report, converged):
+        self.tables = tables
+        for k, v in tables.items():
+            setattr(self, k, v)
+        self.report = report
+        self.converged = bool(converged)
+
+    def summary(self, file=None):
+        """Print the report (seminr's summary(): paths with R^2, reliability, HTMT, bootstrap)."""
+        print(self.report, end="", file=file if file is not None else sys.stdout)
+
+    def coef(self):
+        """Path coefficients as a Series indexed by (from, to)."""
+        return self.paths.set_index(["from", "to"])["estimate"]
+
+    def __repr__(self):
+        return self.report
+
+    def __getattr__(self, name):
+        if name in ("bootstrap", "bootstrap_info"):
+            raise AttributeError("no bootstrap: call netlearn.pls(..., boot=500) for %s" % name)
+        raise AttributeError(name)
+
+
+def _model_text(model):
+    if isinstance(model, os.PathLike) or (isinstance(model, str) and "~" not in model):
+        path = os.fspath(model)
+        if not os.path.exists(path):
+            raise ValueError("model: '%s' is neither a model (no '=~', '<~' or '~') nor an existing file" % path)
+        with open(path, encoding="utf-8") as fh:
+            return fh.read(), path
+    if isinstance(model, str):
+        return model, "<model>"
+    raise ValueError("model: expected lavaan-style model text or a file path, got %s" % type(model).__name__)
+
+
+def _data_matrix(data):
+    """(names, column-major float64 bytes, nrow, non-numeric names) from a DataFrame or mapping."""
+    if isinstance(data, pd.DataFrame):
+        df = data
+    elif hasattr(data, "items"):
+        try:
+            df = pd.DataFrame(dict(data.items()))
+        except ValueError as e:
+            raise ValueError("data: cannot make a table of the mapping's columns: %s" % e) from None
+    else:
+        raise ValueError("data: expected a pandas DataFrame or a mapping of columns, got %s" % type(data).__name__)
+    if len(df.columns) == 0 or len(df) == 0:
+        raise ValueError("data: the table is empty (%d rows, %d columns)" % (len(df), len(df.columns)))
+    names, cols, bad = [], [], []
+    for c in df.columns:
+        if not isinstance(c, str):
+            raise ValueError("data: column names must be strings, got %r" % (c,))
+        if c in names:
+            raise ValueError("data: duplicate column name '%s'" % c)
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            v = s.astype("float64")
+        else:
+            v = pd.to_numeric(s, errors="coerce")
+            if (v.isna() & s.notna()).any():
+                bad.append(c)  # text: usable only if the model does not use it
+                continue
+            v = v.astype("float64")
+        names.append(c)
+        cols.append(v.to_numpy(dtype="float64", na_value=float("nan")))
+    buf = b"".join(col.tobytes() for col in cols)
+    return names, buf, len(df), bad
+
+
+def pls(model, data, boot=0, seed=1, threads=1, ci="percentile", alpha=0.05, na=None, plsc=False, scheme="path",
+        missing="mean", interaction="two-stage", max_iter=300, tol=1e-7, progress=None, title=None):
+    """Estimate a PLS-SEM model (numerically equal to seminr 2.3.1) on a DataFrame or a mapping of
+    columns. `model` is lavaan-style text (`X =~ a + b`, `Y <~ c + d`, `Y ~ X`) or a file path.
+
+    boot         bootstrap resamples (0: none; seminr's default is 500)
+    seed         bootstrap seed (default 1, as the CLI); results do not depend on threads
+    ci           'percentile' (seminr) or 'bca';  alpha: two-sided level of the intervals
+    na           a number that also means missing (e.g. -99); NaN/None are always missing
+    plsc         consistent PLS for the =~ constructs (seminr's reflective())
+    scheme       'path' (seminr's default), 'factorial' or 'centroid'
+    missing      'mean' (replace by the indicator mean, seminr's default) or 'casewise'
+    interaction  'two-stage', 'product-indicator' or 'orthogonal' (terms A:B)
+    progress     True for a bar on stderr, or a callable(done, total) for the bootstrap
+
+    Returns a PlsResult. Raises ValueError for bad arguments (netlearn.InputError, also a
+    netlearn.Error, when the library rejects the model or data: a syntax error, an indicator not
+    in the data, a non-numeric column), netlearn.Error for numerical failures, KeyboardInterrupt.
+    """
+    text, source = _model_text(model)
+    boot = _int_arg(boot, "boot", 0)
+    seed = _int_arg(seed, "seed", 0)
+    threads = _int_arg(threads, "threads", 1)
+    max_iter = _int_arg(max_iter, "max_iter", 1)
+    for what, value, table in (("ci", ci, _CIS), ("scheme", scheme, _SCHEMES), ("missing", missing, _MISSING),
+                               ("interaction", interaction, _INTERACTIONS)):
+        if value not in table:
+            raise ValueError("%s: expected one of %s, got %r" % (what, ", ".join(sorted(table)), value))
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError("alpha: expected a number in (0, 1), got %r" % (alpha,))
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol > 0:
+        raise ValueError("tol: expected a positive number, got %r" % (tol,))
+    if na is not None and (isinstance(na, bool) or not isinstance(na, (int, float))):
+        raise ValueError("na: expected a number (e.g. -99) or None, got %r" % (na,))
+    names, buf, nrow, nonnumeric = _data_matrix(data)
+    fn = _progress(progress, "bootstrap")
+    with tempfile.TemporaryDirectory(prefix="netlearn-pls-") as tmp:
+        try:
+            report, converged = _netlearn.pls(
+                text, source, names, buf, nrow, tmp, title or "PLS-SEM", _SCHEMES[scheme], _MISSING[missing],
+                int(bool(plsc)), max_iter, float(tol), na is not None, float(na if na is not None else 0),
+                _INTERACTIONS[interaction], boot, seed, threads, _CIS[ci], float(alpha), fn, _catch_sigint())
+        except InputError as e:
+            for c in nonnumeric:  # the library only saw the numeric columns: say why one is missing
+                if "'%s'" % c in str(e):
+                    raise InputError("data: column '%s' is not numeric (%s), but the model uses it"
+                                     % (c, data[c].dtype if hasattr(data[c], "dtype") else "text")) from None
+            raise
+        tables = {f[:-4]: _read_csv(os.path.join(tmp, f)) for f in sorted(os.listdir(tmp)) if f.endswith(".csv")}
+    return PlsResult(tables, report, converged)

@@ -1,0 +1,53 @@
+"""Build netlearn's Python package: the C extension netlearn._netlearn over libnetlearn.
+
+libnetlearn is found, in this order:
+  1. NETLEARN_BUILD=<cmake build dir of a netlearn checkout> (what `make python` sets): links that
+     build's static libnetlearn.a, so the module needs no installed library;
+  2. ../build/libnetlearn.a next to this directory (a checkout built with `make`);
+  3. pkg-config netlearn (an installed netlearn: `make install`).
+"""
+import os
+import shlex
+import subprocess
+
+from setuptools import Extension, setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEPS = ["libfyaml", "igraph", "sqlite3", "cairo", "lapacke", "openblas", "nlopt"]
+
+
+def pkg_config(*args):
+    out = subprocess.run(["pkg-config", *args], check=True, capture_output=True, text=True).stdout
+    return shlex.split(out)
+
+
+def library_flags():
+    build = os.environ.get("NETLEARN_BUILD") or os.path.join(HERE, "..", "build")
+    build = os.path.abspath(build)
+    archive = os.path.join(build, "libnetlearn.a")
+    if os.path.exists(archive):
+        source = os.path.abspath(os.path.join(HERE, ".."))
+        cflags = ["-I" + os.path.join(source, "include"), "-I" + os.path.join(build, "include")]
+        return cflags, [archive], pkg_config("--libs", *DEPS) + ["-fopenmp", "-lm"]
+    return pkg_config("--cflags", "netlearn"), [], pkg_config("--libs", "--static", "netlearn")
+
+
+cflags, objects, libs = library_flags()
+setup(
+    name="netlearn",
+    version="0.1.0",
+    description="Organizational learning simulations and PLS-SEM (netlearn) from Python",
+    packages=["netlearn"],
+    python_requires=">=3.10",
+    install_requires=["pandas"],
+    ext_modules=[
+        Extension(
+            "netlearn._netlearn",
+            sources=["netlearn/_netlearn.c"],
+            extra_compile_args=cflags + ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra"],
+            extra_objects=objects,
+            extra_link_args=libs,
+            py_limited_api=True,
+        )
+    ],
+)

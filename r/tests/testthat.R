@@ -1,0 +1,3 @@
+library(testthat)
+library(netlearn)
+test_check("netlearn")
