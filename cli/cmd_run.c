@@ -172,6 +172,65 @@ static int check_files(const run_opts *o, const nl_design *d) {
   return 0;
 }
 
+/* ---- memory: threads x (model state + a run's recorded rows) must fit --------------------------- */
+
+/* Resident bytes of this process (Linux /proc/self/statm); 0 when unknown. */
+static double resident_bytes(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  long size = 0, res = 0;
+  if (!f) return 0;
+  int ok = fscanf(f, "%ld %ld", &size, &res) == 2;
+  fclose(f);
+  return ok ? (double)res * (double)sysconf(_SC_PAGESIZE) : 0;
+}
+
+/* Memory the machine can still give (MemAvailable), in bytes; 0 when unknown. */
+static double available_bytes(void) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  char line[256];
+  double kb = 0;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
+  if (f) fclose(f);
+  return kb * 1024.0;
+}
+
+/* Threads to use: at most the pending runs (more would only hold idle model states). Then the
+ * memory the runs need, measured on the first and last design points' states (created and reset,
+ * so their pages are touched) plus the rows a run records, refused before anything is written
+ * when it exceeds what the machine has ("needs 25 GB for 2 threads, the machine has 24"). */
+static int check_memory(const run_opts *o, const nl_design *d, long npending, int *threads) {
+  long t = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  if (t < 1) t = 1;
+  if (npending > 0 && t > npending) t = npending;
+  *threads = (int)t;
+  const nl_scenario *sc = nl_design_scenario(d);
+  double state = 0;
+  size_t last = nl_design_npoints(d) ? nl_design_npoints(d) - 1 : 0;
+  for (size_t i = 0; i <= last; i += last > 0 ? last : 1) {
+    double before = resident_bytes();
+    nl_sim *sim = nl_sim_new(nl_design_params(d, i));
+    if (sim && nl_sim_status(sim) == NL_OK) nl_sim_reset(sim, nl_scenario_seed(sc), 0);
+    double grew = resident_bytes() - before;
+    nl_sim_free(sim);
+    if (grew > state) state = grew;
+  }
+  /* A run keeps its recorded rows (period, measures) until it is committed. */
+  long every = nl_scenario_series(sc) ? (nl_scenario_every(sc) > 0 ? nl_scenario_every(sc) : 1) : LONG_MAX;
+  double rows = (double)nl_scenario_periods(sc) / (double)every + 3;
+  double nm = (double)nl_model_nmeasures(nl_scenario_model(sc));
+  double series = rows * (nm + 1) * 8.0;
+  double need = (double)t * (state + series), have = available_bytes();
+  if (have > 0 && need > have) {
+    cli_error("%s: needs about %.1f GB for %ld thread%s (%.2f GB per simulation state, %.2f GB of recorded rows per "
+              "run), the machine has %.1f GB available: use fewer threads (-t), a larger outputs.every, or "
+              "outputs.series: false",
+              o->scenario_path, need / 1e9, t, t > 1 ? "s" : "", state / 1e9, series / 1e9, have / 1e9);
+    return -1;
+  }
+  return 0;
+}
+
 /* Scenario (from text when given: MPI ranks get rank 0's copy), overrides and design. */
 static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_design *d, int verbose) {
   nl_status st = text ? nl_scenario_load_string(sc, text, o->scenario_path) : nl_scenario_load_file(sc, o->scenario_path);
@@ -373,12 +432,14 @@ static int run_local(const run_opts *o, int argc, char **argv) {
     goto cleanup;
   }
   if (load_design(o, NULL, sc, d, 1)) goto cleanup;
+  int threads = 1;
+  if (check_memory(o, d, (long)nl_design_npoints(d) * nl_design_replications(d), &threads)) goto cleanup;
   rc = setup_store(o, d, store, argc + 1, argv - 1, (int)o->threads, 1, &pairs, &npending, &total);
   if (rc) goto cleanup;
 
   nl_run_config cfg;
   nl_run_config_from_scenario(&cfg, sc);
-  cfg.threads = (int)o->threads;
+  cfg.threads = threads;
   progress_ctx prog;
   cli_progress_init(&prog.bar, "runs", o->quiet);
   cfg.progress = progress_cb;

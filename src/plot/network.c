@@ -13,6 +13,8 @@
 #include "core/alloc.h"
 #include "network/network_impl.h"
 #include "plot/plot_impl.h"
+
+#define PLOT_MAX_NODES 100000 /* more nodes than a figure can show */
 #include "plot/table.h"
 
 void nl_plot_network_options_default(nl_plot_network_options *o) {
@@ -571,6 +573,14 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
           allint = nonneg_int(nl_strtab_cell(t, r, (size_t)cid), &v);
           mx = fmax(mx, v);
         }
+      /* Ids 0..max become nodes: one stray id (99999999) must not build 1e8 of them. */
+      if (allint && mx + 1 > (double)PLOT_MAX_NODES) {
+        rs = nl_err(nl_fig_err(f), NL_ERANGE,
+                    "%s: node id %.0f: integer ids are drawn as nodes 0..max, and a network plot has at most %d "
+                    "nodes",
+                    t->source, mx, PLOT_MAX_NODES);
+        goto cleanup;
+      }
       if (allint && mx >= 0 && mx + 1 > (double)nl_network_nodes(g)) {
         rs = nl_network_read_edgelist(g, gpath, (size_t)mx + 1, 0);
         if (rs) {

@@ -190,6 +190,13 @@ static void test_bad_inputs(void **state) {
   write_file("firms.csv", "firm,size\n0,10\n1,abc\n");
   bad("model: coopnet\nparameters: {firm_table: firms.csv}\n", NULL, "firms.csv:3: size 'abc' is not a number", NULL);
   assert_false(exists("badout/results.db"));
+  /* Memory: 4096 threads of a 10^6-agent lazer2007 state (libgomp used to abort without a
+   * netlearn message), and 1e9 recorded periods of one run, are refused before anything runs. */
+  bad("model: lazer2007\nparameters: {n: 1000000}\nreplications: 5000\n", "-t 4096",
+      "needs about", "GB for 4096 threads");
+  assert_false(exists("badout/results.db"));
+  bad("model: march1991\nreplications: 1\nstop: {until: periods, periods: 1000000000}\n", NULL, "needs about",
+      "GB of recorded rows per run");
 }
 
 static void test_missing_and_unwritable(void **state) {
@@ -241,11 +248,24 @@ static void test_pls_stale_files(void **state) {
   assert_int_equal(nl("plot pls other -o d.png"), 0);
 }
 
+/* plot network --nodes with one stray id: refused at once (it built 1e8 nodes). */
+static void test_plot_node_id_cap(void **state) {
+  (void)state;
+  write_file("ties.csv", "source,target\n0,1\n1,2\n");
+  write_file("nodes.csv", "id,size\n0,1\n1,2\n2,3\n99999999,4\n");
+  assert_int_equal(nl("plot network ties.csv --nodes nodes.csv -o net.png"), 2);
+  assert_non_null(strstr(errbuf, "nodes.csv: node id 99999999: integer ids are drawn as nodes 0..max"));
+  assert_false(exists("net.png"));
+  write_file("nodes.csv", "id,size\n0,1\n1,2\n2,3\n5,4\n");
+  assert_int_equal(nl("plot network ties.csv --nodes nodes.csv -o net.png"), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help_and_models),
       cmocka_unit_test(test_outputs_and_determinism),
       cmocka_unit_test(test_pls_stale_files),
+      cmocka_unit_test(test_plot_node_id_cap),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_missing_and_unwritable),
   };
