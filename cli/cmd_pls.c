@@ -49,7 +49,8 @@ static void pls_usage(FILE *f) {
       "  -o, --output DIR     write every result as a tidy CSV file into DIR (created if needed)\n"
       "  --boot [N]           bootstrap with N resamples (bare --boot: 500, seminr's default); none\n"
       "                       without this option\n"
-      "  --seed S             random seed of the bootstrap (default 1); results do not depend on --threads\n"
+      "  --seed S             random seed of the bootstrap and of the PLSpredict folds (default 1);\n"
+      "                       results do not depend on --threads\n"
       "  --threads N          threads for the bootstrap (default 1)\n"
       "  --ci percentile|bca  bootstrap confidence intervals (default percentile, as seminr)\n"
       "  --alpha A            two-sided level of the intervals (default 0.05)\n"
@@ -60,6 +61,9 @@ static void pls_usage(FILE *f) {
       "  --interaction two-stage|product-indicator|orthogonal   how interaction terms X:M are\n"
       "                       estimated (default two-stage; seminr 2.3.1's code defaults to\n"
       "                       product-indicator)\n"
+      "  --predict [loocv|K|KxR]   PLSpredict: leave-one-out or K folds repeated R times (bare K: R = 10;\n"
+      "                       bare --predict: 10x10, SmartPLS's default); -o writes predict.csv\n"
+      "  --predict-technique da|ea   direct (default) or earliest antecedents\n"
       "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
       "  -q, --quiet          no report on standard output\n"
       "  -h, --help           this help\n"
@@ -112,6 +116,30 @@ static int write_slope_plots(const nl_pls *p, const char *dir) {
   return 0;
 }
 
+/* --predict loocv | K | KxR */
+static int parse_folds(const char *v, nl_pls_predict_options *o) {
+  if (!strcmp(v, "loocv")) {
+    o->folds = 0;
+    o->reps = 1;
+    return 0;
+  }
+  char *end = NULL;
+  long k = strtol(v, &end, 10), r = 10;
+  if (end != v && (*end == 'x' || *end == 'X')) {
+    const char *rs = end + 1;
+    r = strtol(rs, &end, 10);
+    if (end == rs) r = -1;
+  }
+  if (end == v || *end != '\0' || k < 2 || k > 1000000 || r < 1 || r > 100000) {
+    cli_error("--predict: expected 'loocv', K or KxR with K >= 2 folds and R >= 1 repetitions (e.g. 10x10), got '%s'",
+              v);
+    return -1;
+  }
+  o->folds = (size_t)k;
+  o->reps = (size_t)r;
+  return 0;
+}
+
 static int exit_for(nl_status st) {
   return st == NL_ENOMEM || st == NL_EINTERNAL ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
 }
@@ -120,8 +148,11 @@ int nl_cmd_pls(int argc, char **argv) {
   const char *model_path = NULL, *data_path = NULL, *outdir = NULL;
   nl_pls_options opt;
   nl_pls_boot_options bopt;
+  nl_pls_predict_options popt;
+  int predict = 0;
   nl_pls_options_default(&opt);
   nl_pls_boot_options_default(&bopt);
+  nl_pls_predict_options_default(&popt);
   long nboot = 0;
   int quiet = 0, rc = NL_EXIT_OK;
   nl_pls_model *m = NULL;
@@ -196,6 +227,18 @@ int nl_cmd_pls(int argc, char **argv) {
         cli_error("--interaction: expected 'two-stage', 'product-indicator' or 'orthogonal', got '%s'", v);
         return NL_EXIT_USAGE;
       }
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--predict-technique", &missing))) {
+      if (!strcmp(v, "da")) popt.technique = NL_PLS_PREDICT_DA;
+      else if (!strcmp(v, "ea")) popt.technique = NL_PLS_PREDICT_EA;
+      else {
+        cli_error("--predict-technique: expected 'da' (direct antecedents) or 'ea' (earliest antecedents), got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+    } else if (!strcmp(a, "--predict") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
+      predict = 1; /* bare --predict: 10 folds x 10 repetitions, SmartPLS's default */
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--predict", &missing))) {
+      if (parse_folds(v, &popt) != 0) return NL_EXIT_USAGE;
+      predict = 1;
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--max-iter", &missing))) {
       if (cli_parse_long("--max-iter", v, 1, 1000000, &lv) != 0) return NL_EXIT_USAGE;
       opt.max_iter = (int)lv;
@@ -280,6 +323,16 @@ int nl_cmd_pls(int argc, char **argv) {
     if (nl_pls_boot_failed(p) > 0)
       cli_warn("bootstrap: %zu of %ld resamples could not be estimated and were dropped", nl_pls_boot_failed(p),
                nboot);
+  }
+  if (predict) {
+    popt.seed = bopt.seed;
+    popt.threads = bopt.threads;
+    st = nl_pls_predict(p, &popt);
+    if (st != NL_OK) {
+      cli_error("%s: %s", data_path, nl_pls_errmsg(p));
+      rc = exit_for(st);
+      goto cleanup;
+    }
   }
   if (!quiet) {
     char title[1024];

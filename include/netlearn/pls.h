@@ -282,11 +282,64 @@ typedef struct nl_pls_boot_stat {
 /* Bootstrap summary of one quantity. Errors: NL_EINVAL (no bootstrap yet, or the quantity does
  * not exist for these indices). O(1). */
 nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_pls_boot_stat *out);
+/* HTMT inference (Henseler et al. 2015; Franke & Sarstedt 2019): the one-sided bootstrap upper
+ * bound of HTMT(j, k) at level 1 - alpha, i.e. the upper limit of the two-sided interval at level
+ * 1 - 2 alpha (as cSEM's testHTMT()), percentile or BCa as the bootstrap's ci. Discriminant
+ * validity is supported at threshold T (0.85 or 0.90) when the bound is below T. NAN without a
+ * bootstrap or for j == k. O(1). */
+double nl_pls_htmt_upper(const nl_pls *p, size_t j, size_t k);
 size_t nl_pls_boot_n(const nl_pls *p);        /* resamples that succeeded */
 size_t nl_pls_boot_failed(const nl_pls *p);   /* resamples dropped */
 size_t nl_pls_boot_nonconverged(const nl_pls *p); /* kept resamples that hit max_iter */
 /* Value of one quantity in resample r (0 <= r < nl_pls_boot_n), NAN if out of range. */
 double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r);
+
+/* ---- PLSpredict ---------------------------------------------------------------------------- */
+
+typedef enum nl_pls_predict_technique {
+  NL_PLS_PREDICT_DA = 0, /* direct antecedents: an endogenous score from its antecedents' scores */
+  NL_PLS_PREDICT_EA = 1  /* earliest antecedents: from the exogenous scores through the model */
+} nl_pls_predict_technique;
+
+typedef struct nl_pls_predict_options {
+  size_t folds;        /* k >= 2; 0 = leave-one-out (n folds, one repetition). Default 10 */
+  size_t reps;         /* repetitions of k-fold, predictions averaged (as seminr). Default 10 */
+  nl_pls_predict_technique technique; /* default NL_PLS_PREDICT_DA */
+  unsigned long long seed;   /* fold assignment of repetition r: stream (seed, stream, NL_RNG_FOLDS, r) */
+  unsigned long long stream; /* default 0 */
+  int threads;         /* OpenMP threads; results do not depend on it. Default 1 */
+} nl_pls_predict_options;
+
+void nl_pls_predict_options_default(nl_pls_predict_options *o);
+
+/*
+ * PLSpredict (Shmueli et al. 2019) as seminr's predict_pls(): cross-validated predictions of the
+ * indicators of every endogenous construct by the PLS model (re-estimated on each training set),
+ * by seminr's linear-model benchmark (each indicator regressed on all other indicators except its
+ * own construct's) and by the training mean (for Q^2_predict). Requires a prior nl_pls_estimate.
+ * Errors: NL_EINVAL (not estimated, interaction terms or higher-order constructs, fewer than 2
+ * folds, more folds than observations, training sets too small), NL_ENUMERIC (a training set
+ * cannot be estimated), NL_ENOMEM. Cost O(reps * folds * (n p^2 + iterations p^2 + p^3)) / threads.
+ */
+nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt);
+
+typedef struct nl_pls_predict_metrics {
+  double pls_rmse, pls_mae; /* out-of-sample errors of the PLS predictions */
+  double lm_rmse, lm_mae;   /* of the LM benchmark (NAN for constructs) */
+  double q2_predict;        /* 1 - SSE(PLS) / SSE(training mean) */
+} nl_pls_predict_metrics;
+
+/* Metrics of indicator i (of an endogenous construct) or of endogenous construct j (predicted vs
+ * actual score, both with the training weights; the naive prediction is 0). Errors: NL_EINVAL
+ * (no prediction run, or not endogenous). O(1). */
+nl_status nl_pls_predict_indicator(const nl_pls *p, size_t i, nl_pls_predict_metrics *out);
+nl_status nl_pls_predict_construct(const nl_pls *p, size_t j, nl_pls_predict_metrics *out);
+/* Out-of-sample prediction (averaged over repetitions) of indicator i for used row `row`, by PLS
+ * (lm = 0) or the LM benchmark (lm = 1); NAN if not available. O(1). */
+double nl_pls_predict_value(const nl_pls *p, size_t row, size_t i, int lm);
+size_t nl_pls_predict_folds(const nl_pls *p);         /* 0 if no prediction run */
+size_t nl_pls_predict_reps(const nl_pls *p);
+size_t nl_pls_predict_nonconverged(const nl_pls *p); /* fold estimations that hit max_iter */
 
 /* ---- output ------------------------------------------------------------------------------ */
 

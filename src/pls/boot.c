@@ -400,6 +400,14 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
 
   /* summaries */
   double za = nl_normal_quantile(o.alpha / 2), zb = nl_normal_quantile(1 - o.alpha / 2);
+  double z1 = nl_normal_quantile(1 - o.alpha);
+  size_t npair = p->nc * (p->nc - 1) / 2;
+  nl_free(p->htmt_ub);
+  p->htmt_ub = nl_malloc((npair ? npair : 1) * sizeof *p->htmt_ub);
+  if (!p->htmt_ub) {
+    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
   for (size_t k = 0; k < ns; k++) {
     nl_pls_boot_stat *bs = &p->bstat[k];
     double sum = 0, ss = 0;
@@ -414,7 +422,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
     int constant = !(bs->sd > 1e-12 * (fabs(mean) + 1.0));
     bs->t = constant ? NAN : bs->original / bs->sd;
     bs->p = constant ? NAN : pls_t_sf2(bs->t, (double)(ok - 1));
-    double pl = o.alpha / 2, pu = 1 - o.alpha / 2;
+    double pl = o.alpha / 2, pu = 1 - o.alpha / 2, z0h = NAN, acch = 0;
     if (o.ci == NL_PLS_CI_BCA) {
       size_t below = 0, equal = 0;
       for (size_t b = 0; b < ok; b++) below += col[b] < bs->original, equal += col[b] == bs->original;
@@ -432,12 +440,20 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
         den += d * d;
       }
       double acc = den > 0 ? num / (6.0 * pow(den, 1.5)) : 0.0;
+      z0h = z0, acch = acc;
       pl = nl_normal_cdf(z0 + (z0 + za) / (1 - acc * (z0 + za)));
       pu = nl_normal_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
       if (!isfinite(z0)) pl = pu = NAN;
     }
     bs->lo = pls_quantile7_select(col, ok, pl);
     bs->hi = pls_quantile7_select(col, ok, pu);
+    if (k >= p->off_h && k < p->off_h + npair) {
+      /* one-sided upper bound of HTMT at level 1 - alpha: the upper limit of the two-sided
+       * interval at level 1 - 2 alpha (cSEM's testHTMT()), percentile or BCa */
+      double p1 = 1 - o.alpha;
+      if (o.ci == NL_PLS_CI_BCA) p1 = isfinite(z0h) ? nl_normal_cdf(z0h + (z0h + z1) / (1 - acch * (z0h + z1))) : NAN;
+      p->htmt_ub[k - p->off_h] = pls_quantile7_select(col, ok, p1);
+    }
   }
   p->bopt = o;
   p->booted = 1;
@@ -499,6 +515,11 @@ nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_p
   if (k < 0) return nl_err(&p->err, NL_EINVAL, "no such bootstrapped quantity (%d, %zu, %zu)", (int)q, a, b);
   *out = p->bstat[k];
   return NL_OK;
+}
+
+double nl_pls_htmt_upper(const nl_pls *p, size_t j, size_t k) {
+  if (!p->booted || j >= p->nc || k >= p->nc || j == k) return NAN;
+  return p->htmt_ub[(size_t)stat_index(p, NL_PLS_Q_HTMT, j, k) - p->off_h];
 }
 
 size_t nl_pls_boot_n(const nl_pls *p) { return p->booted ? p->nboot_ok : 0; }

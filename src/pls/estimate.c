@@ -479,10 +479,12 @@ void nl_pls_free(nl_pls *p) {
   nl_free(p->orig);
   nl_free(p->boot);
   nl_free(p->bstat);
+  nl_free(p->htmt_ub);
   nl_free(p->ckind);
   nl_free(p->civ);
   nl_free(p->cmod);
   nl_pls_free(p->stage1);
+  pls_pred_free(p->pred);
   nl_free(p);
 }
 

@@ -245,12 +245,16 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
     fputc('\n', f);
   }
   COMMIT();
-  OPEN("htmt.csv", "construct1,construct2,estimate");
+  OPEN("htmt.csv", "construct1,construct2,estimate,upper,below_085,below_090");
   for (size_t j = 0; j < nc; j++)
     for (size_t l = j + 1; l < nc; l++) {
+      double ub = nl_pls_htmt_upper(p, l, j);
       fprintf(f, "%s,%s,", p->cname[l], p->cname[j]);
       num(f, nl_pls_htmt(p, l, j));
-      fputc('\n', f);
+      fputc(',', f);
+      num(f, ub);
+      fprintf(f, ",%s,%s\n", isnan(ub) ? "NA" : ub < 0.85 ? "true" : "false",
+              isnan(ub) ? "NA" : ub < 0.90 ? "true" : "false");
     }
   COMMIT();
   OPEN("fornell_larcker.csv", "construct1,construct2,estimate");
@@ -293,6 +297,34 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
           fputc('\n', f);
         }
     }
+    COMMIT();
+  }
+  if (p->pred) {
+    nl_pls_predict_metrics m;
+    OPEN("predict.csv", "indicator,construct,pls_rmse,pls_mae,lm_rmse,lm_mae,q2_predict");
+    for (size_t i = 0; i < ni; i++)
+      if (nl_pls_predict_indicator(p, i, &m) == NL_OK) {
+        fprintf(f, "%s,%s,", p->iname[i], p->cname[p->icon[i]]);
+        double v[5] = {m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict};
+        for (int k = 0; k < 5; k++) {
+          if (k) fputc(',', f);
+          num(f, v[k]);
+        }
+        fputc('\n', f);
+      }
+    COMMIT();
+    OPEN("predict_constructs.csv", "construct,rmse,mae,q2_predict,folds,repetitions,technique");
+    for (size_t j = 0; j < nc; j++)
+      if (nl_pls_predict_construct(p, j, &m) == NL_OK) {
+        fprintf(f, "%s,", p->cname[j]);
+        num(f, m.pls_rmse);
+        fputc(',', f);
+        num(f, m.pls_mae);
+        fputc(',', f);
+        num(f, m.q2_predict);
+        fprintf(f, ",%zu,%zu,%s\n", nl_pls_predict_folds(p), nl_pls_predict_reps(p),
+                pls_predict_technique_name(p));
+      }
     COMMIT();
   }
   OPEN("convergence.csv", "iterations,converged,weight_change,max_iter,tolerance,nobs,nrows_data,scheme,missing,"
@@ -484,6 +516,21 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
     }
   }
 
+  if (p->pred) {
+    nl_pls_predict_metrics m;
+    size_t k = nl_pls_predict_folds(p);
+    fprintf(f, "\nPLSpredict (%s, %s; out-of-sample; LM = seminr's linear-model benchmark):\n",
+            k == p->n ? "leave-one-out" : "k-fold", pls_predict_technique_name(p));
+    if (k != p->n) fprintf(f, "  %zu folds x %zu repetitions\n", k, nl_pls_predict_reps(p));
+    fprintf(f, "  %-*s %-*s %9s %9s %9s %9s %9s\n", iw, "indicator", w, "construct", "PLS_RMSE", "PLS_MAE", "LM_RMSE",
+            "LM_MAE", "Q2predict");
+    for (size_t i = 0; i < p->ni; i++)
+      if (nl_pls_predict_indicator(p, i, &m) == NL_OK)
+        fprintf(f, "  %-*s %-*s %9.3f %9.3f %9.3f %9.3f %9.3f\n", iw, p->iname[i], w, p->cname[p->icon[i]], m.pls_rmse,
+                m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict);
+    fprintf(f, "  Q2predict > 0: PLS beats the training mean; PLS_RMSE < LM_RMSE for most indicators: predictive power.\n");
+  }
+
   fprintf(f, "\nHTMT:\n  %-*s", w, "");
   for (size_t j = 0; j + 1 < nc; j++) fprintf(f, " %*s", w, p->cname[j]);
   fputc('\n', f);
@@ -558,6 +605,20 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
           snprintf(label, sizeof label, "%s <-> %s", p->cname[l], p->cname[j]);
           boot_table_row(f, lw, label, &s);
         }
+    fprintf(f, "\nHTMT inference (one-sided %.0f%% upper bound, %s; discriminant validity when below the "
+               "threshold):\n  %-*s %8s %8s %6s %6s\n",
+            100 * (1 - p->bopt.alpha), p->bopt.ci == NL_PLS_CI_BCA ? "BCa" : "percentile", lw, "", "HTMT", "upper",
+            "<.85", "<.90");
+    int n85 = 0, n90 = 0, npair = 0;
+    for (size_t j = 0; j < nc; j++)
+      for (size_t l = j + 1; l < nc; l++) {
+        double ub = nl_pls_htmt_upper(p, l, j);
+        snprintf(label, sizeof label, "%s <-> %s", p->cname[l], p->cname[j]);
+        fprintf(f, "  %-*s %8.3f %8.3f %6s %6s\n", lw, label, nl_pls_htmt(p, l, j), ub, ub < 0.85 ? "yes" : "NO",
+                ub < 0.90 ? "yes" : "NO");
+        n85 += ub < 0.85, n90 += ub < 0.90, npair++;
+      }
+    fprintf(f, "  %d of %d pairs below .85, %d below .90\n", n85, npair, n90);
   }
   fputc('\n', f);
   if (ferror(f)) return nl_err(&p->err, NL_EIO, "error writing the report");

@@ -139,6 +139,7 @@ struct nl_pls {
   double *orig;                 /* nstat */
   double *boot;                 /* nboot_ok * nstat, resample-major */
   nl_pls_boot_stat *bstat;      /* nstat */
+  double *htmt_ub;              /* nc(nc-1)/2: one-sided bootstrap upper bound of HTMT, as the HTMT block */
   size_t nboot_ok, nfail, nnonconv;
   nl_pls_boot_options bopt;     /* options of the last bootstrap */
   int booted;
@@ -146,7 +147,12 @@ struct nl_pls {
   int *ckind;                   /* nc PLS_KIND_* (HOC: indicators are the first stage's scores), or NULL */
   size_t *civ, *cmod;           /* nc: interaction constructs' predictor and moderator, or NULL */
   nl_pls *stage1;               /* owned: the first-stage estimation (two-stage methods), or NULL */
+  struct pls_pred *pred;        /* owned: PLSpredict results (predict.c), or NULL */
 };
+
+typedef struct pls_pred pls_pred;
+void pls_pred_free(pls_pred *r);
+const char *pls_predict_technique_name(const nl_pls *p); /* for reports */
 
 /* Bind a model whose constructs are all measured by data columns (the former nl_pls_new). */
 nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);

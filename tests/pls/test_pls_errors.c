@@ -267,6 +267,22 @@ static void test_bad_data(void **state) {
   assert_int_equal(run_cli("good.model data.csv --boot 1", err, sizeof err), 2);
   assert_int_equal(run_cli("good.model data.csv --interaction squared", err, sizeof err), 2);
   assert_non_null(strstr(err, "--interaction: expected 'two-stage', 'product-indicator' or 'orthogonal'"));
+  /* PLSpredict: folds > n (60 rows), one fold, bad spellings, a moderated model */
+  assert_int_equal(run_cli("good.model data.csv --predict 61", err, sizeof err), 2);
+  assert_non_null(strstr(err, "data.csv: PLSpredict: 61 folds but only 60 observations"));
+  assert_int_equal(run_cli("good.model data.csv --predict 1", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--predict: expected 'loocv', K or KxR"));
+  assert_int_equal(run_cli("good.model data.csv --predict 10x0", err, sizeof err), 2);
+  assert_int_equal(run_cli("good.model data.csv --predict tenfold", err, sizeof err), 2);
+  assert_int_equal(run_cli("good.model data.csv --predict-technique xa", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--predict-technique: expected 'da'"));
+  write_data("small.csv", 12);
+  assert_int_equal(run_cli("good.model small.csv --predict 2", err, sizeof err), 2);
+  assert_non_null(strstr(err, "small.csv: PLSpredict: with 2 folds a training set has 6 rows, but the model and the LM "
+                              "benchmark need at least 10"));
+  write_file("int.model", "A =~ a1 + a2\nB =~ b1 + b2\nY =~ y1\nY ~ A + B + A:B\n");
+  assert_int_equal(run_cli("int.model data.csv --predict", err, sizeof err), 2);
+  assert_non_null(strstr(err, "no published solution"));
   /* PLSc with interaction terms or higher-order constructs */
   nl_pls_options_default(&o);
   o.consistent = 1;

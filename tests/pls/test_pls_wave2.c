@@ -18,6 +18,7 @@
 
 #include "netlearn/plot.h"
 #include "netlearn/pls.h"
+#include "pls/pls_internal.h"
 #include "pls/seminr_ref.h"
 
 #define MOBI NL_SOURCE_DIR "/tests/data/mobi.csv"
@@ -107,6 +108,153 @@ static void test_bootstrap(void **state) {
   nl_pls_free(p);
 }
 
+/* PLSpredict LOOCV against seminr's predict_pls(noFolds = NULL): metrics and predictions. */
+static void check_predict(nl_pls_predict_technique tech, const char *ref) {
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, NULL);
+  nl_pls_predict_options o;
+  nl_pls_predict_options_default(&o);
+  o.folds = 0;
+  o.technique = tech;
+  assert_int_equal(nl_pls_predict(p, &o), NL_OK);
+  assert_int_equal(nl_pls_predict_folds(p), 250);
+  size_t nrows = 0;
+  double maxdev = 0;
+  for (size_t k = 0; k < g_nref; k++) {
+    const ref_row *r = &g_ref[k];
+    if (strcmp(r->model, ref) != 0) continue;
+    double v;
+    if (!strcmp(r->quantity, "pls_prediction") || !strcmp(r->quantity, "lm_prediction")) {
+      v = nl_pls_predict_value(p, (size_t)atol(r->row) - 1, (size_t)iidx(p, r->col), r->quantity[0] == 'l');
+    } else {
+      nl_pls_predict_metrics m;
+      assert_int_equal(nl_pls_predict_indicator(p, (size_t)iidx(p, r->row), &m), NL_OK);
+      v = !strcmp(r->quantity, "pls_rmse") ? m.pls_rmse
+          : !strcmp(r->quantity, "pls_mae") ? m.pls_mae
+          : !strcmp(r->quantity, "lm_rmse") ? m.lm_rmse
+                                            : m.lm_mae;
+    }
+    double dev = fabs(v - r->value);
+    if (!(dev <= TOL)) fail_msg("%s %s[%s,%s]: netlearn %.12g, seminr %.12g", ref, r->quantity, r->row, r->col, v, r->value);
+    if (dev > maxdev) maxdev = dev;
+    nrows++;
+  }
+  assert_true(nrows > 60);
+  printf("  %s: %zu reference values; max |netlearn - seminr| %.1e\n", ref, nrows, maxdev);
+  /* Q2predict = 1 - SSE(PLS) / SSE(training mean); in LOOCV the training mean of row q is
+   * (n mean - x_q) / (n - 1), so SSE(naive) = (n / (n - 1))^2 SSE(full mean) */
+  size_t i = (size_t)iidx(p, "CUSL1"), n = nl_pls_nobs(p);
+  nl_pls_predict_metrics m;
+  assert_int_equal(nl_pls_predict_indicator(p, i, &m), NL_OK);
+  const double *y = p->X + i * n;
+  double ssep = m.pls_rmse * m.pls_rmse * (double)n, mean = 0, ss = 0;
+  for (size_t q = 0; q < n; q++) mean += y[q];
+  mean /= (double)n;
+  for (size_t q = 0; q < n; q++) ss += (y[q] - mean) * (y[q] - mean);
+  double q2 = 1.0 - ssep / (ss * (double)n * (double)n / ((double)(n - 1) * (double)(n - 1)));
+  assert_true(fabs(m.q2_predict - q2) < 1e-12);
+  assert_true(m.q2_predict > 0.0 && m.q2_predict < 0.6); /* PLS beats the training mean */
+  nl_pls_free(p);
+}
+
+static void test_predict_loocv(void **state) {
+  (void)state;
+  check_predict(NL_PLS_PREDICT_DA, "predict_loocv_da");
+  check_predict(NL_PLS_PREDICT_EA, "predict_loocv_ea");
+}
+
+/* k-fold: identical for 1 and 3 threads, depends on the seed, close to LOOCV with 10x10. */
+static void test_predict_kfold(void **state) {
+  (void)state;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, NULL);
+  nl_pls_predict_options o;
+  nl_pls_predict_options_default(&o);
+  size_t ni = nl_pls_n_indicators(p);
+  nl_pls_predict_metrics a[32], b[32], c[32], l[32];
+  assert_true(ni <= 32);
+  memset(a, 0, sizeof a), memset(b, 0, sizeof b), memset(c, 0, sizeof c), memset(l, 0, sizeof l);
+  assert_int_equal(nl_pls_predict(p, &o), NL_OK);
+  assert_int_equal(nl_pls_predict_reps(p), 10);
+  for (size_t i = 0; i < ni; i++) nl_pls_predict_indicator(p, i, &a[i]);
+  o.threads = 3;
+  assert_int_equal(nl_pls_predict(p, &o), NL_OK);
+  for (size_t i = 0; i < ni; i++) nl_pls_predict_indicator(p, i, &b[i]);
+  assert_true(memcmp(a, b, ni * sizeof a[0]) == 0);
+  o.seed = 2;
+  assert_int_equal(nl_pls_predict(p, &o), NL_OK);
+  for (size_t i = 0; i < ni; i++) nl_pls_predict_indicator(p, i, &c[i]);
+  o.folds = 0;
+  assert_int_equal(nl_pls_predict(p, &o), NL_OK);
+  int differ = 0, endo = 0;
+  for (size_t i = 0; i < ni; i++) {
+    if (nl_pls_predict_indicator(p, i, &l[i]) != NL_OK) continue;
+    endo++;
+    differ |= a[i].pls_rmse != c[i].pls_rmse;
+    /* 10-fold trains on 90% of the rows: errors a little above LOOCV's, within 3% */
+    assert_true(fabs(a[i].pls_rmse / l[i].pls_rmse - 1) < 0.03);
+    assert_true(fabs(a[i].lm_rmse / l[i].lm_rmse - 1) < 0.03);
+  }
+  assert_int_equal(endo, 19); /* every indicator but Image's five */
+  assert_true(differ);
+  /* bad requests */
+  o.folds = 251;
+  assert_int_equal(nl_pls_predict(p, &o), NL_EINVAL);
+  assert_non_null(strstr(nl_pls_errmsg(p), "251 folds but only 250 observations"));
+  o.folds = 1;
+  assert_int_equal(nl_pls_predict(p, &o), NL_EINVAL);
+  assert_int_equal(nl_pls_predict_folds(p), 0);
+  nl_pls_free(p);
+  p = fit(NL_SOURCE_DIR "/tests/pls/mobi_moderation.model", MOBI, NULL);
+  nl_pls_predict_options_default(&o);
+  assert_int_equal(nl_pls_predict(p, &o), NL_EINVAL);
+  assert_non_null(strstr(nl_pls_errmsg(p), "interaction terms or higher-order constructs"));
+  nl_pls_free(p);
+}
+
+/* HTMT inference: the one-sided upper bound at 1 - alpha is the type-7 quantile of the resamples
+ * at 1 - alpha, i.e. the upper limit of the two-sided interval at level 1 - 2 alpha (cSEM). */
+static void test_htmt_inference(void **state) {
+  (void)state;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, NULL);
+  assert_true(isnan(nl_pls_htmt_upper(p, 0, 1)));
+  nl_pls_boot_options bo;
+  nl_pls_boot_options_default(&bo);
+  bo.nboot = 300;
+  bo.seed = 11;
+  assert_int_equal(nl_pls_bootstrap(p, &bo), NL_OK);
+  size_t nc = nl_pls_n_constructs(p), nb = nl_pls_boot_n(p);
+  double up[64], v[300];
+  for (size_t j = 0; j < nc; j++)
+    for (size_t k = j + 1; k < nc; k++) {
+      for (size_t r = 0; r < nb; r++) v[r] = nl_pls_boot_value(p, NL_PLS_Q_HTMT, j, k, r);
+      for (size_t a = 1; a < nb; a++) /* insertion sort */
+        for (size_t b = a; b > 0 && v[b - 1] > v[b]; b--) {
+          double t = v[b];
+          v[b] = v[b - 1];
+          v[b - 1] = t;
+        }
+      double h = (double)(nb - 1) * 0.95, q = v[(size_t)h] + (h - floor(h)) * (v[(size_t)h + 1] - v[(size_t)h]);
+      up[j * nc + k] = nl_pls_htmt_upper(p, j, k);
+      assert_true(fabs(up[j * nc + k] - q) < 1e-12);
+      assert_true(nl_pls_htmt_upper(p, k, j) == up[j * nc + k]);
+      assert_true(up[j * nc + k] > nl_pls_htmt(p, j, k) - 0.05);
+    }
+  bo.alpha = 0.10;
+  assert_int_equal(nl_pls_bootstrap(p, &bo), NL_OK);
+  for (size_t j = 0; j < nc; j++)
+    for (size_t k = j + 1; k < nc; k++) {
+      nl_pls_boot_stat s;
+      assert_int_equal(nl_pls_boot_get(p, NL_PLS_Q_HTMT, j, k, &s), NL_OK);
+      assert_true(fabs(s.hi - up[j * nc + k]) < 1e-15);
+    }
+  /* mobi: Image <-> Value is clearly below .85 (HTMT .65), Loyalty <-> Satisfaction is not (.96) */
+  bo.alpha = 0.05;
+  bo.ci = NL_PLS_CI_BCA;
+  assert_int_equal(nl_pls_bootstrap(p, &bo), NL_OK);
+  assert_true(nl_pls_htmt_upper(p, (size_t)cidx(p, "Image"), (size_t)cidx(p, "Value")) < 0.85);
+  assert_true(nl_pls_htmt_upper(p, (size_t)cidx(p, "Loyalty"), (size_t)cidx(p, "Satisfaction")) > 0.90);
+  nl_pls_free(p);
+}
+
 /* netlearn pls -o: simple_slopes.csv (the library's numbers) and the plot; a HOC's first-stage
  * weights in weights.csv; the slope figure refuses a construct that is not an interaction. */
 static void test_cli_files(void **state) {
@@ -166,6 +314,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_stage), cmocka_unit_test(test_product_indicator), cmocka_unit_test(test_orthogonal),
       cmocka_unit_test(test_hoc),       cmocka_unit_test(test_bootstrap),         cmocka_unit_test(test_cli_files),
+      cmocka_unit_test(test_predict_loocv), cmocka_unit_test(test_predict_kfold),
+      cmocka_unit_test(test_htmt_inference),
   };
   return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
