@@ -1,6 +1,7 @@
 /* netlearn pls: estimate a PLS-SEM model on survey data (a thin client of netlearn/pls.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,8 @@ static void pls_usage(FILE *f) {
       "  --predict [loocv|K|KxR]   PLSpredict: leave-one-out or K folds repeated R times (bare K: R = 10;\n"
       "                       bare --predict: 10x10, SmartPLS's default); -o writes predict.csv\n"
       "  --predict-technique da|ea   direct (default) or earliest antecedents\n"
+      "  --ipma TARGET        importance-performance map for construct TARGET (ipma.csv, ipma.png)\n"
+      "  --ipma-scale MIN:MAX  the indicators' scale for IPMA (default: each indicator's data range)\n"
       "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
       "  -q, --quiet          no report on standard output\n"
       "  -h, --help           this help\n"
@@ -80,8 +83,8 @@ static void pls_usage(FILE *f) {
       f);
 }
 
-/* simple_slopes_<A>_<B>_<Y>.png for every interaction term A:B and outcome Y; 0 or -1 (reported). */
-/* simple_slopes_*.png of an earlier estimation in dir (the CSV files go in nl_pls_write_csv). */
+/* simple_slopes_*.png and ipma.png of an earlier estimation in dir (the CSV files go in
+ * nl_pls_write_csv). */
 static void remove_old_slope_plots(const char *dir) {
   DIR *dd = opendir(dir);
   if (!dd) return;
@@ -93,7 +96,11 @@ static void remove_old_slope_plots(const char *dir) {
     if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path) remove(path);
   }
   closedir(dd);
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/ipma.png", dir) < (int)sizeof path) remove(path);
 }
+
+/* simple_slopes_<A>_<B>_<Y>.png for every interaction term A:B and outcome Y; 0 or -1 (reported). */
 
 static int write_slope_plots(const nl_pls *p, const char *dir) {
   size_t nc = nl_pls_n_constructs(p);
@@ -150,6 +157,8 @@ int nl_cmd_pls(int argc, char **argv) {
   nl_pls_boot_options bopt;
   nl_pls_predict_options popt;
   int predict = 0;
+  const char *ipma_target = NULL;
+  double ipma_lo = NAN, ipma_hi = NAN;
   nl_pls_options_default(&opt);
   nl_pls_boot_options_default(&bopt);
   nl_pls_predict_options_default(&popt);
@@ -239,6 +248,15 @@ int nl_cmd_pls(int argc, char **argv) {
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--predict", &missing))) {
       if (parse_folds(v, &popt) != 0) return NL_EXIT_USAGE;
       predict = 1;
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ipma-scale", &missing))) {
+      char *end = NULL;
+      ipma_lo = strtod(v, &end);
+      if (end == v || *end != ':' || (ipma_hi = strtod(end + 1, &end), *end != '\0') || !(ipma_lo < ipma_hi)) {
+        cli_error("--ipma-scale: expected MIN:MAX with MIN < MAX (e.g. 1:7), got '%s'", v);
+        return NL_EXIT_USAGE;
+      }
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ipma", &missing))) {
+      ipma_target = v;
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--max-iter", &missing))) {
       if (cli_parse_long("--max-iter", v, 1, 1000000, &lv) != 0) return NL_EXIT_USAGE;
       opt.max_iter = (int)lv;
@@ -334,6 +352,21 @@ int nl_cmd_pls(int argc, char **argv) {
       goto cleanup;
     }
   }
+  if (ipma_target) {
+    size_t t = 0, nc = nl_pls_n_constructs(p);
+    while (t < nc && strcmp(nl_pls_construct_name(p, t), ipma_target) != 0) t++;
+    if (t == nc) {
+      cli_error("%s: --ipma: '%s' is not a construct of the model", model_path, ipma_target);
+      rc = NL_EXIT_USAGE;
+      goto cleanup;
+    }
+    st = nl_pls_ipma(p, t, ipma_lo, ipma_hi);
+    if (st != NL_OK) {
+      cli_error("%s: %s", st == NL_EINVAL && !isnan(ipma_lo) ? data_path : model_path, nl_pls_errmsg(p));
+      rc = exit_for(st);
+      goto cleanup;
+    }
+  }
   if (!quiet) {
     char title[1024];
     snprintf(title, sizeof title, "%s on %s", model_path, data_path);
@@ -351,6 +384,19 @@ int nl_cmd_pls(int argc, char **argv) {
       cli_error("%s", nl_pls_errmsg(p));
       rc = NL_EXIT_FAILURE;
       goto cleanup;
+    }
+    if (nl_pls_ipma_target(p) != (size_t)-1) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/ipma.png", outdir);
+      nl_figure *f = nl_figure_new(NULL);
+      st = f ? nl_plot_pls_ipma(f, p) : NL_ENOMEM;
+      if (st == NL_OK) st = nl_figure_save(f, path);
+      if (st != NL_OK) cli_error("%s: %s", path, f ? nl_figure_errmsg(f) : "out of memory");
+      nl_figure_free(f);
+      if (st != NL_OK) {
+        rc = NL_EXIT_FAILURE;
+        goto cleanup;
+      }
     }
     if (write_slope_plots(p, outdir) != 0) {
       rc = NL_EXIT_FAILURE;

@@ -247,6 +247,11 @@ nl_status nl_plot_sobol_indices(nl_figure *f, size_t n, const char *const *names
 nl_status nl_plot_morris(nl_figure *f, size_t n, const char *const *names, const double *mustar, const double *lo,
                          const double *hi, const double *sigma);
 
+/* Importance-performance map of an nl_pls after nl_pls_ipma: one marker per construct with an
+ * effect on the target (x importance, y performance), named in the legend. Errors: NL_EINVAL (no
+ * IPMA), NL_ENOMEM. O(constructs). */
+nl_status nl_plot_pls_ipma(nl_figure *f, const nl_pls *p);
+
 /* ---- figures from results of `netlearn run` ----------------------------------------------- */
 
 /*

@@ -341,6 +341,26 @@ size_t nl_pls_predict_folds(const nl_pls *p);         /* 0 if no prediction run 
 size_t nl_pls_predict_reps(const nl_pls *p);
 size_t nl_pls_predict_nonconverged(const nl_pls *p); /* fold estimations that hit max_iter */
 
+/* ---- importance-performance map analysis ------------------------------------------------------ */
+
+/*
+ * IPMA for construct `target` (Ringle & Sarstedt 2016): indicators rescaled to 0-100 over
+ * [scale_min, scale_max] (both NAN: each indicator's observed minimum and maximum), weights
+ * unstandardized and normalized to sum to 1 per construct, paths re-estimated by OLS on the
+ * rescaled construct scores. Importance = unstandardized total effect on the target (NAN for
+ * constructs without a directed path to it, and for the target), performance = mean rescaled
+ * score. Requires a prior nl_pls_estimate. Errors: NL_EINVAL (not estimated, target without
+ * antecedents, scale_min >= scale_max, data outside the given scale, interaction terms or
+ * higher-order constructs), NL_ENUMERIC (weights summing to 0, collinear antecedents), NL_ENOMEM.
+ * Cost O(n (p + constructs^2)).
+ */
+nl_status nl_pls_ipma(nl_pls *p, size_t target, double scale_min, double scale_max);
+size_t nl_pls_ipma_target(const nl_pls *p);                 /* (size_t)-1 without an IPMA */
+double nl_pls_ipma_importance(const nl_pls *p, size_t j);   /* NAN where undefined */
+double nl_pls_ipma_performance(const nl_pls *p, size_t j);
+double nl_pls_ipma_indicator_importance(const nl_pls *p, size_t i); /* normalized weight x construct's */
+double nl_pls_ipma_indicator_performance(const nl_pls *p, size_t i);
+
 /* ---- output ------------------------------------------------------------------------------ */
 
 /*

@@ -730,3 +730,20 @@ nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, 
   if (!rs) rs = nl_figure_xlim(f, -1.0, 1.0);
   return rs;
 }
+
+/* ---- importance-performance map ---- */
+
+nl_status nl_plot_pls_ipma(nl_figure *f, const nl_pls *p) {
+  size_t t = nl_pls_ipma_target(p), nc = nl_pls_n_constructs(p), color = 0;
+  if (t == (size_t)-1) return nl_err(nl_fig_err(f), NL_EINVAL, "no importance-performance map: run nl_pls_ipma first");
+  nl_status rs = NL_OK;
+  for (size_t j = 0; j < nc && !rs; j++) {
+    double x = nl_pls_ipma_importance(p, j), y = nl_pls_ipma_performance(p, j);
+    if (isnan(x)) continue;
+    rs = nl_figure_line(f, 1, &x, &y, color++, nl_pls_construct_name(p, j), NL_PLOT_MARKERS);
+  }
+  char title[512];
+  snprintf(title, sizeof title, "Importance-performance map: %s", nl_pls_construct_name(p, t));
+  if (!rs) rs = nl_figure_labels(f, "Importance (unstandardized total effect)", "Performance (0-100)", title);
+  return rs;
+}

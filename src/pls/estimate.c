@@ -485,6 +485,7 @@ void nl_pls_free(nl_pls *p) {
   nl_free(p->cmod);
   nl_pls_free(p->stage1);
   pls_pred_free(p->pred);
+  pls_ipma_free(p->ipma);
   nl_free(p);
 }
 

@@ -36,7 +36,8 @@ static const char *const pls_files[] = {
     "weights.csv",  "loadings.csv",    "cross_loadings.csv", "paths.csv",     "total_effects.csv",
     "indirect_effects.csv", "specific_indirect_effects.csv", "rsquared.csv", "fsquared.csv",
     "vif_inner.csv", "vif_outer.csv", "reliability.csv", "htmt.csv", "fornell_larcker.csv", "scores.csv",
-    "simple_slopes.csv", "convergence.csv", "bootstrap.csv", "bootstrap_info.csv"};
+    "simple_slopes.csv", "predict.csv", "predict_constructs.csv", "ipma.csv", "ipma_indicators.csv",
+    "convergence.csv", "bootstrap.csv", "bootstrap_info.csv"};
 #define NPLS_FILES (sizeof pls_files / sizeof pls_files[0])
 
 static nl_status open_file(out_ctx *o, const char *name, const char *header) {
@@ -327,6 +328,27 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
       }
     COMMIT();
   }
+  if (p->ipma) {
+    size_t t = nl_pls_ipma_target(p);
+    OPEN("ipma.csv", "target,construct,importance,performance");
+    for (size_t j = 0; j < nc; j++) {
+      fprintf(f, "%s,%s,", p->cname[t], p->cname[j]);
+      num(f, nl_pls_ipma_importance(p, j));
+      fputc(',', f);
+      num(f, nl_pls_ipma_performance(p, j));
+      fputc('\n', f);
+    }
+    COMMIT();
+    OPEN("ipma_indicators.csv", "target,construct,indicator,importance,performance");
+    for (size_t i = 0; i < ni; i++) {
+      fprintf(f, "%s,%s,%s,", p->cname[t], p->cname[p->icon[i]], p->iname[i]);
+      num(f, nl_pls_ipma_indicator_importance(p, i));
+      fputc(',', f);
+      num(f, nl_pls_ipma_indicator_performance(p, i));
+      fputc('\n', f);
+    }
+    COMMIT();
+  }
   OPEN("convergence.csv", "iterations,converged,weight_change,max_iter,tolerance,nobs,nrows_data,scheme,missing,"
                           "consistent");
   fprintf(f, "%d,%s,", p->ws.iterations, p->ws.converged ? "true" : "false");
@@ -529,6 +551,17 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
         fprintf(f, "  %-*s %-*s %9.3f %9.3f %9.3f %9.3f %9.3f\n", iw, p->iname[i], w, p->cname[p->icon[i]], m.pls_rmse,
                 m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict);
     fprintf(f, "  Q2predict > 0: PLS beats the training mean; PLS_RMSE < LM_RMSE for most indicators: predictive power.\n");
+  }
+
+  if (p->ipma) {
+    size_t t = nl_pls_ipma_target(p);
+    fprintf(f, "\nImportance-performance map for %s (importance = unstandardized total effect, performance = "
+               "mean score on 0-100):\n  %-*s %10s %11s\n",
+            p->cname[t], w, "", "importance", "performance");
+    for (size_t j = 0; j < nc; j++)
+      if (!isnan(nl_pls_ipma_importance(p, j)) || j == t)
+        fprintf(f, "  %-*s %10.3f %11.2f\n", w, p->cname[j], nl_pls_ipma_importance(p, j),
+                nl_pls_ipma_performance(p, j));
   }
 
   fprintf(f, "\nHTMT:\n  %-*s", w, "");

@@ -148,7 +148,11 @@ struct nl_pls {
   size_t *civ, *cmod;           /* nc: interaction constructs' predictor and moderator, or NULL */
   nl_pls *stage1;               /* owned: the first-stage estimation (two-stage methods), or NULL */
   struct pls_pred *pred;        /* owned: PLSpredict results (predict.c), or NULL */
+  struct pls_ipma *ipma;        /* owned: IPMA results (ipma.c), or NULL */
 };
+
+typedef struct pls_ipma pls_ipma;
+void pls_ipma_free(pls_ipma *m);
 
 typedef struct pls_pred pls_pred;
 void pls_pred_free(pls_pred *r);

@@ -283,6 +283,15 @@ static void test_bad_data(void **state) {
   write_file("int.model", "A =~ a1 + a2\nB =~ b1 + b2\nY =~ y1\nY ~ A + B + A:B\n");
   assert_int_equal(run_cli("int.model data.csv --predict", err, sizeof err), 2);
   assert_non_null(strstr(err, "no published solution"));
+  /* IPMA: unknown target, exogenous target, bad scale, data outside the scale */
+  assert_int_equal(run_cli("good.model data.csv --ipma Z", err, sizeof err), 2);
+  assert_non_null(strstr(err, "good.model: --ipma: 'Z' is not a construct of the model"));
+  assert_int_equal(run_cli("good.model data.csv --ipma A", err, sizeof err), 2);
+  assert_non_null(strstr(err, "good.model: IPMA: target 'A' has no antecedents"));
+  assert_int_equal(run_cli("good.model data.csv --ipma Y --ipma-scale 7:1", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--ipma-scale: expected MIN:MAX"));
+  assert_int_equal(run_cli("good.model data.csv --ipma Y --ipma-scale 0:1", err, sizeof err), 2);
+  assert_non_null(strstr(err, "data.csv: IPMA: indicator 'a1' has values from"));
   /* PLSc with interaction terms or higher-order constructs */
   nl_pls_options_default(&o);
   o.consistent = 1;

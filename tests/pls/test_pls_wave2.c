@@ -255,6 +255,54 @@ static void test_htmt_inference(void **state) {
   nl_pls_free(p);
 }
 
+/* IPMA on a common scale 1..10: a rescaled construct score is then an affine function of the
+ * standardized one with slope (100/9) / sum_k (w_k / s_k), so the unstandardized total effect is
+ * the standardized total effect times sum_{k in j} w_k/s_k / sum_{k in target} w_k/s_k; a
+ * construct's performance is the normalized-weight mean of its indicators' performances. */
+static void test_ipma(void **state) {
+  (void)state;
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, NULL);
+  size_t t = (size_t)cidx(p, "Loyalty"), nc = nl_pls_n_constructs(p), ni = nl_pls_n_indicators(p), n = nl_pls_nobs(p);
+  assert_int_equal(nl_pls_ipma(p, t, 1, 10), NL_OK);
+  double ws[16] = {0};
+  for (size_t i = 0; i < ni; i++) {
+    const double *x = p->X + i * n;
+    double m = 0, ss = 0;
+    for (size_t q = 0; q < n; q++) m += x[q];
+    m /= (double)n;
+    for (size_t q = 0; q < n; q++) ss += (x[q] - m) * (x[q] - m);
+    ws[nl_pls_indicator_construct(p, i)] += nl_pls_weight(p, i) / sqrt(ss / (double)(n - 1));
+  }
+  for (size_t j = 0; j < nc; j++) {
+    double imp = nl_pls_ipma_importance(p, j);
+    if (j == t) {
+      assert_true(isnan(imp));
+      continue;
+    }
+    double want = nl_pls_total_effect(p, j, t) * ws[j] / ws[t];
+    if (fabs(imp - want) > 1e-10) fail_msg("importance of %s: %.12g, expected %.12g", nl_pls_construct_name(p, j), imp, want);
+    double perf = 0;
+    for (size_t i = 0; i < ni; i++)
+      if (nl_pls_indicator_construct(p, i) == j) {
+        double w = nl_pls_ipma_indicator_importance(p, i) / imp; /* the normalized weight */
+        perf += w * nl_pls_ipma_indicator_performance(p, i);
+        assert_true(nl_pls_ipma_indicator_performance(p, i) > 0 && nl_pls_ipma_indicator_performance(p, i) < 100);
+      }
+    assert_true(fabs(perf - nl_pls_ipma_performance(p, j)) < 1e-10);
+  }
+  /* errors */
+  assert_int_equal(nl_pls_ipma(p, (size_t)cidx(p, "Image"), NAN, NAN), NL_EINVAL);
+  assert_non_null(strstr(nl_pls_errmsg(p), "target 'Image' has no antecedents"));
+  assert_int_equal(nl_pls_ipma_target(p), (size_t)-1);
+  assert_int_equal(nl_pls_ipma(p, t, 2, 10), NL_EINVAL);
+  assert_non_null(strstr(nl_pls_errmsg(p), "outside the scale 2 to 10"));
+  assert_int_equal(nl_pls_ipma(p, t, 5, 5), NL_EINVAL);
+  /* the data range by default: every indicator's performance spans its own observed range */
+  assert_int_equal(nl_pls_ipma(p, t, NAN, NAN), NL_OK);
+  assert_true(nl_pls_ipma_performance(p, t) > 50 && nl_pls_ipma_performance(p, t) < 90);
+  nl_pls_free(p);
+}
+
 /* netlearn pls -o: simple_slopes.csv (the library's numbers) and the plot; a HOC's first-stage
  * weights in weights.csv; the slope figure refuses a construct that is not an interaction. */
 static void test_cli_files(void **state) {
@@ -306,6 +354,21 @@ static void test_cli_files(void **state) {
   fclose(f);
   assert_int_equal(dims, 7);
   assert_int_equal(hoc, 2);
+  /* IPMA: table and map */
+  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/i' --ipma Loyalty --ipma-scale 1:10", NL_CLI,
+           NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, dir);
+  assert_int_equal(system(cmd), 0);
+  snprintf(path, sizeof path, "%s/i/ipma.png", dir);
+  f = fopen(path, "rb");
+  assert_non_null(f);
+  fclose(f);
+  snprintf(path, sizeof path, "%s/i/ipma.csv", dir);
+  f = fopen(path, "r");
+  assert_non_null(f);
+  int ipma_rows = 0;
+  while (fgets(line, sizeof line, f)) ipma_rows += strncmp(line, "Loyalty,", 8) == 0;
+  fclose(f);
+  assert_int_equal(ipma_rows, 7);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   assert_int_equal(system(cmd), 0);
 }
@@ -315,7 +378,7 @@ int main(void) {
       cmocka_unit_test(test_two_stage), cmocka_unit_test(test_product_indicator), cmocka_unit_test(test_orthogonal),
       cmocka_unit_test(test_hoc),       cmocka_unit_test(test_bootstrap),         cmocka_unit_test(test_cli_files),
       cmocka_unit_test(test_predict_loocv), cmocka_unit_test(test_predict_kfold),
-      cmocka_unit_test(test_htmt_inference),
+      cmocka_unit_test(test_htmt_inference), cmocka_unit_test(test_ipma),
   };
   return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
