@@ -8,7 +8,7 @@ PREFIX     ?= /usr/local
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test test-fast test-asan bench fuzz docs install clean
+.PHONY: all deps build demo test test-fast test-asan check golden-update bench fuzz docs install clean
 
 all: build
 
@@ -35,6 +35,14 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE "slow|install"
 
 test: test-fast test-asan
+
+# The fast lane: unit tests only (no paper reproductions, valgrind, sanitizers), about a minute.
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# Rewrite the golden files of tests/golden/ from this build and show the diff (tests/golden/README.md).
+golden-update: build
+	tests/golden/run-golden $(BUILD)/netlearn --update
 
 bench: build
 	./scripts/bench $(BUILD)
