@@ -45,6 +45,13 @@ int cli_interrupt_poll(void *user);
 /* mkdir -p DIR, then prove it is writable (a probe file). 0 on success, -1 after cli_error. */
 int cli_prepare_dir(const char *dir);
 
+/* Open (and so lock) the results database at path for writing, emptying it first with
+ * force_new; outdir names the directory in messages. Returns an exit code after cli_error:
+ * 2 when another process writes it or it is not netlearn's, 1 for other failures. */
+#define CLI_LOCK_WAIT_MS 2000
+typedef struct nl_store nl_store;
+int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new);
+
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
 int nl_cmd_export(int argc, char **argv);

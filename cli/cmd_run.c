@@ -25,7 +25,6 @@
 
 #define RUNS_NEED_YES 100000L       /* more runs than this need --yes */
 #define MAX_DESIGN_POINTS 10000000L /* hard limit on design points */
-#define LOCK_WAIT_MS 2000
 
 static void run_help(FILE *f) {
   fputs("usage: netlearn run SCENARIO.yaml -o DIR [options]\n"
@@ -320,21 +319,8 @@ static int setup_store(const run_opts *o, const nl_design *d, nl_store *store, i
   }
   /* The store is opened, and so locked, before anything is removed: --force-new empties the
    * database under its lock, never a database another run is writing or a foreign file. */
-  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (o->force_new ? NL_STORE_RESET : 0), LOCK_WAIT_MS);
-  if (os == NL_EBUSY) {
-    cli_error("another netlearn run is writing %s (its results.db is locked): wait for it to finish or choose "
-              "another -o directory",
-              o->outdir);
-    return NL_EXIT_USAGE;
-  }
-  if (os == NL_EPARSE) {
-    cli_error("%s; not touching it: move it away or choose another -o directory", nl_store_errmsg(store));
-    return NL_EXIT_USAGE;
-  }
-  if (os) {
-    cli_error("%s", nl_store_errmsg(store));
-    return NL_EXIT_FAILURE;
-  }
+  int orc = cli_store_open(store, path, o->outdir, o->force_new);
+  if (orc) return orc;
   nl_status st = nl_store_bind(store, d, argc, argv, threads, ranks);
   if (st == NL_EEXIST) {
     cli_error("%s; add --force-new to discard it and start over, or choose another -o directory",

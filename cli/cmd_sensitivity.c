@@ -15,8 +15,6 @@
 #include "netlearn/netlearn.h"
 #include "progress.h"
 
-#define LOCK_WAIT_MS 2000
-
 static void sens_help(FILE *f) {
   fputs("usage: netlearn sensitivity ANALYSIS.yaml -o DIR [options]\n"
         "\n"
@@ -121,20 +119,8 @@ static int open_store(const sens_opts *o, const nl_design *d, nl_store *store, i
     cli_error("%s: path too long", o->outdir);
     return NL_EXIT_USAGE;
   }
-  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (o->force_new ? NL_STORE_RESET : 0), LOCK_WAIT_MS);
-  if (os == NL_EBUSY) {
-    cli_error("another netlearn process is writing %s (its results.db is locked): wait for it or choose another -o directory",
-              o->outdir);
-    return NL_EXIT_USAGE;
-  }
-  if (os == NL_EPARSE) {
-    cli_error("%s; not touching it: move it away or choose another -o directory", nl_store_errmsg(store));
-    return NL_EXIT_USAGE;
-  }
-  if (os) {
-    cli_error("%s", nl_store_errmsg(store));
-    return NL_EXIT_FAILURE;
-  }
+  int orc = cli_store_open(store, path, o->outdir, o->force_new);
+  if (orc) return orc;
   nl_status st = nl_store_bind(store, d, argc, argv, (int)o->threads, 1);
   if (st == NL_EEXIST) {
     cli_error("%s; add --force-new to discard it and start over, or choose another -o directory", nl_store_errmsg(store));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "netlearn/experiment.h"
 
 void cli_error(const char *fmt, ...) {
   va_list ap;
@@ -159,4 +160,23 @@ int cli_prepare_dir(const char *dir) {
   fclose(f);
   remove(probe);
   return 0;
+}
+
+int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new) {
+  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (force_new ? NL_STORE_RESET : 0), CLI_LOCK_WAIT_MS);
+  if (os == NL_EBUSY) {
+    cli_error("another netlearn run is writing %s (its results.db is locked): wait for it to finish or choose "
+              "another -o directory",
+              outdir);
+    return NL_EXIT_USAGE;
+  }
+  if (os == NL_EPARSE) {
+    cli_error("%s; not touching it: move it away or choose another -o directory", nl_store_errmsg(store));
+    return NL_EXIT_USAGE;
+  }
+  if (os) {
+    cli_error("%s", nl_store_errmsg(store));
+    return NL_EXIT_FAILURE;
+  }
+  return NL_EXIT_OK;
 }
