@@ -38,6 +38,26 @@ nl_status nl_yaml_parse(const nl_yaml *y, const char *text, size_t len, struct f
     if (e) st = nl_err(y->err, NL_EPARSE, "%s:%d:%d: malformed YAML: %s", y->file, e->line + 1, e->column + 1, e->msg);
     else st = nl_err(y->err, NL_EPARSE, "%s: malformed YAML", y->file);
   }
+  /* A second document (after '---') would be ignored silently: refuse it. The text is parsed
+   * again as a stream, which costs what the first parse did. */
+  struct fy_parser *fyp = st ? NULL : fy_parser_create(&cfg);
+  if (fyp && fy_parser_set_string(fyp, text, len) == 0) {
+    struct fy_document *d1 = fy_parse_load_document(fyp);
+    struct fy_document *d2 = d1 ? fy_parse_load_document(fyp) : NULL;
+    if (d2) {
+      const struct fy_mark *m = nl_yaml_mark(fy_document_root(d2));
+      if (m) st = nl_err(y->err, NL_EPARSE, "%s:%d:%d: a second YAML document: the file must hold one", y->file,
+                         m->line + 1, m->column + 1);
+      else st = nl_err(y->err, NL_EPARSE, "%s: a second YAML document: the file must hold one", y->file);
+    }
+    fy_parse_document_destroy(fyp, d2);
+    fy_parse_document_destroy(fyp, d1);
+  }
+  fy_parser_destroy(fyp);
+  if (st) {
+    fy_document_destroy(*doc);
+    *doc = NULL;
+  }
   fy_diag_destroy(diag);
   return st;
 }

@@ -78,6 +78,11 @@ static void test_bad_inputs(void **state) {
   /* Malformed YAML: located by the parser. */
   expect_error("model: march1991\nparameters: [1, 2\n", NL_EPARSE, "bad.yaml:", "malformed YAML");
   expect_error("model: march1991\n  p1: : :\n", NL_EPARSE, "bad.yaml:2:", NULL);
+  /* A second document was ignored: the run used the first one's settings only. */
+  expect_error("model: march1991\n---\nmodel: lazer2007\nreplications: 3\n", NL_EPARSE,
+               "bad.yaml:3:1: a second YAML document", NULL);
+  expect_error("---\nmodel: march1991\n...\n---\nreplications: 3\n", NL_EPARSE, "bad.yaml:5:1: a second YAML document",
+               NULL);
   /* Not a mapping at the top. */
   expect_error("- a\n- b\n", NL_EPARSE, "expected a mapping", NULL);
   /* Missing / unknown model, with suggestion. */
