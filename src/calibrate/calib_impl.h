@@ -10,16 +10,19 @@
 #include "netlearn/calibrate.h"
 #include "netlearn/experiment.h"
 #include "netlearn/model.h"
+#include "netlearn/study.h"
 
 enum { NL_CALIB_MEAN, NL_CALIB_SD, NL_CALIB_QUANTILE };
 #define NL_CALIB_PERIODS (-1L) /* target measure: the periods a run lasted */
 #define NL_CALIB_FINAL (-1L)   /* target period: the end of the run */
+#define NL_CALIB_PLS (-2L)     /* target measure: a PLS path coefficient of the virtual survey */
 
 typedef struct nl_calib_target {
   long measure; /* index into the model's measures, or NL_CALIB_PERIODS */
   int stat;
   double q;     /* quantile */
   long period;  /* NL_CALIB_FINAL or a period */
+  size_t from, to; /* PLS path: construct indices in the study's model */
   double value, se;
   char label[160];
   char loc[300]; /* file:line:column of the target, for messages */
@@ -43,7 +46,9 @@ typedef struct nl_calib_eval {
 struct nl_calib {
   nl_errbuf err;
   char *file, *name, *description;
-  nl_scenario *sc;
+  nl_scenario *sc;        /* the `simulation:` scenario (owned), or NULL with PLS targets */
+  nl_study *study;        /* PLS targets: the study whose simulation, survey and model they use */
+  const nl_scenario *scen; /* the simulation calibrated: sc or the study's (borrowed) */
   const nl_model *model;
   /* free parameters */
   size_t P;
@@ -76,7 +81,8 @@ struct nl_calib {
   /* results */
   int done;
   double *theta_hat, *se, *m_hat, *sim_se, *z, *G, *sv;
-  double *prof_x, *prof_q; /* P x profile_points */
+  size_t nprof;             /* profile points per parameter (profile_points + 7, or 0) */
+  double *prof_x, *prof_q; /* P x nprof */
   double q_hat, J, pval;
   int rank;
   double cond;
@@ -101,6 +107,14 @@ nl_status nl_calib_evaluate(nl_calib *c, const double *theta, int phase, int sta
 
 /* run.c: free the last run's results (the trace array's storage is kept) */
 void nl_calib_clear_run(nl_calib *c);
+/* pls.c: PLS targets. Parse `targets: {pls: {study: FILE, paths: [...]}}` (node borrowed; the
+ * study is loaded into c->study) and the per-replication path estimates at parameters p into x
+ * (R x K) on `threads` threads. */
+struct fy_node;
+struct nl_yaml;
+nl_status nl_calib_pls_parse(nl_calib *c, const struct nl_yaml *y, struct fy_node *pls);
+nl_status nl_calib_pls_simulate(nl_calib *c, const nl_params *p, double *x, int threads);
+
 /* optim.c */
 nl_status nl_calib_optimize(nl_calib *c);
 /* inference.c */

@@ -22,6 +22,7 @@
 #include "experiment/experiment_impl.h"
 #include "io/json.h"
 #include "store/store_impl.h"
+#include "study/study_impl.h"
 
 static double now(void) {
   struct timespec ts;
@@ -38,12 +39,19 @@ static char *identity(nl_calib *c) {
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) return NULL;
-  nl_scenario_write_json(c->sc, f);
+  nl_scenario_write_json(c->scen, f);
   fprintf(f, "\nreplications=%ld\nseed=%llu\nparameters=", c->R, (unsigned long long)c->seed);
   for (size_t j = 0; j < c->P; j++) fprintf(f, "%s%s", j ? "," : "", c->model->params[c->pidx[j]].name);
   fputs("\ntargets=", f);
   for (size_t k = 0; k < c->K; k++) fprintf(f, "%s%s", k ? "," : "", c->tg[k].label);
   fputc('\n', f);
+  if (c->study) { /* PLS targets: the survey and the PLS model decide the values too */
+    const nl_survey_spec *sv = &c->study->sv;
+    fprintf(f, "survey=%ld,%ld,%ld,%.17g,%d\nmodel=%s\n", sv->period, sv->window, sv->sample, sv->noise, sv->process,
+            c->study->model_text ? c->study->model_text : "");
+    for (int k = 0; k < NL_SV_NCON; k++)
+      for (size_t q = 0; sv->use[k] && q < sv->nitem[k]; q++) fprintf(f, "%.17g,", sv->load[k][q]);
+  }
   if (fclose(f)) {
     free(buf);
     return NULL;
@@ -146,7 +154,7 @@ static double read_target(const nl_calib_target *t, const nl_run_record *rec) {
 /* Parameters of the scenario with theta's free parameters; caller frees. */
 static nl_status params_at(nl_calib *c, const double *theta, nl_params **out) {
   *out = NULL;
-  nl_params *p = nl_params_clone(nl_scenario_params(c->sc));
+  nl_params *p = nl_params_clone(nl_scenario_params(c->scen));
   if (!p) return nl_err(&c->err, NL_ENOMEM, "out of memory");
   nl_status st = NL_OK;
   for (size_t j = 0; j < c->P && !st; j++) {
@@ -171,8 +179,9 @@ static nl_status params_at(nl_calib *c, const double *theta, nl_params **out) {
 }
 
 static nl_status simulate(nl_calib *c, const nl_params *p, double *x, int threads) {
+  if (c->study) return nl_calib_pls_simulate(c, p, x, threads);
   nl_run_config cfg;
-  nl_run_config_from_scenario(&cfg, c->sc);
+  nl_run_config_from_scenario(&cfg, c->scen);
   cfg.seed = c->seed;
   cfg.every = c->gcd_period;
   nl_status status = NL_OK;
@@ -296,7 +305,7 @@ double nl_calib_objective(const nl_calib *c, const double *m) {
 }
 
 nl_status nl_calib_moments(nl_calib *c, const double *theta, double *m, int threads) {
-  if (!c->sc) return nl_err(&c->err, NL_EINVAL, "no calibration loaded");
+  if (!c->scen) return nl_err(&c->err, NL_EINVAL, "no calibration loaded");
   nl_params *p = NULL;
   nl_status st = params_at(c, theta, &p);
   if (st) return st;

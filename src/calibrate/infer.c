@@ -78,24 +78,37 @@ static nl_status jacobian(nl_calib *c, double *mp, double *mm, double *x) {
   return NL_OK;
 }
 
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Q along each parameter, the others at the estimate: profile_points across the bounds (to see
+ * whether the targets pin the parameter down at all) and 7 around the estimate at the Jacobian's
+ * step (to see the minimum; the +-1 step points are the Jacobian's, read back). */
 static nl_status profiles(nl_calib *c, double *m, double *x) {
-  size_t P = c->P, n = (size_t)c->profile_points;
+  size_t P = c->P, n = (size_t)c->profile_points, np = c->nprof;
   double th[64];
-  for (size_t j = 0; j < P; j++)
-    for (size_t g = 0; g < n; g++) {
+  for (size_t j = 0; j < P; j++) {
+    double *px = c->prof_x + j * np, h = c->jac_step * (c->hi[j] - c->lo[j]);
+    for (size_t g = 0; g < n; g++)
+      px[g] = fmin(c->lo[j] + (c->hi[j] - c->lo[j]) * (double)g / (double)(n - 1), c->hi[j]);
+    for (int k = -3; k <= 3; k++) px[n + (size_t)(k + 3)] = fmin(fmax(c->theta_hat[j] + k * h, c->lo[j]), c->hi[j]);
+    qsort(px, np, sizeof *px, cmp_dbl);
+    for (size_t g = 0; g < np; g++) {
       memcpy(th, c->theta_hat, P * sizeof *th);
-      th[j] = n > 1 ? fmin(c->lo[j] + (c->hi[j] - c->lo[j]) * (double)g / (double)(n - 1), c->hi[j]) : c->theta_hat[j];
-      c->prof_x[j * n + g] = th[j];
-      nl_status st = nl_calib_evaluate(c, th, 2, -1, m, x, &c->prof_q[j * n + g]);
+      th[j] = px[g];
+      nl_status st = nl_calib_evaluate(c, th, 2, -1, m, x, &c->prof_q[j * np + g]);
       if (st) return st;
     }
+  }
   return NL_OK;
 }
 
 /* The identification check in plain words: rank and condition of the scaled Jacobian, the weakest
  * direction, flat profiles, estimates on a bound, a profile point better than the estimate. */
 static nl_status identification(nl_calib *c, const double *Ws_G) {
-  size_t P = c->P, K = c->K, n = (size_t)c->profile_points;
+  size_t P = c->P, K = c->K, n = c->nprof;
   char buf[8192] = "", line[600];
   /* SVD of W^1/2 G D, D = diag(bounds' widths): how much Q's square root moves when each
    * parameter moves across its bounds, free of the parameters' units */
@@ -181,9 +194,8 @@ static nl_status identification(nl_calib *c, const double *Ws_G) {
   }
   if (!buf[0]) {
     snprintf(line, sizeof line,
-             "Every parameter is identified: the Jacobian has full rank (condition number %.3g) and every profile "
-             "rises at least 3.84 above the minimum within the bounds.",
-             c->cond);
+             "Every parameter is identified: the Jacobian has full rank (condition number %.3g)%s.", c->cond,
+             n ? " and every profile rises at least 3.84 above the minimum within the bounds" : " (no profiles were asked for)");
     say(c, buf, sizeof buf, line);
   }
   c->ident = nl_strdup(buf);
@@ -203,8 +215,9 @@ nl_status nl_calib_infer(nl_calib *c) {
   c->z = nl_malloc(K * sizeof(double));
   c->G = nl_calloc(K * P, sizeof(double));
   c->sv = nl_calloc(P, sizeof(double));
-  c->prof_x = nl_calloc(P * (n ? n : 1), sizeof(double));
-  c->prof_q = nl_calloc(P * (n ? n : 1), sizeof(double));
+  c->nprof = n > 1 ? n + 7 : 0;
+  c->prof_x = nl_calloc(P * (c->nprof ? c->nprof : 1), sizeof(double));
+  c->prof_q = nl_calloc(P * (c->nprof ? c->nprof : 1), sizeof(double));
   if (!x || !mp || !mm || !omega || !WG || !tot || !e || !work || !c->theta_hat || !c->se || !c->m_hat || !c->sim_se ||
       !c->z || !c->G || !c->sv || !c->prof_x || !c->prof_q) {
     st = nl_err(&c->err, NL_ENOMEM, "out of memory");
@@ -213,7 +226,7 @@ nl_status nl_calib_infer(nl_calib *c) {
   memcpy(c->theta_hat, c->best_theta, P * sizeof(double));
   c->q_hat = c->best_q;
   st = jacobian(c, mp, mm, x);
-  if (!st) st = profiles(c, mp, x);
+  if (!st && c->nprof) st = profiles(c, mp, x);
   if (st) goto cleanup;
   /* the statistics at the estimate and their simulation variance */
   int cached;

@@ -57,7 +57,8 @@ static nl_status write_fit(nl_calib *c, const char *dir) {
   for (size_t k = 0; k < c->K; k++) {
     const nl_calib_target *t = &c->tg[k];
     field(a.f, t->label);
-    fprintf(a.f, ",%s,", t->measure == NL_CALIB_PERIODS ? "periods" : c->model->measures[t->measure].name);
+    fprintf(a.f, ",%s,", t->measure == NL_CALIB_PERIODS ? "periods"
+                         : t->measure == NL_CALIB_PLS ? "pls_path" : c->model->measures[t->measure].name);
     if (t->stat == NL_CALIB_QUANTILE) fprintf(a.f, "q%g,", t->q);
     else fprintf(a.f, "%s,", t->stat == NL_CALIB_MEAN ? "mean" : "sd");
     if (t->period == NL_CALIB_FINAL) fputs("final,", a.f);
@@ -103,7 +104,7 @@ static nl_status write_trace(nl_calib *c, const char *dir) {
 
 /* All profiles in one panel over each parameter's position within its bounds. */
 static nl_figure *profiles_figure(nl_calib *c, nl_status *st) {
-  size_t n = (size_t)c->profile_points;
+  size_t n = c->nprof;
   nl_figure *f = nl_figure_new(NULL);
   *st = f ? NL_OK : NL_ENOMEM;
   if (*st || n < 2) {
@@ -115,42 +116,56 @@ static nl_figure *profiles_figure(nl_calib *c, nl_status *st) {
   for (size_t j = 0; j < c->P && !*st; j++) {
     for (size_t g = 0; g < n; g++) {
       x[g] = (c->prof_x[j * n + g] - c->lo[j]) / (c->hi[j] - c->lo[j]);
-      y[g] = c->prof_q[j * n + g] - c->q_hat;
+      y[g] = log10(1 + fmax(c->prof_q[j * n + g] - c->q_hat, 0));
     }
     char label[200];
     snprintf(label, sizeof label, "%s in [%g, %g]", c->model->params[c->pidx[j]].name, c->lo[j], c->hi[j]);
     *st = nl_figure_line(f, n, x, y, NL_PLOT_AUTO, label, NL_PLOT_MARKERS);
   }
   if (!*st) *st = nl_figure_labels(f, "Position within the bounds (0 = lower, 1 = upper)",
-                                   "Q - Q(estimate), others at the estimate", NULL);
+                                   "log10(1 + Q - Q(estimate)), others at the estimate", NULL);
   nl_free(x);
   nl_free(y);
   return f;
 }
 
-/* One parameter's profile in its own units, with the estimate and its 95% interval. */
+/* One parameter's profile in its own units on a log scale (Q spans orders of magnitude across the
+ * bounds), with the estimate, its 95% interval and the 95% cut-off Q(estimate) + 3.84. */
 static nl_figure *profile_figure(nl_calib *c, size_t j, nl_status *st) {
-  size_t n = (size_t)c->profile_points;
+  size_t n = c->nprof;
   nl_figure_options o;
   nl_figure_options_default(&o);
   o.width = 360;
   o.height = 252;
   nl_figure *f = nl_figure_new(&o);
-  *st = f ? NL_OK : NL_ENOMEM;
-  if (*st) return f;
+  double *y = nl_malloc(n * sizeof *y);
+  *st = f && y ? NL_OK : NL_ENOMEM;
+  if (*st) {
+    nl_free(y);
+    return f;
+  }
   const char *nm = c->model->params[c->pidx[j]].name;
-  *st = nl_figure_line(f, n, c->prof_x + j * n, c->prof_q + j * n, 0, "Q (others at the estimate)", NL_PLOT_MARKERS);
-  double qmax = c->q_hat;
-  for (size_t g = 0; g < n; g++)
-    if (c->prof_q[j * n + g] > qmax) qmax = c->prof_q[j * n + g];
-  double ex[2] = {c->theta_hat[j], c->theta_hat[j]}, ey[2] = {c->q_hat, qmax};
+  double ymin = HUGE_VAL, ymax = -HUGE_VAL, floor_q = 1e-3;
+  for (size_t g = 0; g < n; g++) {
+    y[g] = log10(fmax(c->prof_q[j * n + g], floor_q));
+    ymin = fmin(ymin, y[g]);
+    ymax = fmax(ymax, y[g]);
+  }
+  double yhat = log10(fmax(c->q_hat, floor_q)), ycut = log10(c->q_hat + 3.84);
+  ymin = fmin(ymin, yhat);
+  ymax = fmax(ymax, ycut);
+  *st = nl_figure_line(f, n, c->prof_x + j * n, y, 0, "Q, others at the estimate", NL_PLOT_MARKERS);
+  double ex[2] = {c->theta_hat[j], c->theta_hat[j]}, ey[2] = {ymin, ymax};
   if (!*st) *st = nl_figure_line(f, 2, ex, ey, 1, "estimate", NL_PLOT_DASHED);
+  double hx[2] = {c->lo[j], c->hi[j]}, hy[2] = {ycut, ycut};
+  if (!*st) *st = nl_figure_line(f, 2, hx, hy, 3, "Q(estimate) + 3.84", NL_PLOT_DASHED);
   if (!*st && isfinite(c->se[j])) {
     double cx[2] = {c->theta_hat[j] - 1.96 * c->se[j], c->theta_hat[j] + 1.96 * c->se[j]};
-    double cy[2] = {c->q_hat, c->q_hat};
+    double cy[2] = {yhat, yhat};
     *st = nl_figure_line(f, 2, cx, cy, 2, "95% interval", 0);
   }
-  if (!*st) *st = nl_figure_labels(f, nm, "Q", NULL);
+  if (!*st) *st = nl_figure_labels(f, nm, "log10 Q", NULL);
+  nl_free(y);
   return f;
 }
 
@@ -305,13 +320,14 @@ nl_status nl_calib_write_report(nl_calib *c, const char *dir) {
   fprintf(f, "</td></tr><tr><th>rank / condition number</th><td class=\"n\">%d / ", c->rank);
   fnum(f, 3, c->cond);
   fputs("</td></tr></table>\n<h2>Profiles</h2>\n", f);
-  for (size_t j = 0; j < c->P && c->profile_points > 1; j++) {
+  for (size_t j = 0; j < c->P && c->nprof; j++) {
     nl_status fs;
     nl_figure *fg = profile_figure(c, j, &fs);
     char cap[400];
     snprintf(cap, sizeof cap,
-             "Q along <code>%s</code> with the other parameters at their estimates (%ld points across the bounds); "
-             "dashed: the estimate; flat: the targets do not pin the parameter down.",
+             "Q along <code>%s</code> (log scale) with the other parameters at their estimates (%ld points across "
+             "the bounds and 7 around the estimate), the estimate and its 95%% interval; where the profile stays below Q(estimate) + 3.84 "
+             "across the bounds, the targets do not pin the parameter down.",
              c->model->params[c->pidx[j]].name, c->profile_points);
     figure(f, &nfig, fg, fs, "profile", cap);
   }
@@ -365,7 +381,7 @@ static nl_status write_manifest(nl_calib *c, const char *dir, const char *const 
   for (int i = 0; i < c->cfg.argc; i++) nl_json_str(&j, c->cfg.argv[i]);
   nl_json_arr_end(&j);
   nl_json_key(&j, "simulation");
-  st = nl_scenario_json(c->sc, &j);
+  st = nl_scenario_json(c->scen, &j);
   nl_json_key(&j, "replications");
   nl_json_int(&j, c->R);
   nl_json_key(&j, "seed");
@@ -454,7 +470,7 @@ nl_status nl_calib_write_outputs(nl_calib *c, const char *dir) {
   if (!st) outputs[n++] = "estimates.csv", st = write_fit(c, dir);
   if (!st) outputs[n++] = "fit.csv", st = write_trace(c, dir);
   if (!st) outputs[n++] = "trace.csv";
-  if (!st && c->cfg.report && c->profile_points > 1) {
+  if (!st && c->cfg.report && c->nprof) {
     nl_status fs;
     nl_figure *fg = profiles_figure(c, &fs);
     char path[4200];

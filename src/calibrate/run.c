@@ -40,7 +40,7 @@ void nl_calib_clear_run(nl_calib *c) {
 }
 
 nl_status nl_calib_run(nl_calib *c, const char *dir, const nl_calib_config *cfg) {
-  if (!c->sc) return nl_err(&c->err, NL_EINVAL, "no calibration loaded");
+  if (!c->scen) return nl_err(&c->err, NL_EINVAL, "no calibration loaded");
   double t0 = now();
   nl_err_clear(&c->err);
   nl_calib_clear_run(c);
@@ -63,7 +63,7 @@ nl_status nl_calib_run(nl_calib *c, const char *dir, const nl_calib_config *cfg)
   }
   memcpy(c->best_theta, c->start, c->P * sizeof(double));
   c->best_q = HUGE_VAL;
-  c->planned = c->max_evals + 2 * (long)c->P + (long)c->P * c->profile_points;
+  c->planned = c->max_evals + 2 * (long)c->P + (long)c->P * (c->profile_points > 1 ? c->profile_points + 7 : 0);
   st = nl_calib_optimize(c);
   if (!st && !isfinite(c->best_q)) st = nl_err(&c->err, NL_ENUMERIC, "the objective was not finite at any evaluation");
   if (!st) st = nl_calib_infer(c);

@@ -32,6 +32,9 @@ static void free_spec(nl_calib *c) {
   free_results(c);
   nl_scenario_free(c->sc);
   c->sc = NULL;
+  nl_study_free(c->study);
+  c->study = NULL;
+  c->scen = NULL;
   c->model = NULL;
   nl_free(c->pidx);
   nl_free(c->lo);
@@ -58,7 +61,7 @@ void nl_calib_free(nl_calib *c) {
 }
 
 const char *nl_calib_errmsg(const nl_calib *c) { return c->err.msg; }
-const nl_scenario *nl_calib_scenario(const nl_calib *c) { return c->sc; }
+const nl_scenario *nl_calib_scenario(const nl_calib *c) { return c->scen; }
 size_t nl_calib_nparams(const nl_calib *c) { return c->P; }
 const char *nl_calib_param_name(const nl_calib *c, size_t i) {
   return i < c->P ? c->model->params[c->pidx[i]].name : NULL;
@@ -141,6 +144,7 @@ static nl_status parse_simulation(ctx *x, struct fy_node *k, struct fy_node *v, 
   } else {
     return at(x, k, NL_EINVAL, "key 'simulation': expected a scenario (model:, parameters:, ...) or a scenario file name");
   }
+  c->scen = c->sc;
   c->model = nl_scenario_model(c->sc);
   if (nl_scenario_design(c->sc) != NL_DESIGN_NONE)
     return at(x, k, NL_EINVAL, "simulation: a calibration simulates one design point; remove the scenario's 'sweep:'");
@@ -216,7 +220,7 @@ static nl_status parse_parameters(ctx *x, struct fy_node *v) {
     c->hi[j] = lh[1];
     loc_of(x, k, c->ploc[j], sizeof c->ploc[j]);
     /* start: given, else the scenario's value when inside the bounds, else the middle */
-    double s0 = nl_params_get(nl_scenario_params(c->sc), (size_t)pi);
+    double s0 = nl_params_get(nl_scenario_params(c->scen), (size_t)pi);
     if (start) {
       st = nl_yaml_double(&x->y, start, "start", lh[0], lh[1], 0, 0, &s0);
       if (st) return st;
@@ -291,10 +295,10 @@ static nl_status parse_target(ctx *x, struct fy_node *t, nl_calib_target *tg) {
       if (st) return st;
       if (!strcmp(val, "final")) tg->period = NL_CALIB_FINAL;
       else {
-        st = nl_yaml_long(&x->y, v, key, 0, nl_scenario_periods(c->sc), &tg->period);
+        st = nl_yaml_long(&x->y, v, key, 0, nl_scenario_periods(c->scen), &tg->period);
         if (st == NL_ERANGE)
           return at(x, v, NL_ERANGE, "target period %s is outside the run: expected 'final' or 0 to %ld", val,
-                    nl_scenario_periods(c->sc));
+                    nl_scenario_periods(c->scen));
       }
     } else {
       return unknown_key(x, k, "a target", key, keys, sizeof keys / sizeof keys[0]);
@@ -321,8 +325,19 @@ static nl_status parse_target(ctx *x, struct fy_node *t, nl_calib_target *tg) {
 
 static nl_status parse_targets(ctx *x, struct fy_node *v) {
   nl_calib *c = x->c;
-  if (v && fy_node_is_mapping(v))
-    return at(x, v, NL_EINVAL, "targets: PLS targets are not available yet; give a list of {measure:, stat:, value:, se:}");
+  if (v && fy_node_is_mapping(v)) {
+    struct fy_node *pls = fy_node_mapping_lookup_by_string(v, "pls", FY_NT);
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+      char key[64];
+      nl_status st = nl_yaml_scalar(&x->y, fy_node_pair_key(pr), "targets", key, sizeof key);
+      if (st) return st;
+      static const char *const keys[] = {"pls"};
+      if (strcmp(key, "pls")) return unknown_key(x, fy_node_pair_key(pr), "targets", key, keys, 1);
+    }
+    return nl_calib_pls_parse(c, &x->y, pls);
+  }
   if (!v || !fy_node_is_sequence(v) || fy_node_sequence_item_count(v) == 0)
     return at(x, v, NL_EINVAL, "key 'targets': expected a list of {measure: NAME, stat: mean, value: X, se: S}");
   size_t n = (size_t)fy_node_sequence_item_count(v);
@@ -449,14 +464,20 @@ static nl_status parse_root(ctx *x, struct fy_node *root) {
     idx++;
   }
   nl_status st = NL_OK;
-  if (!keyn[2]) return at(x, root, NL_EINVAL, "missing key 'simulation' (a scenario file name or an inline scenario)");
+  /* PLS targets bring their simulation with their study file */
+  int pls = node[4] && fy_node_is_mapping(node[4]);
+  if (!keyn[2] && !pls)
+    return at(x, root, NL_EINVAL, "missing key 'simulation' (a scenario file name or an inline scenario)");
+  if (keyn[2] && pls)
+    return at(x, keyn[2], NL_EINVAL, "PLS targets simulate their study's simulation: remove 'simulation:' (put it in the study file)");
   if (!keyn[3]) return at(x, root, NL_EINVAL, "missing key 'parameters' (the free parameters and their bounds)");
   if (!keyn[4]) return at(x, root, NL_EINVAL, "missing key 'targets' (the observed statistics)");
   if (keyn[0]) st = set_string(x, node[0], "name", &c->name);
   if (!st && keyn[1]) st = set_string(x, node[1], "description", &c->description);
-  if (!st) st = parse_simulation(x, keyn[2], node[2], next[2]);
-  c->R = 100;
-  c->seed = st ? 0 : nl_scenario_seed(c->sc);
+  if (!st && pls) st = parse_targets(x, node[4]); /* loads the study: the simulation */
+  else if (!st) st = parse_simulation(x, keyn[2], node[2], next[2]);
+  c->R = pls && !st ? nl_scenario_replications(c->scen) : 100; /* a study's own replications */
+  c->seed = st ? 0 : nl_scenario_seed(c->scen);
   if (!st && keyn[5]) st = nl_yaml_long(&x->y, node[5], "replications", 2, 10000000, &c->R);
   if (!st && keyn[6]) {
     char val[64];
@@ -469,7 +490,7 @@ static nl_status parse_root(ctx *x, struct fy_node *root) {
     }
   }
   if (!st) st = parse_parameters(x, node[3]);
-  if (!st) st = parse_targets(x, node[4]);
+  if (!st && !pls) st = parse_targets(x, node[4]);
   if (!st && keyn[7]) st = parse_optimizer(x, node[7]);
   if (!st && keyn[8]) st = parse_inference(x, node[8]);
   if (st) return st;
@@ -546,7 +567,7 @@ nl_status nl_calib_load_file(nl_calib *c, const char *path) {
 }
 
 nl_status nl_calib_set(nl_calib *c, const char *key, const char *value) {
-  if (!c->sc) return nl_err(&c->err, NL_EINVAL, "--set %s: no calibration loaded", key);
+  if (!c->scen) return nl_err(&c->err, NL_EINVAL, "--set %s: no calibration loaded", key);
   char yaml[256];
   snprintf(yaml, sizeof yaml, "%s", value);
   nl_yaml y = {"--set", &c->err};

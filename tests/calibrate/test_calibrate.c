@@ -431,11 +431,112 @@ static void test_bad_files(void **state) {
   assert_int_not_equal(access(path, F_OK), 0);
 }
 
+
+/* ---- PLS targets (coopnet) -------------------------------------------------------------------------- */
+
+/* A small study: 40 firms, 60 periods, all of them surveyed at the end. */
+static const char small_study[] =
+    "simulation:\n  model: coopnet\n  parameters: {firms: 40}\n  replications: 4\n  seed: 31\n"
+    "  stop: {until: periods, periods: 60}\n"
+    "survey: {period: 60, window: 30, sample: 40}\n"
+    "model: |\n"
+    "  EXPLORE   =~ explore1 + explore2 + explore3 + explore4\n"
+    "  EXPLOIT   =~ exploit1 + exploit2 + exploit3\n"
+    "  PRODINNO  =~ prodinno1 + prodinno2 + prodinno3\n"
+    "  PROCINNO  =~ procinno1 + procinno2 + procinno3\n"
+    "  NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
+    "  PRODINNO  ~ EXPLORE + EXPLOIT\n"
+    "  PROCINNO  ~ EXPLORE + EXPLOIT\n"
+    "  NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n"
+    "hypotheses:\n"
+    "  - {id: H1, effect: EXPLORE -> PRODINNO, sign: positive}\n"
+    "  - {id: H2, effect: EXPLOIT -> PROCINNO, sign: positive}\n"
+    "analysis: {boot: 20, contrasts: false}\n";
+
+/* The statistics of PLS targets are the study's: the mean path estimates over the same replications
+ * (same simulation, survey and estimation for replication r with the study's seed). */
+static void test_pls_matches_study(void **state) {
+  (void)state;
+  write_file("small-study.yaml", small_study);
+  char path[600], dir[600];
+  snprintf(path, sizeof path, "%s/small-study.yaml", g_dir);
+  snprintf(dir, sizeof dir, "%s/study", g_dir);
+  nl_study *s = nl_study_new();
+  nl_status st = nl_study_load_file(s, path);
+  if (st) fprintf(stderr, "%s\n", nl_study_errmsg(s));
+  assert_int_equal(st, NL_OK);
+  nl_study_config scfg;
+  nl_study_config_default(&scfg);
+  scfg.report = 0;
+  assert_int_equal(nl_study_run(s, dir, &scfg), NL_OK);
+  nl_study_verdict v1, v2;
+  assert_int_equal(nl_study_verdict_get(s, 0, 0, &v1), NL_OK);
+  assert_int_equal(nl_study_verdict_get(s, 0, 1, &v2), NL_OK);
+  char text[2048];
+  snprintf(text, sizeof text,
+           "parameters: {x_mean: [0.1, 0.9]}\nreplications: 4\ntargets:\n  pls:\n    study: %s\n    paths:\n"
+           "      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}\n"
+           "      - {effect: EXPLOIT -> PROCINNO, value: 0.3, se: 0.1}\n",
+           path);
+  nl_calib *c = nl_calib_new();
+  st = nl_calib_load_string(c, text, "pls.yaml");
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  assert_string_equal(nl_calib_target_label(c, 0), "EXPLORE -> PRODINNO (PLS path)");
+  double th = 0.5, m[2]; /* coopnet's default x_mean */
+  assert_int_equal(nl_calib_moments(c, &th, m, 2), NL_OK);
+  printf("  PLS paths, mean of 4 replications: calibration %.6f %.6f, study %.6f %.6f\n", m[0], m[1], v1.mean, v2.mean);
+  assert_true(fabs(m[0] - v1.mean) < 1e-12);
+  assert_true(fabs(m[1] - v2.mean) < 1e-12);
+  nl_calib_free(c);
+  nl_study_free(s);
+}
+
+static void test_pls_bad_files(void **state) {
+  (void)state;
+  write_file("small-study.yaml", small_study);
+  static const struct {
+    const char *paths;
+    const char *expect;
+  } bad[] = {
+      {"      - {effect: EXPLORE -> NETWORK, value: 0.3, se: 0.1}\n",
+       "bad.yaml:7:18: effect 'EXPLORE -> NETWORK': no construct 'NETWORK' in the study's model"},
+      {"      - {effect: PRODINNO -> EXPLORE, value: 0.3, se: 0.1}\n",
+       "bad.yaml:7:18: effect 'PRODINNO -> EXPLORE': the study's model has no path PRODINNO -> EXPLORE"},
+      {"      - {effect: EXPLORE, value: 0.3, se: 0.1}\n", "bad.yaml:7:18: effect 'EXPLORE': expected a direct path"},
+      {"      - {effect: EXPLORE -> PRODINNO, value: 0.3}\n", "bad.yaml:7:10: pls path: missing se"},
+      {"      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1, sign: positive}\n",
+       "bad.yaml:7:60: unknown key 'sign' in a pls path"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char text[1024];
+    snprintf(text, sizeof text, "parameters: {x_mean: [0.1, 0.9]}\nreplications: 4\ntargets:\n  pls:\n"
+                                "    study: small-study.yaml\n    paths:\n%s",
+             bad[i].paths);
+    write_file("bad.yaml", text);
+    assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+    char path[600];
+    snprintf(path, sizeof path, "%s/err.txt", g_dir);
+    char *err = read_all(path);
+    if (!strstr(err, bad[i].expect)) fprintf(stderr, "case %zu: expected '%s', got '%s'\n", i, bad[i].expect, err);
+    assert_non_null(strstr(err, bad[i].expect));
+    free(err);
+  }
+  /* a parameter coopnet does not have; a simulation beside the study */
+  write_file("bad.yaml", "parameters: {x_meen: [0.1, 0.9]}\ntargets:\n  pls:\n    study: small-study.yaml\n    paths:\n"
+                         "      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}\n");
+  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  write_file("bad.yaml", "simulation: {model: coopnet}\nparameters: {x_mean: [0.1, 0.9]}\ntargets:\n  pls:\n"
+                         "    study: small-study.yaml\n    paths:\n      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}\n");
+  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chisq),          cmocka_unit_test(test_moments_crn), cmocka_unit_test(test_march_recovery),
       cmocka_unit_test(test_resume),         cmocka_unit_test(test_not_identified),
-      cmocka_unit_test(test_bad_files),
+      cmocka_unit_test(test_bad_files),      cmocka_unit_test(test_pls_matches_study),
+      cmocka_unit_test(test_pls_bad_files),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

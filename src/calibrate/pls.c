@@ -1,0 +1,250 @@
+/*
+ * PLS targets: fit coopnet so that its virtual survey reproduces a published PLS-SEM table. The
+ * PLS model is the auxiliary model of indirect inference: each replication simulates coopnet,
+ * surveys its firms and estimates the study's PLS model on the survey exactly as `netlearn study`
+ * does (same streams: replication r's simulation and survey are keyed (seed, r)); the statistics
+ * are the mean path coefficients over replications.
+ *
+ *   targets:
+ *     pls:
+ *       study: examples/seed-study.yaml     # its simulation, survey and PLS model
+ *       paths:
+ *         - {effect: EXPLORE -> PRODINNO, value: 0.31, se: 0.09}
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calibrate/calib_impl.h"
+#include "core/alloc.h"
+#include "io/yaml.h"
+#include "models/coopnet/coopnet.h"
+#include "study/study_impl.h"
+
+/* "A -> B" into construct indices of the study's model. */
+static nl_status parse_effect(nl_calib *c, const nl_yaml *y, struct fy_node *v, nl_calib_target *t) {
+  const nl_study *s = c->study;
+  char text[256], a[128], b[128];
+  nl_status st = nl_yaml_scalar(y, v, "effect", text, sizeof text);
+  if (st) return st;
+  if (sscanf(text, " %127[^ -] -> %127s", a, b) != 2 || strstr(strstr(text, "->") + 2, "->"))
+    return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': expected a direct path 'FROM -> TO', e.g. EXPLORE -> PRODINNO",
+                      text);
+  long ia = -1, ib = -1;
+  for (size_t j = 0; j < s->C; j++) {
+    if (!strcmp(s->cname[j], a)) ia = (long)j;
+    if (!strcmp(s->cname[j], b)) ib = (long)j;
+  }
+  const char *bad = ia < 0 ? a : (ib < 0 ? b : NULL);
+  if (bad) {
+    long best = nl_closest_name(bad, (const char *const *)s->cname, s->C);
+    if (best >= 0)
+      return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': no construct '%s' in the study's model (did you mean '%s'?)",
+                        text, bad, s->cname[best]);
+    return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': no construct '%s' in the study's model", text, bad);
+  }
+  for (size_t q = 0; q < s->P; q++)
+    if (s->pfrom[q] == (size_t)ia && s->pto[q] == (size_t)ib) {
+      t->from = (size_t)ia;
+      t->to = (size_t)ib;
+      snprintf(t->label, sizeof t->label, "%s -> %s (PLS path)", a, b);
+      return NL_OK;
+    }
+  return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': the study's model has no path %s -> %s", text, a, b);
+}
+
+nl_status nl_calib_pls_parse(nl_calib *c, const nl_yaml *y, struct fy_node *pls) {
+  if (!pls || !fy_node_is_mapping(pls))
+    return nl_yaml_at(y, pls, NL_EINVAL, "targets: pls: expected {study: FILE, paths: [{effect: A -> B, value: x, se: s}]}");
+  struct fy_node *study = NULL, *paths = NULL;
+  void *it = NULL;
+  struct fy_node_pair *pr;
+  while ((pr = fy_node_mapping_iterate(pls, &it))) {
+    char key[64];
+    nl_status st = nl_yaml_scalar(y, fy_node_pair_key(pr), "pls", key, sizeof key);
+    if (st) return st;
+    if (!strcmp(key, "study")) study = fy_node_pair_value(pr);
+    else if (!strcmp(key, "paths")) paths = fy_node_pair_value(pr);
+    else if (!strcmp(key, "survey") || !strcmp(key, "model"))
+      return nl_yaml_at(y, fy_node_pair_key(pr), NL_EINVAL,
+                        "pls: '%s' belongs to the study file: give 'study: FILE' (simulation:, survey:, model:)", key);
+    else {
+      static const char *const keys[] = {"study", "paths"};
+      long best = nl_closest_name(key, keys, 2);
+      return nl_yaml_at(y, fy_node_pair_key(pr), NL_EINVAL, "unknown key '%s' in pls%s%s%s", key,
+                        best >= 0 ? " (did you mean '" : "; expected study or paths", best >= 0 ? keys[best] : "",
+                        best >= 0 ? "'?)" : "");
+    }
+  }
+  if (!study) return nl_yaml_at(y, pls, NL_EINVAL, "pls: missing 'study: FILE' (a netlearn study: simulation, survey, model)");
+  if (!paths || !fy_node_is_sequence(paths) || fy_node_sequence_item_count(paths) == 0)
+    return nl_yaml_at(y, paths ? paths : pls, NL_EINVAL, "pls: 'paths' must be a list of {effect: A -> B, value: x, se: s}");
+  char path[4096];
+  nl_status st = nl_yaml_scalar(y, study, "study", path, sizeof path);
+  if (st) return st;
+  c->study = nl_study_new();
+  if (!c->study) return nl_err(y->err, NL_ENOMEM, "out of memory");
+  st = nl_study_load_file(c->study, path);
+  if (st) return nl_yaml_at(y, study, st, "study: %s", nl_study_errmsg(c->study));
+  c->scen = nl_study_scenario(c->study);
+  c->model = nl_scenario_model(c->scen);
+  if (nl_scenario_design(c->scen) != NL_DESIGN_NONE)
+    return nl_yaml_at(y, study, NL_EINVAL, "study %s: a calibration simulates one design point; remove its 'sweep:'", path);
+  size_t n = (size_t)fy_node_sequence_item_count(paths);
+  if (n > 64) return nl_yaml_at(y, paths, NL_ERANGE, "%zu targets: at most 64", n);
+  c->tg = nl_calloc(n, sizeof *c->tg);
+  if (!c->tg) return nl_err(y->err, NL_ENOMEM, "out of memory");
+  it = NULL;
+  struct fy_node *e;
+  while ((e = fy_node_sequence_iterate(paths, &it))) {
+    nl_calib_target *t = &c->tg[c->K];
+    t->measure = NL_CALIB_PLS;
+    t->stat = NL_CALIB_MEAN;
+    t->period = NL_CALIB_FINAL;
+    if (!fy_node_is_mapping(e))
+      return nl_yaml_at(y, e, NL_EINVAL, "pls path: expected {effect: A -> B, value: x, se: s}");
+    const struct fy_mark *mk = nl_yaml_mark(e);
+    snprintf(t->loc, sizeof t->loc, "%s:%d:%d", y->file, mk ? mk->line + 1 : 0, mk ? mk->column + 1 : 0);
+    int have[3] = {0, 0, 0};
+    void *it2 = NULL;
+    while ((pr = fy_node_mapping_iterate(e, &it2))) {
+      char key[64];
+      struct fy_node *v = fy_node_pair_value(pr);
+      st = nl_yaml_scalar(y, fy_node_pair_key(pr), "pls path", key, sizeof key);
+      if (st) return st;
+      if (!strcmp(key, "effect")) st = parse_effect(c, y, v, t), have[0] = 1;
+      else if (!strcmp(key, "value")) st = nl_yaml_double(y, v, key, -HUGE_VAL, HUGE_VAL, 0, 0, &t->value), have[1] = 1;
+      else if (!strcmp(key, "se")) st = nl_yaml_double(y, v, key, 0, HUGE_VAL, 1, 0, &t->se), have[2] = 1;
+      else {
+        static const char *const keys[] = {"effect", "value", "se"};
+        long best = nl_closest_name(key, keys, 3);
+        st = nl_yaml_at(y, fy_node_pair_key(pr), NL_EINVAL, "unknown key '%s' in a pls path%s%s%s", key,
+                        best >= 0 ? " (did you mean '" : "; expected effect, value, se", best >= 0 ? keys[best] : "",
+                        best >= 0 ? "'?)" : "");
+      }
+      if (st) return st;
+    }
+    static const char *const what[] = {"effect (A -> B)", "value (the published coefficient)", "se (its standard error)"};
+    for (int q = 0; q < 3; q++)
+      if (!have[q]) return nl_yaml_at(y, e, NL_EINVAL, "pls path: missing %s", what[q]);
+    for (size_t j = 0; j < c->K; j++)
+      if (c->tg[j].from == t->from && c->tg[j].to == t->to)
+        return nl_yaml_at(y, e, NL_EINVAL, "pls path '%s' is listed twice (first at %s)", t->label, c->tg[j].loc);
+    c->K++;
+  }
+  return NL_OK;
+}
+
+/* One replication: simulate to the survey period, survey, estimate; the targets' paths into out. */
+typedef struct pls_work {
+  void *state;
+  double *a, *b, *items, *latent;
+  size_t *perm, *ids;
+  const char **names;
+  char (*nbuf)[32];
+} pls_work;
+
+static void work_free(const nl_model *m, pls_work *w) {
+  if (w->state) m->destroy(w->state);
+  nl_free(w->a);
+  nl_free(w->b);
+  nl_free(w->items);
+  nl_free(w->latent);
+  nl_free(w->perm);
+  nl_free(w->ids);
+  nl_free(w->names);
+  nl_free(w->nbuf);
+}
+
+static nl_status pls_rep(nl_calib *c, pls_work *w, long r, double *out, nl_errbuf *err) {
+  const nl_study *s = c->study;
+  const nl_model *m = c->model;
+  const nl_survey_spec *sv = &s->sv;
+  size_t F = nl_coopnet_firms(w->state), NF = NL_CN_FIRM_NFIELDS, N = (size_t)sv->sample, ni = nl_survey_nitems(sv);
+  nl_status st = m->reset(w->state, c->seed, (uint64_t)r, err);
+  if (st) return st;
+  long t0 = sv->period - sv->window;
+  for (long t = 0; t <= sv->period; t++) {
+    if (t > 0 && (st = m->step(w->state, err))) return st;
+    if (t == t0)
+      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(w->state, f, w->a + f * NF);
+  }
+  for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(w->state, f, w->b + f * NF);
+  int flat = 0;
+  nl_survey_draw(sv, F, w->a, w->b, c->seed, (uint64_t)r, w->perm, w->ids, w->items, w->latent, &flat);
+  nl_pls_data *d = NULL;
+  nl_pls *p = NULL;
+  st = nl_pls_data_from_matrix(w->items, N, ni, w->names, &d);
+  if (st) {
+    nl_err(err, st, "replication %ld: %s", r, d ? nl_pls_data_errmsg(d) : "out of memory");
+    goto cleanup;
+  }
+  st = nl_pls_new(s->pm, d, NULL, &p);
+  if (!st) st = nl_pls_estimate(p);
+  if (st == NL_ECONVERGE) st = NL_OK; /* as the study: the last iteration's estimates */
+  if (st) {
+    nl_err(err, st, "replication %ld: PLS estimation: %s", r, p ? nl_pls_errmsg(p) : "out of memory");
+    goto cleanup;
+  }
+  for (size_t k = 0; k < c->K; k++) out[k] = nl_pls_path(p, c->tg[k].from, c->tg[k].to);
+cleanup:
+  nl_pls_free(p);
+  nl_pls_data_free(d);
+  return st;
+}
+
+nl_status nl_calib_pls_simulate(nl_calib *c, const nl_params *p, double *x, int threads) {
+  nl_status status = NL_OK;
+  int nt = threads > 0 ? threads : omp_get_max_threads();
+  if (nt > c->R) nt = (int)c->R;
+  const nl_survey_spec *sv = &c->study->sv;
+  size_t N = (size_t)sv->sample, ni = nl_survey_nitems(sv), NF = NL_CN_FIRM_NFIELDS;
+#pragma omp parallel num_threads(nt)
+  {
+    nl_errbuf terr;
+    terr.msg[0] = '\0';
+    pls_work w;
+    memset(&w, 0, sizeof w);
+    nl_status tst = c->model->create(&w.state, p, &terr);
+    if (tst) w.state = NULL;
+    size_t F = w.state ? nl_coopnet_firms(w.state) : 0;
+    if (!tst) {
+      w.a = nl_malloc(F * NF * sizeof *w.a);
+      w.b = nl_malloc(F * NF * sizeof *w.b);
+      w.items = nl_malloc(N * ni * sizeof *w.items);
+      w.latent = nl_malloc(N * NL_SV_NCON * sizeof *w.latent);
+      w.perm = nl_malloc(F * sizeof *w.perm);
+      w.ids = nl_malloc(N * sizeof *w.ids);
+      w.names = nl_malloc(ni * sizeof *w.names);
+      w.nbuf = nl_malloc(ni * sizeof *w.nbuf);
+      if (!w.a || !w.b || !w.items || !w.latent || !w.perm || !w.ids || !w.names || !w.nbuf)
+        tst = nl_err(&terr, NL_ENOMEM, "out of memory");
+      else if (N > F)
+        tst = nl_err(&terr, NL_ERANGE, "survey sample %zu larger than the %zu firms", N, F);
+      else {
+        size_t col = 0;
+        for (int k = 0; k < NL_SV_NCON; k++)
+          for (size_t q = 0; sv->use[k] && q < sv->nitem[k]; q++, col++) {
+            nl_survey_item_name(k, q, w.nbuf[col], sizeof w.nbuf[col]);
+            w.names[col] = w.nbuf[col];
+          }
+      }
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (long r = 0; r < c->R; r++) {
+      if (tst) continue;
+      tst = pls_rep(c, &w, r, x + (size_t)r * c->K, &terr);
+    }
+    if (tst) {
+#pragma omp critical(nl_calib_error)
+      if (!status) {
+        status = tst;
+        memcpy(c->err.msg, terr.msg, sizeof terr.msg);
+      }
+    }
+    work_free(c->model, &w);
+  }
+  return status;
+}
