@@ -23,8 +23,8 @@ import pandas as pd
 from . import _netlearn
 from ._netlearn import Error, InputError
 
-__all__ = ["Error", "InputError", "models", "measures", "run", "sweep", "pls", "RunResult", "PlsResult",
-           "__version__"]
+__all__ = ["Error", "InputError", "models", "measures", "run", "sweep", "pls", "study", "calibrate", "power",
+           "RunResult", "PlsResult", "Tables", "__version__"]
 __version__ = _netlearn.version()
 
 _CSV_NA = ["NA"]
@@ -137,21 +137,54 @@ class RunResult:
         return "<netlearn.RunResult %s: %d runs%s>" % (self.model, n, ", dir=%s" % self.dir if self.dir else "")
 
 
-def _scenario_source(scenario):
+def _yaml_scalar(v, what):
+    if v is None:
+        return "null"
+    if isinstance(v, (bool, int, float, str)) or hasattr(v, "item"):
+        t = _text(v, what)
+        # strings double-quoted (JSON escapes are YAML escapes); numbers and booleans bare
+        return json.dumps(t) if isinstance(v, str) else t
+    raise ValueError("%s: cannot write a %s into YAML" % (what, type(v).__name__))
+
+
+def _yaml(d, what, indent=""):
+    """Block-style YAML of a dict of dicts, lists and scalars (every loader of the library reads
+    block style; messages then name "<dict>:line:column")."""
+    lines = []
+    for k, v in d.items():
+        if not isinstance(k, str):
+            raise ValueError("%s: keys must be strings, got %r" % (what, k))
+        key = indent + k + ":"
+        if isinstance(v, dict):
+            lines.append(key + (" {}" if not v else ""))
+            if v:
+                lines.append(_yaml(v, what + "." + k, indent + "  "))
+        elif isinstance(v, (list, tuple)):
+            if any(isinstance(x, dict) for x in v):
+                lines.append(key)
+                for x in v:
+                    if not isinstance(x, dict):
+                        raise ValueError("%s.%s: a list mixes mappings and values" % (what, k))
+                    item = _yaml(x, what + "." + k, indent + "    ")
+                    lines.append(indent + "  - " + item[len(indent) + 4:])
+            else:
+                lines.append(key + " [" + ", ".join(_yaml_scalar(x, what + "." + k) for x in v) + "]")
+        else:
+            lines.append(key + " " + _yaml_scalar(v, what + "." + k))
+    return "\n".join(lines)
+
+
+def _scenario_source(scenario, what="scenario"):
     """(text, name, path) for the library from a path, YAML text or a dict."""
     if isinstance(scenario, os.PathLike):
         return None, None, os.fspath(scenario)
     if isinstance(scenario, dict):
-        # JSON is YAML: the library parses it and names "<dict>" in its messages.
-        try:
-            return json.dumps(scenario), "<dict>", None
-        except TypeError as e:
-            raise ValueError("scenario dict: %s" % e) from None
+        return _yaml(scenario, what), "<dict>", None
     if isinstance(scenario, str):
         if "\n" not in scenario and (os.path.exists(scenario) or scenario.endswith((".yaml", ".yml"))):
             return None, None, scenario
         return scenario, "<string>", None
-    raise ValueError("scenario: expected a YAML file path, YAML text or a dict, got %s" % type(scenario).__name__)
+    raise ValueError("%s: expected a YAML file path, YAML text or a dict, got %s" % (what, type(scenario).__name__))
 
 
 def run(scenario, set=None, replications=None, seed=None, periods=None, until=None, threads=None, out=None,
@@ -359,3 +392,128 @@ def pls(model, data, boot=0, seed=1, threads=1, ci="percentile", alpha=0.05, na=
             raise
         tables = {f[:-4]: _read_csv(os.path.join(tmp, f)) for f in sorted(os.listdir(tmp)) if f.endswith(".csv")}
     return PlsResult(tables, report, converged)
+
+
+# ---- study, calibrate, power -------------------------------------------------------------------
+
+class Tables:
+    """The outputs of an analysis: one DataFrame attribute per CSV file the command writes (named
+    like the file), `tables` (the dict of them), `manifest` (manifest.json as a dict, when written)
+    and `dir` (the output directory when `out=` was given, else None)."""
+
+    def __init__(self, kind, tables, manifest, directory, info=None):
+        self.kind = kind
+        self.tables = tables
+        for k, v in tables.items():
+            setattr(self, k, v)
+        self.manifest = manifest
+        self.dir = directory
+        self.info = info
+
+    def __repr__(self):
+        return "<netlearn %s: %s%s>" % (self.kind, ", ".join(sorted(self.tables)),
+                                        ", dir=%s" % self.dir if self.dir else "")
+
+
+def _sets(set, extra):
+    sets = []
+    if set is not None:
+        if not hasattr(set, "items"):
+            raise ValueError("set: expected a mapping {key: value}, got %s" % type(set).__name__)
+        for k, v in set.items():
+            if not isinstance(k, str) or not k:
+                raise ValueError("set: keys must be non-empty strings, got %r" % (k,))
+            sets.append((k, _text(v, "set[%r]" % k)))
+    for k, v, lo in extra:
+        if v is not None:
+            sets.append((k, str(_int_arg(v, k, lo))))
+    return sets
+
+
+def _in_directory(kind, out, call):
+    """Run call(directory) in `out` or a temporary directory; read the CSV files it wrote."""
+    tmp = None
+    if out is None:
+        tmp = tempfile.TemporaryDirectory(prefix="netlearn-%s-" % kind)
+        directory = tmp.name
+    else:
+        directory = os.fspath(out)
+    try:
+        info = call(directory)
+        tables = {f[:-4]: _read_csv(os.path.join(directory, f)) for f in sorted(os.listdir(directory))
+                  if f.endswith(".csv")}
+        manifest = None
+        mf = os.path.join(directory, "manifest.json")
+        if os.path.exists(mf):
+            with open(mf, encoding="utf-8") as fh:
+                manifest = json.load(fh)
+        return Tables(kind, tables, manifest, None if tmp else directory, info)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def study(study, set=None, replications=None, seed=None, threads=None, out=None, report=None, progress=None):
+    """Run a study (docs/study.md; a YAML path, YAML text or a dict): simulate, survey the firms,
+    estimate and bootstrap the PLS model on every replication, judge the hypotheses. `set` takes
+    what `netlearn study --set` takes (model parameters, replications, periods, seed, until,
+    survey.period, survey.sample, analysis.boot, ...). Returns Tables: series, summary,
+    pls_replications, hypotheses, facts (the CSV files of the output directory); with `out` the
+    directory keeps everything (surveys/, pls_representative/, report.html when report is not
+    False). Raises as run()."""
+    text, name, path = _scenario_source(study, "study")
+    sets = _sets(set, (("replications", replications, 1), ("seed", seed, 0)))
+    nthreads = 0 if threads is None else _int_arg(threads, "threads", 1)
+    fn = _progress(progress, "runs")
+    write_report = (out is not None) if report is None else bool(report)
+    return _in_directory("study", out, lambda d: _netlearn.study(
+        text, name, path, sets, d, nthreads, fn, _catch_sigint(), ["python", "netlearn.study"], write_report))
+
+
+def calibrate(spec, set=None, threads=None, out=None, report=None, progress=None):
+    """Calibrate a model's parameters to observed statistics (docs/calibrate.md; a YAML path, YAML
+    text or a dict). Returns Tables: estimates, fit, trace (the CSV files); `info` is the
+    identification check in words. With `out` every evaluation stays in out/results.db and
+    calling again resumes. Raises as run()."""
+    text, name, path = _scenario_source(spec, "calibration")
+    sets = _sets(set, ())
+    nthreads = 0 if threads is None else _int_arg(threads, "threads", 1)
+    fn = _progress(progress, "evaluations")
+    write_report = (out is not None) if report is None else bool(report)
+    return _in_directory("calibrate", out, lambda d: _netlearn.calibrate(
+        text, name, path, sets, d, nthreads, fn, _catch_sigint(), ["python", "netlearn.calibrate"], write_report))
+
+
+_POPULATIONS = {"composite": 0, "factor": 1}
+_TESTS = {"percentile": 0, "t": 1}
+
+
+def power(model, n, reps=1000, boot=500, test="percentile", alpha=0.05, tails=2, plsc=False,
+          population="composite", likert=0, seed=1, threads=1, out=None, progress=None):
+    """Monte Carlo power of a PLS-SEM model with population values (docs/power.md; text or a file)
+    at the sample sizes `n` (a list). Returns Tables: power, min_n, population_cor, settings (the
+    CSV files of `netlearn power`); `info` is (failed, nonconverged) replications. Raises as pls()."""
+    text, source = _model_text(model)
+    if isinstance(n, int):
+        n = [n]
+    if not hasattr(n, "__iter__") or isinstance(n, str):
+        raise ValueError("n: expected a list of sample sizes, got %r" % (n,))
+    sizes = [_int_arg(v, "n", 1) for v in n]
+    if not sizes:
+        raise ValueError("n: expected at least one sample size")
+    for what, value, table in (("test", test, _TESTS), ("population", population, _POPULATIONS)):
+        if value not in table:
+            raise ValueError("%s: expected one of %s, got %r" % (what, ", ".join(sorted(table)), value))
+    if tails not in (1, 2) or isinstance(tails, bool):
+        raise ValueError("tails: expected 1 or 2, got %r" % (tails,))
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError("alpha: expected a number in (0, 1), got %r" % (alpha,))
+    likert = _int_arg(likert, "likert", 0)
+    if likert == 1:
+        raise ValueError("likert: expected 0 (continuous) or at least 2 categories, got 1")
+    reps, boot = _int_arg(reps, "reps", 1), _int_arg(boot, "boot", 10)
+    seed, threads = _int_arg(seed, "seed", 0), _int_arg(threads, "threads", 1)
+    fn = _progress(progress, "replications")
+    return _in_directory("power", out, lambda d: _netlearn.power(
+        text, source, sizes, d, _POPULATIONS[population], likert, reps, boot, _TESTS[test], float(alpha), tails,
+        int(bool(plsc)), seed, threads, fn, _catch_sigint()))

@@ -384,6 +384,199 @@ cleanup:
   return result;
 }
 
+/* ---- study(), calibrate(), power(): a file's analysis into a directory ------------------------ */
+
+/* argv for manifests: borrowed UTF-8 strings of a Python list (which outlives the call), in a
+ * new array the caller frees. NULL with an exception set. */
+static char **argv_of(PyObject *list, int *argc) {
+  Py_ssize_t n = PyList_Size(list);
+  if (n < 0) return NULL;
+  char **argv = calloc((size_t)n + 1, sizeof *argv);
+  if (!argv) {
+    PyErr_NoMemory();
+    return NULL;
+  }
+  for (Py_ssize_t i = 0; i < n; i++) {
+    const char *a = PyUnicode_AsUTF8AndSize(PyList_GetItem(list, i), NULL);
+    if (!a) {
+      free(argv);
+      return NULL;
+    }
+    argv[i] = (char *)a;
+  }
+  *argc = (int)n;
+  return argv;
+}
+
+/* calibrate's progress has the best objective as a fourth argument */
+static int calib_progress_cb(void *user, long done, long total, double best) {
+  (void)best;
+  return progress_cb(user, done, total);
+}
+
+/* Apply (key, value) overrides with `set`; 0 or -1 with an exception set. */
+#define APPLY_SETS(sets, set_fn, handle, errmsg_fn)                                                         \
+  do {                                                                                                      \
+    Py_ssize_t nsets_ = PyList_Size(sets);                                                                  \
+    for (Py_ssize_t i_ = 0; i_ < nsets_; i_++) {                                                            \
+      const char *k_, *v_;                                                                                  \
+      if (!PyArg_ParseTuple(PyList_GetItem(sets, i_), "ss", &k_, &v_)) goto cleanup;                        \
+      nl_status s_ = set_fn(handle, k_, v_);                                                                \
+      if (s_) {                                                                                             \
+        raise_status(s_, errmsg_fn(handle));                                                                \
+        goto cleanup;                                                                                       \
+      }                                                                                                     \
+    }                                                                                                       \
+  } while (0)
+
+/* study(text, name, path, sets, outdir, threads, progress, catch_sigint, argv, report) */
+static PyObject *py_study(PyObject *self, PyObject *args) {
+  (void)self;
+  const char *text, *name, *path, *outdir;
+  PyObject *sets, *progress, *argv_list;
+  int threads, catch_sigint, report;
+  if (!PyArg_ParseTuple(args, "zzzOsiOpOp", &text, &name, &path, &sets, &outdir, &threads, &progress, &catch_sigint,
+                        &argv_list, &report))
+    return NULL;
+  PyObject *result = NULL;
+  char **argv = NULL;
+  int argc = 0;
+  nl_study *s = nl_study_new();
+  if (!s) return PyErr_NoMemory();
+  nl_status st = path ? nl_study_load_file(s, path) : nl_study_load_string(s, text ? text : "", name);
+  if (st) {
+    raise_status(st, nl_study_errmsg(s));
+    goto cleanup;
+  }
+  APPLY_SETS(sets, nl_study_set, s, nl_study_errmsg);
+  if (!(argv = argv_of(argv_list, &argc))) goto cleanup;
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  progress_ctx pc = {progress, 0};
+  cfg.threads = threads;
+  cfg.progress = progress_cb;
+  cfg.progress_user = &pc;
+  cfg.argc = argc;
+  cfg.argv = argv;
+  cfg.report = report;
+  sigint_guard guard;
+  sigint_catch(&guard, catch_sigint);
+  Py_BEGIN_ALLOW_THREADS
+  st = nl_study_run(s, outdir, &cfg);
+  Py_END_ALLOW_THREADS
+  sigint_release(&guard);
+  if (st == NL_ECANCELED) raise_cancel(&pc, nl_study_errmsg(s));
+  else if (st) raise_status(st, nl_study_errmsg(s));
+  else result = PyUnicode_FromString(nl_study_name(s));
+cleanup:
+  free(argv);
+  nl_study_free(s);
+  return result;
+}
+
+/* calibrate(text, name, path, sets, outdir, threads, progress, catch_sigint, argv, report) */
+static PyObject *py_calibrate(PyObject *self, PyObject *args) {
+  (void)self;
+  const char *text, *name, *path, *outdir;
+  PyObject *sets, *progress, *argv_list;
+  int threads, catch_sigint, report;
+  if (!PyArg_ParseTuple(args, "zzzOsiOpOp", &text, &name, &path, &sets, &outdir, &threads, &progress, &catch_sigint,
+                        &argv_list, &report))
+    return NULL;
+  PyObject *result = NULL;
+  char **argv = NULL;
+  int argc = 0;
+  nl_calib *c = nl_calib_new();
+  if (!c) return PyErr_NoMemory();
+  nl_status st = path ? nl_calib_load_file(c, path) : nl_calib_load_string(c, text ? text : "", name);
+  if (st) {
+    raise_status(st, nl_calib_errmsg(c));
+    goto cleanup;
+  }
+  APPLY_SETS(sets, nl_calib_set, c, nl_calib_errmsg);
+  if (!(argv = argv_of(argv_list, &argc))) goto cleanup;
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  progress_ctx pc = {progress, 0};
+  cfg.threads = threads;
+  cfg.progress = calib_progress_cb;
+  cfg.progress_user = &pc;
+  cfg.argc = argc;
+  cfg.argv = argv;
+  cfg.report = report;
+  sigint_guard guard;
+  sigint_catch(&guard, catch_sigint);
+  Py_BEGIN_ALLOW_THREADS
+  st = nl_calib_run(c, outdir, &cfg);
+  Py_END_ALLOW_THREADS
+  sigint_release(&guard);
+  if (st == NL_ECANCELED) raise_cancel(&pc, nl_calib_errmsg(c));
+  else if (st) raise_status(st, nl_calib_errmsg(c));
+  else result = PyUnicode_FromString(nl_calib_identification(c) ? nl_calib_identification(c) : "");
+cleanup:
+  free(argv);
+  nl_calib_free(c);
+  return result;
+}
+
+/* power(text, source, sizes, outdir, population, likert, reps, nboot, test, alpha, tails, consistent,
+ *       seed, threads, progress, catch_sigint) */
+static PyObject *py_power(PyObject *self, PyObject *args) {
+  (void)self;
+  const char *text, *source, *outdir;
+  PyObject *sizes, *progress;
+  int population, likert, test, tails, consistent, threads, catch_sigint;
+  Py_ssize_t reps, nboot;
+  double alpha;
+  unsigned long long seed;
+  if (!PyArg_ParseTuple(args, "ssOsiinnidiiKiOp", &text, &source, &sizes, &outdir, &population, &likert, &reps,
+                        &nboot, &test, &alpha, &tails, &consistent, &seed, &threads, &progress, &catch_sigint))
+    return NULL;
+  PyObject *result = NULL;
+  nl_power *pw = NULL;
+  Py_ssize_t nn = PyList_Size(sizes);
+  size_t *n = nn > 0 ? calloc((size_t)nn, sizeof *n) : NULL;
+  if (nn > 0 && !n) return PyErr_NoMemory();
+  for (Py_ssize_t i = 0; i < nn; i++) {
+    n[i] = PyLong_AsSize_t(PyList_GetItem(sizes, i));
+    if (PyErr_Occurred()) goto cleanup;
+  }
+  progress_ctx pc = {progress, 0};
+  nl_power_options opt;
+  nl_power_options_default(&opt);
+  opt.population = (nl_power_population)population;
+  opt.likert = likert;
+  opt.reps = (size_t)reps;
+  opt.nboot = (size_t)nboot;
+  opt.test = (nl_power_test)test;
+  opt.alpha = alpha;
+  opt.tails = tails;
+  opt.consistent = consistent;
+  opt.seed = seed;
+  opt.threads = threads;
+  opt.progress = progress_cb;
+  opt.progress_user = &pc;
+  nl_status st = nl_power_new(text, source, &opt, &pw);
+  if (st) {
+    raise_status(st, pw ? nl_power_errmsg(pw) : NULL);
+    goto cleanup;
+  }
+  sigint_guard guard;
+  sigint_catch(&guard, catch_sigint);
+  Py_BEGIN_ALLOW_THREADS
+  st = nl_power_run(pw, n, (size_t)nn);
+  if (!st) st = nl_power_write(pw, outdir);
+  Py_END_ALLOW_THREADS
+  sigint_release(&guard);
+  if (st == NL_ECANCELED) raise_cancel(&pc, nl_power_errmsg(pw));
+  else if (st) raise_status(st, nl_power_errmsg(pw));
+  else result = Py_BuildValue("(nn)", (Py_ssize_t)nl_power_failed(pw), (Py_ssize_t)nl_power_nonconverged(pw));
+cleanup:
+  free(n);
+  nl_power_free(pw);
+  return result;
+}
+
 static PyObject *py_version(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
@@ -395,6 +588,9 @@ static PyMethodDef methods[] = {
     {"measures", py_measures, METH_NOARGS, "Measure table of every model."},
     {"run", py_run, METH_VARARGS, "Run a scenario into a results directory (internal; use netlearn.run)."},
     {"pls", py_pls, METH_VARARGS, "Estimate a PLS model into a directory (internal; use netlearn.pls)."},
+    {"study", py_study, METH_VARARGS, "Run a study into a directory (internal; use netlearn.study)."},
+    {"calibrate", py_calibrate, METH_VARARGS, "Calibrate into a directory (internal; use netlearn.calibrate)."},
+    {"power", py_power, METH_VARARGS, "Power analysis into a directory (internal; use netlearn.power)."},
     {"version", py_version, METH_NOARGS, "libnetlearn's version."},
     {NULL, NULL, 0, NULL}};
 

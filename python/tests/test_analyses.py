@@ -1,0 +1,64 @@
+"""netlearn.study / calibrate / power against the CLI's CSV files, and bad inputs."""
+import os
+import subprocess
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+import netlearn
+
+CALIB = {"simulation": {"model": "march1991", "parameters": {"m": 30, "n": 50, "p1": 0.1, "p2": 0.5},
+                        "stop": {"until": "equilibrium", "periods": 5000}, "seed": 1},
+         "parameters": {"p1": [0.05, 0.95], "p2": [0.05, 0.95]}, "replications": 30, "seed": 9,
+         "optimizer": {"method": "neldermead", "max_evals": 20, "starts": 2}, "inference": {"profile_points": 3},
+         "targets": [{"measure": "code_knowledge", "stat": "mean", "value": 0.85, "se": 0.01},
+                     {"measure": "periods", "stat": "mean", "value": 40, "se": 1}]}
+
+
+def same_tables(result, outdir, names):
+    for name in names:
+        cli = pd.read_csv(os.path.join(outdir, name + ".csv"), keep_default_na=False, na_values=["NA"])
+        timing = [c for c in cli.columns if c == "seconds"]  # wall time: the only column allowed to differ
+        pdt.assert_frame_equal(result.tables[name].drop(columns=timing), cli.drop(columns=timing), obj=name)
+
+
+def test_study_equals_cli(cli, root, tmp_path):
+    sets = ["--set", "replications=3", "--set", "analysis.boot=40", "--set", "analysis.contrasts=false"]
+    subprocess.run([cli, "study", "examples/seed-study.yaml", "-o", str(tmp_path / "cli"), "-q", *sets],
+                   cwd=root, check=True)
+    st = netlearn.study(os.path.join(root, "examples/seed-study.yaml"), replications=3,
+                        set={"analysis.boot": 40, "analysis.contrasts": False}, out=tmp_path / "py")
+    same_tables(st, tmp_path / "cli", ["hypotheses", "pls_replications", "facts", "summary", "series"])
+    assert (tmp_path / "py" / "report.html").exists() and st.manifest is not None
+    assert list(st.hypotheses.id[:4]) == ["H1", "H2", "H3", "H4"]
+    with pytest.raises(ValueError, match="survey.sample"):
+        netlearn.study(os.path.join(root, "examples/seed-study.yaml"), set={"survey.sample": 100000})
+    with pytest.raises(netlearn.InputError, match="surveys.*survey"):
+        netlearn.study({"simulation": {"model": "coopnet"}, "surveys": {}})
+
+
+def test_calibrate_equals_cli(cli, tmp_path):
+    spec = tmp_path / "calib.yaml"
+    spec.write_text(netlearn._yaml(CALIB, "calibration"))
+    subprocess.run([cli, "calibrate", str(spec), "-o", str(tmp_path / "cli"), "-q"], check=True)
+    c = netlearn.calibrate(CALIB, threads=2)
+    same_tables(c, tmp_path / "cli", ["estimates", "fit", "trace"])
+    assert "identified" in c.info
+    with pytest.raises(ValueError, match="p9.*p1|p1.*p9"):
+        netlearn.calibrate(dict(CALIB, parameters={"p9": [0.1, 0.9]}))
+
+
+def test_power_equals_cli(cli, root, tmp_path):
+    model = "examples/power/seed-model.txt"
+    subprocess.run([cli, "power", model, "--n", "60,120", "--reps", "16", "--boot", "40", "--seed", "3",
+                    "-o", str(tmp_path / "cli"), "-q"], cwd=root, check=True)
+    pw = netlearn.power(os.path.join(root, model), n=[60, 120], reps=16, boot=40, seed=3, threads=2)
+    same_tables(pw, tmp_path / "cli", ["power", "min_n", "population_cor"])
+    assert sorted(pw.power.n.unique()) == [60, 120]
+    with pytest.raises(ValueError, match="n:"):
+        netlearn.power(os.path.join(root, model), n=[])
+    with pytest.raises(ValueError, match="test"):
+        netlearn.power(os.path.join(root, model), n=[60], test="z")
+    with pytest.raises(netlearn.InputError, match=r"<model>:1:\d+"):
+        netlearn.power("A =~ x1 + 0.7*x2\nB =~ 0.8*y1 + 0.8*y2\nB ~ 0.3*A", n=[60])
