@@ -48,7 +48,8 @@ static void pls_usage(FILE *f) {
       "\n"
       "options:\n"
       "  -o, --output DIR     write every result as a tidy CSV file into DIR (created if needed)\n"
-      "  --boot [N]           bootstrap with N resamples (bare --boot: 500, seminr's default); none\n"
+      "  --boot [N]           bootstrap with N resamples (bare --boot: 500, seminr's default, or the\n"
+      "                       preset's); none\n"
       "                       without this option\n"
       "  --seed S             random seed of the bootstrap and of the PLSpredict folds (default 1);\n"
       "                       results do not depend on --threads\n"
@@ -65,6 +66,9 @@ static void pls_usage(FILE *f) {
       "  --predict [loocv|K|KxR]   PLSpredict: leave-one-out or K folds repeated R times (bare K: R = 10;\n"
       "                       bare --predict: 10x10, SmartPLS's default); -o writes predict.csv\n"
       "  --predict-technique da|ea   direct (default) or earliest antecedents\n"
+      "  --preset seminr|cSEM|smartpls|plspm   that package's defaults for everything not given\n"
+      "                       explicitly (scheme, stop rule, iterations, missing data, PLSc, bootstrap\n"
+      "                       resamples and intervals, PLSpredict folds, interaction method)\n"
       "  --ipma TARGET        importance-performance map for construct TARGET (ipma.csv, ipma.png)\n"
       "  --ipma-scale MIN:MAX  the indicators' scale for IPMA (default: each indicator's data range)\n"
       "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
@@ -73,7 +77,8 @@ static void pls_usage(FILE *f) {
       "\n"
       "Output files (with -o): weights, loadings, cross_loadings, paths, total_effects,\n"
       "indirect_effects, specific_indirect_effects, rsquared, fsquared, vif_inner, vif_outer,\n"
-      "reliability, htmt, fornell_larcker, scores, convergence (.csv); with interaction terms\n"
+      "reliability, htmt, fornell_larcker, scores, convergence (.csv), methods.md (a methods paragraph\n"
+      "with citations for the paper); with interaction terms\n"
       "simple_slopes.csv and a plot simple_slopes_<X>_<M>_<Y>.png; with --boot also bootstrap.csv\n"
       "(estimate, bootstrap mean, SD, t, p, CI) and bootstrap_info.csv. See docs/pls.md.\n"
       "\n"
@@ -162,6 +167,22 @@ int nl_cmd_pls(int argc, char **argv) {
   nl_pls_options_default(&opt);
   nl_pls_boot_options_default(&bopt);
   nl_pls_predict_options_default(&popt);
+  /* a preset sets the defaults first; every other option overrides it wherever it is written */
+  for (int i = 1; i < argc; i++) {
+    int missing = 0;
+    const char *v = cli_opt_value(argc, argv, &i, "--preset", &missing);
+    if (missing) {
+      cli_error("--preset needs a value (seminr, cSEM, smartpls or plspm)");
+      return NL_EXIT_USAGE;
+    }
+    if (!v) continue;
+    nl_pls_preset pr;
+    if (nl_pls_preset_parse(v, &pr) != NL_OK) {
+      cli_error("--preset: expected 'seminr', 'cSEM', 'smartpls', 'plspm' or 'netlearn', got '%s'", v);
+      return NL_EXIT_USAGE;
+    }
+    nl_pls_preset_apply(pr, &opt, &bopt, &popt);
+  }
   long nboot = 0;
   int quiet = 0, rc = NL_EXIT_OK;
   nl_pls_model *m = NULL;
@@ -185,7 +206,7 @@ int nl_cmd_pls(int argc, char **argv) {
                (!missing && (v = cli_opt_value(argc, argv, &i, "-o", &missing)))) {
       outdir = v;
     } else if (!strcmp(a, "--boot") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
-      nboot = 500; /* bare --boot: seminr's default number of resamples */
+      nboot = bopt.nboot ? (long)bopt.nboot : 500; /* bare --boot: the preset's resamples, else seminr's 500 */
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--boot", &missing))) {
       if (cli_parse_long("--boot", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
       nboot = lv;
@@ -248,6 +269,8 @@ int nl_cmd_pls(int argc, char **argv) {
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--predict", &missing))) {
       if (parse_folds(v, &popt) != 0) return NL_EXIT_USAGE;
       predict = 1;
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--preset", &missing))) {
+      /* applied before the other options (above) */
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ipma-scale", &missing))) {
       char *end = NULL;
       ipma_lo = strtod(v, &end);

@@ -112,6 +112,22 @@ typedef enum nl_pls_interaction {
   NL_PLS_INTERACTION_ORTHOGONAL = 2         /* products residualized on both constructs' indicators */
 } nl_pls_interaction;
 
+/* How the change of the outer weights between iterations is measured (compared with tol). */
+typedef enum nl_pls_stop_rule {
+  NL_PLS_STOP_SUM_ABS = 0, /* sum |w_new - w_old| (seminr; the default) */
+  NL_PLS_STOP_MAX_ABS = 1, /* max |w_new - w_old| (cSEM's diff_absolute) */
+  NL_PLS_STOP_SUM_SQ = 2   /* sum (|w_old| - |w_new|)^2 (plspm) */
+} nl_pls_stop_rule;
+
+/* A package whose defaults nl_pls_preset_apply sets (docs/pls.md, Presets). */
+typedef enum nl_pls_preset {
+  NL_PLS_PRESET_NONE = 0, /* netlearn's own defaults (= seminr's, except interaction two-stage, 10x10 PLSpredict) */
+  NL_PLS_PRESET_SEMINR,   /* seminr 2.3.1 */
+  NL_PLS_PRESET_CSEM,     /* cSEM 0.6 */
+  NL_PLS_PRESET_SMARTPLS, /* SmartPLS 4 */
+  NL_PLS_PRESET_PLSPM     /* plspm 0.4.9 */
+} nl_pls_preset;
+
 typedef struct nl_pls_options {
   nl_pls_scheme scheme;   /* default NL_PLS_SCHEME_PATH */
   nl_pls_missing missing; /* default NL_PLS_MISSING_MEAN */
@@ -121,6 +137,8 @@ typedef struct nl_pls_options {
   int has_na_code;        /* nonzero: values equal to na_code in model columns are missing */
   double na_code;
   nl_pls_interaction interaction; /* default NL_PLS_INTERACTION_TWO_STAGE */
+  nl_pls_stop_rule stop_rule;     /* default NL_PLS_STOP_SUM_ABS */
+  nl_pls_preset preset;           /* the preset the settings came from (for methods.md); default NONE */
 } nl_pls_options;
 
 /* Fill `o` with the defaults above. */
@@ -360,6 +378,28 @@ double nl_pls_ipma_importance(const nl_pls *p, size_t j);   /* NAN where undefin
 double nl_pls_ipma_performance(const nl_pls *p, size_t j);
 double nl_pls_ipma_indicator_importance(const nl_pls *p, size_t i); /* normalized weight x construct's */
 double nl_pls_ipma_indicator_performance(const nl_pls *p, size_t i);
+
+/* ---- presets and the methods paragraph ------------------------------------------------------ */
+
+/* The preset named `name` ("seminr", "cSEM", "smartpls", "plspm", "netlearn"; any case); NL_EINVAL
+ * if unknown. O(1). */
+nl_status nl_pls_preset_parse(const char *name, nl_pls_preset *out);
+const char *nl_pls_preset_name(nl_pls_preset preset); /* "seminr", "cSEM", ...; "netlearn" for NONE */
+/*
+ * Set every default that differs between the packages: inner scheme, stop rule and tolerance,
+ * maximum iterations, missing-data rule, PLSc for =~ constructs, interaction method (in o),
+ * bootstrap resamples and interval type (in b), PLSpredict folds, repetitions and technique (in
+ * pr). Any pointer may be NULL. Call before applying the user's own settings. O(1).
+ */
+void nl_pls_preset_apply(nl_pls_preset preset, nl_pls_options *o, nl_pls_boot_options *b, nl_pls_predict_options *pr);
+
+/*
+ * Write methods.md to `f` (borrowed): a paragraph a researcher can paste into a paper naming every
+ * method, option, default and citation behind the numbers of this estimation (and of its
+ * bootstrap, PLSpredict and IPMA when run), the preset, then the references. Also written by
+ * nl_pls_write_csv. Errors: NL_EINVAL (not estimated), NL_EIO. O(constructs + indicators).
+ */
+nl_status nl_pls_write_methods(nl_pls *p, FILE *f);
 
 /* ---- output ------------------------------------------------------------------------------ */
 

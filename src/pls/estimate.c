@@ -333,7 +333,17 @@ int pls_core(const pls_struct *s, const double *S, const unsigned char *pathmask
       for (size_t r = 0; r < k; r++) w[a + r] = g[r] * sc;
     }
     diff = 0;
-    for (size_t i = 0; i < ni; i++) diff += fabs(w[i] - ws->wold[i]);
+    /* seminr: sum |dw|; cSEM diff_absolute: max |dw|; plspm: sum (|w_old| - |w_new|)^2 */
+    if (s->stop_rule == NL_PLS_STOP_MAX_ABS) {
+      for (size_t i = 0; i < ni; i++) diff = fmax(diff, fabs(w[i] - ws->wold[i]));
+    } else if (s->stop_rule == NL_PLS_STOP_SUM_SQ) {
+      for (size_t i = 0; i < ni; i++) {
+        double dd = fabs(ws->wold[i]) - fabs(w[i]);
+        diff += dd * dd;
+      }
+    } else {
+      for (size_t i = 0; i < ni; i++) diff += fabs(w[i] - ws->wold[i]);
+    }
     if (diff < s->tol) break;
   }
   ws->iterations = it > s->max_iter ? s->max_iter : it;
@@ -603,6 +613,7 @@ static nl_status copy_structure(nl_pls *p, const nl_pls_model *m) {
   p->s.scheme = p->opt.scheme;
   p->s.max_iter = p->opt.max_iter;
   p->s.tol = p->opt.tol;
+  p->s.stop_rule = p->opt.stop_rule;
   return enumerate_chains(p);
 }
 
@@ -621,7 +632,7 @@ nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_
   if (p->opt.max_iter < 1 || !(p->opt.tol > 0))
     return nl_err(&p->err, NL_ERANGE, "max_iter must be >= 1 and tol > 0");
   if ((unsigned)p->opt.scheme > NL_PLS_SCHEME_CENTROID || (unsigned)p->opt.missing > NL_PLS_MISSING_CASEWISE ||
-      (unsigned)p->opt.interaction > NL_PLS_INTERACTION_ORTHOGONAL)
+      (unsigned)p->opt.interaction > NL_PLS_INTERACTION_ORTHOGONAL || (unsigned)p->opt.stop_rule > NL_PLS_STOP_SUM_SQ)
     return nl_err(&p->err, NL_EINVAL, "unknown inner weighting scheme, missing-data rule or interaction method");
   if ((st = copy_structure(p, model)) != NL_OK) return st;
 

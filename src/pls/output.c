@@ -37,7 +37,7 @@ static const char *const pls_files[] = {
     "indirect_effects.csv", "specific_indirect_effects.csv", "rsquared.csv", "fsquared.csv",
     "vif_inner.csv", "vif_outer.csv", "reliability.csv", "htmt.csv", "fornell_larcker.csv", "scores.csv",
     "simple_slopes.csv", "predict.csv", "predict_constructs.csv", "ipma.csv", "ipma_indicators.csv",
-    "convergence.csv", "bootstrap.csv", "bootstrap_info.csv"};
+    "convergence.csv", "bootstrap.csv", "bootstrap_info.csv", "methods.md"};
 #define NPLS_FILES (sizeof pls_files / sizeof pls_files[0])
 
 static nl_status open_file(out_ctx *o, const char *name, const char *header) {
@@ -402,6 +402,9 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
     fprintf(f, ",t(nboot-1) two-sided\n");
     COMMIT();
   }
+  OPEN("methods.md", "<!-- written by netlearn pls: the methods and settings behind the files in this directory -->");
+  if ((st = nl_pls_write_methods(p, f)) != NL_OK) goto cleanup;
+  COMMIT();
 #undef OPEN
 #undef COMMIT
 cleanup:

@@ -58,6 +58,7 @@ typedef struct pls_struct {
   nl_pls_scheme scheme;
   int max_iter;
   double tol;
+  nl_pls_stop_rule stop_rule;
 } pls_struct;
 
 /* Per-thread scratch space for one estimation from a correlation matrix; allocated once. */

@@ -292,6 +292,9 @@ static void test_bad_data(void **state) {
   assert_non_null(strstr(err, "--ipma-scale: expected MIN:MAX"));
   assert_int_equal(run_cli("good.model data.csv --ipma Y --ipma-scale 0:1", err, sizeof err), 2);
   assert_non_null(strstr(err, "data.csv: IPMA: indicator 'a1' has values from"));
+  assert_int_equal(run_cli("good.model data.csv --preset lavaan", err, sizeof err), 2);
+  assert_non_null(strstr(err, "--preset: expected 'seminr', 'cSEM', 'smartpls', 'plspm'"));
+  assert_int_equal(run_cli("good.model data.csv --preset", err, sizeof err), 2);
   /* PLSc with interaction terms or higher-order constructs */
   nl_pls_options_default(&o);
   o.consistent = 1;

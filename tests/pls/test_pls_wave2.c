@@ -303,6 +303,78 @@ static void test_ipma(void **state) {
   nl_pls_free(p);
 }
 
+/* Stop rules: each stops when its own measure of the weight change is below tol. */
+static void test_stop_rules(void **state) {
+  (void)state;
+  int iters[3];
+  double w0 = 0;
+  for (int r = 0; r < 3; r++) {
+    nl_pls_options o;
+    nl_pls_options_default(&o);
+    o.stop_rule = (nl_pls_stop_rule)r;
+    o.tol = r == 0 ? 1e-7 : r == 1 ? 1e-5 : 1e-6;
+    nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, &o);
+    assert_true(nl_pls_converged(p) && nl_pls_weight_change(p) < o.tol);
+    iters[r] = nl_pls_iterations(p);
+    if (r == 0) w0 = nl_pls_weight(p, 0);
+    else assert_true(fabs(nl_pls_weight(p, 0) - w0) < 1e-4); /* the same fixed point, looser */
+    nl_pls_free(p);
+  }
+  assert_true(iters[0] >= iters[1] && iters[0] >= iters[2]);
+}
+
+/* Presets: defaults from the package, explicit options win, methods.md says what was done. */
+static void test_presets(void **state) {
+  (void)state;
+  nl_pls_preset pr;
+  assert_int_equal(nl_pls_preset_parse("SmartPLS", &pr), NL_OK);
+  assert_int_equal(pr, NL_PLS_PRESET_SMARTPLS);
+  assert_int_equal(nl_pls_preset_parse("csem", &pr), NL_OK);
+  assert_int_equal(pr, NL_PLS_PRESET_CSEM);
+  assert_int_equal(nl_pls_preset_parse("lavaan", &pr), NL_EINVAL);
+  nl_pls_options o;
+  nl_pls_boot_options b;
+  nl_pls_predict_options q;
+  nl_pls_preset_apply(NL_PLS_PRESET_PLSPM, &o, &b, &q);
+  assert_int_equal(o.scheme, NL_PLS_SCHEME_CENTROID);
+  assert_int_equal(o.stop_rule, NL_PLS_STOP_SUM_SQ);
+  assert_int_equal(b.nboot, 100);
+  nl_pls_preset_apply(NL_PLS_PRESET_SEMINR, &o, &b, &q);
+  assert_int_equal(o.interaction, NL_PLS_INTERACTION_PRODUCT_INDICATOR);
+  assert_int_equal(q.folds, 0);
+  /* seminr preset = seminr's numbers: the moderation reference (product indicator) and LOOCV */
+  nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi_moderation.model", MOBI, &o);
+  compare("mod_product_indicator", p);
+  nl_pls_free(p);
+  char dir[] = "/tmp/nl_pls_prXXXXXX", cmd[1024], path[512], text[16384];
+  assert_non_null(mkdtemp(dir));
+  /* cSEM: PLSc, 499 resamples for a bare --boot; --scheme factorial overrides the preset's path */
+  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/c' --scheme factorial --preset cSEM --boot --predict",
+           NL_CLI, NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, dir);
+  assert_int_equal(system(cmd), 0);
+  snprintf(path, sizeof path, "%s/c/methods.md", dir);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  size_t got = fread(text, 1, sizeof text - 1, f);
+  text[got] = '\0';
+  fclose(f);
+  const char *want[] = {"factorial weighting scheme", "largest absolute change of an outer weight fell below 1e-05",
+                        "at most 100 iterations", "consistent PLS (PLSc", "B = 499 resamples",
+                        "10-fold cross-validation repeated 1 times", "earliest antecedents", "`cSEM` preset",
+                        "Dijkstra, T. K., & Henseler, J. (2015)", "Rademaker"};
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+    if (!strstr(text, want[k])) fail_msg("methods.md lacks '%s':\n%s", want[k], text);
+  snprintf(path, sizeof path, "%s/c/convergence.csv", dir);
+  f = fopen(path, "r");
+  assert_non_null(f);
+  got = fread(text, 1, sizeof text - 1, f);
+  text[got] = '\0';
+  fclose(f);
+  assert_non_null(strstr(text, ",factorial,casewise,true"));
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 /* netlearn pls -o: simple_slopes.csv (the library's numbers) and the plot; a HOC's first-stage
  * weights in weights.csv; the slope figure refuses a construct that is not an interaction. */
 static void test_cli_files(void **state) {
@@ -379,6 +451,7 @@ int main(void) {
       cmocka_unit_test(test_hoc),       cmocka_unit_test(test_bootstrap),         cmocka_unit_test(test_cli_files),
       cmocka_unit_test(test_predict_loocv), cmocka_unit_test(test_predict_kfold),
       cmocka_unit_test(test_htmt_inference), cmocka_unit_test(test_ipma),
+      cmocka_unit_test(test_stop_rules),     cmocka_unit_test(test_presets),
   };
   return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
