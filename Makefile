@@ -8,7 +8,7 @@ PREFIX     ?= /usr/local
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test test-fast test-asan check golden-update bench fuzz docs install clean
+.PHONY: all deps build demo test test-fast test-asan check golden-update bench fuzz docs install clean python r
 
 all: build
 
@@ -43,6 +43,14 @@ check: build
 # Rewrite the golden files of tests/golden/ from this build and show the diff (tests/golden/README.md).
 golden-update: build
 	tests/golden/run-golden $(BUILD)/netlearn --update
+
+# The Python package (python/, docs/python.md): extension built in place, then pytest; the R package
+# (r/, docs/r.md): installed into $(BUILD)/R, then testthat. `make test` runs both through ctest.
+python: build
+	./scripts/test-python $(BUILD)
+
+r: build
+	./scripts/test-r $(BUILD)
 
 bench: build
 	./scripts/bench $(BUILD)
