@@ -35,6 +35,15 @@ int cli_parse_double(const char *opt, const char *s, double *out);
  * if argv[*i] is not NAME; *missing = 1 when NAME is the last argument. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
 
+/* The database a command reads: arg itself, or arg/results.db when arg is a directory. NULL (after
+ * cli_error) when neither exists. buf: room for the joined path. */
+const char *cli_results_db(const char *arg, char *buf, size_t cap);
+
+/* Whether path loads as a study file / as a scenario file: to name the right command when a file
+ * is given to the other one. */
+int cli_is_study_file(const char *path);
+int cli_is_scenario_file(const char *path);
+
 /* Ctrl-C and SIGTERM: the first asks to stop (cli_interrupted() turns true; long loops poll it
  * through cli_interrupt_poll, an nl_interrupt_fn), a second exits at once with code 3. */
 void cli_catch_interrupts(void);

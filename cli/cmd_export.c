@@ -61,11 +61,9 @@ int nl_cmd_export(int argc, char **argv) {
     cli_error("missing output directory: add -o DIR");
     return NL_EXIT_USAGE;
   }
-  struct stat stt;
-  if (stat(db, &stt) != 0) {
-    cli_error("%s: cannot open the database: %s", db, strerror(errno));
-    return NL_EXIT_USAGE;
-  }
+  char dbpath[4096];
+  db = cli_results_db(db, dbpath, sizeof dbpath);
+  if (!db) return NL_EXIT_USAGE;
   if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
     cli_error("%s: cannot create output directory: %s", outdir, strerror(errno));
     return NL_EXIT_FAILURE;

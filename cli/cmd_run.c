@@ -234,7 +234,10 @@ static int check_memory(const run_opts *o, const nl_design *d, long npending, in
 static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_design *d, int verbose) {
   nl_status st = text ? nl_scenario_load_string(sc, text, o->scenario_path) : nl_scenario_load_file(sc, o->scenario_path);
   if (st) {
-    if (verbose) cli_error("%s", nl_scenario_errmsg(sc));
+    if (verbose && !text && cli_is_study_file(o->scenario_path))
+      cli_error("%s is a study file, not a scenario: run it with `netlearn study %s -o DIR`", o->scenario_path,
+                o->scenario_path);
+    else if (verbose) cli_error("%s", nl_scenario_errmsg(sc));
     return -1;
   }
   if (o->seed_text && nl_scenario_set(sc, "seed", o->seed_text)) {

@@ -188,7 +188,9 @@ int nl_cmd_study(int argc, char **argv) {
     goto done;
   }
   if (path ? nl_study_load_file(s, path) : nl_study_load_default(s)) {
-    cli_error("%s", nl_study_errmsg(s));
+    if (path && cli_is_scenario_file(path))
+      cli_error("%s is a scenario file, not a study: run it with `netlearn run %s -o DIR`", path, path);
+    else cli_error("%s", nl_study_errmsg(s));
     goto done;
   }
   for (size_t i = 0; i < nsets; i++) {

@@ -52,11 +52,9 @@ int nl_cmd_summary(int argc, char **argv) {
     cli_error("missing database (usage: netlearn summary DB)");
     return NL_EXIT_USAGE;
   }
-  struct stat stt;
-  if (stat(db, &stt) != 0) {
-    cli_error("%s: cannot open the database: %s", db, strerror(errno));
-    return NL_EXIT_USAGE;
-  }
+  char dbpath[4096];
+  db = cli_results_db(db, dbpath, sizeof dbpath);
+  if (!db) return NL_EXIT_USAGE;
   nl_store *st = nl_store_new();
   if (!st) {
     cli_error("out of memory");

@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "netlearn/scenario.h"
+#include "netlearn/study.h"
 #include "netlearn/experiment.h"
 
 void cli_error(const char *fmt, ...) {
@@ -179,4 +182,33 @@ int cli_store_open(nl_store *store, const char *path, const char *outdir, int fo
     return NL_EXIT_FAILURE;
   }
   return NL_EXIT_OK;
+}
+
+/* A results directory stands for its results.db (`netlearn summary out/basic`). */
+const char *cli_results_db(const char *arg, char *buf, size_t cap) {
+  struct stat st;
+  if (stat(arg, &st) != 0) {
+    cli_error("%s: cannot open the database: %s", arg, strerror(errno));
+    return NULL;
+  }
+  if (!S_ISDIR(st.st_mode)) return arg;
+  if (snprintf(buf, cap, "%s/results.db", arg) >= (int)cap || stat(buf, &st) != 0 || !S_ISREG(st.st_mode)) {
+    cli_error("%s: a directory without results.db: give a results database or a `netlearn run -o` directory", arg);
+    return NULL;
+  }
+  return buf;
+}
+
+int cli_is_study_file(const char *path) {
+  nl_study *s = nl_study_new();
+  int ok = s && nl_study_load_file(s, path) == NL_OK;
+  nl_study_free(s);
+  return ok;
+}
+
+int cli_is_scenario_file(const char *path) {
+  nl_scenario *sc = nl_scenario_new();
+  int ok = sc && nl_scenario_load_file(sc, path) == NL_OK;
+  nl_scenario_free(sc);
+  return ok;
 }

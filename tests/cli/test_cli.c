@@ -171,6 +171,20 @@ static void test_bad_inputs(void **state) {
   bad(small, "--set p1", "expected KEY=VALUE", NULL);
   bad(small, "--threads 0", "--threads", "out of range");
   bad(small, "--bogus", "unknown option '--bogus'", NULL);
+  /* A study file given to run, and a scenario given to study, name the right command. */
+  char args[512];
+  snprintf(args, sizeof args, "run %s/examples/seed-study.yaml -o badout -q", NL_SOURCE_DIR);
+  assert_int_equal(nl(args), 2);
+  assert_non_null(strstr(errbuf, "seed-study.yaml is a study file, not a scenario: run it with `netlearn study "));
+  write_file("s.yaml", small);
+  assert_int_equal(nl("study s.yaml -o badout -q"), 2);
+  assert_non_null(strstr(errbuf, "s.yaml is a scenario file, not a study: run it with `netlearn run s.yaml -o DIR`"));
+  /* summary and export: a results directory stands for its results.db; a directory without one
+   * is named (it was "disk I/O error", exit 1). */
+  assert_int_equal(nl("summary ."), 2);
+  assert_non_null(strstr(errbuf, ".: a directory without results.db"));
+  assert_int_equal(nl("export . -o exp"), 2);
+  assert_non_null(strstr(errbuf, ".: a directory without results.db"));
   /* A measure listed twice: refused at parse time (it failed at the first commit with a raw SQLite
    * error, exit 1, and a half-started database). */
   bad("model: march1991\noutputs:\n  measures: [diversity, code_knowledge, diversity]\n", NULL,
@@ -215,6 +229,8 @@ static void test_missing_and_unwritable(void **state) {
   /* A failed rerun into a complete results directory leaves it not marked complete... */
   assert_int_equal(nl("run s.yaml -o done -q"), 0);
   assert_true(exists("done/manifest.json"));
+  assert_int_equal(nl("summary done"), 0);
+  assert_non_null(strstr(outbuf, "12 of 12 runs"));
   /* ...but bad input is refused before anything is touched. */
   write_file("bad.yaml", "model: march1991\nparameters: {p1: 7}\n");
   assert_int_equal(nl("run bad.yaml -o done -q"), 2);
