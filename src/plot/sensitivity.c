@@ -139,7 +139,7 @@ nl_status nl_plot_morris(nl_figure *f, size_t n, const char *const *names, const
   nl_fig_begin_free(f);
   double W = nl_fig_width(f), H = nl_fig_height(f);
   double xlo = 0, xhi = 0, ylo = 0, yhi = 0;
-  span(n, mustar, lo, hi, &xlo, &xhi);
+  span(n, mustar, NULL, hi, &xlo, &xhi); /* mu* >= 0: the axis starts at 0 even when an interval does not */
   span(n, sigma, NULL, NULL, &ylo, &yhi);
   if (!(xhi > 0)) xhi = 1;
   if (!(yhi > 0)) yhi = 1;
@@ -172,9 +172,10 @@ nl_status nl_plot_morris(nl_figure *f, size_t n, const char *const *names, const
     return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
   }
   size_t nord = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(mustar[i]) || !isfinite(sigma[i])) continue;
+  for (size_t pass = 0; pass < 2 * n; pass++) {
+    size_t i = pass % n; /* the dummy in a second pass, on top of the others */
     int dummy = !strcmp(names[i], "dummy");
+    if (dummy != (pass >= n) || !isfinite(mustar[i]) || !isfinite(sigma[i])) continue;
     nl_rgba c = dummy ? GREY : nl_plot_category(0);
     double x = PX(mustar[i]), y = PY(sigma[i]);
     if (lo && hi && isfinite(lo[i]) && isfinite(hi[i])) {
