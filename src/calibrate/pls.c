@@ -72,10 +72,7 @@ nl_status nl_calib_pls_parse(nl_calib *c, const nl_yaml *y, struct fy_node *pls)
                         "pls: '%s' belongs to the study file: give 'study: FILE' (simulation:, survey:, model:)", key);
     else {
       static const char *const keys[] = {"study", "paths"};
-      long best = nl_closest_name(key, keys, 2);
-      return nl_yaml_at(y, fy_node_pair_key(pr), NL_EINVAL, "unknown key '%s' in pls%s%s%s", key,
-                        best >= 0 ? " (did you mean '" : "; expected study or paths", best >= 0 ? keys[best] : "",
-                        best >= 0 ? "'?)" : "");
+      return nl_yaml_unknown_key(y, fy_node_pair_key(pr), "pls", key, keys, 2);
     }
   }
   if (!study) return nl_yaml_at(y, pls, NL_EINVAL, "pls: missing 'study: FILE' (a netlearn study: simulation, survey, model)");
@@ -119,10 +116,7 @@ nl_status nl_calib_pls_parse(nl_calib *c, const nl_yaml *y, struct fy_node *pls)
       else if (!strcmp(key, "se")) st = nl_yaml_double(y, v, key, 0, HUGE_VAL, 1, 0, &t->se), have[2] = 1;
       else {
         static const char *const keys[] = {"effect", "value", "se"};
-        long best = nl_closest_name(key, keys, 3);
-        st = nl_yaml_at(y, fy_node_pair_key(pr), NL_EINVAL, "unknown key '%s' in a pls path%s%s%s", key,
-                        best >= 0 ? " (did you mean '" : "; expected effect, value, se", best >= 0 ? keys[best] : "",
-                        best >= 0 ? "'?)" : "");
+        st = nl_yaml_unknown_key(y, fy_node_pair_key(pr), "a pls path", key, keys, 3);
       }
       if (st) return st;
     }

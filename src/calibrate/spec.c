@@ -100,14 +100,7 @@ static void loc_of(ctx *x, struct fy_node *n, char *buf, size_t cap) {
 
 static nl_status unknown_key(ctx *x, struct fy_node *k, const char *section, const char *key,
                              const char *const *valid, size_t nvalid) {
-  char list[400] = "";
-  for (size_t i = 0; i < nvalid; i++) {
-    size_t len = strlen(list);
-    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
-  }
-  long best = nl_closest_name(key, valid, nvalid);
-  if (best >= 0) return at(x, k, NL_EINVAL, "unknown key '%s' in %s (did you mean '%s'?)", key, section, valid[best]);
-  return at(x, k, NL_EINVAL, "unknown key '%s' in %s; expected one of: %s", key, section, list);
+  return nl_yaml_unknown_key(&x->y, k, section, key, valid, nvalid);
 }
 
 static nl_status set_string(ctx *x, struct fy_node *v, const char *key, char **dst) {

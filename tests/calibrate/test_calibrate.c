@@ -354,6 +354,18 @@ static int cli(const char *args) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* Calibrating a bad file `text` exits with code 2 and a message containing `expect`. */
+static void expect_bad_file(const char *text, const char *expect) {
+  write_file("bad.yaml", text);
+  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  char path[600];
+  snprintf(path, sizeof path, "%s/err.txt", g_dir);
+  char *err = read_all(path);
+  if (!strstr(err, expect)) fprintf(stderr, "expected '%s', got '%s'\n", expect, err);
+  assert_non_null(strstr(err, expect));
+  free(err);
+}
+
 static void test_bad_files(void **state) {
   (void)state;
   static const struct {
@@ -398,14 +410,7 @@ static void test_bad_files(void **state) {
     char text[2048];
     snprintf(text, sizeof text, "simulation: {model: march1991, stop: {until: equilibrium, periods: 5000}}\n%s",
              bad[i].body);
-    write_file("bad.yaml", text);
-    assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
-    char path[600];
-    snprintf(path, sizeof path, "%s/err.txt", g_dir);
-    char *err = read_all(path);
-    if (!strstr(err, bad[i].expect)) fprintf(stderr, "case %zu: expected '%s', got '%s'\n", i, bad[i].expect, err);
-    assert_non_null(strstr(err, bad[i].expect));
-    free(err);
+    expect_bad_file(text, bad[i].expect);
   }
   /* a scenario file that does not exist, an inline scenario with a bad parameter */
   write_file("bad.yaml", "simulation: nowhere.yaml\nparameters: {p1: [0.05, 0.95]}\n"
@@ -513,14 +518,7 @@ static void test_pls_bad_files(void **state) {
     snprintf(text, sizeof text, "parameters: {x_mean: [0.1, 0.9]}\nreplications: 4\ntargets:\n  pls:\n"
                                 "    study: small-study.yaml\n    paths:\n%s",
              bad[i].paths);
-    write_file("bad.yaml", text);
-    assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
-    char path[600];
-    snprintf(path, sizeof path, "%s/err.txt", g_dir);
-    char *err = read_all(path);
-    if (!strstr(err, bad[i].expect)) fprintf(stderr, "case %zu: expected '%s', got '%s'\n", i, bad[i].expect, err);
-    assert_non_null(strstr(err, bad[i].expect));
-    free(err);
+    expect_bad_file(text, bad[i].expect);
   }
   /* a parameter coopnet does not have; a simulation beside the study */
   write_file("bad.yaml", "parameters: {x_meen: [0.1, 0.9]}\ntargets:\n  pls:\n    study: small-study.yaml\n    paths:\n"
@@ -531,12 +529,29 @@ static void test_pls_bad_files(void **state) {
   assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
 }
 
+/* The shipped example loads (its scenario path is relative to the repository's root). */
+static void test_example_loads(void **state) {
+  (void)state;
+  char cwd[1024];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(NL_SOURCE_DIR), 0);
+  nl_calib *c = nl_calib_new();
+  nl_status st = nl_calib_load_file(c, "examples/calibrate/march1991.yaml");
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  assert_int_equal(nl_calib_nparams(c), 2);
+  assert_int_equal(nl_calib_ntargets(c), 5);
+  assert_int_equal(nl_calib_replications(c), 200);
+  nl_calib_free(c);
+  assert_int_equal(chdir(cwd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chisq),          cmocka_unit_test(test_moments_crn), cmocka_unit_test(test_march_recovery),
       cmocka_unit_test(test_resume),         cmocka_unit_test(test_not_identified),
       cmocka_unit_test(test_bad_files),      cmocka_unit_test(test_pls_matches_study),
-      cmocka_unit_test(test_pls_bad_files),
+      cmocka_unit_test(test_pls_bad_files),   cmocka_unit_test(test_example_loads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
