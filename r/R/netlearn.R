@@ -30,25 +30,40 @@
   as.integer(v)
 }
 
-# A list as JSON (which YAML parses): named lists are objects, unnamed lists and vectors of
-# length > 1 arrays, scalars numbers, booleans or strings.
-.to_json <- function(x) {
-  esc <- function(s) paste0('"', gsub('([\"\\\\])', "\\\\\\1", gsub("\n", "\\\\n", s)), '"')
-  scalar <- function(v) {
-    if (is.logical(v)) return(if (isTRUE(v)) "true" else "false")
-    if (is.numeric(v)) return(.shortest(format(v, digits = 17L), v))
-    esc(as.character(v))
+# A list as block-style YAML (every loader of the library reads it; messages name "<list>:line:col"):
+# named lists are mappings, unnamed lists of named lists sequences of mappings, other unnamed lists
+# and vectors of length > 1 flow sequences, length-1 vectors scalars.
+.to_yaml <- function(x, what = "scenario", indent = "") {
+  scalar <- function(v, w) {
+    if (is.null(v) || (length(v) == 1L && is.na(v))) return("null")
+    if (is.list(v) || length(v) != 1L) stop(sprintf("%s: expected one value", w), call. = FALSE)
+    if (is.logical(v)) return(if (v) "true" else "false")
+    if (is.numeric(v)) return(.shortest(format(v, digits = 17L, scientific = FALSE, trim = TRUE), v))
+    s <- gsub("\n", "\\\\n", gsub('(["\\\\])', "\\\\\\1", as.character(v)))
+    paste0('"', s, '"')
   }
-  if (is.list(x)) {
-    nm <- names(x)
-    if (!is.null(nm) && all(nzchar(nm))) {
-      return(paste0("{", paste(esc(nm), vapply(x, .to_json, ""), sep = ": ", collapse = ", "), "}"))
+  nm <- names(x)
+  if (is.null(nm) || any(!nzchar(nm))) stop(sprintf("%s: expected a named list", what), call. = FALSE)
+  lines <- character()
+  for (i in seq_along(x)) {
+    k <- nm[i]; v <- x[[i]]; w <- paste0(what, "$", k)
+    key <- paste0(indent, k, ":")
+    if (is.list(v) && !is.null(names(v)) && all(nzchar(names(v)))) {
+      lines <- c(lines, key, .to_yaml(v, w, paste0(indent, "  ")))
+    } else if (is.list(v) && length(v) && all(vapply(v, function(e) is.list(e) && !is.null(names(e)), TRUE))) {
+      lines <- c(lines, key)
+      for (e in v) {
+        item <- .to_yaml(e, w, paste0(indent, "    "))
+        item[1] <- paste0(indent, "  - ", substring(item[1], nchar(indent) + 5L))
+        lines <- c(lines, item)
+      }
+    } else if (is.list(v) || length(v) != 1L) {
+      lines <- c(lines, paste0(key, " [", paste(vapply(as.list(v), scalar, "", w), collapse = ", "), "]"))
+    } else {
+      lines <- c(lines, paste(key, scalar(v, w)))
     }
-    return(paste0("[", paste(vapply(x, .to_json, ""), collapse = ", "), "]"))
   }
-  if (is.null(x)) return("null")
-  if (length(x) == 1L) return(scalar(x))
-  paste0("[", paste(vapply(as.list(x), scalar, ""), collapse = ", "), "]")
+  paste(lines, collapse = "\n")
 }
 
 #' Every model's parameters: model, title, name, type, default, min, max, choices, doc.
@@ -56,10 +71,10 @@ models <- function() {
   as.data.frame(.Call(C_nlr_models), stringsAsFactors = FALSE)
 }
 
-.scenario_source <- function(scenario) {
-  if (is.list(scenario)) return(list(text = .to_json(scenario), name = "<list>", path = NULL))
+.scenario_source <- function(scenario, what = "scenario") {
+  if (is.list(scenario)) return(list(text = .to_yaml(scenario, what), name = "<list>", path = NULL))
   if (!is.character(scenario) || length(scenario) != 1L || is.na(scenario))
-    stop("scenario: expected a YAML file path, YAML text or a list", call. = FALSE)
+    stop(sprintf("%s: expected a YAML file path, YAML text or a list", what), call. = FALSE)
   if (!grepl("\n", scenario) && (file.exists(scenario) || grepl("\\.ya?ml$", scenario)))
     return(list(text = NULL, name = NULL, path = scenario))
   list(text = scenario, name = "<string>", path = NULL)
@@ -112,6 +127,16 @@ print.netlearn_run <- function(x, ...) {
   invisible(x)
 }
 
+# (text, source) of a model given as lavaan-style text or a file path
+.model_source <- function(model) {
+  if (!is.character(model) || length(model) != 1L || is.na(model))
+    stop("model: expected lavaan-style model text or a file path", call. = FALSE)
+  if (grepl("~", model)) return(list(text = model, source = "<model>"))
+  if (!file.exists(model))
+    stop(sprintf("model: '%s' is neither a model (no '=~', '<~' or '~') nor an existing file", model), call. = FALSE)
+  list(text = paste(readLines(model, warn = FALSE), collapse = "\n"), source = model)
+}
+
 .choice <- function(v, table, what) {
   if (!is.character(v) || length(v) != 1L || !v %in% names(table))
     stop(sprintf("%s: expected one of %s, got %s", what, paste(names(table), collapse = ", "), deparse1(v)),
@@ -126,16 +151,9 @@ print.netlearn_run <- function(x, ...) {
 pls <- function(model, data, boot = 0, seed = 1, threads = 1, ci = "percentile", alpha = 0.05, na = NULL,
                 plsc = FALSE, scheme = "path", missing = "mean", interaction = "two-stage", max_iter = 300,
                 tol = 1e-7, title = NULL) {
-  if (!is.character(model) || length(model) != 1L || is.na(model))
-    stop("model: expected lavaan-style model text or a file path", call. = FALSE)
-  source <- "<model>"
-  if (!grepl("~", model)) {
-    if (!file.exists(model))
-      stop(sprintf("model: '%s' is neither a model (no '=~', '<~' or '~') nor an existing file", model),
-           call. = FALSE)
-    source <- model
-    model <- paste(readLines(model, warn = FALSE), collapse = "\n")
-  }
+  m <- .model_source(model)
+  model <- m$text
+  source <- m$source
   if (is.matrix(data)) data <- as.data.frame(data)
   if (!is.data.frame(data) && is.list(data)) data <- as.data.frame(data, check.names = FALSE)
   if (!is.data.frame(data)) stop("data: expected a data.frame (or a list of columns)", call. = FALSE)
@@ -193,4 +211,89 @@ print.summary.netlearn_pls <- function(x, ...) {
 
 coef.netlearn_pls <- function(object, ...) {
   stats::setNames(object$paths$estimate, paste(object$paths$from, "->", object$paths$to))
+}
+
+# ---- study, calibrate, power -----------------------------------------------------------------------
+
+.set_args <- function(set) {
+  if (!is.list(set) && !is.atomic(set)) stop("set: expected a named list", call. = FALSE)
+  if (length(set) && (is.null(names(set)) || any(!nzchar(names(set)))))
+    stop("set: expected a named list, e.g. list(p1 = 0.3)", call. = FALSE)
+  keys <- if (length(set)) names(set) else character()
+  values <- vapply(seq_along(set), function(i) .scalar_text(set[[i]], sprintf("set$%s", keys[i])), "")
+  list(keys = as.character(keys), values = as.character(values))
+}
+
+# Run call(dir) in `out` or a temporary directory; the CSV files it wrote as a list of data.frames.
+.in_directory <- function(kind, out, call) {
+  dir <- if (is.null(out)) tempfile(paste0("netlearn-", kind, "-")) else out
+  if (is.null(out)) on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  info <- call(dir)
+  files <- sort(list.files(dir, pattern = "\\.csv$"))
+  tables <- lapply(file.path(dir, files), .read_table)
+  names(tables) <- sub("\\.csv$", "", files)
+  mf <- file.path(dir, "manifest.json")
+  if (file.exists(mf))
+    tables$manifest <- if (requireNamespace("jsonlite", quietly = TRUE)) jsonlite::fromJSON(mf, simplifyVector = FALSE)
+                       else paste(readLines(mf, warn = FALSE), collapse = "\n")
+  structure(c(tables, list(info = info, dir = out)), class = c(paste0("netlearn_", kind), "netlearn_tables"))
+}
+
+#' A study (docs/study.md; YAML path, YAML text or a list): simulation, virtual survey, PLS-SEM on
+#' every replication, hypothesis verdicts. `set` takes what `netlearn study --set` takes
+#' (list(`analysis.boot` = 200)). Returns a list of data.frames named like the CSV files
+#' (series, summary, pls_replications, hypotheses, facts); with `out` the directory keeps
+#' everything (report.html unless report = FALSE).
+study <- function(study, set = list(), replications = NULL, seed = NULL, threads = NULL, out = NULL, report = NULL) {
+  src <- .scenario_source(study, "study")
+  s <- .set_args(set)
+  if (!is.null(replications)) { s$keys <- c(s$keys, "replications"); s$values <- c(s$values, as.character(.int_arg(replications, "replications", 1))) }
+  if (!is.null(seed)) { s$keys <- c(s$keys, "seed"); s$values <- c(s$values, format(.int_arg(seed, "seed", 0))) }
+  nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
+  rep <- if (is.null(report)) !is.null(out) else isTRUE(report)
+  .in_directory("study", out, function(dir) .Call(C_nlr_study, src$text, src$name, src$path, s$keys, s$values,
+                                                  dir, nthreads, rep))
+}
+
+#' Calibrate a model's parameters to observed statistics (docs/calibrate.md). Returns a list of
+#' data.frames (estimates, fit, trace) and `info`, the identification check in words. With `out`
+#' every evaluation stays in out/results.db and calling again resumes.
+calibrate <- function(spec, set = list(), threads = NULL, out = NULL, report = NULL) {
+  src <- .scenario_source(spec, "calibration")
+  s <- .set_args(set)
+  nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
+  rep <- if (is.null(report)) !is.null(out) else isTRUE(report)
+  .in_directory("calibrate", out, function(dir) .Call(C_nlr_calibrate, src$text, src$name, src$path, s$keys,
+                                                      s$values, dir, nthreads, rep))
+}
+
+#' Monte Carlo power of a PLS-SEM model with population values (docs/power.md; `netlearn power`; not
+#' named power() so as not to mask stats::power) at the sample sizes
+#' `n`. Returns a list of data.frames (power, min_n, population_cor, settings) and `info`, the
+#' failed and non-converged replications.
+pls_power <- function(model, n, reps = 1000, boot = 500, test = "percentile", alpha = 0.05, tails = 2, plsc = FALSE,
+                  population = "composite", likert = 0, seed = 1, threads = 1, out = NULL) {
+  m <- .model_source(model)
+  if (!is.numeric(n) || !length(n) || anyNA(n) || any(n != round(n)) || any(n < 1))
+    stop("n: expected sample sizes, e.g. c(50, 100, 200)", call. = FALSE)
+  if (!tails %in% c(1, 2)) stop("tails: expected 1 or 2", call. = FALSE)
+  if (!is.numeric(alpha) || length(alpha) != 1L || !(alpha > 0 && alpha < 1))
+    stop("alpha: expected a number in (0, 1)", call. = FALSE)
+  likert <- .int_arg(likert, "likert", 0)
+  if (likert == 1L) stop("likert: expected 0 (continuous) or at least 2 categories", call. = FALSE)
+  iopt <- c(.choice(population, list(composite = 0L, factor = 1L), "population"), likert,
+            .int_arg(reps, "reps", 1), .int_arg(boot, "boot", 10), .choice(test, list(percentile = 0L, t = 1L), "test"),
+            as.integer(tails), as.integer(isTRUE(plsc)), .int_arg(threads, "threads", 1))
+  dopt <- c(alpha, .int_arg(seed, "seed", 0))
+  .in_directory("power", out, function(dir) {
+    r <- .Call(C_nlr_power, m$text, m$source, as.double(n), dir, iopt, dopt)
+    c(failed = r[1], nonconverged = r[2])
+  })
+}
+
+print.netlearn_tables <- function(x, ...) {
+  tabs <- names(x)[vapply(x, is.data.frame, TRUE)]
+  cat(sprintf("netlearn %s: %s%s\n", sub("netlearn_", "", class(x)[1]), paste(tabs, collapse = ", "),
+              if (is.null(x$dir)) "" else paste0(" (in ", x$dir, ")")))
+  invisible(x)
 }

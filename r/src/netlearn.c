@@ -301,12 +301,168 @@ cleanup:
   return out;
 }
 
+/* ---- study(), calibrate(), power(): a file's analysis into a directory -------------------------- */
+
+static int calib_progress_poll(void *user, long done, long total, double best) {
+  (void)best;
+  return progress_poll(user, done, total);
+}
+
+/* nlr_study(text, name, path, keys, values, outdir, threads, report) -> study name */
+SEXP nlr_study(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
+               SEXP report_) {
+  const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
+  const char *outdir = str_arg(outdir_, "out");
+  if (!isString(keys) || !isString(values) || LENGTH(keys) != LENGTH(values)) error("set: keys and values differ");
+  int threads = asInteger(threads_), report = asLogical(report_) == TRUE;
+  char msg[MSG_MAX] = "", sname[256] = "";
+  int failed = 1, cancelled = 0;
+  nl_study *s = nl_study_new();
+  if (!s) error("out of memory");
+  nl_status st = path ? nl_study_load_file(s, path) : nl_study_load_string(s, text ? text : "", name);
+  for (R_xlen_t i = 0; !st && i < XLENGTH(keys); i++)
+    st = nl_study_set(s, CHAR(STRING_ELT(keys, i)), CHAR(STRING_ELT(values, i)));
+  if (st) {
+    keep(msg, NULL, nl_study_errmsg(s));
+    goto cleanup;
+  }
+  char *argv[] = {"R", "netlearn::study", NULL};
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.threads = threads == NA_INTEGER ? 0 : threads;
+  cfg.progress = progress_poll;
+  cfg.argc = 2;
+  cfg.argv = argv;
+  cfg.report = report;
+  sigint_guard guard;
+  sigint_catch(&guard);
+  st = nl_study_run(s, outdir, &cfg);
+  cancelled = interrupted;
+  sigint_release(&guard);
+  if (st) {
+    keep(msg, NULL, nl_study_errmsg(s));
+    goto cleanup;
+  }
+  snprintf(sname, sizeof sname, "%s", nl_study_name(s));
+  failed = 0;
+cleanup:
+  nl_study_free(s);
+  if (cancelled) R_CheckUserInterrupt();
+  if (failed) errorcall(R_NilValue, "%s", msg);
+  return mkString(sname);
+}
+
+/* nlr_calibrate(text, name, path, keys, values, outdir, threads, report) -> identification check */
+SEXP nlr_calibrate(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
+                   SEXP report_) {
+  const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
+  const char *outdir = str_arg(outdir_, "out");
+  if (!isString(keys) || !isString(values) || LENGTH(keys) != LENGTH(values)) error("set: keys and values differ");
+  int threads = asInteger(threads_), report = asLogical(report_) == TRUE;
+  char msg[MSG_MAX] = "", ident[MSG_MAX] = "";
+  int failed = 1, cancelled = 0;
+  nl_calib *c = nl_calib_new();
+  if (!c) error("out of memory");
+  nl_status st = path ? nl_calib_load_file(c, path) : nl_calib_load_string(c, text ? text : "", name);
+  for (R_xlen_t i = 0; !st && i < XLENGTH(keys); i++)
+    st = nl_calib_set(c, CHAR(STRING_ELT(keys, i)), CHAR(STRING_ELT(values, i)));
+  if (st) {
+    keep(msg, NULL, nl_calib_errmsg(c));
+    goto cleanup;
+  }
+  char *argv[] = {"R", "netlearn::calibrate", NULL};
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.threads = threads == NA_INTEGER ? 0 : threads;
+  cfg.progress = calib_progress_poll;
+  cfg.argc = 2;
+  cfg.argv = argv;
+  cfg.report = report;
+  sigint_guard guard;
+  sigint_catch(&guard);
+  st = nl_calib_run(c, outdir, &cfg);
+  cancelled = interrupted;
+  sigint_release(&guard);
+  if (st) {
+    keep(msg, NULL, nl_calib_errmsg(c));
+    goto cleanup;
+  }
+  snprintf(ident, sizeof ident, "%s", nl_calib_identification(c) ? nl_calib_identification(c) : "");
+  failed = 0;
+cleanup:
+  nl_calib_free(c);
+  if (cancelled) R_CheckUserInterrupt();
+  if (failed) errorcall(R_NilValue, "%s", msg);
+  return mkString(ident);
+}
+
+/* nlr_power(text, source, sizes (double), outdir,
+ *           int options c(population, likert, reps, nboot, test, tails, consistent, threads),
+ *           real options c(alpha, seed)) -> c(failed, nonconverged) */
+SEXP nlr_power(SEXP text_, SEXP source_, SEXP sizes, SEXP outdir_, SEXP iopt, SEXP dopt) {
+  const char *text = str_arg(text_, "model"), *source = str_arg(source_, "source");
+  const char *outdir = str_arg(outdir_, "out");
+  if (!isReal(sizes) || !isInteger(iopt) || LENGTH(iopt) != 8 || !isReal(dopt) || LENGTH(dopt) != 2)
+    error("power: internal argument types");
+  size_t nn = (size_t)XLENGTH(sizes);
+  size_t *n = (size_t *)R_alloc(nn + 1, sizeof *n); /* freed by R */
+  for (size_t i = 0; i < nn; i++) n[i] = (size_t)REAL(sizes)[i];
+  const int *io = INTEGER(iopt);
+  char msg[MSG_MAX] = "";
+  int failed = 1, cancelled = 0;
+  double counts[2] = {0, 0};
+  nl_power *pw = NULL;
+  nl_power_options opt;
+  nl_power_options_default(&opt);
+  opt.population = (nl_power_population)io[0];
+  opt.likert = io[1];
+  opt.reps = (size_t)io[2];
+  opt.nboot = (size_t)io[3];
+  opt.test = (nl_power_test)io[4];
+  opt.tails = io[5];
+  opt.consistent = io[6];
+  opt.threads = io[7];
+  opt.alpha = REAL(dopt)[0];
+  opt.seed = (unsigned long long)REAL(dopt)[1];
+  opt.progress = progress_poll;
+  nl_status st = nl_power_new(text, source, &opt, &pw);
+  if (st) {
+    keep(msg, NULL, pw ? nl_power_errmsg(pw) : "out of memory");
+    goto cleanup;
+  }
+  sigint_guard guard;
+  sigint_catch(&guard);
+  st = nl_power_run(pw, n, nn);
+  if (!st) st = nl_power_write(pw, outdir);
+  cancelled = interrupted;
+  sigint_release(&guard);
+  if (st) {
+    keep(msg, NULL, nl_power_errmsg(pw));
+    goto cleanup;
+  }
+  counts[0] = (double)nl_power_failed(pw);
+  counts[1] = (double)nl_power_nonconverged(pw);
+  failed = 0;
+cleanup:
+  nl_power_free(pw);
+  if (cancelled) R_CheckUserInterrupt();
+  if (failed) errorcall(R_NilValue, "%s", msg);
+  SEXP out = PROTECT(allocVector(REALSXP, 2));
+  REAL(out)[0] = counts[0];
+  REAL(out)[1] = counts[1];
+  UNPROTECT(1);
+  return out;
+}
+
 SEXP nlr_version(void) { return mkString(nl_version()); }
 
 static const R_CallMethodDef call_methods[] = {
     {"nlr_models", (DL_FUNC)&nlr_models, 0},
     {"nlr_run", (DL_FUNC)&nlr_run, 8},
     {"nlr_pls", (DL_FUNC)&nlr_pls, 8},
+    {"nlr_study", (DL_FUNC)&nlr_study, 8},
+    {"nlr_calibrate", (DL_FUNC)&nlr_calibrate, 8},
+    {"nlr_power", (DL_FUNC)&nlr_power, 6},
     {"nlr_version", (DL_FUNC)&nlr_version, 0},
     {NULL, NULL, 0}};
 
