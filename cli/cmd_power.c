@@ -32,8 +32,13 @@ static void power_usage(FILE *f) {
       "  prod1 ~~ 0.3*prod2                                      indicator correlation inside a <~ block\n"
       "Indicators and constructs are standardized. See docs/power.md for the data-generating processes.\n"
       "\n"
+      "With --data DATA.csv the data are the population instead (a pilot study, or every simulated\n"
+      "firm): MODEL is a plain PLS model without values, each replication draws n rows without\n"
+      "replacement, and a path's population value is its estimate on all the data.\n"
+      "\n"
       "options:\n"
       "  --n N1,N2,...        sample sizes (required)\n"
+      "  --data DATA.csv      an empirical population (see above)\n"
       "  -o, --output DIR     write power.csv, min_n.csv, population_cor.csv, settings.csv, power.svg\n"
       "  --reps R             replications per sample size (default 1000)\n"
       "  --boot B             bootstrap resamples per replication (default 500)\n"
@@ -89,7 +94,14 @@ static void size_label(char *buf, size_t cap, double v, double lo, double hi) {
 
 static void print_table(nl_power *pw, size_t nn) {
   size_t np = nl_power_n_paths(pw);
-  printf("%-32s %9s", "path (population value)", "n");
+  int w = 32; /* the path column fits the longest label */
+  for (size_t k = 0; k < np; k++) {
+    char name[128];
+    int len = snprintf(name, sizeof name, "%s -> %s (%g)", nl_power_path_from(pw, k), nl_power_path_to(pw, k),
+                       nl_power_path_value(pw, k));
+    if (len > w) w = len < 100 ? len : 100;
+  }
+  printf("%-*s %9s", w, "path (population value)", "n");
   printf(" %7s %7s %9s %8s\n", "power", "mc_se", "mean_est", "coverage");
   for (size_t k = 0; k < np; k++) {
     char name[128];
@@ -98,7 +110,7 @@ static void print_table(nl_power *pw, size_t nn) {
     for (size_t s = 0; s < nn; s++) {
       nl_power_stat x;
       if (nl_power_get(pw, s, k, &x) != NL_OK) continue;
-      printf("%-32s %9zu %7.3f %7.3f %9.3f %8.3f\n", s == 0 ? name : "", x.n, x.power, x.mc_se, x.mean_estimate,
+      printf("%-*s %9zu %7.3f %7.3f %9.3f %8.3f\n", w, s == 0 ? name : "", x.n, x.power, x.mc_se, x.mean_estimate,
              x.coverage);
     }
   }
@@ -109,26 +121,27 @@ static void print_table(nl_power *pw, size_t nn) {
     if ((double)x.n < lo) lo = (double)x.n;
     if ((double)x.n > hi) hi = (double)x.n;
   }
-  printf("\n%-32s %9s %9s %7s %9s\n", "path", "n(.80)", "n(.90)", "ISR n", "10-times");
+  printf("\n%-*s %9s %9s %7s %9s\n", w, "path", "n(.80)", "n(.90)", "ISR n", "10-times");
   for (size_t k = 0; k < np; k++) {
     nl_power_min_n m;
     if (nl_power_get_min_n(pw, k, &m) != NL_OK) continue;
     char name[128];
     snprintf(name, sizeof name, "%s -> %s", nl_power_path_from(pw, k), nl_power_path_to(pw, k));
     if (nl_power_path_value(pw, k) == 0) {
-      printf("%-32s null path: Type I error rate %.3f\n", name, m.type1);
+      printf("%-*s null path: Type I error rate %.3f\n", w, name, m.type1);
       continue;
     }
     char n80[32], n90[32];
     size_label(n80, sizeof n80, m.n80, lo, hi);
     size_label(n90, sizeof n90, m.n90, lo, hi);
-    printf("%-32s %9s %9s %7.0f %9.0f\n", name, n80, n90, m.isr, m.ten_times);
+    printf("%-*s %9s %9s %7.0f %9.0f\n", w, name, n80, n90, m.isr, m.ten_times);
   }
   printf("(n(.80), n(.90): logistic fit of significance on sqrt(n) over the sizes; * = outside them, NA = no fit)\n");
 }
 
 int nl_cmd_power(int argc, char **argv) {
-  const char *model_path = NULL, *outdir = NULL;
+  const char *model_path = NULL, *outdir = NULL, *data_path = NULL;
+  nl_pls_data *data = NULL;
   size_t *sizes = NULL, nn = 0;
   int quiet = 0, rc = NL_EXIT_OK;
   nl_power_options o;
@@ -156,6 +169,8 @@ int nl_cmd_power(int argc, char **argv) {
       free(sizes);
       sizes = NULL;
       if (parse_sizes(v, &sizes, &nn) != 0) goto usage;
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--data", &missing))) {
+      data_path = v;
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--reps", &missing))) {
       if (cli_parse_long("--reps", v, 1, 100000000, &lv) != 0) goto usage;
       o.reps = (size_t)lv;
@@ -229,7 +244,21 @@ int nl_cmd_power(int argc, char **argv) {
   cli_progress_init(&bar, "replications", quiet);
   o.progress = power_progress;
   o.progress_user = &bar;
-  nl_status st = nl_power_read(model_path, &o, &pw);
+  if (data_path && (o.likert || o.population != NL_POWER_COMPOSITE)) {
+    cli_error("--data: the data are the population as they are; --likert and --population do not apply");
+    goto usage;
+  }
+  nl_status st;
+  if (data_path) {
+    if ((st = nl_pls_data_read(data_path, &data)) != NL_OK) {
+      cli_error("%s", nl_pls_data_errmsg(data));
+      rc = st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
+      goto cleanup;
+    }
+    st = nl_power_read_data(model_path, data, &o, &pw);
+  } else {
+    st = nl_power_read(model_path, &o, &pw);
+  }
   if (st != NL_OK) {
     cli_error("%s", nl_power_errmsg(pw));
     rc = st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
@@ -259,7 +288,8 @@ int nl_cmd_power(int argc, char **argv) {
   }
   if (!quiet) {
     printf("%s: %s population%s, %s, %s test (%d-tailed, alpha %g), %zu replications x %zu resamples\n\n",
-           model_path, o.population == NL_POWER_FACTOR ? "factor" : "composite", o.likert ? " (Likert)" : "",
+           model_path, data_path ? "data" : o.population == NL_POWER_FACTOR ? "factor" : "composite",
+           o.likert ? " (Likert)" : "",
            o.consistent ? "PLSc" : "PLS", o.test == NL_POWER_TEST_T ? "bootstrap t" : "bootstrap percentile", o.tails,
            o.alpha, o.reps, o.nboot);
     print_table(pw, nn);
@@ -270,6 +300,7 @@ usage:
   rc = NL_EXIT_USAGE;
 cleanup:
   nl_power_free(pw);
+  nl_pls_data_free(data);
   free(sizes);
   nl_plot_release_caches(); /* after power.svg: cairo's and fontconfig's font caches (leak checkers) */
   return rc;

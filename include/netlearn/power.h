@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "netlearn/plot.h"
+#include "netlearn/pls.h"
 #include "netlearn/status.h"
 
 #ifdef __cplusplus
@@ -83,8 +84,23 @@ void nl_power_options_default(nl_power_options *o);
  * names the construct; a bad option), NL_ENOMEM. Cost O(length + indicators^3).
  */
 nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out);
+/*
+ * An empirical population: `data` (borrowed; copied) is the whole population, e.g. a pilot study
+ * treated as the population or every simulated firm of a study, and each replication draws n of
+ * its rows without replacement. `text` is a plain PLS model (nl_pls_model_parse syntax, no
+ * values); the population value of a path is its PLS (PLSc) estimate on all of `data`, and the
+ * population correlation matrix is the data's (after mean replacement of missing values). The
+ * options' population and likert fields must be left at their defaults. Errors: as nl_pls_new and
+ * nl_pls_estimate on the data (NL_EINVAL also for likert or a factor population), NL_ENOMEM.
+ * Cost O(length + N p^2) for N rows.
+ */
+nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_data *data,
+                            const nl_power_options *opt, nl_power **out);
 /* The same from a file (`path` borrowed). Errors as nl_power_new plus NL_EIO. */
 nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out);
+/* nl_power_new_data with the model read from a file. Errors as nl_power_new_data plus NL_EIO. */
+nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl_power_options *opt,
+                             nl_power **out);
 const char *nl_power_errmsg(const nl_power *pw);
 void nl_power_free(nl_power *pw); /* NULL is harmless */
 
@@ -107,7 +123,7 @@ double nl_power_path_pls_value(const nl_power *pw, size_t k);
 
 /*
  * Run the simulation for the `nn` sample sizes n[0..nn-1] (borrowed; each > the model's minimum
- * and <= 10^7, no duplicates). Replaces results of an earlier run. Errors: NL_EINVAL (bad sizes),
+ * and <= 10^7 (<= the rows of an empirical population), no duplicates). Replaces results of an earlier run. Errors: NL_EINVAL (bad sizes),
  * NL_ECANCELED (the progress callback asked to stop), NL_ENOMEM. Replications whose estimation
  * fails (e.g. a Likert indicator without variance in a small sample) are dropped and counted.
  * Cost O(nn * reps * nboot * (n p^2 + iterations p^2)) / threads for p indicators.

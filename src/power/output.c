@@ -88,8 +88,11 @@ static nl_status write_settings(nl_power *pw, const char *path) {
   nl_atomic_file a;
   nl_status st = nl_atomic_open(&a, path, &pw->err);
   if (st != NL_OK) return st;
-  fprintf(a.f, "key,value\nmodel,%s\npopulation,%s\nlikert,%d\nestimator,%s\n", pw->source,
-          o->population == NL_POWER_FACTOR ? "factor" : "composite", o->likert, o->consistent ? "PLSc" : "PLS");
+  char pop[64];
+  if (pw->nrow) snprintf(pop, sizeof pop, "data (%zu rows; samples without replacement)", pw->nrow);
+  else snprintf(pop, sizeof pop, "%s", o->population == NL_POWER_FACTOR ? "factor" : "composite");
+  fprintf(a.f, "key,value\nmodel,%s\npopulation,%s\nlikert,%d\nestimator,%s\n", pw->source, pop, o->likert,
+          o->consistent ? "PLSc" : "PLS");
   fprintf(a.f, "test,%s\nalpha,%g\ntails,%d\nresamples,%zu\nreplications,%zu\nseed,%llu\n",
           o->test == NL_POWER_TEST_T ? "bootstrap t (estimate / bootstrap SD, t with B-1 df)"
                                      : "bootstrap percentile interval",

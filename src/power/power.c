@@ -96,6 +96,22 @@ cleanup:
   return st;
 }
 
+/* The smallest n nl_pls_new accepts, and the 10-times rule (Hair et al.): 10 x the largest number
+ * of formative indicators of a construct or of paths into a construct. */
+static void sample_rules(nl_power *pw) {
+  size_t need = 3, most = 0;
+  for (size_t j = 0; j < pw->nc; j++) {
+    size_t kp = 0;
+    for (size_t k = 0; k < pw->np; k++) kp += pw->model->pto[k] == j;
+    if (pw->model->cmode[j] == NL_PLS_MODE_B && pw->model->icount[j] + 1 > need) need = pw->model->icount[j] + 1;
+    if (kp + 2 > need) need = kp + 2;
+    if (kp > most) most = kp;
+    if (pw->model->cmode[j] == NL_PLS_MODE_B && pw->model->icount[j] > most) most = pw->model->icount[j];
+  }
+  pw->nmin = need < 4 ? 4 : need;
+  pw->ten_times = 10.0 * (double)most;
+}
+
 nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out) {
   nl_status st = NL_OK;
   pw_syntax sx;
@@ -126,38 +142,81 @@ nl_status nl_power_new(const char *text, const char *source, const nl_power_opti
   pw->np = pw->model->np;
   if ((st = pw_population(pw, &sx)) != NL_OK) goto cleanup;
   if ((st = bind_population(pw)) != NL_OK) goto cleanup;
-  /* the smallest n nl_pls_new accepts, and the 10-times rule (Hair et al.): 10 x the largest
-   * number of formative indicators of a construct or of paths into a construct */
-  size_t need = 3, most = 0;
-  for (size_t j = 0; j < pw->nc; j++) {
-    size_t kp = 0;
-    for (size_t k = 0; k < pw->np; k++) kp += pw->model->pto[k] == j;
-    if (pw->model->cmode[j] == NL_PLS_MODE_B && pw->model->icount[j] + 1 > need) need = pw->model->icount[j] + 1;
-    if (kp + 2 > need) need = kp + 2;
-    if (kp > most) most = kp;
-    if (pw->model->cmode[j] == NL_PLS_MODE_B && pw->model->icount[j] > most) most = pw->model->icount[j];
-  }
-  pw->nmin = need < 4 ? 4 : need;
-  pw->ten_times = 10.0 * (double)most;
+  sample_rules(pw);
 cleanup:
   pw_syntax_free(&sx);
   return st;
 }
 
-nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out) {
+nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_data *data,
+                            const nl_power_options *opt, nl_power **out) {
+  nl_status st;
+  *out = NULL;
+  nl_power *pw = nl_calloc(1, sizeof *pw);
+  if (!pw) return NL_ENOMEM;
+  *out = pw;
+  if (opt) pw->opt = *opt;
+  else nl_power_options_default(&pw->opt);
+  if ((st = check_options(pw)) != NL_OK) return st;
+  if (pw->opt.likert || pw->opt.population != NL_POWER_COMPOSITE)
+    return nl_err(&pw->err, NL_EINVAL, "an empirical population is used as it is: no Likert cut, no factor model");
+  pw->source = nl_strdup(source ? source : "<string>");
+  if (!pw->source) return nl_err(&pw->err, NL_ENOMEM, "out of memory");
+  if (!text || !data) return nl_err(&pw->err, NL_EINVAL, "no model text or data");
+  if ((st = nl_pls_model_parse(text, pw->source, &pw->model)) != NL_OK)
+    return nl_err(&pw->err, st, "%s", nl_pls_model_errmsg(pw->model));
+  if (pw->model->nint || pw->model->nhoc)
+    return nl_err(&pw->err, NL_EINVAL, "%s: interaction terms and higher-order constructs are not supported by the "
+                  "power analysis", pw->source);
+  nl_pls_options po;
+  nl_pls_options_default(&po);
+  po.consistent = pw->opt.consistent;
+  st = nl_pls_new(pw->model, data, &po, &pw->pls);
+  if (st == NL_OK) st = nl_pls_estimate(pw->pls);
+  if (st != NL_OK)
+    return nl_err(&pw->err, st, "%s", pw->pls ? nl_pls_errmsg(pw->pls) : "out of memory");
+  pw->nc = pw->model->nc;
+  pw->ni = pw->model->ni;
+  pw->np = pw->model->np;
+  pw->nrow = nl_pls_nobs(pw->pls);
+  pw->pval = nl_malloc(pw->np * sizeof *pw->pval);
+  pw->plsval = nl_malloc(pw->np * sizeof *pw->plsval);
+  pw->sigma = nl_malloc(pw->ni * pw->ni * sizeof *pw->sigma);
+  if (!pw->pval || !pw->plsval || !pw->sigma) return nl_err(&pw->err, NL_ENOMEM, "out of memory");
+  for (size_t k = 0; k < pw->np; k++)
+    pw->pval[k] = pw->plsval[k] = nl_pls_path(pw->pls, pw->model->pfrom[k], pw->model->pto[k]);
+  memcpy(pw->sigma, pw->pls->S, pw->ni * pw->ni * sizeof *pw->sigma);
+  sample_rules(pw);
+  return NL_OK;
+}
+
+/* Read a model file; on failure *out holds a handle with the message. 0 ok. */
+static nl_status read_model_text(const char *path, char **text, nl_power **out) {
   nl_errbuf e;
-  char *text = NULL;
   size_t len = 0;
-  nl_status st = nl_text_read_file(path, "model file", (size_t)16 << 20, &e, &text, &len);
-  if (st != NL_OK) {
-    *out = NULL;
-    nl_power *pw = nl_calloc(1, sizeof *pw);
-    if (!pw) return NL_ENOMEM;
-    *out = pw;
-    memcpy(pw->err.msg, e.msg, sizeof e.msg);
-    return st;
-  }
-  st = nl_power_new(text, path, opt, out);
+  *out = NULL;
+  nl_status st = nl_text_read_file(path, "model file", (size_t)16 << 20, &e, text, &len);
+  if (st == NL_OK) return NL_OK;
+  nl_power *pw = nl_calloc(1, sizeof *pw);
+  if (!pw) return NL_ENOMEM;
+  *out = pw;
+  memcpy(pw->err.msg, e.msg, sizeof e.msg);
+  return st;
+}
+
+nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out) {
+  char *text = NULL;
+  nl_status st = read_model_text(path, &text, out);
+  if (st == NL_OK) st = nl_power_new(text, path, opt, out);
+  nl_free(text);
+  return st;
+}
+
+nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl_power_options *opt,
+                             nl_power **out) {
+  char *text = NULL;
+  nl_status st = read_model_text(path, &text, out);
+  if (st == NL_OK) st = nl_power_new_data(text, path, data, opt, out);
   nl_free(text);
   return st;
 }

@@ -46,6 +46,7 @@ struct nl_power {
   double *plsval;     /* np: PLS (PLSc) estimate on the population correlation matrix */
   double *sigma;      /* ni*ni population correlation matrix */
   double *F;          /* ni*ni: sigma = F F', so x = F z for z ~ N(0, I) */
+  size_t nrow;        /* empirical population: its rows (pls->X, N x ni); 0 for a model population */
   size_t nmin;        /* smallest sample size the model can be estimated on */
   double ten_times;
   /* results of the last run */

@@ -33,6 +33,7 @@ typedef struct rep_ws {
   double *sw;     /* 2 max(nmax, ni) */
   double *boot;   /* nboot*np, resample-major */
   double *col;    /* nboot */
+  size_t *perm;   /* empirical population: N row indices */
 } rep_ws;
 
 static void rep_ws_free(rep_ws *w) {
@@ -46,10 +47,11 @@ static void rep_ws_free(rep_ws *w) {
   nl_free(w->sw);
   nl_free(w->boot);
   nl_free(w->col);
+  nl_free(w->perm);
   memset(w, 0, sizeof *w); /* freeing twice is harmless */
 }
 
-static int rep_ws_init(rep_ws *w, const nl_pls *p, size_t nmax, size_t nboot) {
+static int rep_ws_init(rep_ws *w, const nl_pls *p, size_t nmax, size_t nboot, size_t nrow) {
   size_t ni = p->ni, np = p->np;
   memset(w, 0, sizeof *w);
   w->X = nl_malloc(nmax * ni * sizeof *w->X);
@@ -61,7 +63,8 @@ static int rep_ws_init(rep_ws *w, const nl_pls *p, size_t nmax, size_t nboot) {
   w->sw = nl_malloc(2 * (nmax > ni ? nmax : ni) * sizeof *w->sw);
   w->boot = nl_malloc(nboot * np * sizeof *w->boot);
   w->col = nl_malloc(nboot * sizeof *w->col);
-  if (!w->X || !w->Xs || !w->S || !w->z || !w->sel || !w->cnt || !w->sw || !w->boot || !w->col ||
+  w->perm = nl_malloc((nrow ? nrow : 1) * sizeof *w->perm);
+  if (!w->perm || !w->X || !w->Xs || !w->S || !w->z || !w->sel || !w->cnt || !w->sw || !w->boot || !w->col ||
       pls_ws_init(&w->ws, &p->s) != 0) {
     rep_ws_free(w);
     return -1;
@@ -70,9 +73,23 @@ static int rep_ws_init(rep_ws *w, const nl_pls *p, size_t nmax, size_t nboot) {
 }
 
 /* Draw n rows x = F z into X (column-major), cut into K categories when K >= 2:
- * category c = 1 + #{thresholds below x}, thresholds -2.5 + 5k/K (k = 1..K-1). */
+ * category c = 1 + #{thresholds below x}, thresholds -2.5 + 5k/K (k = 1..K-1). From an empirical
+ * population: n of its N rows without replacement (a partial Fisher-Yates shuffle of 0..N-1,
+ * restarted from the identity in every replication so that it depends on nothing else). */
 static void draw_sample(const nl_power *pw, nl_rng *r, size_t n, rep_ws *w) {
   size_t ni = pw->ni;
+  if (pw->nrow) {
+    size_t N = pw->nrow;
+    const double *src = pw->pls->X;
+    for (size_t q = 0; q < N; q++) w->perm[q] = q;
+    for (size_t row = 0; row < n; row++) {
+      size_t j = row + (size_t)nl_rng_below(r, N - row), t = w->perm[row];
+      w->perm[row] = w->perm[j];
+      w->perm[j] = t;
+      for (size_t i = 0; i < ni; i++) w->X[i * n + row] = src[i * N + w->perm[row]];
+    }
+    return;
+  }
   int K = pw->opt.likert;
   for (size_t row = 0; row < n; row++) {
     for (size_t k = 0; k < ni; k++) w->z[k] = nl_rng_normal(r);
@@ -173,6 +190,9 @@ nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn) {
     if (n[s] < pw->nmin || n[s] > 10000000)
       return nl_err(&pw->err, NL_EINVAL, "sample size %zu is out of range: the model needs %zu to 10^7 rows", n[s],
                     pw->nmin);
+    if (pw->nrow && n[s] > pw->nrow)
+      return nl_err(&pw->err, NL_EINVAL, "sample size %zu is larger than the population's %zu rows (samples are "
+                    "drawn without replacement)", n[s], pw->nrow);
     for (size_t t = 0; t < s; t++)
       if (n[t] == n[s]) return nl_err(&pw->err, NL_EINVAL, "sample size %zu is given twice", n[s]);
     if (n[s] > nmax) nmax = n[s];
@@ -203,7 +223,7 @@ nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn) {
     goto cleanup;
   }
   for (int t = 0; t < nthreads; t++)
-    if (rep_ws_init(&tws[t], pw->pls, nmax, o->nboot) != 0) {
+    if (rep_ws_init(&tws[t], pw->pls, nmax, o->nboot, pw->nrow) != 0) {
       st = nl_err(&pw->err, NL_ENOMEM, "out of memory");
       goto cleanup;
     }

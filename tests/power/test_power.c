@@ -214,6 +214,57 @@ static void test_recovery(void **state) {
          c, phi, asin(0.5) / acos(0.0));
 }
 
+/* An empirical population (tests/data/mobi.csv, 250 rows): samples of all 250 rows are the
+ * population itself (every estimate equals the population value), smaller ones scatter around it;
+ * sizes above the rows and Likert are refused. */
+static void test_empirical(void **state) {
+  (void)state;
+  nl_pls_data *d = NULL;
+  assert_int_equal(nl_pls_data_read(NL_SOURCE_DIR "/tests/data/mobi.csv", &d), NL_OK);
+  nl_power_options o;
+  nl_power_options_default(&o);
+  o.reps = 40;
+  o.nboot = 50;
+  nl_power *pw[2] = {NULL, NULL};
+  for (int t = 0; t < 2; t++) {
+    o.threads = t + 1;
+    assert_int_equal(nl_power_read_data(NL_SOURCE_DIR "/tests/pls/mobi.model", d, &o, &pw[t]), NL_OK);
+    const size_t n[] = {250, 100};
+    assert_int_equal(nl_power_run(pw[t], n, 2), NL_OK);
+  }
+  assert_int_equal(nl_power_n_paths(pw[0]), 12);
+  NEAR(nl_power_population_cor(pw[0], 0, 0), 1, 1e-15);
+  for (size_t k = 0; k < 12; k++) {
+    nl_power_stat all, part, part2;
+    assert_int_equal(nl_power_get(pw[0], 0, k, &all), NL_OK);
+    assert_int_equal(nl_power_get(pw[0], 1, k, &part), NL_OK);
+    assert_int_equal(nl_power_get(pw[1], 1, k, &part2), NL_OK);
+    double beta = nl_power_path_value(pw[0], k);
+    NEAR(beta, nl_power_path_pls_value(pw[0], k), 0);
+    NEAR(all.mean_estimate, beta, 1e-12);
+    NEAR(all.rmse, 0, 1e-12);
+    assert_int_equal(all.reps, 40); /* (its power need not be 0 or 1: the resamples differ) */
+    assert_true(fabs(part.mean_estimate - beta) < 0.05);
+    assert_true(part.rmse > 0.01 && part.rmse < 0.15);
+    assert_memory_equal(&part, &part2, sizeof part); /* 1 and 2 threads */
+  }
+  const size_t big[] = {251};
+  assert_int_equal(nl_power_run(pw[0], big, 1), NL_EINVAL);
+  assert_non_null(strstr(nl_power_errmsg(pw[0]), "sample size 251 is larger than the population's 250 rows"));
+  nl_power_free(pw[0]);
+  nl_power_free(pw[1]);
+  o.likert = 5;
+  nl_power *bad = NULL;
+  assert_int_equal(nl_power_new_data("A =~ CUEX1 + CUEX2\nB =~ CUSA1\nB ~ A\n", "m", d, &o, &bad), NL_EINVAL);
+  assert_non_null(strstr(nl_power_errmsg(bad), "no Likert cut"));
+  nl_power_free(bad);
+  o.likert = 0;
+  assert_int_equal(nl_power_new_data("A =~ CUEX1 + nope\nB =~ CUSA1\nB ~ A\n", "m", d, &o, &bad), NL_EINVAL);
+  assert_non_null(strstr(nl_power_errmsg(bad), "m:1:14: indicator 'nope' of construct 'A' is not a column"));
+  nl_power_free(bad);
+  nl_pls_data_free(d);
+}
+
 static void expect_error(const char *text, nl_power_population pop, nl_status want, const char *needle) {
   nl_power_options o;
   nl_power_options_default(&o);
@@ -323,6 +374,27 @@ static void test_alloc_failures_and_cancel(void **state) {
     }
     if (st != NL_ENOMEM) fail_msg("allocation %ld: status %d", k, st);
   }
+  nl_pls_data *d = NULL;
+  assert_int_equal(nl_pls_data_read(NL_SOURCE_DIR "/tests/data/mobi.csv", &d), NL_OK);
+  for (long k = 1; k < 100000; k++) { /* the empirical population */
+    nl_alloc_fail_after(k);
+    nl_power_options o;
+    nl_power_options_default(&o);
+    o.reps = 2;
+    o.nboot = 10;
+    o.threads = 2;
+    nl_power *pw = NULL;
+    nl_status st = nl_power_new_data("A =~ CUEX1 + CUEX2\nB <~ CUSA1 + CUSA2\nB ~ A\n", "m", d, &o, &pw);
+    if (st == NL_OK) st = nl_power_run(pw, n, 2);
+    long used = nl_alloc_fail_after(0);
+    nl_power_free(pw);
+    if (st == NL_OK) {
+      assert_true(used < k);
+      break;
+    }
+    if (st != NL_ENOMEM) fail_msg("allocation %ld: status %d", k, st);
+  }
+  nl_pls_data_free(d);
   long done = 0;
   nl_power_options o;
   nl_power_options_default(&o);
@@ -407,6 +479,8 @@ static void test_cli(void **state) {
   expect_cli("nope.txt --n 50 -o out", 2, "nope.txt");
   expect_cli("bad.txt --n 50 -o out --population factor", 2, "bad.txt:1:15: construct 'X': loading 1.5 of 'x2'");
   expect_cli("--help", 0, "");
+  expect_cli("model.txt --n 50 -o out --data nope.csv", 2, "nope.csv");
+  expect_cli("model.txt --n 50 -o out --data x.csv --likert 5", 2, "--data: the data are the population as they are");
 
   /* identical results on 1 and 2 threads; the files are complete */
   expect_cli("model.txt --n 40,80 --reps 60 --boot 50 --seed 5 --likert 5 -q -o t1 --threads 1", 0, "");
@@ -463,7 +537,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_population), cmocka_unit_test(test_isr_and_rules), cmocka_unit_test(test_bad_models),
       cmocka_unit_test(test_cli),        cmocka_unit_test(test_alloc_failures_and_cancel),
-      cmocka_unit_test(test_recovery),   cmocka_unit_test(test_fisher_z),
+      cmocka_unit_test(test_recovery),   cmocka_unit_test(test_empirical), cmocka_unit_test(test_fisher_z),
   };
   int failed = cmocka_run_group_tests(tests, setup, teardown);
   nl_plot_release_caches(); /* power.svg was drawn in test_alloc_failures_and_cancel */
