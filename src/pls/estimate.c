@@ -745,10 +745,20 @@ nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_
   for (size_t i = 0; i < ni; i++) {
     const double *x = p->X + i * n;
     double *z = p->Z + i * n;
-    double mean = 0, ss = 0;
+    double mean = 0, ss = 0, scale = 1;
     for (size_t r = 0; r < n; r++) mean += x[r];
     mean /= (double)n;
     for (size_t r = 0; r < n; r++) ss += (x[r] - mean) * (x[r] - mean);
+    if (!isfinite(ss) || !isfinite(mean)) {
+      /* Cells near 1e300 overflow the sum of squares (the sd became inf and every z 0: a silent
+       * zero loading). Then work on x / max|x|, which is exact up to rounding. */
+      scale = 0;
+      for (size_t r = 0; r < n; r++) scale = fmax(scale, fabs(x[r]));
+      mean = ss = 0;
+      for (size_t r = 0; r < n; r++) mean += x[r] / scale;
+      mean /= (double)n;
+      for (size_t r = 0; r < n; r++) ss += (x[r] / scale - mean) * (x[r] / scale - mean);
+    }
     double sd = sqrt(ss / (double)(n - 1));
     if (!(sd > 1e-12 * (fabs(mean) + 1.0))) {
       st = nl_err(&p->err, NL_ENUMERIC, "%s: indicator '%s' (construct '%s') has zero variance%s", t->source,
@@ -756,7 +766,7 @@ nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_
                   p->opt.missing == NL_PLS_MISSING_CASEWISE && n < nall ? " after casewise deletion" : "");
       goto cleanup;
     }
-    for (size_t r = 0; r < n; r++) z[r] = (x[r] - mean) / sd;
+    for (size_t r = 0; r < n; r++) z[r] = (x[r] / scale - mean) / sd;
   }
   cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0 / (double)(n - 1), p->Z, (int)n, 0.0, p->S,
               (int)ni);

@@ -1,6 +1,7 @@
 /* End-to-end tests of the netlearn binary: outputs, determinism across threads, and every bad input
  * (message naming file:line:column and key, exit code 2, no results left looking complete). */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,6 +291,26 @@ static void test_wide_csv_header(void **state) {
   if (!getenv("NL_VALGRIND") && secs > 3.0) fail_msg("%.1f s to read a 100,000-column header", secs);
 }
 
+/* One cell of 1e300: the indicator is standardized without overflow (it became a column of zeros
+ * and a silent zero loading). */
+static void test_pls_huge_cell(void **state) {
+  (void)state;
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "cd %s && cp %s/tests/pls/mobi.model m.model && awk -F, 'BEGIN{OFS=\",\"} NR==2{$1=\"1e300\"} {print}' "
+           "%s/tests/data/mobi.csv > huge.csv && head -1 huge.csv | cut -d, -f1",
+           tmpdir, NL_SOURCE_DIR, NL_SOURCE_DIR);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(nl("pls m.model huge.csv -o huge -q"), 0);
+  char p[256];
+  snprintf(p, sizeof p, "%s/huge/loadings.csv", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  char *row = strstr(outbuf, "\nExpectation,CUEX1,");
+  assert_non_null(row);
+  double v = strtod(row + strlen("\nExpectation,CUEX1,"), NULL);
+  if (!(fabs(v) > 0.01)) fail_msg("CUEX1 loading %g with a 1e300 cell", v);
+}
+
 /* plot network --nodes with one stray id: refused at once (it built 1e8 nodes). */
 static void test_plot_node_id_cap(void **state) {
   (void)state;
@@ -309,6 +330,7 @@ int main(void) {
       cmocka_unit_test(test_pls_stale_files),
       cmocka_unit_test(test_plot_node_id_cap),
       cmocka_unit_test(test_wide_csv_header),
+      cmocka_unit_test(test_pls_huge_cell),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_missing_and_unwritable),
   };
