@@ -11,12 +11,6 @@
 #include "netlearn/pls.h"
 #include "progress.h"
 
-/* Ctrl-C during the bootstrap stops it (exit 3); nothing is written. */
-static int pls_progress(void *user, long done, long total) {
-  cli_progress_update(user, done, total);
-  return cli_interrupted();
-}
-
 static void pls_usage(FILE *f) {
   fputs(
       "usage: netlearn pls MODEL DATA.csv [options]\n"
@@ -345,7 +339,7 @@ int nl_cmd_pls(int argc, char **argv) {
     bopt.nboot = (size_t)nboot;
     cli_progress bar;
     cli_progress_init(&bar, "resamples", quiet);
-    bopt.progress = pls_progress;
+    bopt.progress = cli_progress_or_stop; /* Ctrl-C stops the bootstrap (exit 3); nothing is written */
     bopt.progress_user = &bar;
     cli_catch_interrupts();
     st = nl_pls_bootstrap(p, &bopt);

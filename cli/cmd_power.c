@@ -11,10 +11,6 @@
 #include "netlearn/power.h"
 #include "progress.h"
 
-static int power_progress(void *user, long done, long total) {
-  cli_progress_update(user, done, total);
-  return cli_interrupted();
-}
 
 static void power_usage(FILE *f) {
   fputs(
@@ -242,7 +238,7 @@ int nl_cmd_power(int argc, char **argv) {
 
   cli_progress bar;
   cli_progress_init(&bar, "replications", quiet);
-  o.progress = power_progress;
+  o.progress = cli_progress_or_stop;
   o.progress_user = &bar;
   if (data_path && (o.likert || o.population != NL_POWER_COMPOSITE)) {
     cli_error("--data: the data are the population as they are; --likert and --population do not apply");

@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "progress.h"
 
+#include "cli.h"
+
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,11 @@ void cli_progress_init(cli_progress *p, const char *unit, int quiet) {
 int cli_progress_update(void *user, long done, long total) {
   cli_progress_note(user, done, total, "");
   return 0;
+}
+
+int cli_progress_or_stop(void *user, long done, long total) {
+  cli_progress_note(user, done, total, "");
+  return cli_interrupted();
 }
 
 void cli_progress_note(cli_progress *p, long done, long total, const char *note) {
