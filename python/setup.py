@@ -44,7 +44,8 @@ setup(
         Extension(
             "netlearn._netlearn",
             sources=["netlearn/_netlearn.c"],
-            extra_compile_args=cflags + ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra"],
+            extra_compile_args=cflags + ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Wshadow",
+                                         "-Wconversion", "-Wstrict-prototypes", "-Wmissing-prototypes"],
             extra_objects=objects,
             extra_link_args=libs,
             py_limited_api=True,

@@ -414,24 +414,9 @@ static int calib_progress_cb(void *user, long done, long total, double best) {
   return progress_cb(user, done, total);
 }
 
-/* Apply (key, value) overrides with `set`; 0 or -1 with an exception set. */
-#define APPLY_SETS(sets, set_fn, handle, errmsg_fn)                                                         \
-  do {                                                                                                      \
-    Py_ssize_t nsets_ = PyList_Size(sets);                                                                  \
-    for (Py_ssize_t i_ = 0; i_ < nsets_; i_++) {                                                            \
-      const char *k_, *v_;                                                                                  \
-      if (!PyArg_ParseTuple(PyList_GetItem(sets, i_), "ss", &k_, &v_)) goto cleanup;                        \
-      nl_status s_ = set_fn(handle, k_, v_);                                                                \
-      if (s_) {                                                                                             \
-        raise_status(s_, errmsg_fn(handle));                                                                \
-        goto cleanup;                                                                                       \
-      }                                                                                                     \
-    }                                                                                                       \
-  } while (0)
-
-/* study(text, name, path, sets, outdir, threads, progress, catch_sigint, argv, report) */
-static PyObject *py_study(PyObject *self, PyObject *args) {
-  (void)self;
+/* A study or a calibration: both load a YAML file or string, take `set` overrides and run into a
+ * directory; `calib` chooses the handle. */
+static PyObject *run_analysis(PyObject *args, int calib) {
   const char *text, *name, *path, *outdir;
   PyObject *sets, *progress, *argv_list;
   int threads, catch_sigint, report;
@@ -441,82 +426,65 @@ static PyObject *py_study(PyObject *self, PyObject *args) {
   PyObject *result = NULL;
   char **argv = NULL;
   int argc = 0;
-  nl_study *s = nl_study_new();
-  if (!s) return PyErr_NoMemory();
-  nl_status st = path ? nl_study_load_file(s, path) : nl_study_load_string(s, text ? text : "", name);
+  nl_study *s = calib ? NULL : nl_study_new();
+  nl_calib *c = calib ? nl_calib_new() : NULL;
+#define EITHER(study_call, calib_call) (calib ? (calib_call) : (study_call))
+  if (!s && !c) return PyErr_NoMemory();
+  nl_status st = path ? EITHER(nl_study_load_file(s, path), nl_calib_load_file(c, path))
+                      : EITHER(nl_study_load_string(s, text ? text : "", name),
+                               nl_calib_load_string(c, text ? text : "", name));
+  Py_ssize_t nsets = PyList_Size(sets);
+  for (Py_ssize_t i = 0; !st && i < nsets; i++) {
+    const char *key, *value;
+    if (!PyArg_ParseTuple(PyList_GetItem(sets, i), "ss", &key, &value)) goto cleanup;
+    st = EITHER(nl_study_set(s, key, value), nl_calib_set(c, key, value));
+  }
   if (st) {
-    raise_status(st, nl_study_errmsg(s));
+    raise_status(st, EITHER(nl_study_errmsg(s), nl_calib_errmsg(c)));
     goto cleanup;
   }
-  APPLY_SETS(sets, nl_study_set, s, nl_study_errmsg);
   if (!(argv = argv_of(argv_list, &argc))) goto cleanup;
-  nl_study_config cfg;
-  nl_study_config_default(&cfg);
   progress_ctx pc = {progress, 0};
-  cfg.threads = threads;
-  cfg.progress = progress_cb;
-  cfg.progress_user = &pc;
-  cfg.argc = argc;
-  cfg.argv = argv;
-  cfg.report = report;
+  nl_study_config scfg;
+  nl_calib_config ccfg;
+  nl_study_config_default(&scfg);
+  nl_calib_config_default(&ccfg);
+  scfg.threads = ccfg.threads = threads;
+  scfg.progress = progress_cb;
+  ccfg.progress = calib_progress_cb;
+  scfg.progress_user = ccfg.progress_user = &pc;
+  scfg.argc = ccfg.argc = argc;
+  scfg.argv = ccfg.argv = argv;
+  scfg.report = ccfg.report = report;
   sigint_guard guard;
   sigint_catch(&guard, catch_sigint);
   Py_BEGIN_ALLOW_THREADS
-  st = nl_study_run(s, outdir, &cfg);
+  st = EITHER(nl_study_run(s, outdir, &scfg), nl_calib_run(c, outdir, &ccfg));
   Py_END_ALLOW_THREADS
   sigint_release(&guard);
-  if (st == NL_ECANCELED) raise_cancel(&pc, nl_study_errmsg(s));
-  else if (st) raise_status(st, nl_study_errmsg(s));
+  const char *msg = EITHER(nl_study_errmsg(s), nl_calib_errmsg(c));
+  if (st == NL_ECANCELED) raise_cancel(&pc, msg);
+  else if (st) raise_status(st, msg);
+  else if (calib) result = PyUnicode_FromString(nl_calib_identification(c) ? nl_calib_identification(c) : "");
   else result = PyUnicode_FromString(nl_study_name(s));
+#undef EITHER
 cleanup:
   free(argv);
   nl_study_free(s);
+  nl_calib_free(c);
   return result;
 }
 
-/* calibrate(text, name, path, sets, outdir, threads, progress, catch_sigint, argv, report) */
+/* study(text, name, path, sets, outdir, threads, progress, catch_sigint, argv, report) -> name */
+static PyObject *py_study(PyObject *self, PyObject *args) {
+  (void)self;
+  return run_analysis(args, 0);
+}
+
+/* calibrate(the same) -> the identification check in words */
 static PyObject *py_calibrate(PyObject *self, PyObject *args) {
   (void)self;
-  const char *text, *name, *path, *outdir;
-  PyObject *sets, *progress, *argv_list;
-  int threads, catch_sigint, report;
-  if (!PyArg_ParseTuple(args, "zzzOsiOpOp", &text, &name, &path, &sets, &outdir, &threads, &progress, &catch_sigint,
-                        &argv_list, &report))
-    return NULL;
-  PyObject *result = NULL;
-  char **argv = NULL;
-  int argc = 0;
-  nl_calib *c = nl_calib_new();
-  if (!c) return PyErr_NoMemory();
-  nl_status st = path ? nl_calib_load_file(c, path) : nl_calib_load_string(c, text ? text : "", name);
-  if (st) {
-    raise_status(st, nl_calib_errmsg(c));
-    goto cleanup;
-  }
-  APPLY_SETS(sets, nl_calib_set, c, nl_calib_errmsg);
-  if (!(argv = argv_of(argv_list, &argc))) goto cleanup;
-  nl_calib_config cfg;
-  nl_calib_config_default(&cfg);
-  progress_ctx pc = {progress, 0};
-  cfg.threads = threads;
-  cfg.progress = calib_progress_cb;
-  cfg.progress_user = &pc;
-  cfg.argc = argc;
-  cfg.argv = argv;
-  cfg.report = report;
-  sigint_guard guard;
-  sigint_catch(&guard, catch_sigint);
-  Py_BEGIN_ALLOW_THREADS
-  st = nl_calib_run(c, outdir, &cfg);
-  Py_END_ALLOW_THREADS
-  sigint_release(&guard);
-  if (st == NL_ECANCELED) raise_cancel(&pc, nl_calib_errmsg(c));
-  else if (st) raise_status(st, nl_calib_errmsg(c));
-  else result = PyUnicode_FromString(nl_calib_identification(c) ? nl_calib_identification(c) : "");
-cleanup:
-  free(argv);
-  nl_calib_free(c);
-  return result;
+  return run_analysis(args, 1);
 }
 
 /* power(text, source, sizes, outdir, population, likert, reps, nboot, test, alpha, tails, consistent,
@@ -597,6 +565,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "netlearn._netlearn", NULL, -1, methods,
                                     NULL, NULL, NULL, NULL};
 
+PyMODINIT_FUNC PyInit__netlearn(void); /* called by Python on import */
 PyMODINIT_FUNC PyInit__netlearn(void) {
   PyObject *mod = PyModule_Create(&module);
   if (!mod) return NULL;

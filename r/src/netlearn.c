@@ -86,7 +86,7 @@ static const char *type_name(nl_param_type t) {
 }
 
 /* list(model, title, name, type, default, min, max, choices, doc) of parallel vectors */
-SEXP nlr_models(void) {
+static SEXP nlr_models(void) {
   R_xlen_t n = 0;
   for (size_t i = 0; i < nl_model_count(); i++) n += (R_xlen_t)nl_model_nparams(nl_model_at(i));
   const char *cols[] = {"model", "title", "name", "type", "default", "min", "max", "choices", "doc"};
@@ -130,7 +130,7 @@ SEXP nlr_models(void) {
 /* ---- run() ------------------------------------------------------------------------------------ */
 
 /* nlr_run(text, name, path, keys, values, outdir, threads, force_new) -> model name */
-SEXP nlr_run(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
+static SEXP nlr_run(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
              SEXP force_new_) {
   const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
   const char *outdir = str_arg(outdir_, "out");
@@ -195,7 +195,7 @@ cleanup:
 /* nlr_pls(model_text, source, x (numeric matrix, column-major), names, outdir, title,
  *         int options c(scheme, missing, consistent, max_iter, has_na, interaction, nboot, threads, ci),
  *         real options c(tol, na_code, alpha, seed)) -> list(report, converged) */
-SEXP nlr_pls(SEXP text_, SEXP source_, SEXP x, SEXP names_, SEXP outdir_, SEXP title_, SEXP iopt, SEXP dopt) {
+static SEXP nlr_pls(SEXP text_, SEXP source_, SEXP x, SEXP names_, SEXP outdir_, SEXP title_, SEXP iopt, SEXP dopt) {
   const char *text = str_arg(text_, "model"), *source = str_arg(source_, "source");
   const char *outdir = str_arg(outdir_, "out"), *title = str_arg(title_, "title");
   if (!isReal(x) || !isString(names_) || !isInteger(iopt) || LENGTH(iopt) != 9 || !isReal(dopt) || LENGTH(dopt) != 4)
@@ -308,98 +308,74 @@ static int calib_progress_poll(void *user, long done, long total, double best) {
   return progress_poll(user, done, total);
 }
 
-/* nlr_study(text, name, path, keys, values, outdir, threads, report) -> study name */
-SEXP nlr_study(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
-               SEXP report_) {
+/* A study or a calibration: both load a YAML file or string, take `set` overrides and run into a
+ * directory; `calib` chooses the handle. Returns the study's name or the identification check. */
+static SEXP run_analysis(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
+                         SEXP report_, int calib) {
   const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
   const char *outdir = str_arg(outdir_, "out");
   if (!isString(keys) || !isString(values) || LENGTH(keys) != LENGTH(values)) error("set: keys and values differ");
   int threads = asInteger(threads_), report = asLogical(report_) == TRUE;
-  char msg[MSG_MAX] = "", sname[256] = "";
+  char msg[MSG_MAX] = "", answer[MSG_MAX] = "";
   int failed = 1, cancelled = 0;
-  nl_study *s = nl_study_new();
-  if (!s) error("out of memory");
-  nl_status st = path ? nl_study_load_file(s, path) : nl_study_load_string(s, text ? text : "", name);
-  for (R_xlen_t i = 0; !st && i < XLENGTH(keys); i++)
-    st = nl_study_set(s, CHAR(STRING_ELT(keys, i)), CHAR(STRING_ELT(values, i)));
-  if (st) {
-    keep(msg, NULL, nl_study_errmsg(s));
-    goto cleanup;
+  nl_study *s = calib ? NULL : nl_study_new();
+  nl_calib *c = calib ? nl_calib_new() : NULL;
+#define EITHER(study_call, calib_call) (calib ? (calib_call) : (study_call))
+  if (!s && !c) error("out of memory");
+  nl_status st = path ? EITHER(nl_study_load_file(s, path), nl_calib_load_file(c, path))
+                      : EITHER(nl_study_load_string(s, text ? text : "", name),
+                               nl_calib_load_string(c, text ? text : "", name));
+  for (R_xlen_t i = 0; !st && i < XLENGTH(keys); i++) {
+    const char *k = CHAR(STRING_ELT(keys, i)), *v = CHAR(STRING_ELT(values, i));
+    st = EITHER(nl_study_set(s, k, v), nl_calib_set(c, k, v));
   }
-  char *argv[] = {"R", "netlearn::study", NULL};
-  nl_study_config cfg;
-  nl_study_config_default(&cfg);
-  cfg.threads = threads == NA_INTEGER ? 0 : threads;
-  cfg.progress = progress_poll;
-  cfg.argc = 2;
-  cfg.argv = argv;
-  cfg.report = report;
-  sigint_guard guard;
-  sigint_catch(&guard);
-  st = nl_study_run(s, outdir, &cfg);
-  cancelled = interrupted;
-  sigint_release(&guard);
-  if (st) {
-    keep(msg, NULL, nl_study_errmsg(s));
-    goto cleanup;
+  if (!st) {
+    char *argv[] = {"R", calib ? "netlearn::calibrate" : "netlearn::study", NULL};
+    nl_study_config scfg;
+    nl_calib_config ccfg;
+    nl_study_config_default(&scfg);
+    nl_calib_config_default(&ccfg);
+    scfg.threads = ccfg.threads = threads == NA_INTEGER ? 0 : threads;
+    scfg.progress = progress_poll;
+    ccfg.progress = calib_progress_poll;
+    scfg.argc = ccfg.argc = 2;
+    scfg.argv = ccfg.argv = argv;
+    scfg.report = ccfg.report = report;
+    sigint_guard guard;
+    sigint_catch(&guard);
+    st = EITHER(nl_study_run(s, outdir, &scfg), nl_calib_run(c, outdir, &ccfg));
+    cancelled = interrupted;
+    sigint_release(&guard);
   }
-  snprintf(sname, sizeof sname, "%s", nl_study_name(s));
-  failed = 0;
-cleanup:
+  if (st) {
+    keep(msg, NULL, EITHER(nl_study_errmsg(s), nl_calib_errmsg(c)));
+  } else {
+    const char *a = EITHER(nl_study_name(s), nl_calib_identification(c));
+    snprintf(answer, sizeof answer, "%s", a ? a : "");
+    failed = 0;
+  }
+#undef EITHER
   nl_study_free(s);
-  if (cancelled) R_CheckUserInterrupt();
-  if (failed) errorcall(R_NilValue, "%s", msg);
-  return mkString(sname);
-}
-
-/* nlr_calibrate(text, name, path, keys, values, outdir, threads, report) -> identification check */
-SEXP nlr_calibrate(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP outdir_, SEXP threads_,
-                   SEXP report_) {
-  const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
-  const char *outdir = str_arg(outdir_, "out");
-  if (!isString(keys) || !isString(values) || LENGTH(keys) != LENGTH(values)) error("set: keys and values differ");
-  int threads = asInteger(threads_), report = asLogical(report_) == TRUE;
-  char msg[MSG_MAX] = "", ident[MSG_MAX] = "";
-  int failed = 1, cancelled = 0;
-  nl_calib *c = nl_calib_new();
-  if (!c) error("out of memory");
-  nl_status st = path ? nl_calib_load_file(c, path) : nl_calib_load_string(c, text ? text : "", name);
-  for (R_xlen_t i = 0; !st && i < XLENGTH(keys); i++)
-    st = nl_calib_set(c, CHAR(STRING_ELT(keys, i)), CHAR(STRING_ELT(values, i)));
-  if (st) {
-    keep(msg, NULL, nl_calib_errmsg(c));
-    goto cleanup;
-  }
-  char *argv[] = {"R", "netlearn::calibrate", NULL};
-  nl_calib_config cfg;
-  nl_calib_config_default(&cfg);
-  cfg.threads = threads == NA_INTEGER ? 0 : threads;
-  cfg.progress = calib_progress_poll;
-  cfg.argc = 2;
-  cfg.argv = argv;
-  cfg.report = report;
-  sigint_guard guard;
-  sigint_catch(&guard);
-  st = nl_calib_run(c, outdir, &cfg);
-  cancelled = interrupted;
-  sigint_release(&guard);
-  if (st) {
-    keep(msg, NULL, nl_calib_errmsg(c));
-    goto cleanup;
-  }
-  snprintf(ident, sizeof ident, "%s", nl_calib_identification(c) ? nl_calib_identification(c) : "");
-  failed = 0;
-cleanup:
   nl_calib_free(c);
   if (cancelled) R_CheckUserInterrupt();
   if (failed) errorcall(R_NilValue, "%s", msg);
-  return mkString(ident);
+  return mkString(answer);
+}
+
+/* nlr_study(text, name, path, keys, values, outdir, threads, report) -> the study's name */
+static SEXP nlr_study(SEXP text, SEXP name, SEXP path, SEXP keys, SEXP values, SEXP outdir, SEXP threads, SEXP report) {
+  return run_analysis(text, name, path, keys, values, outdir, threads, report, 0);
+}
+
+/* nlr_calibrate(the same) -> the identification check in words */
+static SEXP nlr_calibrate(SEXP text, SEXP name, SEXP path, SEXP keys, SEXP values, SEXP outdir, SEXP threads, SEXP report) {
+  return run_analysis(text, name, path, keys, values, outdir, threads, report, 1);
 }
 
 /* nlr_power(text, source, sizes (double), outdir,
  *           int options c(population, likert, reps, nboot, test, tails, consistent, threads),
  *           real options c(alpha, seed)) -> c(failed, nonconverged) */
-SEXP nlr_power(SEXP text_, SEXP source_, SEXP sizes, SEXP outdir_, SEXP iopt, SEXP dopt) {
+static SEXP nlr_power(SEXP text_, SEXP source_, SEXP sizes, SEXP outdir_, SEXP iopt, SEXP dopt) {
   const char *text = str_arg(text_, "model"), *source = str_arg(source_, "source");
   const char *outdir = str_arg(outdir_, "out");
   if (!isReal(sizes) || !isInteger(iopt) || LENGTH(iopt) != 8 || !isReal(dopt) || LENGTH(dopt) != 2)
@@ -454,8 +430,11 @@ cleanup:
   return out;
 }
 
-SEXP nlr_version(void) { return mkString(nl_version()); }
+static SEXP nlr_version(void) { return mkString(nl_version()); }
 
+/* R's registration API stores every routine as a DL_FUNC, void *(*)(void): the casts are R's idiom. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-function-type"
 static const R_CallMethodDef call_methods[] = {
     {"nlr_models", (DL_FUNC)&nlr_models, 0},
     {"nlr_run", (DL_FUNC)&nlr_run, 8},
@@ -466,6 +445,9 @@ static const R_CallMethodDef call_methods[] = {
     {"nlr_version", (DL_FUNC)&nlr_version, 0},
     {NULL, NULL, 0}};
 
+#pragma GCC diagnostic pop
+
+void R_init_netlearn(DllInfo *dll); /* called by R when it loads the package */
 void R_init_netlearn(DllInfo *dll) {
   R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
   R_useDynamicSymbols(dll, FALSE);
