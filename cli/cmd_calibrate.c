@@ -158,6 +158,7 @@ int nl_cmd_calibrate(int argc, char **argv) {
   cfg.argc = argc + 1;
   cfg.argv = argv - 1;
   cfg.report = report;
+  cfg.interrupt = cli_interrupt_poll;
   nl_status st = nl_calib_run(c, outdir, &cfg);
   cli_release_interrupts();
   cli_progress_finish(&bar);

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netlearn/run.h"
 #include "netlearn/scenario.h"
 #include "netlearn/status.h"
 
@@ -89,6 +90,9 @@ typedef struct nl_calib_config {
   int argc;                      /* command line for the manifest and the report (borrowed) */
   char *const *argv;
   int report;                    /* write report.html and profiles.svg (default 1) */
+  nl_interrupt_fn interrupt;     /* polled inside the runs (netlearn/run.h); may be NULL. A stop
+                                    inside an evaluation discards it: NL_ECANCELED */
+  void *interrupt_user;
 } nl_calib_config;
 
 void nl_calib_config_default(nl_calib_config *cfg);

@@ -184,6 +184,8 @@ static nl_status simulate(nl_calib *c, const nl_params *p, double *x, int thread
   nl_run_config_from_scenario(&cfg, c->scen);
   cfg.seed = c->seed;
   cfg.every = c->gcd_period;
+  cfg.interrupt = c->cfg.interrupt;
+  cfg.interrupt_user = c->cfg.interrupt_user;
   nl_status status = NL_OK;
   int nt = threads > 0 ? threads : omp_get_max_threads();
   if (nt > c->R) nt = (int)c->R;

@@ -162,6 +162,8 @@ static nl_status pls_rep(nl_calib *c, pls_work *w, long r, double *out, nl_errbu
   long t0 = sv->period - sv->window;
   for (long t = 0; t <= sv->period; t++) {
     if (t > 0 && (st = m->step(w->state, err))) return st;
+    if (c->cfg.interrupt && t % NL_INTERRUPT_EVERY == 0 && c->cfg.interrupt(c->cfg.interrupt_user))
+      return nl_err(err, NL_ECANCELED, "replication %ld interrupted at period %ld", r, t);
     if (t == t0)
       for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(w->state, f, w->a + f * NF);
   }

@@ -250,6 +250,11 @@ static int stop_after(void *user, long done, long total, double best) {
   return done >= *(long *)user;
 }
 
+static int stop_now(void *user) {
+  (void)user;
+  return 1;
+}
+
 #define SMALL                                                                                                          \
   SIM "parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\nreplications: 30\nseed: 9\n"                                  \
       "optimizer: {method: neldermead, max_evals: 20, starts: 2}\ninference: {profile_points: 3}\n"                    \
@@ -267,6 +272,11 @@ static void test_resume(void **state) {
   nl_calib_config cfg;
   nl_calib_config_default(&cfg);
   cfg.threads = 2;
+  /* an interrupt inside the first evaluation's runs: nothing is stored */
+  cfg.interrupt = stop_now;
+  assert_int_equal(nl_calib_run(c, a, &cfg), NL_ECANCELED);
+  assert_non_null(strstr(nl_calib_errmsg(c), "interrupted"));
+  cfg.interrupt = NULL;
   long stop = 7;
   cfg.progress = stop_after;
   cfg.progress_user = &stop;
