@@ -24,6 +24,7 @@ from . import _netlearn
 from ._netlearn import Error, InputError
 
 __all__ = ["Error", "InputError", "models", "measures", "run", "sweep", "pls", "study", "calibrate", "power",
+           "sensitivity",
            "RunResult", "PlsResult", "Tables", "__version__"]
 __version__ = _netlearn.version()
 
@@ -517,3 +518,15 @@ def power(model, n, reps=1000, boot=500, test="percentile", alpha=0.05, tails=2,
     return _in_directory("power", out, lambda d: _netlearn.power(
         text, source, sizes, d, _POPULATIONS[population], likert, reps, boot, _TESTS[test], float(alpha), tails,
         int(bool(plsc)), seed, threads, fn, _catch_sigint()))
+
+
+def sensitivity(spec, threads=None, out=None, progress=None):
+    """Global sensitivity analysis of any model (docs/sensitivity.md; a YAML path, YAML text or a
+    dict): Sobol' indices or Morris screening. Returns Tables: design, and indices, indices2 and
+    convergence (Sobol') or morris and convergence (Morris), equal to `netlearn sensitivity`'s
+    files. With `out` every run stays in out/results.db and calling again resumes."""
+    text, name, path = _scenario_source(spec, "sensitivity analysis")
+    nthreads = 0 if threads is None else _int_arg(threads, "threads", 1)
+    fn = _progress(progress, "runs")
+    return _in_directory("sensitivity", out, lambda d: _netlearn.sensitivity(
+        text, name, path, d, nthreads, fn, _catch_sigint(), ["python", "netlearn.sensitivity"]))

@@ -62,3 +62,24 @@ def test_power_equals_cli(cli, root, tmp_path):
         netlearn.power(os.path.join(root, model), n=[60], test="z")
     with pytest.raises(netlearn.InputError, match=r"<model>:1:\d+"):
         netlearn.power("A =~ x1 + 0.7*x2\nB =~ 0.8*y1 + 0.8*y2\nB ~ 0.3*A", n=[60])
+
+
+SOBOL = {"name": "tiny-sobol",
+         "scenario": {"model": "march1991", "parameters": {"m": 20, "n": 20, "p1": 0.1, "p2": 0.5},
+                      "replications": 2, "seed": 1991, "stop": {"until": "equilibrium", "periods": 300}},
+         "method": "sobol", "n": 16, "parameters": {"p1": {"from": 0.05, "to": 0.9}, "p2": {"from": 0.05, "to": 0.9}},
+         "outputs": ["code_knowledge"]}
+
+
+def test_sensitivity_equals_cli_byte_for_byte(cli, tmp_path):
+    spec = tmp_path / "sobol.yaml"
+    spec.write_text(netlearn._yaml(SOBOL, "sensitivity"))
+    subprocess.run([cli, "sensitivity", str(spec), "-o", str(tmp_path / "cli"), "-q"], check=True)
+    s = netlearn.sensitivity(SOBOL, out=tmp_path / "py", threads=2)
+    assert sorted(os.listdir(tmp_path / "cli")) == sorted(os.listdir(tmp_path / "py"))
+    for f in ("design.csv", "indices.csv", "convergence.csv"):
+        assert (tmp_path / "cli" / f).read_bytes() == (tmp_path / "py" / f).read_bytes(), f
+    assert list(s.indices.parameter) == ["p1", "p2", "dummy"]
+    assert s.manifest["status"] == "complete"
+    with pytest.raises(netlearn.InputError, match="p9"):
+        netlearn.sensitivity(dict(SOBOL, parameters={"p9": {"from": 0.1, "to": 0.5}}))

@@ -291,6 +291,17 @@ pls_power <- function(model, n, reps = 1000, boot = 500, test = "percentile", al
   })
 }
 
+#' Global sensitivity analysis of any model (docs/sensitivity.md; YAML path, YAML text or a list):
+#' Sobol' indices or Morris screening. Returns a list of data.frames (design, and indices, indices2
+#' and convergence, or morris and convergence), equal to `netlearn sensitivity`'s files. With
+#' `out` every run stays in out/results.db and calling again resumes.
+sensitivity <- function(spec, threads = NULL, out = NULL) {
+  src <- .scenario_source(spec, "sensitivity analysis")
+  nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
+  .in_directory("sensitivity", out, function(dir) .Call(C_nlr_sensitivity, src$text, src$name, src$path, dir,
+                                                        nthreads))
+}
+
 print.netlearn_tables <- function(x, ...) {
   tabs <- names(x)[vapply(x, is.data.frame, TRUE)]
   cat(sprintf("netlearn %s: %s%s\n", sub("netlearn_", "", class(x)[1]), paste(tabs, collapse = ", "),

@@ -49,3 +49,23 @@ test_that("pls_power() equals `netlearn power`", {
   expect_error(pls_power(model, n = 60, test = "z"), "test")
   expect_error(pls_power("A =~ x1 + 0.7*x2\nB =~ 0.8*y1 + 0.8*y2\nB ~ 0.3*A", n = 60), "<model>:1:[0-9]+")
 })
+
+test_that("sensitivity() equals `netlearn sensitivity` byte for byte", {
+  sob <- list(name = "tiny-sobol",
+              scenario = list(model = "march1991", parameters = list(m = 20, n = 20, p1 = 0.1, p2 = 0.5),
+                              replications = 2, seed = 1991, stop = list(until = "equilibrium", periods = 300)),
+              method = "sobol", n = 16,
+              parameters = list(p1 = list(from = 0.05, to = 0.9), p2 = list(from = 0.05, to = 0.9)),
+              outputs = list("code_knowledge"))
+  out <- tempfile(); py <- tempfile(); spec <- tempfile(fileext = ".yaml")
+  on.exit(unlink(c(out, py, spec), recursive = TRUE))
+  writeLines(netlearn:::.to_yaml(sob, "sensitivity"), spec)
+  expect_equal(system2(cli, c("sensitivity", spec, "-o", out, "-q")), 0)
+  s <- sensitivity(sob, out = py, threads = 2)
+  expect_setequal(list.files(py), list.files(out))
+  for (f in c("design.csv", "indices.csv", "convergence.csv"))
+    expect_identical(readBin(file.path(out, f), "raw", 1e7), readBin(file.path(py, f), "raw", 1e7), label = f)
+  expect_equal(s$indices$parameter, c("p1", "p2", "dummy"))
+  bad <- sob; bad$parameters <- list(p9 = list(from = 0.1, to = 0.5))
+  expect_error(sensitivity(bad), "p9")
+})
