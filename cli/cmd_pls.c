@@ -63,6 +63,10 @@ static void pls_usage(FILE *f) {
       "  --preset seminr|cSEM|smartpls|plspm   that package's defaults for everything not given\n"
       "                       explicitly (scheme, stop rule, iterations, missing data, PLSc, bootstrap\n"
       "                       resamples and intervals, PLSpredict folds, interaction method)\n"
+      "  --groups COLUMN      multigroup analysis by the numeric codes in COLUMN: group estimates,\n"
+      "                       Henseler's bootstrap and the permutation test of path differences, MICOM\n"
+      "                       (mga_paths.csv, mga_tests.csv, micom.csv); resamples per group from --boot\n"
+      "                       (default 1000), --perm N permutations per pair of groups (default 1000)\n"
       "  --ipma TARGET        importance-performance map for construct TARGET (ipma.csv, ipma.png)\n"
       "  --ipma-scale MIN:MAX  the indicators' scale for IPMA (default: each indicator's data range)\n"
       "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
@@ -156,7 +160,9 @@ int nl_cmd_pls(int argc, char **argv) {
   nl_pls_boot_options bopt;
   nl_pls_predict_options popt;
   int predict = 0;
-  const char *ipma_target = NULL;
+  const char *ipma_target = NULL, *groups = NULL;
+  long nperm = 1000;
+  nl_pls_mga *mga = NULL;
   double ipma_lo = NAN, ipma_hi = NAN;
   nl_pls_options_default(&opt);
   nl_pls_boot_options_default(&bopt);
@@ -265,6 +271,11 @@ int nl_cmd_pls(int argc, char **argv) {
       predict = 1;
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--preset", &missing))) {
       /* applied before the other options (above) */
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--groups", &missing))) {
+      groups = v;
+    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--perm", &missing))) {
+      if (cli_parse_long("--perm", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
+      nperm = lv;
     } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ipma-scale", &missing))) {
       char *end = NULL;
       ipma_lo = strtod(v, &end);
@@ -369,6 +380,21 @@ int nl_cmd_pls(int argc, char **argv) {
       goto cleanup;
     }
   }
+  if (groups) {
+    nl_pls_mga_options mo;
+    nl_pls_mga_options_default(&mo);
+    mo.nboot = nboot > 0 ? (size_t)nboot : 1000;
+    mo.nperm = (size_t)nperm;
+    mo.seed = bopt.seed;
+    mo.threads = bopt.threads;
+    st = nl_pls_mga_new(m, d, &opt, groups, &mga);
+    if (st == NL_OK) st = nl_pls_mga_run(mga, &mo);
+    if (st != NL_OK) {
+      cli_error("%s", nl_pls_mga_errmsg(mga));
+      rc = exit_for(st);
+      goto cleanup;
+    }
+  }
   if (ipma_target) {
     size_t t = 0, nc = nl_pls_n_constructs(p);
     while (t < nc && strcmp(nl_pls_construct_name(p, t), ipma_target) != 0) t++;
@@ -392,6 +418,11 @@ int nl_cmd_pls(int argc, char **argv) {
       rc = NL_EXIT_FAILURE;
       goto cleanup;
     }
+    if (mga && nl_pls_mga_write_report(mga, stdout) != NL_OK) {
+      cli_error("%s", nl_pls_mga_errmsg(mga));
+      rc = NL_EXIT_FAILURE;
+      goto cleanup;
+    }
     fflush(stdout);
   }
   if (outdir) {
@@ -399,6 +430,11 @@ int nl_cmd_pls(int argc, char **argv) {
     st = nl_pls_write_csv(p, outdir);
     if (st != NL_OK) {
       cli_error("%s", nl_pls_errmsg(p));
+      rc = NL_EXIT_FAILURE;
+      goto cleanup;
+    }
+    if (mga && (st = nl_pls_mga_write_csv(mga, outdir)) != NL_OK) {
+      cli_error("%s", nl_pls_mga_errmsg(mga));
       rc = NL_EXIT_FAILURE;
       goto cleanup;
     }
@@ -423,6 +459,7 @@ int nl_cmd_pls(int argc, char **argv) {
   }
 
 cleanup:
+  nl_pls_mga_free(mga);
   nl_pls_free(p);
   nl_pls_data_free(d);
   nl_pls_model_free(m);

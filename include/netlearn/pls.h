@@ -379,6 +379,71 @@ double nl_pls_ipma_performance(const nl_pls *p, size_t j);
 double nl_pls_ipma_indicator_importance(const nl_pls *p, size_t i); /* normalized weight x construct's */
 double nl_pls_ipma_indicator_performance(const nl_pls *p, size_t i);
 
+/* ---- multigroup analysis and MICOM ------------------------------------------------------------- */
+
+typedef struct nl_pls_mga nl_pls_mga;
+
+typedef struct nl_pls_mga_options {
+  size_t nboot;  /* bootstrap resamples per group (Henseler's PLS-MGA); default 1000 */
+  size_t nperm;  /* permutations per pair of groups (permutation test, MICOM); default 1000 */
+  double alpha;  /* MICOM: step 2 at the alpha quantile, step 3 within [alpha/2, 1-alpha/2]; default 0.05 */
+  unsigned long long seed, stream; /* random streams; default 1, 0 */
+  int threads;   /* results do not depend on it; default 1 */
+} nl_pls_mga_options;
+
+void nl_pls_mga_options_default(nl_pls_mga_options *o);
+
+/*
+ * Bind a model to data split by the numeric group codes of data column `column` (two or more
+ * groups; text labels are not supported yet): estimates the whole sample and every group, the
+ * latter from the group's raw rows as seminr's estimate_pls_mga() (missing-data rule within the
+ * group). All arguments borrowed. Always stores a handle in *out (message on it). Errors:
+ * NL_EINVAL (no such column, a text or missing group code, one group, a group with fewer rows
+ * than the model has indicators, interaction terms or higher-order constructs, every error of
+ * nl_pls_new), NL_ENUMERIC, NL_ECONVERGE (a group did not converge), NL_ENOMEM.
+ * Cost: 1 + groups estimations.
+ */
+nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
+                         const char *column, nl_pls_mga **out);
+/* Bootstrap every group and run the permutations of every pair of groups: path differences with
+ * Henseler's bootstrap PLS-MGA p-value and the permutation p-value, and MICOM steps 2 and 3.
+ * Errors: NL_EINVAL, NL_ENUMERIC, NL_ENOMEM. Cost O(groups * nboot + pairs * nperm * 2) estimations. */
+nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt);
+const char *nl_pls_mga_errmsg(const nl_pls_mga *g);
+void nl_pls_mga_free(nl_pls_mga *g);
+
+size_t nl_pls_mga_n_groups(const nl_pls_mga *g);
+double nl_pls_mga_group_label(const nl_pls_mga *g, size_t k);     /* the group code */
+const nl_pls *nl_pls_mga_group(const nl_pls_mga *g, size_t k);    /* borrowed estimation of group k */
+const nl_pls *nl_pls_mga_pooled(const nl_pls_mga *g);             /* borrowed estimation of all rows */
+
+/* Comparison of groups g1 < g2 for path k (valid after nl_pls_mga_run). */
+typedef struct nl_pls_mga_test {
+  double difference;      /* path in g1 minus path in g2 */
+  double p_henseler;      /* seminr's pls_mga_p: one-sided, small when the path is larger in g1 */
+  double p_henseler2;     /* two-sided: 2 min(p, 1 - p) */
+  double p_permutation;   /* two-sided: share of permutations with |difference| >= the observed */
+} nl_pls_mga_test;
+nl_status nl_pls_mga_path_test(const nl_pls_mga *g, size_t g1, size_t g2, size_t k, nl_pls_mga_test *out);
+
+/* MICOM for groups g1 < g2 and construct j (valid after nl_pls_mga_run). */
+typedef struct nl_pls_micom {
+  double c, c_quantile;         /* step 2: cor of the composites with both groups' weights; its permutation quantile */
+  int compositional;            /* c >= c_quantile */
+  double mean_diff, mean_lo, mean_hi; /* step 3a: difference of composite means (pooled weights) and permutation interval */
+  int equal_means;
+  double logvar_diff, var_lo, var_hi; /* step 3b: log ratio of composite variances and interval */
+  int equal_variances;
+} nl_pls_micom;
+nl_status nl_pls_mga_micom(const nl_pls_mga *g, size_t g1, size_t g2, size_t j, nl_pls_micom *out);
+/* 0 no, 1 partial, 2 full measurement invariance for groups g1, g2 over all constructs; -1 if not run. */
+int nl_pls_mga_invariance(const nl_pls_mga *g, size_t g1, size_t g2);
+
+/* mga_paths.csv, mga_tests.csv, micom.csv into dir (created if missing). Errors: NL_EINVAL (not run), NL_EIO. */
+nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir);
+/* Group paths, tests and MICOM with the verdict in words. Errors: NL_EINVAL, NL_EIO. */
+nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f);
+
 /* ---- presets and the methods paragraph ------------------------------------------------------ */
 
 /* The preset named `name` ("seminr", "cSEM", "smartpls", "plspm", "netlearn"; any case); NL_EINVAL

@@ -37,7 +37,9 @@ static const char *const pls_files[] = {
     "indirect_effects.csv", "specific_indirect_effects.csv", "rsquared.csv", "fsquared.csv",
     "vif_inner.csv", "vif_outer.csv", "reliability.csv", "htmt.csv", "fornell_larcker.csv", "scores.csv",
     "simple_slopes.csv", "predict.csv", "predict_constructs.csv", "ipma.csv", "ipma_indicators.csv",
-    "convergence.csv", "bootstrap.csv", "bootstrap_info.csv", "methods.md"};
+    "convergence.csv", "bootstrap.csv", "bootstrap_info.csv", "methods.md",
+    /* written by nl_pls_mga_write_csv after this; listed so that an earlier run's copies go first */
+    "mga_paths.csv", "mga_tests.csv", "micom.csv"};
 #define NPLS_FILES (sizeof pls_files / sizeof pls_files[0])
 
 static nl_status open_file(out_ctx *o, const char *name, const char *header) {

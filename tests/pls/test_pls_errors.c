@@ -295,6 +295,21 @@ static void test_bad_data(void **state) {
   assert_int_equal(run_cli("good.model data.csv --preset lavaan", err, sizeof err), 2);
   assert_non_null(strstr(err, "--preset: expected 'seminr', 'cSEM', 'smartpls', 'plspm'"));
   assert_int_equal(run_cli("good.model data.csv --preset", err, sizeof err), 2);
+  /* multigroup analysis: one group, a group smaller than the indicators, a missing or text code */
+  write_file("grp1.csv", "a1,a2,y1,g\n1,2,3,1\n2,1,2,1\n3,3,1,1\n4,1,5,1\n");
+  write_file("grp.model", "A =~ a1 + a2\nY =~ y1\nY ~ A\n");
+  assert_int_equal(run_cli("grp.model grp1.csv --groups g", err, sizeof err), 2);
+  assert_non_null(strstr(err, "grp1.csv: group column 'g' has one group (1); multigroup analysis needs two or more"));
+  write_file("grp2.csv", "a1,a2,y1,g\n1,2,3,1\n2,1,2,1\n3,3,1,1\n4,1,5,1\n2,2,2,2\n5,1,2,1\n");
+  assert_int_equal(run_cli("grp.model grp2.csv --groups g", err, sizeof err), 2);
+  assert_non_null(strstr(err, "grp2.csv: group 2 of column 'g' has 1 rows, fewer than the model's 3 indicators"));
+  write_file("grp3.csv", "a1,a2,y1,g\n1,2,3,1\n2,1,2,\n3,3,1,2\n");
+  assert_int_equal(run_cli("grp.model grp3.csv --groups g", err, sizeof err), 2);
+  assert_non_null(strstr(err, "grp3.csv: group column 'g' is missing in data row 2"));
+  write_file("grp4.csv", "a1,a2,y1,g\n1,2,3,DE\n2,1,2,FR\n3,3,1,DE\n");
+  assert_int_equal(run_cli("grp.model grp4.csv --groups g", err, sizeof err), 2);
+  assert_non_null(strstr(err, "grp4.csv:2:7: group column 'g' holds the text 'DE'"));
+  assert_int_equal(run_cli("grp.model grp4.csv --groups g --perm 1", err, sizeof err), 2);
   /* PLSc with interaction terms or higher-order constructs */
   nl_pls_options_default(&o);
   o.consistent = 1;

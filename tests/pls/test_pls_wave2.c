@@ -375,6 +375,106 @@ static void test_presets(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* Multigroup analysis: group paths equal to seminr's estimate_pls_mga(); Henseler's p from the
+ * stored resamples by its definition (all J^2 pairs); identical for 1 and 2 threads; MICOM on two
+ * identical groups (every row twice) finds full invariance. */
+static nl_pls_mga *mga_fit(const char *data, const char *column, nl_status want) {
+  nl_pls_model *m = NULL;
+  nl_pls_data *d = NULL;
+  nl_pls_mga *g = NULL;
+  assert_int_equal(nl_pls_model_read(NL_SOURCE_DIR "/tests/pls/mobi.model", &m), NL_OK);
+  assert_int_equal(nl_pls_data_read(data, &d), NL_OK);
+  nl_status st = nl_pls_mga_new(m, d, NULL, column, &g);
+  if (st != want) fail_msg("nl_pls_mga_new: %d (%s)", (int)st, nl_pls_mga_errmsg(g));
+  nl_pls_model_free(m);
+  nl_pls_data_free(d);
+  return g;
+}
+
+static void test_mga(void **state) {
+  (void)state;
+  nl_pls_mga *g = mga_fit(NL_SOURCE_DIR "/tests/data/mobi_groups.csv", "group", NL_OK);
+  assert_int_equal(nl_pls_mga_n_groups(g), 2);
+  size_t rows = 0;
+  double maxdev = 0;
+  for (size_t k = 0; k < g_nref; k++) {
+    const ref_row *r = &g_ref[k];
+    if (strcmp(r->model, "mga_group") != 0) continue;
+    const nl_pls *p = nl_pls_mga_group(g, r->quantity[5] == '1' ? 0 : 1);
+    double v = nl_pls_path(p, (size_t)cidx(p, r->row), (size_t)cidx(p, r->col)), dev = fabs(v - r->value);
+    if (!(dev <= TOL)) fail_msg("mga %s %s -> %s: %.12g vs seminr %.12g", r->quantity, r->row, r->col, v, r->value);
+    if (dev > maxdev) maxdev = dev;
+    rows++;
+  }
+  assert_int_equal(rows, 24);
+  printf("  mga_group: %zu reference values; max |netlearn - seminr| %.1e\n", rows, maxdev);
+  nl_pls_mga_options o;
+  nl_pls_mga_options_default(&o);
+  o.nboot = 150;
+  o.nperm = 200;
+  assert_int_equal(nl_pls_mga_run(g, &o), NL_OK);
+  const nl_pls *A = nl_pls_mga_group(g, 0), *B = nl_pls_mga_group(g, 1), *P = nl_pls_mga_pooled(g);
+  size_t np = nl_pls_n_paths(P), J = nl_pls_boot_n(A) < nl_pls_boot_n(B) ? nl_pls_boot_n(A) : nl_pls_boot_n(B);
+  nl_pls_mga_test t1[16], t2[16];
+  nl_pls_micom c1[16], c2[16];
+  memset(t1, 0, sizeof t1), memset(t2, 0, sizeof t2), memset(c1, 0, sizeof c1), memset(c2, 0, sizeof c2);
+  for (size_t k = 0; k < np; k++) {
+    size_t f, t;
+    nl_pls_path_ends(P, k, &f, &t);
+    assert_int_equal(nl_pls_mga_path_test(g, 0, 1, k, &t1[k]), NL_OK);
+    assert_true(fabs(t1[k].difference - (nl_pls_path(A, f, t) - nl_pls_path(B, f, t))) < 1e-15);
+    double m1 = 0, m2 = 0, cnt = 0;
+    for (size_t r = 0; r < J; r++) m1 += nl_pls_boot_value(A, NL_PLS_Q_PATH, f, t, r), m2 += nl_pls_boot_value(B, NL_PLS_Q_PATH, f, t, r);
+    m1 /= (double)J, m2 /= (double)J;
+    for (size_t i = 0; i < J; i++)
+      for (size_t j = 0; j < J; j++)
+        cnt += 2 * m1 - nl_pls_boot_value(A, NL_PLS_Q_PATH, f, t, i) - 2 * m2 + nl_pls_boot_value(B, NL_PLS_Q_PATH, f, t, j) > 0;
+    assert_true(fabs(t1[k].p_henseler - (1 - cnt / ((double)J * (double)J))) < 1e-12);
+    assert_true(t1[k].p_permutation >= 0 && t1[k].p_permutation <= 1);
+  }
+  for (size_t j = 0; j < nl_pls_n_constructs(P); j++) nl_pls_mga_micom(g, 0, 1, j, &c1[j]);
+  nl_pls_micom cc;
+  nl_pls_mga_micom(g, 0, 1, (size_t)cidx(P, "Complaints"), &cc); /* one indicator: c = 1 */
+  assert_true(fabs(cc.c - 1) < 1e-12 && cc.compositional);
+  o.threads = 2;
+  assert_int_equal(nl_pls_mga_run(g, &o), NL_OK);
+  for (size_t k = 0; k < np; k++) nl_pls_mga_path_test(g, 0, 1, k, &t2[k]);
+  for (size_t j = 0; j < nl_pls_n_constructs(P); j++) nl_pls_mga_micom(g, 0, 1, j, &c2[j]);
+  assert_true(memcmp(t1, t2, sizeof t1) == 0 && memcmp(c1, c2, sizeof c1) == 0);
+  assert_int_equal(nl_pls_mga_path_test(g, 1, 0, 0, &t2[0]), NL_EINVAL);
+  nl_pls_mga_free(g);
+  /* two identical groups: composites, means and variances equal, so full invariance */
+  char path[] = "/tmp/nl_pls_mgaXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *out = fdopen(fd, "w"), *in = fopen(MOBI, "r");
+  char line[4096];
+  assert_non_null(fgets(line, sizeof line, in));
+  line[strcspn(line, "\r\n")] = '\0';
+  fprintf(out, "%s,grp\n", line);
+  while (fgets(line, sizeof line, in)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    fprintf(out, "%s,1\n%s,2\n", line, line);
+  }
+  fclose(in);
+  fclose(out);
+  g = mga_fit(path, "grp", NL_OK);
+  o.nperm = 100;
+  o.nboot = 20;
+  assert_int_equal(nl_pls_mga_run(g, &o), NL_OK);
+  for (size_t j = 0; j < nl_pls_n_constructs(nl_pls_mga_pooled(g)); j++) {
+    nl_pls_mga_micom(g, 0, 1, j, &cc);
+    assert_true(fabs(cc.c - 1) < 1e-12 && fabs(cc.mean_diff) < 1e-12 && fabs(cc.logvar_diff) < 1e-12);
+  }
+  assert_int_equal(nl_pls_mga_invariance(g, 0, 1), 2);
+  nl_pls_mga_free(g);
+  remove(path);
+  /* bad input */
+  g = mga_fit(MOBI, "CUSCO2", NL_EINVAL);
+  assert_non_null(strstr(nl_pls_mga_errmsg(g), "no group column 'CUSCO2' (did you mean 'CUSCO'?)"));
+  nl_pls_mga_free(g);
+}
+
 /* netlearn pls -o: simple_slopes.csv (the library's numbers) and the plot; a HOC's first-stage
  * weights in weights.csv; the slope figure refuses a construct that is not an interaction. */
 static void test_cli_files(void **state) {
@@ -452,6 +552,7 @@ int main(void) {
       cmocka_unit_test(test_predict_loocv), cmocka_unit_test(test_predict_kfold),
       cmocka_unit_test(test_htmt_inference), cmocka_unit_test(test_ipma),
       cmocka_unit_test(test_stop_rules),     cmocka_unit_test(test_presets),
+      cmocka_unit_test(test_mga),
   };
   return cmocka_run_group_tests(tests, load_reference, free_reference);
 }
