@@ -64,10 +64,7 @@ int nl_cmd_export(int argc, char **argv) {
   char dbpath[4096];
   db = cli_results_db(db, dbpath, sizeof dbpath);
   if (!db) return NL_EXIT_USAGE;
-  if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-    cli_error("%s: cannot create output directory: %s", outdir, strerror(errno));
-    return NL_EXIT_FAILURE;
-  }
+  if (cli_prepare_dir(outdir)) return NL_EXIT_USAGE;
   nl_store *st = nl_store_new();
   if (!st) {
     cli_error("out of memory");

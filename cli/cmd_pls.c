@@ -318,6 +318,7 @@ int nl_cmd_pls(int argc, char **argv) {
     cli_error("expected a MODEL file and a DATA.csv file (see `netlearn pls --help`)");
     return NL_EXIT_USAGE;
   }
+  if (outdir && cli_prepare_dir(outdir)) return NL_EXIT_USAGE; /* before anything is estimated */
 
   nl_status st = nl_pls_model_read(model_path, &m);
   if (st != NL_OK) {

@@ -67,33 +67,6 @@ static int progress_cb(void *user, long done, long total) {
   return cli_interrupted();
 }
 
-static int mkdirs(const char *dir) {
-  char path[PATH_MAX];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-    cli_error("%s: path too long", dir);
-    return -1;
-  }
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-      cli_error("%s: cannot create output directory: %s", path, strerror(errno));
-      return -1;
-    }
-    *p = '/';
-  }
-  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-    cli_error("%s: cannot create output directory: %s", dir, strerror(errno));
-    return -1;
-  }
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    cli_error("%s: not a directory", dir);
-    return -1;
-  }
-  return 0;
-}
-
 /* Remove every file a study may write in dir, the manifest first, before anything is run: a
  * smaller study must not leave an earlier, larger one's surveys (or design points) beside its own.
  * Only netlearn's names are touched: survey_*.csv in surveys/, *.csv in pls_representative*. */
@@ -205,7 +178,7 @@ int nl_cmd_study(int argc, char **argv) {
       goto done;
     }
   }
-  if (mkdirs(outdir)) goto done;
+  if (cli_prepare_dir(outdir)) goto done;
   remove_old_outputs(outdir);
   cli_catch_interrupts();
   cli_progress bar;

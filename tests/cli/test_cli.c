@@ -227,6 +227,13 @@ static void test_missing_and_unwritable(void **state) {
   assert_int_equal(nl("run s.yaml -o afile/sub -q"), 2);
   assert_non_null(strstr(errbuf, "afile/sub"));
   assert_non_null(strstr(errbuf, "cannot create output directory"));
+  /* The same fault, the same exit code in every command (pls and export said 1, pls after
+   * estimating). */
+  write_file("m.model", "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n");
+  write_file("d.csv", "a1,a2,b1,b2\n1,2,3,4\n2,1,4,3\n3,3,1,2\n4,5,2,2\n");
+  assert_int_equal(nl("pls m.model d.csv -o afile/sub -q"), 2);
+  assert_non_null(strstr(errbuf, "afile/sub: cannot create output directory"));
+  assert_int_equal(nl("export nowhere.db -o x"), 2);
   /* A failed rerun into a complete results directory leaves it not marked complete... */
   assert_int_equal(nl("run s.yaml -o done -q"), 0);
   assert_true(exists("done/manifest.json"));
