@@ -44,6 +44,7 @@ static void power_usage(FILE *f) {
       "  --population composite|factor   data-generating process of =~ constructs (default composite)\n"
       "  --likert K           cut every indicator into K ordered categories (K >= 2), as surveys do\n"
       "  --plsc               consistent PLS (PLSc) for the =~ constructs\n"
+      "  --replications       also write replications.csv: every replication's estimates and tests\n"
       "  --seed S             random seed (default 1); results do not depend on --threads\n"
       "  --threads N          threads (default 1)\n"
       "  -q, --quiet          no progress bar and no table on standard output\n"
@@ -158,6 +159,8 @@ int nl_cmd_power(int argc, char **argv) {
       quiet = 1;
     } else if (!strcmp(a, "--plsc")) {
       o.consistent = 1;
+    } else if (!strcmp(a, "--replications")) {
+      o.write_replications = 1;
     } else if ((v = cli_opt_value(argc, argv, &i, "--output", &missing)) ||
                (!missing && (v = cli_opt_value(argc, argv, &i, "-o", &missing)))) {
       outdir = v;

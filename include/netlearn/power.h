@@ -58,6 +58,7 @@ typedef struct nl_power_options {
   double alpha;          /* significance level; default 0.05 */
   int tails;             /* 1 (in the direction of the population value, + for 0) or 2; default 2 */
   int consistent;        /* nonzero: PLSc for the =~ constructs; default 0 */
+  int write_replications; /* nonzero: nl_power_write also writes replications.csv; default 0 */
   unsigned long long seed; /* default 1 */
   int threads;           /* OpenMP threads over replications; <= 0: 1; results do not depend on it */
   /* Optional progress callback (compatible with nl_progress_fn): replications done and the total,
@@ -161,8 +162,10 @@ size_t nl_power_nonconverged(const nl_power *pw);
 /*
  * Write power.csv, min_n.csv, population_cor.csv, settings.csv and power.svg (power curves with
  * 95% Monte Carlo bands and the .80 line) into `dir` (created if missing; its parent must exist),
- * each atomically. Columns: docs/power.md. Errors: NL_EINVAL (no run), NL_EIO, NL_ENOMEM.
- * Cost O(sizes * paths + indicators^2).
+ * each atomically; with the option write_replications also replications.csv (every estimated
+ * replication's estimate and test of every path). Columns: docs/power.md. Errors: NL_EINVAL (no
+ * run), NL_EIO, NL_ENOMEM. Cost O(sizes * paths + indicators^2), O(sizes * reps * paths) with
+ * replications.csv.
  */
 nl_status nl_power_write(nl_power *pw, const char *dir);
 

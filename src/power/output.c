@@ -36,6 +36,26 @@ static nl_status write_power(nl_power *pw, const char *path) {
   return nl_atomic_commit(&a, &pw->err);
 }
 
+/* One row per estimated replication and path, sizes in the order given. */
+static nl_status write_replications(nl_power *pw, const char *path) {
+  nl_atomic_file a;
+  nl_status st = nl_atomic_open(&a, path, &pw->err);
+  if (st != NL_OK) return st;
+  size_t reps = pw->opt.reps, np = pw->np;
+  fputs("n,replication,from,to,estimate,significant,covered\n", a.f);
+  for (size_t s = 0; s < pw->nn; s++)
+    for (size_t r = 0; r < reps; r++) {
+      size_t slot = s * reps + r;
+      if (!pw->okrep[slot]) continue;
+      for (size_t k = 0; k < np; k++) {
+        fprintf(a.f, "%zu,%zu,%s,%s,", pw->n[s], r + 1, nl_power_path_from(pw, k), nl_power_path_to(pw, k));
+        num(a.f, pw->est[slot * np + k]);
+        fprintf(a.f, ",%d,%d\n", pw->sig[slot * np + k], pw->cov[slot * np + k]);
+      }
+    }
+  return nl_atomic_commit(&a, &pw->err);
+}
+
 static nl_status write_min_n(nl_power *pw, const char *path) {
   nl_atomic_file a;
   nl_status st = nl_atomic_open(&a, path, &pw->err);
@@ -197,6 +217,8 @@ nl_status nl_power_write(nl_power *pw, const char *dir) {
   if ((st = write_population(pw, path)) != NL_OK) return st;
   snprintf(path, sizeof path, "%s/settings.csv", dir);
   if ((st = write_settings(pw, path)) != NL_OK) return st;
+  snprintf(path, sizeof path, "%s/replications.csv", dir);
+  if (pw->opt.write_replications && (st = write_replications(pw, path)) != NL_OK) return st;
   snprintf(path, sizeof path, "%s/power.svg", dir);
   return write_figure(pw, path);
 }

@@ -514,6 +514,26 @@ static void test_cli(void **state) {
   assert_int_equal(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, 3);
   assert_non_null(strstr(slurp("stderr.txt"), "interrupted: power analysis canceled after"));
   assert_null(slurp("intr/power.csv"));
+  /* replications.csv: one row per replication and path, consistent with power.csv */
+  expect_cli("model.txt --n 40 --reps 30 --boot 20 --seed 5 -q -o t4 --replications", 0, "");
+  char *rep = slurp("t4/replications.csv");
+  assert_non_null(rep);
+  assert_non_null(strstr(rep, "n,replication,from,to,estimate,significant,covered\n40,1,EXPLORE,PRODINNO,"));
+  long rows = 0, sig = 0;
+  for (char *line = strchr(rep, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+    unsigned long nn, r;
+    char from[64], to[64];
+    double est;
+    int sg, cv;
+    assert_int_equal(sscanf(line + 1, "%lu,%lu,%63[^,],%63[^,],%lf,%d,%d", &nn, &r, from, to, &est, &sg, &cv), 7);
+    rows++;
+    if (!strcmp(from, "EXPLORE") && !strcmp(to, "PRODINNO")) sig += sg;
+  }
+  assert_int_equal(rows, 30 * 2);
+  char want[64];
+  snprintf(want, sizeof want, "\n40,EXPLORE,PRODINNO,0.3,%.10g,", (double)sig / 30);
+  assert_non_null(strstr(slurp("t4/power.csv"), want));
+  assert_null(slurp("t1/replications.csv")); /* only on request */
   /* the table on stdout says which test was used */
   expect_cli("model.txt --n 40 --reps 20 --boot 20 --test t --tails 1 -o t3", 0, "");
   assert_non_null(strstr(slurp("stdout.txt"), "bootstrap t test (1-tailed, alpha 0.05)"));
