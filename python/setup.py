@@ -29,7 +29,9 @@ def library_flags():
         source = os.path.abspath(os.path.join(HERE, ".."))
         cflags = ["-I" + os.path.join(source, "include"), "-I" + os.path.join(build, "include")]
         return cflags, [archive], pkg_config("--libs", *DEPS) + ["-fopenmp", "-lm"]
-    return pkg_config("--cflags", "netlearn"), [], pkg_config("--libs", "--static", "netlearn")
+    # an installed libnetlearn.so: found at run time through an rpath to its directory
+    libdir = pkg_config("--variable=libdir", "netlearn")[0]
+    return pkg_config("--cflags", "netlearn"), [], pkg_config("--libs", "netlearn") + ["-Wl,-rpath," + libdir]
 
 
 cflags, objects, libs = library_flags()

@@ -59,3 +59,16 @@ test_that("bad scenarios and arguments are R errors with the library's message",
   expect_error(run("model: march1991\nparameters: {p1: [\n"), "<string>:[0-9]+:[0-9]+: malformed YAML")
   expect_error(run(42), "scenario")
 })
+
+test_that("Ctrl-C (SIGINT) is R's interrupt: finished runs kept, no manifest", {
+  out <- tempfile(); on.exit(unlink(out, recursive = TRUE))
+  system(sprintf("sh -c 'sleep 0.4; kill -INT %d' &", Sys.getpid()))
+  t0 <- Sys.time()
+  got <- tryCatch(run(list(model = "march1991", replications = 3000, stop = list(until = "periods", periods = 2000),
+                           outputs = list(series = FALSE)), threads = 2, out = out),
+                  interrupt = function(e) "interrupted")
+  expect_identical(got, "interrupted")
+  expect_lt(as.numeric(Sys.time() - t0, units = "secs"), 10)
+  expect_true(file.exists(file.path(out, "results.db")))
+  expect_false(file.exists(file.path(out, "manifest.json")))
+})
