@@ -25,6 +25,7 @@
 #include "core/rng.h"
 #include "models/coopnet/coopnet.h"
 #include "netlearn/pls.h"
+#include "netlearn/plot.h"
 #include "netlearn/study.h"
 #include "survey/survey.h"
 
@@ -38,6 +39,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
+  nl_plot_release_caches(); /* reports drew figures in this process: fontconfig's caches */
   char cmd[512];
   snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
   return system(cmd) == 0 ? 0 : -1;
