@@ -130,3 +130,43 @@ def test_pls_bad_models(mobi):
         netlearn.pls("nowhere.model", mobi)
     with pytest.raises(ValueError, match="DataFrame"):
         netlearn.pls("A =~ IMAG1 + IMAG2\nB =~ CUEX1\nB ~ A", [[1, 2], [3, 4]])
+
+
+@pytest.mark.parametrize("name, stem, kwargs, count", [
+    ("corp_rep", "corp_rep", {"na": -99}, 13 + 31 + 4),      # composites (Mode B) and reflective constructs
+    ("corp_rep_casewise", "corp_rep", {"na": -99, "missing": "casewise"}, 13 + 31 + 4),
+    ("corp_rep_plsc", "corp_rep", {"na": -99, "plsc": True}, 13 + 31 + 4),
+    ("mobi_factorial", "mobi", {"scheme": "factorial"}, 12 + 24 + 6),
+    ("mobi_centroid", "mobi", {"scheme": "centroid"}, 12 + 24 + 6),
+    ("mobi_plsc", "mobi", {"plsc": True}, 12 + 24 + 6),
+])
+def test_pls_settings_equal_seminr(root, name, stem, kwargs, count):
+    # seminr's estimates with these settings (tests/pls/seminr_reference.csv; corp_rep_data.csv
+    # codes missing values as -99)
+    ref = {}
+    with open(os.path.join(root, "tests", "pls", "seminr_reference.csv"), encoding="utf-8") as f:
+        for row in csv.reader(line for line in f if not line.startswith("#")):
+            if row[0] == name and row[1] in ("path", "weight", "rsq"):
+                ref[(row[1], row[2], row[3])] = float(row[4])
+    data = pd.read_csv(os.path.join(root, "tests", "data", ("corp_rep_data" if stem == "corp_rep" else stem) + ".csv"))
+    fit = netlearn.pls(os.path.join(root, "tests", "pls", stem + ".model"), data, **kwargs)
+    got = {("path", r._1, r.to): r.estimate for r in fit.paths.itertuples()}
+    got.update({("weight", r.construct, r.indicator): r.estimate for r in fit.weights.itertuples()})
+    got.update({("rsq", r.construct, ""): r.r2 for r in fit.rsquared.itertuples()})
+    compared = [k for k in ref if k in got]
+    assert len(compared) == count
+    for k in compared:
+        assert got[k] == pytest.approx(ref[k], abs=TOL), k
+
+
+def test_pls_ctrl_c_stops_the_bootstrap(model, mobi):
+    import signal
+    import threading
+    import time
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.time()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        netlearn.pls(model, mobi, boot=100000, threads=2)
+    timer.join()
+    assert time.time() - t0 < 10
