@@ -355,6 +355,15 @@ nl_status nl_pls_predict_construct(const nl_pls *p, size_t j, nl_pls_predict_met
 /* Out-of-sample prediction (averaged over repetitions) of indicator i for used row `row`, by PLS
  * (lm = 0) or the LM benchmark (lm = 1); NAN if not available. O(1). */
 double nl_pls_predict_value(const nl_pls *p, size_t row, size_t i, int lm);
+/* CVPAT (Liengaard et al. 2021) of the PLS predictions against a benchmark: 0 = seminr's LM, 1 =
+ * the indicator average (training mean). Loss of an observation = mean squared error over the
+ * indicators of endogenous construct j (j = nl_pls_n_constructs(p): all endogenous constructs);
+ * D = loss(benchmark) - loss(PLS); t = mean(D) / se(D), n - 1 df; p_one_sided for H1: PLS
+ * predicts better. Errors: NL_EINVAL (no prediction run, j exogenous). O(1). */
+typedef struct nl_pls_cvpat {
+  double loss_pls, loss_benchmark, d_mean, t, df, p_one_sided, p_two_sided;
+} nl_pls_cvpat;
+nl_status nl_pls_predict_cvpat(const nl_pls *p, size_t j, int benchmark, nl_pls_cvpat *out);
 size_t nl_pls_predict_folds(const nl_pls *p);         /* 0 if no prediction run */
 size_t nl_pls_predict_reps(const nl_pls *p);
 size_t nl_pls_predict_nonconverged(const nl_pls *p); /* fold estimations that hit max_iter */

@@ -36,7 +36,7 @@ static const char *const pls_files[] = {
     "weights.csv",  "loadings.csv",    "cross_loadings.csv", "paths.csv",     "total_effects.csv",
     "indirect_effects.csv", "specific_indirect_effects.csv", "rsquared.csv", "fsquared.csv",
     "vif_inner.csv", "vif_outer.csv", "reliability.csv", "htmt.csv", "fornell_larcker.csv", "scores.csv",
-    "simple_slopes.csv", "predict.csv", "predict_constructs.csv", "ipma.csv", "ipma_indicators.csv",
+    "simple_slopes.csv", "predict.csv", "predict_constructs.csv", "predict_cvpat.csv", "ipma.csv", "ipma_indicators.csv",
     "convergence.csv", "bootstrap.csv", "bootstrap_info.csv", "methods.md",
     /* written by nl_pls_mga_write_csv after this; listed so that an earlier run's copies go first */
     "mga_paths.csv", "mga_tests.csv", "micom.csv"};
@@ -316,6 +316,20 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
         fputc('\n', f);
       }
     COMMIT();
+    OPEN("predict_cvpat.csv", "construct,benchmark,loss_pls,loss_benchmark,d_mean,t,df,p_one_sided,p_two_sided");
+    for (size_t j = 0; j <= nc; j++)
+      for (int bm = 0; bm < 2; bm++) {
+        nl_pls_cvpat c;
+        if (nl_pls_predict_cvpat(p, j, bm, &c) != NL_OK) continue;
+        fprintf(f, "%s,%s", j == nc ? "(all)" : p->cname[j], bm ? "IA" : "LM");
+        double v[7] = {c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided};
+        for (int k = 0; k < 7; k++) {
+          fputc(',', f);
+          num(f, v[k]);
+        }
+        fputc('\n', f);
+      }
+    COMMIT();
     OPEN("predict_constructs.csv", "construct,rmse,mae,q2_predict,folds,repetitions,technique");
     for (size_t j = 0; j < nc; j++)
       if (nl_pls_predict_construct(p, j, &m) == NL_OK) {
@@ -556,6 +570,14 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
         fprintf(f, "  %-*s %-*s %9.3f %9.3f %9.3f %9.3f %9.3f\n", iw, p->iname[i], w, p->cname[p->icon[i]], m.pls_rmse,
                 m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict);
     fprintf(f, "  Q2predict > 0: PLS beats the training mean; PLS_RMSE < LM_RMSE for most indicators: predictive power.\n");
+    fprintf(f, "  CVPAT (Liengaard et al. 2021; D = loss(benchmark) - loss(PLS), H1: PLS predicts better):\n");
+    for (size_t j = 0; j <= nc; j++)
+      for (int bm = 0; bm < 2; bm++) {
+        nl_pls_cvpat c;
+        if (nl_pls_predict_cvpat(p, j, bm, &c) != NL_OK) continue;
+        fprintf(f, "    %-*s vs %s: mean D %8.4f, t(%g) = %7.3f, p one-sided %.4f\n", w, j == nc ? "(all)" : p->cname[j],
+                bm ? "IA" : "LM", c.d_mean, c.df, c.t, c.p_one_sided);
+      }
   }
 
   if (p->ipma) {

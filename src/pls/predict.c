@@ -36,6 +36,7 @@ struct pls_pred {
   double *cs, *cp;            /* reps * n * nc: actual (training weights) and predicted construct scores */
   double *m_pls_rmse, *m_pls_mae, *m_lm_rmse, *m_lm_mae, *m_q2; /* ni */
   double *c_rmse, *c_mae, *c_q2; /* nc */
+  nl_pls_cvpat *cv;           /* (nc + 1) * 2: per endogenous construct and overall (index nc), vs LM and IA */
   size_t nonconv;             /* fold estimations that hit max_iter */
 };
 
@@ -54,6 +55,7 @@ void pls_pred_free(pls_pred *r) {
   nl_free(r->c_rmse);
   nl_free(r->c_mae);
   nl_free(r->c_q2);
+  nl_free(r->cv);
   nl_free(r);
 }
 
@@ -210,6 +212,45 @@ static void run_fold(const nl_pls *p, pls_pred *r, const size_t *fold, size_t f,
   }
 }
 
+/*
+ * CVPAT (Liengaard et al. 2021): per observation the loss L = mean squared prediction error over
+ * the indicators of the endogenous constructs (all of them, or one construct's), D = L_benchmark -
+ * L_PLS, t = mean(D) / (sd(D) / sqrt(n)) with n - 1 degrees of freedom; benchmarks: seminr's LM and
+ * the indicator average (the training mean, IA). Uses the (repetition-averaged) predictions.
+ */
+static void cvpat(const nl_pls *p, pls_pred *r) {
+  size_t n = p->n, ni = p->ni, nc = p->nc;
+  for (size_t j = 0; j <= nc; j++)
+    for (int bm = 0; bm < 2; bm++) {
+      nl_pls_cvpat *c = &r->cv[j * 2 + (size_t)bm];
+      c->loss_pls = c->loss_benchmark = c->d_mean = c->t = c->df = c->p_one_sided = c->p_two_sided = NAN;
+      if (j < nc && !p->s.npred[j]) continue;
+      double sd = 0, sd2 = 0, lp = 0, lb = 0;
+      for (size_t q = 0; q < n; q++) {
+        double a = 0, b = 0;
+        size_t cnt = 0;
+        for (size_t i = 0; i < ni; i++) {
+          size_t c0 = p->icon[i];
+          if (!p->s.npred[c0] || (j < nc && c0 != j)) continue;
+          double y = p->X[i * n + q], e1 = y - r->pls[q * ni + i], e2 = y - (bm ? r->naive : r->lm)[q * ni + i];
+          a += e1 * e1, b += e2 * e2, cnt++;
+        }
+        a /= (double)cnt, b /= (double)cnt;
+        lp += a, lb += b;
+        double d = b - a;
+        sd += d, sd2 += d * d;
+      }
+      double mean = sd / (double)n, var = (sd2 - sd * sd / (double)n) / (double)(n - 1);
+      c->loss_pls = lp / (double)n;
+      c->loss_benchmark = lb / (double)n;
+      c->d_mean = mean;
+      c->df = (double)(n - 1);
+      c->t = mean / sqrt(var / (double)n);
+      c->p_two_sided = pls_t_sf2(c->t, c->df);
+      c->p_one_sided = c->t > 0 ? c->p_two_sided / 2 : 1 - c->p_two_sided / 2;
+    }
+}
+
 nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
   nl_status st = NL_OK;
   nl_pls_predict_options o;
@@ -265,12 +306,13 @@ nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
   r->c_rmse = nl_malloc(nc * sizeof(double));
   r->c_mae = nl_malloc(nc * sizeof(double));
   r->c_q2 = nl_malloc(nc * sizeof(double));
+  r->cv = nl_malloc((nc + 1) * 2 * sizeof *r->cv);
   fold = nl_malloc(reps * n * sizeof *fold);
   perm = nl_malloc(n * sizeof *perm);
   order = nl_malloc(nc * sizeof *order);
   tws = nl_calloc((size_t)nthreads, sizeof *tws);
   if (!r->pls || !r->lm || !r->naive || !r->cs || !r->cp || !r->m_pls_rmse || !r->m_pls_mae || !r->m_lm_rmse ||
-      !r->m_lm_mae || !r->m_q2 || !r->c_rmse || !r->c_mae || !r->c_q2 || !fold || !perm || !order || !tws) {
+      !r->m_lm_mae || !r->m_q2 || !r->c_rmse || !r->c_mae || !r->c_q2 || !r->cv || !fold || !perm || !order || !tws) {
     st = nl_err(&p->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
@@ -352,6 +394,7 @@ nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
       yp /= (double)reps, yl /= (double)reps, yn /= (double)reps;
       r->pls[q * ni + i] = yp; /* repetition 0 now holds the averages */
       r->lm[q * ni + i] = yl;
+      r->naive[q * ni + i] = yn;
       spe += (y - yp) * (y - yp), ape += fabs(y - yp);
       sle += (y - yl) * (y - yl), ale += fabs(y - yl);
       sne += (y - yn) * (y - yn);
@@ -379,6 +422,8 @@ nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
     r->c_mae[j] = ae / (double)n;
     r->c_q2[j] = 1.0 - se / s0;
   }
+
+  cvpat(p, r);
 
 cleanup:
   if (blas_set) openblas_set_num_threads(saved_blas);
@@ -432,6 +477,14 @@ nl_status nl_pls_predict_construct(const nl_pls *p, size_t j, nl_pls_predict_met
 double nl_pls_predict_value(const nl_pls *p, size_t row, size_t i, int lm) {
   if (!p || !p->pred || row >= p->n || i >= p->ni || !p->s.npred[p->icon[i]]) return NAN;
   return (lm ? p->pred->lm : p->pred->pls)[row * p->ni + i];
+}
+
+nl_status nl_pls_predict_cvpat(const nl_pls *p, size_t j, int benchmark, nl_pls_cvpat *out) {
+  if (!p || !p->pred || j > p->nc || (benchmark != 0 && benchmark != 1)) return NL_EINVAL;
+  if (j == p->nc) j = p->nc; /* overall */
+  else if (!p->s.npred[j]) return NL_EINVAL;
+  *out = p->pred->cv[j * 2 + (size_t)benchmark];
+  return NL_OK;
 }
 
 size_t nl_pls_predict_folds(const nl_pls *p) { return p && p->pred ? p->pred->folds : 0; }

@@ -153,6 +153,28 @@ static void check_predict(nl_pls_predict_technique tech, const char *ref) {
   double q2 = 1.0 - ssep / (ss * (double)n * (double)n / ((double)(n - 1) * (double)(n - 1)));
   assert_true(fabs(m.q2_predict - q2) < 1e-12);
   assert_true(m.q2_predict > 0.0 && m.q2_predict < 0.6); /* PLS beats the training mean */
+  /* CVPAT vs LM over all endogenous indicators, from its definition */
+  size_t ni = nl_pls_n_indicators(p);
+  double sd = 0, sd2 = 0;
+  for (size_t q = 0; q < n; q++) {
+    double a = 0, b = 0, cnt = 0;
+    for (size_t k = 0; k < ni; k++) {
+      if (isnan(nl_pls_predict_value(p, q, k, 0))) continue;
+      double yy = p->X[k * n + q], e1 = yy - nl_pls_predict_value(p, q, k, 0), e2 = yy - nl_pls_predict_value(p, q, k, 1);
+      a += e1 * e1, b += e2 * e2, cnt++;
+    }
+    double d = (b - a) / cnt;
+    sd += d, sd2 += d * d;
+  }
+  double dm = sd / (double)n, tt = dm / sqrt((sd2 - sd * sd / (double)n) / (double)(n - 1) / (double)n);
+  nl_pls_cvpat cv;
+  assert_int_equal(nl_pls_predict_cvpat(p, nl_pls_n_constructs(p), 0, &cv), NL_OK);
+  assert_true(fabs(cv.d_mean - dm) < 1e-12 && fabs(cv.t - tt) < 1e-9 && cv.df == (double)(n - 1));
+  assert_true(fabs(cv.p_one_sided + cv.p_two_sided / 2 - 1) < 1e-12 || fabs(cv.p_one_sided - cv.p_two_sided / 2) < 1e-12);
+  /* against the indicator average PLS predicts clearly better */
+  assert_int_equal(nl_pls_predict_cvpat(p, nl_pls_n_constructs(p), 1, &cv), NL_OK);
+  assert_true(cv.t > 3 && cv.p_one_sided < 0.01);
+  assert_int_equal(nl_pls_predict_cvpat(p, (size_t)cidx(p, "Image"), 0, &cv), NL_EINVAL);
   nl_pls_free(p);
 }
 
