@@ -335,7 +335,7 @@ static void section_summary(report *rp, size_t pi) {
       snprintf(other + n, sizeof other - n, "%s%s %s", n ? ", " : "", nl_study_fact(k)->id, fs.verdict);
     }
   }
-  fprintf(f, "Stylized facts of MODEL.md in the simulated population: %d of %d hold%s%s%s (section 6).</div>\n", held,
+  fprintf(f, "Stylized facts of the model (docs/coopnet.md) in the simulated population: %d of %d hold%s%s%s (section 6).</div>\n", held,
           nf, other[0] ? " (" : "", other, other[0] ? ")" : "");
 }
 
@@ -784,7 +784,7 @@ static void section_facts(report *rp, size_t pi) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
   fputs("<h2 id=\"facts\">6. Stylized facts</h2>\n", f);
-  fprintf(f, "<p>The stylized facts of MODEL.md (section 4) that this study can evaluate, computed from all "
+  fprintf(f, "<p>The stylized facts of coopnet's specification (docs/coopnet.md, section 1.1) that this study can evaluate, computed from all "
              "%zu firms of each replication (not only the surveyed ones), at the survey period with counts over the "
              "survey window. A correlation is computed across firms in each replication; the table gives its mean "
              "over the %ld replications with a 95%% t interval and the replications in which it has the expected "

@@ -24,7 +24,7 @@ typedef struct study_hyp {
   size_t index;       /* path index (direct) or specific chain index (indirect) */
 } study_hyp;
 
-/* Stylized facts evaluated per replication (MODEL.md section 4, docs/coopnet.md section 4). */
+/* Stylized facts evaluated per replication (docs/coopnet.md sections 1.1 and 4). */
 enum {
   NL_FACT_X_PROD = 0,   /* 1a r(x, product co-innovation) */
   NL_FACT_PROD_STR,     /* 1b r(product co-innovation, tie strength) */

@@ -1,7 +1,7 @@
 #ifndef NL_SURVEY_SURVEY_H
 #define NL_SURVEY_SURVEY_H
 /*
- * The virtual survey (MODEL.md section 4, docs/survey.md): at a chosen period, a random sample of
+ * The virtual survey (docs/survey.md): at a chosen period, a random sample of
  * the simulated firms answers Likert items about five constructs. Each construct's value comes
  * from the firm's own coopnet row (a trait, a count over a window, a state), is standardized
  * across the sampled firms, and each item is loading * score + noise * sqrt(1 - loading^2) * e,

@@ -1,7 +1,7 @@
 #ifndef NL_MODELS_COOPNET_H
 #define NL_MODELS_COOPNET_H
 /*
- * coopnet: learning in cooperation networks of SMEs (MODEL.md section 4, docs/coopnet.md).
+ * coopnet: learning in cooperation networks of SMEs (docs/coopnet.md).
  *
  * The model itself is reached through the model interface (nl_model_coopnet, registry name
  * "coopnet"). This header is the internal API for what the tidy outputs cannot carry: one row of

@@ -1,5 +1,5 @@
 /*
- * coopnet: learning within and between SMEs in cooperation networks (MODEL.md section 4).
+ * coopnet: learning within and between SMEs in cooperation networks (specification: docs/coopnet.md).
  * The ODD protocol, every parameter and the reasons for each mechanism: docs/coopnet.md.
  *
  * Levels: members (March's individuals), firms (organizational codes, March's organization),
@@ -1343,7 +1343,7 @@ const nl_model nl_model_coopnet = {
            "the codes of formal networks; translation (tau) and amplification (alpha) carry that into the "
            "firm's code; ties are formed, valued and dropped, and firms learn to collaborate (kappa). With "
            "one isolated firm and no experimentation it is march1991. Sources: the seed papers of "
-           "docs/coopnet.md; MODEL.md section 4.",
+           "docs/coopnet.md, which is the model's specification (ODD protocol).",
     .params = params,
     .nparams = P_COUNT,
     .measures = measures,

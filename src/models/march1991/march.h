@@ -3,7 +3,7 @@
 /*
  * March (1991) mutual learning: the organization (members' beliefs and the organizational code)
  * and the phases of a period, as reusable functions. march1991 is built from these, and so is
- * coopnet's intra-firm learning (phases 1, 3, 4 of MODEL.md section 4), so that a single isolated
+ * coopnet's intra-firm learning (phases 1, 3, 4 of docs/coopnet.md section 1.3), so that a single isolated
  * firm follows exactly the march1991 trajectory for the same seed.
  *
  * Everything is bit-packed (core/beliefs.h); no phase allocates.
