@@ -212,6 +212,18 @@ int nl_cmd_study(int argc, char **argv) {
              v.verdict);
     }
     if (nl_study_npoints(s) > 1) printf("(design point 1; every point in %s/hypotheses.csv)\n", outdir);
+    /* Constructs without variance in a replication's sample: their items were pure noise. */
+    long shown = 0, more = 0;
+    for (long r = 0; r < nl_study_replications(s); r++) {
+      char names[256];
+      if (!nl_study_flat_constructs(s, 0, r, names, sizeof names)) continue;
+      if (shown++ < 10)
+        printf("note: replication %ld: %s had no variance in the survey sample: the estimates on it come from "
+               "pure-noise items (column `flat` of hypotheses.csv)\n",
+               r, names);
+      else more++;
+    }
+    if (more) printf("note: ... and %ld more replications with a construct without variance\n", more);
     if (report) printf("report: %s/report.html\n", outdir);
   }
   rc = NL_EXIT_OK;

@@ -98,10 +98,17 @@ typedef struct nl_study_verdict {
   double share;         /* supported / replications */
   double mean, sd, q05, median, q95; /* of the estimates across replications */
   const char *verdict;  /* "supported", "mixed" or "not supported" (borrowed) */
+  long flat;            /* replications in which a construct of the effect had no variance in the
+                         * survey sample (e.g. no firm co-innovated): its items were pure noise */
 } nl_study_verdict;
 
 /* Errors: NL_EINVAL (not run yet, or an index out of range). */
 nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out);
+
+/* The survey constructs that had no variance in replication rep's sample at design point `point`
+ * ("PRODINNO, NETCOLLAB" into buf, truncated to cap); returns how many (0 when none, not run, or
+ * out of range). O(constructs). */
+size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -704,6 +704,17 @@ static void section_hypotheses(report *rp, size_t pi) {
     fputs("</tr>\n", f);
   }
   fputs("</table></div>\n", f);
+  /* Constructs without variance in a sample: their items are pure noise (docs/survey.md). */
+  for (size_t h = 0; h < s->H; h++) {
+    nl_study_verdict v;
+    long nf = nl_study_verdict_get(s, pi, h, &v) ? 0 : v.flat;
+    if (nf == 0) continue;
+    fprintf(f, "<p class=\"note\">%s: in %ld of %ld replications a construct of ", s->hyp[h].id, nf, s->R);
+    effect(f, s->hyp[h].effect);
+    fputs(" had no variance in the survey sample (for example no firm co-innovated): its items were pure noise, "
+          "and so is the estimate of those replications.</p>\n",
+          f);
+  }
   forest_figure(rp, pi);
 }
 

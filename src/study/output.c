@@ -247,7 +247,7 @@ static nl_status write_hypotheses(nl_study *s, const char *dir) {
   nl_atomic_file a;
   nl_status st = open_file(s, &a, dir, "hypotheses.csv");
   if (st) return st;
-  fprintf(a.f, "%sid,effect,kind,sign,label,replications,supported,opposite,share,mean,sd,q05,median,q95,threshold,verdict\n",
+  fprintf(a.f, "%sid,effect,kind,sign,label,replications,supported,opposite,share,mean,sd,q05,median,q95,threshold,verdict,flat\n",
           s->npoints > 1 ? "point," : "");
   for (size_t pi = 0; pi < s->npoints; pi++) {
     const study_point *pt = &s->pt[pi];
@@ -263,7 +263,8 @@ static nl_status write_hypotheses(nl_study *s, const char *dir) {
       double v[6] = {pt->share[h], pt->hmean[h], pt->hsd[h], pt->hq05[h], pt->hmed[h], pt->hq95[h]};
       for (int i = 0; i < 6; i++) num(a.f, v[i]), fputc(',', a.f);
       num(a.f, s->threshold);
-      fprintf(a.f, ",%s\n", pt->verdict[h]);
+      nl_study_verdict vd;
+      fprintf(a.f, ",%s,%ld\n", pt->verdict[h], nl_study_verdict_get(s, pi, h, &vd) ? 0L : vd.flat);
     }
   }
   return nl_atomic_commit(&a, &s->err);

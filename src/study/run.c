@@ -258,7 +258,16 @@ static void run_one(nl_study *s, size_t pi, long r) {
   rp->facts[NL_FACT_CAPABILITY] = rp->facts[NL_FACT_FORMAL] = NAN;
   firm_means(rp->firms, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[0],
              &rp->coinno[0]);
-  nl_survey_draw(&s->sv, F, a, rp->firms, seed, (uint64_t)r, perm, rp->ids, rp->items, latent, &rp->flat);
+  int nflat = 0;
+  nl_survey_draw(&s->sv, F, a, rp->firms, seed, (uint64_t)r, perm, rp->ids, rp->items, latent, &nflat);
+  /* Which constructs had no variance (their standardized scores are all 0): rp->flat holds them
+   * as bits (1 << NL_SV_*), for the notes on hypotheses that involve them. */
+  rp->flat = 0;
+  for (int c = 0; nflat && c < NL_SV_NCON; c++) {
+    int zero = s->sv.use[c];
+    for (size_t i = 0; zero && i < N; i++) zero = latent[(size_t)c * N + i] == 0;
+    if (zero) rp->flat |= 1 << c;
+  }
   /* ---- PLS-SEM ---- */
   if (nl_study_estimate(s, rp->items, r, 1, &p, &rp->converged, &err)) {
     rep_fail(rp, NL_ENUMERIC, "", err.msg);
@@ -546,6 +555,30 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
   return NL_OK;
 }
 
+/* Replications of point pi (estimated) in which a construct of hypothesis h had no variance. */
+static long flat_reps(const nl_study *s, size_t pi, size_t h) {
+  int mask = 0;
+  for (size_t k = 0; k < s->hyp[h].len; k++) {
+    int c = nl_survey_construct_find(s->cname[s->hyp[h].chain[k]]);
+    if (c >= 0) mask |= 1 << c;
+  }
+  long n = 0;
+  for (long r = 0; r < s->R; r++) n += s->pt[pi].rep[r].st == NL_OK && (s->pt[pi].rep[r].flat & mask) != 0;
+  return n;
+}
+
+size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap) {
+  size_t n = 0, len = 0;
+  if (cap) buf[0] = '\0';
+  if (!s->ran || point >= s->npoints || rep < 0 || rep >= s->R || s->pt[point].rep[rep].st != NL_OK) return 0;
+  for (int c = 0; c < NL_SV_NCON; c++)
+    if (s->pt[point].rep[rep].flat & (1 << c)) {
+      if (len < cap) len += (size_t)snprintf(buf + len, cap - len, "%s%s", n ? ", " : "", nl_survey_construct_name(c));
+      n++;
+    }
+  return n;
+}
+
 nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out) {
   if (!s->ran || point >= s->npoints || h >= s->H) return NL_EINVAL;
   const study_point *pt = &s->pt[point];
@@ -562,5 +595,6 @@ nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_stu
   out->median = pt->hmed[h];
   out->q95 = pt->hq95[h];
   out->verdict = pt->verdict[h];
+  out->flat = flat_reps(s, point, h);
   return NL_OK;
 }

@@ -318,6 +318,34 @@ static void test_pls_huge_cell(void **state) {
   if (!(fabs(v) > 0.01)) fail_msg("CUEX1 loading %g with a 1e300 cell", v);
 }
 
+/* A study where PRODINNO has no variance in some samples (no ties, so no co-innovation): reported
+ * per replication on the terminal, per hypothesis in hypotheses.csv and in the report (the
+ * estimates from pure-noise items came with no note). */
+static void test_study_flat_constructs(void **state) {
+  (void)state;
+  write_file("flat.yaml", "name: flat\nsimulation:\n  model: coopnet\n"
+                          "  parameters: {firms: 40, n: 10, n_max: 40, network: empty, formal_networks: 0,\n"
+                          "               search_common: 0, search_reputation: 0}\n"
+                          "  replications: 3\n  seed: 7\n  stop: {until: periods, periods: 30}\n"
+                          "  outputs: {series: false}\n"
+                          "survey: {period: 30, window: 15, sample: 30}\nanalysis: {boot: 20, contrasts: false}\n");
+  assert_int_equal(nl("study flat.yaml -o flat -t 2"), 0);
+  assert_non_null(strstr(outbuf, "note: replication 0: PRODINNO had no variance in the survey sample"));
+  assert_non_null(strstr(outbuf, "note: replication 1: PRODINNO had no variance"));
+  assert_null(strstr(outbuf, "note: replication 2:"));
+  char p[256];
+  snprintf(p, sizeof p, "%s/flat/hypotheses.csv", tmpdir);
+  slurp(p, outbuf, sizeof outbuf);
+  assert_non_null(strstr(outbuf, ",threshold,verdict,flat\n"));
+  assert_non_null(strstr(outbuf, "\nH1,EXPLORE -> PRODINNO,"));
+  assert_non_null(strstr(outbuf, ",not supported,2\nH2,EXPLOIT -> PROCINNO,")); /* H1: 2 flat replications */
+  assert_non_null(strstr(outbuf, ",0\nH3,PRODINNO -> NETCOLLAB,"));              /* H2 involves no flat construct */
+  snprintf(p, sizeof p, "%s/flat/report.html", tmpdir);
+  static char report[1 << 22];
+  slurp(p, report, sizeof report);
+  assert_non_null(strstr(report, "H1: in 2 of 3 replications a construct of"));
+}
+
 /* plot network --nodes with one stray id: refused at once (it built 1e8 nodes). */
 static void test_plot_node_id_cap(void **state) {
   (void)state;
@@ -338,6 +366,7 @@ int main(void) {
       cmocka_unit_test(test_plot_node_id_cap),
       cmocka_unit_test(test_wide_csv_header),
       cmocka_unit_test(test_pls_huge_cell),
+      cmocka_unit_test(test_study_flat_constructs),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_missing_and_unwritable),
   };
