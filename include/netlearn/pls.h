@@ -403,11 +403,11 @@ typedef struct nl_pls_mga_options {
 void nl_pls_mga_options_default(nl_pls_mga_options *o);
 
 /*
- * Bind a model to data split by the numeric group codes of data column `column` (two or more
- * groups; text labels are not supported yet): estimates the whole sample and every group, the
+ * Bind a model to data split by the labels (numbers or text) of data column `column` (two or
+ * more groups): estimates the whole sample and every group, the
  * latter from the group's raw rows as seminr's estimate_pls_mga() (missing-data rule within the
  * group). All arguments borrowed. Always stores a handle in *out (message on it). Errors:
- * NL_EINVAL (no such column, a text or missing group code, one group, a group with fewer rows
+ * NL_EINVAL (no such column, a missing group label, one group, a group with fewer rows
  * than the model has indicators, interaction terms or higher-order constructs, every error of
  * nl_pls_new), NL_ENUMERIC, NL_ECONVERGE (a group did not converge), NL_ENOMEM.
  * Cost: 1 + groups estimations.
@@ -422,7 +422,7 @@ const char *nl_pls_mga_errmsg(const nl_pls_mga *g);
 void nl_pls_mga_free(nl_pls_mga *g);
 
 size_t nl_pls_mga_n_groups(const nl_pls_mga *g);
-double nl_pls_mga_group_label(const nl_pls_mga *g, size_t k);     /* the group code */
+const char *nl_pls_mga_group_label(const nl_pls_mga *g, size_t k); /* borrowed: the label (a number as text) */
 const nl_pls *nl_pls_mga_group(const nl_pls_mga *g, size_t k);    /* borrowed estimation of group k */
 const nl_pls *nl_pls_mga_pooled(const nl_pls_mga *g);             /* borrowed estimation of all rows */
 

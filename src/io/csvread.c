@@ -153,8 +153,23 @@ void nl_csv_table_free(nl_csv_table *t) {
   nl_free(t->bad_line);
   nl_free(t->bad_col);
   nl_free(t->bad_text);
+  for (size_t k = 0; t->text && k < t->ntext; k++) nl_free(t->text[k]);
+  nl_free(t->text);
+  nl_free(t->text_row);
+  nl_free(t->text_col);
   nl_free(t->source);
   nl_free(t);
+}
+
+const char *nl_csv_table_text(const nl_csv_table *t, size_t row, size_t col) {
+  /* cells were recorded in reading order: sorted by (row, col) */
+  size_t lo = 0, hi = t->ntext;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->text_row[mid] < row || (t->text_row[mid] == row && t->text_col[mid] < col)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t->ntext && t->text_row[lo] == row && t->text_col[lo] == col ? t->text[lo] : NULL;
 }
 
 long nl_csv_table_find(const nl_csv_table *t, const char *name) {
@@ -276,6 +291,7 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
   }
 
   /* records */
+  size_t textcap = 0;
   while (!lx_skip_blank(&lx)) {
     size_t j = 0;
     for (int last = 0; !last; j++) {
@@ -305,6 +321,26 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
       if (r == 1 || (r == 0 && opt && opt->has_na_code && v == opt->na_code)) v = NAN;
       if (r < 0) {
         v = NAN;
+        if (t->ntext == textcap) {
+          size_t nc = textcap ? 2 * textcap : 64;
+          size_t *nr = nl_realloc(t->text_row, nc * sizeof *nr);
+          if (nr) t->text_row = nr;
+          size_t *ncl = nr ? nl_realloc(t->text_col, nc * sizeof *ncl) : NULL;
+          if (ncl) t->text_col = ncl;
+          char **nt = ncl ? nl_realloc(t->text, nc * sizeof *nt) : NULL;
+          if (!nt) {
+            st = nl_err(err, NL_ENOMEM, "out of memory");
+            goto cleanup;
+          }
+          t->text = nt;
+          textcap = nc;
+        }
+        if (!(t->text[t->ntext] = nl_strdup(lx.buf))) {
+          st = nl_err(err, NL_ENOMEM, "out of memory");
+          goto cleanup;
+        }
+        t->text_row[t->ntext] = t->nrow;
+        t->text_col[t->ntext++] = j;
         if (!t->bad_line[j]) {
           t->bad_line[j] = fl;
           t->bad_col[j] = fc;

@@ -34,6 +34,11 @@ typedef struct nl_csv_table {
   long *bad_line;
   long *bad_col;
   char (*bad_text)[64];
+  /* Every non-numeric cell (stored as NAN in x), sparsely, in reading order: row, column and
+   * text (owned), so text columns such as group labels can be used (nl_csv_table_text). */
+  size_t ntext;
+  size_t *text_row, *text_col;
+  char **text;
   char *source;        /* name used in messages (owned) */
 } nl_csv_table;
 
@@ -48,6 +53,9 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
 
 /* Index of the column named `name`, or -1. O(ncol). */
 long nl_csv_table_find(const nl_csv_table *t, const char *name);
+
+/* Text of cell (row, col) if it was not a number or missing, else NULL (borrowed). O(log ntext). */
+const char *nl_csv_table_text(const nl_csv_table *t, size_t row, size_t col);
 
 /* Free a table (NULL is harmless). */
 void nl_csv_table_free(nl_csv_table *t);

@@ -27,7 +27,7 @@
 struct nl_pls_mga {
   nl_errbuf err;
   size_t ng, nc, ni, np, npair;
-  double *label;     /* ng group codes, ascending */
+  char **label;      /* ng group labels (owned): numbers ascending first, then text in byte order */
   size_t *gn;        /* ng rows per group (after the group's missing-data rule) */
   nl_pls **gp;       /* ng group estimations (owned) */
   nl_pls *pooled;    /* the whole sample (owned): processed data for the permutations */
@@ -55,6 +55,7 @@ void nl_pls_mga_free(nl_pls_mga *g) {
   for (size_t k = 0; g->gp && k < g->ng; k++) nl_pls_free(g->gp[k]);
   nl_free(g->gp);
   nl_pls_free(g->pooled);
+  for (size_t k = 0; g->label && k < g->ng; k++) nl_free(g->label[k]);
   nl_free(g->label);
   nl_free(g->gn);
   nl_free(g->grow);
@@ -77,10 +78,24 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* A group key: the number, or the text of a non-numeric cell (then num is NAN). */
+typedef struct gkey {
+  double num;
+  const char *text;
+} gkey;
+
+static int cmp_key(const void *a, const void *b) {
+  const gkey *x = a, *y = b;
+  if (!x->text && !y->text) return x->num < y->num ? -1 : x->num > y->num;
+  if (!x->text || !y->text) return x->text ? 1 : -1;
+  return strcmp(x->text, y->text);
+}
+
 nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
                          const char *column, nl_pls_mga **out) {
   nl_status st = NL_OK;
-  double *x = NULL, *codes = NULL;
+  double *x = NULL;
+  gkey *keys = NULL, *uniq = NULL;
   nl_pls_data *d = NULL;
   *out = NULL;
   nl_pls_mga *g = nl_calloc(1, sizeof *g);
@@ -97,26 +112,33 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
     return nl_err(&g->err, NL_EINVAL, "%s: no group column '%s'%s%s%s", t->source, column,
                   close >= 0 ? " (did you mean '" : "", close >= 0 ? t->names[close] : "", close >= 0 ? "'?)" : "");
   }
-  if (t->bad_line[col])
-    return nl_err(&g->err, NL_EINVAL, "%s:%ld:%ld: group column '%s' holds the text '%s': use numeric group codes",
-                  t->source, t->bad_line[col], t->bad_col[col], column, t->bad_text[col]);
   size_t n = t->nrow, ni = model->ni;
   const double *gc = t->x + (size_t)col * n;
-  codes = nl_malloc((n ? n : 1) * sizeof *codes);
-  if (!codes) return nl_err(&g->err, NL_ENOMEM, "out of memory");
-  for (size_t r = 0; r < n; r++) {
-    if (isnan(gc[r]))
-      return nl_free(codes), nl_err(&g->err, NL_EINVAL, "%s: group column '%s' is missing in data row %zu", t->source,
-                                    column, r + 1);
-    codes[r] = gc[r];
+  keys = nl_malloc((n ? n : 1) * sizeof *keys);
+  uniq = nl_malloc((n ? n : 1) * sizeof *uniq);
+  if (!keys || !uniq) {
+    st = nl_err(&g->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
   }
-  qsort(codes, n, sizeof *codes, cmp_double);
+  for (size_t r = 0; r < n; r++) {
+    keys[r].num = gc[r];
+    keys[r].text = isnan(gc[r]) ? nl_csv_table_text(t, r, (size_t)col) : NULL;
+    if (isnan(gc[r]) && !keys[r].text) {
+      st = nl_err(&g->err, NL_EINVAL, "%s: group column '%s' is missing in data row %zu", t->source, column, r + 1);
+      goto cleanup;
+    }
+    uniq[r] = keys[r];
+  }
+  qsort(uniq, n, sizeof *uniq, cmp_key);
   size_t ng = 0;
   for (size_t r = 0; r < n; r++)
-    if (r == 0 || codes[r] != codes[r - 1]) codes[ng++] = codes[r];
+    if (r == 0 || cmp_key(&uniq[r], &uniq[r - 1]) != 0) uniq[ng++] = uniq[r];
   if (ng < 2) {
-    st = nl_err(&g->err, NL_EINVAL, "%s: group column '%s' has one group (%g); multigroup analysis needs two or more",
-                t->source, column, ng ? codes[0] : NAN);
+    char one[64];
+    if (ng && uniq[0].text) snprintf(one, sizeof one, "%s", uniq[0].text);
+    else snprintf(one, sizeof one, "%g", ng ? uniq[0].num : NAN);
+    st = nl_err(&g->err, NL_EINVAL, "%s: group column '%s' has one group (%s); multigroup analysis needs two or more",
+                t->source, column, one);
     goto cleanup;
   }
   g->ng = ng;
@@ -124,7 +146,7 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
   g->ni = ni;
   g->np = model->np;
   g->npair = ng * (ng - 1) / 2;
-  g->label = nl_malloc(ng * sizeof *g->label);
+  g->label = nl_calloc(ng, sizeof *g->label);
   g->gn = nl_calloc(ng, sizeof *g->gn);
   g->gp = nl_calloc(ng, sizeof *g->gp);
   x = nl_malloc((n * ni > 0 ? n * ni : 1) * sizeof *x);
@@ -132,7 +154,14 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
     st = nl_err(&g->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
-  memcpy(g->label, codes, ng * sizeof *codes);
+  for (size_t k = 0; k < ng; k++) {
+    char num[64];
+    if (!uniq[k].text) snprintf(num, sizeof num, "%.15g", uniq[k].num);
+    if (!(g->label[k] = nl_strdup(uniq[k].text ? uniq[k].text : num))) {
+      st = nl_err(&g->err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
+  }
   /* the whole sample (validates columns with model locations; processed data for permutations) */
   if ((st = nl_pls_new(model, data, opt, &g->pooled)) != NL_OK) {
     nl_err(&g->err, st, "%s", nl_pls_errmsg(g->pooled));
@@ -141,16 +170,16 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
   /* each group from its raw rows, as seminr's rerun(data = group_data) */
   for (size_t k = 0; k < ng; k++) {
     size_t m = 0;
-    for (size_t r = 0; r < n; r++) m += gc[r] == g->label[k];
+    for (size_t r = 0; r < n; r++) m += cmp_key(&keys[r], &uniq[k]) == 0;
     if (m < ni) {
-      st = nl_err(&g->err, NL_EINVAL, "%s: group %g of column '%s' has %zu rows, fewer than the model's %zu indicators",
+      st = nl_err(&g->err, NL_EINVAL, "%s: group %s of column '%s' has %zu rows, fewer than the model's %zu indicators",
                   t->source, g->label[k], column, m, ni);
       goto cleanup;
     }
     for (size_t i = 0; i < ni; i++) {
       const double *src = t->x + (size_t)nl_csv_table_find(t, model->iname[i]) * n;
       for (size_t r = 0, at = 0; r < n; r++)
-        if (gc[r] == g->label[k]) x[i * m + at++] = src[r];
+        if (cmp_key(&keys[r], &uniq[k]) == 0) x[i * m + at++] = src[r];
     }
     nl_pls_data_free(d);
     d = NULL;
@@ -161,7 +190,7 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
     st = nl_pls_new(model, d, opt, &g->gp[k]);
     if (st == NL_OK) st = nl_pls_estimate(g->gp[k]);
     if (st != NL_OK) {
-      nl_err(&g->err, st, "group %g: %s", g->label[k], nl_pls_errmsg(g->gp[k]));
+      nl_err(&g->err, st, "group %s: %s", g->label[k], nl_pls_errmsg(g->gp[k]));
       goto cleanup;
     }
     g->gn[k] = nl_pls_nobs(g->gp[k]);
@@ -172,15 +201,16 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
     goto cleanup;
   }
   for (size_t q = 0; q < g->pooled->n; q++) {
-    double v = gc[g->pooled->rowid[q] - 1];
+    const gkey *v = &keys[g->pooled->rowid[q] - 1];
     size_t k = 0;
-    while (g->label[k] != v) k++;
+    while (cmp_key(v, &uniq[k]) != 0) k++;
     g->grow[q] = k;
   }
   if ((st = nl_pls_estimate(g->pooled)) != NL_OK && st != NL_ECONVERGE) nl_err(&g->err, st, "%s", nl_pls_errmsg(g->pooled));
   else st = NL_OK;
 cleanup:
-  nl_free(codes);
+  nl_free(keys);
+  nl_free(uniq);
   nl_free(x);
   nl_pls_data_free(d);
   return st;
@@ -288,7 +318,7 @@ nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt) {
     bo.stream = o.stream * 1000 + k + 1;
     bo.threads = nthreads;
     if ((st = nl_pls_bootstrap(g->gp[k], &bo)) != NL_OK) {
-      nl_err(&g->err, st, "group %g bootstrap: %s", g->label[k], nl_pls_errmsg(g->gp[k]));
+      nl_err(&g->err, st, "group %s bootstrap: %s", g->label[k], nl_pls_errmsg(g->gp[k]));
       goto cleanup;
     }
   }
@@ -328,7 +358,7 @@ nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt) {
       int what;
       size_t which;
       if (rows_corr(P->X, n, ni, pair_rows, m, w0) != 0 || pls_core(&P->s, w0->S, NULL, &wpool, &what, &which) != 0) {
-        st = nl_err(&g->err, NL_ENUMERIC, "groups %g and %g: the pooled model cannot be estimated", g->label[g1],
+        st = nl_err(&g->err, NL_ENUMERIC, "groups %s and %s: the pooled model cannot be estimated", g->label[g1],
                     g->label[g2]);
         goto cleanup;
       }
@@ -488,7 +518,7 @@ cleanup:
 /* ---- results ---------------------------------------------------------------------------- */
 
 size_t nl_pls_mga_n_groups(const nl_pls_mga *g) { return g ? g->ng : 0; }
-double nl_pls_mga_group_label(const nl_pls_mga *g, size_t k) { return g && k < g->ng ? g->label[k] : NAN; }
+const char *nl_pls_mga_group_label(const nl_pls_mga *g, size_t k) { return g && k < g->ng ? g->label[k] : NULL; }
 const nl_pls *nl_pls_mga_group(const nl_pls_mga *g, size_t k) { return g && k < g->ng ? g->gp[k] : NULL; }
 const nl_pls *nl_pls_mga_pooled(const nl_pls_mga *g) { return g ? g->pooled : NULL; }
 
@@ -563,7 +593,7 @@ nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
       fputs("from,to,group,n,estimate\n", f);
       for (size_t k = 0; k < g->np; k++)
         for (size_t q = 0; q < g->ng; q++) {
-          fprintf(f, "%s,%s,%g,%zu,", P->cname[P->pfrom[k]], P->cname[P->pto[k]], g->label[q], g->gn[q]);
+          fprintf(f, "%s,%s,%s,%zu,", P->cname[P->pfrom[k]], P->cname[P->pto[k]], g->label[q], g->gn[q]);
           csv_num(f, nl_pls_path(g->gp[q], P->pfrom[k], P->pto[k]));
           fputc('\n', f);
         }
@@ -574,7 +604,7 @@ nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
           for (size_t k = 0; k < g->np; k++) {
             nl_pls_mga_test t;
             nl_pls_mga_path_test(g, a, b, k, &t);
-            fprintf(f, "%s,%s,%g,%g,", P->cname[P->pfrom[k]], P->cname[P->pto[k]], g->label[a], g->label[b]);
+            fprintf(f, "%s,%s,%s,%s,", P->cname[P->pfrom[k]], P->cname[P->pto[k]], g->label[a], g->label[b]);
             double v[4] = {t.difference, t.p_henseler, t.p_henseler2, t.p_permutation};
             for (int i = 0; i < 4; i++) {
               if (i) fputc(',', f);
@@ -592,7 +622,7 @@ nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
           for (size_t j = 0; j < g->nc; j++) {
             nl_pls_micom m;
             nl_pls_mga_micom(g, a, b, j, &m);
-            fprintf(f, "%g,%g,%s,", g->label[a], g->label[b], P->cname[j]);
+            fprintf(f, "%s,%s,%s,", g->label[a], g->label[b], P->cname[j]);
             double x[2] = {m.c, m.c_quantile};
             for (int i = 0; i < 2; i++) csv_num(f, x[i]), fputc(',', f);
             fprintf(f, "%s,", m.compositional ? "true" : "false");
@@ -616,11 +646,11 @@ nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f) {
   fprintf(f, "\nMultigroup analysis (%zu groups; %zu bootstrap resamples per group, %zu permutations per pair):\n",
           g->ng, g->opt.nboot, g->opt.nperm);
   fprintf(f, "  groups:");
-  for (size_t q = 0; q < g->ng; q++) fprintf(f, " %g (n = %zu)", g->label[q], g->gn[q]);
+  for (size_t q = 0; q < g->ng; q++) fprintf(f, " %s (n = %zu)", g->label[q], g->gn[q]);
   fputc('\n', f);
   for (size_t a = 0; a < g->ng; a++)
     for (size_t b = a + 1; b < g->ng; b++) {
-      fprintf(f, "\n  Paths, group %g vs %g:        %8s %8s %8s %9s %9s\n", g->label[a], g->label[b], "g1", "g2", "diff",
+      fprintf(f, "\n  Paths, group %s vs %s:        %8s %8s %8s %9s %9s\n", g->label[a], g->label[b], "g1", "g2", "diff",
               "p(MGA)", "p(perm)");
       for (size_t k = 0; k < g->np; k++) {
         nl_pls_mga_test t;
@@ -631,7 +661,7 @@ nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f) {
                 nl_pls_path(g->gp[b], P->pfrom[k], P->pto[k]), t.difference, t.p_henseler2, t.p_permutation);
       }
       fprintf(f, "  (p(MGA): Henseler's bootstrap test, two-sided; p(perm): permutation test)\n");
-      fprintf(f, "\n  MICOM, group %g vs %g:  %8s %8s %4s %9s %19s %4s %9s %19s %4s\n", g->label[a], g->label[b], "c",
+      fprintf(f, "\n  MICOM, group %s vs %s:  %8s %8s %4s %9s %19s %4s %9s %19s %4s\n", g->label[a], g->label[b], "c",
               "5% q", "ok", "mean diff", "interval", "ok", "logvar", "interval", "ok");
       for (size_t j = 0; j < g->nc; j++) {
         nl_pls_micom m;

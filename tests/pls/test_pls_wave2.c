@@ -491,6 +491,29 @@ static void test_mga(void **state) {
   assert_int_equal(nl_pls_mga_invariance(g, 0, 1), 2);
   nl_pls_mga_free(g);
   remove(path);
+  /* text labels give the same groups as numeric codes ("north" = 1, "south" = 2) */
+  snprintf(path, sizeof path, "/tmp/nl_pls_mgaXXXXXX");
+  fd = mkstemp(path);
+  assert_true(fd >= 0);
+  out = fdopen(fd, "w");
+  in = fopen(NL_SOURCE_DIR "/tests/data/mobi_groups.csv", "r");
+  while (fgets(line, sizeof line, in)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *last = strrchr(line, ',');
+    *last = '\0';
+    fprintf(out, "%s,%s\n", line, !strcmp(last + 1, "group") ? "region" : !strcmp(last + 1, "1") ? "\"north\"" : "south");
+  }
+  fclose(in);
+  fclose(out);
+  g = mga_fit(path, "region", NL_OK);
+  nl_pls_mga *gn = mga_fit(NL_SOURCE_DIR "/tests/data/mobi_groups.csv", "group", NL_OK);
+  assert_string_equal(nl_pls_mga_group_label(g, 0), "north");
+  assert_string_equal(nl_pls_mga_group_label(gn, 1), "2");
+  for (int k = 0; k < 2; k++)
+    assert_true(nl_pls_path(nl_pls_mga_group(g, (size_t)k), 0, 1) == nl_pls_path(nl_pls_mga_group(gn, (size_t)k), 0, 1));
+  nl_pls_mga_free(g);
+  nl_pls_mga_free(gn);
+  remove(path);
   /* bad input */
   g = mga_fit(MOBI, "CUSCO2", NL_EINVAL);
   assert_non_null(strstr(nl_pls_mga_errmsg(g), "no group column 'CUSCO2' (did you mean 'CUSCO'?)"));
