@@ -63,7 +63,7 @@ static void pls_usage(FILE *f) {
       "  --preset seminr|cSEM|smartpls|plspm   that package's defaults for everything not given\n"
       "                       explicitly (scheme, stop rule, iterations, missing data, PLSc, bootstrap\n"
       "                       resamples and intervals, PLSpredict folds, interaction method)\n"
-      "  --groups COLUMN      multigroup analysis by the numeric codes in COLUMN: group estimates,\n"
+      "  --groups COLUMN      multigroup analysis by the group labels in COLUMN: group estimates,\n"
       "                       Henseler's bootstrap and the permutation test of path differences, MICOM\n"
       "                       (mga_paths.csv, mga_tests.csv, micom.csv); resamples per group from --boot\n"
       "                       (default 1000), --perm N permutations per pair of groups (default 1000)\n"
