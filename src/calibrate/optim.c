@@ -36,7 +36,7 @@ static double objective(unsigned n, const double *theta, double *grad, void *dat
     nlopt_force_stop(o->opt);
     return HUGE_VAL;
   }
-  return q;
+  return isfinite(q) ? q : HUGE_VAL; /* a statistic undefined at theta (e.g. no variance): the worst */
 }
 
 static nlopt_algorithm algorithm(nl_calib_method m) {
