@@ -183,6 +183,24 @@ static nl_status identification(nl_calib *c, const double *Ws_G) {
                nm, qmin, nm, xmin, c->q_hat);
       say(c, buf, sizeof buf, line);
     }
+    /* the profile's own 95% region (points within 3.84 of the minimum) against the Wald interval:
+     * a rough objective (too few replications for the model's noise) makes the Jacobian's slopes,
+     * hence the standard errors, unreliable */
+    double rlo = HUGE_VAL, rhi = -HUGE_VAL;
+    for (size_t g = 0; g < n; g++)
+      if (c->prof_q[j * n + g] - c->q_hat < 3.84) {
+        rlo = fmin(rlo, c->prof_x[j * n + g]);
+        rhi = fmax(rhi, c->prof_x[j * n + g]);
+      }
+    double wald = 2 * 1.959963984540054 * c->se[j];
+    if (isfinite(wald) && rhi > rlo && rhi - rlo > 2 * wald && qmax - c->q_hat >= 3.84) {
+      snprintf(line, sizeof line,
+               "The profile of %s stays within 3.84 of the minimum from %g to %g, %.1f times wider than its 95%% "
+               "interval: Q is rough or flat there and the standard error understates the uncertainty; use more "
+               "replications or a larger jacobian_step.",
+               nm, rlo, rhi, (rhi - rlo) / wald);
+      say(c, buf, sizeof buf, line);
+    }
     double w = c->hi[j] - c->lo[j];
     if (fabs(c->theta_hat[j] - c->lo[j]) < 1e-6 * w || fabs(c->theta_hat[j] - c->hi[j]) < 1e-6 * w) {
       snprintf(line, sizeof line,

@@ -539,7 +539,7 @@ static void test_pls_bad_files(void **state) {
   assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
 }
 
-/* The shipped example loads (its scenario path is relative to the repository's root). */
+/* The shipped examples load (their scenario and study paths is relative to the repository's root). */
 static void test_example_loads(void **state) {
   (void)state;
   char cwd[1024];
@@ -552,6 +552,10 @@ static void test_example_loads(void **state) {
   assert_int_equal(nl_calib_nparams(c), 2);
   assert_int_equal(nl_calib_ntargets(c), 5);
   assert_int_equal(nl_calib_replications(c), 200);
+  st = nl_calib_load_file(c, "examples/calibrate/coopnet-pls.yaml");
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  assert_int_equal(nl_calib_ntargets(c), 4);
   nl_calib_free(c);
   assert_int_equal(chdir(cwd), 0);
 }
