@@ -466,6 +466,10 @@ static nl_status parse_hypotheses(nl_study *s, struct fy_node *seq) {
     if (!have_effect) return at(s, e, NL_EINVAL, "hypothesis: missing key 'effect' (e.g. effect: EXPLORE -> PRODINNO)");
     if (!have_sign) return at(s, e, NL_EINVAL, "hypothesis: missing key 'sign' (positive or negative)");
     if (!h->id[0]) snprintf(h->id, sizeof h->id, "H%zu", s->H + 1);
+    /* Ids name the rows of hypotheses.csv and the report: two hypotheses cannot share one. */
+    for (size_t j = 0; j < s->H; j++)
+      if (!strcmp(s->hyp[j].id, h->id))
+        return at(s, e, NL_EINVAL, "hypothesis id '%s' is used twice (first at %s)", h->id, s->hyp[j].loc);
     s->H++;
   }
   if (s->H == 0) return at(s, seq, NL_EINVAL, "key 'hypotheses': the list is empty");

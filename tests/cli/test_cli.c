@@ -180,6 +180,13 @@ static void test_bad_inputs(void **state) {
   write_file("s.yaml", small);
   assert_int_equal(nl("study s.yaml -o badout -q"), 2);
   assert_non_null(strstr(errbuf, "s.yaml is a scenario file, not a study: run it with `netlearn run s.yaml -o DIR`"));
+  /* Two hypotheses with one id: refused (they were accepted, and hypotheses.csv had two rows H1). */
+  snprintf(args, sizeof args, "cd %s && sed 's/{id: H2,/{id: H1,/' %s/examples/seed-study.yaml > dup.yaml",
+           tmpdir, NL_SOURCE_DIR);
+  assert_int_equal(system(args), 0);
+  assert_int_equal(nl("study dup.yaml -o badout -q"), 2);
+  assert_non_null(strstr(errbuf, "dup.yaml:"));
+  assert_non_null(strstr(errbuf, "hypothesis id 'H1' is used twice (first at dup.yaml:"));
   /* summary and export: a results directory stands for its results.db; a directory without one
    * is named (it was "disk I/O error", exit 1). */
   assert_int_equal(nl("summary ."), 2);
