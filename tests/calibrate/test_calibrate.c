@@ -567,5 +567,7 @@ int main(void) {
       cmocka_unit_test(test_bad_files),      cmocka_unit_test(test_pls_matches_study),
       cmocka_unit_test(test_pls_bad_files),   cmocka_unit_test(test_example_loads),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  int failed = cmocka_run_group_tests(tests, setup, teardown);
+  nl_plot_release_caches(); /* cairo's font caches (the reports' figures), for the leak checker */
+  return failed;
 }
