@@ -276,11 +276,15 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
       t->names = nn;
       namecap = nc;
     }
-    if (!(t->names[t->ncol] = nl_strdup(lx.buf)) || name_set_find(&seen, t->names, t->ncol, lx.buf, 1) == -2) {
+    if (!(t->names[t->ncol] = nl_strdup(lx.buf))) {
       st = nl_err(err, NL_ENOMEM, "out of memory");
       goto cleanup;
     }
-    t->ncol++;
+    t->ncol++; /* owned by the table from here on, also if the set below cannot grow */
+    if (name_set_find(&seen, t->names, t->ncol - 1, lx.buf, 1) == -2) {
+      st = nl_err(err, NL_ENOMEM, "out of memory");
+      goto cleanup;
+    }
   }
   t->bad_line = nl_calloc(t->ncol, sizeof *t->bad_line);
   t->bad_col = nl_calloc(t->ncol, sizeof *t->bad_col);
