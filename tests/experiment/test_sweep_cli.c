@@ -339,6 +339,7 @@ static void test_changed_scenario_and_force_new(void **state) {
   assert_int_equal(nl("run sweep.yaml -o chg -q --seed 6 --force-new"), 0);
   assert_int_equal(count("chg/results.db", "SELECT value FROM scenario WHERE key = 'seed'"), 6);
   assert_int_equal(count("chg/results.db", "SELECT count(*) FROM sessions"), 1);
+  assert_true(exists("chg/points.csv"));
   /* More replications and points: an extension, only the new runs are run. */
   assert_int_equal(nl("run sweep.yaml -o chg --seed 6 --set replications=8 --set p2=0.9"), 2);
   assert_non_null(strstr(errbuf, "warning: --set p2=0.9: 'p2' is swept"));
@@ -356,6 +357,14 @@ static void test_changed_scenario_and_force_new(void **state) {
   assert_non_null(strstr(outbuf, "\"replications_per_point\": 6"));
   assert_non_null(strstr(outbuf, "\"outputs_max_replications_per_point\": 8"));
   assert_non_null(strstr(outbuf, "\"replications_run\": 48"));
+  /* --force-new with a scenario without sweep and without series: the sweep's points.csv and
+   * series.csv do not stay beside the new results. */
+  write_file("plain.yaml", "model: march1991\nreplications: 3\nstop: {until: periods, periods: 20}\n"
+                           "outputs: {series: false}\n");
+  assert_int_equal(nl("run plain.yaml -o chg -q --force-new"), 0);
+  assert_false(exists("chg/points.csv"));
+  assert_false(exists("chg/series.csv"));
+  assert_true(exists("chg/final.csv"));
 }
 
 static void test_bad_sweeps_and_too_many(void **state) {
