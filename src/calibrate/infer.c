@@ -281,13 +281,27 @@ nl_status nl_calib_infer(nl_calib *c) {
       A[i * P + j] = a;
       Bm[i * P + j] = b;
     }
-  memcpy(Ai, A, P * P * sizeof *A);
-  lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)P, Ai, (lapack_int)P);
-  if (!info) info = LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', (lapack_int)P, Ai, (lapack_int)P);
+  /* A^-1 as a pseudo-inverse on the bounds' scale (D A D, D = diag of the widths), so that a
+   * parameter nothing depends on (a zero column of G) leaves the others' standard errors intact;
+   * parameters with weight in the null space get none */
+  double ev[64], Z[64 * 64], T[64 * 64];
+  int nullw[64] = {0};
+  for (size_t i = 0; i < P; i++)
+    for (size_t j = 0; j < P; j++) Z[i * P + j] = A[i * P + j] * (c->hi[i] - c->lo[i]) * (c->hi[j] - c->lo[j]);
+  lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)P, Z, (lapack_int)P, ev);
   if (!info) {
+    double emax = ev[P - 1] > 0 ? ev[P - 1] : 0;
     for (size_t i = 0; i < P; i++)
-      for (size_t j = 0; j < i; j++) Ai[i * P + j] = Ai[j * P + i];
-    double T[64 * 64];
+      for (size_t j = 0; j < P; j++) {
+        double t = 0;
+        for (size_t k = 0; k < P; k++)
+          if (ev[k] > 1e-12 * emax) t += Z[i * P + k] * Z[j * P + k] / ev[k];
+        Ai[i * P + j] = t * (c->hi[i] - c->lo[i]) * (c->hi[j] - c->lo[j]);
+      }
+    for (size_t k = 0; k < P; k++)
+      if (!(ev[k] > 1e-12 * emax))
+        for (size_t j = 0; j < P; j++)
+          if (Z[j * P + k] * Z[j * P + k] > 0.01) nullw[j] = 1;
     for (size_t i = 0; i < P; i++)
       for (size_t j = 0; j < P; j++) {
         double t = 0;
@@ -300,7 +314,7 @@ nl_status nl_calib_infer(nl_calib *c) {
         for (size_t k = 0; k < P; k++) v += T[i * P + k] * Ai[k * P + j];
         V[i * P + j] = v;
       }
-    for (size_t j = 0; j < P; j++) c->se[j] = V[j * P + j] > 0 ? sqrt(V[j * P + j]) : NAN;
+    for (size_t j = 0; j < P; j++) c->se[j] = !nullw[j] && V[j * P + j] > 0 ? sqrt(V[j * P + j]) : NAN;
   } else {
     for (size_t j = 0; j < P; j++) c->se[j] = NAN;
   }

@@ -352,6 +352,8 @@ static void test_not_identified(void **state) {
   nl_calib_estimate e;
   assert_int_equal(nl_calib_estimate_get(c, 1, &e), NL_OK);
   assert_true(isnan(e.se)); /* no standard error for what the targets do not determine */
+  assert_int_equal(nl_calib_estimate_get(c, 0, &e), NL_OK);
+  assert_true(isfinite(e.se) && e.se > 0); /* p1's is unaffected */
   nl_calib_free(c);
 }
 
