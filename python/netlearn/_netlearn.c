@@ -452,6 +452,7 @@ static PyObject *run_analysis(PyObject *args, int calib) {
   scfg.threads = ccfg.threads = threads;
   scfg.progress = progress_cb;
   ccfg.progress = calib_progress_cb;
+  ccfg.interrupt = poll_interrupt; /* Ctrl-C stops inside an evaluation too */
   scfg.progress_user = ccfg.progress_user = &pc;
   scfg.argc = ccfg.argc = argc;
   scfg.argv = ccfg.argv = argv;

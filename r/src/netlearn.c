@@ -338,6 +338,7 @@ static SEXP run_analysis(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP val
     scfg.threads = ccfg.threads = threads == NA_INTEGER ? 0 : threads;
     scfg.progress = progress_poll;
     ccfg.progress = calib_progress_poll;
+    ccfg.interrupt = poll_interrupt; /* Ctrl-C stops inside an evaluation too */
     scfg.argc = ccfg.argc = 2;
     scfg.argv = ccfg.argv = argv;
     scfg.report = ccfg.report = report;
