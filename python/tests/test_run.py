@@ -155,3 +155,11 @@ def test_gil_released_and_progress_cancels():
         netlearn.run(dict(LONG, replications=50), threads=1, progress=lambda d, t: d >= 3)
     with pytest.raises(ZeroDivisionError):
         netlearn.run(dict(LONG, replications=50), threads=1, progress=lambda d, t: 1 / 0)
+
+
+def test_progress_bar_on_stderr(root, capsys):
+    netlearn.run(os.path.join(root, BASIC), replications=5, progress=True)
+    err = capsys.readouterr().err
+    assert "runs [" in err and "100% 5/5" in err
+    with pytest.raises(ValueError, match="progress"):
+        netlearn.run(os.path.join(root, BASIC), progress="yes")

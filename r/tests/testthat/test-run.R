@@ -51,6 +51,7 @@ test_that("bad scenarios and arguments are R errors with the library's message",
   expect_error(run(basic, set = list(p9 = 0.3)), "unknown parameter 'p9'.*'p1'")
   expect_error(run(basic, set = list(p1 = 1.5)), "p1.*range")
   expect_error(run(basic, set = list(p1 = c(0.1, 0.2))), "set\\$p1")
+  expect_error(run(basic, set = list(p1 = NA)), "set\\$p1")
   expect_error(run(basic, set = list(0.3)), "named list")
   expect_error(run(basic, replications = 0), "replications")
   expect_error(run(basic, until = "forever"), "until")
