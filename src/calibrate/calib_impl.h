@@ -107,12 +107,19 @@ nl_status nl_calib_evaluate(nl_calib *c, const double *theta, int phase, int sta
 
 /* run.c: free the last run's results (the trace array's storage is kept) */
 void nl_calib_clear_run(nl_calib *c);
-/* pls.c: PLS targets. Parse `targets: {pls: {study: FILE, paths: [...]}}` (node borrowed; the
- * study is loaded into c->study) and the per-replication path estimates at parameters p into x
- * (R x K) on `threads` threads. */
+/* pls.c: PLS targets. Parse `targets: {pls: {study: FILE, paths: [...]}}` or, with the file's
+ * `simulation:` (its lines [sim_l0, sim_l1) of text; sim_l0 < 0: none), `targets: {pls: {survey:
+ * ..., model: ..., paths: [...]}}`; the pls mapping's text ends before line pls_end. Nodes and text
+ * borrowed; the study is loaded into c->study. And the per-replication path estimates at
+ * parameters p into x (R x K) on `threads` threads. */
 struct fy_node;
 struct nl_yaml;
-nl_status nl_calib_pls_parse(nl_calib *c, const struct nl_yaml *y, struct fy_node *pls);
+typedef struct nl_calib_text {
+  const char *text;
+  size_t len;
+  int sim_l0, sim_l1, pls_end;
+} nl_calib_text;
+nl_status nl_calib_pls_parse(nl_calib *c, const struct nl_yaml *y, struct fy_node *pls, const nl_calib_text *t);
 nl_status nl_calib_pls_simulate(nl_calib *c, const nl_params *p, double *x, int threads);
 
 /* optim.c */

@@ -316,7 +316,7 @@ static nl_status parse_target(ctx *x, struct fy_node *t, nl_calib_target *tg) {
   return NL_OK;
 }
 
-static nl_status parse_targets(ctx *x, struct fy_node *v) {
+static nl_status parse_targets(ctx *x, struct fy_node *v, const nl_calib_text *tx) {
   nl_calib *c = x->c;
   if (v && fy_node_is_mapping(v)) {
     struct fy_node *pls = fy_node_mapping_lookup_by_string(v, "pls", FY_NT);
@@ -329,7 +329,7 @@ static nl_status parse_targets(ctx *x, struct fy_node *v) {
       static const char *const keys[] = {"pls"};
       if (strcmp(key, "pls")) return unknown_key(x, fy_node_pair_key(pr), "targets", key, keys, 1);
     }
-    return nl_calib_pls_parse(c, &x->y, pls);
+    return nl_calib_pls_parse(c, &x->y, pls, tx);
   }
   if (!v || !fy_node_is_sequence(v) || fy_node_sequence_item_count(v) == 0)
     return at(x, v, NL_EINVAL, "key 'targets': expected a list of {measure: NAME, stat: mean, value: X, se: S}");
@@ -430,7 +430,7 @@ static nl_status parse_root(ctx *x, struct fy_node *root) {
   /* Sections are read in a fixed order (simulation first: the others are checked against its
    * model), whatever their order in the file. */
   struct fy_node *node[NTOP] = {0}, *keyn[NTOP] = {0};
-  int lines[64], nk = 0, next[NTOP];
+  int lines[64], nk = 0, next[NTOP] = {0};
   void *it = NULL;
   struct fy_node_pair *pr;
   while ((pr = fy_node_mapping_iterate(root, &it)) && nk < 64) {
@@ -459,15 +459,19 @@ static nl_status parse_root(ctx *x, struct fy_node *root) {
   nl_status st = NL_OK;
   /* PLS targets bring their simulation with their study file */
   int pls = node[4] && fy_node_is_mapping(node[4]);
+  nl_calib_text tx = {x->text, x->len, -1, -1, next[4]};
+  if (keyn[2]) {
+    const struct fy_mark *mk = nl_yaml_mark(keyn[2]);
+    tx.sim_l0 = mk ? mk->line : 0;
+    tx.sim_l1 = next[2];
+  }
   if (!keyn[2] && !pls)
     return at(x, root, NL_EINVAL, "missing key 'simulation' (a scenario file name or an inline scenario)");
-  if (keyn[2] && pls)
-    return at(x, keyn[2], NL_EINVAL, "PLS targets simulate their study's simulation: remove 'simulation:' (put it in the study file)");
   if (!keyn[3]) return at(x, root, NL_EINVAL, "missing key 'parameters' (the free parameters and their bounds)");
   if (!keyn[4]) return at(x, root, NL_EINVAL, "missing key 'targets' (the observed statistics)");
   if (keyn[0]) st = set_string(x, node[0], "name", &c->name);
   if (!st && keyn[1]) st = set_string(x, node[1], "description", &c->description);
-  if (!st && pls) st = parse_targets(x, node[4]); /* loads the study: the simulation */
+  if (!st && pls) st = parse_targets(x, node[4], &tx); /* loads the study: the simulation */
   else if (!st) st = parse_simulation(x, keyn[2], node[2], next[2]);
   c->R = pls && !st ? nl_scenario_replications(c->scen) : 100; /* a study's own replications */
   c->seed = st ? 0 : nl_scenario_seed(c->scen);
@@ -483,7 +487,7 @@ static nl_status parse_root(ctx *x, struct fy_node *root) {
     }
   }
   if (!st) st = parse_parameters(x, node[3]);
-  if (!st && !pls) st = parse_targets(x, node[4]);
+  if (!st && !pls) st = parse_targets(x, node[4], &tx);
   if (!st && keyn[7]) st = parse_optimizer(x, node[7]);
   if (!st && keyn[8]) st = parse_inference(x, node[8]);
   if (st) return st;

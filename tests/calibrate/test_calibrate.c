@@ -506,6 +506,47 @@ static void test_pls_matches_study(void **state) {
   assert_true(fabs(m[0] - v1.mean) < 1e-12);
   assert_true(fabs(m[1] - v2.mean) < 1e-12);
   nl_calib_free(c);
+  /* the same with the survey and the model inline (the form): the same statistics */
+  c = nl_calib_new();
+  st = nl_calib_load_string(c,
+                            "simulation:\n  model: coopnet\n  parameters: {firms: 40}\n  seed: 31\n"
+                            "  stop: {until: periods, periods: 60}\n"
+                            "parameters: {x_mean: [0.1, 0.9]}\nreplications: 4\ntargets:\n  pls:\n"
+                            "    survey: {period: 60, window: 30, sample: 40}\n"
+                            "    model: |\n"
+                            "      EXPLORE   =~ explore1 + explore2 + explore3 + explore4\n"
+                            "      EXPLOIT   =~ exploit1 + exploit2 + exploit3\n"
+                            "      PRODINNO  =~ prodinno1 + prodinno2 + prodinno3\n"
+                            "      PROCINNO  =~ procinno1 + procinno2 + procinno3\n"
+                            "      NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
+                            "      PRODINNO  ~ EXPLORE + EXPLOIT\n"
+                            "      PROCINNO  ~ EXPLORE + EXPLOIT\n"
+                            "      NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n"
+                            "    paths:\n"
+                            "      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}\n"
+                            "      - {effect: EXPLOIT -> PROCINNO, value: 0.3, se: 0.1}\n",
+                            "inline.yaml");
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  double mi[2];
+  assert_int_equal(nl_calib_moments(c, &th, mi, 1), NL_OK);
+  assert_memory_equal(m, mi, sizeof m);
+  nl_calib_free(c);
+  /* an error inside the inline survey names its line */
+  c = nl_calib_new();
+  st = nl_calib_load_string(c,
+                            "simulation: {model: coopnet, parameters: {firms: 40}, stop: {until: periods, periods: 60}}\n"
+                            "parameters: {x_mean: [0.1, 0.9]}\ntargets:\n  pls:\n"
+                            "    survey:\n      period: 60\n      sample: 400\n"
+                            "    model: |\n      EXPLORE =~ explore1 + explore2 + explore3 + explore4\n"
+                            "      PRODINNO =~ prodinno1 + prodinno2 + prodinno3\n      PRODINNO ~ EXPLORE\n"
+                            "    paths: [{effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}]\n",
+                            "inline.yaml");
+  assert_int_not_equal(st, NL_OK);
+  printf("  %s\n", nl_calib_errmsg(c));
+  assert_non_null(strstr(nl_calib_errmsg(c), "inline.yaml:7:"));
+  assert_non_null(strstr(nl_calib_errmsg(c), "400"));
+  nl_calib_free(c);
   nl_study_free(s);
 }
 
