@@ -17,6 +17,7 @@ import signal
 import sys
 import tempfile
 import threading
+import warnings
 
 import pandas as pd
 
@@ -392,6 +393,9 @@ def pls(model, data, boot=0, seed=1, threads=1, ci="percentile", alpha=0.05, na=
                                      % (c, data[c].dtype if hasattr(data[c], "dtype") else "text")) from None
             raise
         tables = {f[:-4]: _read_csv(os.path.join(tmp, f)) for f in sorted(os.listdir(tmp)) if f.endswith(".csv")}
+    if not converged:
+        warnings.warn("netlearn.pls: the PLS weights did not converge in %d iterations: interpret with care "
+                      "(see .convergence)" % max_iter, RuntimeWarning, stacklevel=2)
     return PlsResult(tables, report, converged)
 
 

@@ -170,3 +170,9 @@ def test_pls_ctrl_c_stops_the_bootstrap(model, mobi):
         netlearn.pls(model, mobi, boot=100000, threads=2)
     timer.join()
     assert time.time() - t0 < 10
+
+
+def test_pls_nonconvergence_warns(model, mobi):
+    with pytest.warns(RuntimeWarning, match="did not converge in 2 iterations"):
+        fit = netlearn.pls(model, mobi, max_iter=2)
+    assert not fit.converged and fit.convergence.converged[0] in (False, "false")

@@ -190,6 +190,9 @@ pls <- function(model, data, boot = 0, seed = 1, threads = 1, ci = "percentile",
   files <- sort(list.files(dir, pattern = "\\.csv$"))
   tables <- lapply(file.path(dir, files), .read_table)
   names(tables) <- sub("\\.csv$", "", files)
+  if (!isTRUE(res[[2]]))
+    warning(sprintf("the PLS weights did not converge in %d iterations: interpret with care (see $convergence)",
+                    as.integer(max_iter)), call. = FALSE)
   structure(c(tables, list(report = res[[1]], converged = res[[2]])), class = "netlearn_pls")
 }
 

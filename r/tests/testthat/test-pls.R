@@ -78,3 +78,8 @@ test_that("missing values: NA, an NA code and casewise deletion", {
   expect_equal(pls(model, holes)$paths, pls(model, coded, na = -99)$paths)
   expect_equal(pls(model, holes, missing = "casewise")$convergence$nobs, nrow(mobi) - 2)
 })
+
+test_that("non-convergence is a warning, the estimates are still returned", {
+  expect_warning(f <- pls(model, mobi, max_iter = 2), "did not converge in 2 iterations")
+  expect_false(f$converged)
+})
