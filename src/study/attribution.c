@@ -36,36 +36,6 @@ int nl_study_has_mechanisms(const nl_study *s) {
   return 1;
 }
 
-nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r, double *a, double *b, size_t F,
-                                 nl_errbuf *err) {
-  const nl_model *m = nl_params_model(pc);
-  void *state = NULL;
-  nl_status st = m->create(&state, pc, err);
-  if (st) return st;
-  size_t NF = NL_CN_FIRM_NFIELDS;
-  long t0 = s->sv.period - s->sv.window;
-  if (nl_coopnet_firms(state) != F) {
-    st = nl_err(err, NL_EINVAL, "the scenario has %zu firms, expected %zu", nl_coopnet_firms(state), F);
-    goto cleanup;
-  }
-  if ((st = m->reset(state, nl_scenario_seed(s->sc), (uint64_t)r, err))) goto cleanup;
-  for (long t = 0; t <= s->sv.period; t++) {
-    if (t > 0 && (st = m->step(state, err))) goto cleanup;
-    if (a && t == t0)
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
-    if (t == s->sv.period)
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, b + f * NF);
-  }
-cleanup:
-  m->destroy(state);
-  return st;
-}
-
-double nl_study_hyp_estimate(const nl_study *s, const nl_pls *p, size_t h) {
-  const study_hyp *hy = &s->hyp[h];
-  return hy->indirect ? nl_pls_specific_effect(p, hy->index) : nl_pls_path(p, hy->chain[0], hy->chain[1]);
-}
-
 static void mech_fail(study_rep *rp, int k, nl_status st, const char *msg) {
   rp->mst[k] = st;
   snprintf(rp->mmsg[k], sizeof rp->mmsg[k], "without %s (%s): %s", mech_info[k].name, mech_info[k].off, msg);

@@ -18,60 +18,6 @@
 #include "netlearn/netlearn.h"
 #include "study/study_impl.h"
 
-static const study_fact_info fact_info[NL_FACT_N] = {
-    {"1a", "000", "exploration drives product co-innovation", "r(x_f, product co-innovation in the window)", 1},
-    {"1b", "000", "product co-innovation goes with network collaboration",
-     "r(product co-innovation in the window, tie strength)", 1},
-    {"1c", "000", "exploration goes with network collaboration", "r(x_f, tie strength)", 1},
-    {"2a", "000", "exploitation drives process innovation", "r(e_f, process improvements in the window)", 1},
-    {"2b", "000", "exploitation lowers networking", "r(e_f, tie strength)", -1},
-    {"3", "004", "switching between levels goes with exploration, learning within a level with exploitation",
-     "explorative share of code changes after a switch between levels minus within a level", 1},
-    {"5", "002", "effective (collaborative) learning goes with exploring market opportunities",
-     "r(kappa_f, product co-innovation in the window)", 1},
-    {"4", "001", "capability is built only where individuals translate and firms amplify",
-     "capability growth (kappa - kappa0, mean over firms) with translation and amplification minus the larger of "
-     "the growths without translation (tau = 0) and without amplification (alpha = 0)",
-     1},
-    {"6", "003", "formal and informal processes both matter",
-     "co-innovation per firm (whole run) with both processes minus the larger with informal only "
-     "(formal_networks = 0) or formal only (p_inf = 0)",
-     1},
-};
-
-const study_fact_info *nl_study_fact(int k) { return k >= 0 && k < NL_FACT_N ? &fact_info[k] : NULL; }
-
-void nl_study_fact_summary(const nl_study *s, size_t pi, int k, study_fact_sum *o) {
-  const study_point *pt = &s->pt[pi];
-  double m = 0, ss = 0;
-  long n = 0, right = 0;
-  for (long r = 0; r < s->R; r++) {
-    double v = pt->rep[r].facts[k];
-    if (!isfinite(v)) continue;
-    m += v;
-    n++;
-    right += v * fact_info[k].sign > 0;
-  }
-  m = n ? m / (double)n : NAN;
-  for (long r = 0; r < s->R; r++) {
-    double v = pt->rep[r].facts[k];
-    if (isfinite(v)) ss += (v - m) * (v - m);
-  }
-  o->n = n;
-  o->right = right;
-  o->mean = m;
-  o->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
-  double half = n > 1 ? nl_t_quantile(0.975, (double)(n - 1)) * o->sd / sqrt((double)n) : NAN;
-  o->lo = m - half;
-  o->hi = m + half;
-  int sign = fact_info[k].sign;
-  if (!(n > 1)) o->verdict = "absent";
-  else if (sign > 0 ? o->lo > 0 : o->hi < 0)
-    o->verdict = fabs(m) < 0.1 && k != NL_FACT_SWITCH && k != NL_FACT_CAPABILITY && k != NL_FACT_FORMAL ? "weak" : "holds";
-  else if (sign > 0 ? o->hi < 0 : o->lo > 0) o->verdict = "opposite";
-  else o->verdict = "absent";
-}
-
 static void num(FILE *f, double v) {
   if (isfinite(v)) fprintf(f, "%.10g", v);
   else fputs("NA", f);
@@ -281,12 +227,13 @@ static nl_status write_facts(nl_study *s, const char *dir) {
       if (!s->contrasts && (k == NL_FACT_CAPABILITY || k == NL_FACT_FORMAL)) continue;
       study_fact_sum fs;
       nl_study_fact_summary(s, pi, k, &fs);
+      const study_fact_info *fi = nl_study_fact(k);
       point_prefix(s, a.f, pi);
-      fprintf(a.f, "%s,%s,", fact_info[k].id, fact_info[k].seed);
-      field(a.f, fact_info[k].claim);
+      fprintf(a.f, "%s,%s,", fi->id, fi->seed);
+      field(a.f, fi->claim);
       fputc(',', a.f);
-      field(a.f, fact_info[k].statistic);
-      fprintf(a.f, ",%s,%ld,", fact_info[k].sign > 0 ? "positive" : "negative", fs.n);
+      field(a.f, fi->statistic);
+      fprintf(a.f, ",%s,%ld,", fi->sign > 0 ? "positive" : "negative", fs.n);
       num(a.f, fs.mean);
       fputc(',', a.f);
       num(a.f, fs.sd);
@@ -304,18 +251,13 @@ static nl_status write_representative(nl_study *s, const char *dir) {
     char path[4200];
     if (s->npoints > 1) snprintf(path, sizeof path, "%s/pls_representative_p%zu", dir, pi + 1);
     else snprintf(path, sizeof path, "%s/pls_representative", dir);
-    nl_pls *p = NULL;
-    int conv;
-    long r = s->pt[pi].representative;
-    nl_status st = nl_study_estimate(s, s->pt[pi].rep[r].items, r, 1, &p, &conv, &s->err);
-    if (!st && nl_pls_write_csv(p, path)) st = nl_err(&s->err, NL_EIO, "%s", nl_pls_errmsg(p));
-    nl_pls_free(p);
-    if (st) return st;
+    nl_pls *p = s->pt[pi].rep_pls; /* fitted once by the run (run.c) */
+    if (nl_pls_write_csv(p, path)) return nl_err(&s->err, NL_EIO, "%s", nl_pls_errmsg(p));
   }
   return NL_OK;
 }
 
-static nl_status write_manifest(nl_study *s, const char *dir, const nl_study_config *cfg) {
+nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_config *cfg) {
   nl_atomic_file a;
   nl_status st = open_file(s, &a, dir, "manifest.json");
   if (st) return st;
@@ -412,7 +354,7 @@ static nl_status write_manifest(nl_study *s, const char *dir, const nl_study_con
   return nl_atomic_commit(&a, &s->err);
 }
 
-nl_status nl_study_write_outputs(nl_study *s, const char *dir, const nl_study_config *cfg) {
+nl_status nl_study_write_outputs(nl_study *s, const char *dir) {
   nl_status st = write_surveys(s, dir);
   if (!st) st = write_series(s, dir);
   if (!st) st = write_pls(s, dir);
@@ -420,7 +362,5 @@ nl_status nl_study_write_outputs(nl_study *s, const char *dir, const nl_study_co
   if (!st) st = write_facts(s, dir);
   if (!st) st = nl_study_write_attribution(s, dir);
   if (!st) st = write_representative(s, dir);
-  if (!st && cfg->report) st = nl_study_write_report(s, dir, cfg);
-  if (!st) st = write_manifest(s, dir, cfg);
   return st;
 }

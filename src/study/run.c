@@ -22,28 +22,6 @@
 #include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
-double nl_study_quantile(const double *sorted, size_t n, double q) {
-  if (n == 0) return NAN;
-  double h = (double)(n - 1) * q;
-  size_t lo = (size_t)floor(h);
-  if (lo + 1 >= n) return sorted[n - 1];
-  return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
-}
-
-double nl_study_pearson(const double *x, const double *y, size_t n) {
-  double mx = 0, my = 0;
-  for (size_t i = 0; i < n; i++) mx += x[i], my += y[i];
-  mx /= (double)n;
-  my /= (double)n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (size_t i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
-}
-
 static double now(void) {
 #ifdef _OPENMP
   return omp_get_wtime();
@@ -51,46 +29,6 @@ static double now(void) {
   return 0;
 #endif
 }
-
-/* Facts of one replication from the firm rows (all firms, not only the sample). */
-void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y) {
-#define B(f, c) b[(f) * NL_CN_FIRM_NFIELDS + (c)]
-#define W(f, c) (B(f, c) - a[(f) * NL_CN_FIRM_NFIELDS + (c)])
-  struct {
-    int k;
-    int xc, yc, xw, yw;
-  } pairs[] = {
-      {NL_FACT_X_PROD, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_PROD_COINNO, 0, 1},
-      {NL_FACT_PROD_STR, NL_CN_FIRM_PROD_COINNO, NL_CN_FIRM_STRENGTH, 1, 0},
-      {NL_FACT_X_STR, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_STRENGTH, 0, 0},
-      {NL_FACT_E_PROC, NL_CN_FIRM_EXPLOIT, -1, 0, 1},
-      {NL_FACT_E_STR, NL_CN_FIRM_EXPLOIT, NL_CN_FIRM_STRENGTH, 0, 0},
-      {NL_FACT_KAPPA_PROD, NL_CN_FIRM_KAPPA, NL_CN_FIRM_PROD_COINNO, 0, 1},
-  };
-  for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++) {
-    for (size_t f = 0; f < F; f++) {
-      x[f] = pairs[q].xw ? W(f, (size_t)pairs[q].xc) : B(f, (size_t)pairs[q].xc);
-      if (pairs[q].yc < 0) y[f] = W(f, NL_CN_FIRM_PROC_COINNO) + W(f, NL_CN_FIRM_PROC_INNO);
-      else y[f] = pairs[q].yw ? W(f, (size_t)pairs[q].yc) : B(f, (size_t)pairs[q].yc);
-    }
-    out[pairs[q].k] = nl_study_pearson(x, y, F);
-  }
-  double esw = 0, xsw = 0, ex = 0, xt = 0;
-  for (size_t f = 0; f < F; f++) {
-    esw += B(f, NL_CN_FIRM_EXPLOR_SW);
-    xsw += B(f, NL_CN_FIRM_EXPLOIT_SW);
-    ex += B(f, NL_CN_FIRM_EXPLORATIVE);
-    xt += B(f, NL_CN_FIRM_EXPLOITATIVE);
-  }
-  double within = (ex - esw) + (xt - xsw);
-  out[NL_FACT_SWITCH] = esw + xsw > 0 && within > 0 ? esw / (esw + xsw) - (ex - esw) / within : NAN;
-#undef B
-#undef W
-}
-
-static const char *const fact_names[NL_FACT_N] = {
-    "1a", "1b", "1c", "2a", "2b", "3", "5", "4", "6",
-};
 
 /* Mean kappa growth and co-innovation per firm (whole run) from the rows at the survey period. */
 static void firm_means(const double *b, size_t F, double kappa0, double *kgrow, double *coinno) {
@@ -149,7 +87,6 @@ static void contrast_facts(study_rep *rp) {
   rp->facts[NL_FACT_CAPABILITY] = rp->kgrow[0] - (k1 > k2 ? k1 : k2);
   rp->facts[NL_FACT_FORMAL] = rp->coinno[0] - (c1 > c2 ? c1 : c2);
 }
-const char *nl_study_fact_name(int k) { return k >= 0 && k < NL_FACT_N ? fact_names[k] : ""; }
 
 static nl_status rep_fail(study_rep *rp, nl_status st, const char *what, const char *msg) {
   rp->st = st;
@@ -319,55 +256,6 @@ cleanup:
   nl_free(obs);
 }
 
-nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int bootstrap, nl_pls **out,
-                            int *converged, nl_errbuf *err) {
-  size_t N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
-  nl_pls_data *d = NULL;
-  char (*names)[32] = nl_malloc(ni * sizeof *names);
-  const char **np = nl_malloc(ni * sizeof *np);
-  nl_status st = NL_OK;
-  *out = NULL;
-  if (!names || !np) {
-    st = nl_err(err, NL_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  size_t col = 0;
-  for (int c = 0; c < NL_SV_NCON; c++)
-    for (size_t q = 0; s->sv.use[c] && q < s->sv.nitem[c]; q++, col++) {
-      nl_survey_item_name(c, q, names[col], sizeof names[col]);
-      np[col] = names[col];
-    }
-  st = nl_pls_data_from_matrix(items, N, ni, np, &d);
-  if (st) {
-    nl_err(err, st, "%s", d ? nl_pls_data_errmsg(d) : "out of memory");
-    goto cleanup;
-  }
-  st = nl_pls_new(s->pm, d, NULL, out);
-  if (!st) st = nl_pls_estimate(*out);
-  *converged = st == NL_OK;
-  if (st && st != NL_ECONVERGE) {
-    nl_err(err, st, "PLS estimation: %s", *out ? nl_pls_errmsg(*out) : "out of memory");
-    goto cleanup;
-  }
-  st = NL_OK;
-  if (!bootstrap) goto cleanup;
-  nl_pls_boot_options bo;
-  nl_pls_boot_options_default(&bo);
-  bo.nboot = (size_t)s->boot;
-  bo.seed = nl_scenario_seed(s->sc);
-  bo.stream = (unsigned long long)r;
-  bo.threads = 1;
-  bo.ci = s->ci_bca ? NL_PLS_CI_BCA : NL_PLS_CI_PERCENTILE;
-  bo.alpha = s->alpha;
-  st = nl_pls_bootstrap(*out, &bo);
-  if (st) nl_err(err, st, "PLS bootstrap: %s", nl_pls_errmsg(*out));
-cleanup:
-  nl_pls_data_free(d);
-  nl_free(names);
-  nl_free(np);
-  return st;
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -442,6 +330,19 @@ static nl_status aggregate(nl_study *s) {
     }
   }
   nl_free(v);
+  return NL_OK;
+}
+
+/* The representative replication's full PLS fit with its bootstrap, once, for the tables
+ * (pls_representative/) and the report. */
+static nl_status fit_representatives(nl_study *s) {
+  for (size_t pi = 0; pi < s->npoints; pi++) {
+    study_point *pt = &s->pt[pi];
+    long r = pt->representative;
+    int conv;
+    nl_status st = nl_study_estimate(s, pt->rep[r].items, r, 1, &pt->rep_pls, &conv, &s->err);
+    if (st) return st;
+  }
   return NL_OK;
 }
 
@@ -547,54 +448,16 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
       if (s->contrasts) contrast_facts(rp);
     }
   nl_status st = aggregate(s);
+  if (!st) st = fit_representatives(s);
   if (st) return st;
   s->ran = 1;
   s->seconds = now() - t_start;
-  st = nl_study_write_outputs(s, dir, cfg);
+  /* outputs, then the report, then the manifest (last: a directory without it holds no complete study) */
+  st = nl_study_write_outputs(s, dir);
+  if (!st && cfg->report) st = nl_study_write_report(s, dir, cfg);
+  if (!st) st = nl_study_write_manifest(s, dir, cfg);
   if (st) return st;
   return NL_OK;
 }
 
 /* Replications of point pi (estimated) in which a construct of hypothesis h had no variance. */
-static long flat_reps(const nl_study *s, size_t pi, size_t h) {
-  int mask = 0;
-  for (size_t k = 0; k < s->hyp[h].len; k++) {
-    int c = nl_survey_construct_find(s->cname[s->hyp[h].chain[k]]);
-    if (c >= 0) mask |= 1 << c;
-  }
-  long n = 0;
-  for (long r = 0; r < s->R; r++) n += s->pt[pi].rep[r].st == NL_OK && (s->pt[pi].rep[r].flat & mask) != 0;
-  return n;
-}
-
-size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap) {
-  size_t n = 0, len = 0;
-  if (cap) buf[0] = '\0';
-  if (!s->ran || point >= s->npoints || rep < 0 || rep >= s->R || s->pt[point].rep[rep].st != NL_OK) return 0;
-  for (int c = 0; c < NL_SV_NCON; c++)
-    if (s->pt[point].rep[rep].flat & (1 << c)) {
-      if (len < cap) len += (size_t)snprintf(buf + len, cap - len, "%s%s", n ? ", " : "", nl_survey_construct_name(c));
-      n++;
-    }
-  return n;
-}
-
-nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out) {
-  if (!s->ran || point >= s->npoints || h >= s->H) return NL_EINVAL;
-  const study_point *pt = &s->pt[point];
-  out->id = s->hyp[h].id;
-  out->effect = s->hyp[h].effect;
-  out->sign = s->hyp[h].sign;
-  out->replications = pt->nest[h];
-  out->supported = pt->nsup[h];
-  out->opposite = pt->nopp[h];
-  out->share = pt->share[h];
-  out->mean = pt->hmean[h];
-  out->sd = pt->hsd[h];
-  out->q05 = pt->hq05[h];
-  out->median = pt->hmed[h];
-  out->q95 = pt->hq95[h];
-  out->verdict = pt->verdict[h];
-  out->flat = flat_reps(s, point, h);
-  return NL_OK;
-}

@@ -72,6 +72,7 @@ void nl_study_free_results(nl_study *s) {
       nl_free(rp->mhyp);
     }
     nl_free(pt->rep);
+    nl_pls_free(pt->rep_pls);
     nl_free(pt->nsup);
     nl_free(pt->nopp);
     nl_free(pt->nest);

@@ -1,7 +1,12 @@
 #ifndef NL_STUDY_IMPL_H
 #define NL_STUDY_IMPL_H
-/* The study handle seen from inside: spec (spec.c), runs (run.c), outputs (output.c), report
- * (src/report/report.c). */
+/*
+ * The study handle seen from inside. One straight line, no file calling back into one that calls it:
+ *   spec.c (load, check)       run.c (simulate, survey, estimate, aggregate: the compute phase)
+ *     -> attribution.c (mechanism contrasts) -> estimate.c (simulate to the survey, fit a survey)
+ *     -> output.c (tables, manifest) and report.c (report.html): consumers of the results
+ *   facts.c: the facts and small statistics every file above may use (calls nothing of the study).
+ */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,6 +94,7 @@ typedef struct study_point {
   study_rep *rep;     /* R */
   size_t F;
   long representative;
+  nl_pls *rep_pls;    /* the representative replication's fit with its bootstrap (owned) */
   /* aggregated per hypothesis */
   long *nsup, *nest, *nopp; /* supported, estimated, significant with the opposite sign */
   double *hmean, *hsd, *hq05, *hmed, *hq95, *share;
@@ -143,12 +149,14 @@ const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t c
  * trailing blank lines, common indentation removed). Caller frees; NULL when out of memory. */
 char *nl_study_model_display(const nl_study *s);
 
-/* output.c */
-nl_status nl_study_write_outputs(nl_study *s, const char *dir, const nl_study_config *cfg);
-/* report (src/report/report.c) */
+/* output.c: every table (not the report, not the manifest) */
+nl_status nl_study_write_outputs(nl_study *s, const char *dir);
+/* output.c: manifest.json, written last */
+nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_config *cfg);
+/* report.c */
 nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_config *cfg);
 
-/* Stylized facts: descriptions and their summary across replications (output.c). */
+/* Stylized facts: descriptions and their summary across replications (facts.c). */
 typedef struct study_fact_info {
   const char *id, *seed, *claim, *statistic;
   int sign; /* expected sign */
@@ -166,10 +174,10 @@ void nl_study_fact_summary(const nl_study *s, size_t pi, int k, study_fact_sum *
 nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int bootstrap, nl_pls **out,
                             int *converged, nl_errbuf *err);
 /* Facts of one replication from the firm rows at the window start (a) and the survey period (b),
- * all F firms; x, y: F scratch values each (run.c). */
+ * all F firms; x, y: F scratch values each (facts.c). */
 void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y);
 
-/* attribution.c */
+/* attribution.c (nl_study_simulate_rows and nl_study_hyp_estimate: estimate.c) */
 const study_mech_info *nl_study_mech(int k);
 int nl_study_has_mechanisms(const nl_study *s);
 /* Simulates parameters pc for replication r to the survey period: firm rows (F each) at the window
@@ -190,7 +198,7 @@ typedef struct study_attr_sum {
 void nl_study_attr_summary(const nl_study *s, size_t pi, int k, size_t q, study_attr_sum *o);
 nl_status nl_study_write_attribution(nl_study *s, const char *dir);
 
-/* helpers shared by run.c, output.c and report.c */
+/* helpers shared by run.c, output.c and report.c (facts.c) */
 double nl_study_quantile(const double *sorted, size_t n, double q); /* R type 7 */
 double nl_study_pearson(const double *x, const double *y, size_t n);
 const char *nl_study_fact_name(int k);

@@ -529,10 +529,7 @@ static void section_pls(report *rp, size_t pi) {
   FILE *f = rp->f;
   const study_point *pt = &s->pt[pi];
   long r = pt->representative;
-  nl_pls *p = NULL;
-  int conv = 1;
-  nl_errbuf err;
-  nl_status st = nl_study_estimate(s, pt->rep[r].items, r, 1, &p, &conv, &err);
+  nl_pls *p = pt->rep_pls; /* fitted once by the run (run.c), borrowed */
   fputs("<h2 id=\"pls\">4. PLS-SEM results</h2>\n", f);
   fputs("<p>The model (lavaan syntax):</p><pre>", f);
   char *shown = nl_study_model_display(s);
@@ -543,13 +540,7 @@ static void section_pls(report *rp, size_t pi) {
              "closest to the means over replications, a survey a researcher could have obtained) and the "
              "<b>distribution over all %ld replications</b> (mean [5%%, 95%% quantiles]).</p>\n",
           r, s->R);
-  if (st) {
-    fputs("<p class=\"note\">The representative replication could not be re-estimated: ", f);
-    esc(f, err.msg);
-    fputs("</p>", f);
-    nl_pls_free(p);
-    return;
-  }
+  if (!p) return; /* not reached: the run fails when the representative cannot be fitted */
   /* measurement */
   fputs("<h3>Measurement model</h3>\n<table><tr><th>construct</th><th>indicator</th><th>loading (rep.)</th>"
         "<th>loading over replications</th></tr>\n",
@@ -668,9 +659,8 @@ static void section_pls(report *rp, size_t pi) {
     fputs("</tr>\n", f);
   }
   fputs("</table>\n", f);
-  if (!conv) fputs("<p class=\"note\">The PLS weights of this replication did not converge.</p>", f);
+  if (!pt->rep[r].converged) fputs("<p class=\"note\">The PLS weights of this replication did not converge.</p>", f);
   pls_figure(rp, p, r);
-  nl_pls_free(p);
 }
 
 static void section_hypotheses(report *rp, size_t pi) {

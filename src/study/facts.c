@@ -1,0 +1,131 @@
+/*
+ * A study's statistics and stylized facts (docs/study.md "Stylized facts"): the facts of one
+ * replication from the firm rows, their descriptions, their summary across replications, and the
+ * small statistics (quantile, Pearson r) that the runs, the tables and the report share. Calls no
+ * other file of the study.
+ */
+#include <math.h>
+#include <stddef.h>
+
+#include "core/stats.h"
+#include "models/coopnet/coopnet.h"
+#include "study/study_impl.h"
+
+double nl_study_quantile(const double *sorted, size_t n, double q) {
+  if (n == 0) return NAN;
+  double h = (double)(n - 1) * q;
+  size_t lo = (size_t)floor(h);
+  if (lo + 1 >= n) return sorted[n - 1];
+  return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+double nl_study_pearson(const double *x, const double *y, size_t n) {
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; i++) mx += x[i], my += y[i];
+  mx /= (double)n;
+  my /= (double)n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
+}
+
+/* Facts of one replication from the firm rows (all firms, not only the sample). */
+void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y) {
+#define B(f, c) b[(f) * NL_CN_FIRM_NFIELDS + (c)]
+#define W(f, c) (B(f, c) - a[(f) * NL_CN_FIRM_NFIELDS + (c)])
+  struct {
+    int k;
+    int xc, yc, xw, yw;
+  } pairs[] = {
+      {NL_FACT_X_PROD, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_PROD_COINNO, 0, 1},
+      {NL_FACT_PROD_STR, NL_CN_FIRM_PROD_COINNO, NL_CN_FIRM_STRENGTH, 1, 0},
+      {NL_FACT_X_STR, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_STRENGTH, 0, 0},
+      {NL_FACT_E_PROC, NL_CN_FIRM_EXPLOIT, -1, 0, 1},
+      {NL_FACT_E_STR, NL_CN_FIRM_EXPLOIT, NL_CN_FIRM_STRENGTH, 0, 0},
+      {NL_FACT_KAPPA_PROD, NL_CN_FIRM_KAPPA, NL_CN_FIRM_PROD_COINNO, 0, 1},
+  };
+  for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++) {
+    for (size_t f = 0; f < F; f++) {
+      x[f] = pairs[q].xw ? W(f, (size_t)pairs[q].xc) : B(f, (size_t)pairs[q].xc);
+      if (pairs[q].yc < 0) y[f] = W(f, NL_CN_FIRM_PROC_COINNO) + W(f, NL_CN_FIRM_PROC_INNO);
+      else y[f] = pairs[q].yw ? W(f, (size_t)pairs[q].yc) : B(f, (size_t)pairs[q].yc);
+    }
+    out[pairs[q].k] = nl_study_pearson(x, y, F);
+  }
+  double esw = 0, xsw = 0, ex = 0, xt = 0;
+  for (size_t f = 0; f < F; f++) {
+    esw += B(f, NL_CN_FIRM_EXPLOR_SW);
+    xsw += B(f, NL_CN_FIRM_EXPLOIT_SW);
+    ex += B(f, NL_CN_FIRM_EXPLORATIVE);
+    xt += B(f, NL_CN_FIRM_EXPLOITATIVE);
+  }
+  double within = (ex - esw) + (xt - xsw);
+  out[NL_FACT_SWITCH] = esw + xsw > 0 && within > 0 ? esw / (esw + xsw) - (ex - esw) / within : NAN;
+#undef B
+#undef W
+}
+
+static const char *const fact_names[NL_FACT_N] = {
+    "1a", "1b", "1c", "2a", "2b", "3", "5", "4", "6",
+};
+
+const char *nl_study_fact_name(int k) { return k >= 0 && k < NL_FACT_N ? fact_names[k] : ""; }
+
+static const study_fact_info fact_info[NL_FACT_N] = {
+    {"1a", "000", "exploration drives product co-innovation", "r(x_f, product co-innovation in the window)", 1},
+    {"1b", "000", "product co-innovation goes with network collaboration",
+     "r(product co-innovation in the window, tie strength)", 1},
+    {"1c", "000", "exploration goes with network collaboration", "r(x_f, tie strength)", 1},
+    {"2a", "000", "exploitation drives process innovation", "r(e_f, process improvements in the window)", 1},
+    {"2b", "000", "exploitation lowers networking", "r(e_f, tie strength)", -1},
+    {"3", "004", "switching between levels goes with exploration, learning within a level with exploitation",
+     "explorative share of code changes after a switch between levels minus within a level", 1},
+    {"5", "002", "effective (collaborative) learning goes with exploring market opportunities",
+     "r(kappa_f, product co-innovation in the window)", 1},
+    {"4", "001", "capability is built only where individuals translate and firms amplify",
+     "capability growth (kappa - kappa0, mean over firms) with translation and amplification minus the larger of "
+     "the growths without translation (tau = 0) and without amplification (alpha = 0)",
+     1},
+    {"6", "003", "formal and informal processes both matter",
+     "co-innovation per firm (whole run) with both processes minus the larger with informal only "
+     "(formal_networks = 0) or formal only (p_inf = 0)",
+     1},
+};
+
+const study_fact_info *nl_study_fact(int k) { return k >= 0 && k < NL_FACT_N ? &fact_info[k] : NULL; }
+
+void nl_study_fact_summary(const nl_study *s, size_t pi, int k, study_fact_sum *o) {
+  const study_point *pt = &s->pt[pi];
+  double m = 0, ss = 0;
+  long n = 0, right = 0;
+  for (long r = 0; r < s->R; r++) {
+    double v = pt->rep[r].facts[k];
+    if (!isfinite(v)) continue;
+    m += v;
+    n++;
+    right += v * fact_info[k].sign > 0;
+  }
+  m = n ? m / (double)n : NAN;
+  for (long r = 0; r < s->R; r++) {
+    double v = pt->rep[r].facts[k];
+    if (isfinite(v)) ss += (v - m) * (v - m);
+  }
+  o->n = n;
+  o->right = right;
+  o->mean = m;
+  o->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
+  double half = n > 1 ? nl_t_quantile(0.975, (double)(n - 1)) * o->sd / sqrt((double)n) : NAN;
+  o->lo = m - half;
+  o->hi = m + half;
+  int sign = fact_info[k].sign;
+  if (!(n > 1)) o->verdict = "absent";
+  else if (sign > 0 ? o->lo > 0 : o->hi < 0)
+    o->verdict = fabs(m) < 0.1 && k != NL_FACT_SWITCH && k != NL_FACT_CAPABILITY && k != NL_FACT_FORMAL ? "weak" : "holds";
+  else if (sign > 0 ? o->hi < 0 : o->lo > 0) o->verdict = "opposite";
+  else o->verdict = "absent";
+}
+
