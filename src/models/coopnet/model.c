@@ -711,46 +711,52 @@ static size_t select_bit(const uint64_t *x, size_t W, size_t j) {
   return 0; /* not reached */
 }
 
-/* Routine refinement of firm f (phase 2b): each member refines with probability prf one random
- * process dimension on which the firm's code is non-zero, learning the firm's true value there
- * with probability q_ref (else the wrong one). The belief is tagged as refined (fmask/fpos) and
- * no longer as external. Draws from the firm's stream only when prf > 0. O(n + refiners W). */
-static void refine(cn_state *s, size_t f, double prf) {
+/* Members' tests of firm f (phases 2 and 2b): each member, with probability p, tests one random
+ * dimension -- any of the m (dims = NULL: experimentation) or one of the nd set in dims (routine
+ * refinement) -- and learns the firm's true value there with probability acc, else the wrong one.
+ * Refinements are tagged (fmask/fpos) and no longer external, and counted. Draws from the firm's
+ * stream only when p > 0. O(n / 64 + tests (W with dims)). */
+static void member_tests(cn_state *s, size_t f, double p, const uint64_t *dims, size_t nd, double acc) {
   nl_march_org *o = &s->org[f];
   nl_rng *r = &s->dyn[f];
   size_t W = s->W, n = o->n;
   const uint64_t *rp = s->rpos + f * W;
-  uint64_t *est = s->nihbuf; /* the firm's routines: process dimensions its code holds */
-  size_t c = 0;
-  for (size_t w = 0; w < W; w++) {
-    est[w] = o->cnz[w] & s->procmask[w];
-    c += (size_t)nl_popcount(est[w]);
-  }
-  if (c == 0) return;
-  uint64_t Pfx = nl_rng_fixed32(prf);
+  uint64_t Pfx = nl_rng_fixed32(p);
   for (size_t b = 0; b < n; b += 64) {
     size_t hi = n - b < 64 ? n - b : 64;
     uint64_t M = nl_rng_mask_on(r, Pfx, hi == 64 ? ~(uint64_t)0 : (((uint64_t)1 << hi) - 1));
     while (M) {
       size_t i = b + (size_t)__builtin_ctzll(M);
       M &= M - 1;
-      size_t k = select_bit(est, W, (size_t)nl_rng_below(r, c));
-      int right = nl_rng_bernoulli(r, s->q_ref);
+      size_t k = dims ? select_bit(dims, W, (size_t)nl_rng_below(r, nd)) : (size_t)nl_rng_below(r, s->m);
+      int right = nl_rng_bernoulli(r, acc);
+      int val = bit_of(rp, k) == right; /* +1 when the revealed value is +1 */
       uint64_t bit = (uint64_t)1 << (k % 64);
-      size_t wk = k / 64, ix = (f * s->ncap + i) * W + wk;
+      size_t wk = k / 64;
       o->nz[i * W + wk] |= bit;
-      if (bit_of(rp, k) == right) {
-        o->pos[i * W + wk] |= bit;
-        s->fpos[ix] |= bit;
-      } else {
-        o->pos[i * W + wk] &= ~bit;
-        s->fpos[ix] &= ~bit;
-      }
+      if (val) o->pos[i * W + wk] |= bit;
+      else o->pos[i * W + wk] &= ~bit;
+      if (!dims) continue;
+      size_t ix = (f * s->ncap + i) * W + wk;
+      s->fpos[ix] = val ? s->fpos[ix] | bit : s->fpos[ix] & ~bit;
       s->fmask[ix] |= bit;
       s->tmask[ix] &= ~bit;
       add(s, f, NL_CN_FIRM_REFINE, 1);
     }
   }
+}
+
+/* Routine refinement of firm f (phase 2b): members refine, with probability prf, one random
+ * process dimension on which the firm's code is non-zero (its routines), with accuracy q_ref. */
+static void refine(cn_state *s, size_t f, double prf) {
+  const nl_march_org *o = &s->org[f];
+  uint64_t *est = s->nihbuf; /* scratch: the firm's routines */
+  size_t c = 0;
+  for (size_t w = 0; w < s->W; w++) {
+    est[w] = o->cnz[w] & s->procmask[w];
+    c += (size_t)nl_popcount(est[w]);
+  }
+  if (c > 0) member_tests(s, f, prf, est, c, s->q_ref);
 }
 
 /* Does a superior member of firm f hold value val on dimension k (word w, bit b) from a refinement
@@ -776,24 +782,7 @@ static void intra_firm(cn_state *s, size_t f) {
   uint64_t *rp = s->rpos + f * W;
   /* 2. Experimentation: members test one dimension each with probability mu x_f. */
   double pe = s->mu * s->x[f];
-  if (pe > 0 && n > 0) {
-    uint64_t Pfx = nl_rng_fixed32(pe);
-    for (size_t b = 0; b < n; b += 64) {
-      size_t hi = n - b < 64 ? n - b : 64;
-      uint64_t M = nl_rng_mask_on(r, Pfx, hi == 64 ? ~(uint64_t)0 : (((uint64_t)1 << hi) - 1));
-      while (M) {
-        size_t i = b + (size_t)__builtin_ctzll(M);
-        M &= M - 1;
-        size_t k = (size_t)nl_rng_below(r, s->m);
-        int right = nl_rng_bernoulli(r, s->q);
-        int val = bit_of(rp, k) == right; /* +1 when the revealed value is +1 */
-        uint64_t bit = (uint64_t)1 << (k % 64);
-        o->nz[i * W + k / 64] |= bit;
-        if (val) o->pos[i * W + k / 64] |= bit;
-        else o->pos[i * W + k / 64] &= ~bit;
-      }
-    }
-  }
+  if (pe > 0 && n > 0) member_tests(s, f, pe, NULL, 0, s->q);
   /* 2b. Routine refinement (coopnet 2, R): members refine an established routine, a process
    * dimension where the firm's code is non-zero, with probability rho e_f. */
   double prf = s->rho * s->e[f];
