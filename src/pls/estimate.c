@@ -430,6 +430,28 @@ void pls_interaction_adjust(const pls_struct *s, const double *sd, pls_ws *ws) {
   }
 }
 
+int pls_rows_corr(const double *X, size_t n, size_t ni, const size_t *rows, size_t m, double *Z, double *mu,
+                  double *sd, double *S) {
+  for (size_t i = 0; i < ni; i++) {
+    const double *x = X + i * n;
+    double mean = 0, ss = 0;
+    for (size_t q = 0; q < m; q++) mean += x[rows[q]];
+    mean /= (double)m;
+    for (size_t q = 0; q < m; q++) ss += (x[rows[q]] - mean) * (x[rows[q]] - mean);
+    mu[i] = mean;
+    sd[i] = sqrt(ss / (double)(m - 1));
+    if (!(sd[i] > 0)) return -1;
+    double *z = Z + i * m;
+    for (size_t q = 0; q < m; q++) z[q] = (x[rows[q]] - mean) / sd[i];
+  }
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)m, 1.0 / (double)(m - 1), Z, (int)m, 0.0, S, (int)ni);
+  for (size_t i = 0; i < ni; i++) {
+    S[i + i * ni] = 1.0;
+    for (size_t k = i + 1; k < ni; k++) S[i + k * ni] = S[k + i * ni];
+  }
+  return 0;
+}
+
 /* ---- handle ---------------------------------------------------------------------------- */
 
 void nl_pls_options_default(nl_pls_options *o) {

@@ -225,26 +225,9 @@ typedef struct perm_ws {
   int fail;
 } perm_ws;
 
-/* Correlation matrix of rows[0..m) of X (n x ni, column-major) into S; -1 if a column is constant. */
+/* Correlation matrix of rows[0..m) of X into w->S (standardized rows in w->Z); -1 if a column is constant. */
 static int rows_corr(const double *X, size_t n, size_t ni, const size_t *rows, size_t m, perm_ws *w) {
-  for (size_t i = 0; i < ni; i++) {
-    const double *x = X + i * n;
-    double mean = 0, ss = 0;
-    for (size_t q = 0; q < m; q++) mean += x[rows[q]];
-    mean /= (double)m;
-    for (size_t q = 0; q < m; q++) ss += (x[rows[q]] - mean) * (x[rows[q]] - mean);
-    double sd = sqrt(ss / (double)(m - 1));
-    if (!(sd > 0)) return -1;
-    double *z = w->Z + i * m;
-    for (size_t q = 0; q < m; q++) z[q] = (x[rows[q]] - mean) / sd;
-  }
-  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)m, 1.0 / (double)(m - 1), w->Z, (int)m, 0.0, w->S,
-              (int)ni);
-  for (size_t i = 0; i < ni; i++) {
-    w->S[i + i * ni] = 1.0;
-    for (size_t k = i + 1; k < ni; k++) w->S[i + k * ni] = w->S[k + i * ni];
-  }
-  return 0;
+  return pls_rows_corr(X, n, ni, rows, m, w->Z, w->mu, w->sd, w->S);
 }
 
 /* cor(Z wa, Z wb) for construct j given the correlation matrix S of the data Z. */

@@ -103,6 +103,12 @@ void pls_interaction_adjust(const pls_struct *s, const double *sd, pls_ws *ws);
 
 enum { PLS_FAIL_MODEB = 1, PLS_FAIL_INNER = 2, PLS_FAIL_PROXY = 3, PLS_FAIL_RHOA = 4 };
 
+/* Correlation matrix S (ni x ni) of rows[0..m) of the n x ni column-major data X, with the rows'
+ * means mu and standard deviations sd (n - 1) and their standardized values Z (m x ni); -1 if a
+ * column is constant. Used by PLSpredict's training sets and MGA's permuted groups. O(m ni^2). */
+int pls_rows_corr(const double *X, size_t n, size_t ni, const size_t *rows, size_t m, double *Z, double *mu,
+                  double *sd, double *S);
+
 /* Cholesky of the small k x k correlation matrix a (lda), lower, in place; 0 ok, else the 1-based
  * index of the first (near-)zero pivot. */
 int pls_chol(double *a, size_t k, size_t lda);

@@ -76,6 +76,7 @@ typedef struct fold_ws {
   double *mu, *sd; /* ni training moments */
   double *A, *B;   /* ni * ni, ni * ni: LM normal equations */
   size_t *idx;     /* ni */
+  size_t *rows;    /* n: the training rows */
   double *sc, *sp; /* nc: scores of a test row, predicted scores */
   int fail;        /* 0, or 1 = PLS failed, 2 = LM singular */
   size_t fail_fold;
@@ -106,32 +107,13 @@ static void run_fold(const nl_pls *p, pls_pred *r, const size_t *fold, size_t f,
                      int ea, fold_ws *w) {
   size_t n = p->n, ni = p->ni, nc = p->nc, nt = 0;
   const double *X = p->X;
-  for (size_t q = 0; q < n; q++) nt += fold[q] != f;
-  /* training moments and standardized training rows */
-  for (size_t i = 0; i < ni; i++) {
-    const double *x = X + i * n;
-    double m = 0, ss = 0;
-    for (size_t q = 0; q < n; q++)
-      if (fold[q] != f) m += x[q];
-    m /= (double)nt;
-    for (size_t q = 0; q < n; q++)
-      if (fold[q] != f) ss += (x[q] - m) * (x[q] - m);
-    w->mu[i] = m;
-    w->sd[i] = sqrt(ss / (double)(nt - 1));
-    if (!(w->sd[i] > 0)) {
-      w->fail = 3;
-      w->fail_fold = f;
-      return;
-    }
-    double *z = w->Zt + i * nt;
-    for (size_t q = 0, at = 0; q < n; q++)
-      if (fold[q] != f) z[at++] = (x[q] - m) / w->sd[i];
-  }
-  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)nt, 1.0 / (double)(nt - 1), w->Zt, (int)nt, 0.0,
-              w->S, (int)ni);
-  for (size_t i = 0; i < ni; i++) {
-    w->S[i + i * ni] = 1.0;
-    for (size_t k = i + 1; k < ni; k++) w->S[i + k * ni] = w->S[k + i * ni];
+  for (size_t q = 0; q < n; q++)
+    if (fold[q] != f) w->rows[nt++] = q;
+  /* training moments, standardized training rows, their correlations */
+  if (pls_rows_corr(X, n, ni, w->rows, nt, w->Zt, w->mu, w->sd, w->S) != 0) {
+    w->fail = 3;
+    w->fail_fold = f;
+    return;
   }
   int what;
   size_t which;
@@ -325,9 +307,10 @@ nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
     w->A = nl_malloc(ni * ni * sizeof *w->A);
     w->B = nl_malloc(ni * ni * sizeof *w->B);
     w->idx = nl_malloc(ni * sizeof *w->idx);
+    w->rows = nl_malloc(n * sizeof *w->rows);
     w->sc = nl_malloc(nc * sizeof *w->sc);
     w->sp = nl_malloc(nc * sizeof *w->sp);
-    if (!w->Zt || !w->S || !w->mu || !w->sd || !w->A || !w->B || !w->idx || !w->sc || !w->sp ||
+    if (!w->Zt || !w->S || !w->mu || !w->sd || !w->A || !w->B || !w->idx || !w->rows || !w->sc || !w->sp ||
         pls_ws_init(&w->ws, &p->s) != 0) {
       st = nl_err(&p->err, NL_ENOMEM, "out of memory");
       goto cleanup;
@@ -437,6 +420,7 @@ cleanup:
     nl_free(w->A);
     nl_free(w->B);
     nl_free(w->idx);
+    nl_free(w->rows);
     nl_free(w->sc);
     nl_free(w->sp);
   }
