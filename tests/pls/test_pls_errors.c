@@ -427,8 +427,10 @@ static void test_cli_outputs(void **state) {
   assert_int_not_equal(system(cmd), 0);
   /* Ctrl-C during a long bootstrap: exit 3, nothing written */
   char cmd2[2048];
+  /* --foreground: one SIGINT to netlearn only (without it timeout signals its whole process group as
+   * well, and a second signal makes the CLI exit at once with "interrupted again") */
   snprintf(cmd2, sizeof cmd2,
-           "cd '%s' && OPENBLAS_NUM_THREADS=1 timeout --preserve-status -s INT 0.5 '%s' pls good.model data.csv --boot 1000000 -q "
+           "cd '%s' && OPENBLAS_NUM_THREADS=1 timeout --foreground --preserve-status -s INT 0.5 '%s' pls good.model data.csv --boot 1000000 -q "
            "-o intr 2> stderr.txt",
            g_dir, NL_CLI);
   int rc2 = system(cmd2);
