@@ -16,6 +16,7 @@
 #include "core/model_impl.h"
 #include "core/stats.h"
 #include "io/atomic.h"
+#include "io/html.h"
 #include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
 #include "netlearn/plot.h"
@@ -23,18 +24,6 @@
 #include "study/study_impl.h"
 
 /* ---- HTML helpers -------------------------------------------------------------------------- */
-
-static void esc(FILE *f, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '&': fputs("&amp;", f); break;
-    case '"': fputs("&quot;", f); break;
-    default: fputc(*s, f);
-    }
-  }
-}
 
 /* An effect "A -> B -> C" with typographic arrows. */
 static void effect(FILE *f, const char *s) {
@@ -78,20 +67,6 @@ static void pval(FILE *f, double p) {
   }
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void base64(FILE *f, const unsigned char *d, size_t n) {
-  for (size_t i = 0; i < n; i += 3) {
-    unsigned v = (unsigned)d[i] << 16;
-    if (i + 1 < n) v |= (unsigned)d[i + 1] << 8;
-    if (i + 2 < n) v |= d[i + 2];
-    fputc(b64[(v >> 18) & 63], f);
-    fputc(b64[(v >> 12) & 63], f);
-    fputc(i + 1 < n ? b64[(v >> 6) & 63] : '=', f);
-    fputc(i + 2 < n ? b64[v & 63] : '=', f);
-  }
-}
-
 typedef struct report {
   nl_study *s;
   FILE *f;
@@ -109,14 +84,10 @@ static void figure(report *rp, nl_figure *fg, nl_status st, const char *alt, con
   rp->nfig++;
   fputs("<figure>", rp->f);
   if (!st && buf) {
-    fputs("<img alt=\"", rp->f);
-    esc(rp->f, alt);
-    fputs("\" src=\"data:image/svg+xml;base64,", rp->f);
-    base64(rp->f, buf, len);
-    fputs("\">", rp->f);
+    nl_html_svg_img(rp->f, alt, buf, len);
   } else {
     fprintf(rp->f, "<p class=\"note\">This figure could not be drawn: ");
-    esc(rp->f, fg ? nl_figure_errmsg(fg) : "out of memory");
+    nl_html_text(rp->f, fg ? nl_figure_errmsg(fg) : "out of memory");
     fputs("</p>", rp->f);
   }
   fprintf(rp->f, "<figcaption><b>Figure %d.</b> ", rp->nfig);
@@ -347,7 +318,7 @@ static void section_study(report *rp) {
   const nl_model *m = nl_scenario_model(sc);
   long fi = nl_model_param_index(m, "firms");
   fputs("<h2 id=\"study\">1. Study</h2>\n<p class=\"lead\">", f);
-  esc(f, s->description && *s->description ? s->description : "A virtual survey study of a simulated SME cooperation network.");
+  nl_html_text(f, s->description && *s->description ? s->description : "A virtual survey study of a simulated SME cooperation network.");
   fputs("</p>\n", f);
   fprintf(f,
           "<p>Design: the agent-based model <code>coopnet</code> (learning within and between SMEs in cooperation "
@@ -391,7 +362,7 @@ static void section_parameters(report *rp) {
   for (int c = 0; c < NL_SV_NCON; c++) {
     if (!s->sv.use[c]) continue;
     fprintf(f, "<tr><td><b>%s</b></td><td>", nl_survey_construct_name(c));
-    esc(f, nl_survey_construct_doc(&s->sv, c));
+    nl_html_text(f, nl_survey_construct_doc(&s->sv, c));
     char a[32], b[32];
     nl_survey_item_name(c, 0, a, sizeof a);
     nl_survey_item_name(c, s->sv.nitem[c] - 1, b, sizeof b);
@@ -445,9 +416,9 @@ static void section_parameters(report *rp) {
         nset++;
       }
       fprintf(f, "<tr><td>%s<code>%s</code>%s</td><td class=\"n\">", set ? "<b>" : "", d->name, set ? "</b>" : "");
-      esc(f, val);
+      nl_html_text(f, val);
       fputs("</td><td>", f);
-      esc(f, d->doc);
+      nl_html_text(f, d->doc);
       fputs("</td></tr>\n", f);
     }
     if (pass == 0) {
@@ -533,7 +504,7 @@ static void section_pls(report *rp, size_t pi) {
   fputs("<h2 id=\"pls\">4. PLS-SEM results</h2>\n", f);
   fputs("<p>The model (lavaan syntax):</p><pre>", f);
   char *shown = nl_study_model_display(s);
-  esc(f, shown ? shown : s->model_text);
+  nl_html_text(f, shown ? shown : s->model_text);
   nl_free(shown);
   fputs("</pre>\n", f);
   fprintf(f, "<p>Two views: the <b>representative replication</b> (replication %ld, whose path estimates are "
@@ -681,7 +652,7 @@ static void section_hypotheses(report *rp, size_t pi) {
     fprintf(f, "<tr><td>%s</td><td>", hy->id);
     effect(f, hy->effect);
     fprintf(f, "%s</td><td>%s</td><td>", hy->indirect ? " (indirect)" : "", hy->sign > 0 ? "positive" : "negative");
-    esc(f, hy->label);
+    nl_html_text(f, hy->label);
     fprintf(f, "</td><td class=\"n\">%ld / %ld</td><td class=\"n\">", pt->nsup[h], pt->nest[h]);
     fmt(f, "%.0f%%", 100 * pt->share[h]);
     fprintf(f, "</td><td class=\"n\">%ld</td><td class=\"n\">", pt->nopp[h]);
@@ -806,9 +777,9 @@ static void section_facts(report *rp, size_t pi) {
     study_fact_sum fs;
     nl_study_fact_summary(s, pi, k, &fs);
     fprintf(f, "<tr><td>%s</td><td>seed %s</td><td>", fi->id, fi->seed);
-    esc(f, fi->claim);
+    nl_html_text(f, fi->claim);
     fputs("</td><td>", f);
-    esc(f, fi->statistic);
+    nl_html_text(f, fi->statistic);
     if (k == NL_FACT_CAPABILITY || k == NL_FACT_FORMAL) {
       /* the components, means over replications */
       double v[1 + NL_CONTRAST_N] = {0};
@@ -861,7 +832,7 @@ static void section_facts(report *rp, size_t pi) {
     if (first) fputs("<p><b>Where the facts are weak or absent.</b> ", f);
     first = 0;
     fprintf(f, "Fact %s (", nl_study_fact(k)->id);
-    esc(f, nl_study_fact(k)->claim);
+    nl_html_text(f, nl_study_fact(k)->claim);
     fprintf(f, ") is <b>%s</b> in this study: mean ", fs.verdict);
     fmt(f, "%.3f", fs.mean);
     fprintf(f, ", expected sign in %ld of %ld replications. ", fs.right, fs.n);
@@ -947,7 +918,7 @@ static void section_sweep(report *rp) {
       char val[128];
       nl_params_format(nl_design_params(s->design, pi), nl_design_swept(s->design, i), val, sizeof val);
       fputs("<td class=\"n\">", f);
-      esc(f, val);
+      nl_html_text(f, val);
       fputs("</td>", f);
     }
     for (size_t h = 0; h < s->H; h++) {
@@ -995,10 +966,10 @@ static void section_repro(report *rp, const nl_study_config *cfg) {
   FILE *f = rp->f;
   fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", s->npoints > 1 ? 8 : 7);
   fprintf(f, "<table class=\"kv\"><tr><th>netlearn version</th><td>%s</td></tr><tr><th>study file</th><td><code>", nl_version());
-  esc(f, s->file);
+  nl_html_text(f, s->file);
   fputs("</code></td></tr><tr><th>command line</th><td><code>", f);
   for (int i = 0; i < cfg->argc; i++) {
-    esc(f, cfg->argv[i]);
+    nl_html_text(f, cfg->argv[i]);
     fputc(' ', f);
   }
   if (cfg->argc == 0) fputs("(library call)", f);
@@ -1028,9 +999,9 @@ nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_con
   fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "
         "content=\"width=device-width, initial-scale=1\">\n<title>",
         f);
-  esc(f, title);
+  nl_html_text(f, title);
   fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n<h1>", css);
-  esc(f, title);
+  nl_html_text(f, title);
   fprintf(f, "</h1>\n<p class=\"note\">netlearn %s study report &middot; %ld replications", nl_version(), s->R);
   if (s->npoints > 1) fprintf(f, " &times; %zu design points (sections 3&ndash;6 show design point 1)", s->npoints);
   fputs("</p>\n", f);
