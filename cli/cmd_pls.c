@@ -439,6 +439,18 @@ int nl_cmd_pls(int argc, char **argv) {
       rc = NL_EXIT_FAILURE;
       goto cleanup;
     }
+    if (mga) { /* the multigroup paragraph goes after the estimation's in methods.md */
+      char path[4096];
+      snprintf(path, sizeof path, "%s/methods.md", outdir);
+      FILE *mf = fopen(path, "a");
+      st = mf ? nl_pls_mga_write_methods(mga, mf) : NL_EIO;
+      if (mf && fclose(mf) != 0 && st == NL_OK) st = NL_EIO;
+      if (st != NL_OK) {
+        cli_error("%s: cannot append the multigroup methods", path);
+        rc = NL_EXIT_FAILURE;
+        goto cleanup;
+      }
+    }
     if (nl_pls_ipma_target(p) != (size_t)-1) {
       char path[4096];
       snprintf(path, sizeof path, "%s/ipma.png", outdir);

@@ -450,6 +450,9 @@ int nl_pls_mga_invariance(const nl_pls_mga *g, size_t g1, size_t g2);
 
 /* mga_paths.csv, mga_tests.csv, micom.csv into dir (created if missing). Errors: NL_EINVAL (not run), NL_EIO. */
 nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir);
+/* A methods paragraph (Markdown, with references) for the multigroup analysis; `netlearn pls -o`
+ * appends it to methods.md. Errors: NL_EINVAL (not run), NL_EIO. */
+nl_status nl_pls_mga_write_methods(nl_pls_mga *g, FILE *f);
 /* Group paths, tests and MICOM with the verdict in words. Errors: NL_EINVAL, NL_EIO. */
 nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f);
 

@@ -571,6 +571,27 @@ static void test_cli_files(void **state) {
   fclose(f);
   assert_int_equal(dims, 7);
   assert_int_equal(hoc, 2);
+  /* MGA from the CLI: the three files and the methods paragraph */
+  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/g' --groups group --boot 50 --perm 50", NL_CLI,
+           NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SOURCE_DIR "/tests/data/mobi_groups.csv", dir);
+  assert_int_equal(system(cmd), 0);
+  snprintf(path, sizeof path, "%s/g/methods.md", dir);
+  f = fopen(path, "r");
+  assert_non_null(f);
+  char text[16384];
+  size_t got = fread(text, 1, sizeof text - 1, f);
+  text[got] = '\0';
+  fclose(f);
+  assert_non_null(strstr(text, "## Multigroup analysis"));
+  assert_non_null(strstr(text, "1: n = 125; 2: n = 125"));
+  assert_non_null(strstr(text, "50 permutations of the group labels"));
+  const char *mfiles[] = {"mga_paths.csv", "mga_tests.csv", "micom.csv"};
+  for (int k = 0; k < 3; k++) {
+    snprintf(path, sizeof path, "%s/g/%s", dir, mfiles[k]);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    fclose(f);
+  }
   /* IPMA: table and map */
   snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/i' --ipma Loyalty --ipma-scale 1:10", NL_CLI,
            NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, dir);
