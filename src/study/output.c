@@ -65,11 +65,11 @@ static nl_status write_surveys(nl_study *s, const char *dir) {
           nl_survey_item_name(c, k, item, sizeof item);
           fprintf(a.f, ",%s", item);
         }
-      fputc('\n', a.f);
+      fputs(",formal\n", a.f); /* a group column (member of a formal network) for --groups: MGA, MICOM */
       for (size_t i = 0; i < N; i++) {
         fprintf(a.f, "%zu", rp->ids[i]);
         for (size_t q = 0; q < ni; q++) fprintf(a.f, ",%d", (int)rp->items[q * N + i]);
-        fputc('\n', a.f);
+        fprintf(a.f, ",%d\n", rp->firms[rp->ids[i] * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_FORMAL] >= 0);
       }
       st = nl_atomic_commit(&a, &s->err);
       if (st) return st;

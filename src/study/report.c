@@ -495,6 +495,45 @@ static void range_cell(FILE *f, double m, double a, double b) {
   fputs("]</td>", f);
 }
 
+/* PLSpredict (Shmueli et al. 2019) on the representative replication: 10 folds x 10 repetitions,
+ * direct antecedents, folds from the study's seed (stream of the replication), as netlearn pls
+ * --predict 10x10. Per indicator of an endogenous construct: RMSE of PLS and of the linear-model
+ * benchmark, Q2_predict. */
+static void section_predict(report *rp, nl_pls *p, long r) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  nl_pls_predict_options o;
+  nl_pls_predict_options_default(&o);
+  o.seed = nl_scenario_seed(s->sc);
+  o.stream = (unsigned long long)r;
+  fputs("<h3>Out-of-sample prediction (PLSpredict)</h3>\n", f);
+  if (nl_pls_predict(p, &o)) {
+    fputs("<p class=\"note\">PLSpredict could not be run on this replication: ", f);
+    nl_html_text(f, nl_pls_errmsg(p));
+    fputs("</p>\n", f);
+    return;
+  }
+  fputs("<p>PLSpredict (Shmueli et al. 2019; 10 folds &times; 10 repetitions, direct antecedents) on the "
+        "representative replication's survey: the indicators of each endogenous construct predicted out of "
+        "sample by the PLS model and by the linear-model benchmark (each indicator regressed on every "
+        "indicator of the other constructs). Q&sup2;<sub>predict</sub> &gt; 0: PLS beats the training mean; "
+        "PLS RMSE below the LM's: the model has predictive power for that indicator.</p>\n"
+        "<table><tr><th>indicator</th><th>PLS RMSE</th><th>LM RMSE</th><th>Q&sup2;<sub>predict</sub></th></tr>\n",
+        f);
+  for (size_t i = 0; i < s->I; i++) {
+    nl_pls_predict_metrics m;
+    if (nl_pls_predict_indicator(p, i, &m)) continue; /* not an indicator of an endogenous construct */
+    fprintf(f, "<tr><td>%s</td><td class=\"n\">", s->iname[i]);
+    fmt(f, "%.3f", m.pls_rmse);
+    fputs("</td><td class=\"n\">", f);
+    fmt(f, "%.3f", m.lm_rmse);
+    fputs("</td><td class=\"n\">", f);
+    fmt(f, "%.3f", m.q2_predict);
+    fputs("</td></tr>\n", f);
+  }
+  fputs("</table>\n", f);
+}
+
 static void section_pls(report *rp, size_t pi) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
@@ -551,16 +590,25 @@ static void section_pls(report *rp, size_t pi) {
           "correlations, which happens with few items and a small sample; seminr reports the same value. Read "
           "&alpha; and &rho;<sub>C</sub> for that construct.</p>\n",
           f);
-  fputs("<p>Heterotrait-monotrait ratios (HTMT; representative replication; values below 0.85 indicate "
-        "discriminant validity):</p>\n<table><tr><th></th>",
-        f);
+  fprintf(f, "<p>Heterotrait-monotrait ratios (HTMT; representative replication) with, below each, the "
+             "one-sided %.0f%% bootstrap upper bound (HTMT inference: Henseler et al. 2015, Franke &amp; "
+             "Sarstedt 2019, as cSEM's <code>testHTMT()</code>). Discriminant validity is supported when the "
+             "bound is below 0.85 (0.90 for conceptually similar constructs); <b>bold</b>: a bound of 0.85 or "
+             "more.</p>\n<table><tr><th></th>",
+          100 * (1 - s->alpha));
   for (size_t j = 0; j + 1 < s->C; j++) fprintf(f, "<th>%s</th>", s->cname[j]);
   fputs("</tr>\n", f);
   for (size_t j = 1; j < s->C; j++) {
     fprintf(f, "<tr><th>%s</th>", s->cname[j]);
     for (size_t k = 0; k + 1 < s->C; k++) {
       fputs("<td class=\"n\">", f);
-      if (k < j) fmt(f, "%.3f", nl_pls_htmt(p, j, k));
+      if (k < j) {
+        double up = nl_pls_htmt_upper(p, j, k);
+        fmt(f, "%.3f", nl_pls_htmt(p, j, k));
+        fputs(up >= 0.85 ? "<br><small><b>&le; " : "<br><small>&le; ", f);
+        fmt(f, "%.3f", up);
+        fputs(up >= 0.85 ? "</b></small>" : "</small>", f);
+      }
       fputs("</td>", f);
     }
     fputs("</tr>\n", f);
@@ -631,6 +679,7 @@ static void section_pls(report *rp, size_t pi) {
   }
   fputs("</table>\n", f);
   if (!pt->rep[r].converged) fputs("<p class=\"note\">The PLS weights of this replication did not converge.</p>", f);
+  section_predict(rp, p, r);
   pls_figure(rp, p, r);
 }
 

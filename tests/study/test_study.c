@@ -442,12 +442,12 @@ static void test_small_study(void **state) {
   assert_non_null(man);
   assert_non_null(strstr(man, "\"kind\": \"netlearn study\""));
   free(man);
-  /* the survey is a data set for netlearn pls: 30 rows, 17 items plus the firm id */
+  /* the survey is a data set for netlearn pls: 30 rows, 17 items, the firm id and the group column formal */
   snprintf(path, sizeof path, "%s/t1/surveys/survey_rep2.csv", g_dir);
   nl_pls_data *d = NULL;
   assert_int_equal(nl_pls_data_read(path, &d), NL_OK);
   assert_int_equal(nl_pls_data_nrow(d), 30);
-  assert_int_equal(nl_pls_data_ncol(d), 18);
+  assert_int_equal(nl_pls_data_ncol(d), 19); /* firm, 17 items, formal */
   nl_pls_data_free(d);
   write_file("seed.model", "EXPLORE =~ explore1 + explore2 + explore3 + explore4\n"
                            "PRODINNO =~ prodinno1 + prodinno2 + prodinno3\n"
@@ -525,6 +525,10 @@ static void test_attribution(void **state) {
   assert_non_null(html);
   assert_non_null(strstr(html, "Which mechanism drives what"));
   assert_non_null(strstr(html, "<li><b>R (routine refinement)</b>: no change in facts 2a, 2b or any hypothesis path"));
+  /* PLS second wave in the study: HTMT inference and PLSpredict on the representative replication */
+  assert_non_null(strstr(html, "HTMT inference"));
+  assert_non_null(strstr(html, "<h3>Out-of-sample prediction (PLSpredict)</h3>"));
+  assert_non_null(strstr(html, "<tr><td>prodinno1</td>"));
   free(html);
   /* without contrasts there is no matrix, and a stale attribution.csv is removed */
   assert_int_equal(nl_study_set(s, "analysis.contrasts", "false"), NL_OK);
