@@ -312,7 +312,7 @@ static void test_pls_huge_cell(void **state) {
   char cmd[1024];
   snprintf(cmd, sizeof cmd,
            "cd %s && cp %s/tests/pls/mobi.model m.model && awk -F, 'BEGIN{OFS=\",\"} NR==2{$1=\"1e300\"} {print}' "
-           "%s/tests/data/mobi.csv > huge.csv && head -1 huge.csv | cut -d, -f1",
+           "%s/tests/data/mobi.csv > huge.csv",
            tmpdir, NL_SOURCE_DIR, NL_SOURCE_DIR);
   assert_int_equal(system(cmd), 0);
   assert_int_equal(nl("pls m.model huge.csv -o huge -q"), 0);
