@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "netlearn/plot.h"
@@ -317,6 +318,19 @@ int nl_cmd_plot(int argc, char **argv) {
   if (stray) {
     cli_error("plot %s: %s does not apply to this kind (see `netlearn plot --help`)", kind, stray);
     return NL_EXIT_USAGE;
+  }
+  /* The figure's folder must exist: a bad path is bad input (exit 2, as pls and export), found
+   * before anything is read or drawn. */
+  {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", out);
+    char *slash = strrchr(dir, '/');
+    struct stat sb;
+    if (slash && slash != dir) *slash = '\0';
+    if (slash && slash != dir && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+      cli_error("%s: cannot write the figure: the folder %s does not exist", out, dir);
+      return NL_EXIT_USAGE;
+    }
   }
   nl_figure *fig = nl_figure_new(&fo);
   nl_plot_source *src = NULL;

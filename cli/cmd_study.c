@@ -188,6 +188,7 @@ int nl_cmd_study(int argc, char **argv) {
   cfg.threads = (int)threads;
   cfg.progress = progress_cb;
   cfg.progress_user = &bar;
+  cfg.interrupt = cli_interrupt_poll; /* the first Ctrl-C stops inside the running simulations */
   cfg.argc = argc + 1;
   cfg.argv = argv - 1;
   cfg.report = report;

@@ -68,6 +68,9 @@ typedef struct nl_study_config {
   int threads;            /* OpenMP threads over replications; <= 0: OpenMP's default */
   nl_progress_fn progress; /* runs done / total; may be NULL. Non-zero return cancels. */
   void *progress_user;
+  nl_interrupt_fn interrupt; /* polled inside every simulation every NL_INTERRUPT_EVERY periods, from
+                                any thread; non-zero stops the study (NL_ECANCELED). May be NULL */
+  void *interrupt_user;
   int argc;               /* the command line, recorded in the manifest and the report (borrowed) */
   char *const *argv;
   int report;             /* write report.html (default 1) */

@@ -25,6 +25,10 @@ nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r,
   }
   if ((st = m->reset(state, nl_scenario_seed(s->sc), (uint64_t)r, err))) goto cleanup;
   for (long t = 0; t <= s->sv.period; t++) {
+    if (t % NL_INTERRUPT_EVERY == 0 && nl_study_stop_requested(s)) {
+      st = nl_err(err, NL_ECANCELED, "interrupted at period %ld", t);
+      goto cleanup;
+    }
     if (t > 0 && (st = m->step(state, err))) goto cleanup;
     if (a && t == t0)
       for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
@@ -35,6 +39,8 @@ cleanup:
   m->destroy(state);
   return st;
 }
+
+int nl_study_stop_requested(const nl_study *s) { return s->interrupt && s->interrupt(s->interrupt_user); }
 
 double nl_study_hyp_estimate(const nl_study *s, const nl_pls *p, size_t h) {
   const study_hyp *hy = &s->hyp[h];

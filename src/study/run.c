@@ -161,6 +161,10 @@ static void run_one(nl_study *s, size_t pi, long r) {
   if (t0 == 0)
     for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
   for (long t = 0; t <= T; t++) {
+    if (t % NL_INTERRUPT_EVERY == 0 && nl_study_stop_requested(s)) {
+      rep_fail(rp, NL_ECANCELED, "", "interrupted");
+      goto cleanup;
+    }
     if (t > 0 && m->step(state, &err)) {
       rep_fail(rp, NL_EINVAL, "", err.msg);
       goto cleanup;
@@ -367,6 +371,8 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
   }
   if (!s->sc || !s->design || !s->pm) return nl_err(&s->err, NL_EINVAL, "no study loaded");
   nl_study_free_results(s);
+  s->interrupt = cfg->interrupt;
+  s->interrupt_user = cfg->interrupt_user;
   char sub[4200];
   if (make_dir(dir)) return nl_err(&s->err, NL_EIO, "%s: cannot create the output directory: %s", dir, strerror(errno));
   snprintf(sub, sizeof sub, "%s/surveys", dir);
@@ -426,6 +432,10 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
       if (kind == 0) run_one(s, pi, r);
       else if (kind <= ncon) run_contrast(s, pi, r, (int)kind - 1);
       else if (s->pt[pi].rep[r].st == NL_OK) nl_study_run_mechanism(s, pi, r, (int)(kind - 1 - ncon));
+      if (nl_study_stop_requested(s)) {
+#pragma omp atomic write
+        cancel = 1;
+      }
 #pragma omp critical(nl_study_progress)
       {
         done++;

@@ -128,6 +128,8 @@ struct nl_study {
   int ci_bca;
   int contrasts;      /* run the contrast scenarios (facts 4 and 6) */
   int attribution;    /* run the mechanism contrasts (contrasts and a model with coopnet 2's mechanisms) */
+  nl_interrupt_fn interrupt; /* the running study's interrupt poll (from its config; may be NULL) */
+  void *interrupt_user;
   /* results */
   int ran;
   size_t npoints;
@@ -180,6 +182,8 @@ void nl_study_facts(double *out, size_t F, const double *a, const double *b, dou
 /* attribution.c (nl_study_simulate_rows and nl_study_hyp_estimate: estimate.c) */
 const study_mech_info *nl_study_mech(int k);
 int nl_study_has_mechanisms(const nl_study *s);
+/* Non-zero when the running study was asked to stop (its interrupt poll; thread-safe). */
+int nl_study_stop_requested(const nl_study *s);
 /* Simulates parameters pc for replication r to the survey period: firm rows (F each) at the window
  * start into a (NULL: not wanted) and at the survey period into b. */
 nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r, double *a, double *b, size_t F,

@@ -569,6 +569,42 @@ static void test_cli_stale_outputs(void **state) {
   assert_int_equal(stat(path, &sb), 0);
 }
 
+/* Interruption: the poll is read inside every simulation (every NL_INTERRUPT_EVERY periods), so a
+ * study stops within a few periods of the request, not when a replication ends; nothing of a
+ * complete study (manifest.json) is written. */
+static int stop_after(void *user) {
+  long *n = user;
+  long v;
+#pragma omp atomic capture
+  v = ++*n;
+  return v > 40;
+}
+
+static void test_interrupt(void **state) {
+  (void)state;
+  nl_study *s = nl_study_new();
+  if (nl_study_load_string(s, GOOD, "tiny.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  assert_int_equal(nl_study_set(s, "periods", "4000"), NL_OK);
+  assert_int_equal(nl_study_set(s, "survey.period", "4000"), NL_OK);
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.threads = 2;
+  cfg.report = 0;
+  long polls = 0;
+  cfg.interrupt = stop_after;
+  cfg.interrupt_user = &polls;
+  char dir[512], path[600];
+  snprintf(dir, sizeof dir, "%s/interrupted", g_dir);
+  assert_int_equal(nl_study_run(s, dir, &cfg), NL_ECANCELED);
+  assert_non_null(strstr(nl_study_errmsg(s), "interrupted"));
+  /* 4 replications x 4000 periods would poll 4000 times; it stopped at the request */
+  assert_true(polls > 40 && polls < 200);
+  snprintf(path, sizeof path, "%s/manifest.json", dir);
+  struct stat sb;
+  assert_int_not_equal(stat(path, &sb), 0);
+  nl_study_free(s);
+}
+
 /* ---- the report -------------------------------------------------------------------------------- */
 
 static void test_report(void **state) {
@@ -748,6 +784,7 @@ int main(void) {
       cmocka_unit_test(test_bad_files),       cmocka_unit_test(test_cli_bad_input),
       cmocka_unit_test(test_small_study),
       cmocka_unit_test(test_attribution),
+      cmocka_unit_test(test_interrupt),
       cmocka_unit_test(test_report),
       cmocka_unit_test(test_cli_stale_outputs),
       cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
