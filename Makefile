@@ -18,10 +18,12 @@ deps:
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
 
-build: deps $(BUILD)/CMakeCache.txt
+# `make build` never installs anything; `make deps`, `make demo` and `make test` set up the machine.
+build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+demo: deps
+	$(MAKE) build
 	./scripts/demo $(BUILD)
 
 test-fast: build
@@ -30,11 +32,12 @@ test-fast: build
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DNL_SANITIZE=ON $(CMAKE_ARGS)
 
-test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+test-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE "slow|install"
 
-test: test-fast test-asan
+test: deps
+	$(MAKE) test-fast test-asan
 
 # The fast lane: unit tests only (no paper reproductions, valgrind, sanitizers), about a minute.
 check: build
