@@ -57,13 +57,6 @@ static void sens_help(FILE *f) {
         f);
 }
 
-/* The bar, and a stop once Ctrl-C or SIGTERM came (runs in progress stop within a few periods;
- * finished ones are committed). */
-static int progress_cb(void *user, long done, long total) {
-  cli_progress_update(user, done, total);
-  return cli_interrupted();
-}
-
 typedef struct sens_opts {
   const char *path, *outdir;
   long threads;
@@ -207,7 +200,7 @@ static int run_analysis(const sens_opts *o, int argc, char **argv) {
   cfg.threads = (int)o->threads;
   cli_progress bar;
   cli_progress_init(&bar, "runs", o->quiet);
-  cfg.progress = progress_cb;
+  cfg.progress = cli_progress_or_stop; /* the bar; non-zero after Ctrl-C or SIGTERM */
   cfg.progress_user = &bar;
   cfg.interrupt = cli_interrupt_poll;
   cli_catch_interrupts();

@@ -62,11 +62,6 @@ static void study_help(FILE *f) {
         f);
 }
 
-static int progress_cb(void *user, long done, long total) {
-  cli_progress_update(user, done, total);
-  return cli_interrupted();
-}
-
 /* Remove every file a study may write in dir, the manifest first, before anything is run: a
  * smaller study must not leave an earlier, larger one's surveys (or design points) beside its own.
  * Only netlearn's names are touched: survey_*.csv in surveys/, *.csv in pls_representative*. */
@@ -186,7 +181,7 @@ int nl_cmd_study(int argc, char **argv) {
   nl_study_config cfg;
   nl_study_config_default(&cfg);
   cfg.threads = (int)threads;
-  cfg.progress = progress_cb;
+  cfg.progress = cli_progress_or_stop; /* the bar; non-zero after Ctrl-C or SIGTERM */
   cfg.progress_user = &bar;
   cfg.interrupt = cli_interrupt_poll; /* the first Ctrl-C stops inside the running simulations */
   cfg.argc = argc + 1;
