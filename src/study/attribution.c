@@ -15,7 +15,6 @@
 #include "core/alloc.h"
 #include "core/model_impl.h"
 #include "core/stats.h"
-#include "io/atomic.h"
 #include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
@@ -131,44 +130,4 @@ void nl_study_attr_summary(const nl_study *s, size_t pi, int k, size_t q, study_
   double half = n > 1 ? nl_t_quantile(0.975, (double)(n - 1)) * sqrt(ss / (double)(n - 1) / (double)n) : NAN;
   o->lo = o->change - half;
   o->hi = o->change + half;
-}
-
-static void num(FILE *f, double v) {
-  if (isfinite(v)) fprintf(f, "%.10g", v);
-  else fputs("NA", f);
-}
-
-nl_status nl_study_write_attribution(nl_study *s, const char *dir) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s/attribution.csv", dir);
-  if (!s->attribution) {
-    remove(path); /* a file of an earlier study would not belong to this one */
-    return NL_OK;
-  }
-  nl_atomic_file a;
-  nl_status st = nl_atomic_open(&a, path, &s->err);
-  if (st) return st;
-  fprintf(a.f, "%smechanism,name,switched_off,quantity,replications,with,without,change,ci_low,ci_high\n",
-          s->npoints > 1 ? "point," : "");
-  for (size_t pi = 0; pi < s->npoints; pi++)
-    for (int k = 0; k < NL_MECH_COUNT; k++)
-      for (size_t q = 0; q < nl_study_attr_nquantities(s); q++) {
-        study_attr_sum o;
-        char qn[64];
-        nl_study_attr_summary(s, pi, k, q, &o);
-        if (s->npoints > 1) fprintf(a.f, "%zu,", pi + 1);
-        fprintf(a.f, "%s,%s,%s,%s,%ld,", mech_info[k].id, mech_info[k].name, mech_info[k].off,
-                nl_study_attr_quantity(s, q, qn, sizeof qn), o.n);
-        num(a.f, o.full);
-        fputc(',', a.f);
-        num(a.f, o.removed);
-        fputc(',', a.f);
-        num(a.f, o.change);
-        fputc(',', a.f);
-        num(a.f, o.lo);
-        fputc(',', a.f);
-        num(a.f, o.hi);
-        fputc('\n', a.f);
-      }
-  return nl_atomic_commit(&a, &s->err);
 }

@@ -23,6 +23,14 @@ static void num(FILE *f, double v) {
   else fputs("NA", f);
 }
 
+/* v[0..n) as CSV fields separated by commas (no leading or trailing comma). */
+static void nums(FILE *f, const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (i) fputc(',', f);
+    num(f, v[i]);
+  }
+}
+
 /* CSV field, quoted when needed. */
 static void field(FILE *f, const char *s) {
   if (!strpbrk(s, ",\"\n\r")) {
@@ -234,15 +242,38 @@ static nl_status write_facts(nl_study *s, const char *dir) {
       fputc(',', a.f);
       field(a.f, fi->statistic);
       fprintf(a.f, ",%s,%ld,", fi->sign > 0 ? "positive" : "negative", fs.n);
-      num(a.f, fs.mean);
-      fputc(',', a.f);
-      num(a.f, fs.sd);
-      fputc(',', a.f);
-      num(a.f, fs.lo);
-      fputc(',', a.f);
-      num(a.f, fs.hi);
+      nums(a.f, (const double[]){fs.mean, fs.sd, fs.lo, fs.hi}, 4);
       fprintf(a.f, ",%ld,%s\n", fs.right, fs.verdict);
     }
+  return nl_atomic_commit(&a, &s->err);
+}
+
+/* attribution.csv (docs/study.md): the change of facts 2a, 2b and every hypothesis estimate when one
+ * of coopnet 2's mechanisms is switched off; removed when the study ran without them. */
+static nl_status write_attribution(nl_study *s, const char *dir) {
+  if (!s->attribution) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/attribution.csv", dir);
+    remove(path); /* a file of an earlier study would not belong to this one */
+    return NL_OK;
+  }
+  nl_atomic_file a;
+  nl_status st = open_file(s, &a, dir, "attribution.csv");
+  if (st) return st;
+  fprintf(a.f, "%smechanism,name,switched_off,quantity,replications,with,without,change,ci_low,ci_high\n",
+          s->npoints > 1 ? "point," : "");
+  for (size_t pi = 0; pi < s->npoints; pi++)
+    for (int k = 0; k < NL_MECH_COUNT; k++)
+      for (size_t q = 0; q < nl_study_attr_nquantities(s); q++) {
+        const study_mech_info *mi = nl_study_mech(k);
+        study_attr_sum o;
+        char qn[64];
+        nl_study_attr_summary(s, pi, k, q, &o);
+        point_prefix(s, a.f, pi);
+        fprintf(a.f, "%s,%s,%s,%s,%ld,", mi->id, mi->name, mi->off, nl_study_attr_quantity(s, q, qn, sizeof qn), o.n);
+        nums(a.f, (const double[]){o.full, o.removed, o.change, o.lo, o.hi}, 5);
+        fputc('\n', a.f);
+      }
   return nl_atomic_commit(&a, &s->err);
 }
 
@@ -360,7 +391,7 @@ nl_status nl_study_write_outputs(nl_study *s, const char *dir) {
   if (!st) st = write_pls(s, dir);
   if (!st) st = write_hypotheses(s, dir);
   if (!st) st = write_facts(s, dir);
-  if (!st) st = nl_study_write_attribution(s, dir);
+  if (!st) st = write_attribution(s, dir);
   if (!st) st = write_representative(s, dir);
   return st;
 }

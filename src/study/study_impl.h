@@ -200,7 +200,6 @@ typedef struct study_attr_sum {
   double full, removed, change, lo, hi;     /* means; change = without - with, paired 95% t interval */
 } study_attr_sum;
 void nl_study_attr_summary(const nl_study *s, size_t pi, int k, size_t q, study_attr_sum *o);
-nl_status nl_study_write_attribution(nl_study *s, const char *dir);
 
 /* helpers shared by run.c, output.c and report.c (facts.c) */
 double nl_study_quantile(const double *sorted, size_t n, double q); /* R type 7 */
