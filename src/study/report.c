@@ -495,6 +495,37 @@ static void range_cell(FILE *f, double m, double a, double b) {
   fputs("]</td>", f);
 }
 
+/* The cells of a structural-table row after its label: the representative replication's estimate,
+ * bootstrap interval and p of quantity q (a path a -> b, or specific indirect effect a), then the
+ * estimate over replications and the replications whose interval excludes 0 (row k of the
+ * replications' paths or specific effects). */
+static void effect_cells(report *rp, size_t pi, nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t k) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  const study_point *pt = &s->pt[pi];
+  int path = q == NL_PLS_Q_PATH;
+  nl_pls_boot_stat bs;
+  nl_pls_boot_get(p, q, a, b, &bs);
+  fputs("<td class=\"n\">", f);
+  fmt(f, "%.3f", bs.original);
+  fputs("</td><td class=\"n\">[", f);
+  fmt(f, "%.3f", bs.lo);
+  fputs(", ", f);
+  fmt(f, "%.3f", bs.hi);
+  fputs("]</td><td class=\"n\">", f);
+  pval(f, bs.p);
+  fputs("</td>", f);
+  double m, lo, hi;
+  dist(s, pi, k, 4, 0, &m, &lo, &hi, path ? 2 : 5);
+  range_cell(f, m, lo, hi);
+  long sig = 0;
+  for (long r = 0; r < s->R; r++) {
+    const double *o = (path ? pt->rep[r].path : pt->rep[r].spec) + k * 4;
+    sig += o[1] > 0 || o[2] < 0;
+  }
+  fprintf(f, "<td class=\"n\">%ld / %ld</td></tr>\n", sig, s->R);
+}
+
 /* PLSpredict (Shmueli et al. 2019) on the representative replication: 10 folds x 10 repetitions,
  * direct antecedents, folds from the study's seed (stream of the replication), as netlearn pls
  * --predict 10x10. Per indicator of an endogenous construct: RMSE of PLS and of the linear-model
@@ -619,50 +650,14 @@ static void section_pls(report *rp, size_t pi) {
              "<th>p (rep.)</th><th>estimate over replications</th><th>CI excludes 0</th></tr>\n",
           100 * (1 - s->alpha));
   for (size_t k = 0; k < s->P; k++) {
-    nl_pls_boot_stat bs;
-    nl_pls_boot_get(p, NL_PLS_Q_PATH, s->pfrom[k], s->pto[k], &bs);
-    fprintf(f, "<tr><td>%s &rarr; %s</td><td class=\"n\">", s->cname[s->pfrom[k]], s->cname[s->pto[k]]);
-    fmt(f, "%.3f", bs.original);
-    fputs("</td><td class=\"n\">[", f);
-    fmt(f, "%.3f", bs.lo);
-    fputs(", ", f);
-    fmt(f, "%.3f", bs.hi);
-    fputs("]</td><td class=\"n\">", f);
-    pval(f, bs.p);
-    fputs("</td>", f);
-    double m, a, b;
-    dist(s, pi, k, 4, 0, &m, &a, &b, 2);
-    range_cell(f, m, a, b);
-    long sig = 0;
-    for (long q = 0; q < s->R; q++) {
-      const double *o = pt->rep[q].path + k * 4;
-      sig += o[1] > 0 || o[2] < 0;
-    }
-    fprintf(f, "<td class=\"n\">%ld / %ld</td></tr>\n", sig, s->R);
+    fprintf(f, "<tr><td>%s &rarr; %s</td>", s->cname[s->pfrom[k]], s->cname[s->pto[k]]);
+    effect_cells(rp, pi, p, NL_PLS_Q_PATH, s->pfrom[k], s->pto[k], k);
   }
   for (size_t k = 0; k < s->S; k++) {
-    nl_pls_boot_stat bs;
-    nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &bs);
     fputs("<tr><td>", f);
     for (size_t i = 0; i < s->slen[k]; i++) fprintf(f, "%s%s", i ? " &rarr; " : "", s->cname[s->schain[k][i]]);
-    fputs(" (indirect)</td><td class=\"n\">", f);
-    fmt(f, "%.3f", bs.original);
-    fputs("</td><td class=\"n\">[", f);
-    fmt(f, "%.3f", bs.lo);
-    fputs(", ", f);
-    fmt(f, "%.3f", bs.hi);
-    fputs("]</td><td class=\"n\">", f);
-    pval(f, bs.p);
-    fputs("</td>", f);
-    double m, a, b;
-    dist(s, pi, k, 4, 0, &m, &a, &b, 5);
-    range_cell(f, m, a, b);
-    long sig = 0;
-    for (long q = 0; q < s->R; q++) {
-      const double *o = pt->rep[q].spec + k * 4;
-      sig += o[1] > 0 || o[2] < 0;
-    }
-    fprintf(f, "<td class=\"n\">%ld / %ld</td></tr>\n", sig, s->R);
+    fputs(" (indirect)</td>", f);
+    effect_cells(rp, pi, p, NL_PLS_Q_SPECIFIC, k, 0, k);
   }
   fputs("</table>\n<table><tr><th>endogenous construct</th><th>R&sup2; (rep.)</th><th>R&sup2; over "
         "replications</th></tr>\n",
