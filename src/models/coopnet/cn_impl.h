@@ -64,7 +64,6 @@ typedef struct cn_state {
   long *pat, *formal;      /* pat: patience after myopia (1 - m_e e_f) */
   long *pat0;              /* F: patience before myopia (coopnet 1's) */
   double *att;             /* F: external attention a_f = 1 - theta e_f */
-  double *tcost;           /* F: a tie's cost to firm f, tie_cost + c_e e_f */
   uint64_t *fmask, *fpos;  /* F*ncap*W: beliefs a member found by refining a routine (rho > 0 only) */
   double *cnt;             /* F*NL_CN_FIRM_NFIELDS cumulative counters (only counter columns used) */
   double pc[NL_CN_FIRM_NFIELDS]; /* this period's totals over firms */

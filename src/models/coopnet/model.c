@@ -126,7 +126,7 @@ static const nl_param_desc params[P_COUNT] = {
     [P_TGAIN] = R("trust_gain", 0.2, 0, 1, "trust w rises by this share of 1 - w after a useful review round"),
     [P_TDECAY] = R("trust_decay", 0.1, 0, 1, "trust w decays by this share after a round without useful exchange"),
     [P_WMIN] = R("w_min", 0.05, 0, 1, "floor of trust"),
-    /* coopnet 2: exploitation's own mechanisms (docs/coopnet.md 7.5); all at 0 give coopnet 1 exactly. */
+    /* coopnet 2: exploitation's own mechanisms (docs/coopnet.md 3.3b); all at 0 give coopnet 1 exactly. */
     [P_RHO] = R("rho", 0.1, 0, 1,
                 "routine refinement (R): probability per period that a member refines one established routine "
                 "(a process dimension where the firm's code is non-zero), times e_f"),
@@ -323,7 +323,7 @@ static void destroy(void *sp) {
                   s->x, s->e, s->alpha, s->kappa, s->perf, s->useful, s->adopted, s->keep, s->rmask, s->pat, s->formal, s->cnt, s->dyn,
                   s->market, s->base, s->prodmask, s->procmask, s->tie, s->slot, s->deg, s->gnz, s->gpos,
                   s->goff, s->gmem, s->gplus, s->gminus, s->gsup, s->gadopt, s->cnz0, s->cpos0, s->tmp,
-                  s->stamp, s->parent, s->node_firm, s->pat0, s->att, s->tcost, s->fmask, s->fpos, s->nihbuf};
+                  s->stamp, s->parent, s->node_firm, s->pat0, s->att, s->fmask, s->fpos, s->nihbuf};
   for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) nl_free(ptrs[i]);
   cn_table_free(&s->table);
   nl_network_free(s->net);
@@ -499,7 +499,6 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->parent = alloc_n(F, 1, sizeof(uint32_t), &bad);
   s->pat0 = alloc_n(F, 1, sizeof(long), &bad);
   s->att = alloc_n(F, 1, sizeof(double), &bad);
-  s->tcost = alloc_n(F, 1, sizeof(double), &bad);
   /* refined tags only where refinement can happen: coopnet 1 keeps its memory */
   s->fmask = alloc_n(s->rho > 0 ? FW : 0, s->ncap, 8, &bad);
   s->fpos = alloc_n(s->rho > 0 ? FW : 0, s->ncap, 8, &bad);
@@ -552,14 +551,13 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
     else if (s->pat_max > s->pat_min)
       s->pat[f] = s->pat_min + (long)nl_rng_below(&tr, (uint64_t)(s->pat_max - s->pat_min + 1));
     else s->pat[f] = s->pat_min;
-    /* coopnet 2: myopia shortens patience, a tie costs an exploiter its refinement time, and
-     * attention for the outside shrinks with exploitation (each exactly coopnet 1's at 0). */
+    /* coopnet 2: myopia shortens patience and attention for the outside shrinks with exploitation
+     * (each exactly coopnet 1's at 0). */
     s->pat0[f] = s->pat[f];
     if (s->m_e > 0) {
       double pm = floor((double)s->pat[f] * (1 - s->m_e * s->e[f]) + 0.5);
       s->pat[f] = pm > 0 ? (long)pm : 0;
     }
-    s->tcost[f] = s->cost + s->c_e * s->e[f];
     s->att[f] = 1 - s->theta * s->e[f];
     nl_march_org *o = &s->org[f];
     o->n = n;
@@ -818,6 +816,13 @@ static void intra_firm(cn_state *s, size_t f) {
   }
 }
 
+/* Not invented here (N): of the outside beliefs `est` (bits of one word) on dimensions where the
+ * firm's code is non-zero, those rejected: each is kept with probability Keep / 2^32 = 1 - phi e_f,
+ * drawn on the network stream (nl_rng_mask_on draws nothing when est is empty). */
+static inline uint64_t nih_reject(cn_state *s, uint64_t est, uint64_t Keep) {
+  return est & ~nl_rng_mask_on(&s->nrng, Keep, est);
+}
+
 /* 5. Informal inter-firm learning over the ties (synchronous: partners' spanners as they were at the
  * start of the phase). */
 static void informal(cn_state *s) {
@@ -850,8 +855,7 @@ static void informal(cn_state *s) {
       uint64_t M = nl_rng_mask_on(&s->nrng, Pfx, diff);
       if (!M) continue;
       if (nih > 0) {
-        uint64_t est = M & s->org[a].cnz[w];
-        uint64_t rej = est & ~nl_rng_mask_on(&s->nrng, Keep, est);
+        uint64_t rej = nih_reject(s, M & s->org[a].cnz[w], Keep);
         rejected += nl_popcount(rej);
         M &= ~rej;
         if (!M) continue;
@@ -872,16 +876,14 @@ static void informal(cn_state *s) {
 }
 
 /* Not invented here on socialization to the network code: each change on a dimension where the
- * firm's code is non-zero is undone with probability 1 - Keep (beliefs before: nihbuf). Returns
- * the changes undone. O(W). */
+ * firm's code is non-zero is undone as nih_reject says (beliefs before: nihbuf). Returns the
+ * changes undone. O(W). */
 static long nih_revert(cn_state *s, uint64_t *nz, uint64_t *pos, const uint64_t *cnz, uint64_t Keep) {
   size_t W = s->W;
   const uint64_t *nz0 = s->nihbuf, *pos0 = s->nihbuf + W;
   long undone = 0;
   for (size_t w = 0; w < W; w++) {
-    uint64_t est = ((nz[w] ^ nz0[w]) | (pos[w] ^ pos0[w])) & cnz[w];
-    if (!est) continue;
-    uint64_t rej = est & ~nl_rng_mask_on(&s->nrng, Keep, est);
+    uint64_t rej = nih_reject(s, ((nz[w] ^ nz0[w]) | (pos[w] ^ pos0[w])) & cnz[w], Keep);
     nz[w] = (nz[w] & ~rej) | (nz0[w] & rej);
     pos[w] = (pos[w] & ~rej) | (pos0[w] & rej);
     undone += nl_popcount(rej);
@@ -1028,8 +1030,9 @@ static void ties_review(cn_state *s) {
     cn_tie *tie = &s->tie[t];
     for (int k = 0; k < 2; k++) {
       size_t fk = k ? tie->v : tie->u;
+      double cost = s->cost + s->c_e * s->e[fk]; /* M: an exploiter's refinement time; tie_cost at c_e = 0 */
       tie->value[k] = (1 - s->smooth) * tie->value[k] + s->smooth * tie->gain[k];
-      tie->below[k] = tie->value[k] < s->tcost[fk] ? tie->below[k] + 1 : 0;
+      tie->below[k] = tie->value[k] < cost ? tie->below[k] + 1 : 0;
       tie->below0[k] = tie->value[k] < s->cost ? tie->below0[k] + 1 : 0;
     }
     /* Trust grows after a round with useful exchange (either way), else decays. */
