@@ -41,9 +41,9 @@ extern "C" {
 
 typedef struct nl_calib nl_calib;
 
-nl_calib *nl_calib_new(void);    /* NULL when out of memory */
-void nl_calib_free(nl_calib *c); /* NULL is harmless */
-const char *nl_calib_errmsg(const nl_calib *c);
+NL_API nl_calib *nl_calib_new(void);    /* NULL when out of memory */
+NL_API void nl_calib_free(nl_calib *c); /* NULL is harmless */
+NL_API const char *nl_calib_errmsg(const nl_calib *c);
 
 /*
  * Load a calibration from a YAML file (path borrowed) or a string (text and name borrowed; name is
@@ -52,21 +52,21 @@ const char *nl_calib_errmsg(const nl_calib *c);
  * targets than parameters), NL_ERANGE (bounds outside the parameter's range or empty, se <= 0, a
  * quantile outside (0, 1), a target period beyond the run), NL_ENOMEM. Cost: linear in the file.
  */
-nl_status nl_calib_load_file(nl_calib *c, const char *path);
-nl_status nl_calib_load_string(nl_calib *c, const char *text, const char *name);
+NL_API nl_status nl_calib_load_file(nl_calib *c, const char *path);
+NL_API nl_status nl_calib_load_string(nl_calib *c, const char *text, const char *name);
 
 /*
  * Override a setting from the command line: replications, seed, optimizer.method,
  * optimizer.max_evals, optimizer.starts. Same errors as loading (the message names the --set).
  */
-nl_status nl_calib_set(nl_calib *c, const char *key, const char *value);
+NL_API nl_status nl_calib_set(nl_calib *c, const char *key, const char *value);
 
-const nl_scenario *nl_calib_scenario(const nl_calib *c); /* the simulation (borrowed) */
-size_t nl_calib_nparams(const nl_calib *c);              /* free parameters */
-const char *nl_calib_param_name(const nl_calib *c, size_t i); /* NULL if out of range */
-size_t nl_calib_ntargets(const nl_calib *c);
-const char *nl_calib_target_label(const nl_calib *c, size_t k); /* "code_knowledge mean (final)"; NULL if out of range */
-long nl_calib_replications(const nl_calib *c);
+NL_API const nl_scenario *nl_calib_scenario(const nl_calib *c); /* the simulation (borrowed) */
+NL_API size_t nl_calib_nparams(const nl_calib *c);              /* free parameters */
+NL_API const char *nl_calib_param_name(const nl_calib *c, size_t i); /* NULL if out of range */
+NL_API size_t nl_calib_ntargets(const nl_calib *c);
+NL_API const char *nl_calib_target_label(const nl_calib *c, size_t k); /* "code_knowledge mean (final)"; NULL if out of range */
+NL_API long nl_calib_replications(const nl_calib *c);
 
 /*
  * Simulated statistics m(theta) of every target (nl_calib_ntargets values into m) at the free
@@ -76,7 +76,7 @@ long nl_calib_replications(const nl_calib *c);
  * outside the bounds), NL_EINVAL (a cross-parameter constraint fails), model errors, NL_ENOMEM.
  * Cost: replications runs of the model.
  */
-nl_status nl_calib_moments(nl_calib *c, const double *theta, double *m, int threads);
+NL_API nl_status nl_calib_moments(nl_calib *c, const double *theta, double *m, int threads);
 
 /* Progress: evaluations done (the optimizer's, then the Jacobian's and the profiles'), the total
  * planned, and the smallest objective so far. Return non-zero to stop (NL_ECANCELED); the
@@ -95,7 +95,7 @@ typedef struct nl_calib_config {
   void *interrupt_user;
 } nl_calib_config;
 
-void nl_calib_config_default(nl_calib_config *cfg);
+NL_API void nl_calib_config_default(nl_calib_config *cfg);
 
 /*
  * Calibrate into directory `dir` (created if missing; its parent must exist): minimize Q from
@@ -111,7 +111,7 @@ void nl_calib_config_default(nl_calib_config *cfg);
  * NL_ENOMEM. A parameter the targets do not determine (G'WG singular) is no error: its se is NaN
  * and nl_calib_identification says why. Cost: evaluations x replications model runs.
  */
-nl_status nl_calib_run(nl_calib *c, const char *dir, const nl_calib_config *cfg);
+NL_API nl_status nl_calib_run(nl_calib *c, const char *dir, const nl_calib_config *cfg);
 
 /* A parameter's estimate after nl_calib_run. */
 typedef struct nl_calib_estimate {
@@ -123,7 +123,7 @@ typedef struct nl_calib_estimate {
 } nl_calib_estimate;
 
 /* Errors: NL_EINVAL (not run yet, or i out of range). */
-nl_status nl_calib_estimate_get(const nl_calib *c, size_t i, nl_calib_estimate *out);
+NL_API nl_status nl_calib_estimate_get(const nl_calib *c, size_t i, nl_calib_estimate *out);
 
 /* The fit after nl_calib_run. */
 typedef struct nl_calib_fit {
@@ -138,7 +138,7 @@ typedef struct nl_calib_fit {
   double seconds;    /* wall time of nl_calib_run */
 } nl_calib_fit;
 
-nl_status nl_calib_fit_get(const nl_calib *c, nl_calib_fit *out);
+NL_API nl_status nl_calib_fit_get(const nl_calib *c, nl_calib_fit *out);
 
 /* Target k after nl_calib_run: simulated value at the estimate, its simulation SE, z. */
 typedef struct nl_calib_target_fit {
@@ -146,11 +146,11 @@ typedef struct nl_calib_target_fit {
   double observed, se, simulated, sim_se, z;
 } nl_calib_target_fit;
 
-nl_status nl_calib_target_get(const nl_calib *c, size_t k, nl_calib_target_fit *out);
+NL_API nl_status nl_calib_target_get(const nl_calib *c, size_t k, nl_calib_target_fit *out);
 
 /* Plain-language identification findings after nl_calib_run ("the targets do not pin down p2
  * ..."), one per line; "" when none (borrowed). */
-const char *nl_calib_identification(const nl_calib *c);
+NL_API const char *nl_calib_identification(const nl_calib *c);
 
 #ifdef __cplusplus
 }

@@ -29,9 +29,9 @@ extern "C" {
 
 typedef struct nl_design nl_design;
 
-nl_design *nl_design_new(void); /* NULL when out of memory */
-void nl_design_free(nl_design *d);
-const char *nl_design_errmsg(const nl_design *d);
+NL_API nl_design *nl_design_new(void); /* NULL when out of memory */
+NL_API void nl_design_free(nl_design *d);
+NL_API const char *nl_design_errmsg(const nl_design *d);
 
 /*
  * Expand sc's sweep into design points (one point, the scenario's parameters, without a sweep).
@@ -43,7 +43,7 @@ const char *nl_design_errmsg(const nl_design *d);
  * validation. Errors: NL_ERANGE (more than max_points points; nothing is expanded), NL_EINVAL
  * (a point fails validation), NL_ENOMEM. Cost: O(points x parameters) time and memory.
  */
-nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_points);
+NL_API nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_points);
 
 /*
  * A design of explicit points (sensitivity analyses): row i sets the parameters param[0..nf)
@@ -54,24 +54,24 @@ nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_points);
  * Errors: NL_EINVAL (a point fails the model's validation: the message names the row's values),
  * NL_ENOMEM. Cost: O(rows x parameters).
  */
-nl_status nl_design_build_points(nl_design *d, const nl_scenario *sc, size_t nf, const size_t *param, size_t nrows,
-                                 const double *values, const long *reps, size_t *index);
+NL_API nl_status nl_design_build_points(nl_design *d, const nl_scenario *sc, size_t nf, const size_t *param, size_t nrows,
+                                        const double *values, const long *reps, size_t *index);
 
-const nl_scenario *nl_design_scenario(const nl_design *d);
-size_t nl_design_npoints(const nl_design *d);
-long nl_design_replications(const nl_design *d);
+NL_API const nl_scenario *nl_design_scenario(const nl_design *d);
+NL_API size_t nl_design_npoints(const nl_design *d);
+NL_API long nl_design_replications(const nl_design *d);
 /* Replications of point i: the scenario's, or what nl_design_build_points asked for. */
-long nl_design_point_replications(const nl_design *d, size_t i);
+NL_API long nl_design_point_replications(const nl_design *d, size_t i);
 /* Parameters of point i (borrowed). */
-const nl_params *nl_design_params(const nl_design *d, size_t i);
+NL_API const nl_params *nl_design_params(const nl_design *d, size_t i);
 /* Key of point i: "name=value;..." over every parameter, canonical text (borrowed). */
-const char *nl_design_key(const nl_design *d, size_t i);
+NL_API const char *nl_design_key(const nl_design *d, size_t i);
 /* Swept parameters (indices into the model's table), in the order of the sweep. */
-size_t nl_design_nswept(const nl_design *d);
-size_t nl_design_swept(const nl_design *d, size_t j);
+NL_API size_t nl_design_nswept(const nl_design *d);
+NL_API size_t nl_design_swept(const nl_design *d, size_t j);
 
 /* 64-bit FNV-1a hash of a point key, printed as 16 hex digits in run ids. */
-uint64_t nl_point_hash(const char *key);
+NL_API uint64_t nl_point_hash(const char *key);
 
 /* ---- one run ----------------------------------------------------------------------------------- */
 
@@ -90,16 +90,16 @@ typedef struct nl_run_record {
   int worker;       /* thread or rank that ran it (informative) */
 } nl_run_record;
 
-void nl_run_record_init(nl_run_record *rec);
-void nl_run_record_clear(nl_run_record *rec); /* frees the buffers */
+NL_API void nl_run_record_init(nl_run_record *rec);
+NL_API void nl_run_record_clear(nl_run_record *rec); /* frees the buffers */
 
 /*
  * Serialize a record into a flat byte buffer (for MPI). pack: *size receives the byte count;
  * buf NULL asks for the size only. unpack: reads buf (borrowed) into rec, reusing its buffers.
  * Errors (unpack): NL_EPARSE when the buffer is inconsistent, NL_ENOMEM.
  */
-void nl_run_record_pack(const nl_run_record *rec, unsigned char *buf, size_t *size);
-nl_status nl_run_record_unpack(nl_run_record *rec, const unsigned char *buf, size_t size);
+NL_API void nl_run_record_pack(const nl_run_record *rec, unsigned char *buf, size_t *size);
+NL_API nl_status nl_run_record_unpack(nl_run_record *rec, const unsigned char *buf, size_t size);
 
 /*
  * A worker runs design points' replications, one at a time, reusing one simulation state while
@@ -108,12 +108,12 @@ nl_status nl_run_record_unpack(nl_run_record *rec, const unsigned char *buf, siz
  * only period 0, the last period and the equilibrium period are recorded.
  */
 typedef struct nl_worker nl_worker;
-nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg); /* NULL when out of memory */
-void nl_worker_free(nl_worker *w);
-const char *nl_worker_errmsg(const nl_worker *w);
+NL_API nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg); /* NULL when out of memory */
+NL_API void nl_worker_free(nl_worker *w);
+NL_API const char *nl_worker_errmsg(const nl_worker *w);
 /* Run replication `rep` of point `point` into rec (rec's buffers reused). Errors: model errors,
  * NL_ENOMEM. Cost: the run's periods x one model step. */
-nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec);
+NL_API nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec);
 
 /* ---- results store -------------------------------------------------------------------------- */
 
@@ -125,10 +125,10 @@ enum {
   NL_STORE_RESET = 4     /* writers: empty an existing netlearn database, once its lock is held */
 };
 
-nl_store *nl_store_new(void); /* NULL when out of memory */
+NL_API nl_store *nl_store_new(void); /* NULL when out of memory */
 /* Close (when open) and free; NULL is harmless. */
-void nl_store_free(nl_store *st);
-const char *nl_store_errmsg(const nl_store *st);
+NL_API void nl_store_free(nl_store *st);
+NL_API const char *nl_store_errmsg(const nl_store *st);
 
 /*
  * Open the SQLite database at path (borrowed). Writers take the database's exclusive lock first
@@ -138,7 +138,7 @@ const char *nl_store_errmsg(const nl_store *st);
  * long to wait for a lock held by another process. Errors: NL_EBUSY (another run is writing it),
  * NL_EIO (cannot open; read-only), NL_EPARSE (not a netlearn database, or a newer schema).
  */
-nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
+NL_API nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
 
 /*
  * Bind a design to the store. A new database records the scenario; an existing one must hold
@@ -148,15 +148,15 @@ nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
  * row (command line, threads, ranks: informative). argv borrowed. Cost: O(points x reps) rows
  * in one transaction.
  */
-nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const *argv, int threads, int ranks);
+NL_API nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const *argv, int threads, int ranks);
 
 /* Runs of the bound design still to do: pairs (point index, replication) into a new array
  * (caller frees with free()); *n their count; *total the design's runs. */
-nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total);
+NL_API nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total);
 
 /* Write one finished run in one transaction (status done, final measures, series). A failed
  * write leaves the database as it was. Errors: NL_EIO (disk full, I/O error, locked). */
-nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec);
+NL_API nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec);
 
 /*
  * Values of the model's measure `measure` (index into its measure table) in replications
@@ -165,10 +165,10 @@ nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec);
  * stopped at equilibrium keeps its state); NaN for a run not done or a value not stored.
  * Errors: NL_EINVAL (no design bound, i out of range), NL_EIO. Cost: n indexed lookups.
  */
-nl_status nl_store_run_values(nl_store *st, size_t i, size_t measure, long period, long r0, long n, double *out);
+NL_API nl_status nl_store_run_values(nl_store *st, size_t i, size_t measure, long period, long r0, long n, double *out);
 
 /* Mark the session finished (status "complete" when no run is pending). */
-nl_status nl_store_finish(nl_store *st);
+NL_API nl_status nl_store_finish(nl_store *st);
 
 /*
  * Tidy CSV files from the database into dir (which must exist): series.csv (when series are
@@ -177,24 +177,24 @@ nl_status nl_store_finish(nl_store *st);
  * single scenario run. names receives up to 8 file names written (static strings).
  * Errors: NL_EIO. Cost: linear in the stored rows; memory one design point's series at a time.
  */
-nl_status nl_store_export(nl_store *st, const char *dir, const char **names, size_t *nnames);
+NL_API nl_status nl_store_export(nl_store *st, const char *dir, const char **names, size_t *nnames);
 
 /* Mean final value of each stored measure (up to max, names copied) over all finished runs, the
  * count of finished runs and of those at equilibrium. */
-nl_status nl_store_final_means(nl_store *st, size_t max, char (*names)[64], double *means, size_t *n, long *runs,
-                               long *equilibrium);
+NL_API nl_status nl_store_final_means(nl_store *st, size_t max, char (*names)[64], double *means, size_t *n, long *runs,
+                                      long *equilibrium);
 
 /* manifest.json for a results directory: the resolved scenario, the design, the command line,
  * counts and the files written; atomically. status "complete" when no run is pending. */
-nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_design *d, int argc, char *const *argv,
-                                  const char *const *outputs, size_t noutputs);
+NL_API nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_design *d, int argc, char *const *argv,
+                                         const char *const *outputs, size_t noutputs);
 
 /* A compact table of the study on f: one line per design point with the swept parameters, runs
  * done, and the mean and 95% CI of the final value of up to `maxmeasures` measures. */
-nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures);
+NL_API nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures);
 
 /* Counts for a study: design points, runs done, runs in total. */
-nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total);
+NL_API nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total);
 
 /*
  * Run every pending run of the design bound to st with OpenMP threads (cfg->threads), writing
@@ -204,7 +204,7 @@ nl_status nl_store_counts(nl_store *st, long *points, long *done, long *total);
  * in progress stop at their next poll, and every run that finished is committed. Errors: the
  * first run or store error (finished runs stay committed), NL_ECANCELED when asked to stop.
  */
-nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
+NL_API nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
 
 /*
  * Run design d (borrowed) into results directory `dir` (created if missing; its parent must exist),
@@ -219,12 +219,12 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
  * manifest is written), NL_EIO (dir cannot be created or written), NL_EINVAL (empty path).
  * Cost: that of nl_experiment_run plus the export, linear in the stored rows.
  */
-nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
-                                int flags, int argc, char *const *argv);
+NL_API nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
+                                       int flags, int argc, char *const *argv);
 
 /* Test hook: make writes fail with SQLITE_FULL once the database has `pages` pages (0 = off),
  * through SQLite's max_page_count. */
-nl_status nl_store_set_max_pages(nl_store *st, long pages);
+NL_API nl_status nl_store_set_max_pages(nl_store *st, long pages);
 
 #ifdef __cplusplus
 }

@@ -43,55 +43,55 @@ typedef struct nl_measure_desc {
 typedef struct nl_model nl_model; /* static model descriptor */
 
 /* Registry. O(number of models). */
-size_t nl_model_count(void);
-const nl_model *nl_model_at(size_t i);         /* NULL if i is out of range */
-const nl_model *nl_model_find(const char *name); /* NULL if unknown */
+NL_API size_t nl_model_count(void);
+NL_API const nl_model *nl_model_at(size_t i);         /* NULL if i is out of range */
+NL_API const nl_model *nl_model_find(const char *name); /* NULL if unknown */
 /* Closest registered model name to a misspelt one, or NULL. */
-const char *nl_model_suggest(const char *name);
+NL_API const char *nl_model_suggest(const char *name);
 
-const char *nl_model_name(const nl_model *m);
-const char *nl_model_title(const nl_model *m);   /* one line: "March (1991) mutual learning" */
-const char *nl_model_doc(const nl_model *m);     /* a paragraph: what it is, sources */
-size_t nl_model_nparams(const nl_model *m);
-const nl_param_desc *nl_model_param(const nl_model *m, size_t i); /* NULL if out of range */
-long nl_model_param_index(const nl_model *m, const char *name);   /* -1 if unknown */
+NL_API const char *nl_model_name(const nl_model *m);
+NL_API const char *nl_model_title(const nl_model *m);   /* one line: "March (1991) mutual learning" */
+NL_API const char *nl_model_doc(const nl_model *m);     /* a paragraph: what it is, sources */
+NL_API size_t nl_model_nparams(const nl_model *m);
+NL_API const nl_param_desc *nl_model_param(const nl_model *m, size_t i); /* NULL if out of range */
+NL_API long nl_model_param_index(const nl_model *m, const char *name);   /* -1 if unknown */
 /* Closest parameter name to a misspelt one, or NULL. */
-const char *nl_model_param_suggest(const nl_model *m, const char *name);
-size_t nl_model_nmeasures(const nl_model *m);
-const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i);
-long nl_model_measure_index(const nl_model *m, const char *name); /* -1 if unknown */
+NL_API const char *nl_model_param_suggest(const nl_model *m, const char *name);
+NL_API size_t nl_model_nmeasures(const nl_model *m);
+NL_API const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i);
+NL_API long nl_model_measure_index(const nl_model *m, const char *name); /* -1 if unknown */
 
 /* ---- parameter values ----------------------------------------------------------------- */
 
 typedef struct nl_params nl_params; /* values of one model's parameters */
 
 /* New parameter set with every default. Returns NULL when out of memory. Caller frees. */
-nl_params *nl_params_new(const nl_model *m);
+NL_API nl_params *nl_params_new(const nl_model *m);
 /* Deep copy; NULL when out of memory. Caller frees. */
-nl_params *nl_params_clone(const nl_params *p);
-void nl_params_free(nl_params *p);
-const nl_model *nl_params_model(const nl_params *p);
+NL_API nl_params *nl_params_clone(const nl_params *p);
+NL_API void nl_params_free(nl_params *p);
+NL_API const nl_model *nl_params_model(const nl_params *p);
 
 /*
  * Set parameter `name` from text ("0.5", "true", "original", a file name), checking its type and
  * range. Errors: NL_EINVAL (unknown name, with a suggestion; wrong type), NL_ERANGE (out of range).
  * The message is available from nl_params_errmsg. O(number of parameters).
  */
-nl_status nl_params_set_text(nl_params *p, const char *name, const char *text);
+NL_API nl_status nl_params_set_text(nl_params *p, const char *name, const char *text);
 /* Set a numeric parameter (INT must be integral, BOOL 0/1, CHOICE an index). Same errors. */
-nl_status nl_params_set_number(nl_params *p, const char *name, double value);
+NL_API nl_status nl_params_set_number(nl_params *p, const char *name, double value);
 /* Check the constraints between parameters (e.g. a share times n is an integer). */
-nl_status nl_params_validate(nl_params *p);
+NL_API nl_status nl_params_validate(nl_params *p);
 
 /* Values by parameter index (see nl_model_param). Numbers for INT/REAL/BOOL/CHOICE. */
-double nl_params_get(const nl_params *p, size_t i);
+NL_API double nl_params_get(const nl_params *p, size_t i);
 /* STRING value, or the CHOICE name; NULL for other types. Borrowed. */
-const char *nl_params_get_string(const nl_params *p, size_t i);
+NL_API const char *nl_params_get_string(const nl_params *p, size_t i);
 /* Canonical text of a value ("0.1", "50", "true", "original"), as written to manifests. */
-void nl_params_format(const nl_params *p, size_t i, char *buf, size_t cap);
+NL_API void nl_params_format(const nl_params *p, size_t i, char *buf, size_t cap);
 /* Whether the value was set explicitly (scenario or --set) rather than left at its default. */
-int nl_params_is_set(const nl_params *p, size_t i);
-const char *nl_params_errmsg(const nl_params *p);
+NL_API int nl_params_is_set(const nl_params *p, size_t i);
+NL_API const char *nl_params_errmsg(const nl_params *p);
 
 /* ---- one simulation ---------------------------------------------------------------------- */
 
@@ -102,20 +102,20 @@ typedef struct nl_sim nl_sim; /* one instance of a model, reused across replicat
  * the memory every later period needs: nothing is allocated by nl_sim_reset or nl_sim_step.
  * Returns NULL only when out of memory; otherwise check nl_sim_status / nl_sim_errmsg.
  */
-nl_sim *nl_sim_new(const nl_params *params);
-void nl_sim_free(nl_sim *s);
-nl_status nl_sim_status(const nl_sim *s);
-const char *nl_sim_errmsg(const nl_sim *s);
+NL_API nl_sim *nl_sim_new(const nl_params *params);
+NL_API void nl_sim_free(nl_sim *s);
+NL_API nl_status nl_sim_status(const nl_sim *s);
+NL_API const char *nl_sim_errmsg(const nl_sim *s);
 /* Start replication `replication` with scenario seed `seed`: the initial state depends only on these. */
-nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication);
+NL_API nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication);
 /* Advance one period. */
-nl_status nl_sim_step(nl_sim *s);
+NL_API nl_status nl_sim_step(nl_sim *s);
 /* Periods run since the last reset. */
-long nl_sim_period(const nl_sim *s);
+NL_API long nl_sim_period(const nl_sim *s);
 /* Write the current value of every measure (nl_model_nmeasures values) into out. */
-void nl_sim_observe(const nl_sim *s, double *out);
+NL_API void nl_sim_observe(const nl_sim *s, double *out);
 /* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. */
-int nl_sim_at_equilibrium(const nl_sim *s);
+NL_API int nl_sim_at_equilibrium(const nl_sim *s);
 
 #ifdef __cplusplus
 }

@@ -31,11 +31,11 @@ extern "C" {
 typedef struct nl_network nl_network;
 
 /* New empty network (0 nodes). Returns NULL when out of memory. Caller frees. */
-nl_network *nl_network_new(void);
+NL_API nl_network *nl_network_new(void);
 /* Free the network; NULL is harmless. */
-void nl_network_free(nl_network *g);
+NL_API void nl_network_free(nl_network *g);
 /* Message of the last failed call ("" if none). Borrowed, valid until the next call. */
-const char *nl_network_errmsg(const nl_network *g);
+NL_API const char *nl_network_errmsg(const nl_network *g);
 
 /* ---- generators -------------------------------------------------------------------------- */
 
@@ -69,7 +69,7 @@ typedef struct nl_network_spec {
 
 /* Names of the kinds ("empty", "complete", "ring", "line", "erdos_renyi", "watts_strogatz",
  * "barabasi_albert", "sbm", "caveman", "sw_rewired", "sw_added"), NULL-terminated, in enum order. */
-extern const char *const nl_network_kind_names[];
+NL_API extern const char *const nl_network_kind_names[];
 
 /*
  * Replace the graph with one drawn from `spec`, using the stream (seed, stream, NL_RNG_NETWORK,
@@ -81,15 +81,15 @@ extern const char *const nl_network_kind_names[];
  * rewiring. Memory is reused when the previous graph was at least as large, so regenerating per
  * replication does not allocate after nl_network_reserve(g, n, nl_network_spec_max_edges(spec)).
  */
-nl_status nl_network_generate(nl_network *g, const nl_network_spec *spec, uint64_t seed, uint64_t stream,
-                              uint64_t sub);
+NL_API nl_status nl_network_generate(nl_network *g, const nl_network_spec *spec, uint64_t seed, uint64_t stream,
+                                     uint64_t sub);
 /* Check a spec without generating (message on g). Errors: NL_EINVAL. O(1). */
-nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *spec);
+NL_API nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *spec);
 /* An edge capacity that suffices for `spec` (exact for the deterministic kinds, mean + 10 sd + 64
  * for Erdos-Renyi and SBM). 0 when the spec is invalid. O(1). */
-size_t nl_network_spec_max_edges(const nl_network_spec *spec);
+NL_API size_t nl_network_spec_max_edges(const nl_network_spec *spec);
 /* Preallocate room for n nodes and `edges` edges. Errors: NL_ENOMEM. */
-nl_status nl_network_reserve(nl_network *g, size_t n, size_t edges);
+NL_API nl_status nl_network_reserve(nl_network *g, size_t n, size_t edges);
 
 /* ---- files ------------------------------------------------------------------------------- */
 
@@ -109,7 +109,7 @@ enum {
  * empty file), NL_ERANGE (node id out of range), NL_EINVAL (self-loop or duplicate edge
  * without the matching flag), NL_ENOMEM. Cost: O(file size) expected.
  */
-nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, unsigned flags);
+NL_API nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, unsigned flags);
 
 /*
  * Read the first graph of a GraphML file with igraph (treated as undirected). Node labels are
@@ -117,13 +117,13 @@ nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, un
  * NL_EPARSE (does not parse; igraph's message, which names the line, is included), NL_EINVAL
  * (self-loop / duplicate without flag, non-positive weight), NL_ENOMEM.
  */
-nl_status nl_network_read_graphml(nl_network *g, const char *path, unsigned flags);
+NL_API nl_status nl_network_read_graphml(nl_network *g, const char *path, unsigned flags);
 
 /* Whether a network file is GraphML by its name: ".graphml" or ".xml", in any case. O(length). */
-int nl_network_path_is_graphml(const char *path);
+NL_API int nl_network_path_is_graphml(const char *path);
 /* Read a network file: GraphML when nl_network_path_is_graphml(path), else an edge list with node
  * count n (see nl_network_read_edgelist). Errors as those two readers. */
-nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsigned flags);
+NL_API nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsigned flags);
 
 /*
  * Read node attributes from a CSV table: header "id,<name>,<name>,...", one row per node; the
@@ -132,20 +132,20 @@ nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsign
  * Errors ("path:line: ..."): NL_EIO, NL_EPARSE (ragged row, not a number), NL_ERANGE (unknown
  * node id), NL_EINVAL (a node listed twice), NL_ENOMEM. Cost: O(file size + n * columns).
  */
-nl_status nl_network_read_attributes(nl_network *g, const char *path);
+NL_API nl_status nl_network_read_attributes(nl_network *g, const char *path);
 
 /* ---- structure --------------------------------------------------------------------------- */
 
-size_t nl_network_nodes(const nl_network *g);
-size_t nl_network_edges(const nl_network *g);
+NL_API size_t nl_network_nodes(const nl_network *g);
+NL_API size_t nl_network_edges(const nl_network *g);
 /* 1 if the graph has edge weights (else every weight is 1). */
-int nl_network_weighted(const nl_network *g);
+NL_API int nl_network_weighted(const nl_network *g);
 /* Label of node i from a file ("" for generated graphs or out of range). Borrowed. */
-const char *nl_network_label(const nl_network *g, size_t i);
+NL_API const char *nl_network_label(const nl_network *g, size_t i);
 /* Group of node i for SBM and CAVEMAN graphs (0 otherwise). */
-size_t nl_network_block(const nl_network *g, size_t i);
+NL_API size_t nl_network_block(const nl_network *g, size_t i);
 /* Edge e: end points (u < v) and weight. Returns NL_ERANGE if e is out of range. */
-nl_status nl_network_edge(const nl_network *g, size_t e, size_t *u, size_t *v, double *w);
+NL_API nl_status nl_network_edge(const nl_network *g, size_t e, size_t *u, size_t *v, double *w);
 
 /*
  * Compact adjacency (built on demand, cached until the graph changes; allocation-free when
@@ -153,13 +153,13 @@ nl_status nl_network_edge(const nl_network *g, size_t e, size_t *u, size_t *v, d
  * weights w (NULL if unweighted). Pointers are borrowed and valid until the graph changes.
  * Errors: NL_ENOMEM. Cost: O(n + edges).
  */
-nl_status nl_network_csr(nl_network *g, const size_t **off, const uint32_t **nbr, const double **w);
+NL_API nl_status nl_network_csr(nl_network *g, const size_t **off, const uint32_t **nbr, const double **w);
 
 /* Attributes: number of columns, a column's name, its index by name (-1 if unknown), a value. */
-size_t nl_network_nattrs(const nl_network *g);
-const char *nl_network_attr_name(const nl_network *g, size_t col);
-long nl_network_attr_index(const nl_network *g, const char *name);
-double nl_network_attr(const nl_network *g, size_t col, size_t node); /* NaN if missing */
+NL_API size_t nl_network_nattrs(const nl_network *g);
+NL_API const char *nl_network_attr_name(const nl_network *g, size_t col);
+NL_API long nl_network_attr_index(const nl_network *g, const char *name);
+NL_API double nl_network_attr(const nl_network *g, size_t col, size_t node); /* NaN if missing */
 
 /* ---- measures ---------------------------------------------------------------------------- */
 
@@ -175,7 +175,7 @@ typedef struct nl_network_measures {
 
 /* Structural measures (via igraph, deterministic). Errors: NL_ENOMEM, NL_EINTERNAL (igraph
  * failed). Cost: O(n * edges) for the path length, O(edges * max degree) for clustering. */
-nl_status nl_network_measure(nl_network *g, nl_network_measures *out);
+NL_API nl_status nl_network_measure(nl_network *g, nl_network_measures *out);
 
 #ifdef __cplusplus
 }

@@ -44,23 +44,23 @@ typedef struct nl_figure_options {
   const char *font;     /* font family (borrowed, copied); default "DejaVu Sans" */
 } nl_figure_options;
 
-void nl_figure_options_default(nl_figure_options *o);
+NL_API void nl_figure_options_default(nl_figure_options *o);
 
 /* New empty figure; o NULL = defaults. NULL when out of memory or an option is out of range
  * (sizes 36..14400 pt, dpi 36..1200, font 4..72 pt). Caller frees. */
-nl_figure *nl_figure_new(const nl_figure_options *o);
-void nl_figure_free(nl_figure *f); /* NULL is harmless */
-const char *nl_figure_errmsg(const nl_figure *f);
+NL_API nl_figure *nl_figure_new(const nl_figure_options *o);
+NL_API void nl_figure_free(nl_figure *f); /* NULL is harmless */
+NL_API const char *nl_figure_errmsg(const nl_figure *f);
 
 /* Axis titles and an optional title above the panel (each borrowed, copied; NULL keeps the
  * current one, "" removes it). Network and PLS drawings lay out their page when drawn: set their
  * title before nl_plot_network / nl_plot_pls_draw. Errors: NL_ENOMEM. */
-nl_status nl_figure_labels(nl_figure *f, const char *xlabel, const char *ylabel, const char *title);
+NL_API nl_status nl_figure_labels(nl_figure *f, const char *xlabel, const char *ylabel, const char *title);
 /* Title of the legend (e.g. the parameter that distinguishes the lines); "" = none. */
-nl_status nl_figure_legend_title(nl_figure *f, const char *title);
+NL_API nl_status nl_figure_legend_title(nl_figure *f, const char *title);
 /* Fix an axis range instead of fitting it to the data (lo < hi, finite). Errors: NL_ERANGE. */
-nl_status nl_figure_xlim(nl_figure *f, double lo, double hi);
-nl_status nl_figure_ylim(nl_figure *f, double lo, double hi);
+NL_API nl_status nl_figure_xlim(nl_figure *f, double lo, double hi);
+NL_API nl_status nl_figure_ylim(nl_figure *f, double lo, double hi);
 
 /* Automatic colour: the next unused category. */
 #define NL_PLOT_AUTO ((size_t)-1)
@@ -75,14 +75,14 @@ enum {
  * legend entry `label` (NULL or "" = none). Non-finite points break the line. Errors: NL_EINVAL
  * (n = 0 or no finite point), NL_ENOMEM. O(n).
  */
-nl_status nl_figure_line(nl_figure *f, size_t n, const double *x, const double *y, size_t color, const char *label,
-                         unsigned flags);
+NL_API nl_status nl_figure_line(nl_figure *f, size_t n, const double *x, const double *y, size_t color, const char *label,
+                                unsigned flags);
 /* A translucent band between lo[i] and hi[i] (a confidence band), drawn under the lines. Its
  * legend key is shown with the line of the same colour. Errors as nl_figure_line. */
-nl_status nl_figure_band(nl_figure *f, size_t n, const double *x, const double *lo, const double *hi, size_t color);
+NL_API nl_status nl_figure_band(nl_figure *f, size_t n, const double *x, const double *lo, const double *hi, size_t color);
 /* Vertical error bars from lo[i] to hi[i] at x[i], with caps. Errors as nl_figure_line. */
-nl_status nl_figure_errorbars(nl_figure *f, size_t n, const double *x, const double *lo, const double *hi,
-                              size_t color);
+NL_API nl_status nl_figure_errorbars(nl_figure *f, size_t n, const double *x, const double *lo, const double *hi,
+                                     size_t color);
 
 /*
  * A heatmap: z[j * nx + i] is the cell at column i (x value x[i]) and row j (y value y[j]);
@@ -91,31 +91,31 @@ nl_status nl_figure_errorbars(nl_figure *f, size_t n, const double *x, const dou
  * a colour bar titled zlabel. annotate: print each cell's value in it when the cells are large
  * enough. Replaces any earlier layers. Errors: NL_EINVAL (nx or ny 0), NL_ENOMEM.
  */
-nl_status nl_figure_heatmap(nl_figure *f, size_t nx, const double *x, size_t ny, const double *y, const double *z,
-                            double zlo, double zhi, const char *zlabel, int annotate);
+NL_API nl_status nl_figure_heatmap(nl_figure *f, size_t nx, const double *x, size_t ny, const double *y, const double *z,
+                                   double zlo, double zhi, const char *zlabel, int annotate);
 
 /* Lay the figure out (the panel, ticks and legend) and map data (x, y) to page coordinates in
  * points from the top-left corner (for a heatmap, x and y are cell indices: column i's centre is
  * x = i). Useful for annotations and tests. Errors: NL_EINVAL (no panel: empty or free drawing),
  * NL_ENOMEM. Cost: O(layers). */
-nl_status nl_figure_transform(nl_figure *f, double x, double y, double *px, double *py);
+NL_API nl_status nl_figure_transform(nl_figure *f, double x, double y, double *px, double *py);
 /* The panel rectangle in points (after layout). Errors as nl_figure_transform. */
-nl_status nl_figure_panel(nl_figure *f, double *x0, double *y0, double *x1, double *y1);
+NL_API nl_status nl_figure_panel(nl_figure *f, double *x0, double *y0, double *x1, double *y1);
 
 /* Release the font caches cairo keeps for the whole process (font faces and their fontconfig
  * patterns). Optional; call once at exit after every figure is freed and no other cairo object
  * is alive, so that leak checkers stay quiet. Not thread-safe. */
-void nl_plot_release_caches(void);
+NL_API void nl_plot_release_caches(void);
 
 typedef enum nl_figure_format { NL_FIGURE_PNG = 0, NL_FIGURE_SVG = 1 } nl_figure_format;
 
 /* Write the figure to `path`: PNG or SVG by its extension (.png, .svg, any case), written
  * to a temporary name and renamed into place. Errors: NL_EINVAL (other extension, empty figure),
  * NL_EIO (cannot write), NL_ENOMEM. Cost: O(layers + pixels). */
-nl_status nl_figure_save(nl_figure *f, const char *path);
+NL_API nl_status nl_figure_save(nl_figure *f, const char *path);
 /* Render into a new memory buffer (*buf, *len; caller frees with free()), for embedding in
  * reports. Errors: NL_EINVAL (empty figure), NL_ENOMEM. */
-nl_status nl_figure_render(nl_figure *f, nl_figure_format fmt, unsigned char **buf, size_t *len);
+NL_API nl_status nl_figure_render(nl_figure *f, nl_figure_format fmt, unsigned char **buf, size_t *len);
 
 /* ---- figure kinds from data in memory ---------------------------------------------------- */
 
@@ -129,10 +129,10 @@ typedef struct nl_plot_curve {
 
 /* Time series: each curve as a line with its band (one colour each, legend when > 1 curve or
  * labelled). Errors: NL_EINVAL (no curves, > 8 curves: categories would repeat), NL_ENOMEM. */
-nl_status nl_plot_series(nl_figure *f, const nl_plot_curve *curves, size_t ncurves);
+NL_API nl_status nl_plot_series(nl_figure *f, const nl_plot_curve *curves, size_t ncurves);
 /* A sweep over one parameter: markers joined by lines with error bars (March 1991, Figure 1).
  * Errors as nl_plot_series. */
-nl_status nl_plot_sweep_line(nl_figure *f, const nl_plot_curve *curves, size_t ncurves);
+NL_API nl_status nl_plot_sweep_line(nl_figure *f, const nl_plot_curve *curves, size_t ncurves);
 
 /* Network drawing options. Arrays (n = nl_network_nodes) are borrowed; NULL = unused. */
 typedef struct nl_plot_network_options {
@@ -145,7 +145,7 @@ typedef struct nl_plot_network_options {
   unsigned long long seed;    /* layout seed (the layout is deterministic in it); default 1 */
 } nl_plot_network_options;
 
-void nl_plot_network_options_default(nl_plot_network_options *o);
+NL_API void nl_plot_network_options_default(nl_plot_network_options *o);
 
 /*
  * Draw a network: igraph's Fruchterman-Reingold layout (seeded, so the same graph and seed give
@@ -154,7 +154,7 @@ void nl_plot_network_options_default(nl_plot_network_options *o);
  * a maximum (a wide layout gets a shorter page). Replaces earlier layers. Errors: NL_EINVAL (no nodes, both colour kinds set), NL_ENOMEM, NL_EINTERNAL (igraph).
  * Cost: O(iterations x n^2) for n <= 1000 (igraph's FR), O(edges) drawing.
  */
-nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_options *o);
+NL_API nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_options *o);
 
 /* A network from files: the graph (edge list CSV, or GraphML by the extension .graphml / .xml)
  * and an optional node table (CSV with an id column and one row per node, e.g. coopnet's
@@ -187,29 +187,29 @@ typedef struct nl_plot_network_files {
  * filters, a size column that is not numeric, no edge row left after the edge filters),
  * NL_ENOMEM. Cost: reading + nl_plot_network.
  */
-nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *spec);
+NL_API nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *spec);
 
 /* A PLS model's results for a path diagram. Build with nl_plot_pls_new + adders, or from an
  * estimation (nl_plot_pls_from_estimate) or `netlearn pls -o DIR` output (nl_plot_pls_read). */
 typedef struct nl_plot_pls nl_plot_pls;
 
-nl_plot_pls *nl_plot_pls_new(void); /* NULL when out of memory */
-void nl_plot_pls_free(nl_plot_pls *m);
-const char *nl_plot_pls_errmsg(const nl_plot_pls *m);
+NL_API nl_plot_pls *nl_plot_pls_new(void); /* NULL when out of memory */
+NL_API void nl_plot_pls_free(nl_plot_pls *m);
+NL_API const char *nl_plot_pls_errmsg(const nl_plot_pls *m);
 /* Add a construct (mode 'A' reflective, 'B' composite; r2 NaN for exogenous), an indicator of an
  * existing construct (value: loading for mode A, weight for mode B), a path with its p-value
  * (NaN: no bootstrap; stars * < .05, ** < .01, *** < .001). Errors: NL_EINVAL (unknown or
  * duplicate name), NL_ENOMEM. */
-nl_status nl_plot_pls_construct(nl_plot_pls *m, const char *name, char mode, double r2);
-nl_status nl_plot_pls_indicator(nl_plot_pls *m, const char *construct, const char *name, double value);
-nl_status nl_plot_pls_path(nl_plot_pls *m, const char *from, const char *to, double estimate, double p);
+NL_API nl_status nl_plot_pls_construct(nl_plot_pls *m, const char *name, char mode, double r2);
+NL_API nl_status nl_plot_pls_indicator(nl_plot_pls *m, const char *construct, const char *name, double value);
+NL_API nl_status nl_plot_pls_path(nl_plot_pls *m, const char *from, const char *to, double estimate, double p);
 /* From an estimated nl_pls (bootstrap p-values when it was bootstrapped). Errors: NL_EINVAL
  * (not estimated), NL_ENOMEM. */
-nl_status nl_plot_pls_from_estimate(nl_plot_pls *m, nl_pls *p);
+NL_API nl_status nl_plot_pls_from_estimate(nl_plot_pls *m, nl_pls *p);
 /* From the CSV files of `netlearn pls -o DIR`: weights.csv, loadings.csv, paths.csv,
  * rsquared.csv and, when present, bootstrap.csv. Errors: NL_EIO (a file missing),
  * NL_EPARSE (a file malformed, a column missing), NL_EINVAL, NL_ENOMEM. */
-nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir);
+NL_API nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir);
 
 /*
  * Draw the path diagram: constructs as ellipses in columns by causal order (exogenous left),
@@ -220,13 +220,13 @@ nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir);
  * diagram that needs less gets a shorter page. Replaces earlier layers. Errors:
  * NL_EINVAL (no constructs), NL_ENOMEM. Cost: O(constructs^2 + indicators).
  */
-nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m);
+NL_API nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m);
 
 /* Simple-slope plot of interaction term `interaction` (A:B) of an estimated nl_pls on `outcome`:
  * the outcome (in SD) against A from -1 to +1 SD, one line each for B at -1 SD, the mean and
  * +1 SD (seminr's slope_analysis()). Errors: NL_EINVAL (not an interaction term, no path to the
  * outcome, not estimated), NL_ENOMEM. O(1). */
-nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, size_t outcome);
+NL_API nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, size_t outcome);
 
 /* ---- sensitivity analyses ------------------------------------------------------------------ */
 
@@ -237,20 +237,20 @@ nl_status nl_plot_pls_slopes(nl_figure *f, const nl_pls *p, size_t interaction, 
  * of n (borrowed). A free drawing: the page height is a maximum (give about 30 pt per factor).
  * Errors: NL_EINVAL (n = 0), NL_ENOMEM (on save). O(n).
  */
-nl_status nl_plot_sobol_indices(nl_figure *f, size_t n, const char *const *names, const double *s1, const double *s1lo,
-                                const double *s1hi, const double *st, const double *stlo, const double *sthi);
+NL_API nl_status nl_plot_sobol_indices(nl_figure *f, size_t n, const char *const *names, const double *s1, const double *s1lo,
+                                       const double *s1hi, const double *st, const double *stlo, const double *sthi);
 /*
  * Morris' mu*-sigma plane: a labelled marker per factor with its mu* interval (lo/hi may be
  * NULL) and the lines sigma/mu* = 0.1, 0.5 and 1 (Garcia Sanchez et al. 2014: almost linear,
  * monotonic, non-linear or interacting). Errors and cost as nl_plot_sobol_indices.
  */
-nl_status nl_plot_morris(nl_figure *f, size_t n, const char *const *names, const double *mustar, const double *lo,
-                         const double *hi, const double *sigma);
+NL_API nl_status nl_plot_morris(nl_figure *f, size_t n, const char *const *names, const double *mustar, const double *lo,
+                                const double *hi, const double *sigma);
 
 /* Importance-performance map of an nl_pls after nl_pls_ipma: one marker per construct with an
  * effect on the target (x importance, y performance), named in the legend. Errors: NL_EINVAL (no
  * IPMA), NL_ENOMEM. O(constructs). */
-nl_status nl_plot_pls_ipma(nl_figure *f, const nl_pls *p);
+NL_API nl_status nl_plot_pls_ipma(nl_figure *f, const nl_pls *p);
 
 /* ---- figures from results of `netlearn run` ----------------------------------------------- */
 
@@ -262,22 +262,22 @@ nl_status nl_plot_pls_ipma(nl_figure *f, const nl_pls *p);
  */
 typedef struct nl_plot_source nl_plot_source;
 
-nl_plot_source *nl_plot_source_new(void); /* NULL when out of memory */
-void nl_plot_source_free(nl_plot_source *s);
-const char *nl_plot_source_errmsg(const nl_plot_source *s);
+NL_API nl_plot_source *nl_plot_source_new(void); /* NULL when out of memory */
+NL_API void nl_plot_source_free(nl_plot_source *s);
+NL_API const char *nl_plot_source_errmsg(const nl_plot_source *s);
 /* Errors: NL_EIO (no such directory / file, no summary.csv), NL_EPARSE (malformed tables, not
  * a results database), NL_ENOMEM. Cost: O(size of summary.csv + final.csv). */
-nl_status nl_plot_source_open(nl_plot_source *s, const char *path);
+NL_API nl_status nl_plot_source_open(nl_plot_source *s, const char *path);
 /* Measures and swept parameters found (borrowed names). */
-size_t nl_plot_source_nmeasures(const nl_plot_source *s);
-const char *nl_plot_source_measure(const nl_plot_source *s, size_t i);
-size_t nl_plot_source_nparams(const nl_plot_source *s);
-const char *nl_plot_source_param(const nl_plot_source *s, size_t i);
-size_t nl_plot_source_npoints(const nl_plot_source *s);
+NL_API size_t nl_plot_source_nmeasures(const nl_plot_source *s);
+NL_API const char *nl_plot_source_measure(const nl_plot_source *s, size_t i);
+NL_API size_t nl_plot_source_nparams(const nl_plot_source *s);
+NL_API const char *nl_plot_source_param(const nl_plot_source *s, size_t i);
+NL_API size_t nl_plot_source_npoints(const nl_plot_source *s);
 
 /* Restrict later plots to design points where parameter `param` equals `value` (text compared
  * as numbers when both are numbers). Errors: NL_EINVAL (unknown parameter, no point matches). */
-nl_status nl_plot_source_where(nl_plot_source *s, const char *param, const char *value);
+NL_API nl_status nl_plot_source_where(nl_plot_source *s, const char *param, const char *value);
 
 /* Which period a sweep plot shows: the final state of every run, or a period of the series. */
 #define NL_PLOT_FINAL (-1L)
@@ -288,8 +288,8 @@ nl_status nl_plot_source_where(nl_plot_source *s, const char *param, const char 
  * NL_EINVAL (unknown measure or point: the message names the closest; more than 8 points;
  * no series in the results), NL_ENOMEM.
  */
-nl_status nl_plot_source_series(nl_plot_source *s, nl_figure *f, const char *measure, const long *points,
-                                size_t npoints);
+NL_API nl_status nl_plot_source_series(nl_plot_source *s, nl_figure *f, const char *measure, const long *points,
+                                       size_t npoints);
 /*
  * `measure` against parameter `x`, one line per value of parameter `by` (NULL: one line), mean
  * and 95% t interval over replications at `period` (NL_PLOT_FINAL: the runs' final values).
@@ -297,12 +297,12 @@ nl_status nl_plot_source_series(nl_plot_source *s, nl_figure *f, const char *mea
  * nl_plot_source_where. Errors: NL_EINVAL (unknown measure / parameter, x not numeric, another
  * parameter varies, more than 8 `by` values), NL_ENOMEM.
  */
-nl_status nl_plot_source_line(nl_plot_source *s, nl_figure *f, const char *measure, const char *x, const char *by,
-                              long period);
+NL_API nl_status nl_plot_source_line(nl_plot_source *s, nl_figure *f, const char *measure, const char *x, const char *by,
+                                     long period);
 /* Heatmap of the mean of `measure` over parameters x (columns) and y (rows). Errors as
  * nl_plot_source_line. zlo/zhi as nl_figure_heatmap. */
-nl_status nl_plot_source_heatmap(nl_plot_source *s, nl_figure *f, const char *measure, const char *x, const char *y,
-                                 long period, double zlo, double zhi);
+NL_API nl_status nl_plot_source_heatmap(nl_plot_source *s, nl_figure *f, const char *measure, const char *x, const char *y,
+                                        long period, double zlo, double zhi);
 
 #ifdef __cplusplus
 }

@@ -63,15 +63,15 @@ typedef enum nl_pls_mode {
  * construct with one lower-order construct or mixing constructs and indicators, a lower-order
  * construct in a path), NL_ENOMEM. Cost O(length of text + constructs^2).
  */
-nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out);
+NL_API nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out);
 /* The same for text embedded in another file (e.g. a YAML block scalar): messages report line
  * first_line + (line - 1) and column first_col + (column - 1), so they point into that file. */
-nl_status nl_pls_model_parse_at(const char *text, const char *source, long first_line, long first_col,
-                                nl_pls_model **out);
+NL_API nl_status nl_pls_model_parse_at(const char *text, const char *source, long first_line, long first_col,
+                                       nl_pls_model **out);
 /* Read and parse a model file; `path` "-" reads stdin. Errors as nl_pls_model_parse plus NL_EIO. */
-nl_status nl_pls_model_read(const char *path, nl_pls_model **out);
-const char *nl_pls_model_errmsg(const nl_pls_model *m);
-void nl_pls_model_free(nl_pls_model *m);
+NL_API nl_status nl_pls_model_read(const char *path, nl_pls_model **out);
+NL_API const char *nl_pls_model_errmsg(const nl_pls_model *m);
+NL_API void nl_pls_model_free(nl_pls_model *m);
 
 /* ---- data -------------------------------------------------------------------------------- */
 
@@ -82,15 +82,15 @@ void nl_pls_model_free(nl_pls_model *m);
  * `path` is borrowed. Errors: NL_EIO, NL_EPARSE (ragged row, unterminated quote, duplicate
  * column name), NL_ENOMEM. Cost O(file size).
  */
-nl_status nl_pls_data_read(const char *path, nl_pls_data **out);
+NL_API nl_status nl_pls_data_read(const char *path, nl_pls_data **out);
 /* Copy an nrow x ncol column-major matrix `x` (borrowed; NAN = missing) with column names `names`
  * (borrowed, ncol strings). Errors: NL_EINVAL (NULL/duplicate names), NL_ENOMEM. O(nrow*ncol). */
-nl_status nl_pls_data_from_matrix(const double *x, size_t nrow, size_t ncol, const char *const *names,
-                                  nl_pls_data **out);
-size_t nl_pls_data_nrow(const nl_pls_data *d);
-size_t nl_pls_data_ncol(const nl_pls_data *d);
-const char *nl_pls_data_errmsg(const nl_pls_data *d);
-void nl_pls_data_free(nl_pls_data *d);
+NL_API nl_status nl_pls_data_from_matrix(const double *x, size_t nrow, size_t ncol, const char *const *names,
+                                         nl_pls_data **out);
+NL_API size_t nl_pls_data_nrow(const nl_pls_data *d);
+NL_API size_t nl_pls_data_ncol(const nl_pls_data *d);
+NL_API const char *nl_pls_data_errmsg(const nl_pls_data *d);
+NL_API void nl_pls_data_free(nl_pls_data *d);
 
 /* ---- estimation -------------------------------------------------------------------------- */
 
@@ -142,7 +142,7 @@ typedef struct nl_pls_options {
 } nl_pls_options;
 
 /* Fill `o` with the defaults above. */
-void nl_pls_options_default(nl_pls_options *o);
+NL_API void nl_pls_options_default(nl_pls_options *o);
 
 /*
  * Bind a model to data. Both are borrowed for this call only (everything needed is copied).
@@ -156,7 +156,7 @@ void nl_pls_options_default(nl_pls_options *o);
  * stage did not converge), NL_ENOMEM. Cost O(n p^2) for n rows and p indicators, plus one
  * estimation for a first stage.
  */
-nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
+NL_API nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
 
 /*
  * Run the PLS algorithm and compute every result below (f^2 re-estimates the model once per
@@ -165,10 +165,10 @@ nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const n
  * Other errors: NL_ENUMERIC (singular construct correlation matrix), NL_ENOMEM.
  * Cost O(n p^2 + iterations * p^2 + paths * iterations * p^2).
  */
-nl_status nl_pls_estimate(nl_pls *p);
+NL_API nl_status nl_pls_estimate(nl_pls *p);
 
-const char *nl_pls_errmsg(const nl_pls *p);
-void nl_pls_free(nl_pls *p);
+NL_API const char *nl_pls_errmsg(const nl_pls *p);
+NL_API void nl_pls_free(nl_pls *p);
 
 /* ---- structure (valid after nl_pls_new) -------------------------------------------------- */
 /* All getters are O(1) (chains: O(1) per call) and never fail: out-of-range indices give NAN,
@@ -176,22 +176,22 @@ void nl_pls_free(nl_pls *p);
  * 0..nl_pls_n_constructs-1 in order of definition, indicators 0..nl_pls_n_indicators-1 grouped by
  * construct in the order written, paths in the order written. */
 
-size_t nl_pls_nobs(const nl_pls *p);               /* rows used after the missing-data rule */
-size_t nl_pls_nrows_data(const nl_pls *p);         /* rows in the data before it */
-size_t nl_pls_row_id(const nl_pls *p, size_t row); /* 1-based data row of used row `row` */
-size_t nl_pls_n_constructs(const nl_pls *p);
-const char *nl_pls_construct_name(const nl_pls *p, size_t j);
-nl_pls_mode nl_pls_construct_mode(const nl_pls *p, size_t j);
-int nl_pls_construct_is_endogenous(const nl_pls *p, size_t j);
-size_t nl_pls_n_indicators(const nl_pls *p);       /* indicators ordered by construct */
-const char *nl_pls_indicator_name(const nl_pls *p, size_t i);
-size_t nl_pls_indicator_construct(const nl_pls *p, size_t i);
-size_t nl_pls_n_paths(const nl_pls *p);
-void nl_pls_path_ends(const nl_pls *p, size_t k, size_t *from, size_t *to);
+NL_API size_t nl_pls_nobs(const nl_pls *p);               /* rows used after the missing-data rule */
+NL_API size_t nl_pls_nrows_data(const nl_pls *p);         /* rows in the data before it */
+NL_API size_t nl_pls_row_id(const nl_pls *p, size_t row); /* 1-based data row of used row `row` */
+NL_API size_t nl_pls_n_constructs(const nl_pls *p);
+NL_API const char *nl_pls_construct_name(const nl_pls *p, size_t j);
+NL_API nl_pls_mode nl_pls_construct_mode(const nl_pls *p, size_t j);
+NL_API int nl_pls_construct_is_endogenous(const nl_pls *p, size_t j);
+NL_API size_t nl_pls_n_indicators(const nl_pls *p);       /* indicators ordered by construct */
+NL_API const char *nl_pls_indicator_name(const nl_pls *p, size_t i);
+NL_API size_t nl_pls_indicator_construct(const nl_pls *p, size_t i);
+NL_API size_t nl_pls_n_paths(const nl_pls *p);
+NL_API void nl_pls_path_ends(const nl_pls *p, size_t k, size_t *from, size_t *to);
 /* Specific indirect effects: every directed chain of >= 2 paths, in a fixed order. */
-size_t nl_pls_n_specific(const nl_pls *p);
+NL_API size_t nl_pls_n_specific(const nl_pls *p);
 /* Constructs along chain k (from first to last), *len of them; the array is borrowed. */
-const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len);
+NL_API const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len);
 
 /* ---- interaction terms and higher-order constructs --------------------------------------- */
 
@@ -204,44 +204,44 @@ typedef enum nl_pls_kind {
   NL_PLS_KIND_HOC = 2          /* higher-order construct: indicators are lower-order constructs */
 } nl_pls_kind;
 
-nl_pls_kind nl_pls_construct_kind(const nl_pls *p, size_t j); /* O(1) */
+NL_API nl_pls_kind nl_pls_construct_kind(const nl_pls *p, size_t j); /* O(1) */
 /* For an interaction construct j: its predictor and moderator (construct indices); returns 1, or 0
  * (and leaves the outputs alone) if j is not an interaction term. O(1). */
-int nl_pls_interaction_ends(const nl_pls *p, size_t j, size_t *predictor, size_t *moderator);
+NL_API int nl_pls_interaction_ends(const nl_pls *p, size_t j, size_t *predictor, size_t *moderator);
 /* The first-stage estimation of a model with higher-order constructs or two-stage interaction
  * terms (borrowed, freed with p; its constructs are the lower-order ones), or NULL. O(1). */
-const nl_pls *nl_pls_first_stage(const nl_pls *p);
+NL_API const nl_pls *nl_pls_first_stage(const nl_pls *p);
 /* Simple slope of interaction j = A:B on `outcome` (standardized scores): the effect of A on the
  * outcome when B is at `level` standard deviations, slope = b_A + b_AB level, and the outcome's
  * value at A = 0, intercept = b_B level (seminr's slope_analysis()). Errors: NL_EINVAL (not an
  * interaction, no path from it to outcome, not estimated). O(1). */
-nl_status nl_pls_simple_slope(const nl_pls *p, size_t j, size_t outcome, double level, double *slope,
-                              double *intercept);
+NL_API nl_status nl_pls_simple_slope(const nl_pls *p, size_t j, size_t outcome, double level, double *slope,
+                                     double *intercept);
 
 /* ---- estimates (valid after nl_pls_estimate; NAN where undefined) ------------------------ */
 
-int nl_pls_iterations(const nl_pls *p);            /* seminr's count: the index of the last iteration */
-int nl_pls_converged(const nl_pls *p);
-double nl_pls_weight_change(const nl_pls *p);      /* sum |w_new - w_old| at the last iteration */
-double nl_pls_weight(const nl_pls *p, size_t i);   /* outer weight of indicator i */
-double nl_pls_loading(const nl_pls *p, size_t i);  /* outer loading (PLSc-corrected for =~ with consistent) */
-double nl_pls_cross_loading(const nl_pls *p, size_t i, size_t j); /* cor(indicator i, score j) */
-double nl_pls_path(const nl_pls *p, size_t from, size_t to);      /* 0 where there is no path */
-double nl_pls_total_effect(const nl_pls *p, size_t from, size_t to);
-double nl_pls_indirect_effect(const nl_pls *p, size_t from, size_t to); /* total minus direct */
-double nl_pls_specific_effect(const nl_pls *p, size_t k);              /* product along chain k */
-double nl_pls_rsq(const nl_pls *p, size_t j);      /* NAN for exogenous constructs */
-double nl_pls_adj_rsq(const nl_pls *p, size_t j);
-double nl_pls_f2(const nl_pls *p, size_t from, size_t to); /* NAN where there is no path */
-double nl_pls_vif_inner(const nl_pls *p, size_t from, size_t to); /* NAN: no path or single antecedent */
-double nl_pls_vif_outer(const nl_pls *p, size_t i);
-double nl_pls_alpha(const nl_pls *p, size_t j);    /* Cronbach's alpha (standardized items) */
-double nl_pls_rho_a(const nl_pls *p, size_t j);    /* Dijkstra-Henseler rho_A; 1 for Mode B / single item */
-double nl_pls_rho_c(const nl_pls *p, size_t j);    /* composite reliability (Dillon-Goldstein) */
-double nl_pls_ave(const nl_pls *p, size_t j);
-double nl_pls_htmt(const nl_pls *p, size_t j, size_t k); /* symmetric, NAN on the diagonal */
-double nl_pls_construct_cor(const nl_pls *p, size_t j, size_t k); /* cor of construct scores */
-double nl_pls_score(const nl_pls *p, size_t row, size_t j);       /* standardized construct score */
+NL_API int nl_pls_iterations(const nl_pls *p);            /* seminr's count: the index of the last iteration */
+NL_API int nl_pls_converged(const nl_pls *p);
+NL_API double nl_pls_weight_change(const nl_pls *p);      /* sum |w_new - w_old| at the last iteration */
+NL_API double nl_pls_weight(const nl_pls *p, size_t i);   /* outer weight of indicator i */
+NL_API double nl_pls_loading(const nl_pls *p, size_t i);  /* outer loading (PLSc-corrected for =~ with consistent) */
+NL_API double nl_pls_cross_loading(const nl_pls *p, size_t i, size_t j); /* cor(indicator i, score j) */
+NL_API double nl_pls_path(const nl_pls *p, size_t from, size_t to);      /* 0 where there is no path */
+NL_API double nl_pls_total_effect(const nl_pls *p, size_t from, size_t to);
+NL_API double nl_pls_indirect_effect(const nl_pls *p, size_t from, size_t to); /* total minus direct */
+NL_API double nl_pls_specific_effect(const nl_pls *p, size_t k);              /* product along chain k */
+NL_API double nl_pls_rsq(const nl_pls *p, size_t j);      /* NAN for exogenous constructs */
+NL_API double nl_pls_adj_rsq(const nl_pls *p, size_t j);
+NL_API double nl_pls_f2(const nl_pls *p, size_t from, size_t to); /* NAN where there is no path */
+NL_API double nl_pls_vif_inner(const nl_pls *p, size_t from, size_t to); /* NAN: no path or single antecedent */
+NL_API double nl_pls_vif_outer(const nl_pls *p, size_t i);
+NL_API double nl_pls_alpha(const nl_pls *p, size_t j);    /* Cronbach's alpha (standardized items) */
+NL_API double nl_pls_rho_a(const nl_pls *p, size_t j);    /* Dijkstra-Henseler rho_A; 1 for Mode B / single item */
+NL_API double nl_pls_rho_c(const nl_pls *p, size_t j);    /* composite reliability (Dillon-Goldstein) */
+NL_API double nl_pls_ave(const nl_pls *p, size_t j);
+NL_API double nl_pls_htmt(const nl_pls *p, size_t j, size_t k); /* symmetric, NAN on the diagonal */
+NL_API double nl_pls_construct_cor(const nl_pls *p, size_t j, size_t k); /* cor of construct scores */
+NL_API double nl_pls_score(const nl_pls *p, size_t row, size_t j);       /* standardized construct score */
 
 /* ---- bootstrap ---------------------------------------------------------------------------- */
 
@@ -263,7 +263,7 @@ typedef struct nl_pls_boot_options {
   void *progress_user; /* borrowed, passed to progress */
 } nl_pls_boot_options;
 
-void nl_pls_boot_options_default(nl_pls_boot_options *o);
+NL_API void nl_pls_boot_options_default(nl_pls_boot_options *o);
 
 /*
  * Bootstrap the estimates: resample rows with replacement (resample b uses the random stream
@@ -275,7 +275,7 @@ void nl_pls_boot_options_default(nl_pls_boot_options *o);
  * resamples succeeded), NL_ECANCELED (the progress callback asked to stop), NL_ENOMEM. Cost O(nboot * (n p^2 + iterations p^2)) / threads, plus
  * n estimations for the BCa jackknife.
  */
-nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt);
+NL_API nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt);
 
 typedef enum nl_pls_quantity {
   NL_PLS_Q_WEIGHT = 0,   /* a = indicator */
@@ -299,18 +299,18 @@ typedef struct nl_pls_boot_stat {
 
 /* Bootstrap summary of one quantity. Errors: NL_EINVAL (no bootstrap yet, or the quantity does
  * not exist for these indices). O(1). */
-nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_pls_boot_stat *out);
+NL_API nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_pls_boot_stat *out);
 /* HTMT inference (Henseler et al. 2015; Franke & Sarstedt 2019): the one-sided bootstrap upper
  * bound of HTMT(j, k) at level 1 - alpha, i.e. the upper limit of the two-sided interval at level
  * 1 - 2 alpha (as cSEM's testHTMT()), percentile or BCa as the bootstrap's ci. Discriminant
  * validity is supported at threshold T (0.85 or 0.90) when the bound is below T. NAN without a
  * bootstrap or for j == k. O(1). */
-double nl_pls_htmt_upper(const nl_pls *p, size_t j, size_t k);
-size_t nl_pls_boot_n(const nl_pls *p);        /* resamples that succeeded */
-size_t nl_pls_boot_failed(const nl_pls *p);   /* resamples dropped */
-size_t nl_pls_boot_nonconverged(const nl_pls *p); /* kept resamples that hit max_iter */
+NL_API double nl_pls_htmt_upper(const nl_pls *p, size_t j, size_t k);
+NL_API size_t nl_pls_boot_n(const nl_pls *p);        /* resamples that succeeded */
+NL_API size_t nl_pls_boot_failed(const nl_pls *p);   /* resamples dropped */
+NL_API size_t nl_pls_boot_nonconverged(const nl_pls *p); /* kept resamples that hit max_iter */
 /* Value of one quantity in resample r (0 <= r < nl_pls_boot_n), NAN if out of range. */
-double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r);
+NL_API double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r);
 
 /* ---- PLSpredict ---------------------------------------------------------------------------- */
 
@@ -328,7 +328,7 @@ typedef struct nl_pls_predict_options {
   int threads;         /* OpenMP threads; results do not depend on it. Default 1 */
 } nl_pls_predict_options;
 
-void nl_pls_predict_options_default(nl_pls_predict_options *o);
+NL_API void nl_pls_predict_options_default(nl_pls_predict_options *o);
 
 /*
  * PLSpredict (Shmueli et al. 2019) as seminr's predict_pls(): cross-validated predictions of the
@@ -339,7 +339,7 @@ void nl_pls_predict_options_default(nl_pls_predict_options *o);
  * folds, more folds than observations, training sets too small), NL_ENUMERIC (a training set
  * cannot be estimated), NL_ENOMEM. Cost O(reps * folds * (n p^2 + iterations p^2 + p^3)) / threads.
  */
-nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt);
+NL_API nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt);
 
 typedef struct nl_pls_predict_metrics {
   double pls_rmse, pls_mae; /* out-of-sample errors of the PLS predictions */
@@ -350,11 +350,11 @@ typedef struct nl_pls_predict_metrics {
 /* Metrics of indicator i (of an endogenous construct) or of endogenous construct j (predicted vs
  * actual score, both with the training weights; the naive prediction is 0). Errors: NL_EINVAL
  * (no prediction run, or not endogenous). O(1). */
-nl_status nl_pls_predict_indicator(const nl_pls *p, size_t i, nl_pls_predict_metrics *out);
-nl_status nl_pls_predict_construct(const nl_pls *p, size_t j, nl_pls_predict_metrics *out);
+NL_API nl_status nl_pls_predict_indicator(const nl_pls *p, size_t i, nl_pls_predict_metrics *out);
+NL_API nl_status nl_pls_predict_construct(const nl_pls *p, size_t j, nl_pls_predict_metrics *out);
 /* Out-of-sample prediction (averaged over repetitions) of indicator i for used row `row`, by PLS
  * (lm = 0) or the LM benchmark (lm = 1); NAN if not available. O(1). */
-double nl_pls_predict_value(const nl_pls *p, size_t row, size_t i, int lm);
+NL_API double nl_pls_predict_value(const nl_pls *p, size_t row, size_t i, int lm);
 /* CVPAT (Liengaard et al. 2021) of the PLS predictions against a benchmark: 0 = seminr's LM, 1 =
  * the indicator average (training mean). Loss of an observation = mean squared error over the
  * indicators of endogenous construct j (j = nl_pls_n_constructs(p): all endogenous constructs);
@@ -363,10 +363,10 @@ double nl_pls_predict_value(const nl_pls *p, size_t row, size_t i, int lm);
 typedef struct nl_pls_cvpat {
   double loss_pls, loss_benchmark, d_mean, t, df, p_one_sided, p_two_sided;
 } nl_pls_cvpat;
-nl_status nl_pls_predict_cvpat(const nl_pls *p, size_t j, int benchmark, nl_pls_cvpat *out);
-size_t nl_pls_predict_folds(const nl_pls *p);         /* 0 if no prediction run */
-size_t nl_pls_predict_reps(const nl_pls *p);
-size_t nl_pls_predict_nonconverged(const nl_pls *p); /* fold estimations that hit max_iter */
+NL_API nl_status nl_pls_predict_cvpat(const nl_pls *p, size_t j, int benchmark, nl_pls_cvpat *out);
+NL_API size_t nl_pls_predict_folds(const nl_pls *p);         /* 0 if no prediction run */
+NL_API size_t nl_pls_predict_reps(const nl_pls *p);
+NL_API size_t nl_pls_predict_nonconverged(const nl_pls *p); /* fold estimations that hit max_iter */
 
 /* ---- importance-performance map analysis ------------------------------------------------------ */
 
@@ -381,12 +381,12 @@ size_t nl_pls_predict_nonconverged(const nl_pls *p); /* fold estimations that hi
  * higher-order constructs), NL_ENUMERIC (weights summing to 0, collinear antecedents), NL_ENOMEM.
  * Cost O(n (p + constructs^2)).
  */
-nl_status nl_pls_ipma(nl_pls *p, size_t target, double scale_min, double scale_max);
-size_t nl_pls_ipma_target(const nl_pls *p);                 /* (size_t)-1 without an IPMA */
-double nl_pls_ipma_importance(const nl_pls *p, size_t j);   /* NAN where undefined */
-double nl_pls_ipma_performance(const nl_pls *p, size_t j);
-double nl_pls_ipma_indicator_importance(const nl_pls *p, size_t i); /* normalized weight x construct's */
-double nl_pls_ipma_indicator_performance(const nl_pls *p, size_t i);
+NL_API nl_status nl_pls_ipma(nl_pls *p, size_t target, double scale_min, double scale_max);
+NL_API size_t nl_pls_ipma_target(const nl_pls *p);                 /* (size_t)-1 without an IPMA */
+NL_API double nl_pls_ipma_importance(const nl_pls *p, size_t j);   /* NAN where undefined */
+NL_API double nl_pls_ipma_performance(const nl_pls *p, size_t j);
+NL_API double nl_pls_ipma_indicator_importance(const nl_pls *p, size_t i); /* normalized weight x construct's */
+NL_API double nl_pls_ipma_indicator_performance(const nl_pls *p, size_t i);
 
 /* ---- multigroup analysis and MICOM ------------------------------------------------------------- */
 
@@ -400,7 +400,7 @@ typedef struct nl_pls_mga_options {
   int threads;   /* results do not depend on it; default 1 */
 } nl_pls_mga_options;
 
-void nl_pls_mga_options_default(nl_pls_mga_options *o);
+NL_API void nl_pls_mga_options_default(nl_pls_mga_options *o);
 
 /*
  * Bind a model to data split by the labels (numbers or text) of data column `column` (two or
@@ -412,19 +412,19 @@ void nl_pls_mga_options_default(nl_pls_mga_options *o);
  * nl_pls_new), NL_ENUMERIC, NL_ECONVERGE (a group did not converge), NL_ENOMEM.
  * Cost: 1 + groups estimations.
  */
-nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
-                         const char *column, nl_pls_mga **out);
+NL_API nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
+                                const char *column, nl_pls_mga **out);
 /* Bootstrap every group and run the permutations of every pair of groups: path differences with
  * Henseler's bootstrap PLS-MGA p-value and the permutation p-value, and MICOM steps 2 and 3.
  * Errors: NL_EINVAL, NL_ENUMERIC, NL_ENOMEM. Cost O(groups * nboot + pairs * nperm * 2) estimations. */
-nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt);
-const char *nl_pls_mga_errmsg(const nl_pls_mga *g);
-void nl_pls_mga_free(nl_pls_mga *g);
+NL_API nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt);
+NL_API const char *nl_pls_mga_errmsg(const nl_pls_mga *g);
+NL_API void nl_pls_mga_free(nl_pls_mga *g);
 
-size_t nl_pls_mga_n_groups(const nl_pls_mga *g);
-const char *nl_pls_mga_group_label(const nl_pls_mga *g, size_t k); /* borrowed: the label (a number as text) */
-const nl_pls *nl_pls_mga_group(const nl_pls_mga *g, size_t k);    /* borrowed estimation of group k */
-const nl_pls *nl_pls_mga_pooled(const nl_pls_mga *g);             /* borrowed estimation of all rows */
+NL_API size_t nl_pls_mga_n_groups(const nl_pls_mga *g);
+NL_API const char *nl_pls_mga_group_label(const nl_pls_mga *g, size_t k); /* borrowed: the label (a number as text) */
+NL_API const nl_pls *nl_pls_mga_group(const nl_pls_mga *g, size_t k);    /* borrowed estimation of group k */
+NL_API const nl_pls *nl_pls_mga_pooled(const nl_pls_mga *g);             /* borrowed estimation of all rows */
 
 /* Comparison of groups g1 < g2 for path k (valid after nl_pls_mga_run). */
 typedef struct nl_pls_mga_test {
@@ -433,7 +433,7 @@ typedef struct nl_pls_mga_test {
   double p_henseler2;     /* two-sided: 2 min(p, 1 - p) */
   double p_permutation;   /* two-sided: share of permutations with |difference| >= the observed */
 } nl_pls_mga_test;
-nl_status nl_pls_mga_path_test(const nl_pls_mga *g, size_t g1, size_t g2, size_t k, nl_pls_mga_test *out);
+NL_API nl_status nl_pls_mga_path_test(const nl_pls_mga *g, size_t g1, size_t g2, size_t k, nl_pls_mga_test *out);
 
 /* MICOM for groups g1 < g2 and construct j (valid after nl_pls_mga_run). */
 typedef struct nl_pls_micom {
@@ -444,31 +444,31 @@ typedef struct nl_pls_micom {
   double logvar_diff, var_lo, var_hi; /* step 3b: log ratio of composite variances and interval */
   int equal_variances;
 } nl_pls_micom;
-nl_status nl_pls_mga_micom(const nl_pls_mga *g, size_t g1, size_t g2, size_t j, nl_pls_micom *out);
+NL_API nl_status nl_pls_mga_micom(const nl_pls_mga *g, size_t g1, size_t g2, size_t j, nl_pls_micom *out);
 /* 0 no, 1 partial, 2 full measurement invariance for groups g1, g2 over all constructs; -1 if not run. */
-int nl_pls_mga_invariance(const nl_pls_mga *g, size_t g1, size_t g2);
+NL_API int nl_pls_mga_invariance(const nl_pls_mga *g, size_t g1, size_t g2);
 
 /* mga_paths.csv, mga_tests.csv, micom.csv into dir (created if missing). Errors: NL_EINVAL (not run), NL_EIO. */
-nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir);
+NL_API nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir);
 /* A methods paragraph (Markdown, with references) for the multigroup analysis; `netlearn pls -o`
  * appends it to methods.md. Errors: NL_EINVAL (not run), NL_EIO. */
-nl_status nl_pls_mga_write_methods(nl_pls_mga *g, FILE *f);
+NL_API nl_status nl_pls_mga_write_methods(nl_pls_mga *g, FILE *f);
 /* Group paths, tests and MICOM with the verdict in words. Errors: NL_EINVAL, NL_EIO. */
-nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f);
+NL_API nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f);
 
 /* ---- presets and the methods paragraph ------------------------------------------------------ */
 
 /* The preset named `name` ("seminr", "cSEM", "smartpls", "plspm", "netlearn"; any case); NL_EINVAL
  * if unknown. O(1). */
-nl_status nl_pls_preset_parse(const char *name, nl_pls_preset *out);
-const char *nl_pls_preset_name(nl_pls_preset preset); /* "seminr", "cSEM", ...; "netlearn" for NONE */
+NL_API nl_status nl_pls_preset_parse(const char *name, nl_pls_preset *out);
+NL_API const char *nl_pls_preset_name(nl_pls_preset preset); /* "seminr", "cSEM", ...; "netlearn" for NONE */
 /*
  * Set every default that differs between the packages: inner scheme, stop rule and tolerance,
  * maximum iterations, missing-data rule, PLSc for =~ constructs, interaction method (in o),
  * bootstrap resamples and interval type (in b), PLSpredict folds, repetitions and technique (in
  * pr). Any pointer may be NULL. Call before applying the user's own settings. O(1).
  */
-void nl_pls_preset_apply(nl_pls_preset preset, nl_pls_options *o, nl_pls_boot_options *b, nl_pls_predict_options *pr);
+NL_API void nl_pls_preset_apply(nl_pls_preset preset, nl_pls_options *o, nl_pls_boot_options *b, nl_pls_predict_options *pr);
 
 /*
  * Write methods.md to `f` (borrowed): a paragraph a researcher can paste into a paper naming every
@@ -476,7 +476,7 @@ void nl_pls_preset_apply(nl_pls_preset preset, nl_pls_options *o, nl_pls_boot_op
  * bootstrap, PLSpredict and IPMA when run), the preset, then the references. Also written by
  * nl_pls_write_csv. Errors: NL_EINVAL (not estimated), NL_EIO. O(constructs + indicators).
  */
-nl_status nl_pls_write_methods(nl_pls *p, FILE *f);
+NL_API nl_status nl_pls_write_methods(nl_pls *p, FILE *f);
 
 /* ---- output ------------------------------------------------------------------------------ */
 
@@ -487,14 +487,14 @@ nl_status nl_pls_write_methods(nl_pls *p, FILE *f);
  * only after nl_pls_bootstrap. Every file this function may write is removed first, so no file of
  * an earlier estimation stays beside the new ones. Errors: NL_EINVAL (not estimated), NL_EIO. Cost O(n * constructs).
  */
-nl_status nl_pls_write_csv(nl_pls *p, const char *dir);
+NL_API nl_status nl_pls_write_csv(nl_pls *p, const char *dir);
 
 /*
  * Write a human-readable summary (like seminr's summary()) to `f` (borrowed): sample, settings,
  * convergence, path coefficients with R^2, reliability, HTMT, and the bootstrap tables when
  * present. `title` (borrowed, may be NULL) heads the report. Errors: NL_EINVAL, NL_EIO.
  */
-nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f);
+NL_API nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f);
 
 #ifdef __cplusplus
 }

@@ -68,7 +68,7 @@ typedef struct nl_power_options {
 } nl_power_options;
 
 /* Fill `o` with the defaults above. */
-void nl_power_options_default(nl_power_options *o);
+NL_API void nl_power_options_default(nl_power_options *o);
 
 /*
  * Parse a population model and build its population indicator correlation matrix.
@@ -84,7 +84,7 @@ void nl_power_options_default(nl_power_options *o);
  * NL_EINVAL (a value out of range, or values that give no valid correlation matrix: the message
  * names the construct; a bad option), NL_ENOMEM. Cost O(length + indicators^3).
  */
-nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out);
+NL_API nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out);
 /*
  * An empirical population: `data` (borrowed; copied) is the whole population, e.g. a pilot study
  * treated as the population or every simulated firm of a study, and each replication draws n of
@@ -95,30 +95,30 @@ nl_status nl_power_new(const char *text, const char *source, const nl_power_opti
  * nl_pls_estimate on the data (NL_EINVAL also for likert or a factor population), NL_ENOMEM.
  * Cost O(length + N p^2) for N rows.
  */
-nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_data *data,
-                            const nl_power_options *opt, nl_power **out);
+NL_API nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_data *data,
+                                   const nl_power_options *opt, nl_power **out);
 /* The same from a file (`path` borrowed). Errors as nl_power_new plus NL_EIO. */
-nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out);
+NL_API nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out);
 /* nl_power_new_data with the model read from a file. Errors as nl_power_new_data plus NL_EIO. */
-nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl_power_options *opt,
-                             nl_power **out);
-const char *nl_power_errmsg(const nl_power *pw);
-void nl_power_free(nl_power *pw); /* NULL is harmless */
+NL_API nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl_power_options *opt,
+                                    nl_power **out);
+NL_API const char *nl_power_errmsg(const nl_power *pw);
+NL_API void nl_power_free(nl_power *pw); /* NULL is harmless */
 
 /* ---- the population (valid after nl_power_new) --------------------------------------------- */
 /* Getters are O(1) and never fail: out-of-range indices give NAN, 0 or NULL. */
-size_t nl_power_n_indicators(const nl_power *pw);
-const char *nl_power_indicator_name(const nl_power *pw, size_t i);
+NL_API size_t nl_power_n_indicators(const nl_power *pw);
+NL_API const char *nl_power_indicator_name(const nl_power *pw, size_t i);
 /* Population correlation of indicators i and k (of the continuous responses before --likert). */
-double nl_power_population_cor(const nl_power *pw, size_t i, size_t k);
-size_t nl_power_n_paths(const nl_power *pw);
+NL_API double nl_power_population_cor(const nl_power *pw, size_t i, size_t k);
+NL_API size_t nl_power_n_paths(const nl_power *pw);
 /* Names of the ends of path k (borrowed from the handle). */
-const char *nl_power_path_from(const nl_power *pw, size_t k);
-const char *nl_power_path_to(const nl_power *pw, size_t k);
-double nl_power_path_value(const nl_power *pw, size_t k);    /* population value from the syntax */
+NL_API const char *nl_power_path_from(const nl_power *pw, size_t k);
+NL_API const char *nl_power_path_to(const nl_power *pw, size_t k);
+NL_API double nl_power_path_value(const nl_power *pw, size_t k);    /* population value from the syntax */
 /* What PLS (or PLSc) estimates converge to in this population: the estimate on the population
  * correlation matrix. Differs from the syntax value under the factor population without PLSc. */
-double nl_power_path_pls_value(const nl_power *pw, size_t k);
+NL_API double nl_power_path_pls_value(const nl_power *pw, size_t k);
 
 /* ---- the simulation ------------------------------------------------------------------------- */
 
@@ -129,7 +129,7 @@ double nl_power_path_pls_value(const nl_power *pw, size_t k);
  * fails (e.g. a Likert indicator without variance in a small sample) are dropped and counted.
  * Cost O(nn * reps * nboot * (n p^2 + iterations p^2)) / threads for p indicators.
  */
-nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn);
+NL_API nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn);
 
 typedef struct nl_power_stat {
   size_t n;            /* sample size */
@@ -141,7 +141,7 @@ typedef struct nl_power_stat {
 } nl_power_stat;
 
 /* Result for sample size index s (0..nn-1) and path k. Errors: NL_EINVAL (no run, bad index). O(1). */
-nl_status nl_power_get(nl_power *pw, size_t s, size_t k, nl_power_stat *out);
+NL_API nl_status nl_power_get(nl_power *pw, size_t s, size_t k, nl_power_stat *out);
 
 typedef struct nl_power_min_n {
   double n80, n90;     /* smallest n with fitted power >= .80 / .90 (logistic fit on sqrt(n)); NAN if
@@ -153,11 +153,11 @@ typedef struct nl_power_min_n {
 } nl_power_min_n;
 
 /* Sample-size summary of path k after a run. Errors: NL_EINVAL. Cost O(nn * reps) (the fit). */
-nl_status nl_power_get_min_n(nl_power *pw, size_t k, nl_power_min_n *out);
+NL_API nl_status nl_power_get_min_n(nl_power *pw, size_t k, nl_power_min_n *out);
 
 /* Failed (dropped) and non-converged (kept) replications of the last run, over all sizes. */
-size_t nl_power_failed(const nl_power *pw);
-size_t nl_power_nonconverged(const nl_power *pw);
+NL_API size_t nl_power_failed(const nl_power *pw);
+NL_API size_t nl_power_nonconverged(const nl_power *pw);
 
 /*
  * Write power.csv, min_n.csv, population_cor.csv, settings.csv and power.svg (power curves with
@@ -167,7 +167,7 @@ size_t nl_power_nonconverged(const nl_power *pw);
  * run), NL_EIO, NL_ENOMEM. Cost O(sizes * paths + indicators^2), O(sizes * reps * paths) with
  * replications.csv.
  */
-nl_status nl_power_write(nl_power *pw, const char *dir);
+NL_API nl_status nl_power_write(nl_power *pw, const char *dir);
 
 /*
  * Draw power curves on figure `f` (borrowed; see netlearn/plot.h): curve c has the points
@@ -177,8 +177,8 @@ nl_status nl_power_write(nl_power *pw, const char *dir);
  * size). Arrays borrowed. Colours repeat beyond 7 curves. Errors: NL_EINVAL (no curves or sizes),
  * NL_ENOMEM. O(curves * nn).
  */
-nl_status nl_power_plot_curves(nl_figure *f, size_t ncurves, const char *const *labels, size_t nn, const double *n,
-                               const double *power, const size_t *reps);
+NL_API nl_status nl_power_plot_curves(nl_figure *f, size_t ncurves, const char *const *labels, size_t nn, const double *n,
+                                      const double *power, const size_t *reps);
 
 #ifdef __cplusplus
 }

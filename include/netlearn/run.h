@@ -43,13 +43,13 @@ typedef struct nl_run_config {
 } nl_run_config;
 
 /* A config from a scenario (seed, replications, stop rule, every). */
-void nl_run_config_from_scenario(nl_run_config *cfg, const nl_scenario *sc);
+NL_API void nl_run_config_from_scenario(nl_run_config *cfg, const nl_scenario *sc);
 
 typedef struct nl_results nl_results;
 
-nl_results *nl_results_new(void); /* NULL when out of memory */
-void nl_results_free(nl_results *r);
-const char *nl_results_errmsg(const nl_results *r);
+NL_API nl_results *nl_results_new(void); /* NULL when out of memory */
+NL_API void nl_results_free(nl_results *r);
+NL_API const char *nl_results_errmsg(const nl_results *r);
 
 /*
  * Run cfg->replications replications of params' model (params borrowed). Replaces any earlier
@@ -57,20 +57,20 @@ const char *nl_results_errmsg(const nl_results *r);
  * or the interrupt poll asked to stop. Cost: replications x periods x one model step, spread over the threads; memory
  * one model state per thread plus the recorded measures.
  */
-nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_config *cfg);
+NL_API nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_config *cfg);
 
-const nl_model *nl_results_model(const nl_results *r);
-long nl_results_replications(const nl_results *r);
+NL_API const nl_model *nl_results_model(const nl_results *r);
+NL_API long nl_results_replications(const nl_results *r);
 /* Recorded rows of replication rep (period 0 = initial state is the first row). */
-long nl_results_rows(const nl_results *r, long rep);
+NL_API long nl_results_rows(const nl_results *r, long rep);
 /* Period of row k of replication rep, and its measures (nl_model_nmeasures values, borrowed). */
-long nl_results_row_period(const nl_results *r, long rep, long k);
-const double *nl_results_row(const nl_results *r, long rep, long k);
+NL_API long nl_results_row_period(const nl_results *r, long rep, long k);
+NL_API const double *nl_results_row(const nl_results *r, long rep, long k);
 /* Periods run by replication rep, and whether it stopped at equilibrium. */
-long nl_results_periods(const nl_results *r, long rep);
-int nl_results_equilibrium(const nl_results *r, long rep);
+NL_API long nl_results_periods(const nl_results *r, long rep);
+NL_API int nl_results_equilibrium(const nl_results *r, long rep);
 /* Measures at the end of replication rep (borrowed). */
-const double *nl_results_final(const nl_results *r, long rep);
+NL_API const double *nl_results_final(const nl_results *r, long rep);
 
 /*
  * Tidy CSV outputs (RFC 4180, '.' decimal point, NA for missing), each written to a temporary
@@ -82,17 +82,17 @@ const double *nl_results_final(const nl_results *r, long rep);
  *   final:   replication,periods,equilibrium,<one column per measure>
  * Errors: NL_EIO naming the file. Cost: linear in the recorded rows.
  */
-nl_status nl_results_write_series(nl_results *r, const char *path, const size_t *sel, size_t nsel);
-nl_status nl_results_write_summary(nl_results *r, const char *path, const size_t *sel, size_t nsel);
-nl_status nl_results_write_final(nl_results *r, const char *path, const size_t *sel, size_t nsel);
+NL_API nl_status nl_results_write_series(nl_results *r, const char *path, const size_t *sel, size_t nsel);
+NL_API nl_status nl_results_write_summary(nl_results *r, const char *path, const size_t *sel, size_t nsel);
+NL_API nl_status nl_results_write_final(nl_results *r, const char *path, const size_t *sel, size_t nsel);
 
 /*
  * manifest.json: the fully resolved scenario (every parameter, defaults included), netlearn's
  * version, the command line and the outputs, so that any run can be re-created. Written last
  * (atomically): a results directory without a manifest is incomplete. argv borrowed.
  */
-nl_status nl_results_write_manifest(nl_results *r, const char *path, const nl_scenario *sc, int argc,
-                                    char *const *argv, const char *const *outputs, size_t noutputs);
+NL_API nl_status nl_results_write_manifest(nl_results *r, const char *path, const nl_scenario *sc, int argc,
+                                           char *const *argv, const char *const *outputs, size_t noutputs);
 
 #ifdef __cplusplus
 }

@@ -34,43 +34,43 @@ typedef struct nl_scenario nl_scenario;
 typedef enum nl_until { NL_UNTIL_PERIODS = 0, NL_UNTIL_EQUILIBRIUM = 1 } nl_until;
 
 /* An empty scenario (no model yet). NULL when out of memory. Free with nl_scenario_free. */
-nl_scenario *nl_scenario_new(void);
-void nl_scenario_free(nl_scenario *sc);
-const char *nl_scenario_errmsg(const nl_scenario *sc);
+NL_API nl_scenario *nl_scenario_new(void);
+NL_API void nl_scenario_free(nl_scenario *sc);
+NL_API const char *nl_scenario_errmsg(const nl_scenario *sc);
 
 /*
  * Load a scenario from a YAML file (path borrowed) or a string (text and name borrowed; name is
  * used in messages). Errors: NL_EIO (unreadable file), NL_EPARSE (malformed YAML), NL_EINVAL
  * (unknown model or key, wrong type), NL_ERANGE (value out of range). Cost: linear in the file.
  */
-nl_status nl_scenario_load_file(nl_scenario *sc, const char *path);
-nl_status nl_scenario_load_string(nl_scenario *sc, const char *text, const char *name);
+NL_API nl_status nl_scenario_load_file(nl_scenario *sc, const char *path);
+NL_API nl_status nl_scenario_load_string(nl_scenario *sc, const char *text, const char *name);
 
 /*
  * Override from the command line (`--set key=value`): any model parameter (bare name or
  * "parameters.NAME"), or replications, periods, seed, until. Same errors as loading.
  */
-nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *value);
+NL_API nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *value);
 /* Check the constraints between parameters after a series of nl_scenario_set calls (each call
  * checks only its own value's type and range, so the order of overrides never matters).
  * Errors: NL_EINVAL naming the constraint. */
-nl_status nl_scenario_validate(nl_scenario *sc);
+NL_API nl_status nl_scenario_validate(nl_scenario *sc);
 
-const char *nl_scenario_file(const nl_scenario *sc); /* file name or string name */
-const char *nl_scenario_name(const nl_scenario *sc); /* the `name:` key, or the file's base name */
-const char *nl_scenario_description(const nl_scenario *sc);
-const nl_model *nl_scenario_model(const nl_scenario *sc);
-const nl_params *nl_scenario_params(const nl_scenario *sc); /* borrowed */
-nl_params *nl_scenario_params_mut(nl_scenario *sc);         /* borrowed */
-long nl_scenario_replications(const nl_scenario *sc);
-uint64_t nl_scenario_seed(const nl_scenario *sc);
-nl_until nl_scenario_until(const nl_scenario *sc);
-long nl_scenario_periods(const nl_scenario *sc); /* run length, or the cap for equilibrium */
-int nl_scenario_series(const nl_scenario *sc);   /* write per-period series? */
-long nl_scenario_every(const nl_scenario *sc);   /* record every k-th period */
+NL_API const char *nl_scenario_file(const nl_scenario *sc); /* file name or string name */
+NL_API const char *nl_scenario_name(const nl_scenario *sc); /* the `name:` key, or the file's base name */
+NL_API const char *nl_scenario_description(const nl_scenario *sc);
+NL_API const nl_model *nl_scenario_model(const nl_scenario *sc);
+NL_API const nl_params *nl_scenario_params(const nl_scenario *sc); /* borrowed */
+NL_API nl_params *nl_scenario_params_mut(nl_scenario *sc);         /* borrowed */
+NL_API long nl_scenario_replications(const nl_scenario *sc);
+NL_API uint64_t nl_scenario_seed(const nl_scenario *sc);
+NL_API nl_until nl_scenario_until(const nl_scenario *sc);
+NL_API long nl_scenario_periods(const nl_scenario *sc); /* run length, or the cap for equilibrium */
+NL_API int nl_scenario_series(const nl_scenario *sc);   /* write per-period series? */
+NL_API long nl_scenario_every(const nl_scenario *sc);   /* record every k-th period */
 /* Measures selected for output (indices into the model's measures); all when none listed. */
-size_t nl_scenario_nmeasures(const nl_scenario *sc);
-size_t nl_scenario_measure(const nl_scenario *sc, size_t i);
+NL_API size_t nl_scenario_nmeasures(const nl_scenario *sc);
+NL_API size_t nl_scenario_measure(const nl_scenario *sc, size_t i);
 
 /* ---- sweeps ------------------------------------------------------------------------------
  * The `sweep:` section lists factors (swept parameters). For a grid or one-factor-at-a-time
@@ -86,24 +86,24 @@ typedef enum nl_design_kind {
   NL_DESIGN_OFAT      /* one factor at a time around the base point (the scenario's parameters) */
 } nl_design_kind;
 
-nl_design_kind nl_scenario_design(const nl_scenario *sc);
-const char *nl_design_kind_name(nl_design_kind k); /* "none", "grid", "lhs", "ofat" */
-size_t nl_scenario_nfactors(const nl_scenario *sc);
+NL_API nl_design_kind nl_scenario_design(const nl_scenario *sc);
+NL_API const char *nl_design_kind_name(nl_design_kind k); /* "none", "grid", "lhs", "ofat" */
+NL_API size_t nl_scenario_nfactors(const nl_scenario *sc);
 /* Parameter index (into the model's table) of factor i, in the order of the file. */
-size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i);
+NL_API size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i);
 /* Values of factor i (grid, ofat): count and canonical text (borrowed). 0 for an LHS range. */
-size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i);
-const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j);
+NL_API size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i);
+NL_API const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j);
 /* Range of factor i (lhs). */
-void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, double *hi);
+NL_API void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, double *hi);
 /* Number of points of a Latin hypercube (0 for other designs). */
-long nl_scenario_lhs_points(const nl_scenario *sc);
+NL_API long nl_scenario_lhs_points(const nl_scenario *sc);
 /* Design points before duplicates are merged (1 without a sweep); a double so that a huge grid
  * cannot overflow. O(factors). */
-double nl_scenario_design_size(const nl_scenario *sc);
+NL_API double nl_scenario_design_size(const nl_scenario *sc);
 
 /* Write the fully resolved scenario as a JSON object (every parameter, defaults included). */
-nl_status nl_scenario_write_json(const nl_scenario *sc, FILE *f);
+NL_API nl_status nl_scenario_write_json(const nl_scenario *sc, FILE *f);
 
 #ifdef __cplusplus
 }

@@ -63,21 +63,21 @@ typedef struct nl_sensitivity_options {
   uint64_t seed;     /* scrambling, trajectories, bootstrap. Default 1 */
 } nl_sensitivity_options;
 
-void nl_sensitivity_options_default(nl_sensitivity_options *o);
+NL_API void nl_sensitivity_options_default(nl_sensitivity_options *o);
 
-nl_sensitivity *nl_sensitivity_new(void); /* NULL when out of memory */
-void nl_sensitivity_free(nl_sensitivity *s); /* NULL is harmless */
-const char *nl_sensitivity_errmsg(const nl_sensitivity *s);
+NL_API nl_sensitivity *nl_sensitivity_new(void); /* NULL when out of memory */
+NL_API void nl_sensitivity_free(nl_sensitivity *s); /* NULL is harmless */
+NL_API const char *nl_sensitivity_errmsg(const nl_sensitivity *s);
 
 /*
  * Add a factor varying over [lo, hi]: uniformly, or log-uniformly when log_scale (then
  * 0 < lo). name borrowed (copied). Clears any design. Errors: NL_EINVAL (empty or duplicate
  * name, "dummy"), NL_ERANGE (lo >= hi, non-finite, log scale with lo <= 0), NL_ENOMEM. O(k).
  */
-nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, double hi, int log_scale);
+NL_API nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, double hi, int log_scale);
 /* Factors including the dummy once a design is built (the dummy is last). */
-size_t nl_sensitivity_nfactors(const nl_sensitivity *s);
-const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i);
+NL_API size_t nl_sensitivity_nfactors(const nl_sensitivity *s);
+NL_API const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i);
 
 /*
  * Build the design for `noutputs` outputs (o NULL = defaults). Errors: NL_EINVAL (no factor,
@@ -85,27 +85,27 @@ const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i);
  * resamples < 10, confidence outside (0, 1)), NL_ERANGE (Sobol with more than 511 factors:
  * the sequence has 1024 dimensions), NL_ENOMEM. Cost: O(rows x factors) time and memory.
  */
-nl_status nl_sensitivity_design(nl_sensitivity *s, const nl_sensitivity_options *o, size_t noutputs);
+NL_API nl_status nl_sensitivity_design(nl_sensitivity *s, const nl_sensitivity_options *o, size_t noutputs);
 
 /* Design rows to evaluate. */
-size_t nl_sensitivity_nrows(const nl_sensitivity *s);
+NL_API size_t nl_sensitivity_nrows(const nl_sensitivity *s);
 /* Row i: the k factor values in their ranges (borrowed; the dummy is not included). */
-const double *nl_sensitivity_row(const nl_sensitivity *s, size_t i);
+NL_API const double *nl_sensitivity_row(const nl_sensitivity *s, size_t i);
 /* Whether row i must be evaluated with random streams independent of the other rows': its
  * difference from another row is the dummy alone (1), or not (0). A deterministic f ignores it. */
-int nl_sensitivity_row_fresh(const nl_sensitivity *s, size_t i);
+NL_API int nl_sensitivity_row_fresh(const nl_sensitivity *s, size_t i);
 /* Rows a Sobol analysis on the first n_used base rows reads (for convergence checks): row i is
  * needed when nl_sensitivity_row_base(s, i) < n_used. Morris: the trajectory. */
-long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i);
+NL_API long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i);
 
 /* Store the outputs of row i (noutputs values, copied). Errors: NL_EINVAL (no design, i out of
  * range). O(noutputs). */
-nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y);
+NL_API nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y);
 /* Outputs stored for row i (noutputs values, NaN where unset; borrowed), NULL without a design. */
-const double *nl_sensitivity_row_output(const nl_sensitivity *s, size_t i);
+NL_API const double *nl_sensitivity_row_output(const nl_sensitivity *s, size_t i);
 /* Evaluate f at every row (ctx passed through). Errors: NL_EINVAL (no design). Cost: rows
  * calls of f. */
-nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *ctx);
+NL_API nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *ctx);
 
 /*
  * Compute the indices of every output from the first n_used base rows (Sobol) or trajectories
@@ -114,22 +114,22 @@ nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *
  * zero variance of an output: its indices are NaN, not an error). Cost: O(resamples x rows used
  * x factors (x factors for S2)).
  */
-nl_status nl_sensitivity_analyze(nl_sensitivity *s, long n_used);
+NL_API nl_status nl_sensitivity_analyze(nl_sensitivity *s, long n_used);
 
 /* Sobol results of output j, factor i (NaN before nl_sensitivity_analyze); lo / hi (may be
  * NULL) receive the interval ends. */
-double nl_sensitivity_s1(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
-double nl_sensitivity_st(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
+NL_API double nl_sensitivity_s1(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
+NL_API double nl_sensitivity_st(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
 /* Second order of factors a < b (NaN unless second_order). */
-double nl_sensitivity_s2(const nl_sensitivity *s, size_t j, size_t a, size_t b, double *lo, double *hi);
+NL_API double nl_sensitivity_s2(const nl_sensitivity *s, size_t j, size_t a, size_t b, double *lo, double *hi);
 /* Variance of output j over A and B (Sobol) or all rows (Morris). */
-double nl_sensitivity_variance(const nl_sensitivity *s, size_t j);
+NL_API double nl_sensitivity_variance(const nl_sensitivity *s, size_t j);
 
 /* Morris results of output j, factor i: mean elementary effect, mean |EE| with its interval,
  * standard deviation (NaN before analysis). */
-double nl_sensitivity_mu(const nl_sensitivity *s, size_t j, size_t i);
-double nl_sensitivity_mu_star(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
-double nl_sensitivity_sigma(const nl_sensitivity *s, size_t j, size_t i);
+NL_API double nl_sensitivity_mu(const nl_sensitivity *s, size_t j, size_t i);
+NL_API double nl_sensitivity_mu_star(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi);
+NL_API double nl_sensitivity_sigma(const nl_sensitivity *s, size_t j, size_t i);
 
 /* ---- analyses of a model (`netlearn sensitivity FILE.yaml`, docs/sensitivity.md) -------------
  *
@@ -148,9 +148,9 @@ double nl_sensitivity_sigma(const nl_sensitivity *s, size_t j, size_t i);
  */
 typedef struct nl_sensitivity_spec nl_sensitivity_spec;
 
-nl_sensitivity_spec *nl_sensitivity_spec_new(void); /* NULL when out of memory */
-void nl_sensitivity_spec_free(nl_sensitivity_spec *p); /* NULL is harmless */
-const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p);
+NL_API nl_sensitivity_spec *nl_sensitivity_spec_new(void); /* NULL when out of memory */
+NL_API void nl_sensitivity_spec_free(nl_sensitivity_spec *p); /* NULL is harmless */
+NL_API const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p);
 
 /*
  * Load an analysis file (path borrowed) or text (text and name borrowed; name used in messages)
@@ -159,29 +159,29 @@ const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p);
  * missing key, unknown parameter or measure, wrong type), NL_ERANGE (value out of range), errors
  * of the scenario, NL_ENOMEM. Cost: the design (nl_sensitivity_design).
  */
-nl_status nl_sensitivity_spec_load_file(nl_sensitivity_spec *p, const char *path);
-nl_status nl_sensitivity_spec_load_string(nl_sensitivity_spec *p, const char *text, const char *name);
+NL_API nl_status nl_sensitivity_spec_load_file(nl_sensitivity_spec *p, const char *path);
+NL_API nl_status nl_sensitivity_spec_load_string(nl_sensitivity_spec *p, const char *text, const char *name);
 
-const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p);
-const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p); /* borrowed */
-nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p);           /* borrowed */
+NL_API const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p);
+NL_API const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p); /* borrowed */
+NL_API nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p);           /* borrowed */
 /* The analysis options read from the file (method, n, ...; borrowed). */
-const nl_sensitivity_options *nl_sensitivity_spec_options(const nl_sensitivity_spec *p);
+NL_API const nl_sensitivity_options *nl_sensitivity_spec_options(const nl_sensitivity_spec *p);
 /* Replications per design point. */
-long nl_sensitivity_spec_replications(const nl_sensitivity_spec *p);
-size_t nl_sensitivity_spec_noutputs(const nl_sensitivity_spec *p);
+NL_API long nl_sensitivity_spec_replications(const nl_sensitivity_spec *p);
+NL_API size_t nl_sensitivity_spec_noutputs(const nl_sensitivity_spec *p);
 /* Output j's name: the measure, or "measure@period" (borrowed). */
-const char *nl_sensitivity_spec_output(const nl_sensitivity_spec *p, size_t j);
+NL_API const char *nl_sensitivity_spec_output(const nl_sensitivity_spec *p, size_t j);
 
 /* The experiment's design (d's points: the analysis rows' parameter values; sc borrowed from p).
  * Errors: those of nl_design_build_points, copied to p. Cost: O(rows x parameters). */
-nl_status nl_sensitivity_spec_design(nl_sensitivity_spec *p, nl_design *d);
+NL_API nl_status nl_sensitivity_spec_design(nl_sensitivity_spec *p, nl_design *d);
 
 /* Read every row's outputs (means over its replications) from st, which must hold the finished
  * runs of the design built by nl_sensitivity_spec_design, and analyse. Errors: NL_EINVAL (a run
  * not done, or a measure NA in some run: the message names the point, replication and measure),
  * NL_EIO. Cost: rows x outputs x replications lookups, then nl_sensitivity_analyze. */
-nl_status nl_sensitivity_spec_collect(nl_sensitivity_spec *p, nl_store *st);
+NL_API nl_status nl_sensitivity_spec_collect(nl_sensitivity_spec *p, nl_store *st);
 
 /*
  * Write the results into dir (which must exist), each file atomically: design.csv (every row:
@@ -192,7 +192,7 @@ nl_status nl_sensitivity_spec_collect(nl_sensitivity_spec *p, nl_store *st);
  * morris_<output>.svg. names receives up to 32 file names (borrowed from p). Errors: NL_EIO,
  * NL_ENOMEM. Cost: three analyses and the files.
  */
-nl_status nl_sensitivity_spec_write(nl_sensitivity_spec *p, const char *dir, const char **names, size_t *nnames);
+NL_API nl_status nl_sensitivity_spec_write(nl_sensitivity_spec *p, const char *dir, const char **names, size_t *nnames);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
  */
 #include <stddef.h>
 
+#include "netlearn/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,14 +29,14 @@ typedef enum nl_status {
 } nl_status;
 
 /* Short, static name of a status ("out of memory", ...). Never NULL. O(1). */
-const char *nl_status_str(nl_status s);
+NL_API const char *nl_status_str(nl_status s);
 
 /* Library version string, e.g. "0.1.0". */
-const char *nl_version(void);
+NL_API const char *nl_version(void);
 
 /* One line per linked library with its version ("libfyaml 0.7.12", "igraph 0.10.2", ...), written
  * into buf (NUL-terminated, truncated to cap). Returns buf. */
-char *nl_library_versions(char *buf, size_t cap);
+NL_API char *nl_library_versions(char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

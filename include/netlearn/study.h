@@ -29,9 +29,9 @@ extern "C" {
 
 typedef struct nl_study nl_study;
 
-nl_study *nl_study_new(void); /* NULL when out of memory */
-void nl_study_free(nl_study *s); /* NULL is harmless */
-const char *nl_study_errmsg(const nl_study *s);
+NL_API nl_study *nl_study_new(void); /* NULL when out of memory */
+NL_API void nl_study_free(nl_study *s); /* NULL is harmless */
+NL_API const char *nl_study_errmsg(const nl_study *s);
 
 /*
  * Load a study from a YAML file (path borrowed) or a string (text and name borrowed; name is used
@@ -41,12 +41,12 @@ const char *nl_study_errmsg(const nl_study *s);
  * a survey period beyond the run, a sample larger than the firms), NL_ENOMEM. Cost: linear in the
  * file plus one PLS model check.
  */
-nl_status nl_study_load_file(nl_study *s, const char *path);
-nl_status nl_study_load_string(nl_study *s, const char *text, const char *name);
+NL_API nl_status nl_study_load_file(nl_study *s, const char *path);
+NL_API nl_status nl_study_load_string(nl_study *s, const char *text, const char *name);
 /* Load the built-in default study: the seed study of examples/seed-study.yaml. Errors: NL_ENOMEM. */
-nl_status nl_study_load_default(nl_study *s);
+NL_API nl_status nl_study_load_default(nl_study *s);
 /* The built-in default study's text (static). */
-const char *nl_study_default_text(void);
+NL_API const char *nl_study_default_text(void);
 
 /*
  * Override a setting from the command line: simulation keys as nl_scenario_set (a model
@@ -55,14 +55,14 @@ const char *nl_study_default_text(void);
  * false). Re-checks the whole study.
  * Same errors as loading.
  */
-nl_status nl_study_set(nl_study *s, const char *key, const char *value);
+NL_API nl_status nl_study_set(nl_study *s, const char *key, const char *value);
 
-const char *nl_study_name(const nl_study *s);
-const nl_scenario *nl_study_scenario(const nl_study *s); /* the simulation part (borrowed) */
-long nl_study_replications(const nl_study *s);
+NL_API const char *nl_study_name(const nl_study *s);
+NL_API const nl_scenario *nl_study_scenario(const nl_study *s); /* the simulation part (borrowed) */
+NL_API long nl_study_replications(const nl_study *s);
 /* Design points (1 without a sweep); valid after loading. */
-size_t nl_study_npoints(const nl_study *s);
-size_t nl_study_nhypotheses(const nl_study *s);
+NL_API size_t nl_study_npoints(const nl_study *s);
+NL_API size_t nl_study_nhypotheses(const nl_study *s);
 
 typedef struct nl_study_config {
   int threads;            /* OpenMP threads over replications; <= 0: OpenMP's default */
@@ -76,7 +76,7 @@ typedef struct nl_study_config {
   int report;             /* write report.html (default 1) */
 } nl_study_config;
 
-void nl_study_config_default(nl_study_config *c);
+NL_API void nl_study_config_default(nl_study_config *c);
 
 /*
  * Run the study into directory `dir` (created if missing; its parent must exist): simulate every
@@ -88,7 +88,7 @@ void nl_study_config_default(nl_study_config *c);
  * errors, NL_ENUMERIC (PLS failed on a survey, naming the replication), NL_ECANCELED, NL_ENOMEM.
  * Cost: replications x (periods x one model step + nboot PLS estimations), over the threads.
  */
-nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg);
+NL_API nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg);
 
 /* Results of hypothesis h at design point `point` after nl_study_run. */
 typedef struct nl_study_verdict {
@@ -106,12 +106,12 @@ typedef struct nl_study_verdict {
 } nl_study_verdict;
 
 /* Errors: NL_EINVAL (not run yet, or an index out of range). */
-nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out);
+NL_API nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out);
 
 /* The survey constructs that had no variance in replication rep's sample at design point `point`
  * ("PRODINNO, NETCOLLAB" into buf, truncated to cap); returns how many (0 when none, not run, or
  * out of range). O(constructs). */
-size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap);
+NL_API size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }
