@@ -12,6 +12,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #ifdef NL_HAVE_MPI
@@ -214,17 +215,58 @@ static int check_memory(const run_opts *o, const nl_design *d, long npending, in
     nl_sim_free(sim);
     if (grew > state) state = grew;
   }
-  /* A run keeps its recorded rows (period, measures) until it is committed. */
+  /* A run holds its recorded rows (period, measures) until they go to the store: at most one
+   * chunk (nl_run_chunk_rows), however long the run. */
   long every = nl_scenario_series(sc) ? (nl_scenario_every(sc) > 0 ? nl_scenario_every(sc) : 1) : LONG_MAX;
   double rows = (double)nl_scenario_periods(sc) / (double)every + 3;
-  double nm = (double)nl_model_nmeasures(nl_scenario_model(sc));
-  double series = rows * (nm + 1) * 8.0;
+  size_t nmeasures = nl_model_nmeasures(nl_scenario_model(sc));
+  double held = rows < (double)nl_run_chunk_rows(nmeasures) ? rows : (double)nl_run_chunk_rows(nmeasures);
+  double series = held * ((double)nmeasures + 1) * 8.0;
   double need = (double)t * (state + series), have = available_bytes();
   if (have > 0 && need > have) {
     cli_error("%s: needs about %.1f GB for %ld thread%s (%.2f GB per simulation state, %.2f GB of recorded rows per "
               "run), the machine has %.1f GB available: use fewer threads (-t), a larger outputs.every, or "
               "outputs.series: false",
               o->scenario_path, need / 1e9, t, t > 1 ? "s" : "", state / 1e9, series / 1e9, have / 1e9);
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- disk: the stored series of the pending runs must fit -------------------------------------- */
+
+/* Bytes of a stored series row (period x measure) at least: about 16 in results.db and 28 in
+ * series.csv (measured on march1991: 10.6 MB and 18.2 MB for 640,320 rows). A lower bound, so
+ * only what cannot fit is refused; a run that fills the disk anyway stops with "disk full" and
+ * keeps its finished runs. */
+#define SERIES_ROW_BYTES 40.0
+
+/* Free bytes for an unprivileged writer on the file system of dir, or of its nearest existing
+ * parent; 0 when unknown. */
+static double free_bytes(const char *dir) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", dir);
+  struct statvfs fs;
+  while (statvfs(path, &fs) != 0) {
+    char *slash = strrchr(path, '/');
+    if (!slash) return statvfs(".", &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : 0;
+    if (slash == path) slash[1] = '\0';
+    else *slash = '\0';
+  }
+  return (double)fs.f_bavail * (double)fs.f_frsize;
+}
+
+static int check_disk(const run_opts *o, const nl_design *d, long npending) {
+  const nl_scenario *sc = nl_design_scenario(d);
+  if (!nl_scenario_series(sc)) return 0;
+  long every = nl_scenario_every(sc) > 0 ? nl_scenario_every(sc) : 1;
+  double rows = (double)nl_scenario_periods(sc) / (double)every + 2;
+  double need = (double)npending * rows * (double)nl_scenario_nmeasures(sc) * SERIES_ROW_BYTES;
+  double have = free_bytes(o->outdir);
+  if (have > 0 && need > have) {
+    cli_error("%s: the series of %ld run%s need about %.1f GB on disk (results.db and series.csv), %s has %.1f GB "
+              "free: use a larger outputs.every, fewer periods or measures, or outputs.series: false",
+              o->scenario_path, npending, npending > 1 ? "s" : "", need / 1e9, o->outdir, have / 1e9);
     return -1;
   }
   return 0;
@@ -422,7 +464,9 @@ static int run_local(const run_opts *o, int argc, char **argv) {
   }
   if (load_design(o, NULL, sc, d, 1)) goto cleanup;
   int threads = 1;
-  if (check_memory(o, d, (long)nl_design_npoints(d) * nl_design_replications(d), &threads)) goto cleanup;
+  if (check_memory(o, d, (long)nl_design_npoints(d) * nl_design_replications(d), &threads) ||
+      check_disk(o, d, (long)nl_design_npoints(d) * nl_design_replications(d)))
+    goto cleanup;
   rc = setup_store(o, d, store, argc + 1, argv - 1, (int)o->threads, 1, &pairs, &npending, &total);
   if (rc) goto cleanup;
 
@@ -463,7 +507,7 @@ cleanup:
 /* ---- MPI: rank 0 hands out runs and writes; other ranks simulate ------------------------------ */
 
 #ifdef NL_HAVE_MPI
-enum { TAG_READY = 1, TAG_RESULT = 2, TAG_FAIL = 3, TAG_WORK = 4, TAG_STOP = 5 };
+enum { TAG_READY = 1, TAG_RESULT = 2, TAG_FAIL = 3, TAG_WORK = 4, TAG_STOP = 5, TAG_CHUNK = 6 };
 
 /* Launched by mpirun (or another PMI launcher)? Then MPI is worth initializing. */
 static int under_mpi_launcher(void) {
@@ -521,6 +565,15 @@ static int mpi_master(const run_opts *o, const nl_design *d, nl_store *store, in
       bufcap = (size_t)count + 1;
     }
     MPI_Recv(buf, count, MPI_BYTE, ms.MPI_SOURCE, ms.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (ms.MPI_TAG == TAG_CHUNK) { /* part of a long run's series; the rank keeps running it */
+      if (rc == NL_EXIT_FAILURE) continue;
+      if (nl_run_record_unpack(&rec, buf, (size_t)count) || nl_store_write_chunk(store, &rec)) {
+        cli_error("%s: %s", o->scenario_path, nl_store_errmsg(store));
+        rc = NL_EXIT_FAILURE;
+        stop = 1;
+      }
+      continue;
+    }
     if (ms.MPI_TAG == TAG_RESULT) {
       if (nl_run_record_unpack(&rec, buf, (size_t)count)) {
         if (!stop) cli_error("rank %d sent a malformed result", ms.MPI_SOURCE);
@@ -565,14 +618,40 @@ static int mpi_master(const run_opts *o, const nl_design *d, nl_store *store, in
   return rc;
 }
 
+/* A packed record sent to rank 0 (a run's result or a chunk of its series). */
+typedef struct mpi_out {
+  unsigned char *buf;
+  size_t cap;
+  int rank;
+} mpi_out;
+
+static void mpi_send_record(mpi_out *out, nl_run_record *rec, int tag) {
+  rec->worker = out->rank;
+  size_t size = 0;
+  nl_run_record_pack(rec, NULL, &size);
+  if (size > out->cap) {
+    unsigned char *nb = realloc(out->buf, size);
+    if (!nb) MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
+    out->buf = nb;
+    out->cap = size;
+  }
+  nl_run_record_pack(rec, out->buf, &size);
+  MPI_Send(out->buf, (int)size, MPI_BYTE, 0, tag, MPI_COMM_WORLD);
+}
+
+static nl_status mpi_chunk(void *user, const nl_run_record *rec) {
+  mpi_send_record(user, (nl_run_record *)rec, TAG_CHUNK);
+  return NL_OK;
+}
+
 static void mpi_worker(const nl_design *d, const nl_scenario *sc, int rank) {
   nl_run_config cfg;
   nl_run_config_from_scenario(&cfg, sc);
   nl_worker *w = nl_worker_new(d, &cfg);
   nl_run_record rec;
   nl_run_record_init(&rec);
-  unsigned char *buf = NULL;
-  size_t bufcap = 0;
+  mpi_out out = {NULL, 0, rank};
+  if (w) nl_worker_set_chunks(w, 0, mpi_chunk, &out);
   if (!w) {
     const char msg[] = "out of memory";
     MPI_Send(msg, (int)sizeof msg, MPI_BYTE, 0, TAG_FAIL, MPI_COMM_WORLD);
@@ -589,19 +668,9 @@ static void mpi_worker(const nl_design *d, const nl_scenario *sc, int rank) {
       MPI_Send(msg, (int)strlen(msg) + 1, MPI_BYTE, 0, TAG_FAIL, MPI_COMM_WORLD);
       continue;
     }
-    rec.worker = rank;
-    size_t size = 0;
-    nl_run_record_pack(&rec, NULL, &size);
-    if (size > bufcap) {
-      unsigned char *nb = realloc(buf, size);
-      if (!nb) MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
-      buf = nb;
-      bufcap = size;
-    }
-    nl_run_record_pack(&rec, buf, &size);
-    MPI_Send(buf, (int)size, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+    mpi_send_record(&out, &rec, TAG_RESULT);
   }
-  free(buf);
+  free(out.buf);
   nl_run_record_clear(&rec);
   nl_worker_free(w);
 }

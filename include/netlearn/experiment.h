@@ -112,8 +112,22 @@ NL_API nl_worker *nl_worker_new(const nl_design *d, const nl_run_config *cfg); /
 NL_API void nl_worker_free(nl_worker *w);
 NL_API const char *nl_worker_errmsg(const nl_worker *w);
 /* Run replication `rep` of point `point` into rec (rec's buffers reused). Errors: model errors,
- * NL_ENOMEM. Cost: the run's periods x one model step. */
+ * NL_ENOMEM, a chunk sink's error. Cost: the run's periods x one model step. */
 NL_API nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec);
+
+/*
+ * A run's rows in bounded memory: fn receives a record holding the run's next rows (rec->point and
+ * rec->replication set; rec->rows of them, periods in rec->period) whenever `rows` rows are held
+ * and another is to be recorded; they are then dropped, so the record never holds more than
+ * `rows` rows and ends with the rows since the last chunk (at least the last: the final measures).
+ * rows <= 0: NL_RUN_CHUNK_BYTES of rows. fn NULL (the default): a run keeps all its rows. fn's
+ * error ends the run with that status. user is borrowed.
+ */
+typedef nl_status (*nl_chunk_fn)(void *user, const nl_run_record *rec);
+#define NL_RUN_CHUNK_BYTES (4L << 20)
+NL_API void nl_worker_set_chunks(nl_worker *w, long rows, nl_chunk_fn fn, void *user);
+/* Rows of a chunk of nmeasures measures for NL_RUN_CHUNK_BYTES (at least 64). */
+NL_API long nl_run_chunk_rows(size_t nmeasures);
 
 /* ---- results store -------------------------------------------------------------------------- */
 
@@ -154,9 +168,19 @@ NL_API nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char 
  * (caller frees with free()); *n their count; *total the design's runs. */
 NL_API nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total);
 
-/* Write one finished run in one transaction (status done, final measures, series). A failed
- * write leaves the database as it was. Errors: NL_EIO (disk full, I/O error, locked). */
+/* Write one finished run in one transaction (status done, final measures, the series rows rec
+ * holds). A failed write leaves the database as it was. Errors: NL_EIO (disk full, I/O error,
+ * locked). */
 NL_API nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec);
+
+/*
+ * Write the series rows rec holds of a run still in progress (a chunk: nl_worker_set_chunks) in
+ * one transaction; the run stays pending until nl_store_write_run commits its last rows. Rows of
+ * runs that never finish are removed by nl_experiment_run, nl_store_finish and the next
+ * nl_store_bind (after a kill), and readers see only finished runs' series. Does nothing when the
+ * scenario stores no series. Errors: as nl_store_write_run. Cost: rec->rows x measures inserts.
+ */
+NL_API nl_status nl_store_write_chunk(nl_store *st, const nl_run_record *rec);
 
 /*
  * Values of the model's measure `measure` (index into its measure table) in replications

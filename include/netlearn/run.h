@@ -40,6 +40,8 @@ typedef struct nl_run_config {
   void *progress_user;
   nl_interrupt_fn interrupt; /* may be NULL */
   void *interrupt_user;
+  long chunk_rows;       /* nl_experiment_run: a run's series rows held before they go to the store
+                            (<= 0: NL_RUN_CHUNK_BYTES' worth, netlearn/experiment.h) */
 } nl_run_config;
 
 /* A config from a scenario (seed, replications, stop rule, every). */

@@ -9,6 +9,23 @@
 #include "netlearn/experiment.h"
 #include "store/store_impl.h"
 
+/* Chunks of a long run's series go to the store from the thread that runs it, under the writer's
+ * lock, so a run holds at most one chunk of rows in memory. */
+typedef struct chunk_ctx {
+  nl_store *st;
+  pthread_mutex_t *writer;
+  volatile int *failed;
+} chunk_ctx;
+
+static nl_status write_chunk(void *user, const nl_run_record *rec) {
+  chunk_ctx *c = user;
+  pthread_mutex_lock(c->writer);
+  nl_status s = *c->failed ? NL_EIO : nl_store_write_chunk(c->st, rec);
+  if (s) *c->failed = 1;
+  pthread_mutex_unlock(c->writer);
+  return s;
+}
+
 nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n) {
   nl_errbuf *err = nl_store_errbuf(st);
   nl_err_clear(err);
@@ -21,6 +38,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
   /* The writer's lock: a pthread mutex sleeps while it waits, where an OpenMP critical section may
    * spin for a long time and take the core from the threads that simulate. */
   pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+  chunk_ctx chunks = {st, &writer, &failed};
 
 #pragma omp parallel num_threads(threads)
   {
@@ -31,6 +49,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
     rec.worker = omp_get_thread_num();
     nl_worker *w = nl_worker_new(d, cfg);
     if (!w) tst = nl_err(&terr, NL_ENOMEM, "out of memory");
+    else nl_worker_set_chunks(w, cfg->chunk_rows, write_chunk, &chunks);
     /* Runs are ordered point by point, so a thread mostly keeps its simulation state. */
 #pragma omp for schedule(dynamic, 1)
     for (long i = 0; i < n; i++) {
@@ -46,7 +65,11 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
         continue;
       }
       if (tst) {
-        nl_err(&terr, tst, "%s", nl_worker_errmsg(w));
+        pthread_mutex_lock(&writer);
+        /* A chunk the store refused: its message (disk full ...) says more than the run's. */
+        if (failed) memcpy(terr.msg, err->msg, sizeof terr.msg);
+        else nl_err(&terr, tst, "%s", nl_worker_errmsg(w));
+        pthread_mutex_unlock(&writer);
         stop = 1;
         continue;
       }
@@ -83,6 +106,7 @@ nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_confi
     nl_run_record_clear(&rec);
   }
   pthread_mutex_destroy(&writer);
+  nl_store_drop_partial_quietly(st); /* chunks of runs stopped mid-way */
   if (!status && stop)
     status = nl_err(err, NL_ECANCELED, "interrupted after %ld of %ld runs; the finished runs are kept", done, n);
   return status;

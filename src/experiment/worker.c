@@ -32,12 +32,26 @@ static int reserve(nl_run_record *rec, long rows, size_t nm) {
   return 0;
 }
 
+long nl_run_chunk_rows(size_t nmeasures) {
+  long rows = NL_RUN_CHUNK_BYTES / (long)((nmeasures + 1) * sizeof(double));
+  return rows < 64 ? 64 : rows;
+}
+
 static int record(nl_run_record *rec, const nl_sim *sim, long period) {
   if (rec->rows == rec->cap && reserve(rec, rec->rows + 1, rec->nmeasures)) return -1;
   rec->period[rec->rows] = period;
   nl_sim_observe(sim, rec->value + (size_t)rec->rows * rec->nmeasures);
   rec->rows++;
   return 0;
+}
+
+/* Before recording another row: a full record goes to the sink and is emptied. */
+static nl_status drain(nl_run_record *rec, const nl_run_sink *sink, nl_errbuf *err) {
+  if (!sink || !sink->fn || rec->rows < sink->rows) return NL_OK;
+  nl_status st = sink->fn(sink->user, rec);
+  if (st) return nl_err(err, st, "replication %ld: its series could not be written", rec->replication);
+  rec->rows = 0;
+  return NL_OK;
 }
 
 static double now(void) {
@@ -48,6 +62,11 @@ static double now(void) {
 
 nl_status nl_run_simulate(nl_sim *sim, size_t nm, nl_run_record *rec, const nl_run_config *cfg, long rep,
                           nl_errbuf *err) {
+  return nl_run_simulate_chunked(sim, nm, rec, cfg, rep, NULL, err);
+}
+
+nl_status nl_run_simulate_chunked(nl_sim *sim, size_t nm, nl_run_record *rec, const nl_run_config *cfg, long rep,
+                                  const nl_run_sink *sink, nl_errbuf *err) {
   double t0 = now();
   rec->rows = 0;
   rec->periods_run = 0;
@@ -65,8 +84,10 @@ nl_status nl_run_simulate(nl_sim *sim, size_t nm, nl_run_record *rec, const nl_r
     st = nl_sim_step(sim);
     if (st) return nl_err(err, st, "replication %ld, period %ld: %s", rep, t, nl_sim_errmsg(sim));
     int eq = cfg->until == NL_UNTIL_EQUILIBRIUM && nl_sim_at_equilibrium(sim);
-    if (t % every == 0 || eq || t == cfg->periods)
+    if (t % every == 0 || eq || t == cfg->periods) {
+      if ((st = drain(rec, sink, err))) return st;
       if (record(rec, sim, t)) return nl_err(err, NL_ENOMEM, "out of memory recording replication %ld", rep);
+    }
     rec->periods_run = t;
     if (eq) {
       rec->equilibrium = 1;
@@ -84,6 +105,7 @@ struct nl_worker {
   nl_run_config cfg;
   nl_sim *sim;
   size_t sim_point; /* the point sim was made for */
+  nl_run_sink sink; /* chunks of long runs (fn NULL: none) */
   nl_errbuf err;
 };
 
@@ -105,6 +127,12 @@ void nl_worker_free(nl_worker *w) {
 
 const char *nl_worker_errmsg(const nl_worker *w) { return w->err.msg; }
 
+void nl_worker_set_chunks(nl_worker *w, long rows, nl_chunk_fn fn, void *user) {
+  w->sink.rows = rows;
+  w->sink.fn = fn;
+  w->sink.user = user;
+}
+
 nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec) {
   if (point >= nl_design_npoints(w->d)) return nl_err(&w->err, NL_EINVAL, "design point %zu out of range", point);
   if (!w->sim || w->sim_point != point) {
@@ -119,9 +147,11 @@ nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_record *rec
     }
     w->sim_point = point;
   }
-  nl_status st = nl_run_simulate(w->sim, nl_model_nmeasures(nl_params_model(nl_design_params(w->d, point))), rec,
-                                 &w->cfg, rep, &w->err);
-  rec->point = point;
+  size_t nm = nl_model_nmeasures(nl_params_model(nl_design_params(w->d, point)));
+  nl_run_sink sink = w->sink;
+  if (sink.fn && sink.rows <= 0) sink.rows = nl_run_chunk_rows(nm);
+  rec->point = point; /* before the run: its chunks name it */
+  nl_status st = nl_run_simulate_chunked(w->sim, nm, rec, &w->cfg, rep, &sink, &w->err);
   if (st) nl_err_prefix(&w->err, nl_design_key(w->d, point));
   return st;
 }

@@ -206,9 +206,19 @@ static nl_status write_series(nl_store *st, const study *s, const char *path) {
   header_prefix(a.f, s);
   fputs("replication,period,measure,value\n", a.f);
   sqlite3_stmt *q = NULL;
+  /* A run killed mid-way may have left chunks of its series (nl_store_write_chunk): then only
+   * finished runs' rows are read (the join costs a lookup per row, so only then). */
+  char mark[8] = "";
+  if (nl_store_query_text(st, "SELECT value FROM meta WHERE key = 'partial_series'", mark, sizeof mark))
+    mark[0] = '\0';
   int rc = sqlite3_prepare_v2(nl_store_db(st),
-                              "SELECT s.point, s.replication, s.period, m.position, s.value FROM series s "
-                              "JOIN measures m USING(measure) ORDER BY s.point, s.replication, s.period, m.position",
+                              mark[0] ? "SELECT s.point, s.replication, s.period, m.position, s.value FROM series s "
+                                        "JOIN measures m USING(measure) JOIN runs r ON r.point = s.point AND "
+                                        "r.replication = s.replication AND r.status = 'done' "
+                                        "ORDER BY s.point, s.replication, s.period, m.position"
+                                      : "SELECT s.point, s.replication, s.period, m.position, s.value FROM series s "
+                                        "JOIN measures m USING(measure) ORDER BY s.point, s.replication, s.period, "
+                                        "m.position",
                               -1, &q, NULL);
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     long pt = (long)sqlite3_column_int64(q, 0);

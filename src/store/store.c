@@ -40,6 +40,7 @@ struct nl_store {
   size_t nsel;
   size_t sel[256]; /* stored measures (model indices), in output order */
   int series;
+  int partial; /* chunks of unfinished runs may be in the series table (meta key partial_series) */
   long session;
   sqlite3_stmt *upd_run, *ins_final, *ins_series, *begin, *commit;
   nl_errbuf err;
@@ -550,6 +551,7 @@ nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const 
     free(json);
   }
   if (!s) s = exec(st, "COMMIT", "recording the design");
+  if (!s) s = nl_store_drop_partial(st); /* chunks of runs a kill interrupted */
   if (s) {
     rollback(st);
     return s;
@@ -617,6 +619,73 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total) {
   return NL_OK;
 }
 
+/* rec's rows into the series table (inside the caller's transaction). */
+static nl_status insert_series(nl_store *st, sqlite3_int64 pid, const nl_run_record *rec) {
+  for (long k = 0; k < rec->rows; k++)
+    for (size_t j = 0; j < st->nsel; j++) {
+      sqlite3_bind_int64(st->ins_series, 1, pid);
+      sqlite3_bind_int64(st->ins_series, 2, rec->replication);
+      sqlite3_bind_int64(st->ins_series, 3, rec->period[k]);
+      sqlite3_bind_int64(st->ins_series, 4, (sqlite3_int64)st->sel[j]);
+      sqlite3_bind_double(st->ins_series, 5, rec->value[(size_t)k * rec->nmeasures + st->sel[j]]);
+      int rc = sqlite3_step(st->ins_series);
+      sqlite3_reset(st->ins_series);
+      if (rc != SQLITE_DONE) return db_err(st, rc, "writing a run's series");
+    }
+  return NL_OK;
+}
+
+nl_status nl_store_write_chunk(nl_store *st, const nl_run_record *rec) {
+  if (!st->d || !st->upd_run) return nl_err(&st->err, NL_EINVAL, "no design bound to the store");
+  if (rec->point >= nl_design_npoints(st->d) || rec->rows < 0) return nl_err(&st->err, NL_EINVAL, "invalid run record");
+  if (!st->series || rec->rows == 0) return NL_OK;
+  int rc = sqlite3_step(st->begin);
+  sqlite3_reset(st->begin);
+  if (rc != SQLITE_DONE) return db_err(st, rc, "starting a transaction");
+  /* The mark goes in with the first chunk: a kill before the run's end leaves both, and the next
+   * bind removes the chunks of runs still pending. */
+  nl_status s = st->partial ? NL_OK
+                            : exec(st, "INSERT OR REPLACE INTO meta VALUES('partial_series', '1')", "writing a run's series");
+  if (!s) s = insert_series(st, st->point_id[rec->point], rec);
+  if (!s) {
+    rc = sqlite3_step(st->commit);
+    sqlite3_reset(st->commit);
+    if (rc != SQLITE_DONE) s = db_err(st, rc, "committing a run's series");
+  }
+  if (s) {
+    rollback(st);
+    return s;
+  }
+  st->partial = 1;
+  return NL_OK;
+}
+
+nl_status nl_store_drop_partial(nl_store *st) {
+  if (!st->db || st->readonly) return NL_OK;
+  if (!st->partial) {
+    char mark[8];
+    nl_status s = query_text(st, "SELECT value FROM meta WHERE key = 'partial_series'", NULL, mark, sizeof mark);
+    if (s || !mark[0]) return s;
+  }
+  nl_status s = exec(st,
+                     "BEGIN; DELETE FROM series WHERE (point, replication) IN "
+                     "(SELECT point, replication FROM runs WHERE status = 'pending'); "
+                     "DELETE FROM meta WHERE key = 'partial_series'; COMMIT",
+                     "removing the series of unfinished runs");
+  if (s) {
+    rollback(st);
+    return s;
+  }
+  st->partial = 0;
+  return NL_OK;
+}
+
+void nl_store_drop_partial_quietly(nl_store *st) {
+  if (!st->partial) return;
+  nl_errbuf keep = st->err;
+  if (nl_store_drop_partial(st)) st->err = keep;
+}
+
 nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec) {
   if (!st->d || !st->upd_run) return nl_err(&st->err, NL_EINVAL, "no design bound to the store");
   if (rec->point >= nl_design_npoints(st->d) || rec->rows < 1)
@@ -660,22 +729,7 @@ nl_status nl_store_write_run(nl_store *st, const nl_run_record *rec) {
       goto fail;
     }
   }
-  if (st->series) {
-    for (long k = 0; k < rec->rows; k++)
-      for (size_t j = 0; j < st->nsel; j++) {
-        sqlite3_bind_int64(st->ins_series, 1, pid);
-        sqlite3_bind_int64(st->ins_series, 2, rec->replication);
-        sqlite3_bind_int64(st->ins_series, 3, rec->period[k]);
-        sqlite3_bind_int64(st->ins_series, 4, (sqlite3_int64)st->sel[j]);
-        sqlite3_bind_double(st->ins_series, 5, rec->value[(size_t)k * rec->nmeasures + st->sel[j]]);
-        rc = sqlite3_step(st->ins_series);
-        sqlite3_reset(st->ins_series);
-        if (rc != SQLITE_DONE) {
-          s = db_err(st, rc, "writing a run's series");
-          goto fail;
-        }
-      }
-  }
+  if (st->series && (s = insert_series(st, pid, rec))) goto fail;
   rc = sqlite3_step(st->commit);
   sqlite3_reset(st->commit);
   if (rc != SQLITE_DONE) {
@@ -690,6 +744,7 @@ fail:
 
 nl_status nl_store_finish(nl_store *st) {
   if (!st->db || st->readonly || !st->session) return NL_OK;
+  nl_store_drop_partial_quietly(st);
   sqlite3_stmt *q = NULL;
   nl_status s = prepare(st,
                         "UPDATE sessions SET finished = strftime('%Y-%m-%dT%H:%M:%SZ','now'), status = "

@@ -15,4 +15,11 @@ nl_status nl_store_dberr(nl_store *st, int rc, const char *what);
 /* First column of the first row of sql as text into buf ("" without a row). */
 nl_status nl_store_query_text(nl_store *st, const char *sql, char *buf, size_t cap);
 
+/* Remove the series chunks of runs that did not finish (nl_store_write_chunk), and their mark.
+ * Cheap when no chunk was written (one meta lookup). */
+nl_status nl_store_drop_partial(nl_store *st);
+/* The same after this handle wrote chunks, keeping the store's message (an earlier error's) when
+ * it fails: the next bind retries, and readers skip unfinished runs' series meanwhile. */
+void nl_store_drop_partial_quietly(nl_store *st);
+
 #endif

@@ -214,12 +214,14 @@ static void test_bad_inputs(void **state) {
   bad("model: coopnet\nparameters: {firm_table: firms.csv}\n", NULL, "firms.csv:3: size 'abc' is not a number", NULL);
   assert_false(exists("badout/results.db"));
   /* Memory: 4096 threads of a 10^6-agent lazer2007 state (libgomp used to abort without a
-   * netlearn message), and 1e9 recorded periods of one run, are refused before anything runs. */
+   * netlearn message), and 1e9 recorded periods of 100 runs (series streamed to the store in
+   * chunks: memory bounded; 16 TB on disk), are refused before anything runs. */
   bad("model: lazer2007\nparameters: {n: 1000000}\nreplications: 5000\n", "-t 4096",
       "needs about", "GB for 4096 threads");
   assert_false(exists("badout/results.db"));
-  bad("model: march1991\nreplications: 1\nstop: {until: periods, periods: 1000000000}\n", NULL, "needs about",
-      "GB of recorded rows per run");
+  bad("model: march1991\nreplications: 100\nstop: {until: periods, periods: 1000000000}\n", NULL,
+      "the series of 100 runs need about", "GB on disk (results.db and series.csv)");
+  assert_false(exists("badout/results.db"));
 }
 
 static void test_missing_and_unwritable(void **state) {

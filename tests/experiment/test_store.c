@@ -373,6 +373,128 @@ static void test_interrupt_inside_a_run(void **state) {
   close_study(&a);
 }
 
+/* ---- series streamed in chunks ----------------------------------------------------------------- */
+
+typedef struct chunk_log {
+  nl_store *st; /* NULL: only count */
+  long chunks, most;
+} chunk_log;
+
+static nl_status log_chunk(void *user, const nl_run_record *rec) {
+  chunk_log *c = user;
+  c->chunks++;
+  if (rec->rows > c->most) c->most = rec->rows;
+  return c->st ? nl_store_write_chunk(c->st, rec) : NL_OK;
+}
+
+static long count_rows(const char *db, const char *sql) {
+  char path[256];
+  path_of(path, sizeof path, db);
+  sqlite3 *h = NULL;
+  long n = -1;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+    n = (long)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  return n;
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = calloc(1 << 20, 1);
+  size_t n = fread(buf, 1, (1 << 20) - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* A run's series goes to the store in chunks of at most chunk_rows rows (a run holds no more in
+ * memory), and the database is the same as with one write per run, on 1 or 2 threads. A run
+ * killed after some of its chunks: readers skip them, the next bind removes them, and the resumed
+ * database is again the same. */
+static void test_series_in_chunks(void **state) {
+  (void)state;
+  study a, b;
+  assert_int_equal(open_study(&a, "whole.db", grid, 4), NL_OK);
+  run_all(&a, 1);
+  close_study(&a);
+  for (int threads = 1; threads <= 2; threads++) {
+    char name[32];
+    snprintf(name, sizeof name, "chunks%d.db", threads);
+    assert_int_equal(open_study(&b, name, grid, 4), NL_OK);
+    long *pairs = NULL, n = 0, total = 0;
+    assert_int_equal(nl_store_pending(b.st, &pairs, &n, &total), NL_OK);
+    nl_run_config cfg;
+    nl_run_config_from_scenario(&cfg, b.sc);
+    cfg.threads = threads;
+    cfg.chunk_rows = 2; /* 6 rows a run: two chunks of 2, the last 2 with the run */
+    assert_int_equal(nl_experiment_run(b.st, b.d, &cfg, pairs, n), NL_OK);
+    free(pairs);
+    close_study(&b);
+    char *x = dump("whole.db"), *y = dump(name);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    assert_int_equal(count_rows(name, "SELECT count(*) FROM meta WHERE key = 'partial_series'"), 0);
+  }
+
+  /* The worker hands over chunks of exactly chunk_rows rows and keeps at most that many. */
+  assert_int_equal(open_study(&b, "killed.db", grid, 4), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, b.sc);
+  nl_worker *w = nl_worker_new(b.d, &cfg);
+  chunk_log log = {b.st, 0, 0};
+  nl_worker_set_chunks(w, 2, log_chunk, &log);
+  nl_run_record rec;
+  nl_run_record_init(&rec);
+  assert_int_equal(nl_worker_run(w, 0, 0, &rec), NL_OK);
+  assert_int_equal(log.chunks, 2);
+  assert_int_equal(log.most, 2);
+  assert_int_equal(rec.rows, 2);
+  assert_int_equal(rec.period[1], 25); /* the last row stays: the final measures */
+  assert_int_equal(nl_store_write_run(b.st, &rec), NL_OK);
+  /* Point 1, replication 0: two chunks written, then the process is "killed" (store closed). */
+  assert_int_equal(nl_worker_run(w, 1, 0, &rec), NL_OK);
+  assert_int_equal(log.chunks, 4);
+  nl_run_record_clear(&rec);
+  nl_worker_free(w);
+  close_study(&b);
+  assert_int_equal(count_rows("killed.db", "SELECT count(*) FROM series WHERE point = 2"), 4 * 2);
+  assert_int_equal(count_rows("killed.db", "SELECT count(*) FROM meta WHERE key = 'partial_series'"), 1);
+  /* A reader's series.csv holds the finished run only (6 periods x 2 measures + header). */
+  char path[256], dir[256];
+  path_of(path, sizeof path, "killed.db");
+  path_of(dir, sizeof dir, "");
+  nl_store *r = nl_store_new();
+  assert_int_equal(nl_store_open(r, path, NL_STORE_READONLY, 100), NL_OK);
+  const char *names[8];
+  size_t nnames = 0;
+  assert_int_equal(nl_store_export(r, dir, names, &nnames), NL_OK);
+  nl_store_free(r);
+  path_of(path, sizeof path, "series.csv");
+  char *csv = slurp(path);
+  assert_non_null(csv);
+  long lines = 0;
+  for (char *c = csv; *c; c++) lines += *c == '\n';
+  assert_int_equal(lines, 1 + 6 * 2);
+  free(csv);
+  /* Resume: the chunks of the unfinished run are gone at bind; the result equals the whole run. */
+  assert_int_equal(open_study(&b, "killed.db", grid, 4), NL_OK);
+  close_study(&b);
+  assert_int_equal(count_rows("killed.db", "SELECT count(*) FROM series WHERE point = 2"), 0);
+  assert_int_equal(count_rows("killed.db", "SELECT count(*) FROM meta WHERE key = 'partial_series'"), 0);
+  assert_int_equal(open_study(&b, "killed.db", grid, 4), NL_OK);
+  run_all(&b, 2);
+  close_study(&b);
+  char *x = dump("whole.db"), *y = dump("killed.db");
+  assert_string_equal(x, y);
+  free(x);
+  free(y);
+}
+
 static void test_record_pack(void **state) {
   (void)state;
   study a;
@@ -418,6 +540,7 @@ static int teardown(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_resume_equals_uninterrupted),
+      cmocka_unit_test(test_series_in_chunks),
       cmocka_unit_test(test_same_as_replications),
       cmocka_unit_test(test_extension_keeps_runs),
       cmocka_unit_test(test_changed_scenario_refused),
