@@ -13,7 +13,6 @@ import subprocess
 from setuptools import Extension, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEPS = ["libfyaml", "igraph", "sqlite3", "cairo", "lapacke", "openblas", "nlopt"]
 
 
 def pkg_config(*args):
@@ -26,9 +25,10 @@ def library_flags():
     build = os.path.abspath(build)
     archive = os.path.join(build, "libnetlearn.a")
     if os.path.exists(archive):
-        source = os.path.abspath(os.path.join(HERE, ".."))
-        cflags = ["-I" + os.path.join(source, "include"), "-I" + os.path.join(build, "include")]
-        return cflags, [archive], pkg_config("--libs", *DEPS) + ["-fopenmp", "-lm"]
+        # the build tree's pkg-config file: its static library, the components it was built with, and
+        # the BLAS/LAPACK CMake found
+        pc = os.path.join(build, "netlearn-uninstalled.pc")
+        return pkg_config("--cflags", pc), [], pkg_config("--libs", pc)
     # an installed libnetlearn.so: found at run time through an rpath to its directory
     libdir = pkg_config("--variable=libdir", "netlearn")[0]
     return pkg_config("--cflags", "netlearn"), [], pkg_config("--libs", "netlearn") + ["-Wl,-rpath," + libdir]

@@ -10,13 +10,13 @@
  * and this is the textbook (1 + 1/R)(G'WG)^-1; it stays right when the observed values average
  * many runs (then Omega_sim is as large as the observed variance and doubles it).
  */
-#include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "calibrate/calib_impl.h"
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "core/rng.h"
 #include "core/stats.h"
 
@@ -112,12 +112,11 @@ static nl_status identification(nl_calib *c, const double *Ws_G) {
   char buf[8192] = "", line[600];
   /* SVD of W^1/2 G D, D = diag(bounds' widths): how much Q's square root moves when each
    * parameter moves across its bounds, free of the parameters' units */
-  double a[64 * 64], s[64], u[1], vt[64 * 64], superb[64];
+  double a[64 * 64], s[64], vt[64 * 64], superb[64];
   size_t KK = K < 64 ? K : 64;
   for (size_t k = 0; k < KK; k++)
     for (size_t j = 0; j < P; j++) a[k * P + j] = Ws_G[k * P + j] * (c->hi[j] - c->lo[j]);
-  lapack_int info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'A', (lapack_int)KK, (lapack_int)P, a, (lapack_int)P, s, u, 1,
-                                   vt, (lapack_int)P, superb);
+  int info = nl_dgesvd_rows('N', 'A', (int)KK, (int)P, a, (int)P, s, vt, (int)P, superb);
   size_t ns = KK < P ? KK : P;
   c->rank = 0;
   c->cond = NAN;
@@ -288,7 +287,7 @@ nl_status nl_calib_infer(nl_calib *c) {
   int nullw[64] = {0};
   for (size_t i = 0; i < P; i++)
     for (size_t j = 0; j < P; j++) Z[i * P + j] = A[i * P + j] * (c->hi[i] - c->lo[i]) * (c->hi[j] - c->lo[j]);
-  lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)P, Z, (lapack_int)P, ev);
+  int info = nl_dsyev_rows('V', 'U', (int)P, Z, (int)P, ev);
   if (!info) {
     double emax = ev[P - 1] > 0 ? ev[P - 1] : 0;
     for (size_t i = 0; i < P; i++)
@@ -320,7 +319,7 @@ nl_status nl_calib_infer(nl_calib *c) {
   }
   /* J = e' Omega^-1 e against chi^2(K - P) */
   memcpy(mp, e, K * sizeof *e);
-  info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)K, 1, tot, (lapack_int)K, mp, 1);
+  info = nl_dposv_rows('U', (int)K, 1, tot, (int)K, mp, 1);
   c->J = NAN;
   if (!info) {
     c->J = 0;

@@ -6,10 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/lapack.h"
 #include "netlearn/status.h"
 
-/* OpenBLAS's configuration string ("OpenBLAS 0.3.21 DYNAMIC_ARCH ..."), declared by its cblas.h. */
-char *openblas_get_config(void);
 
 char *nl_library_versions(char *buf, size_t cap) {
   const char *ig = NULL;
@@ -22,7 +21,7 @@ char *nl_library_versions(char *buf, size_t cap) {
            "%s\n"
            "Random123 Philox4x64-10 (header-only)\n"
            "OpenMP %d\n",
-           fy_library_version(), ig ? ig : "?", sqlite3_libversion(), cairo_version_string(), openblas_get_config(),
+           fy_library_version(), ig ? ig : "?", sqlite3_libversion(), cairo_version_string(), nl_blas_name(),
            _OPENMP);
   return buf;
 }

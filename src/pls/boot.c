@@ -7,17 +7,16 @@
  * before the parallel region; nothing is allocated per resample. OpenBLAS (pthreads build) is
  * switched to one thread for the duration, and restored afterwards.
  */
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "core/rng.h"
 #include "core/stats.h"
 #include "pls/pls_internal.h"
@@ -200,7 +199,7 @@ int pls_resample_corr(const double *src, const unsigned char *colna, const unsig
       }
     }
   }
-  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)m, 1.0, X, (int)m, 0.0, S, (int)ni);
+  nl_dsyrk('L', 'T', (int)ni, (int)m, 1.0, X, (int)m, 0.0, S, (int)ni);
   /* scale to correlations; sw is reused as scratch for 1/sd */
   double *isd = sw;
   for (size_t i = 0; i < ni; i++) {
@@ -259,8 +258,8 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   }
   pls_fill_stats(p, &p->ws, p->S, p->orig);
 
-  saved_blas = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  saved_blas = nl_blas_threads();
+  nl_blas_set_threads(1);
   const double *src = p->Xna ? p->Xna : p->X;
   unsigned char *colna = NULL;
   if (p->Xna) {
@@ -312,7 +311,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
       cancel = 1;
     }
   }
-  openblas_set_num_threads(saved_blas);
+  nl_blas_set_threads(saved_blas);
   if (cancel) {
     st = nl_err(&p->err, NL_ECANCELED, "bootstrap canceled after %ld of %zu resamples", done, nb);
     goto cleanup;
@@ -353,11 +352,11 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
       mu[i] = m / (double)n;
       for (size_t q = 0; q < n; q++) Xc[i * n + q] = p->X[i * n + q] - mu[i];
     }
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0, Xc, (int)n, 0.0, M, (int)ni);
+    nl_dsyrk('L', 'T', (int)ni, (int)n, 1.0, Xc, (int)n, 0.0, M, (int)ni);
     for (size_t i = 0; i < ni; i++)
       for (size_t k = i + 1; k < ni; k++) M[i + k * ni] = M[k + i * ni];
-    saved_blas = openblas_get_num_threads();
-    openblas_set_num_threads(1);
+    saved_blas = nl_blas_threads();
+    nl_blas_set_threads(1);
     long nl = (long)n;
     double fct = (double)n / (double)(n - 1);
 #pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
@@ -395,7 +394,7 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
         pls_fill_stats(p, &tw->ws, S, row);
       }
     }
-    openblas_set_num_threads(saved_blas);
+    nl_blas_set_threads(saved_blas);
   }
 
   /* summaries */

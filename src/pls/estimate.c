@@ -7,13 +7,11 @@
  * scores themselves need Z. This is what makes the bootstrap cheap: a resample costs one
  * correlation matrix (a BLAS dsyrk) plus a few small iterations.
  */
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
-
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "pls/pls_internal.h"
 
 /* ---- small dense linear algebra -------------------------------------------------------- */
@@ -23,7 +21,7 @@
  * block: typically 2-8 unknowns) and solved thousands of times per bootstrap. For them a plain
  * Cholesky (or LU, see lu_solve) is several times faster than a LAPACK call, whose fixed overhead (argument checks,
  * NaN scans and, in OpenBLAS, a mutex-protected buffer pool shared by all threads) dominates at
- * this size. LAPACKE is used for the one-off factorizations (input validation, VIFs), BLAS for
+ * this size. LAPACK is used for the one-off factorizations (input validation, VIFs), BLAS for
  * the O(n p^2) correlation matrices and the scores.
  */
 int pls_chol(double *a, size_t k, size_t lda) {
@@ -61,7 +59,7 @@ void pls_chol_solve(const double *l, size_t k, size_t lda, double *b) {
 /* LAPACK Cholesky for the one-off factorizations; same contract as pls_chol. */
 static int chol_lapack(double *a, size_t k, size_t lda) {
   if (k == 0) return 0;
-  lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)k, a, (lapack_int)lda);
+  int info = nl_dpotrf('L', (int)k, a, (int)lda);
   if (info > 0) return (int)info;
   if (info < 0) return 1;
   for (size_t i = 0; i < k; i++)
@@ -71,7 +69,7 @@ static int chol_lapack(double *a, size_t k, size_t lda) {
 
 /* Inverse of a factored k x k matrix (from chol_lapack), full symmetric result in a. */
 static int inv_lapack(double *a, size_t k) {
-  if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'L', (lapack_int)k, a, (lapack_int)k) != 0) return -1;
+  if (nl_dpotri('L', (int)k, a, (int)k) != 0) return -1;
   return 0;
 }
 
@@ -137,7 +135,7 @@ static int scores_moments(const pls_struct *s, const double *S, const double *w,
       const double *Sc = S + a * ni;
       for (size_t i = 0; i < ni; i++) col[i] = Sc[i] * w[a];
     } else {
-      cblas_dgemv(CblasColMajor, CblasNoTrans, (int)ni, (int)k, 1.0, S + a * ni, (int)ni, w + a, 1, 0.0, col, 1);
+      nl_dgemv('N', (int)ni, (int)k, 1.0, S + a * ni, (int)ni, w + a, 1, 0.0, col, 1);
     }
   }
   for (size_t j = 0; j < nc; j++) {
@@ -444,7 +442,7 @@ int pls_rows_corr(const double *X, size_t n, size_t ni, const size_t *rows, size
     double *z = Z + i * m;
     for (size_t q = 0; q < m; q++) z[q] = (x[rows[q]] - mean) / sd[i];
   }
-  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)m, 1.0 / (double)(m - 1), Z, (int)m, 0.0, S, (int)ni);
+  nl_dsyrk('L', 'T', (int)ni, (int)m, 1.0 / (double)(m - 1), Z, (int)m, 0.0, S, (int)ni);
   for (size_t i = 0; i < ni; i++) {
     S[i + i * ni] = 1.0;
     for (size_t k = i + 1; k < ni; k++) S[i + k * ni] = S[k + i * ni];
@@ -790,7 +788,7 @@ nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_
     }
     for (size_t r = 0; r < n; r++) z[r] = (x[r] / scale - mean) / sd;
   }
-  cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, (int)ni, (int)n, 1.0 / (double)(n - 1), p->Z, (int)n, 0.0, p->S,
+  nl_dsyrk('L', 'T', (int)ni, (int)n, 1.0 / (double)(n - 1), p->Z, (int)n, 0.0, p->S,
               (int)ni);
   for (size_t i = 0; i < ni; i++) {
     p->S[i + i * ni] = 1.0;
@@ -909,7 +907,7 @@ nl_status nl_pls_estimate(nl_pls *p) {
   /* scores = Z W (not re-standardized, as seminr; interaction scores scaled as seminr) */
   for (size_t j = 0; j < nc; j++) {
     size_t a = p->istart[j], k = p->icount[j];
-    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, p->s.ckind ? ws->iscale[j] : 1.0, p->Z + a * n, (int)n,
+    nl_dgemv('N', (int)n, (int)k, p->s.ckind ? ws->iscale[j] : 1.0, p->Z + a * n, (int)n,
                 ws->w + a, 1, 0.0, p->scores + j * n, 1);
   }
   for (size_t j = 0; j < nc; j++)
@@ -920,7 +918,7 @@ nl_status nl_pls_estimate(nl_pls *p) {
     memcpy(p->T, ws->B, nc * nc * sizeof *p->T);
     memcpy(cur, ws->B, nc * nc * sizeof *cur);
     for (size_t step = 1; step < nc; step++) {
-      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)nc, (int)nc, (int)nc, 1.0, cur, (int)nc, ws->B,
+      nl_dgemm('N', 'N', (int)nc, (int)nc, (int)nc, 1.0, cur, (int)nc, ws->B,
                   (int)nc, 0.0, nxt, (int)nc);
       int nz = 0;
       for (size_t q = 0; q < nc * nc; q++) {

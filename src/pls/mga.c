@@ -15,12 +15,12 @@
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "core/rng.h"
 #include "pls/pls_internal.h"
 
@@ -324,8 +324,8 @@ nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt) {
       goto cleanup;
     }
   }
-  saved_blas = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  saved_blas = nl_blas_threads();
+  nl_blas_set_threads(1);
   blas_set = 1;
   size_t pair = 0;
   for (size_t g1 = 0; g1 < g->ng; g1++)
@@ -475,7 +475,7 @@ nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt) {
     }
   g->ran = 1;
 cleanup:
-  if (blas_set) openblas_set_num_threads(saved_blas);
+  if (blas_set) nl_blas_set_threads(saved_blas);
   for (int t = 0; tws && t < nthreads; t++) {
     pls_ws_free(&tws[t].wa);
     pls_ws_free(&tws[t].wb);

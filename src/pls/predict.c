@@ -16,16 +16,15 @@
  * folds are contiguous blocks of the permuted order; every (repetition, fold) writes its own
  * rows of a per-repetition array, so results do not depend on the number of threads.
  */
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "core/rng.h"
 #include "pls/pls_internal.h"
 
@@ -174,8 +173,7 @@ static void run_fold(const nl_pls *p, pls_pred *r, const size_t *fold, size_t f,
       for (size_t b = 0; b < kp; b++) w->A[b + c * kp] = w->S[w->idx[b] + w->idx[c] * ni];
     for (size_t y = 0; y < kj; y++)
       for (size_t b = 0; b < kp; b++) w->B[b + y * kp] = w->S[w->idx[b] + (a0 + y) * ni];
-    if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'L', (lapack_int)kp, (lapack_int)kj, w->A, (lapack_int)kp, w->B,
-                      (lapack_int)kp) != 0) {
+    if (nl_dposv('L', (int)kp, (int)kj, w->A, (int)kp, w->B, (int)kp) != 0) {
       w->fail = 2;
       w->fail_fold = f;
       return;
@@ -335,8 +333,8 @@ nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
     }
     for (size_t q = 0; q < n; q++) fr[perm[q]] = q * folds / n;
   }
-  saved_blas = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  saved_blas = nl_blas_threads();
+  nl_blas_set_threads(1);
   blas_set = 1;
   int ea = o.technique == NL_PLS_PREDICT_EA;
   long ntask = (long)(reps * folds);
@@ -409,7 +407,7 @@ nl_status nl_pls_predict(nl_pls *p, const nl_pls_predict_options *opt) {
   cvpat(p, r);
 
 cleanup:
-  if (blas_set) openblas_set_num_threads(saved_blas);
+  if (blas_set) nl_blas_set_threads(saved_blas);
   for (int t = 0; tws && t < nthreads; t++) {
     fold_ws *w = &tws[t];
     pls_ws_free(&w->ws);

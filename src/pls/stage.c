@@ -18,13 +18,11 @@
  * generated columns are computed once from the full sample; the bootstrap resamples the second
  * stage's data (docs/pls.md says how this differs from seminr).
  */
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
-
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "pls/pls_internal.h"
 
 /* A model with nc constructs, ni indicators and np paths, everything zeroed; NULL if out of memory. */
@@ -213,11 +211,10 @@ static int residualize(double *y, size_t n, size_t ny, const double *x, size_t k
   memcpy(a + n, x, n * k * sizeof *x);
   memcpy(a2, a, n * kk * sizeof *a);
   memcpy(b, y, n * ny * sizeof *b);
-  if (LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', (lapack_int)n, (lapack_int)kk, (lapack_int)ny, a, (lapack_int)n, b,
-                    (lapack_int)n) != 0)
+  if (nl_dgels('N', (int)n, (int)kk, (int)ny, a, (int)n, b, (int)n) != 0)
     goto cleanup;
   /* y - X beta, beta in the first kk rows of each column of b */
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)ny, (int)kk, -1.0, a2, (int)n, b, (int)n, 1.0, y,
+  nl_dgemm('N', 'N', (int)n, (int)ny, (int)kk, -1.0, a2, (int)n, b, (int)n, 1.0, y,
               (int)n);
   rc = 0;
 cleanup:

@@ -15,11 +15,11 @@
  * every S_j are, and each S_j - l_j l_j' is positive semidefinite by construction, so every
  * failure can be traced to one construct and reported with its name.
  */
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "pls/pls_internal.h"
 #include "power/power_internal.h"
 
@@ -255,7 +255,7 @@ nl_status pw_population(nl_power *pw, const pw_syntax *sx) {
     }
   /* sigma = V diag(e) V'; F = V diag(sqrt(e)) */
   memcpy(pw->F, pw->sigma, ni * ni * sizeof *pw->F);
-  if (LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)ni, pw->F, (lapack_int)ni, ev) != 0) {
+  if (nl_dsyev('V', 'L', (int)ni, pw->F, (int)ni, ev) != 0) {
     st = nl_err(&pw->err, NL_ENUMERIC, "the eigen-decomposition of the population correlation matrix failed");
     goto cleanup;
   }

@@ -11,12 +11,12 @@
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "core/alloc.h"
+#include "core/lapack.h"
 #include "core/rng.h"
 #include "core/stats.h"
 #include "pls/pls_internal.h"
@@ -236,8 +236,8 @@ nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn) {
     ord[rank] = q;
   }
 
-  int saved_blas = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  int saved_blas = nl_blas_threads();
+  nl_blas_set_threads(1);
   long total = (long)(nn * reps), done = 0;
   int cancel = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads)
@@ -263,7 +263,7 @@ nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn) {
       cancel = 1;
     }
   }
-  openblas_set_num_threads(saved_blas);
+  nl_blas_set_threads(saved_blas);
   if (cancel) {
     st = nl_err(&pw->err, NL_ECANCELED, "power analysis canceled after %ld of %ld replications", done, total);
     goto cleanup;

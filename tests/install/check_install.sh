@@ -17,9 +17,9 @@ cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/march.c" $(pkg-config --cfl
 out=$("$prefix/march_shared")
 echo "$out"
 echo "$out" | grep -q "mean equilibrium code knowledge 0.9"
-cc -std=c11 "$src/examples/api/march.c" $(pkg-config --cflags netlearn) \
-  "$(pkg-config --variable=libdir netlearn)/libnetlearn.a" \
-  $(pkg-config --libs libfyaml igraph sqlite3 cairo lapacke openblas nlopt) -fopenmp -lm \
-  -o "$prefix/march_static"
+# static: the archive and what netlearn.pc lists for it (components, BLAS/LAPACK, OpenMP)
+libs="$(pkg-config --variable=libdir netlearn)/libnetlearn.a $(pkg-config --libs $(pkg-config --print-requires-private netlearn))
+  $(pkg-config --variable=libs_private netlearn)"
+cc -std=c11 "$src/examples/api/march.c" $(pkg-config --cflags netlearn) $libs -o "$prefix/march_static"
 "$prefix/march_static" | grep -q "mean equilibrium code knowledge 0.9"
 echo "install check passed"
