@@ -104,7 +104,7 @@ typedef struct nl_sim nl_sim; /* one instance of a model, reused across replicat
  */
 NL_API nl_sim *nl_sim_new(const nl_params *params);
 NL_API void nl_sim_free(nl_sim *s);
-NL_API nl_status nl_sim_status(const nl_sim *s);
+NL_API nl_status nl_sim_status(const nl_sim *s); /* NL_ENOMEM for NULL (nl_sim_new ran out of memory) */
 NL_API const char *nl_sim_errmsg(const nl_sim *s);
 /* Start replication `replication` with scenario seed `seed`: the initial state depends only on these. */
 NL_API nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication);

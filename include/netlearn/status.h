@@ -3,7 +3,9 @@
 /*
  * Status codes. Every fallible library call returns an nl_status; 0 is success.
  * The human-readable message for a failure lives on the handle the call was made on
- * (nl_<noun>_errmsg), never on stderr: the library neither prints nor exits.
+ * (nl_<noun>_errmsg), never on stderr: the library neither prints nor exits. Every
+ * nl_<noun>_errmsg accepts NULL (the handle's constructor ran out of memory) and then returns a
+ * static message; every nl_<noun>_free accepts NULL.
  */
 #include <stddef.h>
 
@@ -31,8 +33,11 @@ typedef enum nl_status {
 /* Short, static name of a status ("out of memory", ...). Never NULL. O(1). */
 NL_API const char *nl_status_str(nl_status s);
 
-/* Library version string, e.g. "0.1.0". */
+/* Version of the library actually loaded: its release, e.g. "0.1.0" (NL_VERSION of the headers it
+ * was built with), and its ABI version (NL_ABI_VERSION, netlearn/netlearn.h; the soname's number).
+ * A program built with other headers can compare them with the macros. Static; O(1). */
 NL_API const char *nl_version(void);
+NL_API int nl_abi_version(void);
 
 /* One line per linked library with its version ("libfyaml 0.7.12", "igraph 0.10.2", ...), written
  * into buf (NUL-terminated, truncated to cap). Returns buf. */

@@ -60,7 +60,7 @@ void nl_calib_free(nl_calib *c) {
   nl_free(c);
 }
 
-const char *nl_calib_errmsg(const nl_calib *c) { return c->err.msg; }
+const char *nl_calib_errmsg(const nl_calib *c) { return NL_ERRMSG_OF(c); }
 const nl_scenario *nl_calib_scenario(const nl_calib *c) { return c->scen; }
 size_t nl_calib_nparams(const nl_calib *c) { return c->P; }
 const char *nl_calib_param_name(const nl_calib *c, size_t i) {

@@ -15,6 +15,11 @@ typedef struct nl_errbuf {
   char msg[NL_ERRMSG_MAX];
 } nl_errbuf;
 
+/* What every nl_<noun>_errmsg returns for a NULL handle (a static string): the handle's constructor
+ * ran out of memory (issue 19: errmsg(NULL) is always safe). */
+#define NL_ERR_NO_HANDLE "out of memory (no handle was created)"
+#define NL_ERRMSG_OF(h) ((h) ? (h)->err.msg : NL_ERR_NO_HANDLE)
+
 /* Format a message into the buffer and return `st` (for `return nl_err(...)`). */
 nl_status nl_err(nl_errbuf *e, nl_status st, const char *fmt, ...)
 #if defined(__GNUC__)

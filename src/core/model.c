@@ -110,7 +110,7 @@ nl_params *nl_params_clone(const nl_params *src) {
 }
 
 const nl_model *nl_params_model(const nl_params *p) { return p->model; }
-const char *nl_params_errmsg(const nl_params *p) { return p->err.msg; }
+const char *nl_params_errmsg(const nl_params *p) { return NL_ERRMSG_OF(p); }
 double nl_params_get(const nl_params *p, size_t i) { return p->num[i]; }
 int nl_params_is_set(const nl_params *p, size_t i) { return p->set[i]; }
 
@@ -285,8 +285,8 @@ void nl_sim_free(nl_sim *s) {
   nl_free(s);
 }
 
-nl_status nl_sim_status(const nl_sim *s) { return s->status; }
-const char *nl_sim_errmsg(const nl_sim *s) { return s->err.msg; }
+nl_status nl_sim_status(const nl_sim *s) { return s ? s->status : NL_ENOMEM; }
+const char *nl_sim_errmsg(const nl_sim *s) { return NL_ERRMSG_OF(s); }
 long nl_sim_period(const nl_sim *s) { return s->period; }
 
 nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication) {

@@ -1,4 +1,4 @@
-#include "netlearn/status.h"
+#include "netlearn/netlearn.h"
 #include "netlearn/version.h"
 
 const char *nl_status_str(nl_status s) {
@@ -20,3 +20,5 @@ const char *nl_status_str(nl_status s) {
 }
 
 const char *nl_version(void) { return NL_VERSION; }
+
+int nl_abi_version(void) { return NL_ABI_VERSION; }

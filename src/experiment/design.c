@@ -36,7 +36,7 @@ void nl_design_free(nl_design *d) {
   nl_free(d);
 }
 
-const char *nl_design_errmsg(const nl_design *d) { return d->err.msg; }
+const char *nl_design_errmsg(const nl_design *d) { return NL_ERRMSG_OF(d); }
 const nl_scenario *nl_design_scenario(const nl_design *d) { return d->sc; }
 size_t nl_design_npoints(const nl_design *d) { return d->npoints; }
 long nl_design_replications(const nl_design *d) { return nl_scenario_replications(d->sc); }

@@ -48,7 +48,7 @@ void nl_results_free(nl_results *r) {
   nl_free(r);
 }
 
-const char *nl_results_errmsg(const nl_results *r) { return r->err.msg; }
+const char *nl_results_errmsg(const nl_results *r) { return NL_ERRMSG_OF(r); }
 const nl_model *nl_results_model(const nl_results *r) { return r->model; }
 long nl_results_replications(const nl_results *r) { return r->nreps; }
 long nl_results_rows(const nl_results *r, long rep) { return r->reps[rep].rows; }

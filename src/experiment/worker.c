@@ -125,7 +125,7 @@ void nl_worker_free(nl_worker *w) {
   nl_free(w);
 }
 
-const char *nl_worker_errmsg(const nl_worker *w) { return w->err.msg; }
+const char *nl_worker_errmsg(const nl_worker *w) { return NL_ERRMSG_OF(w); }
 
 void nl_worker_set_chunks(nl_worker *w, long rows, nl_chunk_fn fn, void *user) {
   w->sink.rows = rows;

@@ -83,7 +83,7 @@ void nl_scenario_free(nl_scenario *sc) {
   nl_free(sc);
 }
 
-const char *nl_scenario_errmsg(const nl_scenario *sc) { return sc->err.msg; }
+const char *nl_scenario_errmsg(const nl_scenario *sc) { return NL_ERRMSG_OF(sc); }
 const char *nl_scenario_file(const nl_scenario *sc) { return sc->file ? sc->file : "<none>"; }
 const char *nl_scenario_name(const nl_scenario *sc) { return sc->name ? sc->name : ""; }
 const char *nl_scenario_description(const nl_scenario *sc) { return sc->description ? sc->description : ""; }

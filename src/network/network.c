@@ -82,7 +82,7 @@ void nl_network_free(nl_network *g) {
   nl_free(g);
 }
 
-const char *nl_network_errmsg(const nl_network *g) { return g ? g->err.msg : "no network (NULL handle)"; }
+const char *nl_network_errmsg(const nl_network *g) { return NL_ERRMSG_OF(g); }
 
 void nl_network_clear(nl_network *g) {
   drop_labels_attrs(g);

@@ -163,7 +163,7 @@ void nl_figure_free(nl_figure *f) {
   nl_free(f);
 }
 
-const char *nl_figure_errmsg(const nl_figure *f) { return f ? f->err.msg : "out of memory"; }
+const char *nl_figure_errmsg(const nl_figure *f) { return NL_ERRMSG_OF(f); }
 nl_errbuf *nl_fig_err(nl_figure *f) { return &f->err; }
 const char *nl_fig_title(const nl_figure *f) { return f->title; }
 double nl_fig_width(const nl_figure *f) { return f->o.width; }

@@ -53,7 +53,7 @@ void nl_plot_pls_free(nl_plot_pls *m) {
   nl_free(m);
 }
 
-const char *nl_plot_pls_errmsg(const nl_plot_pls *m) { return m ? m->err.msg : "out of memory"; }
+const char *nl_plot_pls_errmsg(const nl_plot_pls *m) { return NL_ERRMSG_OF(m); }
 
 static long find_con(const nl_plot_pls *m, const char *name) {
   for (size_t i = 0; i < m->nc; i++)

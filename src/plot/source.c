@@ -62,7 +62,7 @@ void nl_plot_source_free(nl_plot_source *s) {
   nl_free(s);
 }
 
-const char *nl_plot_source_errmsg(const nl_plot_source *s) { return s ? s->err.msg : "out of memory"; }
+const char *nl_plot_source_errmsg(const nl_plot_source *s) { return NL_ERRMSG_OF(s); }
 size_t nl_plot_source_nmeasures(const nl_plot_source *s) { return s->nmeas; }
 const char *nl_plot_source_measure(const nl_plot_source *s, size_t i) { return i < s->nmeas ? s->meas[i] : NULL; }
 size_t nl_plot_source_nparams(const nl_plot_source *s) { return s->nparams; }

@@ -8,9 +8,7 @@
 #include "core/alloc.h"
 #include "pls/pls_internal.h"
 
-const char *nl_pls_data_errmsg(const nl_pls_data *d) {
-  return d ? d->err.msg : "out of memory";
-}
+const char *nl_pls_data_errmsg(const nl_pls_data *d) { return NL_ERRMSG_OF(d); }
 
 void nl_pls_data_free(nl_pls_data *d) {
   if (!d) return;

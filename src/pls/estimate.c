@@ -461,9 +461,7 @@ void nl_pls_options_default(nl_pls_options *o) {
   o->tol = 1e-7;
 }
 
-const char *nl_pls_errmsg(const nl_pls *p) {
-  return p ? p->err.msg : "out of memory";
-}
+const char *nl_pls_errmsg(const nl_pls *p) { return NL_ERRMSG_OF(p); }
 
 void nl_pls_free(nl_pls *p) {
   if (!p) return;

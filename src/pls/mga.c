@@ -48,7 +48,7 @@ void nl_pls_mga_options_default(nl_pls_mga_options *o) {
   o->threads = 1;
 }
 
-const char *nl_pls_mga_errmsg(const nl_pls_mga *g) { return g ? g->err.msg : "out of memory"; }
+const char *nl_pls_mga_errmsg(const nl_pls_mga *g) { return NL_ERRMSG_OF(g); }
 
 void nl_pls_mga_free(nl_pls_mga *g) {
   if (!g) return;

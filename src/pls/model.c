@@ -650,9 +650,7 @@ void nl_pls_model_free(nl_pls_model *m) {
   nl_free(m);
 }
 
-const char *nl_pls_model_errmsg(const nl_pls_model *m) {
-  return m ? m->err.msg : "out of memory";
-}
+const char *nl_pls_model_errmsg(const nl_pls_model *m) { return NL_ERRMSG_OF(m); }
 
 nl_status nl_pls_model_parse(const char *text, const char *source, nl_pls_model **out) {
   return nl_pls_model_parse_at(text, source, 1, 1, out);

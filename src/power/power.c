@@ -221,7 +221,7 @@ nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl
   return st;
 }
 
-const char *nl_power_errmsg(const nl_power *pw) { return pw ? pw->err.msg : "out of memory"; }
+const char *nl_power_errmsg(const nl_power *pw) { return NL_ERRMSG_OF(pw); }
 
 void nl_power_free(nl_power *pw) {
   if (!pw) return;

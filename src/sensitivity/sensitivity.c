@@ -90,7 +90,7 @@ void nl_sensitivity_free(nl_sensitivity *s) {
   nl_free(s);
 }
 
-const char *nl_sensitivity_errmsg(const nl_sensitivity *s) { return s->err.msg; }
+const char *nl_sensitivity_errmsg(const nl_sensitivity *s) { return NL_ERRMSG_OF(s); }
 
 nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, double hi, int log_scale) {
   nl_err_clear(&s->err);

@@ -72,7 +72,7 @@ void nl_sensitivity_spec_free(nl_sensitivity_spec *p) {
   nl_free(p);
 }
 
-const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p) { return p->err.msg; }
+const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p) { return NL_ERRMSG_OF(p); }
 const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p) { return p->name ? p->name : ""; }
 const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p) { return p->sc; }
 nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p) { return p->sa; }

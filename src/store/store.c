@@ -95,7 +95,7 @@ void nl_store_free(nl_store *st) {
   nl_free(st);
 }
 
-const char *nl_store_errmsg(const nl_store *st) { return st->err.msg; }
+const char *nl_store_errmsg(const nl_store *st) { return NL_ERRMSG_OF(st); }
 
 /* A message for an SQLite failure that says what to do about the common ones. */
 static nl_status db_err(nl_store *st, int rc, const char *what) {

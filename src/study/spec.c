@@ -106,7 +106,7 @@ void nl_study_free(nl_study *s) {
   nl_free(s);
 }
 
-const char *nl_study_errmsg(const nl_study *s) { return s->err.msg; }
+const char *nl_study_errmsg(const nl_study *s) { return NL_ERRMSG_OF(s); }
 const char *nl_study_name(const nl_study *s) { return s->name ? s->name : ""; }
 const nl_scenario *nl_study_scenario(const nl_study *s) { return s->sc; }
 long nl_study_replications(const nl_study *s) { return s->sc ? nl_scenario_replications(s->sc) : 0; }

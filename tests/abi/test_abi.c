@@ -1,0 +1,148 @@
+#define _POSIX_C_SOURCE 200809L
+/* The binary interface (issue 19). Every nl_<noun>_errmsg accepts NULL and returns a static, non-empty string (a constructor that ran
+ * out of memory leaves the caller a NULL handle whose message it may still ask for), and every
+ * nl_<noun>_free accepts NULL (issue 19). The functions are found by name in the public headers and
+ * called through libnetlearn.so, so a function added later is covered without editing this test. */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "netlearn/netlearn.h"
+
+#define MAX_NAMES 256
+
+typedef struct names {
+  char name[MAX_NAMES][96];
+  size_t n;
+} names;
+
+/* Names "nl_..._<suffix>" declared NL_API with the given return type prefix in include/netlearn. */
+static void scan_headers(const char *ret, const char *suffix, names *out) {
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/include/netlearn", NL_SOURCE_DIR);
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  struct dirent *e;
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "NL_API %s", ret);
+  while ((e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 3 || strcmp(e->d_name + len - 2, ".h")) continue;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+      if (strncmp(line, prefix, strlen(prefix))) continue;
+      const char *p = line + strlen(prefix);
+      if (strncmp(p, "nl_", 3)) continue;
+      size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+      size_t sl = strlen(suffix);
+      if (p[k] != '(' || k <= sl || strncmp(p + k - sl, suffix, sl) || k >= sizeof out->name[0]) continue;
+      assert_true(out->n < MAX_NAMES);
+      memcpy(out->name[out->n], p, k);
+      out->name[out->n][k] = '\0';
+      out->n++;
+    }
+    fclose(f);
+  }
+  closedir(d);
+}
+
+static void *lib;
+
+static void *library(void) {
+  if (!lib) lib = dlopen(NL_SHARED_LIB, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) fprintf(stderr, "dlopen %s: %s\n", NL_SHARED_LIB, dlerror());
+  assert_non_null(lib);
+  return lib;
+}
+
+/* Every errmsg function takes one handle pointer and returns const char *: called through that type
+ * with NULL (the pointer types differ only in the pointee, which the ABI passes alike). */
+typedef const char *(*errmsg_fn)(const void *);
+typedef void (*free_fn)(void *);
+
+static void test_errmsg_null(void **state) {
+  (void)state;
+  names n = {.n = 0};
+  scan_headers("const char *", "_errmsg", &n);
+  assert_true(n.n >= 20); /* the 20 of issue 19's count, and any added since */
+  for (size_t i = 0; i < n.n; i++) {
+    void *sym = dlsym(library(), n.name[i]);
+    if (!sym) fprintf(stderr, "%s: not exported\n", n.name[i]);
+    assert_non_null(sym);
+    errmsg_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
+    const char *a = fn(NULL);
+    const char *b = fn(NULL);
+    if (!a || !a[0]) fprintf(stderr, "%s(NULL) gave no message\n", n.name[i]);
+    assert_non_null(a);
+    assert_true(a[0] != '\0');
+    assert_ptr_equal(a, b); /* static: the same string every time */
+  }
+}
+
+static void test_free_null(void **state) {
+  (void)state;
+  names n = {.n = 0};
+  scan_headers("void ", "_free", &n);
+  assert_true(n.n >= 20);
+  for (size_t i = 0; i < n.n; i++) {
+    void *sym = dlsym(library(), n.name[i]);
+    assert_non_null(sym);
+    free_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
+    fn(NULL); /* must not crash */
+  }
+}
+
+/* The handle-less status queries on NULL, called directly. */
+static void test_status_null(void **state) {
+  (void)state;
+  assert_int_equal(nl_sim_status(NULL), NL_ENOMEM);
+  assert_string_equal(nl_status_str((nl_status)999), "unknown status");
+}
+
+/* The loaded library reports the versions of the headers it was built with, and its soname carries
+ * the ABI version (docs/api.md, Versions). */
+static void test_versions(void **state) {
+  (void)state;
+  assert_string_equal(nl_version(), NL_VERSION);
+  assert_int_equal(nl_abi_version(), NL_ABI_VERSION);
+  assert_true(NL_VERSION_NUMBER == NL_VERSION_MAJOR * 10000 + NL_VERSION_MINOR * 100 + NL_VERSION_PATCH);
+  int (*abi)(void);
+  void *sym = dlsym(library(), "nl_abi_version");
+  assert_non_null(sym);
+  memcpy(&abi, &sym, sizeof abi);
+  assert_int_equal(abi(), NL_ABI_VERSION);
+  char cmd[1024], line[256], want[64];
+  snprintf(cmd, sizeof cmd, "objdump -p '%s'", NL_SHARED_LIB);
+  snprintf(want, sizeof want, "libnetlearn.so.%d", NL_ABI_VERSION);
+  FILE *p = popen(cmd, "r");
+  assert_non_null(p);
+  int found = 0;
+  while (fgets(line, sizeof line, p)) {
+    char key[64], value[128];
+    if (sscanf(line, " %63s %127s", key, value) == 2 && !strcmp(key, "SONAME")) found = !strcmp(value, want) ? 1 : -1;
+  }
+  assert_int_equal(pclose(p), 0);
+  assert_int_equal(found, 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_errmsg_null), cmocka_unit_test(test_free_null),
+                                     cmocka_unit_test(test_status_null), cmocka_unit_test(test_versions)};
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  if (lib) dlclose(lib);
+  return rc;
+}
