@@ -18,6 +18,8 @@
  * nl_study_set, with "file:line:column:" and the closest valid name, before anything runs.
  */
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "netlearn/run.h"
 #include "netlearn/scenario.h"
@@ -112,6 +114,40 @@ NL_API nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h,
  * ("PRODINNO, NETCOLLAB" into buf, truncated to cap); returns how many (0 when none, not run, or
  * out of range). O(constructs). */
 NL_API size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap);
+
+/* ---- One replication's path coefficients, for clients that drive replications themselves ----
+ * (the calibration's PLS targets, docs/calibrate.md; src/study/replicate.c) */
+
+/* The constructs of the study's PLS model: how many, and construct j's name (borrowed; NULL when
+ * j is out of range). Valid after loading. O(1). */
+size_t nl_study_nconstructs(const nl_study *s);
+const char *nl_study_construct_name(const nl_study *s, size_t j);
+/* The index of the direct path from construct `from` to construct `to` (indices as above) in the
+ * study's PLS model, or -1 when the model has no such path. O(paths). */
+long nl_study_path_index(const nl_study *s, size_t from, size_t to);
+
+/*
+ * Replication r of the study's simulation with the parameters p (borrowed; the study's model's
+ * parameters, e.g. its scenario's with some values changed) and the random streams (seed, r):
+ * simulate to the survey period, draw the virtual survey and estimate the PLS model (no
+ * bootstrap; weights that did not converge give their last iteration's estimates), exactly as
+ * nl_study_run does for its replication r when seed is the study's; the coefficients of the n
+ * paths paths[i] (indices from nl_study_path_index) into out[i]. interrupt (may be NULL) is polled
+ * every NL_INTERRUPT_EVERY periods. Thread-safe: concurrent calls on one study are fine, which is
+ * why an error's message goes into msg (cap bytes, "replication r: ..."; may be NULL) rather than
+ * onto the handle. Errors: model errors, NL_EINVAL (a path index out of range), NL_ERANGE (a
+ * sample larger than the firms), NL_ENUMERIC (PLS failed), NL_ECANCELED, NL_ENOMEM. Cost: one
+ * simulation to the survey period and one PLS estimation; allocates O(firms + sample x items).
+ */
+nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64_t seed, long r, const size_t *paths,
+                                   size_t n, double *out, nl_interrupt_fn interrupt, void *interrupt_user, char *msg,
+                                   size_t cap);
+
+/* Write to f, as text, what besides the simulation and the seed decides nl_study_replicate_paths:
+ * the survey's settings, loadings and thresholds and the PLS model. Two studies with equal
+ * fingerprints and scenarios give equal replications: a key for caches of replications
+ * (calibrate's results.db). Errors: NL_EIO. O(items + model text). */
+nl_status nl_study_write_fingerprint(const nl_study *s, FILE *f);
 
 #ifdef __cplusplus
 }

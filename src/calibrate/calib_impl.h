@@ -22,7 +22,7 @@ typedef struct nl_calib_target {
   int stat;
   double q;     /* quantile */
   long period;  /* NL_CALIB_FINAL or a period */
-  size_t from, to; /* PLS path: construct indices in the study's model */
+  size_t path;   /* PLS path: index in the study's model (nl_study_path_index) */
   double value, se;
   char label[160];
   char loc[300]; /* file:line:column of the target, for messages */

@@ -22,7 +22,6 @@
 #include "experiment/experiment_impl.h"
 #include "io/json.h"
 #include "store/store_impl.h"
-#include "study/study_impl.h"
 
 static double now(void) {
   struct timespec ts;
@@ -45,13 +44,7 @@ static char *identity(nl_calib *c) {
   fputs("\ntargets=", f);
   for (size_t k = 0; k < c->K; k++) fprintf(f, "%s%s", k ? "," : "", c->tg[k].label);
   fputc('\n', f);
-  if (c->study) { /* PLS targets: the survey and the PLS model decide the values too */
-    const nl_survey_spec *sv = &c->study->sv;
-    fprintf(f, "survey=%ld,%ld,%ld,%.17g,%d\nmodel=%s\n", sv->period, sv->window, sv->sample, sv->noise, sv->process,
-            c->study->model_text ? c->study->model_text : "");
-    for (int k = 0; k < NL_SV_NCON; k++)
-      for (size_t q = 0; sv->use[k] && q < sv->nitem[k]; q++) fprintf(f, "%.17g,", sv->load[k][q]);
-  }
+  if (c->study) nl_study_write_fingerprint(c->study, f); /* PLS targets: the survey and the PLS model decide the values too */
   if (fclose(f)) {
     free(buf);
     return NULL;

@@ -10,6 +10,8 @@
  *       study: examples/seed-study.yaml     # its simulation, survey and PLS model
  *       paths:
  *         - {effect: EXPLORE -> PRODINNO, value: 0.31, se: 0.09}
+ *
+ * The study is used through its public header only (nl_study_replicate_paths does a replication).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -20,8 +22,6 @@
 #include "calibrate/calib_impl.h"
 #include "core/alloc.h"
 #include "io/yaml.h"
-#include "models/coopnet/coopnet.h"
-#include "study/study_impl.h"
 
 /* "A -> B" into construct indices of the study's model. */
 static nl_status parse_effect(nl_calib *c, const nl_yaml *y, struct fy_node *v, nl_calib_target *t) {
@@ -33,26 +33,27 @@ static nl_status parse_effect(nl_calib *c, const nl_yaml *y, struct fy_node *v, 
     return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': expected a direct path 'FROM -> TO', e.g. EXPLORE -> PRODINNO",
                       text);
   long ia = -1, ib = -1;
-  for (size_t j = 0; j < s->C; j++) {
-    if (!strcmp(s->cname[j], a)) ia = (long)j;
-    if (!strcmp(s->cname[j], b)) ib = (long)j;
+  size_t C = nl_study_nconstructs(s);
+  const char *names[256];
+  if (C > 256) C = 256;
+  for (size_t j = 0; j < C; j++) {
+    names[j] = nl_study_construct_name(s, j);
+    if (!strcmp(names[j], a)) ia = (long)j;
+    if (!strcmp(names[j], b)) ib = (long)j;
   }
   const char *bad = ia < 0 ? a : (ib < 0 ? b : NULL);
   if (bad) {
-    long best = nl_closest_name(bad, (const char *const *)s->cname, s->C);
+    long best = nl_closest_name(bad, names, C);
     if (best >= 0)
       return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': no construct '%s' in the study's model (did you mean '%s'?)",
-                        text, bad, s->cname[best]);
+                        text, bad, names[best]);
     return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': no construct '%s' in the study's model", text, bad);
   }
-  for (size_t q = 0; q < s->P; q++)
-    if (s->pfrom[q] == (size_t)ia && s->pto[q] == (size_t)ib) {
-      t->from = (size_t)ia;
-      t->to = (size_t)ib;
-      snprintf(t->label, sizeof t->label, "%s -> %s (PLS path)", a, b);
-      return NL_OK;
-    }
-  return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': the study's model has no path %s -> %s", text, a, b);
+  long q = nl_study_path_index(s, (size_t)ia, (size_t)ib);
+  if (q < 0) return nl_yaml_at(y, v, NL_EINVAL, "effect '%s': the study's model has no path %s -> %s", text, a, b);
+  t->path = (size_t)q;
+  snprintf(t->label, sizeof t->label, "%s -> %s (PLS path)", a, b);
+  return NL_OK;
 }
 
 /* A study document from the calibration file that keeps its line numbers: the `simulation:` lines
@@ -194,123 +195,37 @@ nl_status nl_calib_pls_parse(nl_calib *c, const nl_yaml *y, struct fy_node *pls,
     for (int q = 0; q < 3; q++)
       if (!have[q]) return nl_yaml_at(y, e, NL_EINVAL, "pls path: missing %s", what[q]);
     for (size_t j = 0; j < c->K; j++)
-      if (c->tg[j].from == tg->from && c->tg[j].to == tg->to)
+      if (c->tg[j].path == tg->path)
         return nl_yaml_at(y, e, NL_EINVAL, "pls path '%s' is listed twice (first at %s)", tg->label, c->tg[j].loc);
     c->K++;
   }
   return NL_OK;
 }
 
-/* One replication: simulate to the survey period, survey, estimate; the targets' paths into out. */
-typedef struct pls_work {
-  void *state;
-  double *a, *b, *items, *latent;
-  size_t *perm, *ids;
-  const char **names;
-  char (*nbuf)[32];
-} pls_work;
-
-static void work_free(const nl_model *m, pls_work *w) {
-  if (w->state) m->destroy(w->state);
-  nl_free(w->a);
-  nl_free(w->b);
-  nl_free(w->items);
-  nl_free(w->latent);
-  nl_free(w->perm);
-  nl_free(w->ids);
-  nl_free(w->names);
-  nl_free(w->nbuf);
-}
-
-static nl_status pls_rep(nl_calib *c, pls_work *w, long r, double *out, nl_errbuf *err) {
-  const nl_study *s = c->study;
-  const nl_model *m = c->model;
-  const nl_survey_spec *sv = &s->sv;
-  size_t F = nl_coopnet_firms(w->state), NF = NL_CN_FIRM_NFIELDS, N = (size_t)sv->sample, ni = nl_survey_nitems(sv);
-  nl_status st = m->reset(w->state, c->seed, (uint64_t)r, err);
-  if (st) return st;
-  long t0 = sv->period - sv->window;
-  for (long t = 0; t <= sv->period; t++) {
-    if (t > 0 && (st = m->step(w->state, err))) return st;
-    if (c->cfg.interrupt && t % NL_INTERRUPT_EVERY == 0 && c->cfg.interrupt(c->cfg.interrupt_user))
-      return nl_err(err, NL_ECANCELED, "replication %ld interrupted at period %ld", r, t);
-    if (t == t0)
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(w->state, f, w->a + f * NF);
-  }
-  for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(w->state, f, w->b + f * NF);
-  int flat = 0;
-  nl_survey_draw(sv, F, w->a, w->b, c->seed, (uint64_t)r, w->perm, w->ids, w->items, w->latent, &flat);
-  nl_pls_data *d = NULL;
-  nl_pls *p = NULL;
-  st = nl_pls_data_from_matrix(w->items, N, ni, w->names, &d);
-  if (st) {
-    nl_err(err, st, "replication %ld: %s", r, d ? nl_pls_data_errmsg(d) : "out of memory");
-    goto cleanup;
-  }
-  st = nl_pls_new(s->pm, d, NULL, &p);
-  if (!st) st = nl_pls_estimate(p);
-  if (st == NL_ECONVERGE) st = NL_OK; /* as the study: the last iteration's estimates */
-  if (st) {
-    nl_err(err, st, "replication %ld: PLS estimation: %s", r, p ? nl_pls_errmsg(p) : "out of memory");
-    goto cleanup;
-  }
-  for (size_t k = 0; k < c->K; k++) out[k] = nl_pls_path(p, c->tg[k].from, c->tg[k].to);
-cleanup:
-  nl_pls_free(p);
-  nl_pls_data_free(d);
-  return st;
-}
-
+/* Replication r keyed (seed, r) as in the study; the targets' paths, row r of x. */
 nl_status nl_calib_pls_simulate(nl_calib *c, const nl_params *p, double *x, int threads) {
   nl_status status = NL_OK;
   int nt = threads > 0 ? threads : omp_get_max_threads();
   if (nt > c->R) nt = (int)c->R;
-  const nl_survey_spec *sv = &c->study->sv;
-  size_t N = (size_t)sv->sample, ni = nl_survey_nitems(sv), NF = NL_CN_FIRM_NFIELDS;
+  size_t paths[64];
+  for (size_t k = 0; k < c->K; k++) paths[k] = c->tg[k].path;
 #pragma omp parallel num_threads(nt)
   {
-    nl_errbuf terr;
-    terr.msg[0] = '\0';
-    pls_work w;
-    memset(&w, 0, sizeof w);
-    nl_status tst = c->model->create(&w.state, p, &terr);
-    if (tst) w.state = NULL;
-    size_t F = w.state ? nl_coopnet_firms(w.state) : 0;
-    if (!tst) {
-      w.a = nl_malloc(F * NF * sizeof *w.a);
-      w.b = nl_malloc(F * NF * sizeof *w.b);
-      w.items = nl_malloc(N * ni * sizeof *w.items);
-      w.latent = nl_malloc(N * NL_SV_NCON * sizeof *w.latent);
-      w.perm = nl_malloc(F * sizeof *w.perm);
-      w.ids = nl_malloc(N * sizeof *w.ids);
-      w.names = nl_malloc(ni * sizeof *w.names);
-      w.nbuf = nl_malloc(ni * sizeof *w.nbuf);
-      if (!w.a || !w.b || !w.items || !w.latent || !w.perm || !w.ids || !w.names || !w.nbuf)
-        tst = nl_err(&terr, NL_ENOMEM, "out of memory");
-      else if (N > F)
-        tst = nl_err(&terr, NL_ERANGE, "survey sample %zu larger than the %zu firms", N, F);
-      else {
-        size_t col = 0;
-        for (int k = 0; k < NL_SV_NCON; k++)
-          for (size_t q = 0; sv->use[k] && q < sv->nitem[k]; q++, col++) {
-            nl_survey_item_name(k, q, w.nbuf[col], sizeof w.nbuf[col]);
-            w.names[col] = w.nbuf[col];
-          }
-      }
-    }
+    char msg[NL_ERRMSG_MAX];
+    nl_status tst = NL_OK;
 #pragma omp for schedule(dynamic, 1)
     for (long r = 0; r < c->R; r++) {
       if (tst) continue;
-      tst = pls_rep(c, &w, r, x + (size_t)r * c->K, &terr);
+      tst = nl_study_replicate_paths(c->study, p, c->seed, r, paths, c->K, x + (size_t)r * c->K, c->cfg.interrupt,
+                                     c->cfg.interrupt_user, msg, sizeof msg);
     }
     if (tst) {
 #pragma omp critical(nl_calib_error)
       if (!status) {
         status = tst;
-        memcpy(c->err.msg, terr.msg, sizeof terr.msg);
+        memcpy(c->err.msg, msg, sizeof msg);
       }
     }
-    work_free(c->model, &w);
   }
   return status;
 }

@@ -17,27 +17,32 @@ nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r,
   void *state = NULL;
   nl_status st = m->create(&state, pc, err);
   if (st) return st;
-  size_t NF = NL_CN_FIRM_NFIELDS;
-  long t0 = s->sv.period - s->sv.window;
   if (nl_coopnet_firms(state) != F) {
     st = nl_err(err, NL_EINVAL, "the scenario has %zu firms, expected %zu", nl_coopnet_firms(state), F);
     goto cleanup;
   }
-  if ((st = m->reset(state, nl_scenario_seed(s->sc), (uint64_t)r, err))) goto cleanup;
+  st = nl_study_simulate_state(s, m, state, nl_scenario_seed(s->sc), r, s->interrupt, s->interrupt_user, a, b, err);
+cleanup:
+  m->destroy(state);
+  return st;
+}
+
+nl_status nl_study_simulate_state(const nl_study *s, const nl_model *m, void *state, uint64_t seed, long r,
+                                  nl_interrupt_fn stop, void *stop_user, double *a, double *b, nl_errbuf *err) {
+  size_t NF = NL_CN_FIRM_NFIELDS, F = nl_coopnet_firms(state);
+  long t0 = s->sv.period - s->sv.window;
+  nl_status st = m->reset(state, seed, (uint64_t)r, err);
+  if (st) return st;
   for (long t = 0; t <= s->sv.period; t++) {
-    if (t % NL_INTERRUPT_EVERY == 0 && nl_study_stop_requested(s)) {
-      st = nl_err(err, NL_ECANCELED, "interrupted at period %ld", t);
-      goto cleanup;
-    }
-    if (t > 0 && (st = m->step(state, err))) goto cleanup;
+    if (t % NL_INTERRUPT_EVERY == 0 && stop && stop(stop_user))
+      return nl_err(err, NL_ECANCELED, "interrupted at period %ld", t);
+    if (t > 0 && (st = m->step(state, err))) return st;
     if (a && t == t0)
       for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
     if (t == s->sv.period)
       for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, b + f * NF);
   }
-cleanup:
-  m->destroy(state);
-  return st;
+  return NL_OK;
 }
 
 int nl_study_stop_requested(const nl_study *s) { return s->interrupt && s->interrupt(s->interrupt_user); }

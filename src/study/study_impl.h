@@ -188,6 +188,10 @@ int nl_study_stop_requested(const nl_study *s);
  * start into a (NULL: not wanted) and at the survey period into b. */
 nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r, double *a, double *b, size_t F,
                                  nl_errbuf *err);
+/* The same on a created state of model m, with the streams (seed, r) and the interrupt poll stop
+ * (may be NULL) given: the firms' rows (nl_coopnet_firms(state) each) into a (may be NULL) and b. */
+nl_status nl_study_simulate_state(const nl_study *s, const nl_model *m, void *state, uint64_t seed, long r,
+                                  nl_interrupt_fn stop, void *stop_user, double *a, double *b, nl_errbuf *err);
 /* Replication r of point pi without mechanism k (writes only its own slots). */
 void nl_study_run_mechanism(nl_study *s, size_t pi, long r, int k);
 /* The estimate of hypothesis h in a fitted model (path, or specific indirect effect). */

@@ -1,0 +1,92 @@
+/*
+ * One replication of a study as a function of the simulation's parameters: simulate, survey,
+ * estimate, return path coefficients. The public face of the study's compute step for clients
+ * that ask for replications themselves (the calibration's PLS targets, src/calibrate/pls.c), so
+ * that they use the study through include/netlearn/study.h only. Calls estimate.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/model_impl.h"
+#include "models/coopnet/coopnet.h"
+#include "study/study_impl.h"
+
+size_t nl_study_nconstructs(const nl_study *s) { return s->C; }
+
+const char *nl_study_construct_name(const nl_study *s, size_t j) { return j < s->C ? s->cname[j] : NULL; }
+
+long nl_study_path_index(const nl_study *s, size_t from, size_t to) {
+  for (size_t q = 0; q < s->P; q++)
+    if (s->pfrom[q] == from && s->pto[q] == to) return (long)q;
+  return -1;
+}
+
+nl_status nl_study_write_fingerprint(const nl_study *s, FILE *f) {
+  const nl_survey_spec *sv = &s->sv;
+  fprintf(f, "survey=%ld,%ld,%ld,%.17g,%d\nmodel=%s\n", sv->period, sv->window, sv->sample, sv->noise, sv->process,
+          s->model_text ? s->model_text : "");
+  for (int k = 0; k < NL_SV_NCON; k++)
+    for (size_t q = 0; sv->use[k] && q < sv->nitem[k]; q++) fprintf(f, "%.17g,", sv->load[k][q]);
+  fputs("\nthresholds=", f);
+  for (int k = 0; k < NL_SV_LIKERT - 1; k++) fprintf(f, "%.17g,", sv->thr[k]);
+  fputs("\nconstruct_noise=", f);
+  for (int k = 0; k < NL_SV_NCON; k++) fprintf(f, "%.17g,", sv->cnoise[k]);
+  fputc('\n', f);
+  return ferror(f) ? NL_EIO : NL_OK;
+}
+
+nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64_t seed, long r, const size_t *paths,
+                                   size_t n, double *out, nl_interrupt_fn interrupt, void *interrupt_user, char *msg,
+                                   size_t cap) {
+  nl_errbuf err;
+  err.msg[0] = '\0';
+  const nl_model *m = nl_params_model(p);
+  const nl_survey_spec *sv = &s->sv;
+  size_t N = (size_t)sv->sample, ni = nl_survey_nitems(sv), NF = NL_CN_FIRM_NFIELDS, F = 0;
+  void *state = NULL;
+  double *a = NULL, *b = NULL, *items = NULL, *latent = NULL;
+  size_t *perm = NULL, *ids = NULL;
+  nl_pls *fit = NULL;
+  int flat = 0, converged = 0;
+  nl_status st = NL_OK;
+  for (size_t i = 0; i < n; i++)
+    if (paths[i] >= s->P) {
+      st = nl_err(&err, NL_EINVAL, "path index %zu out of range (the model has %zu paths)", paths[i], s->P);
+      goto cleanup;
+    }
+  if ((st = m->create(&state, p, &err))) {
+    state = NULL;
+    goto cleanup;
+  }
+  F = nl_coopnet_firms(state);
+  if (N > F) {
+    st = nl_err(&err, NL_ERANGE, "survey sample %zu larger than the %zu firms", N, F);
+    goto cleanup;
+  }
+  a = nl_malloc(F * NF * sizeof *a);
+  b = nl_malloc(F * NF * sizeof *b);
+  perm = nl_malloc(F * sizeof *perm);
+  ids = nl_malloc(N * sizeof *ids);
+  items = nl_malloc(N * ni * sizeof *items);
+  latent = nl_malloc(N * NL_SV_NCON * sizeof *latent);
+  if (!a || !b || !perm || !ids || !items || !latent) {
+    st = nl_err(&err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  if ((st = nl_study_simulate_state(s, m, state, seed, r, interrupt, interrupt_user, a, b, &err))) goto cleanup;
+  nl_survey_draw(sv, F, a, b, seed, (uint64_t)r, perm, ids, items, latent, &flat);
+  if ((st = nl_study_estimate(s, items, r, 0, &fit, &converged, &err))) goto cleanup;
+  for (size_t i = 0; i < n; i++) out[i] = nl_pls_path(fit, s->pfrom[paths[i]], s->pto[paths[i]]);
+cleanup:
+  if (st && msg && cap) snprintf(msg, cap, "replication %ld: %s", r, err.msg);
+  nl_pls_free(fit);
+  if (state) m->destroy(state);
+  nl_free(a);
+  nl_free(b);
+  nl_free(perm);
+  nl_free(ids);
+  nl_free(items);
+  nl_free(latent);
+  return st;
+}
