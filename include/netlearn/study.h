@@ -120,11 +120,11 @@ NL_API size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep
 
 /* The constructs of the study's PLS model: how many, and construct j's name (borrowed; NULL when
  * j is out of range). Valid after loading. O(1). */
-size_t nl_study_nconstructs(const nl_study *s);
-const char *nl_study_construct_name(const nl_study *s, size_t j);
+NL_API size_t nl_study_nconstructs(const nl_study *s);
+NL_API const char *nl_study_construct_name(const nl_study *s, size_t j);
 /* The index of the direct path from construct `from` to construct `to` (indices as above) in the
  * study's PLS model, or -1 when the model has no such path. O(paths). */
-long nl_study_path_index(const nl_study *s, size_t from, size_t to);
+NL_API long nl_study_path_index(const nl_study *s, size_t from, size_t to);
 
 /*
  * Replication r of the study's simulation with the parameters p (borrowed; the study's model's
@@ -139,15 +139,15 @@ long nl_study_path_index(const nl_study *s, size_t from, size_t to);
  * sample larger than the firms), NL_ENUMERIC (PLS failed), NL_ECANCELED, NL_ENOMEM. Cost: one
  * simulation to the survey period and one PLS estimation; allocates O(firms + sample x items).
  */
-nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64_t seed, long r, const size_t *paths,
-                                   size_t n, double *out, nl_interrupt_fn interrupt, void *interrupt_user, char *msg,
-                                   size_t cap);
+NL_API nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64_t seed, long r,
+                                          const size_t *paths, size_t n, double *out, nl_interrupt_fn interrupt,
+                                          void *interrupt_user, char *msg, size_t cap);
 
 /* Write to f, as text, what besides the simulation and the seed decides nl_study_replicate_paths:
  * the survey's settings, loadings and thresholds and the PLS model. Two studies with equal
  * fingerprints and scenarios give equal replications: a key for caches of replications
  * (calibrate's results.db). Errors: NL_EIO. O(items + model text). */
-nl_status nl_study_write_fingerprint(const nl_study *s, FILE *f);
+NL_API nl_status nl_study_write_fingerprint(const nl_study *s, FILE *f);
 
 #ifdef __cplusplus
 }
