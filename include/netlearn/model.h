@@ -112,8 +112,11 @@ NL_API nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication);
 NL_API nl_status nl_sim_step(nl_sim *s);
 /* Periods run since the last reset. */
 NL_API long nl_sim_period(const nl_sim *s);
-/* Write the current value of every measure (nl_model_nmeasures values) into out. */
-NL_API void nl_sim_observe(const nl_sim *s, double *out);
+/* Write the current value of every measure (nl_model_nmeasures values) into out. Not const: models
+ * compute their measures when observed, in the sim's scratch space (so unrecorded periods cost
+ * nothing), hence never observe one sim from two threads at once. Cost: the model's measures,
+ * O(agents x beliefs) for the built-in models. */
+NL_API void nl_sim_observe(nl_sim *s, double *out);
 /* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. */
 NL_API int nl_sim_at_equilibrium(const nl_sim *s);
 

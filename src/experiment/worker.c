@@ -37,7 +37,7 @@ long nl_run_chunk_rows(size_t nmeasures) {
   return rows < 64 ? 64 : rows;
 }
 
-static int record(nl_run_record *rec, const nl_sim *sim, long period) {
+static int record(nl_run_record *rec, nl_sim *sim, long period) {
   if (rec->rows == rec->cap && reserve(rec, rec->rows + 1, rec->nmeasures)) return -1;
   rec->period[rec->rows] = period;
   nl_sim_observe(sim, rec->value + (size_t)rec->rows * rec->nmeasures);
