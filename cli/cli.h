@@ -7,6 +7,8 @@
  */
 #include <stdio.h>
 
+#include "netlearn/status.h"
+
 enum {
   NL_EXIT_OK = 0,
   NL_EXIT_FAILURE = 1, /* a run failed (I/O error while writing results, numerical failure) */
@@ -51,7 +53,7 @@ void cli_release_interrupts(void);
 int cli_interrupted(void);
 int cli_interrupt_poll(void *user);
 
-/* mkdir -p DIR, then prove it is writable (a probe file). 0 on success, -1 after cli_error. */
+/* mkdir -p DIR and check it is writable (nl_mkdirs). 0 on success, -1 after cli_error. */
 int cli_prepare_dir(const char *dir);
 
 /* Open (and so lock) the results database at path for writing, emptying it first with
@@ -60,6 +62,9 @@ int cli_prepare_dir(const char *dir);
 #define CLI_LOCK_WAIT_MS 2000
 typedef struct nl_store nl_store;
 int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new);
+/* The message and exit code of a failed nl_store_open or nl_store_bind (st): 2 when another
+ * process writes it, it is not netlearn's or holds a different scenario (EEXIST), else 1. */
+int cli_store_failed(nl_store *store, nl_status st, const char *outdir);
 
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);

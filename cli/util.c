@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "netlearn/scenario.h"
 #include "netlearn/study.h"
 #include "netlearn/experiment.h"
+#include "netlearn/files.h"
 
 void cli_error(const char *fmt, ...) {
   va_list ap;
@@ -128,60 +128,36 @@ int cli_interrupt_poll(void *user) {
   return interrupts > 0;
 }
 
-/* mkdir -p DIR, then prove it is writable by creating and removing a probe file. */
 int cli_prepare_dir(const char *dir) {
-  char path[PATH_MAX];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-    cli_error("%s: path too long", dir);
-    return -1;
-  }
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-      cli_error("%s: cannot create output directory: %s", path, strerror(errno));
-      return -1;
-    }
-    *p = '/';
-  }
-  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-    cli_error("%s: cannot create output directory: %s", dir, strerror(errno));
-    return -1;
-  }
-  struct stat stt;
-  if (stat(dir, &stt) != 0 || !S_ISDIR(stt.st_mode)) {
-    cli_error("%s: not a directory", dir);
-    return -1;
-  }
-  char probe[PATH_MAX + 32];
-  snprintf(probe, sizeof probe, "%s/.netlearn-probe.%ld", dir, (long)getpid());
-  FILE *f = fopen(probe, "wb");
-  if (!f) {
-    cli_error("%s: output directory is not writable: %s", dir, strerror(errno));
-    return -1;
-  }
-  fclose(f);
-  remove(probe);
-  return 0;
+  char msg[1024];
+  if (nl_mkdirs(dir, msg, sizeof msg) == NL_OK) return 0;
+  cli_error("%s", msg);
+  return -1;
 }
 
-int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new) {
-  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (force_new ? NL_STORE_RESET : 0), CLI_LOCK_WAIT_MS);
-  if (os == NL_EBUSY) {
+int cli_store_failed(nl_store *store, nl_status st, const char *outdir) {
+  if (st == NL_EBUSY) {
     cli_error("another netlearn run is writing %s (its results.db is locked): wait for it to finish or choose "
               "another -o directory",
               outdir);
     return NL_EXIT_USAGE;
   }
-  if (os == NL_EPARSE) {
+  if (st == NL_EPARSE) {
     cli_error("%s; not touching it: move it away or choose another -o directory", nl_store_errmsg(store));
     return NL_EXIT_USAGE;
   }
-  if (os) {
-    cli_error("%s", nl_store_errmsg(store));
-    return NL_EXIT_FAILURE;
+  if (st == NL_EEXIST) {
+    cli_error("%s; add --force-new to discard it and start over, or choose another -o directory",
+              nl_store_errmsg(store));
+    return NL_EXIT_USAGE;
   }
-  return NL_EXIT_OK;
+  cli_error("%s", nl_store_errmsg(store));
+  return NL_EXIT_FAILURE;
+}
+
+int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new) {
+  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (force_new ? NL_STORE_RESET : 0), CLI_LOCK_WAIT_MS);
+  return os ? cli_store_failed(store, os, outdir) : NL_EXIT_OK;
 }
 
 /* A results directory stands for its results.db (`netlearn summary out/basic`). */

@@ -230,19 +230,71 @@ NL_API nl_status nl_store_counts(nl_store *st, long *points, long *done, long *t
  */
 NL_API nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
 
+/* Where nl_experiment_run_dir_v2 stopped (below). */
+typedef enum nl_run_dir_stage {
+  NL_RUN_DIR_INPUT,     /* checking the design's files, memory and disk: nothing touched */
+  NL_RUN_DIR_DIRECTORY, /* creating dir: nothing else touched */
+  NL_RUN_DIR_STORE,     /* opening and binding dir/results.db */
+  NL_RUN_DIR_RUNS,      /* running the pending runs */
+  NL_RUN_DIR_OUTPUTS,   /* writing the CSV files and the manifest */
+  NL_RUN_DIR_DONE
+} nl_run_dir_stage;
+
+/* What nl_experiment_run_dir_v2 found and did, for the caller's messages. */
+typedef struct nl_run_dir_info {
+  nl_run_dir_stage stage; /* the stage reached: where a failure happened */
+  long total;             /* runs of the design */
+  long pending;           /* runs to do at the start; total - pending were done earlier (resume) */
+  long stored;            /* runs the database holds: more than total when the design narrowed */
+  double seconds;         /* wall time of the runs */
+} nl_run_dir_info;
+
+/* Runs the pending runs in place of nl_experiment_run (e.g. by handing them to other processes):
+ * pairs (borrowed) are n (design point, replication) pairs. Writes each finished run with
+ * nl_store_write_run. Returns a status; a failure other than the store's is the runner's to
+ * report (st's message is then empty). */
+typedef nl_status (*nl_run_dir_runner)(void *user, nl_store *st, const nl_design *d, const nl_run_config *cfg,
+                                       const long *pairs, long n);
+
+/* Options of nl_experiment_run_dir_v2: nl_run_dir_options_default first, then set fields. */
+typedef struct nl_run_dir_options {
+  int flags;          /* NL_STORE_RESET: discard a database holding a different scenario */
+  int argc;           /* command line recorded in the session row and the manifest */
+  char *const *argv;  /* borrowed */
+  int ranks;          /* processes running the runs, recorded in the session row (default 1) */
+  int check_inputs;   /* check the design's files, memory and disk first (default 1) */
+  /* Called once the design is bound and old outputs removed, just before the runs (may be NULL):
+   * info->total and info->pending are known (a resume message; signal handlers). */
+  void (*on_start)(void *user, const nl_run_dir_info *info);
+  nl_run_dir_runner runner; /* NULL: nl_experiment_run with cfg (a runner: files checked only) */
+  void *user;               /* passed to on_start and runner */
+} nl_run_dir_options;
+
+/* Defaults: no flags, no command line, one rank, inputs checked, no callbacks. */
+NL_API void nl_run_dir_options_default(nl_run_dir_options *o);
+
 /*
- * Run design d (borrowed) into results directory `dir` (created if missing; its parent must exist),
- * as `netlearn run` does in one process: open or create dir/results.db on the store handle st
- * (new, not yet opened; the caller frees it), bind the design, remove the outputs of an earlier
- * run, run every pending run (cfg: threads, progress, interrupt; seed and stop rule as from
+ * Run design d (borrowed) into results directory `dir`, as `netlearn run` does (the CLI is a client
+ * of nl_experiment_run_dir_v2): check the files the design names and the memory and disk its
+ * runs need (nothing is touched when they fail), create dir and its missing parents, open or create
+ * dir/results.db on the store handle st (new, not yet opened; the caller frees it), bind the
+ * design, remove the outputs of an earlier run (and temporaries of a killed one), run every
+ * pending run (cfg: threads, progress, interrupt; seed and stop rule as from
  * nl_run_config_from_scenario), then write series.csv, summary.csv, final.csv, points.csv and
- * manifest.json last. Re-running resumes. flags: NL_STORE_RESET discards a database holding a
- * different scenario. argv (borrowed) is recorded in the manifest. The message is on st.
- * Errors: those of nl_store_open (NL_EBUSY, NL_EIO, NL_EPARSE), nl_store_bind (NL_EEXIST),
+ * manifest.json last. Re-running resumes: finished runs are skipped. The message is on st.
+ * Errors: NL_EINVAL/NL_EIO/NL_ERANGE at the input stage (a named file fails to load; the runs
+ * need more memory or disk than the machine has), NL_EIO/NL_EINVAL (dir cannot be created or written),
+ * those of nl_store_open (NL_EBUSY, NL_EIO, NL_EPARSE), nl_store_bind (NL_EEXIST),
  * nl_experiment_run (model errors; NL_ECANCELED: the finished runs stay committed and no
- * manifest is written), NL_EIO (dir cannot be created or written), NL_EINVAL (empty path).
+ * manifest is written), NL_EIO writing the outputs. info->stage says where it stopped.
+ * opt NULL: the defaults; info (may be NULL) receives the counts and the stage reached.
  * Cost: that of nl_experiment_run plus the export, linear in the stored rows.
  */
+NL_API nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
+                                          const nl_run_dir_options *opt, nl_run_dir_info *info);
+
+/* nl_experiment_run_dir_v2 with the default options but flags and the command line (argv
+ * borrowed): the entry point of the Python and R packages. */
 NL_API nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
                                        int flags, int argc, char *const *argv);
 

@@ -16,6 +16,7 @@
 
 #include "netlearn/calibrate.h"
 #include "netlearn/experiment.h"
+#include "netlearn/files.h"
 #include "netlearn/model.h"
 #include "netlearn/network.h"
 #include "netlearn/plot.h"

@@ -92,9 +92,90 @@ static void test_interrupted_and_bad_dir(void **state) {
   assert_int_equal(run_into(SCENARIO, dir, 0, always, NULL, msg, sizeof msg), NL_ECANCELED);
   assert_true(exists(path_in("b", "results.db")));
   assert_false(exists(path_in("b", "manifest.json"))); /* incomplete: no manifest */
-  assert_int_equal(run_into(SCENARIO, path_in("no/such", "dir"), 0, NULL, NULL, msg, sizeof msg), NL_EIO);
-  assert_non_null(strstr(msg, "no/such/dir"));
+  /* Missing parents are created (mkdir -p); a path below a regular file cannot be. */
+  assert_int_equal(run_into(SCENARIO, path_in("no/such", "dir"), 0, NULL, NULL, msg, sizeof msg), NL_OK);
+  assert_true(exists(path_in("no/such/dir", "manifest.json")));
+  FILE *f = fopen(path_in("afile", ""), "w");
+  assert_non_null(f);
+  fclose(f);
+  assert_int_equal(run_into(SCENARIO, path_in("afile", "dir"), 0, NULL, NULL, msg, sizeof msg), NL_EIO);
+  assert_non_null(strstr(msg, "afile/dir: cannot create output directory"));
   assert_int_equal(run_into(SCENARIO, "", 0, NULL, NULL, msg, sizeof msg), NL_EINVAL);
+}
+
+/* nl_experiment_run_dir_v2: the counts before the runs (a resume), the stage reached, a runner. */
+typedef struct seen {
+  long calls, total, pending, runner_n;
+} seen;
+
+static void on_start(void *user, const nl_run_dir_info *info) {
+  seen *s = user;
+  s->calls++;
+  s->total = info->total;
+  s->pending = info->pending;
+}
+
+/* A runner that runs only the first pending run itself, then reports an interruption. */
+static nl_status one_run(void *user, nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs,
+                         long n) {
+  seen *s = user;
+  s->runner_n = n;
+  nl_run_record rec;
+  nl_run_record_init(&rec);
+  nl_worker *w = nl_worker_new(d, cfg);
+  nl_status r = w ? nl_worker_run(w, (size_t)pairs[0], pairs[1], &rec) : NL_ENOMEM;
+  if (!r) r = nl_store_write_run(st, &rec);
+  nl_worker_free(w);
+  nl_run_record_clear(&rec);
+  return r ? r : NL_ECANCELED;
+}
+
+static nl_status run_v2(const char *dir, nl_run_dir_runner runner, seen *s, nl_run_dir_info *info) {
+  nl_scenario *sc = nl_scenario_new();
+  nl_design *d = nl_design_new();
+  nl_store *st = nl_store_new();
+  assert_int_equal(nl_scenario_load_string(sc, SCENARIO, "t.yaml"), NL_OK);
+  assert_int_equal(nl_design_build(d, sc, 1000), NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  nl_run_dir_options o;
+  nl_run_dir_options_default(&o);
+  o.on_start = on_start;
+  o.runner = runner;
+  o.user = s;
+  nl_status r = nl_experiment_run_dir_v2(st, d, dir, &cfg, &o, info);
+  nl_store_free(st);
+  nl_design_free(d);
+  nl_scenario_free(sc);
+  return r;
+}
+
+static void test_v2_counts_and_stages(void **state) {
+  (void)state;
+  seen s = {0, 0, 0, 0};
+  nl_run_dir_info info;
+  const char *dir = path_in("v2", "");
+  char copy[512];
+  snprintf(copy, sizeof copy, "%s", dir);
+  assert_int_equal(run_v2(copy, one_run, &s, &info), NL_ECANCELED);
+  assert_int_equal(info.stage, NL_RUN_DIR_RUNS);
+  assert_int_equal(s.calls, 1);
+  assert_int_equal(s.total, 4);
+  assert_int_equal(s.pending, 4);
+  assert_int_equal(s.runner_n, 4);
+  assert_false(exists(path_in("v2", "manifest.json")));
+  /* The re-run resumes: 3 pending of 4, run by nl_experiment_run; every output written. */
+  assert_int_equal(run_v2(copy, NULL, &s, &info), NL_OK);
+  assert_int_equal(info.stage, NL_RUN_DIR_DONE);
+  assert_int_equal(s.calls, 2);
+  assert_int_equal(info.total, 4);
+  assert_int_equal(info.pending, 3);
+  assert_int_equal(info.stored, 4);
+  assert_true(exists(path_in("v2", "manifest.json")));
+  /* A directory that cannot be made stops before the store: nothing was run. */
+  assert_int_equal(run_v2(path_in("v2/manifest.json", "x"), NULL, &s, &info), NL_EIO);
+  assert_int_equal(info.stage, NL_RUN_DIR_DIRECTORY);
+  assert_int_equal(s.calls, 2);
 }
 
 static int setup(void **state) {
@@ -114,6 +195,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_writes_resumes_refuses),
       cmocka_unit_test(test_interrupted_and_bad_dir),
+      cmocka_unit_test(test_v2_counts_and_stages),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
