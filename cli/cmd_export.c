@@ -1,66 +1,35 @@
 /* netlearn export: the tidy CSV files of a results database. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "netlearn/experiment.h"
+#include "opts.h"
 
-static void export_help(FILE *f) {
-  fputs("usage: netlearn export DB -o DIR\n"
-        "\n"
-        "Writes the tidy CSV files of a results database (DIR/results.db of `netlearn run`), e.g.\n"
-        "after a study was extended, or to get CSVs of a study another machine ran.\n"
-        "\n"
-        "options:\n"
-        "  -o, --output DIR   directory for the CSV files (created if needed)\n"
-        "  -h, --help         this help\n"
-        "\n"
-        "files (sweeps add a `point` column and one column per swept parameter):\n"
-        "  series.csv   replication,period,measure,value (when the study stores series)\n"
-        "  summary.csv  period,measure,n,mean,sd,ci_low,ci_high per design point (95% t interval;\n"
-        "               period NA: the final state, when the study stores no series)\n"
-        "  final.csv    replication,periods,equilibrium,<measures>\n"
-        "  points.csv   sweeps: design points, their hash and runs done\n"
-        "\n"
-        "example:\n"
-        "  netlearn export out/figure1/results.db -o out/figure1-csv\n",
-        f);
-}
+static const cli_command export_cmd = {
+    "export", "DB -o DIR",
+    "\n"
+    "Writes the tidy CSV files of a results database (DIR/results.db of `netlearn run`), e.g.\n"
+    "after a study was extended, or to get CSVs of a study another machine ran.\n",
+    "files (sweeps add a `point` column and one column per swept parameter):\n"
+    "  series.csv   replication,period,measure,value (when the study stores series)\n"
+    "  summary.csv  period,measure,n,mean,sd,ci_low,ci_high per design point (95% t interval;\n"
+    "               period NA: the final state, when the study stores no series)\n"
+    "  final.csv    replication,periods,equilibrium,<measures>\n"
+    "  points.csv   sweeps: design points, their hash and runs done\n"
+    "\n"
+    "example:\n"
+    "  netlearn export out/figure1/results.db -o out/figure1-csv\n"};
 
 int nl_cmd_export(int argc, char **argv) {
   const char *db = NULL, *outdir = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      export_help(stdout);
-      return NL_EXIT_OK;
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (i + 1 >= argc) {
-        cli_error("option %s needs a value (see `netlearn export --help`)", a);
-        return NL_EXIT_USAGE;
-      }
-      outdir = argv[++i];
-    } else if (a[0] == '-' && a[1] != '\0') {
-      cli_error("unknown option '%s' (see `netlearn export --help`)", a);
-      return NL_EXIT_USAGE;
-    } else if (!db) {
-      db = a;
-    } else {
-      cli_error("unexpected argument '%s': one database at a time", a);
-      return NL_EXIT_USAGE;
-    }
-  }
-  if (!db) {
-    cli_error("missing database (usage: netlearn export DB -o DIR)");
-    return NL_EXIT_USAGE;
-  }
-  if (!outdir) {
-    cli_error("missing output directory: add -o DIR");
-    return NL_EXIT_USAGE;
-  }
+  const cli_option opts[] = {
+      CLI_POS(&db, "DB", .flags = CLI_REQUIRED),
+      CLI_OPT("output", 'o', CLI_STRING, &outdir, "DIR", "directory for the CSV files (created if needed)",
+              .flags = CLI_REQUIRED),
+  };
+  int rc;
+  if (cli_parse(&export_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
   char dbpath[4096];
   db = cli_results_db(db, dbpath, sizeof dbpath);
   if (!db) return NL_EXIT_USAGE;
@@ -70,7 +39,7 @@ int nl_cmd_export(int argc, char **argv) {
     cli_error("out of memory");
     return NL_EXIT_FAILURE;
   }
-  int rc = NL_EXIT_OK;
+  rc = NL_EXIT_OK;
   const char *names[8];
   size_t n = 0;
   nl_status s = nl_store_open(st, db, NL_STORE_READONLY, 2000);

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "netlearn/netlearn.h"
+#include "opts.h"
 
 static const char *type_label(const nl_param_desc *d) {
   switch (d->type) {
@@ -65,22 +66,23 @@ static void describe(const nl_model *m, int markdown) {
     printf("  %-22s %s\n", nl_model_measure(m, i)->name, nl_model_measure(m, i)->doc);
 }
 
+static const cli_command models_cmd = {
+    "models", "[NAME] [--markdown]",
+    "\n"
+    "Without NAME, lists the models. With NAME, prints every parameter (type, default, range,\n"
+    "meaning) and every measure of that model. --markdown prints the same as a Markdown table\n"
+    "(this is how docs/models.md is made).\n",
+    "example:\n"
+    "  netlearn models march1991\n"};
+
 int nl_cmd_models(int argc, char **argv) {
-  int markdown = 0;
+  int markdown = 0, rc;
   const char *name = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      puts("usage: netlearn models [NAME] [--markdown]\n\n"
-           "Without NAME, lists the models. With NAME, prints every parameter (type, default, range,\n"
-           "meaning) and every measure of that model. --markdown prints the same as a Markdown table\n"
-           "(this is how docs/models.md is made).\n\nexample:\n  netlearn models march1991");
-      return NL_EXIT_OK;
-    } else if (!strcmp(argv[i], "--markdown")) markdown = 1;
-    else if (argv[i][0] == '-') {
-      cli_error("unknown option '%s' (see `netlearn models --help`)", argv[i]);
-      return NL_EXIT_USAGE;
-    } else name = argv[i];
-  }
+  const cli_option opts[] = {
+      CLI_POS(&name, "NAME"),
+      CLI_OPT("markdown", 0, CLI_FLAG, &markdown, NULL, "Markdown tables (docs/models.md)"),
+  };
+  if (cli_parse(&models_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
   if (name) {
     const nl_model *m = nl_model_find(name);
     if (!m) {

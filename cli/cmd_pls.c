@@ -9,82 +9,46 @@
 #include "cli.h"
 #include "netlearn/plot.h"
 #include "netlearn/pls.h"
+#include "opts.h"
 #include "progress.h"
 
-static void pls_usage(FILE *f) {
-  fputs(
-      "usage: netlearn pls MODEL DATA.csv [options]\n"
-      "\n"
-      "Estimate a structural equation model by partial least squares (PLS-SEM), with the same\n"
-      "definitions and defaults as the R package seminr, and optionally bootstrap it.\n"
-      "\n"
-      "MODEL is a text file (or - for standard input) in lavaan-style syntax, one statement per line:\n"
-      "  NAME =~ item1 + item2 + ...    reflective construct, Mode A (correlation) weights\n"
-      "  NAME <~ item1 + item2 + ...    composite construct, Mode B (regression) weights\n"
-      "  Y ~ X1 + X2                    structural paths X1 -> Y and X2 -> Y\n"
-      "  Y ~ X + M + X:M                moderation: the interaction term X:M (see --interaction)\n"
-      "  H =~ A + B                     higher-order construct of constructs A and B (two-stage)\n"
-      "  # ...                          comment; a line ending in '+' continues on the next line\n"
-      "Every construct needs indicators and must be part of a path; the paths must not form a cycle.\n"
-      "\n"
-      "Example (model.txt):\n"
-      "  # exploration and product innovation drive collaboration in the network\n"
-      "  EXPLORE   =~ x1 + x2 + x3\n"
-      "  PRODINNO  <~ y1 + y2\n"
-      "  NETCOLLAB =~ z1 + z2 +\n"
-      "               z3\n"
-      "  PRODINNO  ~ EXPLORE\n"
-      "  NETCOLLAB ~ PRODINNO + EXPLORE\n"
-      "then:  netlearn pls model.txt survey.csv -o results --boot 5000 --seed 7 --threads 2\n"
-      "\n"
-      "DATA.csv has a header row naming the indicators (extra columns are ignored); ',' or ';'\n"
-      "separated; empty cells, NA, N/A, NaN and '.' are missing.\n"
-      "\n"
-      "options:\n"
-      "  -o, --output DIR     write every result as a tidy CSV file into DIR (created if needed)\n"
-      "  --boot [N]           bootstrap with N resamples (bare --boot: 500, seminr's default, or the\n"
-      "                       preset's); none\n"
-      "                       without this option\n"
-      "  --seed S             random seed of the bootstrap and of the PLSpredict folds (default 1);\n"
-      "                       results do not depend on --threads\n"
-      "  --threads N          threads for the bootstrap (default 1)\n"
-      "  --ci percentile|bca  bootstrap confidence intervals (default percentile, as seminr)\n"
-      "  --alpha A            two-sided level of the intervals (default 0.05)\n"
-      "  --na CODE            treat this number as missing too (e.g. --na -99)\n"
-      "  --missing mean|casewise   mean replacement (default, as seminr) or casewise deletion\n"
-      "  --scheme path|factorial|centroid   inner weighting scheme (default path, as seminr)\n"
-      "  --plsc               consistent PLS (Dijkstra-Henseler) for the =~ constructs\n"
-      "  --interaction two-stage|product-indicator|orthogonal   how interaction terms X:M are\n"
-      "                       estimated (default two-stage; seminr 2.3.1's code defaults to\n"
-      "                       product-indicator)\n"
-      "  --predict [loocv|K|KxR]   PLSpredict: leave-one-out or K folds repeated R times (bare K: R = 10;\n"
-      "                       bare --predict: 10x10, SmartPLS's default); -o writes predict.csv\n"
-      "  --predict-technique da|ea   direct (default) or earliest antecedents\n"
-      "  --preset seminr|cSEM|smartpls|plspm   that package's defaults for everything not given\n"
-      "                       explicitly (scheme, stop rule, iterations, missing data, PLSc, bootstrap\n"
-      "                       resamples and intervals, PLSpredict folds, interaction method)\n"
-      "  --groups COLUMN      multigroup analysis by the group labels in COLUMN: group estimates,\n"
-      "                       Henseler's bootstrap and the permutation test of path differences, MICOM\n"
-      "                       (mga_paths.csv, mga_tests.csv, micom.csv); resamples per group from --boot\n"
-      "                       (default 1000), --perm N permutations per pair of groups (default 1000)\n"
-      "  --ipma TARGET        importance-performance map for construct TARGET (ipma.csv, ipma.png)\n"
-      "  --ipma-scale MIN:MAX  the indicators' scale for IPMA (default: each indicator's data range)\n"
-      "  --max-iter N         iteration cap (default 300), --tol T  stop criterion (default 1e-7)\n"
-      "  -q, --quiet          no report on standard output\n"
-      "  -h, --help           this help\n"
-      "\n"
-      "Output files (with -o): weights, loadings, cross_loadings, paths, total_effects,\n"
-      "indirect_effects, specific_indirect_effects, rsquared, fsquared, vif_inner, vif_outer,\n"
-      "reliability, htmt, fornell_larcker, scores, convergence (.csv), methods.md (a methods paragraph\n"
-      "with citations for the paper); with interaction terms\n"
-      "simple_slopes.csv and a plot simple_slopes_<X>_<M>_<Y>.png; with --boot also bootstrap.csv\n"
-      "(estimate, bootstrap mean, SD, t, p, CI) and bootstrap_info.csv. See docs/pls.md.\n"
-      "\n"
-      "Exit codes: 0 ok; 1 estimation did not converge (results still written) or results could not\n"
-      "be written; 2 bad usage, model or data (message names file:line:column where it can);\n"
-      "3 interrupted (Ctrl-C during the bootstrap).\n",
-      f);
-}
+static const cli_command pls_cmd = {
+    "pls", "MODEL DATA.csv [options]",
+    "\n"
+    "Estimate a structural equation model by partial least squares (PLS-SEM), with the same\n"
+    "definitions and defaults as the R package seminr, and optionally bootstrap it.\n"
+    "\n"
+    "MODEL is a text file (or - for standard input) in lavaan-style syntax, one statement per line:\n"
+    "  NAME =~ item1 + item2 + ...    reflective construct, Mode A (correlation) weights\n"
+    "  NAME <~ item1 + item2 + ...    composite construct, Mode B (regression) weights\n"
+    "  Y ~ X1 + X2                    structural paths X1 -> Y and X2 -> Y\n"
+    "  Y ~ X + M + X:M                moderation: the interaction term X:M (see --interaction)\n"
+    "  H =~ A + B                     higher-order construct of constructs A and B (two-stage)\n"
+    "  # ...                          comment; a line ending in '+' continues on the next line\n"
+    "Every construct needs indicators and must be part of a path; the paths must not form a cycle.\n"
+    "\n"
+    "Example (model.txt):\n"
+    "  # exploration and product innovation drive collaboration in the network\n"
+    "  EXPLORE   =~ x1 + x2 + x3\n"
+    "  PRODINNO  <~ y1 + y2\n"
+    "  NETCOLLAB =~ z1 + z2 +\n"
+    "               z3\n"
+    "  PRODINNO  ~ EXPLORE\n"
+    "  NETCOLLAB ~ PRODINNO + EXPLORE\n"
+    "then:  netlearn pls model.txt survey.csv -o results --boot 5000 --seed 7 --threads 2\n"
+    "\n"
+    "DATA.csv has a header row naming the indicators (extra columns are ignored); ',' or ';'\n"
+    "separated; empty cells, NA, N/A, NaN and '.' are missing.\n",
+    "Output files (with -o): weights, loadings, cross_loadings, paths, total_effects,\n"
+    "indirect_effects, specific_indirect_effects, rsquared, fsquared, vif_inner, vif_outer,\n"
+    "reliability, htmt, fornell_larcker, scores, convergence (.csv), methods.md (a methods paragraph\n"
+    "with citations for the paper); with interaction terms\n"
+    "simple_slopes.csv and a plot simple_slopes_<X>_<M>_<Y>.png; with --boot also bootstrap.csv\n"
+    "(estimate, bootstrap mean, SD, t, p, CI) and bootstrap_info.csv. See docs/pls.md.\n"
+    "\n"
+    "Exit codes: 0 ok; 1 estimation did not converge (results still written) or results could not\n"
+    "be written; 2 bad usage, model or data (message names file:line:column where it can);\n"
+    "3 interrupted (Ctrl-C during the bootstrap).\n"};
 
 /* simple_slopes_*.png and ipma.png of an earlier estimation in dir (the CSV files go in
  * nl_pls_write_csv). */
@@ -126,8 +90,17 @@ static int write_slope_plots(const nl_pls *p, const char *dir) {
   return 0;
 }
 
-/* --predict loocv | K | KxR */
-static int parse_folds(const char *v, nl_pls_predict_options *o) {
+/* --predict [loocv|K|KxR] (bare: SmartPLS's 10x10) into a pls_predict. */
+typedef struct pls_predict {
+  int on, explicit;
+  size_t folds, reps;
+} pls_predict;
+
+static int parse_folds(const char *v, void *dest, char *expected, size_t cap) {
+  pls_predict *o = dest;
+  o->on = 1;
+  if (!v) return 0;
+  o->explicit = 1;
   if (!strcmp(v, "loocv")) {
     o->folds = 0;
     o->reps = 1;
@@ -141,13 +114,46 @@ static int parse_folds(const char *v, nl_pls_predict_options *o) {
     if (end == rs) r = -1;
   }
   if (end == v || *end != '\0' || k < 2 || k > 1000000 || r < 1 || r > 100000) {
-    cli_error("--predict: expected 'loocv', K or KxR with K >= 2 folds and R >= 1 repetitions (e.g. 10x10), got '%s'",
-              v);
+    snprintf(expected, cap, "'loocv', K or KxR with K >= 2 folds and R >= 1 repetitions (e.g. 10x10)");
     return -1;
   }
   o->folds = (size_t)k;
   o->reps = (size_t)r;
   return 0;
+}
+
+/* --boot [N]: bare, -1 (the preset's resamples, else seminr's 500). */
+static int parse_boot(const char *v, void *dest, char *expected, size_t cap) {
+  long *n = dest;
+  char *end = NULL;
+  if (!v) {
+    *n = -1;
+    return 0;
+  }
+  *n = strtol(v, &end, 10);
+  if (end != v && !*end && *n >= 2 && *n <= 100000000) return 0;
+  snprintf(expected, cap, "a number of resamples in [2, 100000000]");
+  return -1;
+}
+
+static int parse_preset(const char *v, void *dest, char *expected, size_t cap) {
+  nl_pls_preset pr;
+  if (nl_pls_preset_parse(v, &pr) == NL_OK) {
+    *(int *)dest = (int)pr;
+    return 0;
+  }
+  snprintf(expected, cap, "'seminr', 'cSEM', 'smartpls', 'plspm' or 'netlearn'");
+  return -1;
+}
+
+/* --ipma-scale MIN:MAX */
+static int parse_scale(const char *v, void *dest, char *expected, size_t cap) {
+  double *lohi = dest;
+  char *end = NULL;
+  lohi[0] = strtod(v, &end);
+  if (end != v && *end == ':' && (lohi[1] = strtod(end + 1, &end), *end == '\0') && lohi[0] < lohi[1]) return 0;
+  snprintf(expected, cap, "MIN:MAX with MIN < MAX (e.g. 1:7)");
+  return -1;
 }
 
 static int exit_for(nl_status st) {
@@ -159,165 +165,99 @@ int nl_cmd_pls(int argc, char **argv) {
   nl_pls_options opt;
   nl_pls_boot_options bopt;
   nl_pls_predict_options popt;
-  int predict = 0;
   const char *ipma_target = NULL, *groups = NULL;
-  long nperm = 1000;
+  long nperm = 1000, nboot = 0, threads = 0, max_iter = 0;
+  unsigned long long seed = 0;
   nl_pls_mga *mga = NULL;
-  double ipma_lo = NAN, ipma_hi = NAN;
+  double ipma[2] = {NAN, NAN}, alpha = NAN, na = NAN, tol = NAN;
+  int quiet = 0, plsc = 0, preset = -1, ci = -1, missing = -1, scheme = -1, interaction = -1, technique = -1;
+  int seed_given = 0, na_given = 0, rc = NL_EXIT_OK;
+  pls_predict predict = {0, 0, 0, 0};
+  static const char *const ci_names[] = {"percentile", "bca", NULL};
+  static const int ci_values[] = {NL_PLS_CI_PERCENTILE, NL_PLS_CI_BCA};
+  static const char *const missing_names[] = {"mean", "casewise", NULL};
+  static const int missing_values[] = {NL_PLS_MISSING_MEAN, NL_PLS_MISSING_CASEWISE};
+  static const char *const scheme_names[] = {"path", "factorial", "centroid", NULL};
+  static const int scheme_values[] = {NL_PLS_SCHEME_PATH, NL_PLS_SCHEME_FACTORIAL, NL_PLS_SCHEME_CENTROID};
+  static const char *const interaction_names[] = {"two-stage", "product-indicator", "orthogonal", NULL};
+  static const int interaction_values[] = {NL_PLS_INTERACTION_TWO_STAGE, NL_PLS_INTERACTION_PRODUCT_INDICATOR,
+                                           NL_PLS_INTERACTION_ORTHOGONAL};
+  static const char *const technique_names[] = {"da", "ea", NULL};
+  static const int technique_values[] = {NL_PLS_PREDICT_DA, NL_PLS_PREDICT_EA};
+  const cli_option opts[] = {
+      CLI_POS(&model_path, "MODEL", .flags = CLI_REQUIRED),
+      CLI_POS(&data_path, "DATA.csv", .flags = CLI_REQUIRED),
+      CLI_OPT("output", 'o', CLI_STRING, &outdir, "DIR", "write every result as a tidy CSV file into DIR (created if needed)"),
+      CLI_OPT("boot", 0, CLI_CUSTOM, &nboot, "N",
+              "bootstrap with N resamples (bare --boot: 500, seminr's default, or the\npreset's); none without this option",
+              .flags = CLI_OPTIONAL_VALUE, .parse = parse_boot),
+      CLI_OPT("seed", 0, CLI_U64, &seed, "S",
+              "random seed of the bootstrap and of the PLSpredict folds (default 1);\nresults do not depend on --threads",
+              .given = &seed_given),
+      CLI_OPT("threads", 0, CLI_LONG, &threads, "N", "threads for the bootstrap (default 1)", .min = 1, .max = 1024),
+      CLI_OPT("ci", 0, CLI_CHOICE, &ci, "percentile|bca", "bootstrap confidence intervals (default percentile, as seminr)",
+              .choices = ci_names, .values = ci_values),
+      CLI_OPT("alpha", 0, CLI_DOUBLE, &alpha, "A", "two-sided level of the intervals (default 0.05)", .min = 0, .max = 1,
+              .flags = CLI_OPEN_LO | CLI_OPEN_HI),
+      CLI_OPT("na", 0, CLI_DOUBLE, &na, "CODE", "treat this number as missing too (e.g. --na -99)", .given = &na_given),
+      CLI_OPT("missing", 0, CLI_CHOICE, &missing, "mean|casewise",
+              "mean replacement (default, as seminr) or casewise deletion", .choices = missing_names,
+              .values = missing_values),
+      CLI_OPT("scheme", 0, CLI_CHOICE, &scheme, "path|factorial|centroid",
+              "inner weighting scheme (default path, as seminr)", .choices = scheme_names, .values = scheme_values),
+      CLI_OPT("plsc", 0, CLI_FLAG, &plsc, NULL, "consistent PLS (Dijkstra-Henseler) for the =~ constructs"),
+      CLI_OPT("interaction", 0, CLI_CHOICE, &interaction, "two-stage|product-indicator|orthogonal",
+              "how interaction terms X:M are estimated (default two-stage; seminr 2.3.1's\ncode defaults to "
+              "product-indicator)",
+              .choices = interaction_names, .values = interaction_values),
+      CLI_OPT("predict", 0, CLI_CUSTOM, &predict, "loocv|K|KxR",
+              "PLSpredict: leave-one-out or K folds repeated R times (bare K: R = 10;\nbare --predict: 10x10, "
+              "SmartPLS's default); -o writes predict.csv",
+              .flags = CLI_OPTIONAL_VALUE, .parse = parse_folds),
+      CLI_OPT("predict-technique", 0, CLI_CHOICE, &technique, "da|ea", "direct (default) or earliest antecedents",
+              .choices = technique_names, .values = technique_values),
+      CLI_OPT("preset", 0, CLI_CUSTOM, &preset, "seminr|cSEM|smartpls|plspm",
+              "that package's defaults for everything not given explicitly (scheme,\nstop rule, iterations, missing "
+              "data, PLSc, bootstrap resamples and\nintervals, PLSpredict folds, interaction method)",
+              .parse = parse_preset),
+      CLI_OPT("groups", 0, CLI_STRING, &groups, "COLUMN",
+              "multigroup analysis by the group labels in COLUMN: group estimates,\nHenseler's bootstrap and the "
+              "permutation test of path differences, MICOM\n(mga_paths.csv, mga_tests.csv, micom.csv); resamples per "
+              "group from --boot\n(default 1000)"),
+      CLI_OPT("perm", 0, CLI_LONG, &nperm, "N", "--groups: permutations per pair of groups (default 1000)", .min = 2,
+              .max = 100000000),
+      CLI_OPT("ipma", 0, CLI_STRING, &ipma_target, "TARGET", "importance-performance map for construct TARGET (ipma.csv, ipma.png)"),
+      CLI_OPT("ipma-scale", 0, CLI_CUSTOM, ipma, "MIN:MAX", "the indicators' scale for IPMA (default: each indicator's data range)",
+              .parse = parse_scale),
+      CLI_OPT("max-iter", 0, CLI_LONG, &max_iter, "N", "iteration cap (default 300)", .min = 1, .max = 1000000),
+      CLI_OPT("tol", 0, CLI_DOUBLE, &tol, "T", "stop criterion (default 1e-7)", .min = 0, .max = HUGE_VAL,
+              .flags = CLI_OPEN_LO),
+      CLI_OPT("quiet", 'q', CLI_FLAG, &quiet, NULL, "no report on standard output"),
+  };
+  if (cli_parse(&pls_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
+  /* a preset sets the defaults first; every option given overrides it */
   nl_pls_options_default(&opt);
   nl_pls_boot_options_default(&bopt);
   nl_pls_predict_options_default(&popt);
-  /* a preset sets the defaults first; every other option overrides it wherever it is written */
-  for (int i = 1; i < argc; i++) {
-    int missing = 0;
-    const char *v = cli_opt_value(argc, argv, &i, "--preset", &missing);
-    if (missing) {
-      cli_error("--preset needs a value (seminr, cSEM, smartpls or plspm)");
-      return NL_EXIT_USAGE;
-    }
-    if (!v) continue;
-    nl_pls_preset pr;
-    if (nl_pls_preset_parse(v, &pr) != NL_OK) {
-      cli_error("--preset: expected 'seminr', 'cSEM', 'smartpls', 'plspm' or 'netlearn', got '%s'", v);
-      return NL_EXIT_USAGE;
-    }
-    nl_pls_preset_apply(pr, &opt, &bopt, &popt);
-  }
-  long nboot = 0;
-  int quiet = 0, rc = NL_EXIT_OK;
+  if (preset >= 0) nl_pls_preset_apply((nl_pls_preset)preset, &opt, &bopt, &popt);
+  if (nboot < 0) nboot = bopt.nboot ? (long)bopt.nboot : 500;
+  if (seed_given) bopt.seed = seed;
+  if (threads) bopt.threads = (int)threads;
+  if (ci >= 0) bopt.ci = (nl_pls_ci)ci;
+  if (!isnan(alpha)) bopt.alpha = alpha;
+  if (na_given) opt.has_na_code = 1, opt.na_code = na;
+  if (missing >= 0) opt.missing = (nl_pls_missing)missing;
+  if (scheme >= 0) opt.scheme = (nl_pls_scheme)scheme;
+  if (interaction >= 0) opt.interaction = (nl_pls_interaction)interaction;
+  if (technique >= 0) popt.technique = (nl_pls_predict_technique)technique;
+  if (plsc) opt.consistent = 1;
+  if (max_iter) opt.max_iter = (int)max_iter;
+  if (!isnan(tol)) opt.tol = tol;
+  if (predict.explicit) popt.folds = predict.folds, popt.reps = predict.reps;
+  double ipma_lo = ipma[0], ipma_hi = ipma[1];
   nl_pls_model *m = NULL;
   nl_pls_data *d = NULL;
   nl_pls *p = NULL;
-
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    int missing = 0;
-    long lv;
-    unsigned long long uv;
-    double dv;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      pls_usage(stdout);
-      return NL_EXIT_OK;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (!strcmp(a, "--plsc")) {
-      opt.consistent = 1;
-    } else if ((v = cli_opt_value(argc, argv, &i, "--output", &missing)) ||
-               (!missing && (v = cli_opt_value(argc, argv, &i, "-o", &missing)))) {
-      outdir = v;
-    } else if (!strcmp(a, "--boot") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
-      nboot = bopt.nboot ? (long)bopt.nboot : 500; /* bare --boot: the preset's resamples, else seminr's 500 */
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--boot", &missing))) {
-      if (cli_parse_long("--boot", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
-      nboot = lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
-      if (cli_parse_u64("--seed", v, &uv) != 0) return NL_EXIT_USAGE;
-      bopt.seed = uv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--threads", &missing))) {
-      if (cli_parse_long("--threads", v, 1, 1024, &lv) != 0) return NL_EXIT_USAGE;
-      bopt.threads = (int)lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ci", &missing))) {
-      if (!strcmp(v, "percentile")) bopt.ci = NL_PLS_CI_PERCENTILE;
-      else if (!strcmp(v, "bca")) bopt.ci = NL_PLS_CI_BCA;
-      else {
-        cli_error("--ci: expected 'percentile' or 'bca', got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--alpha", &missing))) {
-      if (cli_parse_double("--alpha", v, &dv) != 0) return NL_EXIT_USAGE;
-      if (!(dv > 0 && dv < 1)) {
-        cli_error("--alpha: expected a level between 0 and 1, got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-      bopt.alpha = dv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--na", &missing))) {
-      if (cli_parse_double("--na", v, &dv) != 0) return NL_EXIT_USAGE;
-      opt.has_na_code = 1;
-      opt.na_code = dv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--missing", &missing))) {
-      if (!strcmp(v, "mean")) opt.missing = NL_PLS_MISSING_MEAN;
-      else if (!strcmp(v, "casewise")) opt.missing = NL_PLS_MISSING_CASEWISE;
-      else {
-        cli_error("--missing: expected 'mean' or 'casewise', got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--scheme", &missing))) {
-      if (!strcmp(v, "path")) opt.scheme = NL_PLS_SCHEME_PATH;
-      else if (!strcmp(v, "factorial")) opt.scheme = NL_PLS_SCHEME_FACTORIAL;
-      else if (!strcmp(v, "centroid")) opt.scheme = NL_PLS_SCHEME_CENTROID;
-      else {
-        cli_error("--scheme: expected 'path', 'factorial' or 'centroid', got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--interaction", &missing))) {
-      if (!strcmp(v, "two-stage")) opt.interaction = NL_PLS_INTERACTION_TWO_STAGE;
-      else if (!strcmp(v, "product-indicator")) opt.interaction = NL_PLS_INTERACTION_PRODUCT_INDICATOR;
-      else if (!strcmp(v, "orthogonal")) opt.interaction = NL_PLS_INTERACTION_ORTHOGONAL;
-      else {
-        cli_error("--interaction: expected 'two-stage', 'product-indicator' or 'orthogonal', got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--predict-technique", &missing))) {
-      if (!strcmp(v, "da")) popt.technique = NL_PLS_PREDICT_DA;
-      else if (!strcmp(v, "ea")) popt.technique = NL_PLS_PREDICT_EA;
-      else {
-        cli_error("--predict-technique: expected 'da' (direct antecedents) or 'ea' (earliest antecedents), got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!strcmp(a, "--predict") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
-      predict = 1; /* bare --predict: 10 folds x 10 repetitions, SmartPLS's default */
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--predict", &missing))) {
-      if (parse_folds(v, &popt) != 0) return NL_EXIT_USAGE;
-      predict = 1;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--preset", &missing))) {
-      /* applied before the other options (above) */
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--groups", &missing))) {
-      groups = v;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--perm", &missing))) {
-      if (cli_parse_long("--perm", v, 2, 100000000, &lv) != 0) return NL_EXIT_USAGE;
-      nperm = lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ipma-scale", &missing))) {
-      char *end = NULL;
-      ipma_lo = strtod(v, &end);
-      if (end == v || *end != ':' || (ipma_hi = strtod(end + 1, &end), *end != '\0') || !(ipma_lo < ipma_hi)) {
-        cli_error("--ipma-scale: expected MIN:MAX with MIN < MAX (e.g. 1:7), got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--ipma", &missing))) {
-      ipma_target = v;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--max-iter", &missing))) {
-      if (cli_parse_long("--max-iter", v, 1, 1000000, &lv) != 0) return NL_EXIT_USAGE;
-      opt.max_iter = (int)lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--tol", &missing))) {
-      if (cli_parse_double("--tol", v, &dv) != 0) return NL_EXIT_USAGE;
-      if (!(dv > 0)) {
-        cli_error("--tol: expected a positive number, got '%s'", v);
-        return NL_EXIT_USAGE;
-      }
-      opt.tol = dv;
-    } else if (missing) {
-      cli_error("%s needs a value (see `netlearn pls --help`)", a);
-      return NL_EXIT_USAGE;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      cli_error("unknown option '%s' (see `netlearn pls --help`)", a);
-      return NL_EXIT_USAGE;
-    } else if (!model_path) {
-      model_path = a;
-    } else if (!data_path) {
-      data_path = a;
-    } else {
-      cli_error("unexpected argument '%s': expected MODEL DATA.csv (see `netlearn pls --help`)", a);
-      return NL_EXIT_USAGE;
-    }
-    if (missing) {
-      cli_error("%s needs a value (see `netlearn pls --help`)", a);
-      return NL_EXIT_USAGE;
-    }
-  }
-  if (!model_path || !data_path) {
-    cli_error("expected a MODEL file and a DATA.csv file (see `netlearn pls --help`)");
-    return NL_EXIT_USAGE;
-  }
   if (outdir && cli_prepare_dir(outdir)) return NL_EXIT_USAGE; /* before anything is estimated */
 
   nl_status st = nl_pls_model_read(model_path, &m);
@@ -371,7 +311,7 @@ int nl_cmd_pls(int argc, char **argv) {
       cli_warn("bootstrap: %zu of %ld resamples could not be estimated and were dropped", nl_pls_boot_failed(p),
                nboot);
   }
-  if (predict) {
+  if (predict.on) {
     popt.seed = bopt.seed;
     popt.threads = bopt.threads;
     st = nl_pls_predict(p, &popt);

@@ -187,6 +187,7 @@ int cli_parse(const cli_command *cmd, const cli_option *opts, size_t n, int argc
       }
       npos++;
       seen[k] = 1;
+      if (opts[k].given) *opts[k].given = 1;
       if (store(cmd, &opts[k], a, a)) return 1;
       continue;
     }
@@ -215,7 +216,8 @@ int cli_parse(const cli_command *cmd, const cli_option *opts, size_t n, int argc
       *exit_code = NL_EXIT_OK;
       return 1;
     }
-    if (o != &help_option) seen[o - opts] = 1;
+    seen[o - opts] = 1;
+    if (o->given) *o->given = 1;
     if (o->kind == CLI_FLAG) {
       if (eq) {
         cli_usage_error(cmd, "%s takes no value, got '%s'", given, a);

@@ -59,6 +59,7 @@ typedef struct cli_option {
   const int *values;   /* CLI_CHOICE: the value of each choice (NULL: its index) */
   int ival;            /* CLI_FLAG: the value stored (0 means 1) */
   cli_parse_fn parse;  /* CLI_CUSTOM */
+  int *given;          /* may be NULL: set to 1 when the option is given */
 } cli_option;
 
 typedef struct cli_command {

@@ -262,7 +262,7 @@ static void test_bad_data(void **state) {
   assert_non_null(strstr(err, "unknown option '--bogus'"));
   assert_int_equal(run_cli("good.model data.csv --scheme circular", err, sizeof err), 2);
   assert_int_equal(run_cli("good.model data.csv --seed", err, sizeof err), 2);
-  assert_non_null(strstr(err, "--seed needs a value"));
+  assert_non_null(strstr(err, "--seed: missing value: expected a non-negative integer"));
   assert_int_equal(run_cli("good.model data.csv --boot x", err, sizeof err), 2);
   assert_int_equal(run_cli("good.model data.csv --boot 1", err, sizeof err), 2);
   assert_int_equal(run_cli("good.model data.csv --interaction squared", err, sizeof err), 2);
