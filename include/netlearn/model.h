@@ -60,6 +60,14 @@ NL_API const char *nl_model_param_suggest(const nl_model *m, const char *name);
 NL_API size_t nl_model_nmeasures(const nl_model *m);
 NL_API const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i);
 NL_API long nl_model_measure_index(const nl_model *m, const char *name); /* -1 if unknown */
+/* Units (netlearn/model_api.h): what one unit is ("firm", "agent"), NULL for a model without
+ * units; the fields of a unit's row, by index (NULL out of range) or by name (-1 if unknown). */
+NL_API const char *nl_model_unit_name(const nl_model *m);
+NL_API size_t nl_model_nunit_fields(const nl_model *m);
+NL_API const char *nl_model_unit_field(const nl_model *m, size_t i);
+NL_API long nl_model_unit_field_index(const nl_model *m, const char *name);
+/* Closest unit field name to a misspelt one, or NULL. */
+NL_API const char *nl_model_unit_field_suggest(const nl_model *m, const char *name);
 
 /* ---- parameter values ----------------------------------------------------------------- */
 
@@ -119,6 +127,13 @@ NL_API long nl_sim_period(const nl_sim *s);
 NL_API void nl_sim_observe(nl_sim *s, double *out);
 /* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. */
 NL_API int nl_sim_at_equilibrium(const nl_sim *s);
+/* Units of the current state (0 for a model without units or a sim that failed to create). */
+NL_API size_t nl_sim_units(const nl_sim *s);
+/* Row of unit u < nl_sim_units into out[nl_model_nunit_fields]. No allocation. */
+NL_API void nl_sim_unit_row(const nl_sim *s, size_t u, double *out);
+/* Ties between units: writes min(cap, count) (from, to, weight) and returns the count (0 when
+ * the model has no ties); cap 0 sizes the arrays. Cost: the model's, typically O(ties). */
+NL_API size_t nl_sim_unit_ties(const nl_sim *s, uint32_t *from, uint32_t *to, double *weight, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #include "netlearn/experiment.h"
 #include "netlearn/files.h"
 #include "netlearn/model.h"
+#include "netlearn/model_api.h"
 #include "netlearn/network.h"
 #include "netlearn/plot.h"
 #include "netlearn/pls.h"

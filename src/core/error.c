@@ -16,6 +16,14 @@ nl_status nl_err(nl_errbuf *e, nl_status st, const char *fmt, ...) {
   return st;
 }
 
+nl_status nl_model_error(nl_errbuf *err, nl_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  nl_verr(err, st, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
 void nl_err_prefix(nl_errbuf *e, const char *prefix) {
   if (!e || !prefix) return;
   char tmp[NL_ERRMSG_MAX];

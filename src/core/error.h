@@ -7,13 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "netlearn/model_api.h" /* nl_errbuf, NL_ERRMSG_MAX: public, for models' callbacks */
 #include "netlearn/status.h"
-
-#define NL_ERRMSG_MAX 1024
-
-typedef struct nl_errbuf {
-  char msg[NL_ERRMSG_MAX];
-} nl_errbuf;
 
 /* What every nl_<noun>_errmsg returns for a NULL handle (a static string): the handle's constructor
  * ran out of memory (issue 19: errmsg(NULL) is always safe). */

@@ -57,6 +57,24 @@ long nl_model_measure_index(const nl_model *m, const char *name) {
   return -1;
 }
 
+const char *nl_model_unit_name(const nl_model *m) { return m->unit_row ? m->unit_name : NULL; }
+size_t nl_model_nunit_fields(const nl_model *m) { return m->unit_row ? m->nunit_fields : 0; }
+const char *nl_model_unit_field(const nl_model *m, size_t i) {
+  return i < nl_model_nunit_fields(m) ? m->unit_fields[i] : NULL;
+}
+
+long nl_model_unit_field_index(const nl_model *m, const char *name) {
+  for (size_t i = 0; i < nl_model_nunit_fields(m); i++)
+    if (strcmp(m->unit_fields[i], name) == 0) return (long)i;
+  return -1;
+}
+
+const char *nl_model_unit_field_suggest(const nl_model *m, const char *name) {
+  size_t n = nl_model_nunit_fields(m);
+  long k = nl_closest_name(name, m->unit_fields, n);
+  return k >= 0 ? m->unit_fields[k] : NULL;
+}
+
 /* ---- parameter values ------------------------------------------------------------------- */
 
 nl_params *nl_params_new(const nl_model *m) {
@@ -306,4 +324,12 @@ void nl_sim_observe(nl_sim *s, double *out) { s->model->observe(s->state, out); 
 
 int nl_sim_at_equilibrium(const nl_sim *s) {
   return s->model->at_equilibrium ? s->model->at_equilibrium(s->state) : 0;
+}
+
+size_t nl_sim_units(const nl_sim *s) { return s->state && s->model->unit_row ? s->model->unit_count(s->state) : 0; }
+
+void nl_sim_unit_row(const nl_sim *s, size_t u, double *out) { s->model->unit_row(s->state, u, out); }
+
+size_t nl_sim_unit_ties(const nl_sim *s, uint32_t *from, uint32_t *to, double *weight, size_t cap) {
+  return s->state && s->model->unit_ties ? s->model->unit_ties(s->state, from, to, weight, cap) : 0;
 }

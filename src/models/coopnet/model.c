@@ -1326,6 +1326,7 @@ nl_status nl_coopnet_write_firms(void *state, FILE *fp, long replication, int he
 }
 
 const nl_model nl_model_coopnet = {
+    .version = NL_MODEL_API_VERSION,
     .name = "coopnet",
     .title = "Learning in cooperation networks of SMEs: members, firms and networks (multi-level March)",
     .doc = "Firms are March (1991) organizations (members' beliefs, an organizational code) over product "

@@ -299,6 +299,7 @@ static int at_equilibrium(const void *sp) {
 }
 
 const nl_model nl_model_fang2010 = {
+    .version = NL_MODEL_API_VERSION,
     .name = "fang2010",
     .title = "Fang, Lee & Schilling (2010) isolation of subgroups and organizational learning",
     .doc = "March's (1991) individuals and reality, learning from one another directly: the organization is divided "

@@ -395,6 +395,7 @@ static int at_equilibrium(const void *sp) {
 }
 
 const nl_model nl_model_lazer2007 = {
+    .version = NL_MODEL_API_VERSION,
     .name = "lazer2007",
     .title = "Lazer & Friedman (2007) network structure of exploration and exploitation (NK landscapes)",
     .doc = "n agents on a communication network search an NK landscape (N = 20, K = 5). Each round an agent copies "

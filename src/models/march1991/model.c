@@ -132,6 +132,7 @@ static int at_equilibrium(const void *sp) {
 }
 
 const nl_model nl_model_march1991 = {
+    .version = NL_MODEL_API_VERSION,
     .name = "march1991",
     .title = "March (1991) mutual learning: exploration and exploitation in organizational learning",
     .doc = "An organizational code and n individuals hold beliefs about an m-dimensional reality; individuals "
