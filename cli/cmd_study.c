@@ -37,8 +37,10 @@ static void study_help(FILE *f) {
         "  -t, --threads N      threads over replications (default: all cores); results do not depend on N\n"
         "      --set KEY=VALUE  override a simulation key (a coopnet parameter, replications, periods,\n"
         "                       seed) or survey.period, survey.window, survey.sample, survey.noise,\n"
-        "                       analysis.boot, analysis.threshold, analysis.alpha, analysis.contrasts;\n"
-        "                       repeatable\n"
+        "                       analysis.boot, analysis.threshold, analysis.alpha, analysis.contrasts,\n"
+        "                       analysis.power; repeatable\n"
+        "      --power N1,N2,.. power analysis: surveys of these sizes in every replication, the share\n"
+        "                       supporting each hypothesis per size (power.csv, report; = analysis: power:)\n"
         "      --no-report      skip report.html (CSV files and manifest only)\n"
         "      --print-default  print the built-in default study file and exit\n"
         "  -q, --quiet          no progress bar and no summary\n"
@@ -52,6 +54,7 @@ static void study_help(FILE *f) {
         "  surveys/survey_repK.csv  the virtual survey of replication K (netlearn pls, read.csv)\n"
         "  pls_representative/    every PLS table of the representative replication\n"
         "  series.csv, summary.csv  simulation measures (as netlearn run)\n"
+        "  power.csv              with --power: per survey size and hypothesis, the share supporting it\n"
         "  manifest.json          the resolved study; written last\n"
         "\n"
         "examples:\n"
@@ -67,7 +70,8 @@ static void study_help(FILE *f) {
  * Only netlearn's names are touched: survey_*.csv in surveys/, *.csv in pls_representative*. */
 static void remove_old_outputs(const char *dir) {
   static const char *const top[] = {"manifest.json", "report.html", "hypotheses.csv", "facts.csv",
-                                    "pls_replications.csv", "series.csv", "summary.csv", "attribution.csv"};
+                                    "pls_replications.csv", "series.csv", "summary.csv", "attribution.csv",
+                                    "power.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
     if (snprintf(path, sizeof path, "%s/%s", dir, top[i]) < (int)sizeof path) remove(path);
@@ -94,7 +98,7 @@ static void remove_old_outputs(const char *dir) {
 }
 
 int nl_cmd_study(int argc, char **argv) {
-  const char *path = NULL, *outdir = NULL;
+  const char *path = NULL, *outdir = NULL, *power = NULL;
   long threads = 0;
   int quiet = 0, report = 1, rc = NL_EXIT_USAGE;
   const char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -123,6 +127,9 @@ int nl_cmd_study(int argc, char **argv) {
         goto done;
       }
       sets[nsets++] = argv[i];
+    } else if (!strcmp(a, "--power")) { /* = --set analysis.power=LIST */
+      if (++i >= argc) goto missing;
+      power = argv[i];
     } else if (!strcmp(a, "--print-default")) {
       fputs(nl_study_default_text(), stdout);
       rc = NL_EXIT_OK;
@@ -172,6 +179,10 @@ int nl_cmd_study(int argc, char **argv) {
       cli_error("%s", nl_study_errmsg(s));
       goto done;
     }
+  }
+  if (power && nl_study_set(s, "analysis.power", power)) {
+    cli_error("%s", nl_study_errmsg(s));
+    goto done;
   }
   if (cli_prepare_dir(outdir)) goto done;
   remove_old_outputs(outdir);

@@ -53,9 +53,25 @@ double nl_study_hyp_estimate(const nl_study *s, const nl_pls *p, size_t h) {
 }
 
 
+void nl_study_hyp_boot(const nl_study *s, nl_pls *p, size_t h, double o[4]) {
+  const study_hyp *hy = &s->hyp[h];
+  nl_pls_boot_stat bs;
+  if (nl_pls_boot_get(p, hy->indirect ? NL_PLS_Q_SPECIFIC : NL_PLS_Q_PATH, hy->indirect ? hy->index : hy->chain[0],
+                      hy->indirect ? 0 : hy->chain[1], &bs)) {
+    o[0] = o[1] = o[2] = o[3] = NAN;
+    return;
+  }
+  o[0] = bs.original, o[1] = bs.lo, o[2] = bs.hi, o[3] = bs.p;
+}
+
 nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int bootstrap, nl_pls **out,
                             int *converged, nl_errbuf *err) {
-  size_t N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
+  return nl_study_estimate_n(s, items, (size_t)s->sv.sample, (uint64_t)r, bootstrap, out, converged, err);
+}
+
+nl_status nl_study_estimate_n(const nl_study *s, const double *items, size_t N, uint64_t stream, int bootstrap,
+                              nl_pls **out, int *converged, nl_errbuf *err) {
+  size_t ni = nl_survey_nitems(&s->sv);
   nl_pls_data *d = NULL;
   char (*names)[32] = nl_malloc(ni * sizeof *names);
   const char **np = nl_malloc(ni * sizeof *np);
@@ -89,7 +105,7 @@ nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int 
   nl_pls_boot_options_default(&bo);
   bo.nboot = (size_t)s->boot;
   bo.seed = nl_scenario_seed(s->sc);
-  bo.stream = (unsigned long long)r;
+  bo.stream = (unsigned long long)stream;
   bo.threads = 1;
   bo.ci = s->ci_bca ? NL_PLS_CI_BCA : NL_PLS_CI_PERCENTILE;
   bo.alpha = s->alpha;

@@ -277,6 +277,39 @@ static nl_status write_attribution(nl_study *s, const char *dir) {
   return nl_atomic_commit(&a, &s->err);
 }
 
+/* power.csv (docs/study.md "Survey size and power"): per survey size and hypothesis the share of
+ * replications supporting it and its Monte Carlo SE; removed when a study runs without sizes. */
+static nl_status write_power(nl_study *s, const char *dir) {
+  if (!s->npower) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/power.csv", dir);
+    remove(path); /* a file of an earlier study would not belong to this one */
+    return NL_OK;
+  }
+  nl_atomic_file a;
+  nl_status st = open_file(s, &a, dir, "power.csv");
+  if (st) return st;
+  fprintf(a.f, "%sn,id,effect,sign,economies,replications,supported,share,mc_se,mean\n", s->npoints > 1 ? "point," : "");
+  for (size_t pi = 0; pi < s->npoints; pi++)
+    for (size_t k = 0; k < s->npower; k++)
+      for (size_t h = 0; h < s->H; h++) {
+        const study_point *pt = &s->pt[pi];
+        size_t q = k * s->H + h;
+        long n = pt->pw_est[q];
+        double share = n ? (double)pt->pw_sup[q] / (double)n : NAN;
+        point_prefix(s, a.f, pi);
+        fprintf(a.f, "%ld,", s->power[k]);
+        field(a.f, s->hyp[h].id);
+        fputc(',', a.f);
+        field(a.f, s->hyp[h].effect);
+        fprintf(a.f, ",%s,%zu,%ld,%ld,", s->hyp[h].sign > 0 ? "positive" : "negative",
+                nl_study_power_economies(s->power[k], pt->F), n, pt->pw_sup[q]);
+        nums(a.f, (const double[]){share, n ? sqrt(share * (1 - share) / (double)n) : NAN, pt->pw_mean[q]}, 3);
+        fputc('\n', a.f);
+      }
+  return nl_atomic_commit(&a, &s->err);
+}
+
 static nl_status write_representative(nl_study *s, const char *dir) {
   for (size_t pi = 0; pi < s->npoints; pi++) {
     char path[4200];
@@ -365,6 +398,12 @@ nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_c
   nl_json_num(&j, s->threshold);
   nl_json_key(&j, "ci");
   nl_json_str(&j, s->ci_bca ? "bca" : "percentile");
+  if (s->npower) {
+    nl_json_key(&j, "power");
+    nl_json_arr_begin(&j);
+    for (size_t k = 0; k < s->npower; k++) nl_json_int(&j, s->power[k]);
+    nl_json_arr_end(&j);
+  }
   nl_json_obj_end(&j);
   nl_json_key(&j, "seconds");
   nl_json_num(&j, floor(s->seconds * 100 + 0.5) / 100);
@@ -375,6 +414,7 @@ nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_c
   for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
     if (i > 0 || cfg->report) nl_json_str(&j, outs[i]);
   if (s->attribution) nl_json_str(&j, "attribution.csv");
+  if (s->npower) nl_json_str(&j, "power.csv");
   nl_json_arr_end(&j);
   nl_json_obj_end(&j);
   fputc('\n', a.f);
@@ -392,6 +432,7 @@ nl_status nl_study_write_outputs(nl_study *s, const char *dir) {
   if (!st) st = write_hypotheses(s, dir);
   if (!st) st = write_facts(s, dir);
   if (!st) st = write_attribution(s, dir);
+  if (!st) st = write_power(s, dir);
   if (!st) st = write_representative(s, dir);
   return st;
 }

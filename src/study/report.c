@@ -20,6 +20,7 @@
 #include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
 #include "netlearn/plot.h"
+#include "netlearn/power.h"
 #include "network/network_impl.h"
 #include "study/study_impl.h"
 
@@ -1005,10 +1006,78 @@ static void section_sweep(report *rp) {
   nl_free(y);
 }
 
+/* Survey size and power: per design point (the first four drawn) the share of replications
+ * supporting each hypothesis at every survey size, a table and power curves (power.csv). */
+static void section_power(report *rp) {
+  nl_study *s = rp->s;
+  FILE *f = rp->f;
+  size_t K = s->npower, H = s->H;
+  fprintf(f, "<h2 id=\"power\">%d. Survey size and power</h2>\n", s->npoints > 1 ? 8 : 7);
+  fprintf(f, "<p>How many firms must the survey ask? In every replication, surveys of each size were drawn from "
+             "the same simulated firms (a size above the %zu firms of a run pools further economies of the same "
+             "design point, simulated with their own streams), estimated and bootstrapped like the study's own "
+             "survey (%ld resamples, %.0f%% intervals) and judged by the same rule. The share of replications "
+             "supporting a hypothesis is its <b>power</b> at that size where the effect exists in the simulated "
+             "population, and its false-positive rate where it does not (about %.1f%% for a one-signed claim). "
+             "Bands: 95%% Wilson intervals over the %ld replications; every number in <code>power.csv</code>.</p>\n",
+          s->pt[0].F, s->boot, 100 * (1 - s->alpha), 100 * s->alpha / 2, s->R);
+  for (size_t pi = 0; pi < s->npoints; pi++) {
+    const study_point *pt = &s->pt[pi];
+    if (s->npoints > 1) fprintf(f, "<h3>Design point %zu</h3>\n", pi + 1);
+    fputs("<div class=\"scroll\"><table><tr><th>survey size n</th>", f);
+    for (size_t h = 0; h < H; h++) {
+      fprintf(f, "<th>%s<br><small>", s->hyp[h].id);
+      effect(f, s->hyp[h].effect);
+      fprintf(f, " (%s)</small></th>", s->hyp[h].sign > 0 ? "+" : "&minus;");
+    }
+    fputs("</tr>\n", f);
+    for (size_t k = 0; k < K; k++) {
+      fprintf(f, "<tr><td class=\"n\">%ld</td>", s->power[k]);
+      for (size_t h = 0; h < H; h++) {
+        size_t q = k * H + h;
+        fputs("<td class=\"n\">", f);
+        fmt(f, "%.0f%%", pt->pw_est[q] ? 100.0 * (double)pt->pw_sup[q] / (double)pt->pw_est[q] : NAN);
+        fprintf(f, " <small>(%ld/%ld)</small></td>", pt->pw_sup[q], pt->pw_est[q]);
+      }
+      fputs("</tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+    if (pi >= 4) continue; /* figures for the first four points; the table and power.csv have all */
+    nl_figure *fg = new_figure(6.5, 3.6);
+    double *x = nl_malloc(K * sizeof *x), *y = nl_malloc(K * (H ? H : 1) * sizeof *y);
+    size_t *reps = nl_malloc(K * (H ? H : 1) * sizeof *reps);
+    char **labels = nl_calloc(H ? H : 1, sizeof *labels);
+    nl_status st = fg && x && y && reps && labels ? NL_OK : NL_ENOMEM;
+    for (size_t h = 0; !st && h < H; h++) {
+      char lab[300];
+      snprintf(lab, sizeof lab, "%s (%s)", s->hyp[h].id, s->hyp[h].sign > 0 ? "+" : "-"); /* effects: the table */
+      if (!(labels[h] = nl_strdup(lab))) st = NL_ENOMEM;
+      for (size_t k = 0; k < K; k++) {
+        size_t q = k * H + h;
+        x[k] = (double)s->power[k];
+        reps[h * K + k] = (size_t)pt->pw_est[q];
+        y[h * K + k] = pt->pw_est[q] ? (double)pt->pw_sup[q] / (double)pt->pw_est[q] : NAN;
+      }
+    }
+    if (!st) st = nl_figure_labels(fg, "Survey size n (firms)", "Share of replications supporting", NULL);
+    if (!st) st = nl_power_plot_curves(fg, H, (const char *const *)labels, K, x, y, reps);
+    char cap[300];
+    snprintf(cap, sizeof cap, "Power curves%s: the share of replications supporting each hypothesis against the "
+                              "survey size, with 95%% bands and the .80 line.",
+             s->npoints > 1 ? " at this design point" : "");
+    figure(rp, fg, st, "Power: support against survey size", cap);
+    for (size_t h = 0; labels && h < H; h++) nl_free(labels[h]);
+    nl_free(labels);
+    nl_free(x);
+    nl_free(y);
+    nl_free(reps);
+  }
+}
+
 static void section_repro(report *rp, const nl_study_config *cfg) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
-  fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", s->npoints > 1 ? 8 : 7);
+  fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", (s->npoints > 1 ? 8 : 7) + (s->npower > 0));
   fprintf(f, "<table class=\"kv\"><tr><th>netlearn version</th><td>%s</td></tr><tr><th>study file</th><td><code>", nl_version());
   nl_html_text(f, s->file);
   fputs("</code></td></tr><tr><th>command line</th><td><code>", f);
@@ -1029,6 +1098,11 @@ static void section_repro(report *rp, const nl_study_config *cfg) {
         "<code>netlearn pls MODEL surveys/survey_rep0.csv</code> or R's <code>read.csv</code>), and "
         "<code>pls_representative/</code> (every PLS table of the representative replication).</p>\n",
         f);
+  if (s->npower)
+    fputs("<p><code>power.csv</code>: the share of replications supporting each hypothesis per survey size. The "
+          "survey of size number k (1, 2, ...) and its bootstrap use stream r + k&middot;2<sup>40</sup>; a further "
+          "economy e pooled for large sizes is simulated with stream r + e&middot;2<sup>32</sup>.</p>\n",
+          f);
 }
 
 nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_config *cfg) {
@@ -1055,6 +1129,7 @@ nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_con
         "<li><a href=\"#hypotheses\">Hypotheses</a></li><li><a href=\"#facts\">Stylized facts</a></li>",
         f);
   if (s->npoints > 1) fputs("<li><a href=\"#sweep\">Sweep</a></li>", f);
+  if (s->npower) fputs("<li><a href=\"#power\">Survey size and power</a></li>", f);
   fputs("<li><a href=\"#reproducibility\">Reproducibility</a></li></ol></nav>\n", f);
   section_study(&rp);
   section_parameters(&rp);
@@ -1063,6 +1138,7 @@ nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_con
   section_hypotheses(&rp, 0);
   section_facts(&rp, 0);
   if (s->npoints > 1) section_sweep(&rp);
+  if (s->npower) section_power(&rp);
   section_repro(&rp, cfg);
   fputs("</body></html>\n", f);
   return nl_atomic_commit(&a, &s->err);

@@ -217,16 +217,7 @@ static void run_one(nl_study *s, size_t pi, long r) {
   rp->boot_ok = nl_pls_boot_n(p);
   rp->boot_failed = nl_pls_boot_failed(p);
   nl_pls_boot_stat bs;
-  for (size_t h = 0; h < H; h++) {
-    const study_hyp *hy = &s->hyp[h];
-    double *o = rp->hyp + h * 4;
-    if (nl_pls_boot_get(p, hy->indirect ? NL_PLS_Q_SPECIFIC : NL_PLS_Q_PATH, hy->indirect ? hy->index : hy->chain[0],
-                        hy->indirect ? 0 : hy->chain[1], &bs)) {
-      o[0] = o[1] = o[2] = o[3] = NAN;
-      continue;
-    }
-    o[0] = bs.original, o[1] = bs.lo, o[2] = bs.hi, o[3] = bs.p;
-  }
+  for (size_t h = 0; h < H; h++) nl_study_hyp_boot(s, p, h, rp->hyp + h * 4);
   for (size_t q = 0; q < P; q++) {
     double *o = rp->path + q * 4;
     if (nl_pls_boot_get(p, NL_PLS_Q_PATH, s->pfrom[q], s->pto[q], &bs)) o[0] = o[1] = o[2] = o[3] = NAN;
@@ -247,6 +238,10 @@ static void run_one(nl_study *s, size_t pi, long r) {
   }
   for (size_t i = 0; i < I; i++) rp->load[i] = nl_pls_loading(p, i);
   rp->st = NL_OK;
+  if (s->npower) { /* the power surveys (power.c) draw from these firms again */
+    rp->wstart = a;
+    a = NULL;
+  }
 cleanup:
   rp->seconds = now() - t_start;
   nl_pls_free(p);
@@ -295,8 +290,8 @@ static nl_status aggregate(nl_study *s) {
         const double *o = pt->rep[r].hyp + h * 4;
         if (!isfinite(o[0])) continue;
         v[n++] = o[0];
-        if (sign > 0 ? (o[0] > 0 && o[1] > 0) : (o[0] < 0 && o[2] < 0)) sup++;
-        if (sign > 0 ? (o[0] < 0 && o[2] < 0) : (o[0] > 0 && o[1] > 0)) opp++;
+        sup += nl_study_supports(sign, o);
+        opp += nl_study_supports(-sign, o);
       }
       pt->nopp[h] = opp;
       pt->nest[h] = (long)n;
@@ -405,7 +400,8 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
     }
   /* runs per replication: the study's, the fact contrasts, the mechanism contrasts */
   long ncon = s->contrasts ? NL_CONTRAST_N : 0, nmech = s->attribution ? NL_MECH_COUNT : 0;
-  long nsub = 1 + ncon + nmech;
+  long npow = s->npower ? 1 : 0;
+  long nsub = 1 + ncon + nmech + npow;
   long total = (long)s->npoints * s->R * nsub, done = 0;
   int cancel = 0;
   int threads = cfg->threads;
@@ -431,7 +427,9 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
       long r = rest % s->R;
       if (kind == 0) run_one(s, pi, r);
       else if (kind <= ncon) run_contrast(s, pi, r, (int)kind - 1);
-      else if (s->pt[pi].rep[r].st == NL_OK) nl_study_run_mechanism(s, pi, r, (int)(kind - 1 - ncon));
+      else if (s->pt[pi].rep[r].st != NL_OK) { /* reported below */
+      } else if (kind <= ncon + nmech) nl_study_run_mechanism(s, pi, r, (int)(kind - 1 - ncon));
+      else nl_study_run_power(s, pi, r);
       if (nl_study_stop_requested(s)) {
 #pragma omp atomic write
         cancel = 1;
@@ -455,9 +453,11 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
         if (rp->cst[c]) return nl_err(&s->err, rp->cst[c], "design point %zu, replication %ld: %s", pi + 1, r, rp->cmsg[c]);
       for (int c = 0; s->attribution && c < NL_MECH_COUNT; c++)
         if (rp->mst[c]) return nl_err(&s->err, rp->mst[c], "design point %zu, replication %ld: %s", pi + 1, r, rp->mmsg[c]);
+      if (rp->pst) return nl_err(&s->err, rp->pst, "design point %zu, replication %ld: %s", pi + 1, r, rp->pmsg);
       if (s->contrasts) contrast_facts(rp);
     }
   nl_status st = aggregate(s);
+  if (!st) st = nl_study_power_aggregate(s);
   if (!st) st = fit_representatives(s);
   if (st) return st;
   s->ran = 1;

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <libfyaml.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,6 +71,8 @@ void nl_study_free_results(nl_study *s) {
       nl_free(rp->tv);
       nl_free(rp->tw);
       nl_free(rp->mhyp);
+      nl_free(rp->wstart);
+      nl_free(rp->pw);
     }
     nl_free(pt->rep);
     nl_pls_free(pt->rep_pls);
@@ -83,6 +86,9 @@ void nl_study_free_results(nl_study *s) {
     nl_free(pt->hq95);
     nl_free(pt->share);
     nl_free(pt->verdict);
+    nl_free(pt->pw_sup);
+    nl_free(pt->pw_est);
+    nl_free(pt->pw_mean);
   }
   nl_free(s->pt);
   nl_free(s->rec_period);
@@ -477,8 +483,57 @@ static nl_status parse_hypotheses(nl_study *s, struct fy_node *seq) {
   return NL_OK;
 }
 
+/* Survey sizes of the power analysis (analysis: power: or --power): integers from
+ * NL_STUDY_MINSAMPLE (a survey's minimum) to 1000000, no repeats, at most NL_STUDY_MAXPOWER;
+ * stored increasing. loc[i] names item i in messages. */
+static nl_status set_power(nl_study *s, const long *v, size_t n, char (*loc)[192]) {
+  if (n > NL_STUDY_MAXPOWER)
+    return nl_err(&s->err, NL_ERANGE, "%s: key 'power': %zu survey sizes, expected at most %d", loc[0], n,
+                  (int)NL_STUDY_MAXPOWER);
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] < NL_STUDY_MINSAMPLE)
+      return nl_err(&s->err, NL_ERANGE, "%s: key 'power': survey size %ld is below the minimum of %d firms", loc[i], v[i],
+                    (int)NL_STUDY_MINSAMPLE);
+    if (v[i] > 1000000)
+      return nl_err(&s->err, NL_ERANGE, "%s: key 'power': survey size %ld is above the maximum of 1000000 firms", loc[i],
+                    v[i]);
+    for (size_t j = 0; j < i; j++)
+      if (v[j] == v[i]) return nl_err(&s->err, NL_EINVAL, "%s: key 'power': survey size %ld is given twice", loc[i], v[i]);
+  }
+  for (size_t i = 0; i < n; i++) { /* insertion sort: at most 16 sizes */
+    size_t j = i;
+    for (; j > 0 && s->power[j - 1] > v[i]; j--) s->power[j] = s->power[j - 1];
+    s->power[j] = v[i];
+  }
+  s->npower = n;
+  snprintf(s->loc_power, sizeof s->loc_power, "%s", loc[0]);
+  return NL_OK;
+}
+
+static nl_status parse_power(nl_study *s, struct fy_node *k, struct fy_node *v) {
+  char loc[NL_STUDY_MAXPOWER + 1][192];
+  long val[NL_STUDY_MAXPOWER + 1];
+  if (!v || !fy_node_is_sequence(v) || fy_node_sequence_item_count(v) == 0) /* [] has no position: the key's */
+    return at(s, v && !fy_node_is_sequence(v) ? v : k, NL_EINVAL,
+              "key 'power': expected a list of survey sizes, e.g. [60, 90, 150, 300]");
+  void *it = NULL;
+  struct fy_node *e;
+  size_t n = 0;
+  while ((e = fy_node_sequence_iterate(v, &it))) {
+    if (n == NL_STUDY_MAXPOWER + 1) break; /* set_power reports "too many" */
+    nl_status st = get_long(s, e, "power", LONG_MIN, LONG_MAX, &val[n]);
+    if (st) return st;
+    loc_of(s, e, loc[n], sizeof loc[n]);
+    n++;
+  }
+  if (n > NL_STUDY_MAXPOWER) loc_of(s, v, loc[0], sizeof loc[0]);
+  nl_status st = set_power(s, val, n > NL_STUDY_MAXPOWER ? (size_t)fy_node_sequence_item_count(v) : n, loc);
+  if (!st) loc_of(s, v, s->loc_power, sizeof s->loc_power); /* later checks name the whole list */
+  return st;
+}
+
 static nl_status parse_analysis(nl_study *s, struct fy_node *map) {
-  static const char *const keys[] = {"boot", "alpha", "threshold", "ci", "contrasts"};
+  static const char *const keys[] = {"boot", "alpha", "threshold", "ci", "contrasts", "power"};
   if (!fy_node_is_mapping(map)) return at(s, map, NL_EINVAL, "key 'analysis': expected a mapping (boot:, threshold:, ...)");
   void *it = NULL;
   struct fy_node_pair *pr;
@@ -504,7 +559,8 @@ static nl_status parse_analysis(nl_study *s, struct fy_node *map) {
         else if (!strcmp(val, "false")) s->contrasts = 0;
         else st = at(s, v, NL_EINVAL, "key 'contrasts': expected true or false, got '%s'", val);
       }
-    } else st = unknown_key(s, k, "analysis", key, keys, 5);
+    } else if (!strcmp(key, "power")) st = parse_power(s, k, v);
+    else st = unknown_key(s, k, "analysis", key, keys, 6);
     if (st) return st;
   }
   return NL_OK;
@@ -599,6 +655,8 @@ static void reset_spec(nl_study *s) {
   s->threshold = 0.8;
   s->ci_bca = 0;
   s->contrasts = 1;
+  s->npower = 0;
+  s->loc_power[0] = '\0';
 }
 
 nl_status nl_study_load_string(nl_study *s, const char *text, const char *name) {
@@ -918,6 +976,12 @@ nl_status nl_study_check(nl_study *s) {
       return nl_err(&s->err, NL_ERANGE, "%s: survey sample %ld is larger than the %.0f firms of the simulation%s",
                     s->loc_sample[0] ? s->loc_sample : s->file, s->sv.sample, F,
                     nl_design_npoints(s->design) > 1 ? " (at one of the sweep's design points)" : "");
+    long nmax = s->npower ? s->power[s->npower - 1] : 0;
+    if (nmax > 0 && F >= 1 && nl_study_power_economies(nmax, (size_t)F) > NL_STUDY_MAXECON)
+      return nl_err(&s->err, NL_ERANGE,
+                    "%s: key 'power': survey size %ld needs %zu economies of %.0f firms; at most %d are pooled%s",
+                    s->loc_power, nmax, nl_study_power_economies(nmax, (size_t)F), F, (int)NL_STUDY_MAXECON,
+                    nl_design_npoints(s->design) > 1 ? " (at one of the sweep's design points)" : "");
   }
   st = check_model(s);
   if (st) return st;
@@ -954,7 +1018,24 @@ nl_status nl_study_set(nl_study *s, const char *key, const char *value) {
   snprintf(loc, sizeof loc, "--set %s=%s", key, value);
   char *end = NULL;
   errno = 0;
-  if (!strcmp(key, "analysis.contrasts")) {
+  if (!strcmp(key, "analysis.power")) {
+    /* "60,90,150,300" (also `netlearn study --power`) */
+    char locs[NL_STUDY_MAXPOWER + 1][192];
+    long v[NL_STUDY_MAXPOWER + 1];
+    size_t n = 0;
+    snprintf(loc, sizeof loc, "--power %s", value);
+    for (const char *p = value;; p = end + 1) {
+      if (n == NL_STUDY_MAXPOWER + 1) return nl_err(&s->err, NL_ERANGE, "%s: more than %d survey sizes", loc, (int)NL_STUDY_MAXPOWER);
+      errno = 0;
+      v[n] = strtol(p, &end, 10);
+      if (end == p || (*end && *end != ',') || errno)
+        return nl_err(&s->err, NL_EINVAL, "%s: expected survey sizes separated by commas, e.g. 60,90,150,300", loc);
+      snprintf(locs[n++], sizeof locs[0], "%s", loc);
+      if (!*end) break;
+    }
+    nl_status st = set_power(s, v, n, locs);
+    if (st) return st;
+  } else if (!strcmp(key, "analysis.contrasts")) {
     if (!strcmp(value, "true")) s->contrasts = 1;
     else if (!strcmp(value, "false")) s->contrasts = 0;
     else return nl_err(&s->err, NL_EINVAL, "%s: expected true or false", loc);
@@ -998,7 +1079,7 @@ unknown:
   return nl_err(&s->err, NL_EINVAL,
                 "--set %s: unknown key; expected a simulation key (a parameter, replications, periods, seed), "
                 "survey.period, survey.window, survey.sample, survey.noise, analysis.boot, analysis.threshold, "
-                "analysis.alpha or analysis.contrasts",
+                "analysis.alpha, analysis.contrasts or analysis.power",
                 key);
 }
 

@@ -3,7 +3,8 @@
 /*
  * The study handle seen from inside. One straight line, no file calling back into one that calls it:
  *   spec.c (load, check)       run.c (simulate, survey, estimate, aggregate: the compute phase)
- *     -> attribution.c (mechanism contrasts) -> estimate.c (simulate to the survey, fit a survey)
+ *     -> attribution.c (mechanism contrasts), power.c (surveys of other sizes)
+ *     -> estimate.c (simulate to the survey, fit a survey)
  *     -> output.c (tables, manifest) and report.c (report.html): consumers of the results
  *   facts.c: the facts and small statistics every file above may use (calls nothing of the study).
  */
@@ -17,6 +18,8 @@
 #include "survey/survey.h"
 
 enum { NL_STUDY_MAXHYP = 32, NL_STUDY_MAXCHAIN = 8 };
+/* Power analysis (power.c): at most this many survey sizes, and economies pooled for one size. */
+enum { NL_STUDY_MAXPOWER = 16, NL_STUDY_MAXECON = 64, NL_STUDY_MINSAMPLE = 10 };
 
 typedef struct study_hyp {
   char id[32];
@@ -88,6 +91,11 @@ typedef struct study_rep {
   int converged;
   size_t boot_ok, boot_failed;
   double seconds;
+  /* power analysis (power.c) */
+  double *wstart;     /* F x NL_CN_FIRM_NFIELDS at the window start (kept only with power sizes) */
+  double *pw;         /* npower x H x 4: estimate, lo, hi, p of each hypothesis on the size-k survey */
+  nl_status pst;
+  char pmsg[320];
 } study_rep;
 
 typedef struct study_point {
@@ -99,6 +107,9 @@ typedef struct study_point {
   long *nsup, *nest, *nopp; /* supported, estimated, significant with the opposite sign */
   double *hmean, *hsd, *hq05, *hmed, *hq95, *share;
   const char **verdict;
+  /* power analysis, npower x H: replications supporting / estimated, mean estimate */
+  long *pw_sup, *pw_est;
+  double *pw_mean;
 } study_point;
 
 struct nl_study {
@@ -128,6 +139,9 @@ struct nl_study {
   int ci_bca;
   int contrasts;      /* run the contrast scenarios (facts 4 and 6) */
   int attribution;    /* run the mechanism contrasts (contrasts and a model with coopnet 2's mechanisms) */
+  long power[NL_STUDY_MAXPOWER]; /* survey sizes of the power analysis, increasing (analysis: power:) */
+  size_t npower;
+  char loc_power[192];
   nl_interrupt_fn interrupt; /* the running study's interrupt poll (from its config; may be NULL) */
   void *interrupt_user;
   /* results */
@@ -175,9 +189,27 @@ void nl_study_fact_summary(const nl_study *s, size_t pi, int k, study_fact_sum *
  * estimate is still used). Caller frees *out (also on failure). Thread-safe. */
 nl_status nl_study_estimate(const nl_study *s, const double *items, long r, int bootstrap, nl_pls **out,
                             int *converged, nl_errbuf *err);
+/* The same on a survey of N rows (items: N x nitems, column-major) with the bootstrap stream
+ * (seed, stream, NL_RNG_BOOTSTRAP, b): the power surveys (power.c) use their own streams. */
+nl_status nl_study_estimate_n(const nl_study *s, const double *items, size_t N, uint64_t stream, int bootstrap,
+                              nl_pls **out, int *converged, nl_errbuf *err);
+/* Hypothesis h's bootstrap result in a bootstrapped fit: o = estimate, lo, hi, p (NaN when missing). */
+void nl_study_hyp_boot(const nl_study *s, nl_pls *p, size_t h, double o[4]);
+/* The verdict rule of one replication: o = estimate, lo, hi (as nl_study_hyp_boot) supports a
+ * hypothesis of the given sign when the estimate has that sign and the interval excludes zero. */
+static inline int nl_study_supports(int sign, const double *o) {
+  return sign > 0 ? (o[0] > 0 && o[1] > 0) : (o[0] < 0 && o[2] < 0);
+}
 /* Facts of one replication from the firm rows at the window start (a) and the survey period (b),
  * all F firms; x, y: F scratch values each (facts.c). */
 void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y);
+
+/* power.c: the share of replications supporting each hypothesis per survey size (docs/study.md) */
+/* Economies pooled for survey size n of a point with F firms: ceil(n / F). */
+size_t nl_study_power_economies(long n, size_t F);
+/* Replication r of point pi: every power survey (writes only its own slots). */
+void nl_study_run_power(nl_study *s, size_t pi, long r);
+nl_status nl_study_power_aggregate(nl_study *s);
 
 /* attribution.c (nl_study_simulate_rows and nl_study_hyp_estimate: estimate.c) */
 const study_mech_info *nl_study_mech(int k);
