@@ -12,17 +12,21 @@
 #include <string.h>
 
 #include "cli.h"
+#include "run_mpi.h"
 #include "netlearn/netlearn.h"
 #include "progress.h"
 
 static void sens_help(FILE *f) {
   fputs("usage: netlearn sensitivity ANALYSIS.yaml -o DIR [options]\n"
+        "       mpirun -np N netlearn sensitivity ANALYSIS.yaml -o DIR [options]\n"
         "\n"
         "Global sensitivity analysis of a model: Sobol' first-order and total indices (Saltelli's\n"
         "design on a scrambled Sobol' sequence, bootstrap 95% intervals) or Morris elementary\n"
         "effects (mu, mu*, sigma). Each design point is run `replications` times and the outputs\n"
         "averaged; a dummy parameter gives the noise floor. Every run is committed to\n"
         "DIR/results.db, so re-running the same command after a kill resumes (docs/sensitivity.md).\n"
+        "Under mpirun, rank 0 hands the runs to the other ranks and writes the database; the files\n"
+        "are identical for any number of ranks or threads.\n"
         "\n"
         "ANALYSIS.yaml:\n"
         "  scenario: examples/march1991/basic.yaml   # a scenario file, or a scenario inline\n"
@@ -104,8 +108,8 @@ static int parse_args(sens_opts *o, int argc, char **argv, int *help) {
 }
 
 /* Open and bind the store; returns an exit code. */
-static int open_store(const sens_opts *o, const nl_design *d, nl_store *store, int argc, char **argv, long **pairs,
-                      long *npending, long *total) {
+static int open_store(const sens_opts *o, const nl_design *d, nl_store *store, int argc, char **argv, int nranks,
+                      long **pairs, long *npending, long *total) {
   if (cli_prepare_dir(o->outdir)) return NL_EXIT_USAGE;
   char path[PATH_MAX];
   if (snprintf(path, sizeof path, "%s/results.db", o->outdir) >= (int)sizeof path) {
@@ -114,7 +118,7 @@ static int open_store(const sens_opts *o, const nl_design *d, nl_store *store, i
   }
   int orc = cli_store_open(store, path, o->outdir, o->force_new);
   if (orc) return orc;
-  nl_status st = nl_store_bind(store, d, argc, argv, (int)o->threads, 1);
+  nl_status st = nl_store_bind(store, d, argc, argv, (int)o->threads, nranks);
   if (st == NL_EEXIST) {
     cli_error("%s; add --force-new to discard it and start over, or choose another -o directory", nl_store_errmsg(store));
     return NL_EXIT_USAGE;
@@ -169,7 +173,10 @@ static void print_table(nl_sensitivity_spec *p) {
   free(ord);
 }
 
-static int run_analysis(const sens_opts *o, int argc, char **argv) {
+/* Every rank loads the analysis (the design is deterministic); rank 0 alone opens the store, runs
+ * the design (under mpirun: hands the runs to the other ranks, cli/mpi.h) and writes the files. */
+static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi) {
+  int rank = mpi->rank, nranks = mpi->nranks;
   int rc = NL_EXIT_USAGE;
   nl_sensitivity_spec *p = nl_sensitivity_spec_new();
   nl_design *d = nl_design_new();
@@ -177,14 +184,16 @@ static int run_analysis(const sens_opts *o, int argc, char **argv) {
   long *pairs = NULL, npending = 0, total = 0;
   if (!p || !d || !store) {
     cli_error("out of memory");
-    rc = NL_EXIT_FAILURE;
+    rc = rank == 0 ? NL_EXIT_FAILURE : cli_mpi_worker(mpi, NULL); /* a worker still answers rank 0 */
     goto cleanup;
   }
-  if (nl_sensitivity_spec_load_file(p, o->path) || nl_sensitivity_spec_design(p, d)) {
-    cli_error("%s", nl_sensitivity_spec_errmsg(p));
+  int bad = nl_sensitivity_spec_load_file(p, o->path) || nl_sensitivity_spec_design(p, d);
+  if (bad) cli_error("%s", nl_sensitivity_spec_errmsg(p));
+  rc = bad ? NL_EXIT_USAGE : rank == 0 ? open_store(o, d, store, argc + 1, argv - 1, nranks, &pairs, &npending, &total) : 0;
+  if (rank != 0) { /* waits for rank 0's word, then runs what it hands out */
+    rc = cli_mpi_worker(mpi, bad ? NULL : d);
     goto cleanup;
   }
-  rc = open_store(o, d, store, argc + 1, argv - 1, &pairs, &npending, &total);
   if (rc) goto cleanup;
   const nl_scenario *sc = nl_sensitivity_spec_scenario(p);
   nl_sensitivity *sa = nl_sensitivity_spec_analysis(p);
@@ -205,11 +214,18 @@ static int run_analysis(const sens_opts *o, int argc, char **argv) {
   cfg.interrupt = cli_interrupt_poll;
   cli_catch_interrupts();
   double t0 = cli_now();
-  nl_status st = nl_experiment_run(store, d, &cfg, pairs, npending);
+  mpi->scenario_path = o->path;
+  /* under mpirun rank 0 hands the runs to the other ranks (cli/run_mpi.h) and writes them */
+  nl_status st = nranks > 1 ? cli_mpi_master(mpi, store, &cfg, pairs, npending)
+                            : nl_experiment_run(store, d, &cfg, pairs, npending);
   double elapsed = cli_now() - t0;
   cli_progress_finish(&bar);
   cli_release_interrupts();
   nl_store_finish(store);
+  if (st && mpi->reported) { /* the master printed why */
+    rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
+    goto cleanup;
+  }
   if (st) {
     cli_error("%s: %s", o->path, nl_store_errmsg(store));
     if (st == NL_ECANCELED) cli_error("re-run the same command to finish the remaining runs");
@@ -238,6 +254,7 @@ static int run_analysis(const sens_opts *o, int argc, char **argv) {
   print_table(p);
   printf("results in %s/\n", o->outdir);
 cleanup:
+  if (rank == 0 && nranks > 1 && !mpi->released) cli_mpi_release(mpi, rc ? rc : NL_EXIT_FAILURE); /* others wait */
   free(pairs);
   nl_store_free(store);
   nl_design_free(d);
@@ -249,11 +266,17 @@ cleanup:
 int nl_cmd_sensitivity(int argc, char **argv) {
   sens_opts o;
   memset(&o, 0, sizeof o);
-  int help = 0;
-  if (parse_args(&o, argc, argv, &help)) return NL_EXIT_USAGE;
-  if (help) {
-    sens_help(stdout);
-    return NL_EXIT_OK;
+  int help = 0, rc;
+  cli_mpi mpi;
+  int under = cli_mpi_init(&mpi); /* under mpirun: the runs go to ranks 1..N-1 */
+  if (parse_args(&o, argc, argv, &help)) rc = NL_EXIT_USAGE;
+  else if (help) {
+    if (mpi.rank == 0) sens_help(stdout);
+    rc = NL_EXIT_OK;
+  } else {
+    if (mpi.rank != 0) o.quiet = 1;
+    rc = run_analysis(&o, argc, argv, &mpi);
   }
-  return run_analysis(&o, argc, argv);
+  if (under) cli_mpi_finalize(&mpi);
+  return rc;
 }

@@ -130,6 +130,74 @@ static void test_sobol_files_threads(void **state) {
   assert_string_equal(read_rel("one/indices.csv"), read_rel("two/indices.csv"));
 }
 
+/* Under mpirun the runs go to the other ranks (rank 0 writes the database): with 1 master and 2
+ * workers the files are byte-identical to one thread's, and both workers ran some of the runs.
+ * Skipped when netlearn was built without MPI or mpirun is missing. */
+static void test_mpi_ranks(void **state) {
+  (void)state;
+#ifdef NL_TEST_MPI
+  if (system("command -v mpirun > /dev/null 2>&1") != 0) skip();
+  char text[2048];
+  snprintf(text, sizeof text,
+           "%smethod: sobol\nn: 8\nparameters:\n  p1: {from: 0.05, to: 0.9}\n  p2: [0.05, 0.9]\n"
+           "outputs: [code_knowledge, {measure: individual_knowledge, period: 10}]\n",
+           head);
+  write_file("m.yaml", text);
+  write_file("mm.yaml", "scenario:\n  model: march1991\n  parameters: {m: 10, n: 10}\n  replications: 2\n  seed: 4\n"
+                        "  stop: {until: periods, periods: 20}\nmethod: morris\nn: 6\nparameters:\n"
+                        "  p1: {from: 0.05, to: 0.9}\n  p2: [0.05, 0.9]\noutputs: [code_knowledge]\n");
+  static const char *const mpirun = "ASAN_OPTIONS=detect_leaks=0 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+                                     "OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --oversubscribe -np 3 ";
+  char cmd[1024];
+  for (int k = 0; k < 2; k++) {
+    const char *file = k ? "mm.yaml" : "m.yaml";
+    snprintf(cmd, sizeof cmd, "sensitivity %s -o %s -t 1 -q", file, k ? "mt" : "st");
+    assert_int_equal(nl(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s%s sensitivity %s -o %s", mpirun, NL_CLI, file, k ? "mr" : "sr");
+    char sh[1200], p[300];
+    snprintf(sh, sizeof sh, "cd %s && %s > out.txt 2> err.txt", tmpdir, cmd);
+    int rc = system(sh);
+    snprintf(p, sizeof p, "%s/err.txt", tmpdir);
+    slurp(p, errbuf, sizeof errbuf);
+    if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0) fail_msg("mpirun exit %d: %s", rc, errbuf);
+    snprintf(p, sizeof p, "%s/out.txt", tmpdir);
+    slurp(p, outbuf, sizeof outbuf);
+    assert_non_null(strstr(outbuf, "code_knowledge:")); /* rank 0's table, once */
+    assert_null(strstr(strstr(outbuf, "code_knowledge:") + 1, "code_knowledge:\n"));
+    static const char *const sobol[] = {"indices.csv", "convergence.csv", "design.csv", "sobol_code_knowledge.svg"};
+    static const char *const morris[] = {"morris.csv", "convergence.csv", "design.csv", "morris_code_knowledge.svg"};
+    for (int i = 0; i < 4; i++) {
+      char a[64], b[64];
+      snprintf(a, sizeof a, "%s/%s", k ? "mt" : "st", k ? morris[i] : sobol[i]);
+      snprintf(b, sizeof b, "%s/%s", k ? "mr" : "sr", k ? morris[i] : sobol[i]);
+      const char *x = read_rel(a), *y = read_rel(b);
+      if (!x[0]) fail_msg("%s missing", a);
+      if (strcmp(x, y)) fail_msg("%s differs between 1 thread and 3 MPI ranks", b);
+    }
+    /* ranks 1 and 2 ran the runs; the session records 3 ranks */
+    snprintf(sh, sizeof sh,
+             "cd %s && sqlite3 %s/results.db \"SELECT count(DISTINCT worker) || ',' || min(worker) || ',' || "
+             "(SELECT ranks FROM sessions) FROM runs\" > out.txt",
+             tmpdir, k ? "mr" : "sr");
+    if (system(sh) != 0) skip(); /* no sqlite3 shell */
+    snprintf(p, sizeof p, "%s/out.txt", tmpdir);
+    slurp(p, outbuf, sizeof outbuf);
+    assert_string_equal(outbuf, "2,1,3\n");
+  }
+  /* a bad file under mpirun: rank 0's located message, exit 2 on every rank */
+  write_file("bad.yaml", "scenario: nothere.yaml\nmethod: sobol\n");
+  snprintf(cmd, sizeof cmd, "cd %s && %s%s sensitivity bad.yaml -o b > out.txt 2> err.txt", tmpdir, mpirun, NL_CLI);
+  int rc = system(cmd);
+  assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+  char p[300];
+  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
+  slurp(p, errbuf, sizeof errbuf);
+  assert_non_null(strstr(errbuf, "bad.yaml:1:"));
+#else
+  skip();
+#endif
+}
+
 /* kill -9 in the middle, then the same command: the same indices as without the kill. */
 static void test_kill_resume(void **state) {
   (void)state;
@@ -251,6 +319,7 @@ static void test_bad_files(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sobol_files_threads),
+      cmocka_unit_test(test_mpi_ranks),
       cmocka_unit_test(test_kill_resume),
       cmocka_unit_test(test_bad_files),
   };
