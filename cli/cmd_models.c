@@ -36,6 +36,25 @@ static void default_text(const nl_param_desc *d, char *buf, size_t cap) {
   else snprintf(buf, cap, "%g", d->def);
 }
 
+/* How the ranges above were chosen (src/core/limits.h); printed after the tables in docs/models.md. */
+static const char size_limits_md[] =
+    "## Size limits\n\n"
+    "A size that can never run is refused before anything runs (exit 2), with the parameters named:\n\n"
+    "* **One simulation state may take at most 1 TiB** (more than the machines netlearn runs on hold; a run\n"
+    "  holds one state per thread). Each model's cross-parameter check estimates a lower bound of its\n"
+    "  largest arrays: march1991 two bit planes per belief (n x ceil(m/64) x 16 bytes; m = 1e6 with\n"
+    "  n = 1e7 is 2.3 TiB), fang2010 four (x 32 bytes) plus its subgroup cliques, coopnet its members'\n"
+    "  four planes (firms x largest size x ceil((mP + mQ)/64) x 32 bytes), its formal networks' codes and\n"
+    "  its tie slots (firms x capacity x 12 bytes), and every generated network its ties (16 bytes each:\n"
+    "  a complete network of 1e6 firms is 7.3 TiB).\n"
+    "* **Ranges that imply such sizes are tightened**: lazer2007 `k` and coopnet `net_k` at most 1e5 (a ring\n"
+    "  needs n > 2k nodes, so over 2k^2 ties: 320 GB at 1e5), fang2010 `group_size` at most 1e5 (a subgroup\n"
+    "  is a clique of g(g-1)/2 ties: 80 GB at 1e5). Counts of agents stay at 1e7 (32-bit node ids, and\n"
+    "  1e7 individuals of few dimensions run in a few hundred MB).\n"
+    "* **What fits on this machine** is checked by `netlearn run` before the database is made: a state\n"
+    "  that cannot be allocated even once, or threads x (state + a chunk of recorded rows) beyond the\n"
+    "  available memory, or series beyond the free disk (docs/robustness.md).\n";
+
 static void describe(const nl_model *m, int markdown) {
   char range[256], def[256];
   if (markdown) {
@@ -96,6 +115,7 @@ int nl_cmd_models(int argc, char **argv) {
   }
   if (markdown) {
     for (size_t i = 0; i < nl_model_count(); i++) describe(nl_model_at(i), 1);
+    fputs(size_limits_md, stdout);
     return NL_EXIT_OK;
   }
   printf("models (`netlearn models NAME` for parameters and measures):\n");

@@ -101,6 +101,13 @@ static nl_status check_memory(const nl_design *d, const nl_run_config *cfg, nl_e
     nl_sim *sim = nl_sim_new(nl_design_params(d, i));
     if (sim && nl_sim_status(sim) == NL_OK) nl_sim_reset(sim, nl_scenario_seed(sc), 0);
     double grew = resident_bytes() - before;
+    /* A state this machine cannot allocate even once: bad input, before the database exists. */
+    if (!sim || nl_sim_status(sim) == NL_ENOMEM) {
+      nl_status st = nl_err(err, NL_ERANGE, "%s: one simulation state does not fit in this machine's memory (%.1f GB "
+                            "available)", sim ? nl_sim_errmsg(sim) : "out of memory", available_bytes() / 1e9);
+      nl_sim_free(sim);
+      return st;
+    }
     nl_sim_free(sim);
     if (grew > state) state = grew;
   }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/limits.h"
 #include "network/network_impl.h"
 
 static int bad_prob(double p) { return !(p >= 0.0 && p <= 1.0); }
@@ -62,7 +63,7 @@ size_t nl_network_spec_max_edges(const nl_network_spec *s) {
   return 0;
 }
 
-nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *s) {
+static nl_status check_kind(nl_network *g, const nl_network_spec *s) {
   size_t n = s->n;
   const char *name = ((unsigned)s->kind <= (unsigned)NL_NET_SW_ADDED) ? nl_network_kind_names[s->kind] : "?";
   switch (s->kind) {
@@ -121,6 +122,16 @@ nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *s) {
     return NL_OK;
   }
   return nl_err(&g->err, NL_EINVAL, "unknown network kind %d", (int)s->kind);
+}
+
+nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *s) {
+  nl_status st = check_kind(g, s);
+  if (st) return st;
+  /* Ties that can never fit (a ring of 1e7 nodes with k = 1e6: 1e13 ties) are bad input, found
+   * here rather than as an allocation failure. */
+  return nl_check_state_bytes(&g->err, (double)nl_network_spec_max_edges(s) * NL_TIE_BYTES,
+                              "a %s network of %zu nodes (up to %zu ties)", nl_network_kind_names[s->kind], s->n,
+                              nl_network_spec_max_edges(s));
 }
 
 static void add(nl_network *g, uint32_t u, uint32_t v) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -219,6 +220,32 @@ static void test_bad_inputs(void **state) {
   bad("model: lazer2007\nparameters: {n: 1000000}\nreplications: 5000\n", "-t 4096",
       "needs about", "GB for 4096 threads");
   assert_false(exists("badout/results.db"));
+  /* Sizes that can never run (one state over 1 TiB) are refused by the model's own check, with the
+   * parameters named; ranges that imply such sizes are tightened (lazer2007 k <= 1e5: a ring needs
+   * n > 2k, so over 2k^2 ties). They used to fail at allocation, exit 1, after the database. */
+  bad("model: march1991\nparameters: {m: 1000000, n: 10000000}\n", NULL,
+      "m = 1000000 dimensions x n = 10000000 individuals would need at least 2.3 TiB", "a size that can never run");
+  assert_false(exists("badout/results.db"));
+  bad("model: coopnet\nparameters: {firms: 1000000, network: complete}\n", NULL,
+      "network 'complete': a complete network of 1000000 nodes", "can never run");
+  bad("model: fang2010\nparameters: {n: 10000000, group_size: 100000, r: 0}\n", NULL,
+      "n = 10000000 individuals in subgroups of 100000 would need", "can never run");
+  bad("model: lazer2007\nparameters: {k: 1000000}\n", NULL, "bad.yaml:2:", "expected an integer in [1, 100000]");
+#if !defined(__SANITIZE_ADDRESS__)
+  /* A state under 1 TiB that this machine cannot allocate (here: address space limited to 2 GB;
+   * 160 GB of subgroup ties): exit 2 before the database, not a failed run. */
+  if (!getenv("NL_VALGRIND")) {
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_AS, &old);
+    lim = old;
+    lim.rlim_cur = 2000UL << 20;
+    setrlimit(RLIMIT_AS, &lim);
+    bad("model: fang2010\nparameters: {n: 200000, group_size: 100000, r: 0}\n", NULL, "out of memory for",
+        "one simulation state does not fit in this machine's memory");
+    setrlimit(RLIMIT_AS, &old);
+    assert_false(exists("badout/results.db"));
+  }
+#endif
   bad("model: march1991\nreplications: 100\nstop: {until: periods, periods: 1000000000}\n", NULL,
       "the series of 100 runs need about", "GB on disk (results.db and series.csv)");
   assert_false(exists("badout/results.db"));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/limits.h"
 #include "core/model_impl.h"
 #include "models/coopnet/cn_impl.h"
 
@@ -94,7 +95,8 @@ static const nl_param_desc params[P_COUNT] = {
                    "initial informal ties: a generator, or 'file' (network_file)"},
     [P_NETFILE] = {"network_file", NL_PARAM_STRING, 0, 0, 0, NULL, "",
                    "initial ties: edge list CSV (firm ids 0..F-1, optional weight column) or GraphML (.graphml)"},
-    [P_NETK] = I("net_k", 2, 0, 1e6, "ring, watts_strogatz: neighbours on each side; barabasi_albert: links per firm"),
+    /* at most 1e5: docs/models.md, size limits */
+    [P_NETK] = I("net_k", 2, 0, 1e5, "ring, watts_strogatz: neighbours on each side; barabasi_albert: links per firm"),
     [P_NETP] = R("net_p", 0.02, 0, 1, "erdos_renyi: link probability; watts_strogatz: rewiring probability"),
     [P_NETBLOCKS] = I("net_blocks", 4, 1, 1e6, "sbm: number of regional clusters"),
     [P_NETPIN] = R("net_p_in", 0.1, 0, 1, "sbm: link probability inside a cluster"),
@@ -311,7 +313,29 @@ static nl_status validate(const nl_params *p, nl_errbuf *err) {
   if (!isfile && file && *file)
     return nl_err(err, NL_EINVAL, "network_file is given but network is '%s' (set network: file)",
                   net_kinds[(int)P(p, P_NETWORK)]);
-  return NL_OK;
+  /* Members: four bit planes of ceil(m/64) words each (beliefs and their tags); tie slots: F
+   * times capacity. A firm table gives its own sizes, checked when it is read. */
+  const char *table = nl_params_get_string(p, P_FIRM_TABLE);
+  if (table && *table) return NL_OK;
+  double F = P(p, P_FIRMS), ncap = (int)P(p, P_SIZE_DIST) == 0 ? P(p, P_N) : P(p, P_N_MAX);
+  double m = P(p, P_MP) + P(p, P_MQ), words = ceil(m / 64);
+  nl_status st = nl_check_state_bytes(err, F * ncap * words * 32,
+                                      "%.0f firms of up to %.0f members over %.0f dimensions", F, ncap, m);
+  if (!st) st = nl_check_state_bytes(err, P(p, P_NFORMAL) * words * 16, "%.0f formal networks over %.0f dimensions",
+                                     P(p, P_NFORMAL), m);
+  if (!st) st = nl_check_state_bytes(err, F * P(p, P_CAPACITY) * 12, "%.0f firms with capacity %.0f ties each", F,
+                                     P(p, P_CAPACITY));
+  int kind = (int)P(p, P_NETWORK);
+  if (st || isfile || !net_kind_of[kind]) return st;
+  /* The generator's own check (as create makes it), so a network that cannot be made is bad input. */
+  nl_network_spec spec = {.kind = net_kind_of[kind], .n = (size_t)F, .k = (size_t)P(p, P_NETK), .p = P(p, P_NETP),
+                          .blocks = (size_t)P(p, P_NETBLOCKS), .p_in = P(p, P_NETPIN), .p_out = P(p, P_NETPOUT)};
+  nl_network *g = nl_network_new();
+  if (!g) return nl_err(err, NL_ENOMEM, "out of memory");
+  if (nl_network_spec_check(g, &spec))
+    st = nl_err(err, NL_EINVAL, "network '%s': %s", net_kinds[kind], nl_network_errmsg(g));
+  nl_network_free(g);
+  return st;
 }
 
 static void destroy(void *sp) {

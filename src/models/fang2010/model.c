@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/limits.h"
 #include "core/model_impl.h"
 #include "models/march1991/march.h"
 #include "network/network_impl.h"
@@ -28,8 +29,9 @@ enum { P_M, P_N, P_GROUP, P_R, P_P, P_P3, P_P4, P_FILE, P_COUNT };
 static const nl_param_desc params[P_COUNT] = {
     [P_M] = {"m", NL_PARAM_INT, 100, 1, 1e6, NULL, NULL, "dimensions of reality (our default 100; see docs)"},
     [P_N] = {"n", NL_PARAM_INT, 280, 2, 1e7, NULL, NULL, "individuals (our default 280; see docs)"},
-    [P_GROUP] = {"group_size", NL_PARAM_INT, 7, 1, 1e7, NULL, NULL,
+    [P_GROUP] = {"group_size", NL_PARAM_INT, 7, 1, 1e5, NULL, NULL,
                  "individuals per subgroup (n must be a multiple); subgroups are fully connected inside"},
+    /* group_size at most 1e5: docs/models.md, size limits */
     [P_R] = {"r", NL_PARAM_REAL, 0.01, 0, 1, NULL, NULL,
              "cross-group linking rate: probability that each within-group tie is rewired to an individual "
              "of another subgroup (0 = isolated subgroups, 1 = random network)"},
@@ -83,8 +85,13 @@ typedef struct state {
 
 static nl_status validate(const nl_params *p, nl_errbuf *err) {
   const char *f = nl_params_get_string(p, P_FILE);
-  if (f && *f) return NL_OK;
-  double n = nl_params_get(p, P_N), g = nl_params_get(p, P_GROUP);
+  double n = nl_params_get(p, P_N), g = nl_params_get(p, P_GROUP), m = nl_params_get(p, P_M);
+  /* Beliefs: four bit planes of ceil(m/64) words per individual (this period's and the next);
+   * subgroups are cliques: n (g - 1) / 2 ties. */
+  nl_status st = nl_check_state_bytes(err, n * ceil(m / 64) * 32, "m = %.0f dimensions x n = %.0f individuals", m, n);
+  if (st || (f && *f)) return st;
+  st = nl_check_state_bytes(err, n * (g - 1) / 2 * NL_TIE_BYTES, "n = %.0f individuals in subgroups of %.0f", n, g);
+  if (st) return st;
   if (fmod(n, g) != 0)
     return nl_err(err, NL_EINVAL, "parameter 'n' = %g is not a multiple of 'group_size' = %g", n, g);
   if (n == g && nl_params_get(p, P_R) > 0)

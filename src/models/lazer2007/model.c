@@ -46,9 +46,9 @@ static const nl_param_desc params[P_COUNT] = {
                    "rewiring p), sw_rewired (the paper's small world: ring lattice, k each side, with exactly "
                    "`shortcuts` links rewired, never isolating a component), sw_added (Newman-Watts: the lattice plus "
                    "`shortcuts` random extra links; the paper's \"small world with 10 extra ties\"), file (network_file)"},
-    [P_K] = {"k", NL_PARAM_INT, 1, 1, 1e6, NULL, NULL,
+    [P_K] = {"k", NL_PARAM_INT, 1, 1, 1e5, NULL, NULL,
              "ring, line, watts_strogatz, sw_rewired, sw_added: neighbours on each side; barabasi_albert: links per "
-             "new agent"},
+             "new agent"}, /* at most 1e5: docs/models.md, size limits */
     [P_P] = {"p", NL_PARAM_REAL, 0.05, 0, 1, NULL, NULL,
              "erdos_renyi: link probability; watts_strogatz, caveman: rewiring probability"},
     [P_SHORTCUTS] = {"shortcuts", NL_PARAM_INT, 10, 0, 1e9, NULL, NULL,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/limits.h"
 #include "core/model_impl.h"
 #include "models/march1991/march.h"
 
@@ -63,7 +64,9 @@ static nl_status validate(const nl_params *p, nl_errbuf *err) {
   if (fabs(k - floor(k + 0.5)) > 1e-9)
     return nl_err(err, NL_EINVAL,
                   "parameter 'fast_share' = %g times n = %g is %g individuals: it must be a whole number", share, n, k);
-  return NL_OK;
+  /* Beliefs: two bit planes of ceil(m/64) words per individual. */
+  double m = nl_params_get(p, P_M);
+  return nl_check_state_bytes(err, n * ceil(m / 64) * 16, "m = %.0f dimensions x n = %.0f individuals", m, n);
 }
 
 static void destroy(void *sp) {
