@@ -27,7 +27,7 @@ static void calibrate_help(FILE *f) {
         "    - {measure: periods, stat: mean, value: 35.4, se: 0.12}\n"
         "  replications: 200\n"
         "  seed: 5\n"
-        "  optimizer: {method: neldermead, max_evals: 200, starts: 2}  # or bobyqa sbplx crs2 isres\n"
+        "  optimizer: {method: neldermead, max_evals: 200, starts: 2}  # or bobyqa sbplx crs2 isres cmaes\n"
         "\n"
         "coopnet fitted to a published PLS-SEM table (the study file gives simulation, survey, model):\n"
         "  targets: {pls: {study: STUDY.yaml, paths: [{effect: EXPLORE -> PRODINNO, value: 0.31, se: 0.09}]}}\n"

@@ -29,7 +29,8 @@ typedef struct nl_calib_target {
 } nl_calib_target;
 
 typedef enum nl_calib_method {
-  NL_CALIB_BOBYQA, NL_CALIB_NELDERMEAD, NL_CALIB_SBPLX, NL_CALIB_CRS2, NL_CALIB_ISRES, NL_CALIB_NMETHODS
+  NL_CALIB_BOBYQA, NL_CALIB_NELDERMEAD, NL_CALIB_SBPLX, NL_CALIB_CRS2, NL_CALIB_ISRES, NL_CALIB_CMAES,
+  NL_CALIB_NMETHODS
 } nl_calib_method;
 extern const char *const nl_calib_method_names[]; /* NULL-terminated */
 

@@ -1,8 +1,8 @@
 /*
- * Minimizing Q with NLopt's derivative-free methods (Debian's libnlopt-dev, C API), from several
- * starts: the first is the file's start (the scenario's values), the others a Latin hypercube over
+ * Minimizing Q with NLopt's derivative-free methods (Debian's libnlopt-dev, C API) or the in-tree
+ * CMA-ES (cmaes.c; NLopt has none), from several starts: the first is the file's start (the scenario's values), the others a Latin hypercube over
  * the bounds. The optimizer is deterministic (NLopt's own generator is seeded with the
- * calibration's seed for the global methods), so a resumed calibration asks for the same
+ * calibration's seed for the global methods; CMA-ES draws from the Philox streams (seed, start)), so a resumed calibration asks for the same
  * parameter vectors in the same order and finds each one in results.db.
  */
 #include <math.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calibrate/calib_impl.h"
+#include "calibrate/cmaes.h"
 #include "core/alloc.h"
 #include "experiment/experiment_impl.h"
 
@@ -37,6 +38,30 @@ static double objective(unsigned n, const double *theta, double *grad, void *dat
     return HUGE_VAL;
   }
   return isfinite(q) ? q : HUGE_VAL; /* a statistic undefined at theta (e.g. no variance): the worst */
+}
+
+/* The same objective for CMA-ES (theta inside the bounds already). */
+static double cmaes_objective(void *data, const double *theta, int *stop) {
+  objective_ctx *o = data;
+  double q = HUGE_VAL;
+  o->st = nl_calib_evaluate(o->c, theta, 0, o->start, o->m, o->x, &q);
+  if (o->st) *stop = 1;
+  return q;
+}
+
+static nl_status run_cmaes(nl_calib *c, objective_ctx *o, const double *x0, long budget) {
+  /* xtol: CMA-ES stops when its search spread is below xtol of every parameter's range (NLopt's
+   * xtol_rel is relative to the parameter's value instead); step: the initial spread */
+  nl_cmaes_opts opt = {c->P, c->lo, c->hi, x0, c->init_step, 0, budget, c->xtol, 0, c->seed, (uint64_t)o->start};
+  nl_cmaes_result r;
+  double *xb = nl_malloc(c->P * sizeof *xb);
+  if (!xb) return nl_err(&c->err, NL_ENOMEM, "out of memory");
+  nl_status st = nl_cmaes_minimize(&opt, cmaes_objective, o, xb, &r);
+  nl_free(xb);
+  if (o->st) return o->st;
+  if (st == NL_ENOMEM) return nl_err(&c->err, st, "out of memory");
+  if (st) return nl_err(&c->err, NL_ECONVERGE, "optimizer cmaes failed from start %d", o->start + 1);
+  return NL_OK;
 }
 
 static nlopt_algorithm algorithm(nl_calib_method m) {
@@ -73,6 +98,11 @@ nl_status nl_calib_optimize(nl_calib *c) {
   long budget = c->max_evals / (long)S;
   if (budget < 1) budget = 1;
   for (size_t i = 0; i < S && !st; i++) {
+    if (c->method == NL_CALIB_CMAES) {
+      o.start = (int)i;
+      st = run_cmaes(c, &o, x0 + i * P, budget);
+      continue;
+    }
     o.opt = nlopt_create(algorithm(c->method), (unsigned)P);
     if (!o.opt) {
       st = nl_err(&c->err, NL_ENOMEM, "out of memory creating the optimizer");

@@ -17,7 +17,7 @@
 #include "io/yaml.h"
 #include "netlearn/scenario.h"
 
-const char *const nl_calib_method_names[] = {"bobyqa", "neldermead", "sbplx", "crs2", "isres", NULL};
+const char *const nl_calib_method_names[] = {"bobyqa", "neldermead", "sbplx", "crs2", "isres", "cmaes", NULL};
 
 nl_calib *nl_calib_new(void) { return nl_calloc(1, sizeof(nl_calib)); }
 
@@ -356,12 +356,10 @@ static nl_status method_of(ctx *x, struct fy_node *v, const char *val) {
       x->c->method = (nl_calib_method)i;
       return NL_OK;
     }
-  if (!strcmp(val, "cmaes"))
-    return at(x, v, NL_EINVAL, "optimizer method 'cmaes' is not available; use crs2 or isres for a global search");
   long best = nl_closest_name(val, nl_calib_method_names, NL_CALIB_NMETHODS);
   if (best >= 0)
     return at(x, v, NL_EINVAL, "unknown optimizer method '%s' (did you mean '%s'?)", val, nl_calib_method_names[best]);
-  return at(x, v, NL_EINVAL, "unknown optimizer method '%s': expected bobyqa, neldermead, sbplx, crs2 or isres", val);
+  return at(x, v, NL_EINVAL, "unknown optimizer method '%s': expected bobyqa, neldermead, sbplx, crs2, isres or cmaes", val);
 }
 
 static nl_status parse_optimizer(ctx *x, struct fy_node *v) {

@@ -37,6 +37,7 @@ enum {
   NL_RNG_DESIGN = 6,   /* experimental design (Latin hypercube) */
   NL_RNG_FOLDS = 7,    /* cross-validation fold assignment (PLSpredict) */
   NL_RNG_PERMUTATION = 8, /* group-label permutations (MGA, MICOM) */
+  NL_RNG_CMAES = 9,    /* CMA-ES candidates (calibrate) */
   NL_RNG_PURPOSE_USER = 64
 };
 
