@@ -9,270 +9,191 @@
 
 #include "cli.h"
 #include "netlearn/plot.h"
+#include "opts.h"
 
-static void plot_help(FILE *f) {
-  fputs("usage: netlearn plot KIND INPUT [options] -o FIGURE.png|FIGURE.svg\n"
-        "\n"
-        "Draws a figure for a paper: PNG or SVG by the output's extension (SVG keeps text as text).\n"
-        "Colour-blind-safe colours (Okabe-Ito categories with distinct markers, viridis scales).\n"
-        "\n"
-        "kinds:\n"
-        "  series   a measure over time: mean and 95% band over replications, one line per design point\n"
-        "  line     a measure against one swept parameter, mean and 95% CI, one line per value of --by\n"
-        "  heatmap  the mean of a measure over two swept parameters\n"
-        "  network  a network (edge list CSV or GraphML) with node sizes and colours from a node table\n"
-        "  pls      a PLS path diagram from the output directory of `netlearn pls -o DIR`\n"
-        "\n"
-        "INPUT for series, line and heatmap: a results directory of `netlearn run -o DIR` or its\n"
-        "results.db.\n"
-        "\n"
-        "options for series, line, heatmap:\n"
-        "  -m, --measure NAME     the measure (see summary.csv, or `netlearn models MODEL`)\n"
-        "  --points LIST          series: design points to draw, e.g. 1,5,9 (default: all, at most 8)\n"
-        "  --x PARAM              line, heatmap: parameter on the x axis\n"
-        "  --y PARAM              heatmap: parameter on the y axis\n"
-        "  --by PARAM             line: one line per value of PARAM\n"
-        "  --where PARAM=VALUE    keep design points with this value (repeatable); every swept\n"
-        "                         parameter not on an axis or --by must be fixed this way\n"
-        "  --period N|final       line, heatmap: the runs' final values (default) or the last\n"
-        "                         recorded period at or before N\n"
-        "  --ylim LO,HI           fix the y axis (series, line)\n"
-        "  --zlim LO,HI           fix the colour scale (heatmap), e.g. 0,1 to compare figures\n"
-        "options for network:\n"
-        "  --nodes FILE.csv       node table: an id column and attributes (e.g. coopnet's firms.csv)\n"
-        "  --id COL               id column of the node table (default id, else firm, else the first)\n"
-        "  --size COL             node area proportional to this column\n"
-        "  --color COL            colour by this column: numbers -> viridis scale; text, or up to 8\n"
-        "                         integer codes (e.g. a group id) -> categories with a legend\n"
-        "  --filter COL=VALUE     keep node-table rows with this value (repeatable), e.g.\n"
-        "                         --filter replication=0 --filter period=200\n"
-        "  --source COL, --target COL, --weight COL\n"
-        "                         end-point and weight columns of the edge list (default: the first\n"
-        "                         two columns and a column named weight)\n"
-        "  --edge-filter COL=VALUE  keep edge rows with this value (repeatable): the network of one\n"
-        "                         period from a long edge table, e.g. --edge-filter period=200\n"
-        "  --labels, --no-labels  node labels (default: shown up to 40 nodes)\n"
-        "  --seed N               layout seed (default 1; the same seed gives the same picture)\n"
-        "common options:\n"
-        "  -o, --output FILE      the figure: .png or .svg (required)\n"
-        "  --width W, --height H  page size; units in (default), cm, mm or pt: --width 3.5in\n"
-        "                         (default 6.67in x 4.67in; network and pls 7.5in x 5.5in)\n"
-        "  --dpi N                PNG resolution (default 150; 300 for print)\n"
-        "  --font-size PT         base font size (default 10)\n"
-        "  --title TEXT, --xlabel TEXT, --ylabel TEXT   replace the default titles\n"
-        "  -h, --help             this help\n"
-        "\n"
-        "examples:\n"
-        "  netlearn run examples/march1991/figure1.yaml -o out/figure1\n"
-        "  netlearn plot line out/figure1 --x p1 --by p2 -m code_knowledge -o fig1.png     # March's Figure 1\n"
-        "  netlearn plot heatmap out/figure1/results.db --x p1 --y p2 -m code_knowledge -o grid.svg\n"
-        "  netlearn plot series out/figure1 -m code_knowledge --points 1,5,9 -o series.png\n"
-        "  netlearn plot series out/basic -m code_knowledge --dpi 300 --width 3.5in --height 2.6in -o s.png\n"
-        "  netlearn plot network examples/networks/ring100.csv -o ring.svg\n"
-        "  netlearn plot network ties.csv --nodes firms.csv --filter period=200 --size size \\\n"
-        "      --color explore -o firms.png\n"
-        "  netlearn pls model.txt data.csv --boot 500 -o pls_out && netlearn plot pls pls_out -o paths.svg\n"
-        "\n"
-        "Exit codes: 0 success, 1 the figure could not be written, 2 bad input or usage.\n",
-        f);
-}
+static const cli_command plot_cmd = {
+    "plot", "KIND INPUT [options] -o FIGURE.png|FIGURE.svg",
+    "\n"
+    "Draws a figure for a paper: PNG or SVG by the output's extension (SVG keeps text as text).\n"
+    "Colour-blind-safe colours (Okabe-Ito categories with distinct markers, viridis scales).\n"
+    "\n"
+    "kinds:\n"
+    "  series   a measure over time: mean and 95% band over replications, one line per design point\n"
+    "  line     a measure against one swept parameter, mean and 95% CI, one line per value of --by\n"
+    "  heatmap  the mean of a measure over two swept parameters\n"
+    "  network  a network (edge list CSV or GraphML) with node sizes and colours from a node table\n"
+    "  pls      a PLS path diagram from the output directory of `netlearn pls -o DIR`\n"
+    "\n"
+    "INPUT for series, line and heatmap: a results directory of `netlearn run -o DIR` or its\n"
+    "results.db.\n",
+    "examples:\n"
+    "  netlearn run examples/march1991/figure1.yaml -o out/figure1\n"
+    "  netlearn plot line out/figure1 --x p1 --by p2 -m code_knowledge -o fig1.png     # March's Figure 1\n"
+    "  netlearn plot heatmap out/figure1/results.db --x p1 --y p2 -m code_knowledge -o grid.svg\n"
+    "  netlearn plot series out/figure1 -m code_knowledge --points 1,5,9 -o series.png\n"
+    "  netlearn plot series out/basic -m code_knowledge --dpi 300 --width 3.5in --height 2.6in -o s.png\n"
+    "  netlearn plot network examples/networks/ring100.csv -o ring.svg\n"
+    "  netlearn plot network ties.csv --nodes firms.csv --filter period=200 --size size \\\n"
+    "      --color explore -o firms.png\n"
+    "  netlearn pls model.txt data.csv --boot 500 -o pls_out && netlearn plot pls pls_out -o paths.svg\n"
+    "\n"
+    "Exit codes: 0 success, 1 the figure could not be written, 2 bad input or usage.\n"};
 
-/* "6.5in", "16cm", "90mm", "480pt" or a bare number of inches -> points. */
-static int parse_length(const char *opt, const char *s, double *pt) {
+/* "6.5in", "16cm", "90mm", "480pt" or a bare number of inches -> points (a double). */
+static int parse_length(const char *s, void *dest, char *expected, size_t cap) {
   char *end = NULL;
-  double v = strtod(s, &end);
-  double unit = 72;
-  if (end == s) goto bad;
-  if (!strcmp(end, "") || !strcmp(end, "in"))
-    unit = 72;
-  else if (!strcmp(end, "cm"))
-    unit = 72 / 2.54;
-  else if (!strcmp(end, "mm"))
-    unit = 72 / 25.4;
-  else if (!strcmp(end, "pt"))
-    unit = 1;
-  else
-    goto bad;
-  *pt = v * unit;
-  if (!(*pt >= 36 && *pt <= 14400)) {
-    cli_error("%s: %s is outside 0.5in .. 200in", opt, s);
-    return -1;
+  double v = strtod(s, &end), unit = 0;
+  if (end != s && (!strcmp(end, "") || !strcmp(end, "in"))) unit = 72;
+  else if (end != s && !strcmp(end, "cm")) unit = 72 / 2.54;
+  else if (end != s && !strcmp(end, "mm")) unit = 72 / 25.4;
+  else if (end != s && !strcmp(end, "pt")) unit = 1;
+  if (unit > 0 && v * unit >= 36 && v * unit <= 14400) {
+    *(double *)dest = v * unit;
+    return 0;
   }
-  return 0;
-bad:
-  cli_error("%s: expected a length such as 6.5in, 16cm, 90mm or 480pt, got '%s'", opt, s);
+  snprintf(expected, cap, "a length from 0.5in to 200in such as 6.5in, 16cm, 90mm or 480pt");
   return -1;
 }
 
-static int parse_pair(const char *opt, const char *s, double *lo, double *hi) {
+/* LO,HI with LO < HI into double[2]. */
+static int parse_pair(const char *s, void *dest, char *expected, size_t cap) {
+  double *lohi = dest;
   char *end = NULL;
-  *lo = strtod(s, &end);
-  if (end == s || *end != ',') goto bad;
-  const char *t = end + 1;
-  *hi = strtod(t, &end);
-  if (end == t || *end) goto bad;
-  if (!(*lo < *hi) || !isfinite(*lo) || !isfinite(*hi)) {
-    cli_error("%s: expected LO,HI with LO < HI, got '%s'", opt, s);
-    return -1;
+  lohi[0] = strtod(s, &end);
+  if (end != s && *end == ',') {
+    const char *t = end + 1;
+    lohi[1] = strtod(t, &end);
+    if (end != t && !*end && lohi[0] < lohi[1] && isfinite(lohi[0]) && isfinite(lohi[1])) return 0;
   }
-  return 0;
-bad:
-  cli_error("%s: expected LO,HI (two numbers separated by a comma), got '%s'", opt, s);
+  snprintf(expected, cap, "LO,HI (two numbers separated by a comma, LO < HI)");
   return -1;
 }
 
 #define MAXLIST 64
 
+/* --points 1,5,9 */
+typedef struct point_list {
+  long v[MAXLIST];
+  size_t n;
+} point_list;
+
+static int parse_points(const char *s, void *dest, char *expected, size_t cap) {
+  point_list *l = dest;
+  const char *c = s;
+  l->n = 0;
+  for (;;) {
+    char *end = NULL;
+    long v = strtol(c, &end, 10);
+    if (end == c || v < 1 || v > 1000000000L || (*end && *end != ',') || l->n >= MAXLIST) break;
+    l->v[l->n++] = v;
+    if (!*end) return 0;
+    c = end + 1;
+  }
+  snprintf(expected, cap, "design point numbers (from 1) separated by commas, e.g. 1,5,9 (at most %d)", MAXLIST);
+  return -1;
+}
+
+/* --period N|final */
+static int parse_period(const char *s, void *dest, char *expected, size_t cap) {
+  char *end = NULL;
+  long v = strtol(s, &end, 10);
+  if (!strcmp(s, "final")) {
+    *(long *)dest = NL_PLOT_FINAL;
+    return 0;
+  }
+  if (end != s && !*end && v >= 0 && v <= 1000000000000L) {
+    *(long *)dest = v;
+    return 0;
+  }
+  snprintf(expected, cap, "'final' or a period in [0, 1000000000000]");
+  return -1;
+}
+
+
 int nl_cmd_plot(int argc, char **argv) {
-  if (argc < 2) {
-    plot_help(stderr);
-    return NL_EXIT_USAGE;
-  }
-  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-    plot_help(stdout);
-    return NL_EXIT_OK;
-  }
   static const char *const kinds[] = {"series", "line", "heatmap", "network", "pls"};
-  const char *kind = argv[1];
+  const char *kind = NULL, *input = NULL, *out = NULL, *measure = NULL, *x = NULL, *y = NULL, *by = NULL;
+  const char *title = NULL, *xlabel = NULL, *ylabel = NULL;
+  const char *nodes = NULL, *id = NULL, *size = NULL, *color = NULL;
+  const char *esource = NULL, *etarget = NULL, *eweight = NULL;
+  cli_list where = {{0}, 0}, filter = {{0}, 0}, efilter = {{0}, 0};
+  point_list points = {{0}, 0};
+  long period = NL_PLOT_FINAL, dpi = 0;
+  int labels = -1, has_ylim = 0, has_zlim = 0, width_given = 0, height_given = 0, rc;
+  unsigned long long seed = 1;
+  double ylim[2] = {0, 0}, zlim[2] = {NAN, NAN}, font_size = 0;
+  nl_figure_options fo;
+  nl_figure_options_default(&fo);
+  const cli_option opts[] = {
+      CLI_POS(&kind, "KIND", .flags = CLI_REQUIRED),
+      CLI_POS(&input, "INPUT", .flags = CLI_REQUIRED),
+      CLI_HEADING("options for series, line, heatmap:"),
+      CLI_OPT("measure", 'm', CLI_STRING, &measure, "NAME", "the measure (see summary.csv, or `netlearn models MODEL`)"),
+      CLI_OPT("points", 0, CLI_CUSTOM, &points, "LIST", "series: design points to draw, e.g. 1,5,9 (default: all, at most 8)",
+              .parse = parse_points),
+      CLI_OPT("x", 0, CLI_STRING, &x, "PARAM", "line, heatmap: parameter on the x axis"),
+      CLI_OPT("y", 0, CLI_STRING, &y, "PARAM", "heatmap: parameter on the y axis"),
+      CLI_OPT("by", 0, CLI_STRING, &by, "PARAM", "line: one line per value of PARAM"),
+      CLI_OPT("where", 0, CLI_LIST, &where, "PARAM=VALUE",
+              "keep design points with this value (repeatable); every swept\nparameter not on an axis or --by must be "
+              "fixed this way",
+              .flags = CLI_KEYVALUE),
+      CLI_OPT("period", 0, CLI_CUSTOM, &period, "N|final",
+              "line, heatmap: the runs' final values (default) or the last\nrecorded period at or before N",
+              .parse = parse_period),
+      CLI_OPT("ylim", 0, CLI_CUSTOM, ylim, "LO,HI", "fix the y axis (series, line)", .parse = parse_pair,
+              .given = &has_ylim),
+      CLI_OPT("zlim", 0, CLI_CUSTOM, zlim, "LO,HI", "fix the colour scale (heatmap), e.g. 0,1 to compare figures",
+              .parse = parse_pair, .given = &has_zlim),
+      CLI_HEADING("options for network:"),
+      CLI_OPT("nodes", 0, CLI_STRING, &nodes, "FILE.csv",
+              "node table: an id column and attributes (e.g. coopnet's firms.csv)"),
+      CLI_OPT("id", 0, CLI_STRING, &id, "COL", "id column of the node table (default id, else firm, else the first)"),
+      CLI_OPT("size", 0, CLI_STRING, &size, "COL", "node area proportional to this column"),
+      CLI_OPT("color", 0, CLI_STRING, &color, "COL",
+              "colour by this column: numbers -> viridis scale; text, or up to 8\ninteger codes (e.g. a group id) -> "
+              "categories with a legend"),
+      CLI_OPT("colour", 0, CLI_STRING, &color, "COL", NULL, .flags = CLI_HIDDEN),
+      CLI_OPT("filter", 0, CLI_LIST, &filter, "COL=VALUE",
+              "keep node-table rows with this value (repeatable), e.g.\n--filter replication=0 --filter period=200",
+              .flags = CLI_KEYVALUE),
+      CLI_OPT("source", 0, CLI_STRING, &esource, "COL",
+              "end-point columns of the edge list (default: the first two\ncolumns)"),
+      CLI_OPT("target", 0, CLI_STRING, &etarget, "COL", "see --source"),
+      CLI_OPT("weight", 0, CLI_STRING, &eweight, "COL", "weight column of the edge list (default: a column named weight)"),
+      CLI_OPT("edge-filter", 0, CLI_LIST, &efilter, "COL=VALUE",
+              "keep edge rows with this value (repeatable): the network of one\nperiod from a long edge table, e.g. "
+              "--edge-filter period=200",
+              .flags = CLI_KEYVALUE),
+      CLI_OPT("labels", 0, CLI_FLAG, &labels, NULL, "node labels (default: shown up to 40 nodes)"),
+      CLI_OPT("no-labels", 0, CLI_FLAG_OFF, &labels, NULL, "no node labels"),
+      CLI_OPT("seed", 0, CLI_U64, &seed, "N", "layout seed (default 1; the same seed gives the same picture)"),
+      CLI_HEADING("common options:"),
+      CLI_OPT("output", 'o', CLI_STRING, &out, "FILE", "the figure: .png or .svg (required)", .flags = CLI_REQUIRED),
+      CLI_OPT("width", 0, CLI_CUSTOM, &fo.width, "W",
+              "page width; units in (default), cm, mm or pt: --width 3.5in\n(default 6.67in x 4.67in; network and pls "
+              "7.5in x 5.5in)",
+              .parse = parse_length, .given = &width_given),
+      CLI_OPT("height", 0, CLI_CUSTOM, &fo.height, "H", "page height, as --width", .parse = parse_length,
+              .given = &height_given),
+      CLI_OPT("dpi", 0, CLI_LONG, &dpi, "N", "PNG resolution (default 150; 300 for print)", .min = 36, .max = 1200),
+      CLI_OPT("font-size", 0, CLI_DOUBLE, &font_size, "PT", "base font size (default 10)", .min = 4, .max = 72),
+      CLI_OPT("title", 0, CLI_STRING, &title, "TEXT", "replace the default title"),
+      CLI_OPT("xlabel", 0, CLI_STRING, &xlabel, "TEXT", "replace the default x axis title"),
+      CLI_OPT("ylabel", 0, CLI_STRING, &ylabel, "TEXT", "replace the default y axis title"),
+  };
+  if (cli_parse(&plot_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
   size_t k = 0;
   while (k < 5 && strcmp(kind, kinds[k])) k++;
   if (k == 5) {
     cli_error("unknown plot kind '%s': one of series, line, heatmap, network, pls (see `netlearn plot --help`)", kind);
     return NL_EXIT_USAGE;
   }
-  const char *input = NULL, *out = NULL, *measure = NULL, *x = NULL, *y = NULL, *by = NULL;
-  const char *title = NULL, *xlabel = NULL, *ylabel = NULL;
-  const char *nodes = NULL, *id = NULL, *size = NULL, *color = NULL;
-  const char *where[MAXLIST], *filter[MAXLIST], *efilter[MAXLIST];
-  const char *esource = NULL, *etarget = NULL, *eweight = NULL;
-  size_t nwhere = 0, nfilter = 0, nefilter = 0, npoints = 0;
-  long points[MAXLIST], period = NL_PLOT_FINAL;
-  int labels = -1, has_ylim = 0, has_zlim = 0, size_given = 0;
-  unsigned long long seed = 1;
-  double ylo = 0, yhi = 0, zlo = NAN, zhi = NAN;
-  nl_figure_options fo;
-  nl_figure_options_default(&fo);
-  for (int i = 2; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      plot_help(stdout);
-      return NL_EXIT_OK;
-    }
-    if (!strcmp(a, "--labels")) {
-      labels = 1;
-      continue;
-    }
-    if (!strcmp(a, "--no-labels")) {
-      labels = 0;
-      continue;
-    }
-    if (a[0] != '-' || !a[1]) {
-      if (input) {
-        cli_error("unexpected argument '%s' (one input per figure; see `netlearn plot --help`)", a);
-        return NL_EXIT_USAGE;
-      }
-      input = a;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      cli_error("option %s needs a value (see `netlearn plot --help`)", a);
-      return NL_EXIT_USAGE;
-    }
-    const char *v = argv[++i];
-    if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-      out = v;
-    else if (!strcmp(a, "-m") || !strcmp(a, "--measure"))
-      measure = v;
-    else if (!strcmp(a, "--x"))
-      x = v;
-    else if (!strcmp(a, "--y"))
-      y = v;
-    else if (!strcmp(a, "--by"))
-      by = v;
-    else if (!strcmp(a, "--title"))
-      title = v;
-    else if (!strcmp(a, "--xlabel"))
-      xlabel = v;
-    else if (!strcmp(a, "--ylabel"))
-      ylabel = v;
-    else if (!strcmp(a, "--nodes"))
-      nodes = v;
-    else if (!strcmp(a, "--id"))
-      id = v;
-    else if (!strcmp(a, "--size"))
-      size = v;
-    else if (!strcmp(a, "--color") || !strcmp(a, "--colour"))
-      color = v;
-    else if (!strcmp(a, "--source"))
-      esource = v;
-    else if (!strcmp(a, "--target"))
-      etarget = v;
-    else if (!strcmp(a, "--weight"))
-      eweight = v;
-    else if (!strcmp(a, "--where") || !strcmp(a, "--filter") || !strcmp(a, "--edge-filter")) {
-      if (!strchr(v, '=') || v[0] == '=') {
-        cli_error("%s: expected NAME=VALUE, got '%s'", a, v);
-        return NL_EXIT_USAGE;
-      }
-      if (nwhere >= MAXLIST || nfilter >= MAXLIST || nefilter >= MAXLIST) {
-        cli_error("%s: at most %d conditions", a, MAXLIST);
-        return NL_EXIT_USAGE;
-      }
-      if (a[2] == 'w')
-        where[nwhere++] = v;
-      else if (a[2] == 'e')
-        efilter[nefilter++] = v;
-      else
-        filter[nfilter++] = v;
-    } else if (!strcmp(a, "--points")) {
-      char buf[1024];
-      snprintf(buf, sizeof buf, "%s", v);
-      for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (npoints >= MAXLIST) {
-          cli_error("--points: too many points");
-          return NL_EXIT_USAGE;
-        }
-        if (cli_parse_long("--points", tok, 1, 1000000000L, &points[npoints++])) return NL_EXIT_USAGE;
-      }
-    } else if (!strcmp(a, "--period")) {
-      if (strcmp(v, "final") && cli_parse_long(a, v, 0, 1000000000000L, &period)) return NL_EXIT_USAGE;
-    } else if (!strcmp(a, "--ylim")) {
-      if (parse_pair(a, v, &ylo, &yhi)) return NL_EXIT_USAGE;
-      has_ylim = 1;
-    } else if (!strcmp(a, "--zlim")) {
-      if (parse_pair(a, v, &zlo, &zhi)) return NL_EXIT_USAGE;
-      has_zlim = 1;
-    } else if (!strcmp(a, "--width")) {
-      if (parse_length(a, v, &fo.width)) return NL_EXIT_USAGE;
-      size_given = 1;
-    } else if (!strcmp(a, "--height")) {
-      if (parse_length(a, v, &fo.height)) return NL_EXIT_USAGE;
-      size_given = 1;
-    } else if (!strcmp(a, "--dpi")) {
-      long d;
-      if (cli_parse_long(a, v, 36, 1200, &d)) return NL_EXIT_USAGE;
-      fo.dpi = (double)d;
-    } else if (!strcmp(a, "--font-size")) {
-      if (cli_parse_double(a, v, &fo.font_size)) return NL_EXIT_USAGE;
-      if (!(fo.font_size >= 4 && fo.font_size <= 72)) {
-        cli_error("%s: %s is outside 4 .. 72 points", a, v);
-        return NL_EXIT_USAGE;
-      }
-    } else if (!strcmp(a, "--seed")) {
-      if (cli_parse_u64(a, v, &seed)) return NL_EXIT_USAGE;
-    } else {
-      cli_error("unknown option '%s' for `netlearn plot %s` (see `netlearn plot --help`)", a, kind);
-      return NL_EXIT_USAGE;
-    }
-  }
-  if (!input) {
-    cli_error("plot %s: missing INPUT (see `netlearn plot --help`)", kind);
-    return NL_EXIT_USAGE;
-  }
-  if (!out) {
-    cli_error("plot %s: missing -o FIGURE.png or FIGURE.svg", kind);
-    return NL_EXIT_USAGE;
-  }
+  if (dpi) fo.dpi = (double)dpi;
+  if (font_size > 0) fo.font_size = font_size;
+  int size_given = width_given || height_given;
+  size_t nwhere = where.n, nfilter = filter.n, nefilter = efilter.n, npoints = points.n;
+  double ylo = ylim[0], yhi = ylim[1], zlo = zlim[0], zhi = zlim[1];
   size_t olen = strlen(out);
   if (olen < 4 || (strcasecmp(out + olen - 4, ".png") && strcasecmp(out + olen - 4, ".svg"))) {
     cli_error("%s: the figure's name must end in .png or .svg", out);
@@ -335,7 +256,7 @@ int nl_cmd_plot(int argc, char **argv) {
   nl_figure *fig = nl_figure_new(&fo);
   nl_plot_source *src = NULL;
   nl_plot_pls *pm = NULL;
-  int rc = NL_EXIT_OK;
+  rc = NL_EXIT_OK;
   nl_status rs = NL_OK;
   if (!fig) {
     cli_error("out of memory");
@@ -351,11 +272,11 @@ int nl_cmd_plot(int argc, char **argv) {
     rs = nl_plot_source_open(src, input);
     for (size_t i = 0; !rs && i < nwhere; i++) {
       char name[256];
-      const char *eq = strchr(where[i], '=');
-      snprintf(name, sizeof name, "%.*s", (int)(eq - where[i]), where[i]);
+      const char *eq = strchr(where.item[i], '=');
+      snprintf(name, sizeof name, "%.*s", (int)(eq - where.item[i]), where.item[i]);
       rs = nl_plot_source_where(src, name, eq + 1);
     }
-    if (!rs && k == 0) rs = nl_plot_source_series(src, fig, measure, points, npoints);
+    if (!rs && k == 0) rs = nl_plot_source_series(src, fig, measure, points.v, npoints);
     if (!rs && k == 1) rs = nl_plot_source_line(src, fig, measure, x, by, period);
     if (!rs && k == 2) rs = nl_plot_source_heatmap(src, fig, measure, x, y, period, zlo, zhi);
     if (rs) {
@@ -365,8 +286,8 @@ int nl_cmd_plot(int argc, char **argv) {
     }
   } else if (k == 3) {
     rs = nl_figure_labels(fig, NULL, NULL, title); /* free drawings leave room for a title */
-    nl_plot_network_files nf = {input, nodes, id, size, color, filter, nfilter, labels, seed,
-                                esource, etarget, eweight, efilter, nefilter};
+    nl_plot_network_files nf = {input, nodes, id, size, color, filter.item, nfilter, labels, seed,
+                                esource, etarget, eweight, efilter.item, nefilter};
     if (!rs) rs = nl_plot_network_read(fig, &nf);
     title = NULL;
   } else {

@@ -9,78 +9,53 @@
 #include "cli.h"
 #include "netlearn/plot.h"
 #include "netlearn/power.h"
+#include "opts.h"
 #include "progress.h"
 
 
-static void power_usage(FILE *f) {
-  fputs(
-      "usage: netlearn power MODEL --n 50,90,150,300 -o DIR [options]\n"
-      "\n"
-      "Monte Carlo power and sample size for PLS-SEM: for every sample size and replication, draw a\n"
-      "sample from the population MODEL, estimate the PLS model (as `netlearn pls`, equal to seminr)\n"
-      "and test every path with a bootstrap; power is the share of significant replications.\n"
-      "\n"
-      "MODEL is lavaan syntax with population values (as lavaan's simulateData and cSEM.DGP):\n"
-      "  EXPLORE  =~ 0.8*explore1 + 0.7*explore2 + 0.7*explore3   loadings (|value| <= 1)\n"
-      "  PRODINNO <~ 0.6*prod1 + 0.5*prod2                       weights of a composite\n"
-      "  PRODINNO ~ 0.3*EXPLORE                                  standardized path (0*X: a null path)\n"
-      "  EXPLORE ~~ 0.2*EXPLOIT                                  correlation of exogenous constructs\n"
-      "  prod1 ~~ 0.3*prod2                                      indicator correlation inside a <~ block\n"
-      "Indicators and constructs are standardized. See docs/power.md for the data-generating processes.\n"
-      "\n"
-      "With --data DATA.csv the data are the population instead (a pilot study, or every simulated\n"
-      "firm): MODEL is a plain PLS model without values, each replication draws n rows without\n"
-      "replacement, and a path's population value is its estimate on all the data.\n"
-      "\n"
-      "options:\n"
-      "  --n N1,N2,...        sample sizes (required)\n"
-      "  --data DATA.csv      an empirical population (see above)\n"
-      "  -o, --output DIR     write power.csv, min_n.csv, population_cor.csv, settings.csv, power.svg\n"
-      "  --reps R             replications per sample size (default 1000)\n"
-      "  --boot B             bootstrap resamples per replication (default 500)\n"
-      "  --test percentile|t  percentile interval (default) or estimate / bootstrap SD against t(B-1)\n"
-      "  --alpha A            significance level (default 0.05)\n"
-      "  --tails 1|2          two-tailed (default) or one-tailed in the direction of the population value\n"
-      "  --population composite|factor   data-generating process of =~ constructs (default composite)\n"
-      "  --likert K           cut every indicator into K ordered categories (K >= 2), as surveys do\n"
-      "  --plsc               consistent PLS (PLSc) for the =~ constructs\n"
-      "  --replications       also write replications.csv: every replication's estimates and tests\n"
-      "  --seed S             random seed (default 1); results do not depend on --threads\n"
-      "  --threads N          threads (default 1)\n"
-      "  -q, --quiet          no progress bar and no table on standard output\n"
-      "  -h, --help           this help\n"
-      "\n"
-      "Exit codes: 0 ok; 1 results could not be written; 2 bad usage or model (the message names\n"
-      "file:line:column or the construct); 3 interrupted (Ctrl-C).\n",
-      f);
-}
+static const cli_command power_cmd = {
+    "power", "MODEL --n 50,90,150,300 -o DIR [options]",
+    "\n"
+    "Monte Carlo power and sample size for PLS-SEM: for every sample size and replication, draw a\n"
+    "sample from the population MODEL, estimate the PLS model (as `netlearn pls`, equal to seminr)\n"
+    "and test every path with a bootstrap; power is the share of significant replications.\n"
+    "\n"
+    "MODEL is lavaan syntax with population values (as lavaan's simulateData and cSEM.DGP):\n"
+    "  EXPLORE  =~ 0.8*explore1 + 0.7*explore2 + 0.7*explore3   loadings (|value| <= 1)\n"
+    "  PRODINNO <~ 0.6*prod1 + 0.5*prod2                       weights of a composite\n"
+    "  PRODINNO ~ 0.3*EXPLORE                                  standardized path (0*X: a null path)\n"
+    "  EXPLORE ~~ 0.2*EXPLOIT                                  correlation of exogenous constructs\n"
+    "  prod1 ~~ 0.3*prod2                                      indicator correlation inside a <~ block\n"
+    "Indicators and constructs are standardized. See docs/power.md for the data-generating processes.\n"
+    "\n"
+    "With --data DATA.csv the data are the population instead (a pilot study, or every simulated\n"
+    "firm): MODEL is a plain PLS model without values, each replication draws n rows without\n"
+    "replacement, and a path's population value is its estimate on all the data.\n",
+    "Exit codes: 0 ok; 1 results could not be written; 2 bad usage or model (the message names\n"
+    "file:line:column or the construct); 3 interrupted (Ctrl-C).\n"};
 
-/* "50,90,150" into a new array (caller frees). -1 after a message on bad input. */
-static int parse_sizes(const char *s, size_t **out, size_t *nout) {
-  size_t cap = 1;
-  for (const char *c = s; *c; c++) cap += *c == ',';
-  size_t *n = malloc(cap * sizeof *n), k = 0;
-  if (!n) {
-    cli_error("out of memory");
-    return -1;
-  }
+#define MAX_SIZES 64
+typedef struct size_list {
+  size_t v[MAX_SIZES];
+  size_t n;
+} size_list;
+
+/* --n 50,90,150 */
+static int parse_sizes(const char *s, void *dest, char *expected, size_t cap) {
+  size_list *l = dest;
   const char *c = s;
+  l->n = 0;
   for (;;) {
     char *end = NULL;
     errno = 0;
     long v = c[0] == '-' ? -1 : strtol(c, &end, 10);
-    if (v < 0 || errno || end == c || (*end != ',' && *end != '\0')) {
-      cli_error("--n: expected comma-separated sample sizes such as 50,90,150,300, got '%s'", s);
-      free(n);
-      return -1;
-    }
-    n[k++] = (size_t)v;
-    if (*end == '\0') break;
+    if (v < 0 || errno || end == c || (*end != ',' && *end != '\0') || l->n >= MAX_SIZES) break;
+    l->v[l->n++] = (size_t)v;
+    if (*end == '\0') return 0;
     c = end + 1;
   }
-  *out = n;
-  *nout = k;
-  return 0;
+  snprintf(expected, cap, "comma-separated sample sizes such as 50,90,150,300 (at most %d)", MAX_SIZES);
+  return -1;
 }
 
 /* "123", "123*" outside the simulated sizes [lo, hi], or "NA" (no fit: e.g. a single size) */
@@ -139,105 +114,62 @@ static void print_table(nl_power *pw, size_t nn) {
 int nl_cmd_power(int argc, char **argv) {
   const char *model_path = NULL, *outdir = NULL, *data_path = NULL;
   nl_pls_data *data = NULL;
-  size_t *sizes = NULL, nn = 0;
+  size_list sizes = {{0}, 0};
   int quiet = 0, rc = NL_EXIT_OK;
   nl_power_options o;
   nl_power_options_default(&o);
   nl_power *pw = NULL;
-
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    int missing = 0;
-    long lv;
-    unsigned long long uv;
-    double dv;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      power_usage(stdout);
-      free(sizes);
-      return NL_EXIT_OK;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (!strcmp(a, "--plsc")) {
-      o.consistent = 1;
-    } else if (!strcmp(a, "--replications")) {
-      o.write_replications = 1;
-    } else if ((v = cli_opt_value(argc, argv, &i, "--output", &missing)) ||
-               (!missing && (v = cli_opt_value(argc, argv, &i, "-o", &missing)))) {
-      outdir = v;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--n", &missing))) {
-      free(sizes);
-      sizes = NULL;
-      if (parse_sizes(v, &sizes, &nn) != 0) goto usage;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--data", &missing))) {
-      data_path = v;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--reps", &missing))) {
-      if (cli_parse_long("--reps", v, 1, 100000000, &lv) != 0) goto usage;
-      o.reps = (size_t)lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--boot", &missing))) {
-      if (cli_parse_long("--boot", v, 10, 1000000, &lv) != 0) goto usage;
-      o.nboot = (size_t)lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--test", &missing))) {
-      if (!strcmp(v, "percentile")) o.test = NL_POWER_TEST_PERCENTILE;
-      else if (!strcmp(v, "t")) o.test = NL_POWER_TEST_T;
-      else {
-        cli_error("--test: expected 'percentile' or 't', got '%s'", v);
-        goto usage;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--alpha", &missing))) {
-      if (cli_parse_double("--alpha", v, &dv) != 0) goto usage;
-      if (!(dv > 0 && dv < 0.5)) {
-        cli_error("--alpha: expected a level between 0 and 0.5, got '%s'", v);
-        goto usage;
-      }
-      o.alpha = dv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--tails", &missing))) {
-      if (cli_parse_long("--tails", v, 1, 2, &lv) != 0) goto usage;
-      o.tails = (int)lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--population", &missing))) {
-      if (!strcmp(v, "composite")) o.population = NL_POWER_COMPOSITE;
-      else if (!strcmp(v, "factor")) o.population = NL_POWER_FACTOR;
-      else {
-        cli_error("--population: expected 'composite' or 'factor', got '%s'", v);
-        goto usage;
-      }
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--likert", &missing))) {
-      if (cli_parse_long("--likert", v, 2, 100, &lv) != 0) goto usage;
-      o.likert = (int)lv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--seed", &missing))) {
-      if (cli_parse_u64("--seed", v, &uv) != 0) goto usage;
-      o.seed = uv;
-    } else if (!missing && (v = cli_opt_value(argc, argv, &i, "--threads", &missing))) {
-      if (cli_parse_long("--threads", v, 1, 1024, &lv) != 0) goto usage;
-      o.threads = (int)lv;
-    } else if (missing) {
-      cli_error("%s needs a value (see `netlearn power --help`)", a);
-      goto usage;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      cli_error("unknown option '%s' (see `netlearn power --help`)", a);
-      goto usage;
-    } else if (!model_path) {
-      model_path = a;
-    } else {
-      cli_error("unexpected argument '%s': expected one MODEL file (see `netlearn power --help`)", a);
-      goto usage;
-    }
-    if (missing) {
-      cli_error("%s needs a value (see `netlearn power --help`)", a);
-      goto usage;
-    }
-  }
-  if (!model_path) {
-    cli_error("expected a MODEL file (see `netlearn power --help`)");
-    goto usage;
-  }
-  if (!sizes) {
-    cli_error("--n: give the sample sizes to simulate, e.g. --n 50,90,150,300");
-    goto usage;
-  }
-  if (!outdir) {
-    cli_error("-o DIR: give the output directory");
-    goto usage;
-  }
+  /* every option starts at its default and is copied back */
+  long reps = (long)o.reps, nboot = (long)o.nboot, tails = o.tails, likert = o.likert, threads = o.threads;
+  int test = (int)o.test, population = (int)o.population, plsc = o.consistent, write_reps = o.write_replications;
+  unsigned long long seed = o.seed;
+  double alpha = o.alpha;
+  static const char *const test_names[] = {"percentile", "t", NULL};
+  static const int test_values[] = {NL_POWER_TEST_PERCENTILE, NL_POWER_TEST_T};
+  static const char *const population_names[] = {"composite", "factor", NULL};
+  static const int population_values[] = {NL_POWER_COMPOSITE, NL_POWER_FACTOR};
+  const cli_option opts[] = {
+      CLI_POS(&model_path, "MODEL", .flags = CLI_REQUIRED),
+      CLI_OPT("n", 0, CLI_CUSTOM, &sizes, "N1,N2,...", "sample sizes (required)", .flags = CLI_REQUIRED,
+              .parse = parse_sizes),
+      CLI_OPT("data", 0, CLI_STRING, &data_path, "DATA.csv", "an empirical population (see above)"),
+      CLI_OPT("output", 'o', CLI_STRING, &outdir, "DIR",
+              "write power.csv, min_n.csv, population_cor.csv, settings.csv, power.svg", .flags = CLI_REQUIRED),
+      CLI_OPT("reps", 0, CLI_LONG, &reps, "R", "replications per sample size (default 1000)", .min = 1, .max = 100000000),
+      CLI_OPT("boot", 0, CLI_LONG, &nboot, "B", "bootstrap resamples per replication (default 500)", .min = 10,
+              .max = 1000000),
+      CLI_OPT("test", 0, CLI_CHOICE, &test, "percentile|t",
+              "percentile interval (default) or estimate / bootstrap SD against t(B-1)", .choices = test_names,
+              .values = test_values),
+      CLI_OPT("alpha", 0, CLI_DOUBLE, &alpha, "A", "significance level (default 0.05)", .min = 0, .max = 0.5,
+              .flags = CLI_OPEN_LO | CLI_OPEN_HI),
+      CLI_OPT("tails", 0, CLI_LONG, &tails, "1|2",
+              "two-tailed (default) or one-tailed in the direction of the population value", .min = 1, .max = 2),
+      CLI_OPT("population", 0, CLI_CHOICE, &population, "composite|factor",
+              "data-generating process of =~ constructs (default composite)", .choices = population_names,
+              .values = population_values),
+      CLI_OPT("likert", 0, CLI_LONG, &likert, "K", "cut every indicator into K ordered categories (K >= 2), as surveys do",
+              .min = 2, .max = 100),
+      CLI_OPT("plsc", 0, CLI_FLAG, &plsc, NULL, "consistent PLS (PLSc) for the =~ constructs"),
+      CLI_OPT("replications", 0, CLI_FLAG, &write_reps, NULL,
+              "also write replications.csv: every replication's estimates and tests"),
+      CLI_OPT("seed", 0, CLI_U64, &seed, "S", "random seed (default 1); results do not depend on --threads"),
+      CLI_OPT("threads", 0, CLI_LONG, &threads, "N", "threads (default 1)", .min = 1, .max = 1024),
+      CLI_OPT("quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress bar and no table on standard output"),
+  };
+  if (cli_parse(&power_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
+  o.reps = (size_t)reps;
+  o.nboot = (size_t)nboot;
+  o.tails = (int)tails;
+  o.likert = (int)likert;
+  o.threads = (int)threads;
+  o.test = (nl_power_test)test;
+  o.population = (nl_power_population)population;
+  o.consistent = plsc;
+  o.write_replications = write_reps;
+  o.seed = seed;
+  o.alpha = alpha;
+  size_t nn = sizes.n;
 
   cli_progress bar;
   cli_progress_init(&bar, "replications", quiet);
@@ -264,7 +196,7 @@ int nl_cmd_power(int argc, char **argv) {
     goto cleanup;
   }
   cli_catch_interrupts();
-  st = nl_power_run(pw, sizes, nn);
+  st = nl_power_run(pw, sizes.v, nn);
   cli_progress_finish(&bar);
   cli_release_interrupts();
   if (st == NL_ECANCELED) {
@@ -300,7 +232,6 @@ usage:
 cleanup:
   nl_power_free(pw);
   nl_pls_data_free(data);
-  free(sizes);
   nl_plot_release_caches(); /* after power.svg: cairo's and fontconfig's font caches (leak checkers) */
   return rc;
 }

@@ -57,7 +57,7 @@ static void spec(const cli_option *o, int indent_short, char *buf, size_t cap) {
     snprintf(buf, cap, "%s", o->metavar);
     return;
   }
-  const char *meta = o->kind == CLI_FLAG ? NULL : o->metavar ? o->metavar : "VALUE";
+  const char *meta = o->kind == CLI_FLAG || o->kind == CLI_FLAG_OFF ? NULL : o->metavar ? o->metavar : "VALUE";
   char s[8] = "";
   if (o->short_name) snprintf(s, sizeof s, "-%c, ", o->short_name);
   else if (indent_short) snprintf(s, sizeof s, "    ");
@@ -83,7 +83,9 @@ void cli_help(const cli_command *cmd, const cli_option *opts, size_t n, FILE *f)
   for (size_t i = 0; i < n; i++) indent_short |= opts[i].short_name != 0;
   fprintf(f, "usage: netlearn %s %s\n", cmd->name, cmd->usage);
   if (cmd->intro) fputs(cmd->intro, f); /* starts with a blank line, or a second usage line */
-  fputs(n > 0 && opts[0].kind == CLI_SECTION ? "\n" : "\noptions:\n", f);
+  size_t first = 0;
+  while (first < n && opts[first].kind == CLI_POSITIONAL) first++;
+  fputs(first < n && opts[first].kind == CLI_SECTION ? "\n" : "\noptions:\n", f);
   for (size_t i = 0; i < n; i++) {
     if (opts[i].kind == CLI_SECTION) fprintf(f, "%s\n", opts[i].help);
     else if (opts[i].kind != CLI_POSITIONAL && !(opts[i].flags & CLI_HIDDEN)) help_line(&opts[i], indent_short, f);
@@ -149,6 +151,7 @@ static int store(const cli_command *cmd, const cli_option *o, const char *given,
     if (o->parse(v, o->dest, exp, sizeof exp) == 0) return 0;
     break;
   case CLI_FLAG:
+  case CLI_FLAG_OFF:
   case CLI_SECTION: break;
   }
   cli_usage_error(cmd, "%s: expected %s, got '%s'", given, exp, v ? v : "");
@@ -218,12 +221,12 @@ int cli_parse(const cli_command *cmd, const cli_option *opts, size_t n, int argc
     }
     seen[o - opts] = 1;
     if (o->given) *o->given = 1;
-    if (o->kind == CLI_FLAG) {
+    if (o->kind == CLI_FLAG || o->kind == CLI_FLAG_OFF) {
       if (eq) {
         cli_usage_error(cmd, "%s takes no value, got '%s'", given, a);
         return 1;
       }
-      *(int *)o->dest = o->ival ? o->ival : 1;
+      *(int *)o->dest = o->kind == CLI_FLAG;
       continue;
     }
     const char *v = eq ? eq + 1 : NULL;

@@ -16,7 +16,8 @@
 #include <stdio.h>
 
 typedef enum cli_kind {
-  CLI_FLAG,     /* no value: *(int *)dest = ival (1 unless given) */
+  CLI_FLAG,     /* no value: *(int *)dest = 1 */
+  CLI_FLAG_OFF, /* no value: *(int *)dest = 0 (--no-labels beside --labels) */
   CLI_STRING,   /* *(const char **)dest = the value (borrowed from argv) */
   CLI_LONG,     /* *(long *)dest, within [min, max] */
   CLI_U64,      /* *(unsigned long long *)dest */
@@ -57,7 +58,6 @@ typedef struct cli_option {
   double min, max;     /* CLI_LONG, CLI_DOUBLE (both 0: any number) */
   const char *const *choices; /* CLI_CHOICE: NULL-terminated */
   const int *values;   /* CLI_CHOICE: the value of each choice (NULL: its index) */
-  int ival;            /* CLI_FLAG: the value stored (0 means 1) */
   cli_parse_fn parse;  /* CLI_CUSTOM */
   int *given;          /* may be NULL: set to 1 when the option is given */
 } cli_option;
