@@ -110,7 +110,7 @@ static int bench(const nl_scenario *sc, int threads, const char *dir, timing *t)
   nl_store_free(st);
   t->sim = time_sim(d, &cfg, pairs, n, &t->checksum, &t->sim_cpu);
   t->runs = n;
-  free(pairs);
+  nl_free(pairs);
   nl_design_free(d);
   return t->sim < 0 ? -1 : 0;
 }

@@ -255,7 +255,7 @@ static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi)
   printf("results in %s/\n", o->outdir);
 cleanup:
   if (rank == 0 && nranks > 1 && !mpi->released) cli_mpi_release(mpi, rc ? rc : NL_EXIT_FAILURE); /* others wait */
-  free(pairs);
+  nl_free(pairs);
   nl_store_free(store);
   nl_design_free(d);
   nl_sensitivity_spec_free(p);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "netlearn/memory.h"
 #include "netlearn/model.h"
 #include "netlearn/run.h"
 #include "netlearn/scenario.h"
@@ -165,7 +166,7 @@ NL_API nl_status nl_store_open(nl_store *st, const char *path, int flags, int bu
 NL_API nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const *argv, int threads, int ranks);
 
 /* Runs of the bound design still to do: pairs (point index, replication) into a new array
- * (caller frees with free()); *n their count; *total the design's runs. */
+ * (caller frees with nl_free); *n their count; *total the design's runs. */
 NL_API nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total);
 
 /* Write one finished run in one transaction (status done, final measures, the series rows rec

@@ -17,6 +17,7 @@
 #include "netlearn/calibrate.h"
 #include "netlearn/experiment.h"
 #include "netlearn/files.h"
+#include "netlearn/memory.h"
 #include "netlearn/model.h"
 #include "netlearn/model_api.h"
 #include "netlearn/network.h"

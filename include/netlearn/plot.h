@@ -25,6 +25,7 @@
  */
 #include <stddef.h>
 
+#include "netlearn/memory.h"
 #include "netlearn/network.h"
 #include "netlearn/pls.h"
 #include "netlearn/status.h"
@@ -113,7 +114,7 @@ typedef enum nl_figure_format { NL_FIGURE_PNG = 0, NL_FIGURE_SVG = 1 } nl_figure
  * to a temporary name and renamed into place. Errors: NL_EINVAL (other extension, empty figure),
  * NL_EIO (cannot write), NL_ENOMEM. Cost: O(layers + pixels). */
 NL_API nl_status nl_figure_save(nl_figure *f, const char *path);
-/* Render into a new memory buffer (*buf, *len; caller frees with free()), for embedding in
+/* Render into a new memory buffer (*buf, *len; caller frees with nl_free), for embedding in
  * reports. Errors: NL_EINVAL (empty figure), NL_ENOMEM. */
 NL_API nl_status nl_figure_render(nl_figure *f, nl_figure_format fmt, unsigned char **buf, size_t *len);
 

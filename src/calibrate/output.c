@@ -224,7 +224,7 @@ static void figure(FILE *f, int *nfig, nl_figure *fg, nl_status st, const char *
     fputs("</p>", f);
   }
   fprintf(f, "<figcaption><b>Figure %d.</b> %s</figcaption></figure>\n", ++*nfig, caption);
-  free(buf);
+  nl_free(buf);
   nl_figure_free(fg);
 }
 

@@ -1,43 +1,52 @@
 #include "core/alloc.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Fault injection state. Atomic because allocations may happen on worker threads. */
-static atomic_long fail_at = 0;
-static atomic_long alloc_count = 0;
-
-static int should_fail(void) {
-  long n = atomic_fetch_add(&alloc_count, 1) + 1;
-  long k = atomic_load(&fail_at);
-  return k > 0 && n >= k;
+static void *libc_malloc(void *user, size_t size) {
+  (void)user;
+  return malloc(size);
+}
+static void *libc_realloc(void *user, void *ptr, size_t size) {
+  (void)user;
+  return realloc(ptr, size);
+}
+static void libc_free(void *user, void *ptr) {
+  (void)user;
+  free(ptr);
 }
 
-long nl_alloc_fail_after(long k) {
-  long n = atomic_exchange(&alloc_count, 0);
-  atomic_store(&fail_at, k > 0 ? k : 0);
-  return n;
+/* The process's allocator: written only by nl_config_set_allocator, which its contract puts before
+ * any other call (no lock on the allocation path). */
+static nl_allocator current = {libc_malloc, libc_realloc, libc_free, NULL};
+
+nl_status nl_config_set_allocator(const nl_allocator *a) {
+  if (!a) {
+    current = (nl_allocator){libc_malloc, libc_realloc, libc_free, NULL};
+    return NL_OK;
+  }
+  if (!a->malloc_fn || !a->realloc_fn || !a->free_fn) return NL_EINVAL;
+  current = *a;
+  return NL_OK;
 }
 
-void *nl_malloc(size_t size) {
-  if (should_fail()) return NULL;
-  return malloc(size ? size : 1);
-}
+void *nl_malloc(size_t size) { return current.malloc_fn(current.user, size ? size : 1); }
 
 void *nl_calloc(size_t count, size_t size) {
-  if (should_fail()) return NULL;
-  if (count == 0 || size == 0) return calloc(1, 1);
-  return calloc(count, size);
+  size_t n;
+  if (nl_mul_size(count, size, &n)) return NULL;
+  if (!n) n = 1;
+  void *p = current.malloc_fn(current.user, n);
+  if (p) memset(p, 0, n);
+  return p;
 }
 
-void *nl_realloc(void *ptr, size_t size) {
-  if (should_fail()) return NULL;
-  return realloc(ptr, size ? size : 1);
-}
+void *nl_realloc(void *ptr, size_t size) { return current.realloc_fn(current.user, ptr, size ? size : 1); }
 
-void nl_free(void *ptr) { free(ptr); }
+void nl_free(void *ptr) {
+  if (ptr) current.free_fn(current.user, ptr);
+}
 
 char *nl_strdup(const char *s) {
   if (!s) return NULL;

@@ -265,7 +265,7 @@ nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char 
   status = nl_store_write_manifest(st, path, d, opt->argc, opt->argv, outputs, nnames + 1);
   if (!status) info->stage = NL_RUN_DIR_DONE;
 cleanup:
-  free(pairs);
+  nl_free(pairs);
   return status;
 }
 

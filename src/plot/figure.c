@@ -1270,7 +1270,7 @@ static void sb_put(sbuf *b, const void *data, size_t n) {
   if (b->len + n + 1 > b->cap) {
     size_t nc = b->cap ? b->cap : 4096;
     while (b->len + n + 1 > nc) nc *= 2;
-    /* nl_realloc is realloc behind the fault injector: the caller frees with free() */
+    /* the caller of nl_figure_render frees the buffer with nl_free */
     unsigned char *np = nl_realloc(b->p, nc);
     if (!np) {
       b->oom = 1;
@@ -1300,7 +1300,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
     sb_put(b, tmp, (size_t)n);
     return;
   }
-  char *big = malloc((size_t)n + 1);
+  char *big = nl_malloc((size_t)n + 1);
   if (!big) {
     b->oom = 1;
     return;
@@ -1309,7 +1309,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
   vsnprintf(big, (size_t)n + 1, fmt, ap);
   va_end(ap);
   sb_put(b, big, (size_t)n);
-  free(big);
+  nl_free(big);
 }
 
 static cairo_status_t png_write_cb(void *closure, const unsigned char *data, unsigned int length) {
@@ -1508,7 +1508,7 @@ nl_status nl_figure_render(nl_figure *f, nl_figure_format fmt, unsigned char **b
   sbuf b = {0};
   rs = fmt == NL_FIGURE_SVG ? render_svg(f, &b) : render_png(f, &b);
   if (rs || b.oom) {
-    free(b.p);
+    nl_free(b.p);
     return rs ? rs : nl_err(&f->err, NL_ENOMEM, "out of memory");
   }
   *buf = b.p;
@@ -1545,6 +1545,6 @@ nl_status nl_figure_save(nl_figure *f, const char *path) {
     } else
       rs = nl_atomic_commit(&a, &f->err);
   }
-  free(buf);
+  nl_free(buf);
   return rs;
 }

@@ -584,7 +584,7 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total) {
   }
   size_t cap;
   if (nl_mul_size(np, (size_t)reps * 2, &cap)) return nl_err(&st->err, NL_ERANGE, "too many runs");
-  long *out = malloc((cap ? cap : 1) * sizeof *out);
+  long *out = nl_malloc((cap ? cap : 1) * sizeof *out); /* the caller frees it with nl_free */
   unsigned char *done = nl_calloc((size_t)reps, 1);
   sqlite3_stmt *q = NULL;
   nl_status s = (!out || !done) ? nl_err(&st->err, NL_ENOMEM, "out of memory") : NL_OK;
@@ -610,7 +610,7 @@ nl_status nl_store_pending(nl_store *st, long **pairs, long *n, long *total) {
   sqlite3_finalize(q);
   nl_free(done);
   if (s) {
-    free(out);
+    nl_free(out);
     return s;
   }
   *pairs = out;

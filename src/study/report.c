@@ -94,7 +94,7 @@ static void figure(report *rp, nl_figure *fg, nl_status st, const char *alt, con
   fprintf(rp->f, "<figcaption><b>Figure %d.</b> ", rp->nfig);
   fputs(caption, rp->f); /* captions are our own HTML */
   fputs("</figcaption></figure>\n", rp->f);
-  free(buf);
+  nl_free(buf);
   nl_figure_free(fg);
 }
 

@@ -113,6 +113,67 @@ static void test_status_null(void **state) {
   assert_string_equal(nl_status_str((nl_status)999), "unknown status");
 }
 
+/* An allocator set through nl_config_set_allocator sees every netlearn allocation and every free:
+ * after a scenario run and a figure (whose buffer goes back through nl_free) none is left live. */
+static long live, total;
+static void *count_malloc(void *user, size_t size) {
+  (void)user;
+  live++;
+  total++;
+  return malloc(size);
+}
+static void *count_realloc(void *user, void *ptr, size_t size) {
+  (void)user;
+  if (!ptr) live++;
+  total++;
+  return realloc(ptr, size);
+}
+static void count_free(void *user, void *ptr) {
+  (void)user;
+  assert_non_null(ptr);
+  live--;
+  free(ptr);
+}
+
+static void test_allocator(void **state) {
+  (void)state;
+  nl_allocator bad = {count_malloc, NULL, count_free, NULL};
+  assert_int_equal(nl_config_set_allocator(&bad), NL_EINVAL);
+  nl_allocator a = {count_malloc, count_realloc, count_free, NULL};
+  assert_int_equal(nl_config_set_allocator(&a), NL_OK);
+  nl_scenario *sc = nl_scenario_new();
+  nl_results *res = nl_results_new();
+  assert_non_null(sc);
+  assert_non_null(res);
+  assert_int_equal(nl_scenario_load_string(sc, "model: march1991\nparameters: {m: 30, n: 10}\nreplications: 2\n"
+                                               "seed: 3\nstop: {until: periods, periods: 20}\n", "alloc.yaml"),
+                   NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  cfg.threads = 1;
+  assert_int_equal(nl_results_run(res, nl_scenario_params(sc), &cfg), NL_OK);
+  nl_figure *f = nl_figure_new(NULL);
+  assert_non_null(f);
+  double x[3] = {0, 1, 2}, y[3] = {0.2, 0.5, 0.4};
+  assert_int_equal(nl_figure_line(f, 3, x, y, NL_PLOT_AUTO, "a", 0), NL_OK);
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_OK);
+  assert_true(len > 100 && !memcmp(buf, "<?xml", 5));
+  assert_true(live > 3);
+  nl_free(buf);
+  nl_free(NULL);
+  nl_figure_free(f);
+  nl_results_free(res);
+  nl_scenario_free(sc);
+  assert_int_equal(live, 0);
+  assert_true(total > 10);
+  assert_int_equal(nl_config_set_allocator(NULL), NL_OK); /* back to malloc */
+  long before = total;
+  nl_scenario_free(nl_scenario_new());
+  assert_int_equal(total, before);
+}
+
 /* The loaded library reports the versions of the headers it was built with, and its soname carries
  * the ABI version (docs/api.md, Versions). */
 static void test_versions(void **state) {
@@ -141,7 +202,8 @@ static void test_versions(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_errmsg_null), cmocka_unit_test(test_free_null),
-                                     cmocka_unit_test(test_status_null), cmocka_unit_test(test_versions)};
+                                     cmocka_unit_test(test_status_null), cmocka_unit_test(test_versions),
+                                     cmocka_unit_test(test_allocator)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   if (lib) dlclose(lib);
   return rc;

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "core/model_impl.h"
 #include "models/coopnet/coopnet.h"
 #include "models/march1991/march.h"

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "netlearn/netlearn.h"
 
 static const char *text = "model: march1991\nparameters: {m: 70, n: 20, p1: 0.3}\nreplications: 3\nseed: 4\n"

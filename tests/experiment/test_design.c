@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "netlearn/experiment.h"
 #include "netlearn/netlearn.h"
 

@@ -70,7 +70,7 @@ static void run_all(study *s, int threads) {
   cfg.threads = threads;
   nl_status st = nl_experiment_run(s->st, s->d, &cfg, pairs, n);
   if (st) fail_msg("%s", nl_store_errmsg(s->st));
-  free(pairs);
+  nl_free(pairs);
 }
 
 /* Run the first k pending runs one by one; returns how many were written before a failure. */
@@ -91,7 +91,7 @@ static long run_some(study *s, long k, nl_status *fail) {
   }
   nl_run_record_clear(&rec);
   nl_worker_free(w);
-  free(pairs);
+  nl_free(pairs);
   return done;
 }
 
@@ -121,7 +121,7 @@ static void test_resume_equals_uninterrupted(void **state) {
   assert_int_equal(nl_store_pending(b.st, &pairs, &n, &total), NL_OK);
   assert_int_equal(n, 9);
   assert_int_equal(total, 15);
-  free(pairs);
+  nl_free(pairs);
   run_all(&b, 1);
   long points, done, all;
   assert_int_equal(nl_store_counts(b.st, &points, &done, &all), NL_OK);
@@ -173,7 +173,7 @@ static void test_extension_keeps_runs(void **state) {
   assert_int_equal(nl_store_pending(a.st, &pairs, &n, &total), NL_OK);
   assert_int_equal(n, 12 - 6);
   assert_int_equal(total, 12);
-  free(pairs);
+  nl_free(pairs);
   run_all(&a, 2);
   close_study(&a);
   /* The extended study equals a fresh run of the larger design... */
@@ -342,7 +342,7 @@ static void test_interrupt_commits_finished_runs(void **state) {
   long pts, done, tot;
   assert_int_equal(nl_store_counts(a.st, &pts, &done, &tot), NL_OK);
   assert_int_equal(done, 2);
-  free(pairs);
+  nl_free(pairs);
   pthread_mutex_destroy(&ps.mu);
   close_study(&a);
 }
@@ -369,7 +369,7 @@ static void test_interrupt_inside_a_run(void **state) {
   long pts, done, tot;
   assert_int_equal(nl_store_counts(a.st, &pts, &done, &tot), NL_OK);
   assert_int_equal(done, 0);
-  free(pairs);
+  nl_free(pairs);
   close_study(&a);
 }
 
@@ -432,7 +432,7 @@ static void test_series_in_chunks(void **state) {
     cfg.threads = threads;
     cfg.chunk_rows = 2; /* 6 rows a run: two chunks of 2, the last 2 with the run */
     assert_int_equal(nl_experiment_run(b.st, b.d, &cfg, pairs, n), NL_OK);
-    free(pairs);
+    nl_free(pairs);
     close_study(&b);
     char *x = dump("whole.db"), *y = dump(name);
     assert_string_equal(x, y);

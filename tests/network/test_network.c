@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "netlearn/network.h"
 
 #define DATA NL_SOURCE_DIR "/tests/network/data/"

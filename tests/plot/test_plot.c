@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "io/csvread.h"
 #include "netlearn/plot.h"
 #include "plot/plot_impl.h"
@@ -308,7 +308,7 @@ static void test_png_and_svg(void **state) {
   assert_int_equal(w, 1000); /* 480 pt at 150 dpi */
   assert_int_equal(h, 700);
   assert_int_equal(png_phys(buf, len), 5906); /* 150 dpi in pixels per metre */
-  free(buf);
+  nl_free(buf);
   nl_figure_free(f);
   /* 300 dpi, 3.5 x 2.5 in */
   nl_figure_options o;
@@ -324,7 +324,7 @@ static void test_png_and_svg(void **state) {
   assert_int_equal(w, 1050);
   assert_int_equal(h, 750);
   assert_int_equal(png_phys(buf, len), 11811);
-  free(buf);
+  nl_free(buf);
   /* SVG: page size in points, titles as text, special characters escaped */
   assert_int_equal(nl_figure_labels(f, "Period <t>", "Mean & \"CI\"", "A title"), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_OK);
@@ -334,7 +334,7 @@ static void test_png_and_svg(void **state) {
   assert_true(has_text(t, "Mean & \"CI\""));
   assert_true(has_text(t, "A title"));
   free(t);
-  free(buf);
+  nl_free(buf);
   /* files by extension, any case */
   char p[512];
   path_of(p, sizeof p, "fig.SVG");
@@ -380,7 +380,7 @@ static void test_legend_and_bands(void **state) {
   assert_true(has_text(t, "Code knowledge"));
   assert_true(npoly >= 1); /* the band */
   free(t);
-  free(buf);
+  nl_free(buf);
   /* the legend is where the curves are not: curves rise to the top left... they fill the top
    * right, so the legend must be at the bottom right */
   double x0, y0, x1, y1p, px, py;
@@ -391,7 +391,7 @@ static void test_legend_and_bands(void **state) {
   assert_int_equal(nl_figure_transform(f, 10, (lo[10] + y1[10]) / 2, &px, &py), NL_OK);
   png_pixel(buf, len, 150, px, py, &r, &g, &b);
   assert_true(b > r && b > 0.6 && r > 0.6); /* light blue */
-  free(buf);
+  nl_free(buf);
   nl_figure_free(f);
   /* too many curves */
   f = nl_figure_new(NULL);
@@ -422,7 +422,7 @@ static void test_heatmap_colours(void **state) {
       nl_rgba want = isnan(v) ? (nl_rgba){0.85, 0.85, 0.85, 1} : nl_plot_viridis(v / 0.8);
       assert_true(fabs(r - want.r) < 0.02 && fabs(g - want.g) < 0.02 && fabs(b - want.b) < 0.02);
     }
-  free(buf);
+  nl_free(buf);
   /* fixed scale 0..1: the cell holding 0.8 is 80% along viridis */
   assert_int_equal(nl_figure_heatmap(f, 3, x, 2, y, z, 0, 1, "knowledge", 0), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_PNG, &buf, &len), NL_OK);
@@ -431,7 +431,7 @@ static void test_heatmap_colours(void **state) {
   png_pixel(buf, len, 150, px, py, &r, &g, &b);
   nl_rgba want = nl_plot_viridis(0.8);
   assert_true(fabs(r - want.r) < 0.02 && fabs(g - want.g) < 0.02 && fabs(b - want.b) < 0.02);
-  free(buf);
+  nl_free(buf);
   /* SVG: axis labels are the parameter values, the colour bar has its title, NA is explained */
   assert_int_equal(nl_figure_labels(f, "p1", "p2", NULL), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_OK);
@@ -441,7 +441,7 @@ static void test_heatmap_colours(void **state) {
   assert_true(has_text(t, "no data"));
   assert_true(has_text(t, "1.0")); /* colour bar tick at the fixed upper limit */
   free(t);
-  free(buf);
+  nl_free(buf);
   assert_int_equal(nl_figure_heatmap(f, 0, x, 2, y, z, NAN, NAN, NULL, 0), NL_EINVAL);
   /* 30 columns 0, 0.02, ..., 0.58 cannot all be labelled: every fifth, at round values */
   double xs[30], ys[2] = {0, 1}, zs[60];
@@ -453,7 +453,7 @@ static void test_heatmap_colours(void **state) {
   assert_true(has_text(t, "0") && has_text(t, "0.1") && has_text(t, "0.2") && has_text(t, "0.5"));
   assert_false(has_text(t, "0.06") || has_text(t, "0.02"));
   free(t);
-  free(buf);
+  nl_free(buf);
   nl_figure_free(f);
 }
 
@@ -525,7 +525,7 @@ static void test_march_line(void **state) {
   FILE *fp = fopen(p, "wb");
   fwrite(buf, 1, len, fp);
   fclose(fp);
-  free(buf);
+  nl_free(buf);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_OK);
   char *t = svg_texts(buf, len, "polygon", &npoly);
   assert_true(has_text(t, "p1"));
@@ -533,7 +533,7 @@ static void test_march_line(void **state) {
   assert_true(has_text(t, "p2")); /* legend title */
   assert_true(has_text(t, "0.1") && has_text(t, "0.5") && has_text(t, "0.9"));
   free(t);
-  free(buf);
+  nl_free(buf);
   /* the plotted mean at p1 = 0.1, p2 = 0.9 is the mean of the 10 final values in final.csv
    * (computed here independently), within the dodge shift */
   char fp2[600];
@@ -558,7 +558,7 @@ static void test_march_line(void **state) {
   png_pixel(buf, len, 150, px, py + 1, &r, &g, &b);
   nl_rgba green = nl_plot_category(2);
   assert_true(fabs(r - green.r) < 0.1 && fabs(g - green.g) < 0.1 && fabs(b - green.b) < 0.1);
-  free(buf);
+  nl_free(buf);
   nl_figure_free(f);
   /* errors name what is missing and suggest the closest name */
   f = nl_figure_new(NULL);
@@ -602,7 +602,7 @@ static void test_march_heatmap_db(void **state) {
   }
   assert_int_equal(cells, 27);
   free(t);
-  free(buf);
+  nl_free(buf);
   /* the same figure from the directory (CSV) as from the database */
   nl_figure *f2 = nl_figure_new(NULL);
   nl_plot_source *s2 = nl_plot_source_new();
@@ -613,15 +613,15 @@ static void test_march_heatmap_db(void **state) {
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b1, &l1), NL_OK);
   assert_int_equal(nl_figure_render(f2, NL_FIGURE_SVG, &b2, &l2), NL_OK);
   assert_true(l1 == l2 && !memcmp(b1, b2, l1));
-  free(b1);
-  free(b2);
+  nl_free(b1);
+  nl_free(b2);
   /* a period: the series at period 10 has lower knowledge than the end */
   assert_int_equal(nl_plot_source_heatmap(s2, f2, "code_knowledge", "p1", "p2", 10, 0, 1), NL_OK);
   assert_int_equal(nl_figure_render(f2, NL_FIGURE_SVG, &b1, &l1), NL_OK);
   t = svg_texts(b1, l1, NULL, NULL);
   assert_true(has_text(t, "Code knowledge") && has_text(t, "(period 10)"));
   free(t);
-  free(b1);
+  nl_free(b1);
   /* series of three points */
   long pts[3] = {1, 5, 9};
   assert_int_equal(nl_plot_source_series(s2, f2, "individual_knowledge", pts, 3), NL_OK);
@@ -631,7 +631,7 @@ static void test_march_heatmap_db(void **state) {
   assert_true(has_text(t, "Individual knowledge (mean, 95% CI)"));
   assert_true(has_text(t, "p1 = 0.1, p2 = 0.1") && has_text(t, "p1 = 0.9, p2 = 0.1"));
   free(t);
-  free(b1);
+  nl_free(b1);
   long bad[1] = {99};
   assert_int_equal(nl_plot_source_series(s2, f2, "individual_knowledge", bad, 1), NL_EINVAL);
   assert_non_null(strstr(nl_plot_source_errmsg(s2), "no design point 99"));
@@ -728,20 +728,20 @@ static void test_network(void **state) {
   assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b2, &l2), NL_OK);
   assert_true(l1 == l2 && !memcmp(b1, b2, l1));
-  free(b2);
+  nl_free(b2);
   spec.seed = 2;
   assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b2, &l2), NL_OK);
   assert_true(l1 != l2 || memcmp(b1, b2, l1));
-  free(b1);
-  free(b2);
+  nl_free(b1);
+  nl_free(b2);
   /* continuous colour: a colour bar */
   spec.color = "explore";
   assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_PNG, &b1, &l1), NL_OK);
   uint32_t w = 0, h = 0;
   assert_int_equal(png_size(b1, l1, &w, &h), 0);
-  free(b1);
+  nl_free(b1);
   /* errors */
   spec.color = "explor";
   assert_int_equal(nl_plot_network_read(f, &spec), NL_EINVAL);

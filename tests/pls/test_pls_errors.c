@@ -495,7 +495,7 @@ static void test_cli_matches_seminr(void **state) {
 }
 
 /* Allocation failures anywhere in parse/new/estimate/bootstrap return NL_ENOMEM without leaks. */
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 static void test_alloc_failures(void **state) {
   (void)state;
   char path[512];

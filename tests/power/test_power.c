@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "core/stats.h"
 #include "netlearn/plot.h"
 #include "netlearn/power.h"

@@ -65,7 +65,7 @@ static void test_points_and_values(void **state) {
   nl_run_config_from_scenario(&cfg, sc);
   cfg.threads = 2;
   assert_int_equal(nl_experiment_run(st, d, &cfg, pairs, n), NL_OK);
-  free(pairs);
+  nl_free(pairs);
 
   /* the same runs made directly: replication r of point 0 */
   nl_results *res = nl_results_new();

@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
+#include "common/fault_alloc.h"
 #include "core/rng.h"
 #include "models/coopnet/coopnet.h"
 #include "netlearn/pls.h"
