@@ -64,7 +64,8 @@ static void describe(const nl_model *m, int markdown) {
       const nl_param_desc *d = nl_model_param(m, i);
       range_text(d, range, sizeof range, ", ");
       default_text(d, def, sizeof def);
-      printf("| `%s` | %s | %s | %s | %s |\n", d->name, type_label(d), def, range, d->doc);
+      printf("| `%s` | %s | %s | %s | %s%s%s%s |\n", d->name, type_label(d), def, range, d->doc,
+             d->alias ? " (old name `" : "", d->alias ? d->alias : "", d->alias ? "`, still accepted)" : "");
     }
     printf("\n| measure | meaning |\n|---|---|\n");
     for (size_t i = 0; i < nl_model_nmeasures(m); i++)
@@ -78,7 +79,8 @@ static void describe(const nl_model *m, int markdown) {
     const nl_param_desc *d = nl_model_param(m, i);
     range_text(d, range, sizeof range, "|");
     default_text(d, def, sizeof def);
-    printf("  %-12s %-7s default %-10s %s\n      %s\n", d->name, type_label(d), def, range, d->doc);
+    printf("  %-12s %-7s default %-10s %s\n      %s%s%s%s\n", d->name, type_label(d), def, range, d->doc,
+           d->alias ? " (old name '" : "", d->alias ? d->alias : "", d->alias ? "', still accepted)" : "");
   }
   printf("\nmeasures (columns of final.csv, `measure` values in series.csv):\n");
   for (size_t i = 0; i < nl_model_nmeasures(m); i++)

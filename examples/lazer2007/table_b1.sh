@@ -16,8 +16,8 @@ run() {
 }
 run full --set network=complete
 run line --set network=line
-run lattice --set network=ring --set k=2
-run smallworld --set network=sw_added --set k=2 --set shortcuts=10
+run lattice --set network=ring --set net_k=2
+run smallworld --set network=sw_added --set net_k=2 --set shortcuts=10
 run random --set network=erdos_renyi --set p=0.07
 awk -F, -v reps="$REPS" '
   FNR == 1 { f++; for (i = 1; i <= NF; i++) if ($i == "average_score") c = i; next }

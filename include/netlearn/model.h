@@ -33,6 +33,8 @@ typedef struct nl_param_desc {
   const char *const *choices;  /* CHOICE: NULL-terminated list of names; else NULL */
   const char *def_str;         /* STRING default; else NULL */
   const char *doc;             /* one-line meaning, with the source */
+  const char *alias;           /* an older name still accepted in scenarios, --set and specs (NULL: none);
+                                  outputs use `name` */
 } nl_param_desc;
 
 typedef struct nl_measure_desc {

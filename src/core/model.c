@@ -40,6 +40,9 @@ const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i) {
 long nl_model_param_index(const nl_model *m, const char *name) {
   for (size_t i = 0; i < m->nparams; i++)
     if (strcmp(m->params[i].name, name) == 0) return (long)i;
+  /* Old names (e.g. lazer2007's k before the shared network group's net_k) after the names. */
+  for (size_t i = 0; i < m->nparams; i++)
+    if (m->params[i].alias && strcmp(m->params[i].alias, name) == 0) return (long)i;
   return -1;
 }
 

@@ -214,6 +214,17 @@ static nl_status parse_parameters(nl_scenario *sc, struct fy_node *map) {
       return at(sc, k, NL_EINVAL, "unknown parameter '%s' for model %s (`netlearn models %s` lists them)", key,
                 sc->model->name, sc->model->name);
     }
+    long pi = nl_model_param_index(sc->model, key);
+    const nl_param_desc *d = &sc->model->params[pi];
+    void *it2 = NULL;
+    struct fy_node_pair *pr2;
+    while ((pr2 = fy_node_mapping_iterate(map, &it2)) && pr2 != pr) { /* the earlier keys */
+      char other[128];
+      if (scalar(sc, fy_node_pair_key(pr2), "parameters", other, sizeof other) == NL_OK &&
+          nl_model_param_index(sc->model, other) == pi)
+        return at(sc, k, NL_EINVAL, "parameter '%s' is set twice: '%s' is %s old name", d->name,
+                  d->alias ? d->alias : key, d->name);
+    }
     st = scalar(sc, v, key, val, sizeof val);
     if (st) return st;
     st = nl_params_set_text(sc->params, key, val);

@@ -104,6 +104,10 @@ nl_status nl_model_check(const nl_model *m, nl_errbuf *err) {
   }
   long k = repeated(m->params, m->nparams, sizeof *m->params, offsetof(nl_param_desc, name));
   if (k >= 0) return nl_err(err, NL_EINVAL, "model '%s': parameter '%s' is listed twice", m->name, m->params[k].name);
+  for (size_t i = 0; i < m->nparams; i++) /* an old name must not be another parameter's name or old name */
+    if (m->params[i].alias && nl_model_param_index(m, m->params[i].alias) != (long)i)
+      return nl_err(err, NL_EINVAL, "model '%s': parameter '%s': its old name '%s' is taken", m->name,
+                    m->params[i].name, m->params[i].alias);
   for (size_t i = 0; i < m->nmeasures; i++)
     if (!m->measures[i].name || !*m->measures[i].name)
       return nl_err(err, NL_EINVAL, "model '%s': measure %zu has no name", m->name, i + 1);

@@ -44,8 +44,8 @@ static void t_observe(void *s, double *out) {
 static void t_destroy(void *s) { free(s); }
 static const char *const shapes[] = {"ring", "star", NULL};
 static const nl_param_desc t_params[] = {
-    {"a", NL_PARAM_REAL, 0.5, 0, 1, NULL, NULL, "a number"},
-    {"shape", NL_PARAM_CHOICE, 1, 0, 0, shapes, NULL, "a choice"},
+    {"a", NL_PARAM_REAL, 0.5, 0, 1, NULL, NULL, "a number", NULL},
+    {"shape", NL_PARAM_CHOICE, 1, 0, 0, shapes, NULL, "a choice", NULL},
 };
 static const nl_measure_desc t_measures[] = {{"x", "always 1"}};
 static const nl_model toy = {

@@ -230,7 +230,7 @@ static void test_bad_inputs(void **state) {
       "network 'complete': a complete network of 1000000 nodes", "can never run");
   bad("model: fang2010\nparameters: {n: 10000000, group_size: 100000, r: 0}\n", NULL,
       "n = 10000000 individuals in subgroups of 100000 would need", "can never run");
-  bad("model: lazer2007\nparameters: {k: 1000000}\n", NULL, "bad.yaml:2:", "expected an integer in [1, 100000]");
+  bad("model: lazer2007\nparameters: {k: 1000000}\n", NULL, "bad.yaml:2:", "expected an integer in [0, 100000]");
 #if !defined(__SANITIZE_ADDRESS__)
   /* A state under 1 TiB that this machine cannot allocate (here: address space limited to 2 GB;
    * 160 GB of subgroup ties): exit 2 before the database, not a failed run. */
@@ -249,6 +249,67 @@ static void test_bad_inputs(void **state) {
   bad("model: march1991\nreplications: 100\nstop: {until: periods, periods: 1000000000}\n", NULL,
       "the series of 100 runs need about", "GB on disk (results.db and series.csv)");
   assert_false(exists("badout/results.db"));
+}
+
+/* Contents of a file in the test directory (static buffer per call site: copy before the next). */
+static char *file_text(const char *rel) {
+  static char bufs[4][65536];
+  static int next;
+  char p[256];
+  snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+  char *b = bufs[next++ % 4];
+  slurp(p, b, sizeof bufs[0]);
+  return b;
+}
+
+/* The manifest's "parameters" object (what the run resolved), without the command line. */
+static const char *manifest_params(const char *rel, char *out, size_t cap) {
+  const char *t = file_text(rel), *a = strstr(t, "\"parameters\""), *b = a ? strstr(a, "}") : NULL;
+  assert_non_null(b);
+  snprintf(out, cap, "%.*s", (int)(b - a), a);
+  return out;
+}
+
+/* The shared network group (issue 18): lazer2007's names before it (k, p, blocks, p_in, p_out)
+ * still run, with byte-identical outputs to the group's names (net_k ...); both names at once are
+ * refused; fang2010's old form (network_file alone) still reads the file, and its new kinds run. */
+static void test_network_group_names(void **state) {
+  (void)state;
+  write_file("old.yaml", "model: lazer2007\nparameters: {n: 30, network: sbm, blocks: 3, p_in: 0.4, p_out: 0.05}\n"
+                         "replications: 3\nseed: 5\nstop: {until: periods, periods: 12}\noutputs: {series: true}\n");
+  write_file("new.yaml", "model: lazer2007\nparameters: {n: 30, network: sbm, net_blocks: 3, net_p_in: 0.4, "
+                         "net_p_out: 0.05}\nreplications: 3\nseed: 5\nstop: {until: periods, periods: 12}\n"
+                         "outputs: {series: true}\n");
+  assert_int_equal(nl("run old.yaml -o gold -q --set k=2 --set p=0.1"), 0);
+  assert_int_equal(nl("run new.yaml -o gnew -q --set net_k=2 --set net_p=0.1"), 0);
+  const char *files[] = {"series.csv", "summary.csv", "final.csv"};
+  for (size_t i = 0; i < 3; i++) {
+    char a[256], b[256];
+    snprintf(a, sizeof a, "gold/%s", files[i]);
+    snprintf(b, sizeof b, "gnew/%s", files[i]);
+    char *x = strdup(file_text(a));
+    assert_true(strlen(x) > 100);
+    assert_string_equal(x, file_text(b));
+    free(x);
+  }
+  char pa[4096], pb[4096];
+  assert_string_equal(manifest_params("gold/manifest.json", pa, sizeof pa),
+                      manifest_params("gnew/manifest.json", pb, sizeof pb));
+  assert_non_null(strstr(pa, "\"net_blocks\": 3")); /* outputs use the group's names */
+  assert_null(strstr(pa, "\"blocks\""));
+  /* One parameter under two names. */
+  bad("model: lazer2007\nparameters: {net_k: 2, k: 3}\n", NULL, "bad.yaml:2:", "parameter 'net_k' is set twice");
+  /* fang2010: a file alone still means the file (it was the only way before the group). */
+  write_file("ring.csv", "source,target\n0,1\n1,2\n2,3\n3,4\n4,5\n5,0\n");
+  write_file("fang.yaml", "model: fang2010\nparameters: {n: 6, group_size: 3, m: 10, network_file: ring.csv}\n"
+                          "replications: 2\nstop: {until: periods, periods: 5}\n");
+  assert_int_equal(nl("run fang.yaml -o ffile -q"), 0);
+  assert_non_null(strstr(file_text("ffile/manifest.json"), "\"network_file\": \"ring.csv\""));
+  assert_int_equal(nl("run fang.yaml -o fring -q --set network_file= --set network=ring --set net_k=1"), 0);
+  /* same ring from the generator as from the file: identical results */
+  assert_string_equal(strdup(file_text("ffile/final.csv")), file_text("fring/final.csv"));
+  bad("model: fang2010\nparameters: {network: ring, network_file: ring.csv, n: 6, group_size: 3}\n", NULL,
+      "network_file is given but network is 'ring'", NULL);
 }
 
 static void test_missing_and_unwritable(void **state) {
@@ -404,6 +465,7 @@ int main(void) {
       cmocka_unit_test(test_pls_huge_cell),
       cmocka_unit_test(test_study_flat_constructs),
       cmocka_unit_test(test_bad_inputs),
+      cmocka_unit_test(test_network_group_names),
       cmocka_unit_test(test_missing_and_unwritable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "core/model_impl.h"
 #include "models/coopnet/cn_impl.h"
+#include "network/params.h"
 
 /* Random stream purposes of coopnet beyond the common ones (rng.h). */
 enum {
@@ -91,16 +92,15 @@ static const nl_param_desc params[P_COUNT] = {
                 "carry network code into the firm's code)"),
     [P_MU] = R("mu", 0.1, 0, 1, "experimentation: probability per period that a member tests one dimension, times x_f"),
     [P_Q] = R("q", 0.7, 0, 1, "probability that an experiment reveals the true value (else the wrong one)"),
-    [P_NETWORK] = {"network", NL_PARAM_CHOICE, 3, 0, 0, net_kinds, NULL,
-                   "initial informal ties: a generator, or 'file' (network_file)"},
-    [P_NETFILE] = {"network_file", NL_PARAM_STRING, 0, 0, 0, NULL, "",
-                   "initial ties: edge list CSV (firm ids 0..F-1, optional weight column) or GraphML (.graphml)"},
-    /* at most 1e5: docs/models.md, size limits */
-    [P_NETK] = I("net_k", 2, 0, 1e5, "ring, watts_strogatz: neighbours on each side; barabasi_albert: links per firm"),
-    [P_NETP] = R("net_p", 0.02, 0, 1, "erdos_renyi: link probability; watts_strogatz: rewiring probability"),
-    [P_NETBLOCKS] = I("net_blocks", 4, 1, 1e6, "sbm: number of regional clusters"),
-    [P_NETPIN] = R("net_p_in", 0.1, 0, 1, "sbm: link probability inside a cluster"),
-    [P_NETPOUT] = R("net_p_out", 0.005, 0, 1, "sbm: link probability across clusters"),
+    /* the shared network group (network/params.h) */
+    [P_NETWORK] = NL_NETPAR_KIND(3, net_kinds, "initial informal ties: a generator, or 'file' (network_file)"),
+    [P_NETFILE] = NL_NETPAR_FILE("initial ties: edge list CSV (firm ids 0..F-1, optional weight column) or GraphML "
+                                 "(.graphml)"),
+    [P_NETK] = NL_NETPAR_K(2, "ring, watts_strogatz: neighbours on each side; barabasi_albert: links per firm", NULL),
+    [P_NETP] = NL_NETPAR_P(0.02, "erdos_renyi: link probability; watts_strogatz: rewiring probability", NULL),
+    [P_NETBLOCKS] = NL_NETPAR_BLOCKS(4, "sbm: number of regional clusters", NULL),
+    [P_NETPIN] = NL_NETPAR_PIN(0.1, "sbm: link probability inside a cluster", NULL),
+    [P_NETPOUT] = NL_NETPAR_POUT(0.005, "sbm: link probability across clusters", NULL),
     [P_W0] = R("w0", 0.5, 0.001, 1, "strength (trust) of a new or unweighted initial tie"),
     [P_NU] = R("nu", 0.5, 0, 1, "activation: a tie is active in a period with probability nu * w"),
     [P_PINF] = R("p_inf", 0.65, 0, 1,
@@ -328,8 +328,8 @@ static nl_status validate(const nl_params *p, nl_errbuf *err) {
   int kind = (int)P(p, P_NETWORK);
   if (st || isfile || !net_kind_of[kind]) return st;
   /* The generator's own check (as create makes it), so a network that cannot be made is bad input. */
-  nl_network_spec spec = {.kind = net_kind_of[kind], .n = (size_t)F, .k = (size_t)P(p, P_NETK), .p = P(p, P_NETP),
-                          .blocks = (size_t)P(p, P_NETBLOCKS), .p_in = P(p, P_NETPIN), .p_out = P(p, P_NETPOUT)};
+  nl_network_spec spec;
+  nl_netpar_spec(p, (size_t)F, net_kind_of, &spec);
   nl_network *g = nl_network_new();
   if (!g) return nl_err(err, NL_ENOMEM, "out of memory");
   if (nl_network_spec_check(g, &spec))
@@ -462,9 +462,7 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
     s->net_file = 1;
     if ((st = cn_network_read(s, nl_params_get_string(p, P_NETFILE), err))) goto fail;
   } else {
-    s->spec = (nl_network_spec){.kind = net_kind_of[kind], .n = s->F, .k = (size_t)P(p, P_NETK),
-                                .p = P(p, P_NETP), .blocks = (size_t)P(p, P_NETBLOCKS),
-                                .p_in = P(p, P_NETPIN), .p_out = P(p, P_NETPOUT)};
+    nl_netpar_spec(p, s->F, net_kind_of, &s->spec);
     if (nl_network_spec_check(s->net, &s->spec)) {
       st = nl_err(err, NL_EINVAL, "network '%s': %s", net_kinds[kind], nl_network_errmsg(s->net));
       goto fail;

@@ -23,8 +23,20 @@
 #include "core/model_impl.h"
 #include "models/march1991/march.h"
 #include "network/network_impl.h"
+#include "network/params.h"
 
-enum { P_M, P_N, P_GROUP, P_R, P_P, P_P3, P_P4, P_FILE, P_COUNT };
+enum {
+  P_M, P_N, P_GROUP, P_R, P_P, P_P3, P_P4,
+  P_NETWORK, P_FILE, P_NETK, P_NETP, P_NETBLOCKS, P_NETPIN, P_NETPOUT, /* the network group */
+  P_COUNT
+};
+
+/* The paper's subgroups (group_size, r), another generator of the shared network group, or a file. */
+static const char *const net_kinds[] = {"subgroups", "complete", "ring", "erdos_renyi", "watts_strogatz",
+                                        "barabasi_albert", "sbm", "file", NULL};
+static const nl_network_kind net_kind_of[] = {NL_NET_CAVEMAN, NL_NET_COMPLETE, NL_NET_RING, NL_NET_ERDOS_RENYI,
+                                              NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT, NL_NET_SBM, NL_NET_EMPTY};
+enum { NET_SUBGROUPS = 0, NET_FILE = 7 };
 
 static const nl_param_desc params[P_COUNT] = {
     [P_M] = {"m", NL_PARAM_INT, 100, 1, 1e6, NULL, NULL, "dimensions of reality (our default 100; see docs)"},
@@ -41,9 +53,17 @@ static const nl_param_desc params[P_COUNT] = {
     [P_P3] = {"p3", NL_PARAM_REAL, 0, 0, 1, NULL, NULL,
               "turnover: probability per period that an individual is replaced by a newcomer with random beliefs"},
     [P_P4] = {"p4", NL_PARAM_REAL, 0, 0, 1, NULL, NULL, "turbulence: probability per period that each dimension flips"},
-    [P_FILE] = {"network_file", NL_PARAM_STRING, 0, 0, 0, NULL, "",
-                "optional: a fixed network (edge list CSV with ids 0..n-1, or .graphml) instead of the subgroup "
-                "structure; group_size and r are then ignored"},
+    /* the shared network group (network/params.h) */
+    [P_NETWORK] = NL_NETPAR_KIND(NET_SUBGROUPS, net_kinds,
+                                 "contacts: subgroups (the paper's: group_size, r), a generator of the network group, "
+                                 "or file (network_file)"),
+    [P_FILE] = NL_NETPAR_FILE("a fixed network (edge list CSV with ids 0..n-1, or .graphml) instead of the subgroup "
+                              "structure; group_size and r are then ignored (given alone, it implies network: file)"),
+    [P_NETK] = NL_NETPAR_K(2, "ring, watts_strogatz: contacts on each side; barabasi_albert: links per newcomer", NULL),
+    [P_NETP] = NL_NETPAR_P(0.05, "erdos_renyi: link probability; watts_strogatz: rewiring probability", NULL),
+    [P_NETBLOCKS] = NL_NETPAR_BLOCKS(4, "sbm: number of groups", NULL),
+    [P_NETPIN] = NL_NETPAR_PIN(0.3, "sbm: link probability inside a group", NULL),
+    [P_NETPOUT] = NL_NETPAR_POUT(0.01, "sbm: link probability across groups", NULL),
 };
 
 enum { M_KNOW, M_DIV, M_BEST, M_CROSS, M_CHANGES, M_COUNT };
@@ -83,13 +103,36 @@ typedef struct state {
   nl_rng dyn;
 } state;
 
+/* The network a parameter set asks for: NET_FILE when a file is named (with the default kind too,
+ * as before the network group), else the `network` choice. */
+static int net_kind(const nl_params *p) {
+  const char *f = nl_params_get_string(p, P_FILE);
+  int kind = (int)nl_params_get(p, P_NETWORK);
+  return f && *f && kind == NET_SUBGROUPS ? NET_FILE : kind;
+}
+
 static nl_status validate(const nl_params *p, nl_errbuf *err) {
   const char *f = nl_params_get_string(p, P_FILE);
   double n = nl_params_get(p, P_N), g = nl_params_get(p, P_GROUP), m = nl_params_get(p, P_M);
+  int kind = net_kind(p);
   /* Beliefs: four bit planes of ceil(m/64) words per individual (this period's and the next);
    * subgroups are cliques: n (g - 1) / 2 ties. */
   nl_status st = nl_check_state_bytes(err, n * ceil(m / 64) * 32, "m = %.0f dimensions x n = %.0f individuals", m, n);
-  if (st || (f && *f)) return st;
+  if (st) return st;
+  /* network = file without network_file is reported by create (--set applies one at a time) */
+  if (kind == NET_FILE) return NL_OK;
+  if (f && *f)
+    return nl_err(err, NL_EINVAL, "network_file is given but network is '%s' (set network: file)", net_kinds[kind]);
+  if (kind != NET_SUBGROUPS) {
+    nl_network_spec spec;
+    nl_netpar_spec(p, (size_t)n, net_kind_of, &spec);
+    nl_network *net = nl_network_new();
+    if (!net) return nl_err(err, NL_ENOMEM, "out of memory");
+    if (nl_network_spec_check(net, &spec))
+      st = nl_err(err, NL_EINVAL, "network '%s': %s", net_kinds[kind], nl_network_errmsg(net));
+    nl_network_free(net);
+    return st;
+  }
   st = nl_check_state_bytes(err, n * (g - 1) / 2 * NL_TIE_BYTES, "n = %.0f individuals in subgroups of %.0f", n, g);
   if (st) return st;
   if (fmod(n, g) != 0)
@@ -129,7 +172,12 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->p3 = nl_params_get(p, P_P3);
   s->p4 = nl_params_get(p, P_P4);
   const char *f = nl_params_get_string(p, P_FILE);
-  if (f && *f) {
+  int kind = net_kind(p);
+  if (kind == NET_FILE && !(f && *f)) {
+    st = nl_err(err, NL_EINVAL, "network: file needs network_file");
+    goto fail;
+  }
+  if (kind == NET_FILE) {
     s->from_file = 1;
     st = nl_network_read_file(s->net, f, n, 0);
     if (!st && nl_network_nodes(s->net) != n)
@@ -141,7 +189,10 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
     }
   } else {
     size_t g = (size_t)nl_params_get(p, P_GROUP);
-    s->spec = (nl_network_spec){.kind = NL_NET_CAVEMAN, .n = n, .blocks = n / g, .p = nl_params_get(p, P_R)};
+    if (kind == NET_SUBGROUPS)
+      s->spec = (nl_network_spec){.kind = NL_NET_CAVEMAN, .n = n, .blocks = n / g, .p = nl_params_get(p, P_R)};
+    else
+      nl_netpar_spec(p, n, net_kind_of, &s->spec);
     if ((st = nl_network_spec_check(s->net, &s->spec))) {
       nl_err(err, st, "%s", nl_network_errmsg(s->net));
       goto fail;

@@ -16,6 +16,7 @@
 #include "core/model_impl.h"
 #include "models/lazer2007/nk.h"
 #include "network/network_impl.h"
+#include "network/params.h"
 
 static const char *const networks[] = {"line",    "ring",       "complete", "erdos_renyi", "watts_strogatz",
                                        "barabasi_albert", "sbm", "caveman", "sw_rewired",  "sw_added",
@@ -38,26 +39,26 @@ static const nl_param_desc params[P_COUNT] = {
                 "draws over all N loci, repeats and the locus itself allowed; reproduces the paper's figures), random "
                 "(K distinct other loci, Kauffman's usual choice: a slightly more rugged landscape) or neighbours "
                 "(the K next loci)"},
-    [P_NETWORK] = {"network", NL_PARAM_CHOICE, 0, 0, 0, networks, NULL,
+    /* the shared network group (network/params.h); the names before it stay accepted */
+    [P_NETWORK] = NL_NETPAR_KIND(0, networks,
                    "communication network: line (the paper's linear network: each agent linked to its k nearest "
                    "on each side, no wrap-around), ring (the same with wrap-around), complete (the efficient, totally connected network), erdos_renyi "
                    "(random, link probability p), watts_strogatz (small world: ring with rewiring probability p), "
                    "barabasi_albert (k links per new agent), sbm (blocks, p_in, p_out), caveman (blocks cliques, "
                    "rewiring p), sw_rewired (the paper's small world: ring lattice, k each side, with exactly "
                    "`shortcuts` links rewired, never isolating a component), sw_added (Newman-Watts: the lattice plus "
-                   "`shortcuts` random extra links; the paper's \"small world with 10 extra ties\"), file (network_file)"},
-    [P_K] = {"k", NL_PARAM_INT, 1, 1, 1e5, NULL, NULL,
-             "ring, line, watts_strogatz, sw_rewired, sw_added: neighbours on each side; barabasi_albert: links per "
-             "new agent"}, /* at most 1e5: docs/models.md, size limits */
-    [P_P] = {"p", NL_PARAM_REAL, 0.05, 0, 1, NULL, NULL,
-             "erdos_renyi: link probability; watts_strogatz, caveman: rewiring probability"},
+                   "`shortcuts` random extra links; the paper's \"small world with 10 extra ties\"), file (network_file)"),
+    [P_K] = NL_NETPAR_K(1,
+                        "ring, line, watts_strogatz, sw_rewired, sw_added: neighbours on each side; barabasi_albert: "
+                        "links per new agent",
+                        "k"),
+    [P_P] = NL_NETPAR_P(0.05, "erdos_renyi: link probability; watts_strogatz, caveman: rewiring probability", "p"),
     [P_SHORTCUTS] = {"shortcuts", NL_PARAM_INT, 10, 0, 1e9, NULL, NULL,
                      "sw_rewired: lattice links rewired; sw_added: random links added (the paper: 0 to 50)"},
-    [P_BLOCKS] = {"blocks", NL_PARAM_INT, 4, 1, 1e7, NULL, NULL, "sbm, caveman: number of groups"},
-    [P_PIN] = {"p_in", NL_PARAM_REAL, 0.3, 0, 1, NULL, NULL, "sbm: link probability inside a group"},
-    [P_POUT] = {"p_out", NL_PARAM_REAL, 0.01, 0, 1, NULL, NULL, "sbm: link probability across groups"},
-    [P_FILE] = {"network_file", NL_PARAM_STRING, 0, 0, 0, NULL, "",
-                "network = file: edge list CSV (source,target[,weight]; integer ids 0..n-1) or .graphml"},
+    [P_BLOCKS] = NL_NETPAR_BLOCKS(4, "sbm, caveman: number of groups", "blocks"),
+    [P_PIN] = NL_NETPAR_PIN(0.3, "sbm: link probability inside a group", "p_in"),
+    [P_POUT] = NL_NETPAR_POUT(0.01, "sbm: link probability across groups", "p_out"),
+    [P_FILE] = NL_NETPAR_FILE("network = file: edge list CSV (source,target[,weight]; integer ids 0..n-1) or .graphml"),
     [P_VELOCITY] = {"velocity", NL_PARAM_REAL, 1, 0, 1, NULL, NULL,
                     "probability per round that an agent looks at its neighbours (the paper's velocity of "
                     "information; 1 = every round); otherwise it explores"},
@@ -103,26 +104,15 @@ typedef struct state {
   double obs[M_COUNT];
 } state;
 
-static int net_kind_to_spec(int kind, nl_network_kind *out) {
-  static const nl_network_kind map[] = {NL_NET_LINE,           NL_NET_RING,           NL_NET_COMPLETE,
-                                        NL_NET_ERDOS_RENYI,    NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT,
-                                        NL_NET_SBM,            NL_NET_CAVEMAN,        NL_NET_SW_REWIRED,
-                                        NL_NET_SW_ADDED};
-  if (kind < 0 || kind >= NET_FILE) return -1;
-  *out = map[kind];
-  return 0;
-}
+/* Generator kind of each entry of `networks` (file: no generator). */
+static const nl_network_kind kind_of[] = {NL_NET_LINE,        NL_NET_RING,           NL_NET_COMPLETE,
+                                          NL_NET_ERDOS_RENYI, NL_NET_WATTS_STROGATZ, NL_NET_BARABASI_ALBERT,
+                                          NL_NET_SBM,         NL_NET_CAVEMAN,        NL_NET_SW_REWIRED,
+                                          NL_NET_SW_ADDED,    NL_NET_EMPTY};
 
 static void fill_spec(const nl_params *p, nl_network_spec *s) {
-  memset(s, 0, sizeof *s);
-  net_kind_to_spec((int)nl_params_get(p, P_NETWORK), &s->kind);
-  s->n = (size_t)nl_params_get(p, P_N);
-  s->k = (size_t)nl_params_get(p, P_K);
-  s->p = nl_params_get(p, P_P);
+  nl_netpar_spec(p, (size_t)nl_params_get(p, P_N), kind_of, s);
   s->shortcuts = (size_t)nl_params_get(p, P_SHORTCUTS);
-  s->blocks = (size_t)nl_params_get(p, P_BLOCKS);
-  s->p_in = nl_params_get(p, P_PIN);
-  s->p_out = nl_params_get(p, P_POUT);
 }
 
 static nl_status validate(const nl_params *p, nl_errbuf *err) {
