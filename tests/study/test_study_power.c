@@ -201,7 +201,7 @@ static void test_threads(void **state) {
  * PRODINNO exists in coopnet's population (fact 1a; x_conc 1 spreads x_f, survey noise 0.5 makes
  * the items reliable); EXPLORE -> EXPLOIT is absent by construction (independent Beta draws).
  * 20 replications at 20, 60 and 200 firms (200: two economies of 100); under NL_TEST_SCALE < 1,
- * 6 replications and only the structure is checked. */
+ * 4 replications of 40 periods and only the structure is checked. */
 static void test_power_curve(void **state) {
   (void)state;
   const char *sc = getenv("NL_TEST_SCALE");
@@ -214,7 +214,7 @@ static void test_power_curve(void **state) {
            "  parameters: {firms: 100, x_conc: 1}\n"
            "  replications: %d\n"
            "  seed: 11\n"
-           "  stop: {until: periods, periods: 200}\n"
+           "  stop: {until: periods, periods: %d}\n"
            "survey: {sample: 90, noise: 0.5}\n"
            "model: |\n"
            "  EXPLORE =~ explore1 + explore2 + explore3 + explore4\n"
@@ -226,7 +226,7 @@ static void test_power_curve(void **state) {
            "  - {id: HR, effect: EXPLORE -> PRODINNO, sign: positive}\n"
            "  - {id: H0, effect: EXPLORE -> EXPLOIT, sign: positive}\n"
            "analysis: {boot: 50, contrasts: false, power: [20, 60, 200]}\n",
-           judge ? 20 : 6);
+           judge ? 20 : 4, judge ? 200 : 40);
   nl_study *s = NULL;
   char *csv = run_study(text, 2, "curve", &s);
   const study_point *pt = &s->pt[0];
