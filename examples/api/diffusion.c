@@ -154,7 +154,7 @@ static void observe(void *sp, double *out) {
   out[M_NEW] = (double)s->nnew / (double)s->n;
 }
 
-static int at_equilibrium(const void *sp) {
+static int at_equilibrium(void *sp) {
   const state *s = sp;
   return s->nadopted == s->n;
 }

@@ -127,8 +127,9 @@ NL_API long nl_sim_period(const nl_sim *s);
  * nothing), hence never observe one sim from two threads at once. Cost: the model's measures,
  * O(agents x beliefs) for the built-in models. */
 NL_API void nl_sim_observe(nl_sim *s, double *out);
-/* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. */
-NL_API int nl_sim_at_equilibrium(const nl_sim *s);
+/* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. Not const
+ * for the same reason as nl_sim_observe (fang2010 counts votes in the sim's scratch space). */
+NL_API int nl_sim_at_equilibrium(nl_sim *s);
 /* Units of the current state (0 for a model without units or a sim that failed to create). */
 NL_API size_t nl_sim_units(const nl_sim *s);
 /* Row of unit u < nl_sim_units into out[nl_model_nunit_fields]. No allocation. */

@@ -46,7 +46,8 @@ typedef struct nl_errbuf {
  * (read with nl_params_get / nl_params_get_string); reset sets the initial state of replication
  * `replication` from (seed, replication) only; step runs one period; observe writes the measures
  * (may use the state's scratch space, hence not const; measures are computed only when recorded);
- * at_equilibrium: absorbing state reached (NULL = never); destroy frees what create made.
+ * at_equilibrium: absorbing state reached (NULL = never; may use the scratch space too, so not const);
+ * destroy frees what create made.
  * Units (optional: unit_name, unit_fields, nunit_fields, unit_count and unit_row all set, or none):
  * the individuals, agents or firms of a state, each described by one row of numbers, for the
  * virtual survey (a survey's construct names the field behind it) and per-unit outputs; counts in
@@ -68,7 +69,7 @@ struct nl_model {
   nl_status (*reset)(void *state, uint64_t seed, uint64_t replication, nl_errbuf *err); /* no allocation */
   nl_status (*step)(void *state, nl_errbuf *err);                                      /* no allocation */
   void (*observe)(void *state, double *out);                                           /* out[nmeasures] */
-  int (*at_equilibrium)(const void *state);
+  int (*at_equilibrium)(void *state);
   void (*destroy)(void *state);
   const char *unit_name;           /* what one unit is, singular: "firm", "agent" */
   const char *const *unit_fields;  /* nunit_fields names of a row's values; unique */

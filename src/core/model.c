@@ -325,7 +325,7 @@ nl_status nl_sim_step(nl_sim *s) {
 
 void nl_sim_observe(nl_sim *s, double *out) { s->model->observe(s->state, out); }
 
-int nl_sim_at_equilibrium(const nl_sim *s) {
+int nl_sim_at_equilibrium(nl_sim *s) {
   return s->model->at_equilibrium ? s->model->at_equilibrium(s->state) : 0;
 }
 

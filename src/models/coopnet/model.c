@@ -1268,7 +1268,7 @@ static void observe(void *sp, double *out) {
   out[M_ATTENTION] = att / dF;
 }
 
-static int at_equilibrium(const void *sp) {
+static int at_equilibrium(void *sp) {
   const cn_state *s = sp;
   /* Turnover and turbulence of a domain that exists never settle. */
   if (s->p3 > 0 || (s->p4P > 0 && s->mP > 0) || (s->p4Q > 0 && s->mQ > 0) || s->ntie > 0 || s->G > 0) return 0;

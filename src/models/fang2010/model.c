@@ -334,8 +334,8 @@ static void observe(void *sp, double *out) {
 
 /* Settled: absorbing (no individual has a superior-contact majority that differs from its belief),
  * a limit cycle of the synchronous update (see RECUR), or stationary (see STILL). */
-static int at_equilibrium(const void *sp) {
-  state *s = (state *)sp; /* uses the counters as scratch; the beliefs are not changed */
+static int at_equilibrium(void *sp) {
+  state *s = sp; /* uses the counters as scratch; the beliefs are not changed */
   if (s->p3 > 0 || s->p4 > 0) return 0;
   if (s->recurrent >= RECUR || s->still >= STILL) return 1; /* settled in a cycle / stationary */
   nl_march_org *o = &s->org;

@@ -370,7 +370,7 @@ static void observe(void *sp, double *out) {
 
 /* Absorbing: no agent has a better neighbour and every agent is at a local optimum (no one-bit
  * change scores higher). Error and velocity do not matter then: nobody copies, nobody moves. */
-static int at_equilibrium(const void *sp) {
+static int at_equilibrium(void *sp) {
   const state *s = sp;
   size_t t1 = 0, t2 = 0;
   if (s->kind == NET_COMPLETE) top_two(s, &t1, &t2);

@@ -128,7 +128,7 @@ static void observe(void *sp, double *out) {
   out[M_SUP] = (double)s->org.superior;
 }
 
-static int at_equilibrium(const void *sp) {
+static int at_equilibrium(void *sp) {
   const state *s = sp;
   if (s->p3 > 0 || s->p4 > 0) return 0; /* turnover and turbulence never settle */
   return nl_march_at_equilibrium(&s->org, s->rpos, s->variant);
