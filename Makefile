@@ -8,7 +8,7 @@ PREFIX     ?= /usr/local
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test test-fast test-asan check golden-update bench fuzz docs install clean python r
+.PHONY: all deps build demo test test-fast test-asan check check-minimal golden-update bench fuzz docs install clean python r
 
 all: build
 
@@ -42,6 +42,18 @@ test: deps
 # The fast lane: unit tests only (no paper reproductions, valgrind, sanitizers), about a minute.
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# A build without the optional components (NL_WITH_PLOT, NL_WITH_STORE, NL_WITH_YAML all OFF): the
+# library, the CLI and the tests that mean something there (the "built without" errors, the CLI's
+# exit 2, a model run, PLS against seminr). Its own build directory; a few minutes on 2 cores, so
+# not part of `make test` (CI runs it: .ci/run).
+MINIMAL_BUILD ?= build-minimal
+MINIMAL_TESTS = test_components test_pls test_stats test_rng
+check-minimal:
+	cmake -S . -B $(MINIMAL_BUILD) -DCMAKE_BUILD_TYPE=Release -DNL_WITH_PLOT=OFF -DNL_WITH_STORE=OFF \
+	  -DNL_WITH_YAML=OFF $(CMAKE_ARGS)
+	cmake --build $(MINIMAL_BUILD) -j $(JOBS) --target netlearn netlearn_cli $(MINIMAL_TESTS)
+	cd $(MINIMAL_BUILD) && ctest --output-on-failure -j $(JOBS) -R "^($(shell echo $(MINIMAL_TESTS) | tr ' ' '|'))$$"
 
 # Rewrite the golden files of tests/golden/ from this build and show the diff (tests/golden/README.md).
 golden-update: build
@@ -78,4 +90,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(MINIMAL_BUILD) build-fuzz

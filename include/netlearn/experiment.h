@@ -151,7 +151,9 @@ NL_API const char *nl_store_errmsg(const nl_store *st);
  * file checked, and with NL_STORE_RESET emptied: a file that is not a netlearn database is never
  * changed. Readers of a database in a directory they cannot write open it immutable. busy_ms: how
  * long to wait for a lock held by another process. Errors: NL_EBUSY (another run is writing it),
- * NL_EIO (cannot open; read-only), NL_EPARSE (not a netlearn database, or a newer schema).
+ * NL_EIO (cannot open; read-only), NL_EPARSE (not a netlearn database, or a newer schema),
+ * NL_EUNSUPPORTED (built without the results database: nl_built_with("store"); then every
+ * nl_store_* call but new/free/errmsg returns it).
  */
 NL_API nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
 

@@ -112,10 +112,11 @@ typedef enum nl_figure_format { NL_FIGURE_PNG = 0, NL_FIGURE_SVG = 1 } nl_figure
 
 /* Write the figure to `path`: PNG or SVG by its extension (.png, .svg, any case), written
  * to a temporary name and renamed into place. Errors: NL_EINVAL (other extension, empty figure),
- * NL_EIO (cannot write), NL_ENOMEM. Cost: O(layers + pixels). */
+ * NL_EIO (cannot write), NL_ENOMEM, NL_EUNSUPPORTED (built without figures: nl_built_with("plot")).
+ * Cost: O(layers + pixels). */
 NL_API nl_status nl_figure_save(nl_figure *f, const char *path);
 /* Render into a new memory buffer (*buf, *len; caller frees with nl_free), for embedding in
- * reports. Errors: NL_EINVAL (empty figure), NL_ENOMEM. */
+ * reports. Errors: NL_EINVAL (empty figure), NL_ENOMEM, NL_EUNSUPPORTED (built without figures). */
 NL_API nl_status nl_figure_render(nl_figure *f, nl_figure_format fmt, unsigned char **buf, size_t *len);
 
 /* ---- figure kinds from data in memory ---------------------------------------------------- */

@@ -41,7 +41,9 @@ NL_API const char *nl_scenario_errmsg(const nl_scenario *sc);
 /*
  * Load a scenario from a YAML file (path borrowed) or a string (text and name borrowed; name is
  * used in messages). Errors: NL_EIO (unreadable file), NL_EPARSE (malformed YAML), NL_EINVAL
- * (unknown model or key, wrong type), NL_ERANGE (value out of range). Cost: linear in the file.
+ * (unknown model or key, wrong type), NL_ERANGE (value out of range), NL_EUNSUPPORTED (built
+ * without YAML input files: nl_built_with("yaml"); so are the study, calibration and sensitivity
+ * files). Cost: linear in the file.
  */
 NL_API nl_status nl_scenario_load_file(nl_scenario *sc, const char *path);
 NL_API nl_status nl_scenario_load_string(nl_scenario *sc, const char *text, const char *name);

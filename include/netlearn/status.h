@@ -27,7 +27,8 @@ typedef enum nl_status {
   NL_ECANCELED,    /* stopped by the caller (progress callback asked to stop) */
   NL_EEXIST,       /* refusing to overwrite existing, different results */
   NL_EINTERNAL,    /* a broken invariant: a bug in netlearn */
-  NL_EBUSY         /* in use by another process (a results database another run is writing) */
+  NL_EBUSY,        /* in use by another process (a results database another run is writing) */
+  NL_EUNSUPPORTED  /* a component this netlearn was built without (nl_built_with) */
 } nl_status;
 
 /* Short, static name of a status ("out of memory", ...). Never NULL. O(1). */
@@ -38,6 +39,12 @@ NL_API const char *nl_status_str(nl_status s);
  * A program built with other headers can compare them with the macros. Static; O(1). */
 NL_API const char *nl_version(void);
 NL_API int nl_abi_version(void);
+
+/* 1 when this netlearn was built with the optional component: "plot" (figures, cairo), "store"
+ * (results databases, SQLite), "yaml" (scenario, study, calibration and sensitivity files,
+ * libfyaml); 0 otherwise (also for an unknown name or NULL). Without one, its functions return
+ * NL_EUNSUPPORTED with the message "netlearn was built without ...". O(1). */
+NL_API int nl_built_with(const char *component);
 
 /* One line per linked library with its version ("libfyaml 0.7.12", "igraph 0.10.2", ...), written
  * into buf (NUL-terminated, truncated to cap). Returns buf. */

@@ -2,7 +2,9 @@
 #define NL_CALIBRATE_IMPL_H
 /* The calibration handle seen from inside: spec (spec.c), simulated statistics and the evaluation
  * cache in results.db (eval.c), optimization (optim.c), inference (infer.c), outputs (output.c). */
+#if NL_HAVE_STORE
 #include <sqlite3.h>
+#endif
 #include <stdint.h>
 
 #include "core/error.h"
@@ -70,7 +72,9 @@ struct nl_calib {
   long gcd_period; /* record every gcd of the target periods (LONG_MAX: final only) */
   /* run state */
   nl_store *store;
+#if NL_HAVE_STORE
   sqlite3_stmt *get, *put;
+#endif
   int threads;
   nl_calib_config cfg;
   nl_calib_eval *ev;

@@ -31,6 +31,7 @@ static double now(void) {
 
 /* ---- cache ----------------------------------------------------------------------------------- */
 
+#if NL_HAVE_STORE /* the cache lives in results.db */
 /* What decides the per-replication values besides theta: the resolved scenario, the replications,
  * the seed, the free parameters and what each target reads. Caller frees. */
 static char *identity(nl_calib *c) {
@@ -122,7 +123,19 @@ void nl_calib_cache_close(nl_calib *c) {
   nl_store_free(c->store);
   c->store = NULL;
 }
+#else
+nl_status nl_calib_cache_open(nl_calib *c, const char *path) {
+  (void)path;
+  return nl_err_without(&c->err, "store");
+}
 
+void nl_calib_cache_close(nl_calib *c) {
+  nl_store_free(c->store);
+  c->store = NULL;
+}
+#endif
+
+#if NL_HAVE_STORE
 static void theta_key(const nl_calib *c, const double *theta, char *buf, size_t cap) {
   size_t len = 0;
   buf[0] = '\0';
@@ -132,6 +145,7 @@ static void theta_key(const nl_calib *c, const double *theta, char *buf, size_t 
     len += (size_t)snprintf(buf + len, cap - len, "%s%s", j ? ";" : "", num);
   }
 }
+#endif
 
 /* ---- simulation ------------------------------------------------------------------------------ */
 
@@ -213,10 +227,11 @@ static nl_status simulate(nl_calib *c, const nl_params *p, double *x, int thread
 }
 
 nl_status nl_calib_values(nl_calib *c, const double *theta, double *x, int *cached, double *seconds) {
+  *cached = 0;
+#if NL_HAVE_STORE
   char key[2048];
   theta_key(c, theta, key, sizeof key);
   size_t nval = (size_t)c->R * c->K;
-  *cached = 0;
   if (c->get) {
     sqlite3_reset(c->get);
     sqlite3_bind_text(c->get, 1, key, -1, SQLITE_TRANSIENT);
@@ -230,6 +245,7 @@ nl_status nl_calib_values(nl_calib *c, const double *theta, double *x, int *cach
     }
     sqlite3_reset(c->get);
   }
+#endif
   nl_params *p = NULL;
   nl_status st = params_at(c, theta, &p);
   if (st) return st;
@@ -237,6 +253,9 @@ nl_status nl_calib_values(nl_calib *c, const double *theta, double *x, int *cach
   st = simulate(c, p, x, c->threads);
   nl_params_free(p);
   *seconds = now() - t0;
+#if !NL_HAVE_STORE
+  return st;
+#else
   if (st || !c->put) return st;
   double m[64], q = NAN;
   if (c->K <= 64) {
@@ -258,6 +277,7 @@ nl_status nl_calib_values(nl_calib *c, const double *theta, double *x, int *cach
   if (rc != SQLITE_DONE)
     return nl_err(&c->err, NL_EIO, "results.db: storing an evaluation: %s", sqlite3_errmsg(nl_store_db(c->store)));
   return NL_OK;
+#endif
 }
 
 /* ---- statistics and the objective -------------------------------------------------------------- */

@@ -26,6 +26,9 @@ nl_status nl_verr(nl_errbuf *e, nl_status st, const char *fmt, va_list ap);
 /* Prefix the current message: "<prefix>: <old message>". */
 void nl_err_prefix(nl_errbuf *e, const char *prefix);
 void nl_err_clear(nl_errbuf *e);
+/* NL_EUNSUPPORTED with "netlearn was built without <component>: rebuild with -DNL_WITH_<X>=ON"
+ * (component as in nl_built_with: "plot", "store", "yaml"). */
+nl_status nl_err_without(nl_errbuf *e, const char *component);
 
 /* Levenshtein distance, used to suggest the closest name for a misspelt key. */
 size_t nl_edit_distance(const char *a, const char *b);

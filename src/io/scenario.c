@@ -1,7 +1,6 @@
 /* Scenario files (YAML, via libfyaml): parsing, validation with located messages, --set overrides. */
 #include <errno.h>
 #include <inttypes.h>
-#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

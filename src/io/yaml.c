@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "io/text.h"
 
+#if NL_HAVE_YAML
 static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {
   (void)diag;
   (void)user;
@@ -61,12 +62,23 @@ nl_status nl_yaml_parse(const nl_yaml *y, const char *text, size_t len, struct f
   fy_diag_destroy(diag);
   return st;
 }
+#else
+nl_status nl_yaml_parse(const nl_yaml *y, const char *text, size_t len, struct fy_document **doc) {
+  (void)text, (void)len;
+  *doc = NULL;
+  return nl_err_without(y->err, "yaml");
+}
+#endif
 
 const struct fy_mark *nl_yaml_mark(struct fy_node *n) {
   for (int depth = 0; n && depth < 64; depth++) {
     if (fy_node_is_scalar(n)) {
+#if NL_HAVE_YAML
       struct fy_token *t = fy_node_get_scalar_token(n);
       return t ? fy_token_start_mark(t) : NULL;
+#else
+      return NULL;
+#endif
     }
     void *it = NULL;
     if (fy_node_is_mapping(n)) {

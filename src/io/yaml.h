@@ -5,11 +5,15 @@
  * diagnostics collected instead of printed, and located, typed reading of values. Messages read
  * "file:line:column: key 'k': expected ..., got '...'".
  */
-#include <libfyaml.h>
 #include <stdarg.h>
 #include <stddef.h>
 
 #include "core/error.h"
+#if NL_HAVE_YAML
+#include <libfyaml.h>
+#else
+#include "io/yaml_none.h"
+#endif
 
 typedef struct nl_yaml {
   const char *file; /* named in messages (borrowed) */

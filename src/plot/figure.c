@@ -5,7 +5,9 @@
  * outlines, which journals' editors and screen readers cannot use).
  */
 #define _POSIX_C_SOURCE 200809L
+#if NL_HAVE_PLOT
 #include <cairo.h>
+#endif
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -74,8 +76,10 @@ struct nl_figure {
   op *ops;
   size_t nops, opcap;
   int oom;
-  cairo_surface_t *msurf;
+#if NL_HAVE_PLOT
+  cairo_surface_t *msurf; /* text metrics */
   cairo_t *mcr;
+#endif
   nl_errbuf err;
 };
 
@@ -158,8 +162,10 @@ void nl_figure_free(nl_figure *f) {
   nl_free(f->ylabel);
   nl_free(f->title);
   nl_free(f->legend_title);
+#if NL_HAVE_PLOT
   if (f->mcr) cairo_destroy(f->mcr);
   if (f->msurf) cairo_surface_destroy(f->msurf);
+#endif
   nl_free(f);
 }
 
@@ -504,6 +510,7 @@ static void clip_end(nl_figure *f) { push_op(f, OP_UNCLIP); }
 
 /* ---- text metrics ----------------------------------------------------------------------- */
 
+#if NL_HAVE_PLOT
 static cairo_font_options_t *font_options(void) {
   cairo_font_options_t *fo = cairo_font_options_create();
   /* unhinted metrics: the same widths at every resolution, so layout does not depend on dpi */
@@ -532,6 +539,13 @@ double nl_fig_text_width(nl_figure *f, const char *s, double size, int bold) {
   cairo_text_extents(f->mcr, s, &te);
   return te.x_advance;
 }
+#else
+/* Built without cairo: figures are laid out (their kinds validate their input) but never rendered. */
+double nl_fig_text_width(nl_figure *f, const char *s, double size, int bold) {
+  (void)f;
+  return s ? (bold ? 0.65 : 0.6) * size * (double)strlen(s) : 0;
+}
+#endif
 
 /* DejaVu Sans: cap height 0.73 em, descender 0.24 em. */
 double nl_fig_cap_height(double size) { return 0.73 * size; }
@@ -1183,6 +1197,7 @@ nl_status nl_figure_panel(nl_figure *f, double *x0, double *y0, double *x1, doub
 }
 
 /* ---- cairo back end --------------------------------------------------------------------- */
+#if NL_HAVE_PLOT
 
 static void set_dash(cairo_t *cr, int dash, double lw) {
   if (dash == NL_DASH_DASHED) {
@@ -1257,6 +1272,7 @@ static void cairo_ops(nl_figure *f, cairo_t *cr) {
     }
   }
 }
+#endif
 
 /* A growing byte buffer. */
 typedef struct sbuf {
@@ -1312,6 +1328,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
   nl_free(big);
 }
 
+#if NL_HAVE_PLOT
 static cairo_status_t png_write_cb(void *closure, const unsigned char *data, unsigned int length) {
   sbuf *b = closure;
   sb_put(b, data, length);
@@ -1384,6 +1401,7 @@ cleanup:
   cairo_surface_destroy(sf);
   return rs;
 }
+#endif
 
 /* ---- SVG back end ----------------------------------------------------------------------- */
 
@@ -1503,10 +1521,16 @@ static nl_status render_svg(nl_figure *f, sbuf *b) {
 nl_status nl_figure_render(nl_figure *f, nl_figure_format fmt, unsigned char **buf, size_t *len) {
   *buf = NULL;
   *len = 0;
+  if (!NL_HAVE_PLOT) return nl_err_without(&f->err, "plot");
   nl_status rs = build(f);
   if (rs) return rs;
   sbuf b = {0};
+#if NL_HAVE_PLOT
   rs = fmt == NL_FIGURE_SVG ? render_svg(f, &b) : render_png(f, &b);
+#else
+  rs = render_svg(f, &b);
+  (void)fmt;
+#endif
   if (rs || b.oom) {
     nl_free(b.p);
     return rs ? rs : nl_err(&f->err, NL_ENOMEM, "out of memory");

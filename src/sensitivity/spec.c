@@ -5,7 +5,6 @@
  * outside the scenario blanked, so its messages carry this file's lines and columns.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

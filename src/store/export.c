@@ -1,5 +1,6 @@
 /* Tidy CSV files and a terminal summary from a results database. */
 #define _POSIX_C_SOURCE 200809L
+#if NL_HAVE_STORE /* otherwise store/none.c */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -730,3 +731,4 @@ nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_desig
   fputc('\n', a.f);
   return nl_atomic_commit(&a, err);
 }
+#endif /* NL_HAVE_STORE */

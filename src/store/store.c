@@ -10,6 +10,7 @@
  * times, threads, command lines). Timings live in runs so that a run's commit touches few pages.
  */
 #define _POSIX_C_SOURCE 200809L
+#if NL_HAVE_STORE /* otherwise store/none.c */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -788,3 +789,4 @@ nl_status nl_store_dberr(nl_store *st, int rc, const char *what) { return db_err
 nl_status nl_store_query_text(nl_store *st, const char *sql, char *buf, size_t cap) {
   return query_text(st, sql, NULL, buf, cap);
 }
+#endif /* NL_HAVE_STORE */

@@ -1,12 +1,13 @@
 #ifndef NL_STORE_IMPL_H
 #define NL_STORE_IMPL_H
 /* Results store internals shared by store.c and export.c. */
-#include <sqlite3.h>
-
 #include "core/error.h"
 #include "netlearn/experiment.h"
 
+#if NL_HAVE_STORE
+#include <sqlite3.h>
 sqlite3 *nl_store_db(nl_store *st);
+#endif
 /* Database id of point i of the bound design (-1 when none is bound or i is out of range). */
 long nl_store_point_id(const nl_store *st, size_t i);
 nl_errbuf *nl_store_errbuf(nl_store *st);

@@ -1,5 +1,6 @@
 /* Reading single measures of single runs back from the results store (sensitivity analyses
  * average them per design point). */
+#if NL_HAVE_STORE /* otherwise store/none.c */
 #include <math.h>
 #include <sqlite3.h>
 
@@ -33,3 +34,4 @@ nl_status nl_store_run_values(nl_store *st, size_t i, size_t measure, long perio
   sqlite3_finalize(q);
   return s;
 }
+#endif /* NL_HAVE_STORE */

@@ -6,7 +6,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <libfyaml.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>

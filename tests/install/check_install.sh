@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the build into a temporary prefix, then build examples/api/march.c against the installed
-# library with pkg-config only (as a user would) and run it, linked dynamically and statically.
+# library with pkg-config only (as a user would) and run it, linked dynamically and statically; then
+# with CMake's find_package(netlearn) (examples/consumer).
 set -eu
 build=$1
 src=$2
@@ -22,4 +23,14 @@ libs="$(pkg-config --variable=libdir netlearn)/libnetlearn.a $(pkg-config --libs
   $(pkg-config --variable=libs_private netlearn)"
 cc -std=c11 "$src/examples/api/march.c" $(pkg-config --cflags netlearn) $libs -o "$prefix/march_static"
 "$prefix/march_static" | grep -q "mean equilibrium code knowledge 0.9"
+# CMake: netlearn-config.cmake and its version file; a version too new is refused
+cmake -S "$src/examples/consumer" -B "$prefix/consumer" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
+  > "$prefix/consumer.log" || { cat "$prefix/consumer.log"; exit 1; }
+cmake --build "$prefix/consumer" > /dev/null
+"$prefix/consumer/march" | grep -q "mean equilibrium code knowledge 0.9"
+mkdir -p "$prefix/toonew"
+printf 'cmake_minimum_required(VERSION 3.18)\nproject(t C)\nfind_package(netlearn 99 REQUIRED)\n' > "$prefix/toonew/CMakeLists.txt"
+if cmake -S "$prefix/toonew" -B "$prefix/toonew/b" -DCMAKE_PREFIX_PATH="$prefix" > /dev/null 2>&1; then
+  echo "find_package(netlearn 99) should fail" >&2; exit 1
+fi
 echo "install check passed"

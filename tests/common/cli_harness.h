@@ -1,0 +1,92 @@
+#ifndef NL_TESTS_CLI_HARNESS_H
+#define NL_TESTS_CLI_HARNESS_H
+/*
+ * Tests that run the netlearn binary (NL_CLI): one temporary directory per test program, the
+ * command run there with stdout and stderr captured into outbuf and errbuf, the exit code
+ * returned. Include after <cmocka.h> (with _POSIX_C_SOURCE 200809L defined first, for mkdtemp);
+ * register cli_setup / cli_teardown as the group's setup and teardown.
+ *
+ *   assert_int_equal(nl("run bad.yaml -o out"), 2);
+ *   assert_non_null(strstr(errbuf, "bad.yaml:3:5"));
+ *
+ * NL_VALGRIND=1 in the environment runs every command under valgrind (exit 99 on a memory error
+ * or a definite leak; the test_cli_valgrind variant).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#if defined(__GNUC__)
+#define NL_TEST_UNUSED __attribute__((unused))
+#else
+#define NL_TEST_UNUSED
+#endif
+
+static char tmpdir[] = "/tmp/nl_testXXXXXX";
+static char errbuf[16384] NL_TEST_UNUSED, outbuf[65536] NL_TEST_UNUSED;
+
+/* tmpdir/rel into buf. */
+static inline void path_of(char *buf, size_t cap, const char *rel) { snprintf(buf, cap, "%s/%s", tmpdir, rel); }
+
+/* A whole file into buf (NUL-terminated, truncated to cap - 1; "" when it cannot be read). */
+static inline void slurp(const char *path, char *buf, size_t cap) {
+  buf[0] = '\0';
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  size_t n = fread(buf, 1, cap - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+}
+
+/* `prefix netlearn args` in tmpdir (prefix: "" or e.g. "timeout 5", "ulimit -f 64;"); stdout and
+ * stderr into outbuf and errbuf; the exit code (-1 when killed by a signal). */
+static inline int sh(const char *prefix, const char *args) {
+  char cmd[8192], p[512];
+  const char *vg = getenv("NL_VALGRIND") && getenv("NL_VALGRIND")[0] == '1'
+                       ? "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "
+                       : "";
+  snprintf(cmd, sizeof cmd, "cd %s && %s %s%s %s > out.txt 2> err.txt", tmpdir, prefix, vg, NL_CLI, args);
+  int rc = system(cmd);
+  path_of(p, sizeof p, "err.txt");
+  slurp(p, errbuf, sizeof errbuf);
+  path_of(p, sizeof p, "out.txt");
+  slurp(p, outbuf, sizeof outbuf);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* `netlearn args` in tmpdir. */
+static inline int nl(const char *args) { return sh("", args); }
+
+/* Write text to tmpdir/name (fails the test when it cannot). */
+static inline void write_file(const char *name, const char *text) {
+  char p[512];
+  path_of(p, sizeof p, name);
+  FILE *f = fopen(p, "wb");
+  if (!f) fail_msg("cannot write %s", p);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* 1 when tmpdir/rel exists. */
+static inline int exists(const char *rel) {
+  char p[512];
+  struct stat st;
+  path_of(p, sizeof p, rel);
+  return stat(p, &st) == 0;
+}
+
+static inline int cli_setup(void **state) {
+  (void)state;
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static inline int cli_teardown(void **state) {
+  (void)state;
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+#endif
