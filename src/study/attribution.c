@@ -15,7 +15,6 @@
 #include "core/alloc.h"
 #include "core/model_impl.h"
 #include "core/stats.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 static const study_mech_info mech_info[NL_MECH_COUNT] = {
@@ -43,7 +42,7 @@ static void mech_fail(study_rep *rp, int k, nl_status st, const char *msg) {
 void nl_study_run_mechanism(nl_study *s, size_t pi, long r, int k) {
   study_rep *rp = &s->pt[pi].rep[r];
   nl_params *pc = nl_params_clone(nl_design_params(s->design, pi));
-  size_t F = s->pt[pi].F, NF = NL_CN_FIRM_NFIELDS, N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
+  size_t F = s->pt[pi].F, NF = s->sv.stride, N = (size_t)s->sv.sample, ni = nl_survey_nitems(&s->sv);
   double *a = nl_malloc(F * NF * sizeof *a), *b = nl_malloc(F * NF * sizeof *b), *x = nl_malloc(F * sizeof *x),
          *y = nl_malloc(F * sizeof *y), *items = nl_malloc(N * ni * sizeof *items),
          *latent = nl_malloc(N * NL_SV_NCON * sizeof *latent);
@@ -72,7 +71,7 @@ void nl_study_run_mechanism(nl_study *s, size_t pi, long r, int k) {
     mech_fail(rp, k, st, err.msg);
     goto cleanup;
   }
-  nl_study_facts(rp->mfacts[k], F, a, b, x, y);
+  nl_study_facts(s, rp->mfacts[k], F, a, b, x, y);
   nl_survey_draw(&s->sv, F, a, b, nl_scenario_seed(s->sc), (uint64_t)r, perm, ids, items, latent, &flat);
   st = nl_study_estimate(s, items, r, 0, &p, &conv, &err);
   if (st) {

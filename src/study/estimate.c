@@ -8,7 +8,6 @@
 
 #include "core/alloc.h"
 #include "core/model_impl.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r, double *a, double *b, size_t F,
@@ -17,8 +16,8 @@ nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r,
   void *state = NULL;
   nl_status st = m->create(&state, pc, err);
   if (st) return st;
-  if (nl_coopnet_firms(state) != F) {
-    st = nl_err(err, NL_EINVAL, "the scenario has %zu firms, expected %zu", nl_coopnet_firms(state), F);
+  if (m->unit_count(state) != F) {
+    st = nl_err(err, NL_EINVAL, "the scenario has %zu %ss, expected %zu", m->unit_count(state), m->unit_name, F);
     goto cleanup;
   }
   st = nl_study_simulate_state(s, m, state, nl_scenario_seed(s->sc), r, s->interrupt, s->interrupt_user, a, b, err);
@@ -29,7 +28,7 @@ cleanup:
 
 nl_status nl_study_simulate_state(const nl_study *s, const nl_model *m, void *state, uint64_t seed, long r,
                                   nl_interrupt_fn stop, void *stop_user, double *a, double *b, nl_errbuf *err) {
-  size_t NF = NL_CN_FIRM_NFIELDS, F = nl_coopnet_firms(state);
+  size_t NF = s->sv.stride, F = m->unit_count(state); /* the units interface: any model with units */
   long t0 = s->sv.period - s->sv.window;
   nl_status st = m->reset(state, seed, (uint64_t)r, err);
   if (st) return st;
@@ -38,9 +37,9 @@ nl_status nl_study_simulate_state(const nl_study *s, const nl_model *m, void *st
       return nl_err(err, NL_ECANCELED, "interrupted at period %ld", t);
     if (t > 0 && (st = m->step(state, err))) return st;
     if (a && t == t0)
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
+      for (size_t f = 0; f < F; f++) m->unit_row(state, f, a + f * NF);
     if (t == s->sv.period)
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, b + f * NF);
+      for (size_t f = 0; f < F; f++) m->unit_row(state, f, b + f * NF);
   }
   return NL_OK;
 }
@@ -84,7 +83,7 @@ nl_status nl_study_estimate_n(const nl_study *s, const double *items, size_t N, 
   size_t col = 0;
   for (int c = 0; c < NL_SV_NCON; c++)
     for (size_t q = 0; s->sv.use[c] && q < s->sv.nitem[c]; q++, col++) {
-      nl_survey_item_name(c, q, names[col], sizeof names[col]);
+      nl_survey_item_name(&s->sv, c, q, names[col], sizeof names[col]);
       np[col] = names[col];
     }
   st = nl_pls_data_from_matrix(items, N, ni, np, &d);

@@ -8,7 +8,6 @@
 #include <stddef.h>
 
 #include "core/stats.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 double nl_study_quantile(const double *sorted, size_t n, double q) {
@@ -33,35 +32,57 @@ double nl_study_pearson(const double *x, const double *y, size_t n) {
   return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 }
 
-/* Facts of one replication from the firm rows (all firms, not only the sample). */
-void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y) {
-#define B(f, c) b[(f) * NL_CN_FIRM_NFIELDS + (c)]
-#define W(f, c) (B(f, c) - a[(f) * NL_CN_FIRM_NFIELDS + (c)])
+static const char *const field_names[SF_N] = {
+    [SF_EXPLORE] = "explore", [SF_EXPLOIT] = "exploit", [SF_PROD_COINNO] = "product_coinnovation",
+    [SF_PROC_COINNO] = "process_coinnovation", [SF_PROC_INNO] = "internal_innovation_process",
+    [SF_STRENGTH] = "strength", [SF_KAPPA] = "kappa", [SF_EXPLORATIVE] = "explorative_changes",
+    [SF_EXPLOITATIVE] = "exploitative_changes", [SF_EXPLOR_SW] = "explorative_after_switch",
+    [SF_EXPLOIT_SW] = "exploitative_after_switch", [SF_SIZE] = "size", [SF_FORMAL] = "formal"};
+
+void nl_study_bind_fields(nl_study *s, const nl_model *m) {
+  s->facts_ok = 1;
+  for (int k = 0; k < SF_N; k++) {
+    s->fcol[k] = nl_model_unit_field_index(m, field_names[k]);
+    if (s->fcol[k] < 0) s->facts_ok = 0;
+  }
+}
+
+/* Facts of one replication from the unit rows (all units, not only the sample). */
+void nl_study_facts(const nl_study *s, double *out, size_t F, const double *a, const double *b, double *x, double *y) {
+  if (!s->facts_ok) {
+    for (int k = 0; k < NL_FACT_N; k++) out[k] = NAN;
+    return;
+  }
+  size_t NF = s->sv.stride;
+  const long *c = s->fcol;
+#define B(f, col) b[(f) * NF + (size_t)(col)]
+#define W(f, col) (B(f, col) - a[(f) * NF + (size_t)(col)])
   struct {
     int k;
-    int xc, yc, xw, yw;
+    long xc, yc;
+    int xw, yw;
   } pairs[] = {
-      {NL_FACT_X_PROD, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_PROD_COINNO, 0, 1},
-      {NL_FACT_PROD_STR, NL_CN_FIRM_PROD_COINNO, NL_CN_FIRM_STRENGTH, 1, 0},
-      {NL_FACT_X_STR, NL_CN_FIRM_EXPLORE, NL_CN_FIRM_STRENGTH, 0, 0},
-      {NL_FACT_E_PROC, NL_CN_FIRM_EXPLOIT, -1, 0, 1},
-      {NL_FACT_E_STR, NL_CN_FIRM_EXPLOIT, NL_CN_FIRM_STRENGTH, 0, 0},
-      {NL_FACT_KAPPA_PROD, NL_CN_FIRM_KAPPA, NL_CN_FIRM_PROD_COINNO, 0, 1},
+      {NL_FACT_X_PROD, c[SF_EXPLORE], c[SF_PROD_COINNO], 0, 1},
+      {NL_FACT_PROD_STR, c[SF_PROD_COINNO], c[SF_STRENGTH], 1, 0},
+      {NL_FACT_X_STR, c[SF_EXPLORE], c[SF_STRENGTH], 0, 0},
+      {NL_FACT_E_PROC, c[SF_EXPLOIT], -1, 0, 1},
+      {NL_FACT_E_STR, c[SF_EXPLOIT], c[SF_STRENGTH], 0, 0},
+      {NL_FACT_KAPPA_PROD, c[SF_KAPPA], c[SF_PROD_COINNO], 0, 1},
   };
   for (size_t q = 0; q < sizeof pairs / sizeof pairs[0]; q++) {
     for (size_t f = 0; f < F; f++) {
-      x[f] = pairs[q].xw ? W(f, (size_t)pairs[q].xc) : B(f, (size_t)pairs[q].xc);
-      if (pairs[q].yc < 0) y[f] = W(f, NL_CN_FIRM_PROC_COINNO) + W(f, NL_CN_FIRM_PROC_INNO);
-      else y[f] = pairs[q].yw ? W(f, (size_t)pairs[q].yc) : B(f, (size_t)pairs[q].yc);
+      x[f] = pairs[q].xw ? W(f, pairs[q].xc) : B(f, pairs[q].xc);
+      if (pairs[q].yc < 0) y[f] = W(f, c[SF_PROC_COINNO]) + W(f, c[SF_PROC_INNO]);
+      else y[f] = pairs[q].yw ? W(f, pairs[q].yc) : B(f, pairs[q].yc);
     }
     out[pairs[q].k] = nl_study_pearson(x, y, F);
   }
   double esw = 0, xsw = 0, ex = 0, xt = 0;
   for (size_t f = 0; f < F; f++) {
-    esw += B(f, NL_CN_FIRM_EXPLOR_SW);
-    xsw += B(f, NL_CN_FIRM_EXPLOIT_SW);
-    ex += B(f, NL_CN_FIRM_EXPLORATIVE);
-    xt += B(f, NL_CN_FIRM_EXPLOITATIVE);
+    esw += B(f, c[SF_EXPLOR_SW]);
+    xsw += B(f, c[SF_EXPLOIT_SW]);
+    ex += B(f, c[SF_EXPLORATIVE]);
+    xt += B(f, c[SF_EXPLOITATIVE]);
   }
   double within = (ex - esw) + (xt - xsw);
   out[NL_FACT_SWITCH] = esw + xsw > 0 && within > 0 ? esw / (esw + xsw) - (ex - esw) / within : NAN;

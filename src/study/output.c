@@ -14,7 +14,6 @@
 #include "io/atomic.h"
 #include "io/json.h"
 #include "io/scenario_impl.h"
-#include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
 #include "study/study_impl.h"
 
@@ -66,18 +65,21 @@ static nl_status write_surveys(nl_study *s, const char *dir) {
       nl_status st = open_file(s, &a, dir, name);
       if (st) return st;
       const study_rep *rp = &s->pt[pi].rep[r];
-      fputs("firm", a.f);
+      fputs(nl_model_unit_name(nl_scenario_model(s->sc)), a.f); /* "firm", "agent", ... */
       for (int c = 0; c < NL_SV_NCON; c++)
         for (size_t k = 0; s->sv.use[c] && k < s->sv.nitem[c]; k++) {
           char item[32];
-          nl_survey_item_name(c, k, item, sizeof item);
+          nl_survey_item_name(&s->sv, c, k, item, sizeof item);
           fprintf(a.f, ",%s", item);
         }
-      fputs(",formal\n", a.f); /* a group column (member of a formal network) for --groups: MGA, MICOM */
+      /* a group column (member of a formal network) for --groups: MGA, MICOM; coopnet's firms only */
+      fputs(s->fcol[SF_FORMAL] >= 0 ? ",formal\n" : "\n", a.f);
       for (size_t i = 0; i < N; i++) {
         fprintf(a.f, "%zu", rp->ids[i]);
         for (size_t q = 0; q < ni; q++) fprintf(a.f, ",%d", (int)rp->items[q * N + i]);
-        fprintf(a.f, ",%d\n", rp->firms[rp->ids[i] * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_FORMAL] >= 0);
+        if (s->fcol[SF_FORMAL] >= 0)
+          fprintf(a.f, ",%d", rp->firms[rp->ids[i] * s->sv.stride + (size_t)s->fcol[SF_FORMAL]] >= 0);
+        fputc('\n', a.f);
       }
       st = nl_atomic_commit(&a, &s->err);
       if (st) return st;
@@ -364,7 +366,7 @@ nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_c
   nl_json_obj_begin(&j);
   for (int c = 0; c < NL_SV_NCON; c++) {
     if (!s->sv.use[c]) continue;
-    nl_json_key(&j, nl_survey_construct_name(c));
+    nl_json_key(&j, nl_survey_construct_name(&s->sv, c));
     nl_json_obj_begin(&j);
     nl_json_key(&j, "loadings");
     nl_json_arr_begin(&j);

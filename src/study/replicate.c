@@ -9,7 +9,6 @@
 
 #include "core/alloc.h"
 #include "core/model_impl.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 size_t nl_study_nconstructs(const nl_study *s) { return s->C; }
@@ -43,7 +42,7 @@ nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64
   err.msg[0] = '\0';
   const nl_model *m = nl_params_model(p);
   const nl_survey_spec *sv = &s->sv;
-  size_t N = (size_t)sv->sample, ni = nl_survey_nitems(sv), NF = NL_CN_FIRM_NFIELDS, F = 0;
+  size_t N = (size_t)sv->sample, ni = nl_survey_nitems(sv), NF = s->sv.stride, F = 0;
   void *state = NULL;
   double *a = NULL, *b = NULL, *items = NULL, *latent = NULL;
   size_t *perm = NULL, *ids = NULL;
@@ -59,9 +58,9 @@ nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64
     state = NULL;
     goto cleanup;
   }
-  F = nl_coopnet_firms(state);
+  F = m->unit_count(state);
   if (N > F) {
-    st = nl_err(&err, NL_ERANGE, "survey sample %zu larger than the %zu firms", N, F);
+    st = nl_err(&err, NL_ERANGE, "survey sample %zu larger than the %zu %ss", N, F, m->unit_name);
     goto cleanup;
   }
   a = nl_malloc(F * NF * sizeof *a);

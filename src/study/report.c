@@ -17,7 +17,6 @@
 #include "core/stats.h"
 #include "io/atomic.h"
 #include "io/html.h"
-#include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
 #include "netlearn/plot.h"
 #include "netlearn/power.h"
@@ -176,8 +175,9 @@ static void network_figure(report *rp, size_t pi) {
     memset(g->block, 0, F * sizeof *g->block);
     for (size_t i = 0; i < rr->ntie; i++) nl_network_push(g, rr->tu[i], rr->tv[i], rr->tw[i]);
     for (size_t f = 0; f < F; f++) {
-      size[f] = rr->firms[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_SIZE];
-      col[f] = rr->firms[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_EXPLORE];
+      /* coopnet's firm size and exploration orientation; 1 and 0 for units without them */
+      size[f] = s->fcol[SF_SIZE] >= 0 ? rr->firms[f * s->sv.stride + (size_t)s->fcol[SF_SIZE]] : 1;
+      col[f] = s->fcol[SF_EXPLORE] >= 0 ? rr->firms[f * s->sv.stride + (size_t)s->fcol[SF_EXPLORE]] : 0;
     }
     nl_plot_network_options o;
     nl_plot_network_options_default(&o);
@@ -294,6 +294,10 @@ static void section_summary(report *rp, size_t pi) {
     fputs("</li>", f);
   }
   fputs("</ul>", f);
+  if (!s->facts_ok) { /* the facts are coopnet's: other models' units have not its fields */
+    fputs("Stylized facts: not evaluated (they are coopnet's, about fields its firms have).</div>\n", f);
+    return;
+  }
   int nf = 0, held = 0;
   char other[512] = "";
   for (int k = 0; k < NL_FACT_N; k++) {
@@ -362,11 +366,11 @@ static void section_parameters(report *rp) {
         f);
   for (int c = 0; c < NL_SV_NCON; c++) {
     if (!s->sv.use[c]) continue;
-    fprintf(f, "<tr><td><b>%s</b></td><td>", nl_survey_construct_name(c));
+    fprintf(f, "<tr><td><b>%s</b></td><td>", nl_survey_construct_name(&s->sv, c));
     nl_html_text(f, nl_survey_construct_doc(&s->sv, c));
     char a[32], b[32];
-    nl_survey_item_name(c, 0, a, sizeof a);
-    nl_survey_item_name(c, s->sv.nitem[c] - 1, b, sizeof b);
+    nl_survey_item_name(&s->sv, c, 0, a, sizeof a);
+    nl_survey_item_name(&s->sv, c, s->sv.nitem[c] - 1, b, sizeof b);
     fprintf(f, "</td><td style=\"white-space:nowrap\">%s&ndash;%s</td><td>", a, b);
     for (size_t k = 0; k < s->sv.nitem[c]; k++) {
       fmt(f, "%.2f", s->sv.load[c][k]);
@@ -801,6 +805,11 @@ static void section_facts(report *rp, size_t pi) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
   fputs("<h2 id=\"facts\">6. Stylized facts</h2>\n", f);
+  if (!s->facts_ok) {
+    fputs("<p>Not evaluated: the stylized facts are coopnet's (docs/coopnet.md, section 1.1), statistics of fields "
+          "its firms have and this model's units have not.</p>\n", f);
+    return;
+  }
   fprintf(f, "<p>The stylized facts of coopnet's specification (docs/coopnet.md, section 1.1) that this study can evaluate, computed from all "
              "%zu firms of each replication (not only the surveyed ones), at the survey period with counts over the "
              "survey window. A correlation is computed across firms in each replication; the table gives its mean "

@@ -10,7 +10,7 @@
 static long flat_reps(const nl_study *s, size_t pi, size_t h) {
   int mask = 0;
   for (size_t k = 0; k < s->hyp[h].len; k++) {
-    int c = nl_survey_construct_find(s->cname[s->hyp[h].chain[k]]);
+    int c = nl_survey_construct_find(&s->sv, s->cname[s->hyp[h].chain[k]]);
     if (c >= 0) mask |= 1 << c;
   }
   long n = 0;
@@ -24,7 +24,7 @@ size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char 
   if (!s->ran || point >= s->npoints || rep < 0 || rep >= s->R || s->pt[point].rep[rep].st != NL_OK) return 0;
   for (int c = 0; c < NL_SV_NCON; c++)
     if (s->pt[point].rep[rep].flat & (1 << c)) {
-      if (len < cap) len += (size_t)snprintf(buf + len, cap - len, "%s%s", n ? ", " : "", nl_survey_construct_name(c));
+      if (len < cap) len += (size_t)snprintf(buf + len, cap - len, "%s%s", n ? ", " : "", nl_survey_construct_name(&s->sv, c));
       n++;
     }
   return n;

@@ -18,8 +18,6 @@
 
 #include "core/alloc.h"
 #include "core/model_impl.h"
-#include "models/coopnet/cn_impl.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 static double now(void) {
@@ -30,15 +28,28 @@ static double now(void) {
 #endif
 }
 
-/* Mean kappa growth and co-innovation per firm (whole run) from the rows at the survey period. */
-static void firm_means(const double *b, size_t F, double kappa0, double *kgrow, double *coinno) {
+/* Mean kappa growth and co-innovation per firm (whole run) from the rows at the survey period
+ * (coopnet's fields; NaN for a model without them). */
+static void firm_means(const nl_study *s, const double *b, size_t F, double k0, double *kgrow, double *coinno) {
   double k = 0, c = 0;
+  size_t NF = s->sv.stride;
+  if (!s->facts_ok) {
+    *kgrow = *coinno = NAN;
+    return;
+  }
+  size_t ck = (size_t)s->fcol[SF_KAPPA], cp = (size_t)s->fcol[SF_PROD_COINNO], cq = (size_t)s->fcol[SF_PROC_COINNO];
   for (size_t f = 0; f < F; f++) {
-    k += b[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_KAPPA] - kappa0;
-    c += b[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_PROD_COINNO] + b[f * NL_CN_FIRM_NFIELDS + NL_CN_FIRM_PROC_COINNO];
+    k += b[f * NF + ck] - k0;
+    c += b[f * NF + cp] + b[f * NF + cq];
   }
   *kgrow = k / (double)F;
   *coinno = c / (double)F;
+}
+
+/* coopnet's initial collaboration capability (0 for a model without it) */
+static double kappa0(const nl_params *p) {
+  long i = nl_model_param_index(nl_params_model(p), "kappa0");
+  return i >= 0 ? nl_params_get(p, (size_t)i) : 0;
 }
 
 static const char *const contrast_set[NL_CONTRAST_N][2] = {
@@ -48,7 +59,6 @@ static const char *const contrast_set[NL_CONTRAST_N][2] = {
 static void run_contrast(nl_study *s, size_t pi, long r, int c) {
   study_rep *rp = &s->pt[pi].rep[r];
   const nl_params *par = nl_design_params(s->design, pi);
-  const nl_model *m = nl_params_model(par);
   nl_params *pc = nl_params_clone(par);
   double *b = NULL;
   nl_errbuf err;
@@ -65,7 +75,7 @@ static void run_contrast(nl_study *s, size_t pi, long r, int c) {
     goto cleanup;
   }
   size_t F = s->pt[pi].F;
-  b = nl_malloc(F * NL_CN_FIRM_NFIELDS * sizeof *b);
+  b = nl_malloc(F * s->sv.stride * sizeof *b);
   nl_status st = b ? nl_study_simulate_rows(s, pc, r, NULL, b, F, &err) : NL_ENOMEM;
   if (st) {
     rp->cst[c] = st;
@@ -73,7 +83,7 @@ static void run_contrast(nl_study *s, size_t pi, long r, int c) {
              b ? err.msg : "out of memory");
     goto cleanup;
   }
-  firm_means(b, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[1 + c],
+  firm_means(s, b, F, kappa0(pc), &rp->kgrow[1 + c],
              &rp->coinno[1 + c]);
 cleanup:
   nl_free(b);
@@ -123,13 +133,13 @@ static void run_one(nl_study *s, size_t pi, long r) {
     state = NULL;
     goto cleanup;
   }
-  size_t F = nl_coopnet_firms(state);
+  size_t F = m->unit_count(state); /* units: the model's firms, agents, ... (model_api.h) */
   if (N > F) { /* checked when the study was loaded; a guard against reading past the firms */
     rep_fail(rp, NL_ERANGE, "survey sample larger than the firms: ", "check the firm table");
     goto cleanup;
   }
   if (r == 0) pt->F = F; /* the same for every replication of a point */
-  size_t NF = NL_CN_FIRM_NFIELDS;
+  size_t NF = s->sv.stride;
   a = nl_malloc(F * NF * sizeof *a);
   rp->firms = nl_malloc(F * NF * sizeof *rp->firms);
   x = nl_malloc(F * sizeof *x);
@@ -159,7 +169,7 @@ static void run_one(nl_study *s, size_t pi, long r) {
   }
   long T = nl_scenario_periods(s->sc), t0 = s->sv.period - s->sv.window, k = 0;
   if (t0 == 0)
-    for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
+    for (size_t f = 0; f < F; f++) m->unit_row(state, f, a + f * NF);
   for (long t = 0; t <= T; t++) {
     if (t % NL_INTERRUPT_EVERY == 0 && nl_study_stop_requested(s)) {
       rep_fail(rp, NL_ECANCELED, "", "interrupted");
@@ -170,23 +180,20 @@ static void run_one(nl_study *s, size_t pi, long r) {
       goto cleanup;
     }
     if (t > 0 && t == t0)
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, a + f * NF);
+      for (size_t f = 0; f < F; f++) m->unit_row(state, f, a + f * NF);
     if (t == s->sv.period) {
-      for (size_t f = 0; f < F; f++) nl_coopnet_firm_row(state, f, rp->firms + f * NF);
-      const cn_state *cs = state;
-      rp->ntie = cs->ntie;
-      rp->tu = nl_malloc((cs->ntie ? cs->ntie : 1) * sizeof *rp->tu);
-      rp->tv = nl_malloc((cs->ntie ? cs->ntie : 1) * sizeof *rp->tv);
-      rp->tw = nl_malloc((cs->ntie ? cs->ntie : 1) * sizeof *rp->tw);
+      for (size_t f = 0; f < F; f++) m->unit_row(state, f, rp->firms + f * NF);
+      /* the ties between units at the survey period (the report's network figure) */
+      size_t nt = m->unit_ties ? m->unit_ties(state, NULL, NULL, NULL, 0) : 0;
+      rp->ntie = nt;
+      rp->tu = nl_malloc((nt ? nt : 1) * sizeof *rp->tu);
+      rp->tv = nl_malloc((nt ? nt : 1) * sizeof *rp->tv);
+      rp->tw = nl_malloc((nt ? nt : 1) * sizeof *rp->tw);
       if (!rp->tu || !rp->tv || !rp->tw) {
         rep_fail(rp, NL_ENOMEM, "", "out of memory");
         goto cleanup;
       }
-      for (size_t i = 0; i < cs->ntie; i++) {
-        rp->tu[i] = cs->tie[i].u;
-        rp->tv[i] = cs->tie[i].v;
-        rp->tw[i] = cs->tie[i].w;
-      }
+      if (nt) m->unit_ties(state, rp->tu, rp->tv, rp->tw, nt);
     }
     if (k < s->nrec && s->rec_period[k] == t) {
       m->observe(state, obs);
@@ -195,9 +202,9 @@ static void run_one(nl_study *s, size_t pi, long r) {
     }
   }
   /* ---- stylized facts (all firms) and the survey (a sample) ---- */
-  nl_study_facts(rp->facts, F, a, rp->firms, x, y);
+  nl_study_facts(s, rp->facts, F, a, rp->firms, x, y);
   rp->facts[NL_FACT_CAPABILITY] = rp->facts[NL_FACT_FORMAL] = NAN;
-  firm_means(rp->firms, F, nl_params_get(pc, (size_t)nl_model_param_index(m, "kappa0")), &rp->kgrow[0],
+  firm_means(s, rp->firms, F, kappa0(pc), &rp->kgrow[0],
              &rp->coinno[0]);
   int nflat = 0;
   nl_survey_draw(&s->sv, F, a, rp->firms, seed, (uint64_t)r, perm, rp->ids, rp->items, latent, &nflat);

@@ -18,7 +18,6 @@
 #include "core/rng.h"
 #include "io/text.h"
 #include "io/yaml.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 nl_study *nl_study_new(void) {
@@ -249,7 +248,7 @@ static nl_status parse_simulation(parse_ctx *cx, struct fy_node *k, struct fy_no
 }
 
 static nl_status parse_loadings(nl_study *s, struct fy_node *v, int c) {
-  const char *cn = nl_survey_construct_name(c);
+  const char *cn = nl_survey_construct_name(&s->sv, c);
   if (!fy_node_is_sequence(v))
     return at(s, v, NL_EINVAL, "survey construct '%s': expected a list of loadings, e.g. [0.85, 0.8, 0.75]", cn);
   int n = fy_node_sequence_item_count(v);
@@ -268,12 +267,38 @@ static nl_status parse_loadings(nl_study *s, struct fy_node *v, int c) {
   return NL_OK;
 }
 
-static const char *const construct_names[NL_SV_NCON] = {"EXPLORE", "EXPLOIT", "PRODINNO", "PROCINNO", "NETCOLLAB"};
+/* The names of the survey's construct slots, for suggestions; returns their count. */
+static size_t construct_names(const nl_survey_spec *sv, const char **names) {
+  size_t n = 0;
+  for (size_t c = 0; c < sv->ncon; c++)
+    if (sv->name[c][0]) names[n++] = sv->name[c];
+  return n;
+}
+
+/* field: a unit field's name or a list of them (summed). */
+static nl_status parse_fields(nl_study *s, struct fy_node *v, int c) {
+  const char *cn = nl_survey_construct_name(&s->sv, c);
+  struct fy_node *one[1] = {v}, *e;
+  void *it = NULL;
+  size_t n = 0;
+  int seq = fy_node_is_sequence(v);
+  if (seq && (fy_node_sequence_item_count(v) < 1 || fy_node_sequence_item_count(v) > NL_SV_MAXTERMS))
+    return at(s, v, NL_ERANGE, "survey construct '%s': key 'field': 1 to %d field names, summed", cn, (int)NL_SV_MAXTERMS);
+  while ((e = seq ? fy_node_sequence_iterate(v, &it) : (n ? NULL : one[0]))) {
+    nl_status st = scalar(s, e, "field", s->sv.field[c][n], sizeof s->sv.field[c][n]);
+    if (st) return st;
+    n++;
+  }
+  s->sv.nfield[c] = n;
+  loc_of(s, v, s->loc_field[c], sizeof s->loc_field[c]);
+  return NL_OK;
+}
 
 static nl_status parse_constructs(nl_study *s, struct fy_node *map) {
   if (!fy_node_is_mapping(map))
     return at(s, map, NL_EINVAL, "key 'constructs': expected a mapping of construct: [loadings]");
-  for (int c = 0; c < NL_SV_NCON; c++) s->sv.use[c] = 0;
+  for (int c = 0; c < NL_SV_NCON; c++) s->sv.use[c] = 0, s->sv.nfield[c] = 0, s->sv.window_of[c] = 0;
+  s->sv.ncon = NL_SV_NDEFAULT; /* the default slots; a construct with field: adds one */
   void *it = NULL;
   struct fy_node_pair *pr;
   while ((pr = fy_node_mapping_iterate(map, &it))) {
@@ -281,33 +306,49 @@ static nl_status parse_constructs(nl_study *s, struct fy_node *map) {
     struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
     nl_status st = scalar(s, k, "constructs", key, sizeof key);
     if (st) return st;
-    int c = nl_survey_construct_find(key);
+    int c = nl_survey_construct_find(&s->sv, key);
+    if (c < 0 && fy_node_is_mapping(v) && fy_node_mapping_lookup_by_string(v, "field", FY_NT)) {
+      /* a construct of the spec's own: its name and the unit field(s) behind it */
+      if (s->sv.ncon == NL_SV_NCON) return at(s, k, NL_ERANGE, "survey: at most %d constructs", (int)NL_SV_NCON);
+      if (strlen(key) >= NL_SV_NAMELEN)
+        return at(s, k, NL_EINVAL, "survey construct '%s': a name of at most %d characters", key, NL_SV_NAMELEN - 1);
+      c = (int)s->sv.ncon++;
+      snprintf(s->sv.name[c], sizeof s->sv.name[c], "%s", key);
+    }
     if (c < 0) {
-      long close = nl_closest_name(key, construct_names, NL_SV_NCON);
+      const char *names[NL_SV_NCON];
+      long close = nl_closest_name(key, names, construct_names(&s->sv, names));
       if (close >= 0)
         return at(s, k, NL_EINVAL, "the survey does not produce a construct '%s' (did you mean '%s'?)", key,
-                  construct_names[close]);
+                  names[close]);
       return at(s, k, NL_EINVAL,
                 "the survey does not produce a construct '%s'; it produces EXPLORE, EXPLOIT, PRODINNO, PROCINNO, "
-                "NETCOLLAB",
+                "NETCOLLAB, or a construct that names its unit field ({loadings: [...], field: <field>})",
                 key);
     }
     if (s->sv.use[c]) return at(s, k, NL_EINVAL, "survey construct '%s' is given twice", key);
     s->sv.use[c] = 1;
     s->sv.cnoise[c] = 1;
     if (fy_node_is_mapping(v)) {
-      static const char *const ck[] = {"loadings", "noise"};
+      static const char *const ck[] = {"loadings", "noise", "field", "window"};
       void *it2 = NULL;
       struct fy_node_pair *p2;
       int have = 0;
       while ((p2 = fy_node_mapping_iterate(v, &it2))) {
-        char k2[64];
+        char k2[64], val[16];
         struct fy_node *kk = fy_node_pair_key(p2), *vv = fy_node_pair_value(p2);
         st = scalar(s, kk, key, k2, sizeof k2);
         if (st) return st;
         if (!strcmp(k2, "loadings")) st = parse_loadings(s, vv, c), have = 1;
         else if (!strcmp(k2, "noise")) st = get_double(s, vv, "noise", 0, 10, 0, 0, &s->sv.cnoise[c]);
-        else st = unknown_key(s, kk, "a survey construct", k2, ck, 2);
+        else if (!strcmp(k2, "field")) st = parse_fields(s, vv, c);
+        else if (!strcmp(k2, "window")) {
+          st = scalar(s, vv, "window", val, sizeof val);
+          if (!st && strcmp(val, "true") && strcmp(val, "false"))
+            st = at(s, vv, NL_EINVAL, "survey construct '%s': key 'window': expected true (the field's change over "
+                                      "the window) or false (its value at the survey period), got '%s'", key, val);
+          s->sv.window_of[c] = !strcmp(val, "true");
+        } else st = unknown_key(s, kk, "a survey construct", k2, ck, 4);
         if (st) return st;
       }
       if (!have) return at(s, v, NL_EINVAL, "survey construct '%s': missing key 'loadings'", key);
@@ -686,10 +727,10 @@ const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t c
   buf[0] = '\0';
   for (int c = 0; c < NL_SV_NCON; c++) {
     if (!sv->use[c]) continue;
-    n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%-9s =~ ", nl_survey_construct_name(c));
+    n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%-9s =~ ", nl_survey_construct_name(sv, c));
     for (size_t k = 0; k < sv->nitem[c]; k++) {
       char item[32];
-      nl_survey_item_name(c, k, item, sizeof item);
+      nl_survey_item_name(sv, c, k, item, sizeof item);
       n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", k ? " + " : "", item);
     }
     n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "\n");
@@ -705,8 +746,8 @@ const char *nl_study_default_model(const nl_survey_spec *sv, char *buf, size_t c
     for (int a = 0; a < 4; a++) {
       int c = from[e][a];
       if (c < 0 || !sv->use[c]) continue;
-      if (!any) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%-9s ~ ", nl_survey_construct_name(to[e]));
-      n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", any ? " + " : "", nl_survey_construct_name(c));
+      if (!any) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%-9s ~ ", nl_survey_construct_name(sv, to[e]));
+      n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", any ? " + " : "", nl_survey_construct_name(sv, c));
       any = 1;
     }
     if (any) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "\n");
@@ -831,7 +872,7 @@ static nl_status check_model(nl_study *s) {
   size_t col = 0;
   for (int c = 0; c < NL_SV_NCON; c++)
     for (size_t k = 0; s->sv.use[c] && k < s->sv.nitem[c]; k++, col++) {
-      nl_survey_item_name(c, k, names[col], sizeof names[col]);
+      nl_survey_item_name(&s->sv, c, k, names[col], sizeof names[col]);
       np[col] = names[col];
     }
   nl_rng r;
@@ -900,9 +941,10 @@ static nl_status check_model(nl_study *s) {
   }
   /* constructs must be ones the survey produces */
   for (size_t j = 0; j < s->C; j++) {
-    int c = nl_survey_construct_find(s->cname[j]);
+    int c = nl_survey_construct_find(&s->sv, s->cname[j]);
     if (c >= 0 && s->sv.use[c]) continue;
-    long close = nl_closest_name(s->cname[j], construct_names, NL_SV_NCON);
+    const char *cnames[NL_SV_NCON];
+    long close = nl_closest_name(s->cname[j], cnames, construct_names(&s->sv, cnames));
     /* locate the name in the model text */
     long line = 1, lcol = 1;
     const char *hit = NULL;
@@ -922,7 +964,7 @@ static nl_status check_model(nl_study *s) {
       else lcol++;
     }
     st = nl_err(&s->err, NL_EINVAL, "%s:%ld:%ld: the survey does not produce a construct '%s'%s%s%s", s->model_source,
-                line, lcol, s->cname[j], close >= 0 ? " (did you mean '" : "", close >= 0 ? construct_names[close] : "",
+                line, lcol, s->cname[j], close >= 0 ? " (did you mean '" : "", close >= 0 ? cnames[close] : "",
                 close >= 0 ? "'?)" : (c >= 0 ? " (it is not listed under survey: constructs:)" : ""));
     goto cleanup;
   }
@@ -939,10 +981,20 @@ nl_status nl_study_check(nl_study *s) {
   nl_status st;
   nl_study_free_results(s);
   const nl_model *m = nl_scenario_model(s->sc);
-  if (!m || strcmp(nl_model_name(m), "coopnet"))
+  if (!m || !nl_model_unit_name(m))
     return nl_err(&s->err, NL_EINVAL,
-                  "%s: simulation: the virtual survey asks coopnet's firms; model '%s' has no firms (use model: coopnet)",
+                  "%s: simulation: model '%s' has no units to survey (the virtual survey samples a model's units: "
+                  "coopnet's firms, lazer2007's agents, fang2010's individuals)",
                   s->loc_sim, m ? nl_model_name(m) : "?");
+  /* the unit field behind each construct the survey asks */
+  int bad = -1;
+  st = nl_survey_spec_bind(&s->sv, m, &bad, &s->err);
+  if (st) {
+    nl_err_prefix(&s->err, bad >= 0 && s->loc_field[bad][0] ? s->loc_field[bad] : s->file);
+    return st;
+  }
+  nl_study_bind_fields(s, m);
+  if (!s->facts_ok) s->contrasts = 0; /* the contrasts serve coopnet's facts: a model without its fields has neither */
   nl_design_free(s->design);
   s->design = nl_design_new();
   if (!s->design) return nl_err(&s->err, NL_ENOMEM, "out of memory");
@@ -962,18 +1014,18 @@ nl_status nl_study_check(nl_study *s) {
     const nl_params *pp = nl_design_params(s->design, i);
     double F = fi >= 0 ? nl_params_get(pp, (size_t)fi) : 0;
     const char *table = ti >= 0 ? nl_params_get_string(pp, (size_t)ti) : NULL;
-    if (table && *table) {
-      /* the firm table decides the number of firms: read it as the model does */
+    if ((table && *table) || fi < 0) {
+      /* the firm table (or a model without a firms parameter) decides the number of units: ask the model */
       void *state = NULL;
       nl_errbuf e;
       if (m->create(&state, pp, &e))
         return nl_err(&s->err, NL_EINVAL, "%s: simulation: %s", s->loc_sim, e.msg);
-      F = (double)nl_coopnet_firms(state);
+      F = (double)m->unit_count(state);
       m->destroy(state);
     }
     if ((double)s->sv.sample > F)
-      return nl_err(&s->err, NL_ERANGE, "%s: survey sample %ld is larger than the %.0f firms of the simulation%s",
-                    s->loc_sample[0] ? s->loc_sample : s->file, s->sv.sample, F,
+      return nl_err(&s->err, NL_ERANGE, "%s: survey sample %ld is larger than the %.0f %ss of the simulation%s",
+                    s->loc_sample[0] ? s->loc_sample : s->file, s->sv.sample, F, nl_model_unit_name(m),
                     nl_design_npoints(s->design) > 1 ? " (at one of the sweep's design points)" : "");
     long nmax = s->npower ? s->power[s->npower - 1] : 0;
     if (nmax > 0 && F >= 1 && nl_study_power_economies(nmax, (size_t)F) > NL_STUDY_MAXECON)

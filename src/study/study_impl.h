@@ -46,6 +46,11 @@ enum {
   NL_FACT_N
 };
 
+/* The unit fields the facts, contrasts, report and group column read (coopnet's firm fields, found
+ * by name in the model's units: facts.c); a model without one of them has no facts (NaN). */
+enum { SF_EXPLORE = 0, SF_EXPLOIT, SF_PROD_COINNO, SF_PROC_COINNO, SF_PROC_INNO, SF_STRENGTH, SF_KAPPA,
+       SF_EXPLORATIVE, SF_EXPLOITATIVE, SF_EXPLOR_SW, SF_EXPLOIT_SW, SF_SIZE, SF_FORMAL, SF_N };
+
 /* Contrast scenarios for facts 4 and 6 (docs/coopnet.md section 4): the design point with one
  * mechanism switched off, simulated to the survey period with the same seeds. */
 enum { NL_CONTRAST_NO_TAU = 0, NL_CONTRAST_NO_ALPHA, NL_CONTRAST_NO_FORMAL, NL_CONTRAST_NO_INFORMAL, NL_CONTRAST_N };
@@ -83,7 +88,7 @@ typedef struct study_rep {
   nl_status mst[NL_MECH_COUNT];
   char mmsg[NL_MECH_COUNT][320];
   double *series;     /* nrec x nmeas */
-  double *firms;      /* F x NL_CN_FIRM_NFIELDS at the survey period */
+  double *firms;      /* F x sv.stride unit rows at the survey period */
   uint32_t *tu, *tv;  /* ties at the survey period */
   double *tw;
   size_t ntie;
@@ -119,7 +124,10 @@ struct nl_study {
   nl_scenario *sc;
   nl_design *design;
   nl_survey_spec sv;
+  long fcol[SF_N];    /* columns of the SF_* fields in a unit row, -1 when the model has none */
+  int facts_ok;       /* every SF_* field found */
   int period_set, window_set;
+  char loc_field[NL_SV_NCON][192]; /* "file:line:col" of each construct's field: key */
   char loc_period[192], loc_window[192], loc_sample[192], loc_sim[192];
   char *model_text;   /* lavaan text (NUL-terminated), padded so lines and columns match the file */
   char *model_source; /* name in messages */
@@ -202,7 +210,9 @@ static inline int nl_study_supports(int sign, const double *o) {
 }
 /* Facts of one replication from the firm rows at the window start (a) and the survey period (b),
  * all F firms; x, y: F scratch values each (facts.c). */
-void nl_study_facts(double *out, size_t F, const double *a, const double *b, double *x, double *y);
+void nl_study_facts(const nl_study *s, double *out, size_t F, const double *a, const double *b, double *x, double *y);
+/* Find the SF_* fields in model m's units (facts.c). */
+void nl_study_bind_fields(nl_study *s, const nl_model *m);
 
 /* power.c: the share of replications supporting each hypothesis per survey size (docs/study.md) */
 /* Economies pooled for survey size n of a point with F firms: ceil(n / F). */
@@ -221,7 +231,7 @@ int nl_study_stop_requested(const nl_study *s);
 nl_status nl_study_simulate_rows(const nl_study *s, const nl_params *pc, long r, double *a, double *b, size_t F,
                                  nl_errbuf *err);
 /* The same on a created state of model m, with the streams (seed, r) and the interrupt poll stop
- * (may be NULL) given: the firms' rows (nl_coopnet_firms(state) each) into a (may be NULL) and b. */
+ * (may be NULL) given: the firms' rows (the model's unit_count, sv.stride values each) into a (may be NULL) and b. */
 nl_status nl_study_simulate_state(const nl_study *s, const nl_model *m, void *state, uint64_t seed, long r,
                                   nl_interrupt_fn stop, void *stop_user, double *a, double *b, nl_errbuf *err);
 /* Replication r of point pi without mechanism k (writes only its own slots). */

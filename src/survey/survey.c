@@ -1,4 +1,4 @@
-/* The virtual survey: constructs from coopnet's per-firm rows, Likert items (docs/survey.md). */
+/* The virtual survey: constructs from named fields of a model's unit rows, Likert items (docs/survey.md). */
 #include "survey/survey.h"
 
 #include <ctype.h>
@@ -6,81 +6,172 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/model_impl.h"
 #include "core/rng.h"
-#include "models/coopnet/coopnet.h"
 
-static const char *const names[NL_SV_NCON] = {"EXPLORE", "EXPLOIT", "PRODINNO", "PROCINNO", "NETCOLLAB"};
+static const char *const defaults[NL_SV_NDEFAULT] = {"EXPLORE", "EXPLOIT", "PRODINNO", "PROCINNO", "NETCOLLAB"};
 
-void nl_survey_spec_default(nl_survey_spec *sp) {
+void nl_survey_spec_empty(nl_survey_spec *sp) {
   memset(sp, 0, sizeof *sp);
   sp->sample = 90;
   sp->noise = 1.0;
   static const double thr[NL_SV_LIKERT - 1] = {-1.5, -1.0, -0.5, 0.5, 1.0, 1.5};
   memcpy(sp->thr, thr, sizeof thr);
-  for (int c = 0; c < NL_SV_NCON; c++) {
-    sp->use[c] = 1;
-    sp->cnoise[c] = 1.0;
-    sp->nitem[c] = 3;
-    sp->load[c][0] = 0.85;
-    sp->load[c][1] = 0.80;
-    sp->load[c][2] = 0.75;
-  }
-  sp->nitem[NL_SV_EXPLORE] = sp->nitem[NL_SV_NETCOLLAB] = 4;
-  sp->load[NL_SV_EXPLORE][3] = sp->load[NL_SV_NETCOLLAB][3] = 0.70;
   sp->process = NL_SV_PROC_TOTAL;
+  /* the default constructs keep their slots, asked or not, so NL_SV_EXPLORE ... name them */
+  sp->ncon = NL_SV_NDEFAULT;
+  for (int c = 0; c < NL_SV_NDEFAULT; c++) snprintf(sp->name[c], sizeof sp->name[c], "%s", defaults[c]);
 }
 
-const char *nl_survey_construct_name(int c) { return c >= 0 && c < NL_SV_NCON ? names[c] : NULL; }
+void nl_survey_spec_default(nl_survey_spec *sp) {
+  nl_survey_spec_empty(sp);
+  static const double l3[3] = {0.85, 0.80, 0.75}, l4[4] = {0.85, 0.80, 0.75, 0.70};
+  for (int c = 0; c < NL_SV_NDEFAULT; c++)
+    nl_survey_spec_add(sp, defaults[c], c == NL_SV_EXPLORE || c == NL_SV_NETCOLLAB ? l4 : l3,
+                       c == NL_SV_EXPLORE || c == NL_SV_NETCOLLAB ? 4 : 3, NULL, 0, 0);
+}
 
-int nl_survey_construct_find(const char *name) {
-  for (int c = 0; c < NL_SV_NCON; c++)
-    if (!strcmp(name, names[c])) return c;
+int nl_survey_default_find(const char *name) {
+  for (int c = 0; c < NL_SV_NDEFAULT; c++)
+    if (!strcmp(name, defaults[c])) return c;
   return -1;
 }
 
-const char *nl_survey_construct_doc(const nl_survey_spec *sp, int c) {
+int nl_survey_spec_add(nl_survey_spec *sp, const char *name, const double *load, size_t nitem,
+                       const char *const *fields, size_t nfield, int window) {
+  if (strlen(name) >= NL_SV_NAMELEN || nitem > NL_SV_MAXITEMS || nfield > NL_SV_MAXTERMS) return -1;
+  int c = nl_survey_construct_find(sp, name);
+  if (c >= 0 && sp->use[c]) return -1;
+  if (c < 0) {
+    if (sp->ncon == NL_SV_NCON) return -1;
+    c = (int)sp->ncon++;
+    snprintf(sp->name[c], sizeof sp->name[c], "%s", name);
+  }
+  sp->use[c] = 1;
+  sp->cnoise[c] = 1.0;
+  sp->nitem[c] = nitem;
+  for (size_t k = 0; k < nitem; k++) sp->load[c][k] = load[k];
+  sp->nfield[c] = nfield;
+  for (size_t k = 0; k < nfield; k++) snprintf(sp->field[c][k], sizeof sp->field[c][k], "%s", fields[k]);
+  sp->window_of[c] = window;
+  return c;
+}
+
+const char *nl_survey_construct_name(const nl_survey_spec *sp, int c) {
+  return c >= 0 && (size_t)c < sp->ncon && sp->name[c][0] ? sp->name[c] : NULL;
+}
+
+int nl_survey_construct_find(const nl_survey_spec *sp, const char *name) {
+  for (size_t c = 0; c < sp->ncon; c++)
+    if (sp->name[c][0] && !strcmp(name, sp->name[c])) return (int)c;
+  return -1;
+}
+
+/* coopnet's fields behind its default constructs, with their one-line descriptions */
+static size_t default_fields(const nl_survey_spec *sp, int c, const char **f, int *window, const char **doc) {
+  *window = c == NL_SV_PRODINNO || c == NL_SV_PROCINNO;
   switch (c) {
-  case NL_SV_EXPLORE: return "exploration orientation x_f (a trait of the firm)";
-  case NL_SV_EXPLOIT: return "exploitation orientation e_f (a trait of the firm)";
-  case NL_SV_PRODINNO: return "product co-innovation: product improvements of the firm's code from outside, over the window";
+  case NL_SV_EXPLORE: f[0] = "explore", *doc = "exploration orientation x_f (a trait of the firm)"; return 1;
+  case NL_SV_EXPLOIT: f[0] = "exploit", *doc = "exploitation orientation e_f (a trait of the firm)"; return 1;
+  case NL_SV_PRODINNO:
+    f[0] = "product_coinnovation";
+    *doc = "product co-innovation: product improvements of the firm's code from outside, over the window";
+    return 1;
   case NL_SV_PROCINNO:
-    if (sp->process == NL_SV_PROC_CO) return "process co-innovation: process improvements of the code from outside, over the window";
-    if (sp->process == NL_SV_PROC_INTERNAL) return "internal process innovation: process improvements of the code from inside, over the window";
-    return "process innovation: every process improvement of the firm's code (from inside or outside), over the window";
-  case NL_SV_NETCOLLAB: return "network collaboration: the firm's tie strength (sum of its informal ties' trust) at the survey period";
-  default: return "";
+    if (sp->process == NL_SV_PROC_CO) {
+      f[0] = "process_coinnovation";
+      *doc = "process co-innovation: process improvements of the code from outside, over the window";
+      return 1;
+    }
+    if (sp->process == NL_SV_PROC_INTERNAL) {
+      f[0] = "internal_innovation_process";
+      *doc = "internal process innovation: process improvements of the code from inside, over the window";
+      return 1;
+    }
+    f[0] = "process_coinnovation", f[1] = "internal_innovation_process";
+    *doc = "process innovation: every process improvement of the firm's code (from inside or outside), over the window";
+    return 2;
+  case NL_SV_NETCOLLAB:
+    f[0] = "strength";
+    *doc = "network collaboration: the firm's tie strength (sum of its informal ties' trust) at the survey period";
+    return 1;
+  default: return 0;
   }
 }
 
-void nl_survey_item_name(int c, size_t k, char *buf, size_t cap) {
-  char low[16];
+nl_status nl_survey_spec_bind(nl_survey_spec *sp, const nl_model *m, int *bad, nl_errbuf *err) {
+  const char *unit = nl_model_unit_name(m);
+  if (bad) *bad = -1;
+  if (!unit)
+    return nl_err(err, NL_EINVAL, "model '%s' has no units (a virtual survey samples a model's units: firms, agents, ...)",
+                  nl_model_name(m));
+  sp->stride = nl_model_nunit_fields(m);
+  for (size_t c = 0; c < sp->ncon; c++) {
+    sp->ncol[c] = 0;
+    if (!sp->use[c]) continue;
+    const char *f[NL_SV_MAXTERMS], *doc = NULL;
+    size_t n = sp->nfield[c];
+    int window = sp->window_of[c];
+    for (size_t k = 0; k < n; k++) f[k] = sp->field[c][k];
+    if (bad) *bad = (int)c;
+    if (n == 0) n = default_fields(sp, (int)c, f, &window, &doc);
+    if (n == 0)
+      return nl_err(err, NL_EINVAL, "survey construct '%s': no field behind it (name a field of model %s's %ss)",
+                    sp->name[c], nl_model_name(m), unit);
+    for (size_t k = 0; k < n; k++) {
+      long i = nl_model_unit_field_index(m, f[k]);
+      if (i < 0) {
+        const char *close = nl_model_unit_field_suggest(m, f[k]);
+        return nl_err(err, NL_EINVAL, "survey construct '%s': model %s's %ss have no field '%s'%s%s%s", sp->name[c],
+                      nl_model_name(m), unit, f[k], close ? " (did you mean '" : "", close ? close : "",
+                      close ? "'?)" : "");
+      }
+      sp->col[c][k] = i;
+    }
+    sp->ncol[c] = n;
+    if (bad) *bad = -1;
+    sp->bwindow[c] = window;
+    if (doc && sp->nfield[c] == 0) {
+      snprintf(sp->doc[c], sizeof sp->doc[c], "%s", doc);
+    } else {
+      size_t len = (size_t)snprintf(sp->doc[c], sizeof sp->doc[c], "%s", window ? "change over the window of " : "");
+      for (size_t k = 0; k < n && len < sizeof sp->doc[c]; k++)
+        len += (size_t)snprintf(sp->doc[c] + len, sizeof sp->doc[c] - len, "%s%s", k ? " + " : "", f[k]);
+      if (len < sizeof sp->doc[c])
+        snprintf(sp->doc[c] + len, sizeof sp->doc[c] - len, " (a field of the %s%s)", unit,
+                 window ? "" : ", at the survey period");
+    }
+  }
+  return NL_OK;
+}
+
+const char *nl_survey_construct_doc(const nl_survey_spec *sp, int c) {
+  return c >= 0 && (size_t)c < sp->ncon ? sp->doc[c] : "";
+}
+
+void nl_survey_item_name(const nl_survey_spec *sp, int c, size_t k, char *buf, size_t cap) {
+  char low[NL_SV_NAMELEN];
   size_t i = 0;
-  for (const char *p = names[c]; *p && i + 1 < sizeof low; p++) low[i++] = (char)tolower((unsigned char)*p);
+  for (const char *p = sp->name[c]; *p && i + 1 < sizeof low; p++) low[i++] = (char)tolower((unsigned char)*p);
   low[i] = '\0';
   snprintf(buf, cap, "%s%zu", low, k + 1);
 }
 
 size_t nl_survey_nitems(const nl_survey_spec *sp) {
   size_t n = 0;
-  for (int c = 0; c < NL_SV_NCON; c++)
+  for (size_t c = 0; c < sp->ncon; c++)
     if (sp->use[c]) n += sp->nitem[c];
   return n;
 }
 
 double nl_survey_value(const nl_survey_spec *sp, int c, const double *ra, const double *rb) {
-#define WIN(col) (rb[col] - ra[col])
-  switch (c) {
-  case NL_SV_EXPLORE: return rb[NL_CN_FIRM_EXPLORE];
-  case NL_SV_EXPLOIT: return rb[NL_CN_FIRM_EXPLOIT];
-  case NL_SV_PRODINNO: return WIN(NL_CN_FIRM_PROD_COINNO);
-  case NL_SV_PROCINNO:
-    if (sp->process == NL_SV_PROC_CO) return WIN(NL_CN_FIRM_PROC_COINNO);
-    if (sp->process == NL_SV_PROC_INTERNAL) return WIN(NL_CN_FIRM_PROC_INNO);
-    return WIN(NL_CN_FIRM_PROC_COINNO) + WIN(NL_CN_FIRM_PROC_INNO);
-  case NL_SV_NETCOLLAB: return rb[NL_CN_FIRM_STRENGTH];
-  default: return NAN;
+  double v = 0;
+  for (size_t k = 0; k < sp->ncol[c]; k++) {
+    long j = sp->col[c][k];
+    double t = sp->bwindow[c] ? rb[j] - ra[j] : rb[j];
+    v = k ? v + t : t; /* the first term as is: sums as the fields are listed */
   }
-#undef WIN
+  return sp->ncol[c] ? v : NAN;
 }
 
 static int cmp_size(const void *a, const void *b) {
@@ -108,10 +199,14 @@ void nl_survey_draw(const nl_survey_spec *sp, size_t F, const double *a, const d
   size_t col = 0;
   for (int c = 0; c < NL_SV_NCON; c++) {
     double *z = latent + (size_t)c * N;
+    if ((size_t)c >= sp->ncon || !sp->use[c]) { /* not asked: no items, a zero score */
+      for (size_t i = 0; i < N; i++) z[i] = 0;
+      continue;
+    }
     /* raw values, then standardized across the sample (sd with n - 1) */
     double m = 0, ss = 0;
     for (size_t i = 0; i < N; i++) {
-      z[i] = nl_survey_value(sp, c, a + ids[i] * NL_CN_FIRM_NFIELDS, b + ids[i] * NL_CN_FIRM_NFIELDS);
+      z[i] = nl_survey_value(sp, c, a + ids[i] * sp->stride, b + ids[i] * sp->stride);
       m += z[i];
     }
     m /= (double)N;
@@ -119,11 +214,10 @@ void nl_survey_draw(const nl_survey_spec *sp, size_t F, const double *a, const d
     double sd = N > 1 ? sqrt(ss / (double)(N - 1)) : 0;
     if (!(sd > 1e-12)) {
       for (size_t i = 0; i < N; i++) z[i] = 0;
-      if (sp->use[c]) (*flat)++;
+      (*flat)++;
     } else {
       for (size_t i = 0; i < N; i++) z[i] = (z[i] - m) / sd;
     }
-    if (!sp->use[c]) continue;
     for (size_t k = 0; k < sp->nitem[c]; k++, col++) {
       double l = sp->load[c][k];
       double es = sp->noise * sp->cnoise[c] * sqrt(1 - l * l);

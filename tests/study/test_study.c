@@ -95,6 +95,9 @@ static void test_survey_draw(void **state) {
   enum { F = 400 };
   nl_survey_spec sp;
   nl_survey_spec_default(&sp);
+  nl_errbuf err;
+  assert_int_equal(nl_survey_spec_bind(&sp, nl_model_find("coopnet"), NULL, &err), NL_OK); /* coopnet's firm fields */
+  assert_int_equal(sp.stride, NF);
   sp.sample = 300;
   size_t N = 300, ni = nl_survey_nitems(&sp);
   assert_int_equal(ni, 17);
@@ -116,7 +119,7 @@ static void test_survey_draw(void **state) {
   nl_survey_draw(&sp, F, a, b, 42, 4, perm, id2, it2, lat2, &flat);
   assert_true(memcmp(it1, it2, N * ni * sizeof(double)) != 0);
   /* latent scores are standardized */
-  for (int c = 0; c < NL_SV_NCON; c++) {
+  for (int c = 0; c < NL_SV_NDEFAULT; c++) {
     double m = 0, ss = 0;
     for (size_t i = 0; i < N; i++) m += lat[(size_t)c * N + i];
     m /= (double)N;
@@ -127,7 +130,7 @@ static void test_survey_draw(void **state) {
   /* each item follows its construct: correlation with the latent score near its loading (the
    * Likert cut lowers it a little); 300 firms give an SE of about 0.03 */
   size_t col = 0;
-  for (int c = 0; c < NL_SV_NCON; c++)
+  for (int c = 0; c < NL_SV_NDEFAULT; c++)
     for (size_t k = 0; k < sp.nitem[c]; k++, col++) {
       double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
       for (size_t i = 0; i < N; i++) mx += it1[col * N + i], my += lat[(size_t)c * N + i];
@@ -272,7 +275,7 @@ static void test_bad_files(void **state) {
   expect_error(variant(4, "  parameters: {firms: 40, n: 10, n_mux: 40}"), NL_EINVAL,
                "s.yaml:4:34: unknown parameter 'n_mux' for model coopnet (did you mean 'n_max'?)", NULL);
   expect_error("simulation:\n  model: march1991\n  replications: 2\n", NL_EINVAL, "s.yaml:1:1: simulation:",
-               "model 'march1991' has no firms", NULL);
+               "model 'march1991' has no units to survey", NULL);
   /* hypotheses on effects the model does not have */
   expect_error(variant(0, "hypotheses:\n  - {effect: PROCINNO -> EXPLORE, sign: positive}\n"), NL_EINVAL,
                "s.yaml:15:14: hypothesis H1:", "not a path of the model", NULL);

@@ -1326,6 +1326,19 @@ void nl_coopnet_firm_row(void *state, size_t f, double *out) {
   out[NL_CN_FIRM_ATTENTION] = s->att[f];
 }
 
+/* Units (model_api.h): the firms, their rows and the informal ties between them. */
+static size_t unit_count(const void *state) { return nl_coopnet_firms(state); }
+
+static size_t unit_ties(const void *state, uint32_t *from, uint32_t *to, double *weight, size_t cap) {
+  const cn_state *s = state;
+  for (size_t i = 0; i < s->ntie && i < cap; i++) {
+    from[i] = s->tie[i].u;
+    to[i] = s->tie[i].v;
+    weight[i] = s->tie[i].w;
+  }
+  return s->ntie;
+}
+
 nl_status nl_coopnet_write_firms(void *state, FILE *fp, long replication, int header, nl_errbuf *err) {
   cn_state *s = state;
   if (header) {
@@ -1370,4 +1383,10 @@ const nl_model nl_model_coopnet = {
     .observe = observe,
     .at_equilibrium = at_equilibrium,
     .destroy = destroy,
+    .unit_name = "firm",
+    .unit_fields = field_names,
+    .nunit_fields = NL_CN_FIRM_NFIELDS,
+    .unit_count = unit_count,
+    .unit_row = nl_coopnet_firm_row,
+    .unit_ties = unit_ties,
 };

@@ -356,6 +356,47 @@ static int at_equilibrium(void *sp) {
   return 1;
 }
 
+/* ---- units (model_api.h): the individuals, for the virtual survey ------------------------------ */
+
+enum { U_ID, U_GROUP, U_KNOWLEDGE, U_DEGREE, U_CROSS, U_SUPERIOR, U_COUNT };
+static const char *const unit_fields[U_COUNT] = {
+    [U_ID] = "individual", [U_GROUP] = "group", [U_KNOWLEDGE] = "knowledge", [U_DEGREE] = "degree",
+    [U_CROSS] = "cross_ties",         /* contacts in another subgroup */
+    [U_SUPERIOR] = "superior_contacts"}; /* contacts who know more than it does */
+
+static size_t unit_count(const void *sp) { return ((const state *)sp)->org.n; }
+
+/* O(degree x m / 64). */
+static void unit_row(void *sp, size_t i, double *out) {
+  const state *s = sp;
+  size_t W = s->org.W;
+  long own = nl_belief_score(s->org.nz + i * W, s->org.pos + i * W, s->rpos, W);
+  size_t cross = 0, sup = 0;
+  for (size_t a = s->off[i]; a < s->off[i + 1]; a++) {
+    size_t j = s->nbr[a];
+    cross += s->net->block[j] != s->net->block[i];
+    sup += nl_belief_score(s->org.nz + j * W, s->org.pos + j * W, s->rpos, W) > own;
+  }
+  out[U_ID] = (double)i;
+  out[U_GROUP] = (double)s->net->block[i];
+  out[U_KNOWLEDGE] = (double)own / (double)s->org.m;
+  out[U_DEGREE] = (double)(s->off[i + 1] - s->off[i]);
+  out[U_CROSS] = (double)cross;
+  out[U_SUPERIOR] = (double)sup;
+}
+
+/* The ties of the network (each once). */
+static size_t unit_ties(const void *sp, uint32_t *from, uint32_t *to, double *weight, size_t cap) {
+  const state *s = sp;
+  size_t ne = nl_network_edges(s->net);
+  for (size_t e = 0; e < ne && e < cap; e++) {
+    from[e] = s->net->eu[e];
+    to[e] = s->net->ev[e];
+    weight[e] = 1;
+  }
+  return ne;
+}
+
 const nl_model nl_model_fang2010 = {
     .version = NL_MODEL_API_VERSION,
     .name = "fang2010",
@@ -378,4 +419,10 @@ const nl_model nl_model_fang2010 = {
     .observe = observe,
     .at_equilibrium = at_equilibrium,
     .destroy = destroy,
+    .unit_name = "individual",
+    .unit_fields = unit_fields,
+    .nunit_fields = U_COUNT,
+    .unit_count = unit_count,
+    .unit_row = unit_row,
+    .unit_ties = unit_ties,
 };

@@ -384,6 +384,36 @@ static int at_equilibrium(void *sp) {
   return 1;
 }
 
+/* ---- units (model_api.h): the agents, for the virtual survey ---------------------------------- */
+
+enum { U_AGENT, U_SCORE, U_DEGREE, U_NBR_SCORE, U_BEST_NBR, U_COUNT };
+static const char *const unit_fields[U_COUNT] = {
+    [U_AGENT] = "agent", [U_SCORE] = "score", [U_DEGREE] = "degree",
+    [U_NBR_SCORE] = "neighbour_score",     /* mean score of its neighbours */
+    [U_BEST_NBR] = "best_neighbour_score"}; /* the best solution it can see */
+
+static size_t unit_count(const void *sp) { return ((const state *)sp)->n; }
+
+/* O(degree) (O(n) on the complete network). */
+static void unit_row(void *sp, size_t i, double *out) {
+  const state *s = sp;
+  double sum = 0, best = 0;
+  size_t deg = 0;
+  for (size_t a = s->kind == NET_COMPLETE ? 0 : s->off[i]; a < (s->kind == NET_COMPLETE ? s->n : s->off[i + 1]); a++) {
+    size_t j = s->kind == NET_COMPLETE ? a : s->nbr[a];
+    if (j == i) continue;
+    double sc = score(s, s->fit[j]);
+    sum += sc;
+    if (sc > best) best = sc;
+    deg++;
+  }
+  out[U_AGENT] = (double)i;
+  out[U_SCORE] = score(s, s->fit[i]);
+  out[U_DEGREE] = (double)deg;
+  out[U_NBR_SCORE] = deg ? sum / (double)deg : NAN;
+  out[U_BEST_NBR] = deg ? best : NAN;
+}
+
 const nl_model nl_model_lazer2007 = {
     .version = NL_MODEL_API_VERSION,
     .name = "lazer2007",
@@ -406,4 +436,9 @@ const nl_model nl_model_lazer2007 = {
     .observe = observe,
     .at_equilibrium = at_equilibrium,
     .destroy = destroy,
+    .unit_name = "agent",
+    .unit_fields = unit_fields,
+    .nunit_fields = U_COUNT,
+    .unit_count = unit_count,
+    .unit_row = unit_row,
 };

@@ -1,0 +1,158 @@
+/*
+ * The model-neutral virtual survey: any model with units can be surveyed by a study whose
+ * constructs name unit fields. lazer2007's agents, fang2010's individuals and the example model's
+ * agents (registered at run time) are surveyed and the PLS estimates have the signs the models
+ * imply; bad fields and models without units are refused with the file's line and column.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "diffusion.h"
+#include "netlearn/netlearn.h"
+
+static char g_dir[256];
+
+/* A study of `model` with two constructs A (field fa) and B (field fb), B ~ A, hypothesis of `sign`. */
+static void study_text(char *buf, size_t cap, const char *sim, const char *fa, const char *fb, const char *sign) {
+  snprintf(buf, cap,
+           "simulation:\n%s"
+           "  replications: 4\n  seed: 7\n"
+           "survey:\n  sample: 80\n  constructs:\n"
+           "    A: {loadings: [0.85, 0.8, 0.75], field: %s}\n"
+           "    B: {loadings: [0.85, 0.8, 0.75], field: %s}\n"
+           "model: |\n  A =~ a1 + a2 + a3\n  B =~ b1 + b2 + b3\n  B ~ A\n"
+           "hypotheses:\n  - {id: H1, effect: A -> B, sign: %s}\n"
+           "analysis: {boot: 40}\n",
+           sim, fa, fb, sign);
+}
+
+/* Runs the study and returns the verdict of H1; checks the survey file's header. */
+static nl_study_verdict run_study(const char *text, const char *sub, const char *header) {
+  char dir[400], path[500];
+  snprintf(dir, sizeof dir, "%s/%s", g_dir, sub);
+  nl_study *s = nl_study_new();
+  if (nl_study_load_string(s, text, "u.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.threads = 2;
+  cfg.report = 0;
+  if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
+  nl_study_verdict v;
+  assert_int_equal(nl_study_verdict_get(s, 0, 0, &v), NL_OK);
+  snprintf(path, sizeof path, "%s/surveys/survey_rep0.csv", dir);
+  FILE *f = fopen(path, "r");
+  char line[256] = "";
+  assert_non_null(f);
+  assert_non_null(fgets(line, sizeof line, f));
+  fclose(f);
+  assert_string_equal(line, header);
+  nl_study_free(s);
+  return v;
+}
+
+static void test_lazer2007_agents(void **unused) {
+  (void)unused;
+  char text[2048];
+  /* agents that see a better solution copy it: after a few rounds an agent's score follows the best
+   * score among its neighbours */
+  study_text(text, sizeof text,
+             "  model: lazer2007\n  parameters: {n: 100, network: watts_strogatz}\n"
+             "  stop: {until: periods, periods: 12}\n",
+             "best_neighbour_score", "score", "positive");
+  nl_study_verdict v = run_study(text, "lazer", "agent,a1,a2,a3,b1,b2,b3\n");
+  assert_int_equal(v.replications, 4);
+  assert_true(v.supported >= 3);
+  assert_true(v.mean > 0.3);
+}
+
+static void test_fang2010_individuals(void **unused) {
+  (void)unused;
+  char text[2048];
+  /* individuals with many contacts who know more are the ones who know less */
+  study_text(text, sizeof text,
+             "  model: fang2010\n  parameters: {n: 140, m: 40, group_size: 7, r: 0.1}\n"
+             "  stop: {until: periods, periods: 6}\n",
+             "superior_contacts", "knowledge", "negative");
+  nl_study_verdict v = run_study(text, "fang", "individual,a1,a2,a3,b1,b2,b3\n");
+  assert_true(v.supported >= 3);
+  assert_true(v.mean < -0.2);
+}
+
+static void test_example_model_agents(void **unused) {
+  (void)unused;
+  nl_errbuf e = {{0}};
+  if (!nl_model_find("diffusion") && nl_model_register(&nl_example_diffusion, &e)) fail_msg("%s", e.msg);
+  char text[2048];
+  /* without imitation, P(adopted by t | u) = 1 - (1 - 2pu)^t rises with innovativeness u */
+  study_text(text, sizeof text,
+             "  model: diffusion\n  parameters: {n: 200, p: 0.05, q: 0}\n  stop: {until: periods, periods: 10}\n",
+             "innovativeness", "adopted", "positive");
+  nl_study_verdict v = run_study(text, "diffusion", "agent,a1,a2,a3,b1,b2,b3\n");
+  assert_true(v.supported >= 3);
+  assert_true(v.mean > 0.2);
+}
+
+/* NL_EINVAL, or NL_ERANGE for a count out of range */
+static void expect_error(const char *text, const char *frag1, const char *frag2) {
+  nl_study *s = nl_study_new();
+  nl_status st = nl_study_load_string(s, text, "u.yaml");
+  const char *msg = nl_study_errmsg(s);
+  if ((st != NL_EINVAL && st != NL_ERANGE) || !strstr(msg, frag1) || (frag2 && !strstr(msg, frag2)))
+    fail_msg("status %d, message '%s'", (int)st, msg);
+  nl_study_free(s);
+}
+
+static void test_bad_fields(void **unused) {
+  (void)unused;
+  char text[2048];
+  const char *sim = "  model: fang2010\n  parameters: {n: 140, m: 40}\n  stop: {until: periods, periods: 6}\n";
+  study_text(text, sizeof text, sim, "superior_contact", "knowledge", "negative");
+  expect_error(text, "u.yaml:10:45: survey construct 'A': model fang2010's individuals have no field 'superior_contact'",
+               "(did you mean 'superior_contacts'?)");
+  study_text(text, sizeof text, sim, "[knowledge, degree, group, cross_ties, individual]", "knowledge", "negative");
+  expect_error(text, "u.yaml:10:46:", "1 to 4 field names");
+  /* coopnet's default constructs have coopnet's fields; on another model they need field: */
+  study_text(text, sizeof text, sim, "knowledge", "knowledge", "negative");
+  char *p = strstr(text, "    B: {loadings: [0.85, 0.8, 0.75], field: knowledge}");
+  memcpy(p, "    EXPLORE: [0.85, 0.8, 0.75]                      ", 53);
+  expect_error(text, "survey construct 'EXPLORE': model fang2010's individuals have no field 'explore'", NULL);
+  /* a model without units */
+  study_text(text, sizeof text, "  model: march1991\n  stop: {until: periods, periods: 6}\n", "a", "b", "positive");
+  expect_error(text, "model 'march1991' has no units to survey", NULL);
+  /* an unknown construct without field: */
+  expect_error("simulation:\n  model: coopnet\nsurvey:\n  constructs:\n    TRUST: [0.8, 0.8]\n",
+               "u.yaml:5:5: the survey does not produce a construct 'TRUST'", "field: <field>");
+}
+
+static int setup(void **unused) {
+  (void)unused;
+  snprintf(g_dir, sizeof g_dir, "/tmp/nl_surveyunitsXXXXXX");
+  return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown(void **unused) {
+  (void)unused;
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_lazer2007_agents),
+      cmocka_unit_test(test_fang2010_individuals),
+      cmocka_unit_test(test_example_model_agents),
+      cmocka_unit_test(test_bad_fields),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
