@@ -5,10 +5,9 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include "io/atomic.h"
+#include "netlearn/files.h"
 #include "pls/pls_internal.h"
 
 static const char *scheme_name(nl_pls_scheme s) {
@@ -114,11 +113,8 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
   nl_status st = NL_OK;
   if (!p) return NL_EINVAL;
   if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nothing to write: the model has not been estimated");
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return nl_err(&p->err, NL_EIO, "%s: cannot create output directory: %s", dir, strerror(errno));
-  struct stat sb;
-  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-    return nl_err(&p->err, NL_EIO, "%s: not a directory", dir);
+  nl_status made = nl_mkdirs(dir, p->err.msg, sizeof p->err.msg); /* mkdir -p, writable */
+  if (made) return made;
   out_ctx o;
   memset(&o, 0, sizeof o);
   o.p = p;

@@ -1,14 +1,12 @@
 /* Results of a power analysis: tidy CSV files and the power curves (docs/power.md). */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include "core/alloc.h"
 #include "io/atomic.h"
+#include "netlearn/files.h"
 #include "netlearn/plot.h"
 #include "power/power_internal.h"
 
@@ -202,11 +200,8 @@ cleanup:
 nl_status nl_power_write(nl_power *pw, const char *dir) {
   if (!pw) return NL_EINVAL;
   if (!pw->ran) return nl_err(&pw->err, NL_EINVAL, "nothing to write: call nl_power_run first");
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return nl_err(&pw->err, NL_EIO, "%s: cannot create output directory: %s", dir, strerror(errno));
-  struct stat sb;
-  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-    return nl_err(&pw->err, NL_EIO, "%s: exists and is not a directory", dir);
+  nl_status made = nl_mkdirs(dir, pw->err.msg, sizeof pw->err.msg); /* mkdir -p, writable */
+  if (made) return made;
   char path[4096];
   nl_status st;
   snprintf(path, sizeof path, "%s/power.csv", dir);
