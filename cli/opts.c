@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ static void expected(const cli_option *o, char *buf, size_t cap) {
   case CLI_U64: snprintf(buf, cap, "a non-negative integer"); break;
   case CLI_DOUBLE:
     if (o->min == 0 && o->max == 0 && !(o->flags & (CLI_OPEN_LO | CLI_OPEN_HI))) snprintf(buf, cap, "a number");
+    else if (isinf(o->max)) snprintf(buf, cap, "a number %s %g", o->flags & CLI_OPEN_LO ? ">" : ">=", o->min);
     else
       snprintf(buf, cap, "a number in %c%g, %g%c", o->flags & CLI_OPEN_LO ? '(' : '[', o->min, o->max,
                o->flags & CLI_OPEN_HI ? ')' : ']');
