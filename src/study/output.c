@@ -50,6 +50,14 @@ static nl_status open_file(nl_study *s, nl_atomic_file *a, const char *dir, cons
   return nl_atomic_open(a, path, &s->err);
 }
 
+/* An optional table this study does not write: a file of an earlier study would not belong to it. */
+static nl_status remove_stale(const char *dir, const char *name) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  remove(path);
+  return NL_OK;
+}
+
 static void point_prefix(const nl_study *s, FILE *f, size_t pi) {
   if (s->npoints > 1) fprintf(f, "%zu,", pi + 1);
 }
@@ -253,12 +261,7 @@ static nl_status write_facts(nl_study *s, const char *dir) {
 /* attribution.csv (docs/study.md): the change of facts 2a, 2b and every hypothesis estimate when one
  * of coopnet 2's mechanisms is switched off; removed when the study ran without them. */
 static nl_status write_attribution(nl_study *s, const char *dir) {
-  if (!s->attribution) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/attribution.csv", dir);
-    remove(path); /* a file of an earlier study would not belong to this one */
-    return NL_OK;
-  }
+  if (!s->attribution) return remove_stale(dir, "attribution.csv");
   nl_atomic_file a;
   nl_status st = open_file(s, &a, dir, "attribution.csv");
   if (st) return st;
@@ -282,12 +285,7 @@ static nl_status write_attribution(nl_study *s, const char *dir) {
 /* power.csv (docs/study.md "Survey size and power"): per survey size and hypothesis the share of
  * replications supporting it and its Monte Carlo SE; removed when a study runs without sizes. */
 static nl_status write_power(nl_study *s, const char *dir) {
-  if (!s->npower) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/power.csv", dir);
-    remove(path); /* a file of an earlier study would not belong to this one */
-    return NL_OK;
-  }
+  if (!s->npower) return remove_stale(dir, "power.csv");
   nl_atomic_file a;
   nl_status st = open_file(s, &a, dir, "power.csv");
   if (st) return st;

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "common/read_all.h"
+
 #include "common/fault_alloc.h"
 #include "core/rng.h"
 #include "models/coopnet/coopnet.h"
@@ -43,20 +45,6 @@ static int teardown(void **state) {
   char cmd[512];
   snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
   return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  assert_non_null(b);
-  size_t got = fread(b, 1, (size_t)n, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
 }
 
 static void write_file(const char *name, const char *text) {
@@ -312,7 +300,7 @@ static void test_examples_load(void **state) {
   }
   if (d) closedir(d);
   /* the built-in default study is examples/seed-study.yaml, byte for byte */
-  char *file = read_all("examples/seed-study.yaml");
+  char *file = nl_test_read_all("examples/seed-study.yaml");
   assert_non_null(file);
   if (strcmp(file, nl_study_default_text()))
     fail_msg("src/study/default_study.c differs from examples/seed-study.yaml: regenerate it");
@@ -378,7 +366,7 @@ static void test_cli_bad_input(void **state) {
   assert_int_equal(cli(args), 2);
   char path[512];
   snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  char *err = read_all(path);
+  char *err = nl_test_read_all(path);
   assert_non_null(strstr(err, "netlearn: "));
   assert_non_null(strstr(err, "bad.yaml:12:11: survey sample 41 is larger than the 40 firms"));
   free(err);
@@ -393,7 +381,7 @@ static void test_cli_bad_input(void **state) {
   assert_int_equal(cli("study --print-default"), 0);
   char opath[512];
   snprintf(opath, sizeof opath, "%s/out.txt", g_dir);
-  char *def = read_all(opath);
+  char *def = nl_test_read_all(opath);
   assert_non_null(strstr(def, "name: seed-study"));
   free(def);
 }
@@ -424,7 +412,7 @@ static void same_file(const char *a, const char *b, const char *name) {
   char p1[512], p2[512];
   snprintf(p1, sizeof p1, "%s/%s/%s", g_dir, a, name);
   snprintf(p2, sizeof p2, "%s/%s/%s", g_dir, b, name);
-  char *x = read_all(p1), *y = read_all(p2);
+  char *x = nl_test_read_all(p1), *y = nl_test_read_all(p2);
   if (!x || !y) fail_msg("missing %s", name);
   if (strcmp(x, y)) fail_msg("%s differs between 1 and 2 threads", name);
   free(x);
@@ -441,7 +429,7 @@ static void test_small_study(void **state) {
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) same_file("t1", "t2", files[i]);
   char path[512];
   snprintf(path, sizeof path, "%s/t1/manifest.json", g_dir);
-  char *man = read_all(path);
+  char *man = nl_test_read_all(path);
   assert_non_null(man);
   assert_non_null(strstr(man, "\"kind\": \"netlearn study\""));
   free(man);
@@ -461,7 +449,7 @@ static void test_small_study(void **state) {
   assert_int_equal(cli(args), 0);
   /* hypotheses.csv: one row per hypothesis with a verdict */
   snprintf(path, sizeof path, "%s/t1/hypotheses.csv", g_dir);
-  char *h = read_all(path);
+  char *h = nl_test_read_all(path);
   assert_non_null(strstr(h, "H5,EXPLORE -> PRODINNO -> NETCOLLAB,indirect,positive"));
   int rows = 0;
   for (char *p = h; *p; p++) rows += *p == '\n';
@@ -507,7 +495,7 @@ static void test_attribution(void **state) {
   snprintf(dir, sizeof dir, "%s/attr", g_dir);
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
   snprintf(path, sizeof path, "%s/attribution.csv", dir);
-  char *csv = read_all(path);
+  char *csv = nl_test_read_all(path);
   assert_non_null(csv);
   assert_non_null(strstr(csv, "mechanism,name,switched_off,quantity,replications,with,without,change,ci_low,ci_high\n"));
   int rows = 0;
@@ -524,7 +512,7 @@ static void test_attribution(void **state) {
   free(csv);
   /* the report has the matrix and a sentence per mechanism */
   snprintf(path, sizeof path, "%s/report.html", dir);
-  char *html = read_all(path);
+  char *html = nl_test_read_all(path);
   assert_non_null(html);
   assert_non_null(strstr(html, "Which mechanism drives what"));
   assert_non_null(strstr(html, "<li><b>R (routine refinement)</b>: no change in facts 2a, 2b or any hypothesis path"));
@@ -618,11 +606,11 @@ static void test_report(void **state) {
   assert_int_equal(cli(args), 0);
   char path[512];
   snprintf(path, sizeof path, "%s/out.txt", g_dir);
-  char *out = read_all(path);
+  char *out = nl_test_read_all(path);
   assert_non_null(strstr(out, "report: "));
   free(out);
   snprintf(path, sizeof path, "%s/rep/report.html", g_dir);
-  char *html = read_all(path);
+  char *html = nl_test_read_all(path);
   assert_non_null(html);
   static const char *const sections[] = {"id=\"study\"", "id=\"parameters\"", "id=\"simulation\"", "id=\"pls\"",
                                          "id=\"hypotheses\"", "id=\"facts\"", "id=\"reproducibility\"",
@@ -647,7 +635,7 @@ static void test_report(void **state) {
            g_dir, g_dir, g_dir, g_dir, g_dir);
   int rc = system(cmd);
   snprintf(path, sizeof path, "%s/dom.html", g_dir);
-  char *dom = read_all(path);
+  char *dom = nl_test_read_all(path);
   if (rc != 0 || !dom || !*dom) {
     free(dom);
     printf("chromium is not installed or cannot start here (scripts/install-deps installs it); render not checked\n");
@@ -693,12 +681,12 @@ static void test_sweep(void **state) {
   if (cli(args) != 0) {
     char path[512];
     snprintf(path, sizeof path, "%s/err.txt", g_dir);
-    char *err = read_all(path);
+    char *err = nl_test_read_all(path);
     fail_msg("netlearn study failed: %s", err ? err : "");
   }
   char path[512];
   snprintf(path, sizeof path, "%s/sw/hypotheses.csv", g_dir);
-  char *h = read_all(path);
+  char *h = nl_test_read_all(path);
   assert_non_null(h);
   assert_true(!strncmp(h, "point,id,effect", 15));
   assert_non_null(strstr(h, "\n2,H5,"));
@@ -710,7 +698,7 @@ static void test_sweep(void **state) {
   struct stat sb;
   assert_int_equal(stat(path, &sb), 0);
   snprintf(path, sizeof path, "%s/sw/report.html", g_dir);
-  char *html = read_all(path);
+  char *html = nl_test_read_all(path);
   assert_non_null(strstr(html, "id=\"sweep\""));
   assert_non_null(strstr(html, "<code>p_inf</code>"));
   int figs = 0;
@@ -726,7 +714,7 @@ static void test_sweep(void **state) {
   snprintf(args, sizeof args, "study %s/sweep2.yaml -o %s/sw2 -q", g_dir, g_dir);
   assert_int_equal(cli(args), 0);
   snprintf(path, sizeof path, "%s/sw2/report.html", g_dir);
-  html = read_all(path);
+  html = nl_test_read_all(path);
   figs = 0;
   for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++) figs++;
   assert_int_equal(figs, 7 + 5);

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "common/read_all.h"
+
 #include "netlearn/plot.h"
 #include "netlearn/study.h"
 #include "study/study_impl.h"
@@ -37,20 +39,6 @@ static int teardown(void **state) {
   char cmd[512];
   snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
   return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  assert_non_null(b);
-  size_t got = fread(b, 1, (size_t)n, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
 }
 
 static const char *TINY = "name: tiny\n"
@@ -133,7 +121,7 @@ static void test_cli(void **state) {
   fclose(f);
   assert_int_equal(cli("study t.yaml -o o -q"), 2);
   snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  char *err = read_all(path);
+  char *err = nl_test_read_all(path);
   assert_non_null(strstr(err, "t.yaml:9:48: key 'power': survey size 9 is below the minimum of 10 firms"));
   free(err);
   snprintf(path, sizeof path, "%s/t.yaml", g_dir);
@@ -143,25 +131,25 @@ static void test_cli(void **state) {
   fclose(f);
   snprintf(path, sizeof path, "%s/err.txt", g_dir);
   assert_int_equal(cli("study t.yaml -o o -q --power 20,x"), 2);
-  err = read_all(path);
+  err = nl_test_read_all(path);
   assert_non_null(strstr(err, "--power 20,x: expected survey sizes separated by commas"));
   free(err);
   assert_int_equal(cli("study t.yaml -o o -q --power"), 2);
   /* --power gives the sizes; the run writes power.csv, its manifest line and the section */
   assert_int_equal(cli("study t.yaml -o o -q --power 20,60"), 0);
   snprintf(path, sizeof path, "%s/o/power.csv", g_dir);
-  char *csv = read_all(path);
+  char *csv = nl_test_read_all(path);
   assert_non_null(csv);
   assert_non_null(strstr(csv, "n,id,effect,sign,economies,replications,supported,share,mc_se,mean\n"));
   assert_non_null(strstr(csv, "\n60,H1,EXPLORE -> PRODINNO,positive,2,4,"));
   free(csv);
   snprintf(path, sizeof path, "%s/o/manifest.json", g_dir);
-  char *man = read_all(path);
+  char *man = nl_test_read_all(path);
   assert_non_null(strstr(man, "\"power\": [20, 60]"));
   assert_non_null(strstr(man, "\"power.csv\""));
   free(man);
   snprintf(path, sizeof path, "%s/o/report.html", g_dir);
-  char *rep = read_all(path);
+  char *rep = nl_test_read_all(path);
   assert_non_null(strstr(rep, "<h2 id=\"power\">7. Survey size and power</h2>"));
   assert_non_null(strstr(rep, "8. Reproducibility"));
   assert_null(strstr(rep, "could not be drawn"));
@@ -180,7 +168,7 @@ static char *run_study(const char *text, int threads, const char *sub, nl_study 
   snprintf(dir, sizeof dir, "%s/%s", g_dir, sub);
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
   snprintf(path, sizeof path, "%s/power.csv", dir);
-  char *csv = read_all(path);
+  char *csv = nl_test_read_all(path);
   assert_non_null(csv);
   if (s_out) *s_out = s;
   else nl_study_free(s);
