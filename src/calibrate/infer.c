@@ -60,22 +60,102 @@ cleanup:
   return st;
 }
 
-static nl_status jacobian(nl_calib *c, double *mp, double *mm, double *x) {
+/* Correlation of x[i * stride] and y[i * stride], i < n (NaN when either does not vary). */
+static double pearson_strided(const double *x, const double *y, size_t n, size_t stride) {
+  double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < n; i++) mx += x[i * stride], my += y[i * stride];
+  mx /= (double)n;
+  my /= (double)n;
+  for (size_t i = 0; i < n; i++) {
+    double a = x[i * stride] - mx, b = y[i * stride] - my;
+    sxy += a * b;
+    sxx += a * a;
+    syy += b * b;
+  }
+  return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
+}
+
+/* G by central differences; and whether each column stands out of the simulation noise: the
+ * replications at theta + h and theta - h are paired (common random numbers), so resampling
+ * replications gives the noise of each difference quotient. jac_p[j]: p-value of "the targets do
+ * not respond to parameter j" (T = sum_k G_kj^2 / Var(G_kj) against chi^2(K), the targets' noise
+ * taken as independent); NaN when no target varies. *crn: the mean correlation over targets and
+ * parameters of a replication's values at theta + h and theta - h (how well the common random
+ * numbers hold the objective smooth; NaN when no target varies). */
+static nl_status jacobian(nl_calib *c, double *mp, double *mm, double *x, double *jac_p, double *crn) {
   size_t P = c->P, K = c->K;
+  long R = c->R, B = c->boot;
   double th[64];
+  double *xu = nl_malloc((size_t)R * K * sizeof *xu), *work = nl_malloc((size_t)R * sizeof *work);
+  double *gb = nl_malloc((size_t)B * K * sizeof *gb), *bu = nl_malloc(K * sizeof *bu), *bd = nl_malloc(K * sizeof *bd);
+  long *rows = nl_malloc((size_t)R * sizeof *rows);
+  nl_status st = NL_OK;
+  if (!xu || !work || !gb || !bu || !bd || !rows) {
+    st = nl_err(&c->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  double rsum = 0;
+  size_t rn = 0;
   for (size_t j = 0; j < P; j++) {
     double h = c->jac_step * (c->hi[j] - c->lo[j]);
     double up = fmin(c->theta_hat[j] + h, c->hi[j]), dn = fmax(c->theta_hat[j] - h, c->lo[j]), q;
     memcpy(th, c->theta_hat, P * sizeof *th);
     th[j] = up;
-    nl_status st = nl_calib_evaluate(c, th, 1, -1, mp, x, &q);
-    if (st) return st;
+    st = nl_calib_evaluate(c, th, 1, -1, mp, xu, &q);
+    if (st) goto cleanup;
     th[j] = dn;
     st = nl_calib_evaluate(c, th, 1, -1, mm, x, &q);
-    if (st) return st;
+    if (st) goto cleanup;
     for (size_t k = 0; k < K; k++) c->G[k * P + j] = (mp[k] - mm[k]) / (up - dn);
+    for (long b = 0; b < B; b++) {
+      nl_rng rng;
+      nl_rng_init(&rng, c->seed, 1 + j, NL_RNG_BOOTSTRAP, (uint64_t)b);
+      for (long i = 0; i < R; i++) rows[i] = (long)nl_rng_below(&rng, (uint64_t)R);
+      nl_calib_stats(c, xu, rows, bu, work);
+      nl_calib_stats(c, x, rows, bd, work);
+      for (size_t k = 0; k < K; k++) gb[(size_t)b * K + k] = (bu[k] - bd[k]) / (up - dn);
+    }
+    /* T = g' Sigma^-1 g over the targets that vary (Sigma: the resamples' covariance of the
+     * column; targets read from the same runs are correlated); diagonal when Sigma is singular */
+    size_t df = 0, idx[64];
+    double T = 0, S[64 * 64], g[64], mean[64];
+    for (size_t k = 0; k < K; k++) {
+      double mk = 0, var = 0;
+      for (long b = 0; b < B; b++) mk += gb[(size_t)b * K + k];
+      mk /= (double)B;
+      for (long b = 0; b < B; b++) var += pow(gb[(size_t)b * K + k] - mk, 2);
+      if (var > 0 && isfinite(var) && df < 64) mean[df] = mk, idx[df++] = k;
+    }
+    for (size_t a = 0; a < df; a++) {
+      g[a] = c->G[idx[a] * P + j];
+      for (size_t d = 0; d <= a; d++) {
+        double v = 0;
+        for (long b = 0; b < B; b++)
+          v += (gb[(size_t)b * K + idx[a]] - mean[a]) * (gb[(size_t)b * K + idx[d]] - mean[d]);
+        S[a * df + d] = S[d * df + a] = v / (double)(B > 1 ? B - 1 : 1);
+      }
+    }
+    double sol[64], diag[64];
+    for (size_t a = 0; a < df; a++) sol[a] = g[a], diag[a] = S[a * df + a];
+    if (df && (size_t)B > 2 * df && nl_dposv_rows('U', (int)df, 1, S, (int)df, sol, 1) == 0)
+      for (size_t a = 0; a < df; a++) T += g[a] * sol[a];
+    else
+      for (size_t a = 0; a < df; a++) T += g[a] * g[a] / diag[a];
+    jac_p[j] = df ? 1 - nl_chisq_cdf(T, (double)df) : NAN;
+    for (size_t k = 0; k < K; k++) {
+      double r = pearson_strided(xu + k, x + k, (size_t)R, K);
+      if (isfinite(r)) rsum += r, rn++;
+    }
   }
-  return NL_OK;
+  *crn = rn ? rsum / (double)rn : NAN;
+cleanup:
+  nl_free(xu);
+  nl_free(work);
+  nl_free(gb);
+  nl_free(bu);
+  nl_free(bd);
+  nl_free(rows);
+  return st;
 }
 
 static int cmp_dbl(const void *a, const void *b) {
@@ -107,7 +187,7 @@ static nl_status profiles(nl_calib *c, double *m, double *x) {
 
 /* The identification check in plain words: rank and condition of the scaled Jacobian, the weakest
  * direction, flat profiles, estimates on a bound, a profile point better than the estimate. */
-static nl_status identification(nl_calib *c, const double *Ws_G) {
+static nl_status identification(nl_calib *c, const double *Ws_G, const double *jac_p, double crn) {
   size_t P = c->P, K = c->K, n = c->nprof;
   char buf[8192] = "", line[600];
   /* SVD of W^1/2 G D, D = diag(bounds' widths): how much Q's square root moves when each
@@ -160,6 +240,21 @@ static nl_status identification(nl_calib *c, const double *Ws_G) {
                n1, c->cond, c->cond);
     say(c, buf, sizeof buf, line);
   }
+  /* slopes the replications cannot tell from noise (T below its median without any response):
+   * G, hence the standard errors, are noise */
+  for (size_t j = 0; j < P; j++)
+    if (jac_p[j] > 0.5) {
+      const char *nm = c->model->params[c->pidx[j]].name;
+      snprintf(line, sizeof line,
+               "The targets' response to %s is lost in the simulation noise: their changes between %s +- %g (the "
+               "Jacobian's step) are not distinguishable from the noise of %ld replications (p = %.2f; a "
+               "replication's targets at two such points correlate %.2f, where common random numbers that hold the "
+               "runs together give nearly 1), so the slopes behind the standard errors are noise: the intervals of "
+               "%s and of the parameters estimated with it are not valid. Use more replications, a larger "
+               "jacobian_step, or targets that respond to %s.",
+               nm, nm, c->jac_step * (c->hi[j] - c->lo[j]), c->R, jac_p[j], crn, nm, nm);
+      say(c, buf, sizeof buf, line);
+    }
   for (size_t j = 0; j < P && n > 1; j++) {
     const char *nm = c->model->params[c->pidx[j]].name;
     double qmax = -HUGE_VAL, qmin = HUGE_VAL, xmin = NAN;
@@ -209,12 +304,26 @@ static nl_status identification(nl_calib *c, const double *Ws_G) {
       say(c, buf, sizeof buf, line);
     }
   }
+  char caution[2048] = "";
+  for (size_t j = 0; j < P; j++)
+    if (jac_p[j] > 0.05 && jac_p[j] <= 0.5) { /* a slope as large as its own noise: a rough SE */
+      const char *nm = c->model->params[c->pidx[j]].name;
+      snprintf(line, sizeof line,
+               "The targets' slope in %s is measured with noise comparable to its size (p = %.2f that the changes "
+               "between %s +- %g are noise alone, with %ld replications; a replication's targets at the two points "
+               "correlate %.2f): its standard error is a rough guide only; more replications or a larger "
+               "jacobian_step make it firmer.",
+               nm, jac_p[j], nm, c->jac_step * (c->hi[j] - c->lo[j]), c->R, crn);
+      say(c, caution, sizeof caution, line);
+    }
   if (!buf[0]) {
     snprintf(line, sizeof line,
              "Every parameter is identified: the Jacobian has full rank (condition number %.3g)%s.", c->cond,
              n ? " and every profile rises at least 3.84 above the minimum within the bounds" : " (no profiles were asked for)");
     say(c, buf, sizeof buf, line);
   }
+  size_t bl = strlen(buf);
+  snprintf(buf + bl, sizeof buf - bl, "%s", caution);
   c->ident = nl_strdup(buf);
   return c->ident ? NL_OK : nl_err(&c->err, NL_ENOMEM, "out of memory");
 }
@@ -242,7 +351,8 @@ nl_status nl_calib_infer(nl_calib *c) {
   }
   memcpy(c->theta_hat, c->best_theta, P * sizeof(double));
   c->q_hat = c->best_q;
-  st = jacobian(c, mp, mm, x);
+  double jac_p[64], crn = NAN;
+  st = jacobian(c, mp, mm, x, jac_p, &crn);
   if (!st && c->nprof) st = profiles(c, mp, x);
   if (st) goto cleanup;
   /* the statistics at the estimate and their simulation variance */
@@ -326,7 +436,7 @@ nl_status nl_calib_infer(nl_calib *c) {
     for (size_t k = 0; k < K; k++) c->J += e[k] * mp[k];
   }
   c->pval = K > P && isfinite(c->J) ? 1 - nl_chisq_cdf(c->J, (double)(K - P)) : NAN;
-  st = identification(c, WG);
+  st = identification(c, WG, jac_p, crn);
   if (!st) c->done = 1;
 cleanup:
   nl_free(x);

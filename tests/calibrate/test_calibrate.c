@@ -218,6 +218,7 @@ static void test_march_recovery(void **state) {
   assert_int_equal(fit.df, 3);
   assert_int_equal(fit.rank, 2);
   if (scale == 1) assert_true(fit.p_value > 0.01); /* the model is right: no misfit */
+  printf("  identification: %s", nl_calib_identification(c));
   assert_non_null(strstr(nl_calib_identification(c), "Every parameter is identified"));
   for (size_t k = 0; k < 5; k++) {
     nl_calib_target_fit t;
