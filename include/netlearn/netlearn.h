@@ -29,5 +29,6 @@
 #include "netlearn/sensitivity.h"
 #include "netlearn/status.h"
 #include "netlearn/study.h"
+#include "netlearn/survey.h"
 #include "netlearn/version.h"
 #endif

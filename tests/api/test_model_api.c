@@ -229,7 +229,20 @@ static double mean_of(nl_store *st, size_t point, long period, long R) {
   return m / (double)R;
 }
 
-static nl_status run_dir(const char *yaml, const char *dir, nl_store **out, long *done) {
+/* The store borrows the design, which borrows the scenario: the caller frees them in that order. */
+typedef struct engine {
+  nl_scenario *sc;
+  nl_design *d;
+  nl_store *st;
+} engine;
+
+static void engine_free(engine *e) {
+  nl_store_free(e->st);
+  nl_design_free(e->d);
+  nl_scenario_free(e->sc);
+}
+
+static nl_status run_dir(const char *yaml, const char *dir, engine *e, long *done) {
   nl_scenario *sc = nl_scenario_new();
   nl_design *d = nl_design_new();
   nl_store *st = nl_store_new();
@@ -244,9 +257,7 @@ static nl_status run_dir(const char *yaml, const char *dir, nl_store **out, long
   long points = 0, total = 0;
   assert_int_equal(nl_store_counts(st, &points, done, &total), NL_OK);
   assert_int_equal(*done, total);
-  *out = st;
-  nl_design_free(d);
-  nl_scenario_free(sc);
+  e->sc = sc, e->d = d, e->st = st;
   return s;
 }
 
@@ -261,9 +272,10 @@ static void test_example_sweep(void **unused) {
            "stop: {until: periods, periods: %ld}\noutputs: {series: true, every: 5}\n"
            "sweep:\n  design: grid\n  parameters:\n    k: [2, 200]\n    q: [0, 0.2]\n", R, T);
   snprintf(dir, sizeof dir, "%s/sweep", g_dir);
-  nl_store *st = NULL;
+  engine eng;
   long done = 0;
-  run_dir(yaml, dir, &st, &done);
+  run_dir(yaml, dir, &eng, &done);
+  nl_store *st = eng.st;
   assert_int_equal(done, 4 * R);
   const char *files[] = {"results.db", "manifest.json", "series.csv", "final.csv", "summary.csv"};
   for (size_t i = 0; i < 5; i++) {
@@ -287,11 +299,11 @@ static void test_example_sweep(void **unused) {
   if (fabs(a[3] - mf) > 0.04) fail_msg("complete graph %.4f, mean field %.4f", a[3], mf);
   assert_true(a[1] > a[0] + 0.05);
   assert_true(a[1] < a[3]);
-  nl_store_free(st);
+  engine_free(&eng);
   /* resumed: nothing pending, same values */
-  run_dir(yaml, dir, &st, &done);
-  assert_true(mean_of(st, 3, -1, R) == a[3]);
-  nl_store_free(st);
+  run_dir(yaml, dir, &eng, &done);
+  assert_true(mean_of(eng.st, 3, -1, R) == a[3]);
+  engine_free(&eng);
 }
 
 static int setup(void **unused) {

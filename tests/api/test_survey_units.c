@@ -134,6 +134,135 @@ static void test_bad_fields(void **unused) {
                "u.yaml:5:5: the survey does not produce a construct 'TRUST'", "field: <field>");
 }
 
+/* ---- the public survey API (netlearn/survey.h) ---- */
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  static char buf[1 << 16];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* The public survey of a replication equals the study's survey of it (coopnet's five default
+ * constructs; the study's file has coopnet's formal group column at the end of each line). */
+static void test_public_equals_study(void **unused) {
+  (void)unused;
+  const char *text = "simulation:\n  model: coopnet\n  parameters: {firms: 40, n: 10, n_max: 40}\n"
+                     "  replications: 2\n  seed: 7\n  stop: {until: periods, periods: 30}\n"
+                     "survey:\n  period: 30\n  window: 12\n  sample: 30\nanalysis: {boot: 20, contrasts: false}\n";
+  char dir[400], path[500];
+  snprintf(dir, sizeof dir, "%s/pub", g_dir);
+  nl_study *s = nl_study_new();
+  if (nl_study_load_string(s, text, "p.yaml")) fail_msg("%s", nl_study_errmsg(s));
+  nl_study_config cfg;
+  nl_study_config_default(&cfg);
+  cfg.report = 0;
+  if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
+  const nl_scenario *sc = nl_study_scenario(s);
+  nl_survey *sv = nl_survey_new();
+  assert_int_equal(nl_survey_set(sv, "period", 30), NL_OK);
+  assert_int_equal(nl_survey_set(sv, "window", 12), NL_OK);
+  assert_int_equal(nl_survey_set(sv, "sample", 30), NL_OK);
+  for (long r = 0; r < 2; r++) {
+    if (nl_survey_run(sv, nl_scenario_params(sc), nl_scenario_seed(sc), r)) fail_msg("%s", nl_survey_errmsg(sv));
+    assert_int_equal(nl_survey_nrows(sv), 30);
+    assert_int_equal(nl_survey_ncols(sv), 1 + 17);
+    assert_string_equal(nl_survey_column(sv, 0), "firm");
+    assert_string_equal(nl_survey_column(sv, 1), "explore1");
+    assert_null(nl_survey_column(sv, 18));
+    snprintf(path, sizeof path, "%s/mine.csv", dir);
+    assert_int_equal(nl_survey_write_csv(sv, path), NL_OK);
+    char mine[1 << 16];
+    snprintf(mine, sizeof mine, "%s", slurp(path));
+    snprintf(path, sizeof path, "%s/surveys/survey_rep%ld.csv", dir, r);
+    char *theirs = slurp(path);
+    assert_non_null(theirs);
+    /* drop the study's last column (",formal" and ",0"/",1") line by line */
+    char want[1 << 16];
+    size_t n = 0;
+    for (char *line = strtok(theirs, "\n"); line; line = strtok(NULL, "\n")) {
+      char *comma = strrchr(line, ',');
+      *comma = '\0';
+      n += (size_t)snprintf(want + n, sizeof want - n, "%s\n", line);
+    }
+    assert_string_equal(mine, want);
+  }
+  nl_survey_free(sv);
+  nl_study_free(s);
+}
+
+static void test_public_survey_lazer(void **unused) {
+  (void)unused;
+  nl_scenario *sc = nl_scenario_new();
+  assert_int_equal(nl_scenario_load_string(sc, "model: lazer2007\nparameters: {n: 100}\nseed: 3\n", "l.yaml"), NL_OK);
+  const nl_params *p = nl_scenario_params(sc);
+  nl_survey *sv = nl_survey_new();
+  double l3[3] = {0.85, 0.8, 0.75}, bad[2] = {0.8, 1.0};
+  /* errors, each named */
+  assert_int_equal(nl_survey_run(sv, p, 3, 0), NL_EINVAL);
+  assert_non_null(strstr(nl_survey_errmsg(sv), "survey period not set"));
+  assert_int_equal(nl_survey_set(sv, "periods", 5), NL_EINVAL);
+  assert_non_null(strstr(nl_survey_errmsg(sv), "unknown survey setting 'periods'"));
+  assert_int_equal(nl_survey_set(sv, "sample", 2.5), NL_EINVAL);
+  assert_int_equal(nl_survey_set(sv, "period", 10), NL_OK);
+  assert_int_equal(nl_survey_run(sv, p, 3, 0), NL_EINVAL); /* no constructs, no coopnet fields */
+  assert_non_null(strstr(nl_survey_errmsg(sv), "no constructs given, and model lazer2007's agents have not coopnet's"));
+  nl_survey_free(sv);
+  sv = nl_survey_new();
+  assert_int_equal(nl_survey_set(sv, "period", 10), NL_OK);
+  assert_int_equal(nl_survey_add_construct(sv, "BAD", "score", 0, bad, 2), NL_ERANGE);
+  assert_int_equal(nl_survey_add_construct(sv, "two words", "score", 0, l3, 3), NL_EINVAL);
+  assert_int_equal(nl_survey_add_construct(sv, "SCORE", "scor", 0, l3, 3), NL_OK);
+  assert_int_equal(nl_survey_run(sv, p, 3, 0), NL_EINVAL);
+  assert_non_null(strstr(nl_survey_errmsg(sv), "model lazer2007's agents have no field 'scor' (did you mean 'score'?)"));
+  nl_survey_free(sv);
+  sv = nl_survey_new();
+  assert_int_equal(nl_survey_set(sv, "period", 10), NL_OK);
+  assert_int_equal(nl_survey_add_construct(sv, "SCORE", "score", 0, l3, 3), NL_OK);
+  assert_int_equal(nl_survey_add_construct(sv, "SCORE", "degree", 0, l3, 3), NL_EINVAL); /* twice */
+  assert_int_equal(nl_survey_add_construct(sv, "SEEN", " neighbour_score + best_neighbour_score ", 0, l3, 2), NL_OK);
+  assert_int_equal(nl_survey_set(sv, "sample", 101), NL_OK);
+  assert_int_equal(nl_survey_run(sv, p, 3, 0), NL_ERANGE);
+  assert_non_null(strstr(nl_survey_errmsg(sv), "survey sample 101 is larger than the 100 agents"));
+  assert_int_equal(nl_survey_set(sv, "sample", 60), NL_OK);
+  if (nl_survey_run(sv, p, 3, 1)) fail_msg("%s", nl_survey_errmsg(sv));
+  assert_int_equal(nl_survey_nrows(sv), 60);
+  assert_int_equal(nl_survey_ncols(sv), 6);
+  const char *cols[] = {"agent", "score1", "score2", "score3", "seen1", "seen2"};
+  for (size_t j = 0; j < 6; j++) assert_string_equal(nl_survey_column(sv, j), cols[j]);
+  double first[60 * 6];
+  for (size_t i = 0; i < 60; i++)
+    for (size_t j = 0; j < 6; j++) {
+      first[j * 60 + i] = nl_survey_get(sv, i, j);
+      if (j == 0 && i > 0) assert_true(first[i] > first[i - 1]); /* units in increasing order */
+      if (j > 0) assert_true(first[j * 60 + i] >= 1 && first[j * 60 + i] <= 7);
+    }
+  assert_true(isnan(nl_survey_get(sv, 60, 0)));
+  /* the same (seed, replication): the same answers; another replication: others */
+  assert_int_equal(nl_survey_run(sv, p, 3, 1), NL_OK);
+  for (size_t i = 0; i < 60; i++) assert_true(nl_survey_get(sv, i, 1) == first[60 + i]);
+  assert_int_equal(nl_survey_run(sv, p, 3, 2), NL_OK);
+  int differ = 0;
+  for (size_t i = 0; i < 60; i++) differ |= nl_survey_get(sv, i, 1) != first[60 + i];
+  assert_true(differ);
+  nl_survey_free(sv);
+  /* a model without units */
+  nl_scenario *sm = nl_scenario_new();
+  assert_int_equal(nl_scenario_load_string(sm, "model: march1991\n", "m.yaml"), NL_OK);
+  sv = nl_survey_new();
+  nl_survey_set(sv, "period", 10);
+  nl_survey_add_construct(sv, "A", "x", 0, l3, 3);
+  assert_int_equal(nl_survey_run(sv, nl_scenario_params(sm), 1, 0), NL_EINVAL);
+  assert_non_null(strstr(nl_survey_errmsg(sv), "model 'march1991' has no units"));
+  nl_survey_free(sv);
+  nl_survey_free(NULL);
+  nl_scenario_free(sm);
+  nl_scenario_free(sc);
+}
+
 static int setup(void **unused) {
   (void)unused;
   snprintf(g_dir, sizeof g_dir, "/tmp/nl_surveyunitsXXXXXX");
@@ -153,6 +282,8 @@ int main(void) {
       cmocka_unit_test(test_fang2010_individuals),
       cmocka_unit_test(test_example_model_agents),
       cmocka_unit_test(test_bad_fields),
+      cmocka_unit_test(test_public_equals_study),
+      cmocka_unit_test(test_public_survey_lazer),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
