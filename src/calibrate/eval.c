@@ -345,13 +345,7 @@ nl_status nl_calib_evaluate(nl_calib *c, const double *theta, int phase, int sta
   nl_calib_stats(c, x, NULL, m, work);
   nl_free(work);
   *q = nl_calib_objective(c, m);
-  if (c->nev == c->cev) {
-    size_t cap = c->cev ? 2 * c->cev : 64;
-    nl_calib_eval *ev = nl_realloc(c->ev, cap * sizeof *ev);
-    if (!ev) return nl_err(&c->err, NL_ENOMEM, "out of memory");
-    c->ev = ev;
-    c->cev = cap;
-  }
+  if (nl_grow(&c->ev, &c->cev, c->nev + 1, sizeof *c->ev, 64)) return nl_err(&c->err, NL_ENOMEM, "out of memory");
   nl_calib_eval *e = &c->ev[c->nev];
   e->theta = nl_malloc(c->P * sizeof *e->theta);
   if (!e->theta) return nl_err(&c->err, NL_ENOMEM, "out of memory");

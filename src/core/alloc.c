@@ -61,3 +61,20 @@ int nl_mul_size(size_t a, size_t b, size_t *out) {
   *out = a * b;
   return 0;
 }
+
+int nl_grow(void *arrp, size_t *cap, size_t need, size_t elsize, size_t first) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : (first ? first : 1), bytes;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2) return -1;
+    nc *= 2;
+  }
+  if (nl_mul_size(nc, elsize, &bytes)) return -1;
+  void *old, *na;
+  memcpy(&old, arrp, sizeof old); /* arrp is a T **: read and write the pointer bytewise */
+  na = nl_realloc(old, bytes);
+  if (!na) return -1;
+  memcpy(arrp, &na, sizeof na);
+  *cap = nc;
+  return 0;
+}

@@ -148,19 +148,14 @@ static nl_status add_point(nl_design *d, nl_params *p, size_t *index) {
     nl_params_free(p);
     return NL_OK;
   }
-  if (d->npoints == d->cap) {
-    size_t ncap = d->cap ? d->cap * 2 : 16;
-    nl_params **np = nl_realloc(d->params, ncap * sizeof *np);
-    if (np) d->params = np;
-    char **nk = np ? nl_realloc(d->keys, ncap * sizeof *nk) : NULL;
-    if (nk) d->keys = nk;
-    if (!np || !nk) {
-      nl_free(key);
-      nl_params_free(p);
-      return nl_err(&d->err, NL_ENOMEM, "out of memory");
-    }
-    d->cap = ncap;
+  size_t cp = d->cap, ck = d->cap; /* two arrays, one capacity */
+  if (nl_grow(&d->params, &cp, d->npoints + 1, sizeof *d->params, 16) ||
+      nl_grow(&d->keys, &ck, d->npoints + 1, sizeof *d->keys, 16)) {
+    nl_free(key);
+    nl_params_free(p);
+    return nl_err(&d->err, NL_ENOMEM, "out of memory");
   }
+  d->cap = cp;
   d->params[d->npoints] = p;
   d->keys[d->npoints] = key;
   if (index) *index = d->npoints;

@@ -28,13 +28,7 @@ typedef struct lexer {
 } lexer;
 
 static int lx_putc(lexer *lx, char c) {
-  if (lx->buflen + 1 >= lx->bufcap) {
-    size_t cap = lx->bufcap ? 2 * lx->bufcap : 64;
-    char *nb = nl_realloc(lx->buf, cap);
-    if (!nb) return -1;
-    lx->buf = nb;
-    lx->bufcap = cap;
-  }
+  if (nl_grow(&lx->buf, &lx->bufcap, lx->buflen + 2, 1, 64)) return -1;
   lx->buf[lx->buflen++] = c;
   lx->buf[lx->buflen] = '\0';
   return 0;

@@ -31,13 +31,7 @@ static int csv_getline(csv *c) {
   while ((ch = fgetc(c->f)) != EOF) {
     any = 1;
     if (ch == '\n') break;
-    if (len + 2 > c->cap) {
-      size_t nc = c->cap ? 2 * c->cap : 256;
-      char *nb = nl_realloc(c->buf, nc);
-      if (!nb) return -1;
-      c->buf = nb;
-      c->cap = nc;
-    }
+    if (nl_grow(&c->buf, &c->cap, len + 2, 1, 256)) return -1;
     c->buf[len++] = (char)ch;
   }
   if (!any) return 0;
@@ -65,13 +59,7 @@ static int csv_split(csv *c) {
   c->nfield = 0;
   char *p = c->buf;
   for (;;) {
-    if (c->nfield == c->fcap) {
-      size_t nc = c->fcap ? 2 * c->fcap : 8;
-      char **nf = nl_realloc(c->field, nc * sizeof(char *));
-      if (!nf) return -1;
-      c->field = nf;
-      c->fcap = nc;
-    }
+    if (nl_grow(&c->field, &c->fcap, c->nfield + 1, sizeof *c->field, 8)) return -1;
     while (*p == ' ' || *p == '\t') p++;
     if (*p == '"') {
       char *out = ++p, *start = p;
@@ -337,15 +325,9 @@ nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, un
       if ((st = nl_network_ensure(g, 2 * g->nlabels, g->ecap, g->weighted))) goto cleanup;
     }
     if (n == 0) g->n = g->nlabels;
-    if (g->ne + 1 > elcap) {
-      size_t nc = elcap ? 2 * elcap : 64;
-      long *ne = nl_realloc(eline, nc * sizeof(long));
-      if (!ne) {
-        st = nl_err(&g->err, NL_ENOMEM, "%s:%ld: out of memory", path, c.line);
-        goto cleanup;
-      }
-      eline = ne;
-      elcap = nc;
+    if (nl_grow(&eline, &elcap, g->ne + 1, sizeof *eline, 64)) {
+      st = nl_err(&g->err, NL_ENOMEM, "%s:%ld: out of memory", path, c.line);
+      goto cleanup;
     }
     if ((st = add_edge_checked(g, path, c.line, id[0], id[1], w, flags, eline, &elcap))) goto cleanup;
   }

@@ -245,13 +245,8 @@ static nl_status add_layer(nl_figure *f, int kind, size_t n, const double *x, co
   }
   if (!finite) return nl_err(&f->err, NL_EINVAL, "a layer has no finite point");
   if (n > SIZE_MAX / sizeof(double)) return nl_err(&f->err, NL_ENOMEM, "out of memory");
-  if (f->nlayers == f->lcap) {
-    size_t nc = f->lcap ? 2 * f->lcap : 8;
-    layer *nl = nl_realloc(f->layers, nc * sizeof *nl);
-    if (!nl) return nl_err(&f->err, NL_ENOMEM, "out of memory");
-    f->layers = nl;
-    f->lcap = nc;
-  }
+  if (nl_grow(&f->layers, &f->lcap, f->nlayers + 1, sizeof *f->layers, 8))
+    return nl_err(&f->err, NL_ENOMEM, "out of memory");
   layer *l = &f->layers[f->nlayers];
   memset(l, 0, sizeof *l);
   l->kind = kind;
@@ -325,15 +320,9 @@ nl_status nl_figure_heatmap(nl_figure *f, size_t nx, const double *x, size_t ny,
 
 static op *push_op(nl_figure *f, int kind) {
   if (f->oom) return NULL;
-  if (f->nops == f->opcap) {
-    size_t nc = f->opcap ? 2 * f->opcap : 256;
-    op *no = nl_realloc(f->ops, nc * sizeof *no);
-    if (!no) {
-      f->oom = 1;
-      return NULL;
-    }
-    f->ops = no;
-    f->opcap = nc;
+  if (nl_grow(&f->ops, &f->opcap, f->nops + 1, sizeof *f->ops, 256)) {
+    f->oom = 1;
+    return NULL;
   }
   op *o = &f->ops[f->nops++];
   memset(o, 0, sizeof *o);
@@ -1283,17 +1272,10 @@ typedef struct sbuf {
 
 static void sb_put(sbuf *b, const void *data, size_t n) {
   if (b->oom) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 4096;
-    while (b->len + n + 1 > nc) nc *= 2;
-    /* the caller of nl_figure_render frees the buffer with nl_free */
-    unsigned char *np = nl_realloc(b->p, nc);
-    if (!np) {
-      b->oom = 1;
-      return;
-    }
-    b->p = np;
-    b->cap = nc;
+  /* the caller of nl_figure_render frees the buffer with nl_free */
+  if (nl_grow(&b->p, &b->cap, b->len + n + 1, 1, 4096)) {
+    b->oom = 1;
+    return;
   }
   memcpy(b->p + b->len, data, n);
   b->len += n;

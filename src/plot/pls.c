@@ -61,21 +61,11 @@ static long find_con(const nl_plot_pls *m, const char *name) {
   return -1;
 }
 
-static int grow(void **p, size_t *cap, size_t n, size_t el) {
-  if (n < *cap) return 0;
-  size_t nc = *cap ? 2 * *cap : 8;
-  void *np = nl_realloc(*p, nc * el);
-  if (!np) return -1;
-  *p = np;
-  *cap = nc;
-  return 0;
-}
-
 nl_status nl_plot_pls_construct(nl_plot_pls *m, const char *name, char mode, double r2) {
   if (!name || !*name) return nl_err(&m->err, NL_EINVAL, "a construct needs a name");
   if (find_con(m, name) >= 0) return nl_err(&m->err, NL_EINVAL, "construct '%s' given twice", name);
   if (mode != 'A' && mode != 'B') return nl_err(&m->err, NL_EINVAL, "construct '%s': mode must be A or B", name);
-  if (grow((void **)&m->c, &m->ccap, m->nc, sizeof *m->c)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  if (nl_grow(&m->c, &m->ccap, m->nc + 1, sizeof *m->c, 8)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
   char *d = nl_strdup(name);
   if (!d) return nl_err(&m->err, NL_ENOMEM, "out of memory");
   m->c[m->nc++] = (pcon){d, mode, r2};
@@ -87,7 +77,7 @@ nl_status nl_plot_pls_indicator(nl_plot_pls *m, const char *construct, const cha
   if (c < 0) return nl_err(&m->err, NL_EINVAL, "indicator '%s': unknown construct '%s'", name, construct);
   for (size_t i = 0; i < m->ni; i++)
     if (!strcmp(m->ind[i].name, name)) return nl_err(&m->err, NL_EINVAL, "indicator '%s' given twice", name);
-  if (grow((void **)&m->ind, &m->icap, m->ni, sizeof *m->ind)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  if (nl_grow(&m->ind, &m->icap, m->ni + 1, sizeof *m->ind, 8)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
   char *d = nl_strdup(name);
   if (!d) return nl_err(&m->err, NL_ENOMEM, "out of memory");
   m->ind[m->ni++] = (pind){d, (size_t)c, value};
@@ -101,7 +91,7 @@ nl_status nl_plot_pls_path(nl_plot_pls *m, const char *from, const char *to, dou
   for (size_t k = 0; k < m->np; k++)
     if (m->path[k].from == (size_t)a && m->path[k].to == (size_t)b)
       return nl_err(&m->err, NL_EINVAL, "path %s -> %s given twice", from, to);
-  if (grow((void **)&m->path, &m->pcap, m->np, sizeof *m->path)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
+  if (nl_grow(&m->path, &m->pcap, m->np + 1, sizeof *m->path, 8)) return nl_err(&m->err, NL_ENOMEM, "out of memory");
   m->path[m->np++] = (ppath){(size_t)a, (size_t)b, estimate, p};
   return NL_OK;
 }
@@ -263,7 +253,7 @@ typedef struct tags {
 } tags;
 
 static void tag_add(tags *tg, double x, double y, const char *s, double size, nl_rgba ink) {
-  if (tg->n == tg->cap && grow((void **)&tg->t, &tg->cap, tg->n, sizeof *tg->t)) {
+  if (nl_grow(&tg->t, &tg->cap, tg->n + 1, sizeof *tg->t, 8)) {
     tg->oom = 1;
     return;
   }

@@ -90,13 +90,7 @@ nl_status nl_strtab_parse(const char *src, size_t len, const char *source, nl_st
     rowstart = ns;
     long rowline = line;
     for (;;) {
-      if (ns == cap) {
-        size_t nc = cap ? 2 * cap : 256;
-        size_t *np = nl_realloc(starts, nc * sizeof *np);
-        if (!np) goto nomem;
-        starts = np;
-        cap = nc;
-      }
+      if (nl_grow(&starts, &cap, ns + 1, sizeof *starts, 256)) goto nomem;
       starts[ns++] = o;
       if (i < len && src[i] == '"') {
         i++;
@@ -171,15 +165,9 @@ nl_status nl_strtab_read(const char *path, nl_strtab **out, nl_errbuf *err) {
   size_t len = 0, cap = 0;
   nl_status rs = NL_OK;
   for (;;) {
-    if (len + 65536 > cap) {
-      size_t nc = cap ? 2 * cap : 65536 * 2;
-      char *nb = nl_realloc(buf, nc);
-      if (!nb) {
-        rs = nl_err(err, NL_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      buf = nb;
-      cap = nc;
+    if (nl_grow(&buf, &cap, len + 65536, 1, 65536 * 2)) {
+      rs = nl_err(err, NL_ENOMEM, "out of memory");
+      goto cleanup;
     }
     size_t r = fread(buf + len, 1, cap - len, fp);
     len += r;

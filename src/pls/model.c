@@ -140,17 +140,6 @@ static nl_status name_of(parser *p, const tok *t, pname *out) {
   return NL_OK;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elsize) {
-  if (need <= *cap) return 0;
-  size_t nc = *cap ? 2 * *cap : 16;
-  while (nc < need) nc *= 2;
-  void *na = nl_realloc(*arr, nc * elsize);
-  if (!na) return -1;
-  *arr = na;
-  *cap = nc;
-  return 0;
-}
-
 /* next token, skipping statement ends when `cont` (after '+' or an operator) */
 static void advance(parser *p, int cont) {
   lex_next(&p->lx, &p->t);
@@ -199,7 +188,7 @@ static nl_status parse_names(parser *p, pname **list, size_t *n, size_t *cap, co
       snprintf(msg, sizeof msg, "expected %s", what);
       return perr(p, &p->t, msg);
     }
-    if (grow((void **)list, cap, *n + 1, sizeof **list) != 0) return nl_err(p->err, NL_ENOMEM, "out of memory");
+    if (nl_grow(list, cap, *n + 1, sizeof **list, 16) != 0) return nl_err(p->err, NL_ENOMEM, "out of memory");
     if ((st = name_of(p, &p->t, &(*list)[*n])) != NL_OK) return st;
     (*n)++;
     advance(p, 0);
@@ -255,8 +244,8 @@ static nl_status parse_statement(parser *p) {
     if (st == NL_OK) {
       for (size_t a = 0; a < nlhs && st == NL_OK; a++)
         for (size_t b = 0; b < nrhs; b++) {
-          if (grow((void **)&p->pf, &p->cappf, p->npath + 1, sizeof *p->pf) != 0 ||
-              grow((void **)&p->pt, &p->cappt, p->npath + 1, sizeof *p->pt) != 0) {
+          if (nl_grow(&p->pf, &p->cappf, p->npath + 1, sizeof *p->pf, 16) != 0 ||
+              nl_grow(&p->pt, &p->cappt, p->npath + 1, sizeof *p->pt, 16) != 0) {
             st = nl_err(p->err, NL_ENOMEM, "out of memory");
             break;
           }
@@ -281,7 +270,7 @@ static nl_status parse_statement(parser *p) {
                   op == T_MEAS_A ? "=~" : "<~");
       goto cleanup;
     }
-    if (grow((void **)&p->def, &p->capdef, p->ndef + 1, sizeof *p->def) != 0) {
+    if (nl_grow(&p->def, &p->capdef, p->ndef + 1, sizeof *p->def, 16) != 0) {
       st = nl_err(p->err, NL_ENOMEM, "out of memory");
       goto cleanup;
     }

@@ -92,13 +92,7 @@ static void blank(char *m, size_t from, size_t to) {
 
 static nl_status add_term(pw_syntax *sx, const char *s, const ptok *lhs, int op, const ptok *val, const ptok *name,
                           nl_errbuf *err) {
-  if (sx->nt == sx->cap) {
-    size_t nc = sx->cap ? 2 * sx->cap : 32;
-    pw_term *nt = nl_realloc(sx->t, nc * sizeof *nt);
-    if (!nt) return nl_err(err, NL_ENOMEM, "out of memory");
-    sx->t = nt;
-    sx->cap = nc;
-  }
+  if (nl_grow(&sx->t, &sx->cap, sx->nt + 1, sizeof *sx->t, 32)) return nl_err(err, NL_ENOMEM, "out of memory");
   pw_term *t = &sx->t[sx->nt];
   memset(t, 0, sizeof *t);
   t->lhs = nl_malloc(lhs->len + 1);

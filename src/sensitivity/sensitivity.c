@@ -104,19 +104,11 @@ nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, 
     return nl_err(&s->err, NL_ERANGE, "factor '%s': a log-uniform range needs lo > 0, got %g", name, lo);
   if (s->k >= MAX_FACTORS) return nl_err(&s->err, NL_ERANGE, "more than %d factors", MAX_FACTORS);
   clear_design(s);
-  if (s->k == s->cap) {
-    size_t nc = s->cap ? 2 * s->cap : 8;
-    char **nn = nl_realloc(s->names, nc * sizeof *nn);
-    if (nn) s->names = nn;
-    double *nl = nn ? nl_realloc(s->lo, nc * sizeof *nl) : NULL;
-    if (nl) s->lo = nl;
-    double *nh = nl ? nl_realloc(s->hi, nc * sizeof *nh) : NULL;
-    if (nh) s->hi = nh;
-    int *ng = nh ? nl_realloc(s->logsc, nc * sizeof *ng) : NULL;
-    if (ng) s->logsc = ng;
-    if (!ng) return nl_err(&s->err, NL_ENOMEM, "out of memory");
-    s->cap = nc;
-  }
+  size_t c[4] = {s->cap, s->cap, s->cap, s->cap}; /* four arrays, one capacity */
+  if (nl_grow(&s->names, &c[0], s->k + 1, sizeof *s->names, 8) || nl_grow(&s->lo, &c[1], s->k + 1, sizeof *s->lo, 8) ||
+      nl_grow(&s->hi, &c[2], s->k + 1, sizeof *s->hi, 8) || nl_grow(&s->logsc, &c[3], s->k + 1, sizeof *s->logsc, 8))
+    return nl_err(&s->err, NL_ENOMEM, "out of memory");
+  s->cap = c[0];
   char *copy = nl_strdup(name);
   if (!copy) return nl_err(&s->err, NL_ENOMEM, "out of memory");
   s->names[s->k] = copy;

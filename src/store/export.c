@@ -50,14 +50,7 @@ static void study_free(study *s) {
 /* Append text to a growing string; -1 when out of memory. */
 static int append(char **buf, size_t *len, size_t *cap, const char *text) {
   size_t n = strlen(text);
-  if (*len + n + 1 > *cap) {
-    size_t ncap = *cap ? *cap : 64;
-    while (*len + n + 1 > ncap) ncap *= 2;
-    char *nb = nl_realloc(*buf, ncap);
-    if (!nb) return -1;
-    *buf = nb;
-    *cap = ncap;
-  }
+  if (nl_grow(buf, cap, *len + n + 1, 1, 64)) return -1;
   memcpy(*buf + *len, text, n + 1);
   *len += n;
   return 0;
@@ -93,14 +86,10 @@ static nl_status study_load(nl_store *st, study *s) {
   rc = sqlite3_prepare_v2(db, "SELECT measure, name FROM measures ORDER BY position", -1, &q, NULL);
   size_t cap = 0;
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (s->nmeas == cap) {
-      cap = cap ? cap * 2 : 8;
-      char **nm = nl_realloc(s->meas, cap * sizeof *nm);
-      long *ni = nm ? nl_realloc(s->meas_id, cap * sizeof *ni) : NULL;
-      if (nm) s->meas = nm;
-      if (ni) s->meas_id = ni;
-      if (!nm || !ni) goto nomem;
-    }
+    size_t c2 = cap; /* two arrays, one capacity */
+    if (nl_grow(&s->meas, &cap, s->nmeas + 1, sizeof *s->meas, 8) ||
+        nl_grow(&s->meas_id, &c2, s->nmeas + 1, sizeof *s->meas_id, 8))
+      goto nomem;
     s->meas_id[s->nmeas] = (long)sqlite3_column_int64(q, 0);
     s->meas[s->nmeas] = nl_strdup((const char *)sqlite3_column_text(q, 1));
     if (!s->meas[s->nmeas]) goto nomem;
@@ -113,14 +102,10 @@ static nl_status study_load(nl_store *st, study *s) {
   cap = 0;
   rc = sqlite3_prepare_v2(db, "SELECT param, name FROM parameters WHERE swept = 1 ORDER BY param", -1, &q, NULL);
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (s->nswept == cap) {
-      cap = cap ? cap * 2 : 8;
-      char **nm = nl_realloc(s->swept, cap * sizeof *nm);
-      long *ni = nm ? nl_realloc(s->swept_id, cap * sizeof *ni) : NULL;
-      if (nm) s->swept = nm;
-      if (ni) s->swept_id = ni;
-      if (!nm || !ni) goto nomem;
-    }
+    size_t c2 = cap; /* two arrays, one capacity */
+    if (nl_grow(&s->swept, &cap, s->nswept + 1, sizeof *s->swept, 8) ||
+        nl_grow(&s->swept_id, &c2, s->nswept + 1, sizeof *s->swept_id, 8))
+      goto nomem;
     s->swept_id[s->nswept] = (long)sqlite3_column_int64(q, 0);
     s->swept[s->nswept] = nl_strdup((const char *)sqlite3_column_text(q, 1));
     if (!s->swept[s->nswept]) goto nomem;

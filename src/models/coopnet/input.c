@@ -125,21 +125,16 @@ nl_status cn_table_read(cn_table *t, const char *path, nl_errbuf *err) {
       st = nl_err(err, NL_EPARSE, "%s:%ld: %zu fields where the header has %zu", path, line, nf, ncol);
       goto cleanup;
     }
-    if (nrow == cap) {
-      size_t nc = cap ? 2 * cap : 64;
-      double **arrs[5] = {&t->size, &t->x, &t->e, &t->patience, &t->alpha};
-      for (int a = 0; a < 5; a++) {
-        double *p = nl_realloc(*arrs[a], nc * sizeof(double));
-        if (!p) goto nomem;
-        *arrs[a] = p;
+    if (nrow == cap) { /* seven arrays, one capacity */
+      double **arrs[6] = {&t->size, &t->x, &t->e, &t->patience, &t->alpha, &ids};
+      size_t c = cap;
+      for (int a = 0; a < 6; a++) {
+        c = cap;
+        if (nl_grow(arrs[a], &c, nrow + 1, sizeof(double), 64)) goto nomem;
       }
-      long *l = nl_realloc(line_of, nc * sizeof(long));
-      if (!l) goto nomem;
-      line_of = l;
-      double *d = nl_realloc(ids, nc * sizeof(double));
-      if (!d) goto nomem;
-      ids = d;
-      cap = nc;
+      c = cap;
+      if (nl_grow(&line_of, &c, nrow + 1, sizeof *line_of, 64)) goto nomem;
+      cap = c;
     }
     double v[C_N];
     for (int c = 0; c < C_N; c++) v[c] = NAN;
