@@ -219,6 +219,21 @@ int nl_cmd_study(int argc, char **argv) {
              v.verdict);
     }
     if (nl_study_npoints(s) > 1) printf("(design point 1; every point in %s/hypotheses.csv)\n", outdir);
+    if (nl_study_power_nsizes(s)) { /* share supporting per survey size (power.csv has every point) */
+      printf("power: share of replications supporting, by survey size\n%-8s", "n");
+      for (size_t h = 0; h < nl_study_nhypotheses(s); h++) {
+        nl_study_verdict v;
+        if (!nl_study_verdict_get(s, 0, h, &v)) printf(" %6.6s", v.id);
+      }
+      for (size_t k = 0; k < nl_study_power_nsizes(s); k++) {
+        printf("\n%-8ld", nl_study_power_size(s, k));
+        for (size_t h = 0; h < nl_study_nhypotheses(s); h++) {
+          nl_study_power_stat ps;
+          if (!nl_study_power_get(s, 0, k, h, &ps)) printf(" %6.2f", ps.share);
+        }
+      }
+      printf("\n");
+    }
     /* Constructs without variance in a replication's sample: their items were pure noise. */
     long shown = 0, more = 0;
     for (long r = 0; r < nl_study_replications(s); r++) {

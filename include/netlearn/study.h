@@ -110,6 +110,26 @@ typedef struct nl_study_verdict {
 /* Errors: NL_EINVAL (not run yet, or an index out of range). */
 NL_API nl_status nl_study_verdict_get(const nl_study *s, size_t point, size_t h, nl_study_verdict *out);
 
+/* The power analysis (`analysis: power:` or `--power`, docs/study.md "Survey size and power"): the
+ * number of survey sizes (0 without one) and size k's number of firms (increasing in k; 0 when k is
+ * out of range). O(1). */
+NL_API size_t nl_study_power_nsizes(const nl_study *s);
+NL_API long nl_study_power_size(const nl_study *s, size_t k);
+
+/* Hypothesis h at survey size k of design point `point`. */
+typedef struct nl_study_power_stat {
+  long n;            /* firms per survey */
+  long economies;    /* simulated economies pooled for it (ceil(n / firms)) */
+  long replications; /* replications estimated */
+  long supported;    /* of them supporting h (the verdict rule of nl_study_verdict) */
+  double share;      /* supported / replications: power, or the false-positive rate of an absent effect */
+  double mc_se;      /* its Monte Carlo standard error sqrt(share (1 - share) / replications) */
+  double mean;       /* mean estimate at that size */
+} nl_study_power_stat;
+
+/* Errors: NL_EINVAL (not run, no power sizes, or an index out of range). O(1). */
+NL_API nl_status nl_study_power_get(const nl_study *s, size_t point, size_t k, size_t h, nl_study_power_stat *out);
+
 /* The survey constructs that had no variance in replication rep's sample at design point `point`
  * ("PRODINNO, NETCOLLAB" into buf, truncated to cap); returns how many (0 when none, not run, or
  * out of range). O(constructs). */

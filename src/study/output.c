@@ -293,18 +293,16 @@ static nl_status write_power(nl_study *s, const char *dir) {
   for (size_t pi = 0; pi < s->npoints; pi++)
     for (size_t k = 0; k < s->npower; k++)
       for (size_t h = 0; h < s->H; h++) {
-        const study_point *pt = &s->pt[pi];
-        size_t q = k * s->H + h;
-        long n = pt->pw_est[q];
-        double share = n ? (double)pt->pw_sup[q] / (double)n : NAN;
+        nl_study_power_stat ps;
+        nl_study_power_get(s, pi, k, h, &ps);
         point_prefix(s, a.f, pi);
-        fprintf(a.f, "%ld,", s->power[k]);
+        fprintf(a.f, "%ld,", ps.n);
         field(a.f, s->hyp[h].id);
         fputc(',', a.f);
         field(a.f, s->hyp[h].effect);
-        fprintf(a.f, ",%s,%zu,%ld,%ld,", s->hyp[h].sign > 0 ? "positive" : "negative",
-                nl_study_power_economies(s->power[k], pt->F), n, pt->pw_sup[q]);
-        nums(a.f, (const double[]){share, n ? sqrt(share * (1 - share) / (double)n) : NAN, pt->pw_mean[q]}, 3);
+        fprintf(a.f, ",%s,%ld,%ld,%ld,", s->hyp[h].sign > 0 ? "positive" : "negative", ps.economies, ps.replications,
+                ps.supported);
+        nums(a.f, (const double[]){ps.share, ps.mc_se, ps.mean}, 3);
         fputc('\n', a.f);
       }
   return nl_atomic_commit(&a, &s->err);

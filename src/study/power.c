@@ -114,3 +114,22 @@ nl_status nl_study_power_aggregate(nl_study *s) {
   }
   return NL_OK;
 }
+
+size_t nl_study_power_nsizes(const nl_study *s) { return s->npower; }
+
+long nl_study_power_size(const nl_study *s, size_t k) { return k < s->npower ? s->power[k] : 0; }
+
+nl_status nl_study_power_get(const nl_study *s, size_t point, size_t k, size_t h, nl_study_power_stat *out) {
+  if (!s->ran || !s->npower || point >= s->npoints || k >= s->npower || h >= s->H) return NL_EINVAL;
+  const study_point *pt = &s->pt[point];
+  size_t q = k * s->H + h;
+  long n = pt->pw_est[q];
+  out->n = s->power[k];
+  out->economies = (long)nl_study_power_economies(s->power[k], pt->F);
+  out->replications = n;
+  out->supported = pt->pw_sup[q];
+  out->share = n ? (double)pt->pw_sup[q] / (double)n : NAN;
+  out->mc_se = n ? sqrt(out->share * (1 - out->share) / (double)n) : NAN;
+  out->mean = pt->pw_mean[q];
+  return NL_OK;
+}

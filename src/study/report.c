@@ -1031,7 +1031,6 @@ static void section_power(report *rp) {
              "Bands: 95%% Wilson intervals over the %ld replications; every number in <code>power.csv</code>.</p>\n",
           s->pt[0].F, s->boot, 100 * (1 - s->alpha), 100 * s->alpha / 2, s->R);
   for (size_t pi = 0; pi < s->npoints; pi++) {
-    const study_point *pt = &s->pt[pi];
     if (s->npoints > 1) fprintf(f, "<h3>Design point %zu</h3>\n", pi + 1);
     fputs("<div class=\"scroll\"><table><tr><th>survey size n</th>", f);
     for (size_t h = 0; h < H; h++) {
@@ -1043,10 +1042,11 @@ static void section_power(report *rp) {
     for (size_t k = 0; k < K; k++) {
       fprintf(f, "<tr><td class=\"n\">%ld</td>", s->power[k]);
       for (size_t h = 0; h < H; h++) {
-        size_t q = k * H + h;
+        nl_study_power_stat ps;
+        nl_study_power_get(s, pi, k, h, &ps);
         fputs("<td class=\"n\">", f);
-        fmt(f, "%.0f%%", pt->pw_est[q] ? 100.0 * (double)pt->pw_sup[q] / (double)pt->pw_est[q] : NAN);
-        fprintf(f, " <small>(%ld/%ld)</small></td>", pt->pw_sup[q], pt->pw_est[q]);
+        fmt(f, "%.0f%%", 100 * ps.share);
+        fprintf(f, " <small>(%ld/%ld)</small></td>", ps.supported, ps.replications);
       }
       fputs("</tr>\n", f);
     }
@@ -1062,10 +1062,11 @@ static void section_power(report *rp) {
       snprintf(lab, sizeof lab, "%s (%s)", s->hyp[h].id, s->hyp[h].sign > 0 ? "+" : "-"); /* effects: the table */
       if (!(labels[h] = nl_strdup(lab))) st = NL_ENOMEM;
       for (size_t k = 0; k < K; k++) {
-        size_t q = k * H + h;
-        x[k] = (double)s->power[k];
-        reps[h * K + k] = (size_t)pt->pw_est[q];
-        y[h * K + k] = pt->pw_est[q] ? (double)pt->pw_sup[q] / (double)pt->pw_est[q] : NAN;
+        nl_study_power_stat ps;
+        nl_study_power_get(s, pi, k, h, &ps);
+        x[k] = (double)ps.n;
+        reps[h * K + k] = (size_t)ps.replications;
+        y[h * K + k] = ps.share;
       }
     }
     if (!st) st = nl_figure_labels(fg, "Survey size n (firms)", "Share of replications supporting", NULL);

@@ -23,7 +23,6 @@
 
 #include "netlearn/plot.h"
 #include "netlearn/study.h"
-#include "study/study_impl.h"
 
 static char g_dir[256];
 
@@ -98,9 +97,12 @@ static void test_bad_sizes(void **state) {
   nl_study *s = nl_study_new();
   assert_int_equal(nl_study_load_string(s, TINY, "s.yaml"), NL_OK);
   assert_int_equal(nl_study_set(s, "analysis.power", "90,20"), NL_OK);
-  assert_int_equal(s->npower, 2);
-  assert_int_equal(s->power[0], 20);
-  assert_int_equal(s->power[1], 90);
+  assert_int_equal(nl_study_power_nsizes(s), 2);
+  assert_int_equal(nl_study_power_size(s, 0), 20);
+  assert_int_equal(nl_study_power_size(s, 1), 90);
+  assert_int_equal(nl_study_power_size(s, 2), 0);
+  nl_study_power_stat ps;
+  assert_int_equal(nl_study_power_get(s, 0, 0, 0, &ps), NL_EINVAL); /* not run */
   nl_study_free(s);
 }
 
@@ -136,7 +138,12 @@ static void test_cli(void **state) {
   free(err);
   assert_int_equal(cli("study t.yaml -o o -q --power"), 2);
   /* --power gives the sizes; the run writes power.csv, its manifest line and the section */
-  assert_int_equal(cli("study t.yaml -o o -q --power 20,60"), 0);
+  assert_int_equal(cli("study t.yaml -o o --power 20,60"), 0);
+  snprintf(path, sizeof path, "%s/out.txt", g_dir);
+  char *out = nl_test_read_all(path);
+  assert_non_null(strstr(out, "power: share of replications supporting, by survey size\nn            H1     H2"));
+  assert_non_null(strstr(out, "\n60      "));
+  free(out);
   snprintf(path, sizeof path, "%s/o/power.csv", g_dir);
   char *csv = nl_test_read_all(path);
   assert_non_null(csv);
@@ -217,16 +224,20 @@ static void test_power_curve(void **state) {
            judge ? 20 : 4, judge ? 200 : 40);
   nl_study *s = NULL;
   char *csv = run_study(text, 2, "curve", &s);
-  const study_point *pt = &s->pt[0];
   double share[3][2];
   long rej0 = 0, n0 = 0;
-  for (int k = 0; k < 3; k++)
-    for (int h = 0; h < 2; h++) {
-      size_t q = (size_t)k * 2 + (size_t)h;
-      assert_int_equal(pt->pw_est[q], s->R);
-      share[k][h] = (double)pt->pw_sup[q] / (double)pt->pw_est[q];
-      if (h == 1) rej0 += pt->pw_sup[q], n0 += pt->pw_est[q];
+  for (size_t k = 0; k < 3; k++)
+    for (size_t h = 0; h < 2; h++) {
+      nl_study_power_stat ps;
+      assert_int_equal(nl_study_power_get(s, 0, k, h, &ps), NL_OK);
+      assert_int_equal(ps.replications, nl_study_replications(s));
+      assert_int_equal(ps.economies, k == 2 ? 2 : 1);
+      share[k][h] = ps.share;
+      if (h == 1) rej0 += ps.supported, n0 += ps.replications;
     }
+  nl_study_power_stat ps;
+  assert_int_equal(nl_study_power_get(s, 0, 3, 0, &ps), NL_EINVAL);
+  assert_int_equal(nl_study_power_get(s, 0, 0, 2, &ps), NL_EINVAL);
   printf("  HR share at n = 20, 60, 200: %.2f %.2f %.2f; H0 (absent): %.2f %.2f %.2f\n", share[0][0], share[1][0],
          share[2][0], share[0][1], share[1][1], share[2][1]);
   if (judge) {
