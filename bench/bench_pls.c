@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
   nl_pls_options_default(&o);
   o.has_na_code = 1;
   o.na_code = -99;
-  if (nl_pls_new(m, d, &o, &p) != NL_OK) {
+  if (nl_pls_prepare(m, d, &o, &p) != NL_OK) {
     fprintf(stderr, "bench_pls: %s\n", nl_pls_errmsg(p));
     goto cleanup;
   }

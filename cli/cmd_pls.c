@@ -272,7 +272,7 @@ int nl_cmd_pls(int argc, char **argv) {
     rc = exit_for(st);
     goto cleanup;
   }
-  st = nl_pls_new(m, d, &opt, &p);
+  st = nl_pls_prepare(m, d, &opt, &p);
   if (st != NL_OK) {
     cli_error("%s", nl_pls_errmsg(p));
     rc = exit_for(st);
@@ -328,7 +328,7 @@ int nl_cmd_pls(int argc, char **argv) {
     mo.nperm = (size_t)nperm;
     mo.seed = bopt.seed;
     mo.threads = bopt.threads;
-    st = nl_pls_mga_new(m, d, &opt, groups, &mga);
+    st = nl_pls_mga_prepare(m, d, &opt, groups, &mga);
     if (st == NL_OK) st = nl_pls_mga_run(mga, &mo);
     if (st != NL_OK) {
       cli_error("%s", nl_pls_mga_errmsg(mga));

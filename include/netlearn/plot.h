@@ -47,8 +47,10 @@ typedef struct nl_figure_options {
 
 NL_API void nl_figure_options_default(nl_figure_options *o);
 
-/* New empty figure; o NULL = defaults. NULL when out of memory or an option is out of range
- * (sizes 36..14400 pt, dpi 36..1200, font 4..72 pt). Caller frees. */
+/* New empty figure; o NULL = defaults. NULL only when out of memory. An option out of range (sizes
+ * 36..14400 pt, dpi 36..1200, font 4..72 pt) still gives a figure, with the defaults and the reason
+ * in nl_figure_errmsg: nl_figure_save, nl_figure_render and nl_figure_transform then fail with
+ * NL_ERANGE. Caller frees. */
 NL_API nl_figure *nl_figure_new(const nl_figure_options *o);
 NL_API void nl_figure_free(nl_figure *f); /* NULL is harmless */
 NL_API const char *nl_figure_errmsg(const nl_figure *f);

@@ -14,13 +14,13 @@
  *   nl_pls_model *m; nl_pls_data *d; nl_pls *p;
  *   nl_pls_model_parse(text, "model.txt", &m);          // check status, nl_pls_model_errmsg(m)
  *   nl_pls_data_read("data.csv", &d);                   // or nl_pls_data_from_matrix(...)
- *   nl_pls_new(m, d, NULL, &p);                         // validates, applies missing-data rule
+ *   nl_pls_prepare(m, d, NULL, &p);                     // validates, applies missing-data rule
  *   nl_pls_estimate(p);
  *   nl_pls_bootstrap(p, NULL);                          // optional
  *   ... getters ...
  *   nl_pls_free(p); nl_pls_data_free(d); nl_pls_model_free(m);
  *
- * Constructors (parse, read, from_matrix, new) follow the sqlite3_open convention: unless memory
+ * Constructors (parse, read, from_matrix, prepare) follow the sqlite3_open convention: unless memory
  * runs out they always store a handle in *out, also on failure, so the message can be read with
  * the handle's errmsg function; the caller frees the handle in either case. All _free functions
  * accept NULL. Nothing here prints, exits or keeps global state.
@@ -78,7 +78,7 @@ NL_API void nl_pls_model_free(nl_pls_model *m);
 /*
  * Read a CSV table: header row of names; ',' or ';' delimiter (auto-detected); "quoted" fields;
  * empty, NA, N/A, NaN and '.' are missing. Non-numeric text is allowed in columns the model does
- * not use; using such a column fails in nl_pls_new with file:line:column of the first bad cell.
+ * not use; using such a column fails in nl_pls_prepare with file:line:column of the first bad cell.
  * `path` is borrowed. Errors: NL_EIO, NL_EPARSE (ragged row, unterminated quote, duplicate
  * column name), NL_ENOMEM. Cost O(file size).
  */
@@ -156,7 +156,8 @@ NL_API void nl_pls_options_default(nl_pls_options *o);
  * stage did not converge), NL_ENOMEM. Cost O(n p^2) for n rows and p indicators, plus one
  * estimation for a first stage.
  */
-NL_API nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
+NL_API nl_status nl_pls_prepare(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
+                                nl_pls **out);
 
 /*
  * Run the PLS algorithm and compute every result below (f^2 re-estimates the model once per
@@ -170,7 +171,7 @@ NL_API nl_status nl_pls_estimate(nl_pls *p);
 NL_API const char *nl_pls_errmsg(const nl_pls *p);
 NL_API void nl_pls_free(nl_pls *p);
 
-/* ---- structure (valid after nl_pls_new) -------------------------------------------------- */
+/* ---- structure (valid after nl_pls_prepare) -------------------------------------------------- */
 /* All getters are O(1) (chains: O(1) per call) and never fail: out-of-range indices give NAN,
  * 0 or NULL, and estimates read before a successful nl_pls_estimate give NAN. Indices: constructs
  * 0..nl_pls_n_constructs-1 in order of definition, indicators 0..nl_pls_n_indicators-1 grouped by
@@ -409,11 +410,11 @@ NL_API void nl_pls_mga_options_default(nl_pls_mga_options *o);
  * group). All arguments borrowed. Always stores a handle in *out (message on it). Errors:
  * NL_EINVAL (no such column, a missing group label, one group, a group with fewer rows
  * than the model has indicators, interaction terms or higher-order constructs, every error of
- * nl_pls_new), NL_ENUMERIC, NL_ECONVERGE (a group did not converge), NL_ENOMEM.
+ * nl_pls_prepare), NL_ENUMERIC, NL_ECONVERGE (a group did not converge), NL_ENOMEM.
  * Cost: 1 + groups estimations.
  */
-NL_API nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
-                                const char *column, nl_pls_mga **out);
+NL_API nl_status nl_pls_mga_prepare(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
+                                    const char *column, nl_pls_mga **out);
 /* Bootstrap every group and run the permutations of every pair of groups: path differences with
  * Henseler's bootstrap PLS-MGA p-value and the permutation p-value, and MICOM steps 2 and 3.
  * Errors: NL_EINVAL, NL_ENUMERIC, NL_ENOMEM. Cost O(groups * nboot + pairs * nperm * 2) estimations. */

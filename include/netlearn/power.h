@@ -14,7 +14,7 @@
  *   nl_power_options o;
  *   nl_power_options_default(&o);                     // composite population, 1000 reps, B = 500
  *   nl_power *pw;
- *   if (nl_power_new(text, "model.txt", &o, &pw)) ... nl_power_errmsg(pw) ...
+ *   if (nl_power_parse(text, "model.txt", &o, &pw)) ... nl_power_errmsg(pw) ...
  *   size_t n[] = {50, 90, 150, 300};
  *   nl_power_run(pw, n, 4);                           // check status
  *   nl_power_write(pw, "out");                        // power.csv, min_n.csv, ...
@@ -23,7 +23,7 @@
  * Reproducibility: the data of replication r at size n come from the Philox stream
  * (seed, n, NL_RNG_SURVEY, r) and its resample b from (seed, n, NL_RNG_BOOTSTRAP, r * 2^32 + b):
  * results are identical for any number of threads. Nothing here prints, exits or keeps global
- * state. nl_power_new follows the sqlite3_open convention: unless memory runs out it stores a
+ * state. nl_power_parse follows the sqlite3_open convention: unless memory runs out it stores a
  * handle in *out, also on failure, so the message can be read; the caller frees it.
  */
 #include <stddef.h>
@@ -84,28 +84,28 @@ NL_API void nl_power_options_default(nl_power_options *o);
  * NL_EINVAL (a value out of range, or values that give no valid correlation matrix: the message
  * names the construct; a bad option), NL_ENOMEM. Cost O(length + indicators^3).
  */
-NL_API nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out);
+NL_API nl_status nl_power_parse(const char *text, const char *source, const nl_power_options *opt, nl_power **out);
 /*
  * An empirical population: `data` (borrowed; copied) is the whole population, e.g. a pilot study
  * treated as the population or every simulated firm of a study, and each replication draws n of
  * its rows without replacement. `text` is a plain PLS model (nl_pls_model_parse syntax, no
  * values); the population value of a path is its PLS (PLSc) estimate on all of `data`, and the
  * population correlation matrix is the data's (after mean replacement of missing values). The
- * options' population and likert fields must be left at their defaults. Errors: as nl_pls_new and
+ * options' population and likert fields must be left at their defaults. Errors: as nl_pls_prepare and
  * nl_pls_estimate on the data (NL_EINVAL also for likert or a factor population), NL_ENOMEM.
  * Cost O(length + N p^2) for N rows.
  */
-NL_API nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_data *data,
-                                   const nl_power_options *opt, nl_power **out);
-/* The same from a file (`path` borrowed). Errors as nl_power_new plus NL_EIO. */
+NL_API nl_status nl_power_parse_data(const char *text, const char *source, const nl_pls_data *data,
+                                     const nl_power_options *opt, nl_power **out);
+/* The same from a file (`path` borrowed). Errors as nl_power_parse plus NL_EIO. */
 NL_API nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out);
-/* nl_power_new_data with the model read from a file. Errors as nl_power_new_data plus NL_EIO. */
+/* nl_power_parse_data with the model read from a file. Errors as nl_power_parse_data plus NL_EIO. */
 NL_API nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl_power_options *opt,
                                     nl_power **out);
 NL_API const char *nl_power_errmsg(const nl_power *pw);
 NL_API void nl_power_free(nl_power *pw); /* NULL is harmless */
 
-/* ---- the population (valid after nl_power_new) --------------------------------------------- */
+/* ---- the population (valid after nl_power_parse) --------------------------------------------- */
 /* Getters are O(1) and never fail: out-of-range indices give NAN, 0 or NULL. */
 NL_API size_t nl_power_n_indicators(const nl_power *pw);
 NL_API const char *nl_power_indicator_name(const nl_power *pw, size_t i);

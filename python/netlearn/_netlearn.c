@@ -334,7 +334,7 @@ static PyObject *py_pls(PyObject *self, PyObject *args) {
   opt.has_na_code = has_na;
   opt.na_code = na_code;
   opt.interaction = (nl_pls_interaction)interaction;
-  st = nl_pls_new(m, dat, &opt, &p);
+  st = nl_pls_prepare(m, dat, &opt, &p);
   if (st) {
     raise_status(st, p ? nl_pls_errmsg(p) : NULL);
     goto cleanup;
@@ -525,7 +525,7 @@ static PyObject *py_power(PyObject *self, PyObject *args) {
   opt.threads = threads;
   opt.progress = progress_cb;
   opt.progress_user = &pc;
-  nl_status st = nl_power_new(text, source, &opt, &pw);
+  nl_status st = nl_power_parse(text, source, &opt, &pw);
   if (st) {
     raise_status(st, pw ? nl_power_errmsg(pw) : NULL);
     goto cleanup;

@@ -235,7 +235,7 @@ static SEXP nlr_pls(SEXP text_, SEXP source_, SEXP x, SEXP names_, SEXP outdir_,
   opt.interaction = (nl_pls_interaction)io[5];
   opt.tol = dv[0];
   opt.na_code = dv[1];
-  st = nl_pls_new(m, dat, &opt, &p);
+  st = nl_pls_prepare(m, dat, &opt, &p);
   if (st) {
     keep(msg, NULL, p ? nl_pls_errmsg(p) : "out of memory");
     goto cleanup;
@@ -402,7 +402,7 @@ static SEXP nlr_power(SEXP text_, SEXP source_, SEXP sizes, SEXP outdir_, SEXP i
   opt.alpha = REAL(dopt)[0];
   opt.seed = (unsigned long long)REAL(dopt)[1];
   opt.progress = progress_poll;
-  nl_status st = nl_power_new(text, source, &opt, &pw);
+  nl_status st = nl_power_parse(text, source, &opt, &pw);
   if (st) {
     keep(msg, NULL, pw ? nl_power_errmsg(pw) : "out of memory");
     goto cleanup;

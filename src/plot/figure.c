@@ -81,6 +81,7 @@ struct nl_figure {
   cairo_t *mcr;
 #endif
   nl_errbuf err;
+  char bad[160]; /* options out of range given to nl_figure_new: why (saving and layout fail) */
 };
 
 static const nl_rgba BLACK = {0, 0, 0, 1};
@@ -101,17 +102,33 @@ void nl_figure_options_default(nl_figure_options *o) {
   o->font = "DejaVu Sans";
 }
 
+/* Why options are out of range ("" when they are not). */
+static void options_check(const nl_figure_options *o, char *why, size_t cap) {
+  why[0] = '\0';
+  if (!(o->width >= 36 && o->width <= 14400 && o->height >= 36 && o->height <= 14400))
+    snprintf(why, cap, "figure size %g x %g pt out of range (36 to 14400 pt each)", o->width, o->height);
+  else if (!(o->dpi >= 36 && o->dpi <= 1200))
+    snprintf(why, cap, "figure resolution %g dpi out of range (36 to 1200)", o->dpi);
+  else if (!(o->font_size >= 4 && o->font_size <= 72))
+    snprintf(why, cap, "figure font size %g pt out of range (4 to 72)", o->font_size);
+}
+
 nl_figure *nl_figure_new(const nl_figure_options *o) {
   nl_figure_options d;
   nl_figure_options_default(&d);
-  if (o) {
-    if (!(o->width >= 36 && o->width <= 14400 && o->height >= 36 && o->height <= 14400)) return NULL;
-    if (!(o->dpi >= 36 && o->dpi <= 1200) || !(o->font_size >= 4 && o->font_size <= 72)) return NULL;
-    d = *o;
-    if (!d.font || !*d.font) d.font = "DejaVu Sans";
-  }
   nl_figure *f = nl_calloc(1, sizeof *f);
   if (!f) return NULL;
+  if (o) {
+    /* Out-of-range options still give a handle (NULL means out of memory only): it keeps the
+     * defaults, so drawing calls stay sane, and the reason, which saving reports. */
+    options_check(o, f->bad, sizeof f->bad);
+    if (f->bad[0]) {
+      nl_err(&f->err, NL_ERANGE, "%s", f->bad);
+    } else {
+      d = *o;
+      if (!d.font || !*d.font) d.font = "DejaVu Sans";
+    }
+  }
   f->o = d;
   snprintf(f->font, sizeof f->font, "%s", d.font);
   f->o.font = f->font;
@@ -1143,6 +1160,7 @@ static void draw_heatmap(nl_figure *f) {
 
 /* Build the display list of a panel figure. */
 static nl_status build(nl_figure *f) {
+  if (f->bad[0]) return nl_err(&f->err, NL_ERANGE, "%s", f->bad);
   if (f->free_mode) {
     if (f->oom) return nl_err(&f->err, NL_ENOMEM, "out of memory");
     if (!f->nops) return nl_err(&f->err, NL_EINVAL, "the figure is empty");
@@ -1164,6 +1182,7 @@ static nl_status build(nl_figure *f) {
 }
 
 nl_status nl_figure_transform(nl_figure *f, double x, double y, double *px, double *py) {
+  if (f->bad[0]) return nl_err(&f->err, NL_ERANGE, "%s", f->bad);
   if (f->free_mode || (!f->heat && !f->nlayers)) return nl_err(&f->err, NL_EINVAL, "the figure has no panel");
   if (!f->laid_out) {
     nl_status rs = build(f);

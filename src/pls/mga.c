@@ -91,8 +91,8 @@ static int cmp_key(const void *a, const void *b) {
   return strcmp(x->text, y->text);
 }
 
-nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
-                         const char *column, nl_pls_mga **out) {
+nl_status nl_pls_mga_prepare(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
+                             const char *column, nl_pls_mga **out) {
   nl_status st = NL_OK;
   double *x = NULL;
   gkey *keys = NULL, *uniq = NULL;
@@ -163,7 +163,7 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
     }
   }
   /* the whole sample (validates columns with model locations; processed data for permutations) */
-  if ((st = nl_pls_new(model, data, opt, &g->pooled)) != NL_OK) {
+  if ((st = nl_pls_prepare(model, data, opt, &g->pooled)) != NL_OK) {
     nl_err(&g->err, st, "%s", nl_pls_errmsg(g->pooled));
     goto cleanup;
   }
@@ -187,7 +187,7 @@ nl_status nl_pls_mga_new(const nl_pls_model *model, const nl_pls_data *data, con
       nl_err(&g->err, st, "%s", nl_pls_data_errmsg(d));
       goto cleanup;
     }
-    st = nl_pls_new(model, d, opt, &g->gp[k]);
+    st = nl_pls_prepare(model, d, opt, &g->gp[k]);
     if (st == NL_OK) st = nl_pls_estimate(g->gp[k]);
     if (st != NL_OK) {
       nl_err(&g->err, st, "group %s: %s", g->label[k], nl_pls_errmsg(g->gp[k]));

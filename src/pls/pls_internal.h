@@ -165,7 +165,7 @@ typedef struct pls_pred pls_pred;
 void pls_pred_free(pls_pred *r);
 const char *pls_predict_technique_name(const nl_pls *p); /* for reports */
 
-/* Bind a model whose constructs are all measured by data columns (the former nl_pls_new). */
+/* Bind a model whose constructs are all measured by data columns (the former nl_pls_prepare). */
 nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);
 
 /* Statistics vector of one estimation (layout: offsets in struct nl_pls). */

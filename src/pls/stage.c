@@ -285,7 +285,8 @@ static nl_status make_columns(const nl_pls_model *m, const nl_pls_model *s, cons
   return NL_OK;
 }
 
-nl_status nl_pls_new(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out) {
+nl_status nl_pls_prepare(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
+                         nl_pls **out) {
   nl_status st = NL_OK;
   nl_pls_model *m1 = NULL, *m2 = NULL;
   nl_pls *p1 = NULL, *p = NULL;

@@ -1,7 +1,7 @@
 /*
  * The power-analysis handle: parse the population model, build the population, and bind the PLS
  * model to data whose correlation matrix is exactly the population's (which validates the model
- * as nl_pls_new does and gives what PLS converges to in this population).
+ * as nl_pls_prepare does and gives what PLS converges to in this population).
  */
 #include <math.h>
 #include <string.h>
@@ -69,7 +69,7 @@ static nl_status bind_population(nl_power *pw) {
   nl_pls_options po;
   nl_pls_options_default(&po);
   po.consistent = pw->opt.consistent;
-  st = nl_pls_new(pw->model, d, &po, &pw->pls);
+  st = nl_pls_prepare(pw->model, d, &po, &pw->pls);
   /* Estimation on the population itself can fail where samples do not: a construct whose
    * population correlations with all its neighbours are exactly 0 has an inner proxy of zero
    * variance. Its population PLS values are then reported as NA. */
@@ -96,7 +96,7 @@ cleanup:
   return st;
 }
 
-/* The smallest n nl_pls_new accepts, and the 10-times rule (Hair et al.): 10 x the largest number
+/* The smallest n nl_pls_prepare accepts, and the 10-times rule (Hair et al.): 10 x the largest number
  * of formative indicators of a construct or of paths into a construct. */
 static void sample_rules(nl_power *pw) {
   size_t need = 3, most = 0;
@@ -112,7 +112,7 @@ static void sample_rules(nl_power *pw) {
   pw->ten_times = 10.0 * (double)most;
 }
 
-nl_status nl_power_new(const char *text, const char *source, const nl_power_options *opt, nl_power **out) {
+nl_status nl_power_parse(const char *text, const char *source, const nl_power_options *opt, nl_power **out) {
   nl_status st = NL_OK;
   pw_syntax sx;
   memset(&sx, 0, sizeof sx);
@@ -148,8 +148,8 @@ cleanup:
   return st;
 }
 
-nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_data *data,
-                            const nl_power_options *opt, nl_power **out) {
+nl_status nl_power_parse_data(const char *text, const char *source, const nl_pls_data *data,
+                              const nl_power_options *opt, nl_power **out) {
   nl_status st;
   *out = NULL;
   nl_power *pw = nl_calloc(1, sizeof *pw);
@@ -171,7 +171,7 @@ nl_status nl_power_new_data(const char *text, const char *source, const nl_pls_d
   nl_pls_options po;
   nl_pls_options_default(&po);
   po.consistent = pw->opt.consistent;
-  st = nl_pls_new(pw->model, data, &po, &pw->pls);
+  st = nl_pls_prepare(pw->model, data, &po, &pw->pls);
   if (st == NL_OK) st = nl_pls_estimate(pw->pls);
   if (st != NL_OK)
     return nl_err(&pw->err, st, "%s", pw->pls ? nl_pls_errmsg(pw->pls) : "out of memory");
@@ -207,7 +207,7 @@ static nl_status read_model_text(const char *path, char **text, nl_power **out) 
 nl_status nl_power_read(const char *path, const nl_power_options *opt, nl_power **out) {
   char *text = NULL;
   nl_status st = read_model_text(path, &text, out);
-  if (st == NL_OK) st = nl_power_new(text, path, opt, out);
+  if (st == NL_OK) st = nl_power_parse(text, path, opt, out);
   nl_free(text);
   return st;
 }
@@ -216,7 +216,7 @@ nl_status nl_power_read_data(const char *path, const nl_pls_data *data, const nl
                              nl_power **out) {
   char *text = NULL;
   nl_status st = read_model_text(path, &text, out);
-  if (st == NL_OK) st = nl_power_new_data(text, path, data, opt, out);
+  if (st == NL_OK) st = nl_power_parse_data(text, path, data, opt, out);
   nl_free(text);
   return st;
 }

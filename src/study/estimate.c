@@ -91,7 +91,7 @@ nl_status nl_study_estimate_n(const nl_study *s, const double *items, size_t N, 
     nl_err(err, st, "%s", d ? nl_pls_data_errmsg(d) : "out of memory");
     goto cleanup;
   }
-  st = nl_pls_new(s->pm, d, NULL, out);
+  st = nl_pls_prepare(s->pm, d, NULL, out);
   if (!st) st = nl_pls_estimate(*out);
   *converged = st == NL_OK;
   if (st && st != NL_ECONVERGE) {

@@ -883,7 +883,7 @@ static nl_status check_model(nl_study *s) {
     nl_err(&s->err, st, "%s", d ? nl_pls_data_errmsg(d) : "out of memory");
     goto cleanup;
   }
-  st = nl_pls_new(s->pm, d, NULL, &p);
+  st = nl_pls_prepare(s->pm, d, NULL, &p);
   if (st) {
     if (!p) {
       st = nl_err(&s->err, NL_ENOMEM, "out of memory");

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (fd < 0 || nl_pls_data_read(path, &d) != NL_OK) goto done;
   nl_pls_options o;
   nl_pls_options_default(&o);
-  if (nl_pls_new(m, d, &o, &p) != NL_OK) goto done;
+  if (nl_pls_prepare(m, d, &o, &p) != NL_OK) goto done;
   nl_pls_estimate(p);
 done:
   nl_pls_free(p);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.reps = 1;
     o.nboot = 10;
     nl_power *pw = NULL;
-    if (nl_power_new(text, "fuzz.model", &o, &pw) == NL_OK && nl_power_n_indicators(pw) <= 64) {
+    if (nl_power_parse(text, "fuzz.model", &o, &pw) == NL_OK && nl_power_n_indicators(pw) <= 64) {
       const size_t n[] = {40};
       nl_power_run(pw, n, 1);
     }

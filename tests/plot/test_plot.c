@@ -473,10 +473,26 @@ static void test_empty_inputs(void **state) {
   nl_figure_options o;
   nl_figure_options_default(&o);
   o.dpi = 5;
-  assert_null(nl_figure_new(&o));
+  /* Options out of range give a handle (NULL means out of memory only) that says why and refuses
+   * to render (issue 19: one contract for _new). */
+  f = nl_figure_new(&o);
+  assert_non_null(f);
+  assert_non_null(strstr(nl_figure_errmsg(f), "5 dpi out of range"));
+  assert_int_equal(nl_figure_line(f, 2, x, x, 0, NULL, 0), NL_OK);
+  buf = NULL;
+  assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &buf, &len), NL_ERANGE);
+  assert_null(buf);
+  assert_non_null(strstr(nl_figure_errmsg(f), "5 dpi out of range"));
+  nl_figure_free(f);
   nl_figure_options_default(&o);
   o.width = 1;
-  assert_null(nl_figure_new(&o));
+  f = nl_figure_new(&o);
+  assert_non_null(f);
+  double px, py;
+  assert_int_equal(nl_figure_line(f, 2, x, x, 0, NULL, 0), NL_OK);
+  assert_int_equal(nl_figure_transform(f, 0, 0, &px, &py), NL_ERANGE);
+  assert_non_null(strstr(nl_figure_errmsg(f), "size 1 x"));
+  nl_figure_free(f);
   nl_figure_free(NULL);
 }
 
@@ -965,7 +981,7 @@ static void test_pls_from_estimate(void **state) {
   nl_pls_options_default(&o);
   o.has_na_code = 1;
   o.na_code = -99;
-  assert_int_equal(nl_pls_new(pm, pd, &o, &p), NL_OK);
+  assert_int_equal(nl_pls_prepare(pm, pd, &o, &p), NL_OK);
   nl_plot_pls *m = nl_plot_pls_new();
   assert_int_equal(nl_plot_pls_from_estimate(m, p), NL_EINVAL); /* not estimated yet */
   assert_int_equal(nl_pls_estimate(p), NL_OK);

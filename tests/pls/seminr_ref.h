@@ -75,7 +75,7 @@ static nl_pls *fit(const char *model_file, const char *data_file, const nl_pls_o
   nl_pls *p = NULL;
   assert_int_equal(nl_pls_model_read(model_file, &m), NL_OK);
   assert_int_equal(nl_pls_data_read(data_file, &d), NL_OK);
-  nl_status st = nl_pls_new(m, d, opt, &p);
+  nl_status st = nl_pls_prepare(m, d, opt, &p);
   if (st != NL_OK) fprintf(stderr, "%s\n", nl_pls_errmsg(p));
   assert_int_equal(st, NL_OK);
   st = nl_pls_estimate(p);

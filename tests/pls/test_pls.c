@@ -131,7 +131,7 @@ static void test_population_recovery(void **state) {
     nl_pls_options_default(&o);
     o.consistent = consistent;
     nl_pls *p = NULL;
-    assert_int_equal(nl_pls_new(m, d, &o, &p), NL_OK);
+    assert_int_equal(nl_pls_prepare(m, d, &o, &p), NL_OK);
     assert_int_equal(nl_pls_estimate(p), NL_OK);
     double truth[4] = {a, bxy, bmy, bfy};
     double est[4] = {nl_pls_path(p, 0, 1), nl_pls_path(p, 0, 2), nl_pls_path(p, 1, 2), nl_pls_path(p, 3, 2)};

@@ -106,7 +106,7 @@ static nl_status lib_try(const char *model, const char *data, const nl_pls_optio
     snprintf(msg, cap, "%s", nl_pls_data_errmsg(d));
     goto done;
   }
-  st = nl_pls_new(m, d, opt, &p);
+  st = nl_pls_prepare(m, d, opt, &p);
   if (st == NL_OK) st = nl_pls_estimate(p);
   if (st != NL_OK) snprintf(msg, cap, "%s", nl_pls_errmsg(p));
 done:
@@ -516,7 +516,7 @@ static void test_alloc_failures(void **state) {
                              : NL_PLS_INTERACTION_TWO_STAGE;
     nl_status st = nl_pls_model_parse(models[v == 0 ? 0 : v == 4 ? 2 : 1], "m", &m);
     if (st == NL_OK) st = nl_pls_data_read(path, &d);
-    if (st == NL_OK) st = nl_pls_new(m, d, &o, &p);
+    if (st == NL_OK) st = nl_pls_prepare(m, d, &o, &p);
     if (st == NL_OK) st = nl_pls_estimate(p);
     if (st == NL_OK) {
       nl_pls_boot_options b;

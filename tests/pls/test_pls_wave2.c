@@ -406,8 +406,8 @@ static nl_pls_mga *mga_fit(const char *data, const char *column, nl_status want)
   nl_pls_mga *g = NULL;
   assert_int_equal(nl_pls_model_read(NL_SOURCE_DIR "/tests/pls/mobi.model", &m), NL_OK);
   assert_int_equal(nl_pls_data_read(data, &d), NL_OK);
-  nl_status st = nl_pls_mga_new(m, d, NULL, column, &g);
-  if (st != want) fail_msg("nl_pls_mga_new: %d (%s)", (int)st, nl_pls_mga_errmsg(g));
+  nl_status st = nl_pls_mga_prepare(m, d, NULL, column, &g);
+  if (st != want) fail_msg("nl_pls_mga_prepare: %d (%s)", (int)st, nl_pls_mga_errmsg(g));
   nl_pls_model_free(m);
   nl_pls_data_free(d);
   return g;

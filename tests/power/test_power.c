@@ -65,7 +65,7 @@ static void test_fisher_z(void **state) {
     o.seed = 11;
     o.threads = 2;
     nl_power *pw = NULL;
-    assert_int_equal(nl_power_new(text, "fz", &o, &pw), NL_OK);
+    assert_int_equal(nl_power_parse(text, "fz", &o, &pw), NL_OK);
     if (betas[b] != 0) NEAR(nl_power_path_pls_value(pw, 0), betas[b], 1e-12);
     assert_int_equal(nl_power_run(pw, sizes[b], 2), NL_OK);
     for (size_t s = 0; s < 2; s++) {
@@ -102,7 +102,7 @@ static void test_isr_and_rules(void **state) {
   o.reps = 40;
   o.nboot = 50;
   nl_power *pw = NULL;
-  assert_int_equal(nl_power_new(text, "isr", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(text, "isr", &o, &pw), NL_OK);
   const size_t n[] = {60, 120};
   assert_int_equal(nl_power_run(pw, n, 2), NL_OK);
   const double want[] = {619, 155, 69};
@@ -129,7 +129,7 @@ static void test_population(void **state) {
   nl_power_options_default(&o);
   o.population = NL_POWER_FACTOR;
   nl_power *pw = NULL;
-  assert_int_equal(nl_power_new(text, "pop", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(text, "pop", &o, &pw), NL_OK);
   assert_int_equal(nl_power_n_indicators(pw), 5);
   assert_string_equal(nl_power_indicator_name(pw, 3), "y1");
   NEAR(nl_power_population_cor(pw, 0, 1), 0.56, 1e-15);
@@ -139,14 +139,14 @@ static void test_population(void **state) {
   assert_true(plain < 0.4 - 0.03); /* PLS is attenuated in a factor population ... */
   nl_power_free(pw);
   o.consistent = 1;
-  assert_int_equal(nl_power_new(text, "pop", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(text, "pop", &o, &pw), NL_OK);
   NEAR(nl_power_path_pls_value(pw, 0), 0.4, 1e-9); /* ... PLSc is consistent */
   nl_power_free(pw);
 
   /* composite: l = lambda / sqrt(lambda' S^-1 lambda) with S the one-factor block matrix */
   o.population = NL_POWER_COMPOSITE;
   o.consistent = 0;
-  assert_int_equal(nl_power_new(text, "pop", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(text, "pop", &o, &pw), NL_OK);
   double lx[3] = {0.8, 0.7, 0.6}, ly[2] = {0.9, 0.5};
   /* lambda' S^-1 lambda = a / (1 + a), a = sum lambda^2 / (1 - lambda^2) (Sherman-Morrison) */
   double ax = 0, ay = 0;
@@ -159,7 +159,7 @@ static void test_population(void **state) {
 
   /* formative block: weights rescaled to a unit-variance composite; Mode B is consistent */
   const char *ftext = "X <~ 0.6*x1 + 0.5*x2\nx1 ~~ 0.3*x2\nY =~ 1*y\nY ~ 0.35*X\n";
-  assert_int_equal(nl_power_new(ftext, "form", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(ftext, "form", &o, &pw), NL_OK);
   double q = 0.36 + 0.25 + 2 * 0.3 * 0.3; /* w' S w */
   NEAR(nl_power_population_cor(pw, 0, 1), 0.3, 1e-15);
   NEAR(nl_power_population_cor(pw, 0, 2), (0.6 + 0.3 * 0.5) / sqrt(q) * 0.35, 1e-12);
@@ -168,7 +168,7 @@ static void test_population(void **state) {
 
   /* exogenous correlation and a two-predictor model: R^2 = b1^2 + b2^2 + 2 b1 b2 r */
   const char *ctext = "A =~ 1*a\nB =~ 1*b\nY =~ 1*y\nA ~~ 0.5*B\nY ~ 0.3*A + 0.2*B\n";
-  assert_int_equal(nl_power_new(ctext, "cor", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(ctext, "cor", &o, &pw), NL_OK);
   NEAR(nl_power_population_cor(pw, 0, 1), 0.5, 1e-15);
   NEAR(nl_power_population_cor(pw, 0, 2), 0.3 + 0.2 * 0.5, 1e-15);
   NEAR(nl_power_path_pls_value(pw, 1), 0.2, 1e-12);
@@ -186,7 +186,7 @@ static double mean_estimate(const char *text, nl_power_population pop, int plsc,
   o.nboot = 10;
   o.threads = 2;
   nl_power *pw = NULL;
-  assert_int_equal(nl_power_new(text, "rec", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(text, "rec", &o, &pw), NL_OK);
   assert_int_equal(nl_power_run(pw, &n, 1), NL_OK);
   nl_power_stat x;
   assert_int_equal(nl_power_get(pw, 0, 0, &x), NL_OK);
@@ -255,11 +255,11 @@ static void test_empirical(void **state) {
   nl_power_free(pw[1]);
   o.likert = 5;
   nl_power *bad = NULL;
-  assert_int_equal(nl_power_new_data("A =~ CUEX1 + CUEX2\nB =~ CUSA1\nB ~ A\n", "m", d, &o, &bad), NL_EINVAL);
+  assert_int_equal(nl_power_parse_data("A =~ CUEX1 + CUEX2\nB =~ CUSA1\nB ~ A\n", "m", d, &o, &bad), NL_EINVAL);
   assert_non_null(strstr(nl_power_errmsg(bad), "no Likert cut"));
   nl_power_free(bad);
   o.likert = 0;
-  assert_int_equal(nl_power_new_data("A =~ CUEX1 + nope\nB =~ CUSA1\nB ~ A\n", "m", d, &o, &bad), NL_EINVAL);
+  assert_int_equal(nl_power_parse_data("A =~ CUEX1 + nope\nB =~ CUSA1\nB ~ A\n", "m", d, &o, &bad), NL_EINVAL);
   assert_non_null(strstr(nl_power_errmsg(bad), "m:1:14: indicator 'nope' of construct 'A' is not a column"));
   nl_power_free(bad);
   nl_pls_data_free(d);
@@ -270,7 +270,7 @@ static void expect_error(const char *text, nl_power_population pop, nl_status wa
   nl_power_options_default(&o);
   o.population = pop;
   nl_power *pw = NULL;
-  nl_status st = nl_power_new(text, "m.txt", &o, &pw);
+  nl_status st = nl_power_parse(text, "m.txt", &o, &pw);
   if (st != want || !strstr(nl_power_errmsg(pw), needle))
     fail_msg("model:\n%s\nstatus %d (want %d), message '%s' (want '%s')", text, st, want, nl_power_errmsg(pw), needle);
   nl_power_free(pw);
@@ -319,13 +319,13 @@ static void test_bad_models(void **state) {
   nl_power_options_default(&o);
   o.tails = 3;
   nl_power *pw = NULL;
-  assert_int_equal(nl_power_new("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*X\n", NULL, &o, &pw), NL_EINVAL);
+  assert_int_equal(nl_power_parse("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*X\n", NULL, &o, &pw), NL_EINVAL);
   assert_non_null(strstr(nl_power_errmsg(pw), "tails"));
   nl_power_free(pw);
   nl_power_options_default(&o);
   o.reps = 5;
   o.nboot = 20;
-  assert_int_equal(nl_power_new("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*X\n", NULL, &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*X\n", NULL, &o, &pw), NL_OK);
   nl_power_stat x;
   assert_int_equal(nl_power_get(pw, 0, 0, &x), NL_EINVAL);
   assert_int_equal(nl_power_write(pw, g_dir), NL_EINVAL);
@@ -363,7 +363,7 @@ static void test_alloc_failures_and_cancel(void **state) {
     o.threads = 2;
     o.likert = 4;
     nl_power *pw = NULL;
-    nl_status st = nl_power_new(text, "m", &o, &pw);
+    nl_status st = nl_power_parse(text, "m", &o, &pw);
     if (st == NL_OK) st = nl_power_run(pw, n, 2);
     if (st == NL_OK) st = nl_power_write(pw, dir);
     long used = nl_alloc_fail_after(0);
@@ -384,7 +384,7 @@ static void test_alloc_failures_and_cancel(void **state) {
     o.nboot = 10;
     o.threads = 2;
     nl_power *pw = NULL;
-    nl_status st = nl_power_new_data("A =~ CUEX1 + CUEX2\nB <~ CUSA1 + CUSA2\nB ~ A\n", "m", d, &o, &pw);
+    nl_status st = nl_power_parse_data("A =~ CUEX1 + CUEX2\nB <~ CUSA1 + CUSA2\nB ~ A\n", "m", d, &o, &pw);
     if (st == NL_OK) st = nl_power_run(pw, n, 2);
     long used = nl_alloc_fail_after(0);
     nl_power_free(pw);
@@ -403,7 +403,7 @@ static void test_alloc_failures_and_cancel(void **state) {
   o.progress = cancel_at_5;
   o.progress_user = &done;
   nl_power *pw = NULL;
-  assert_int_equal(nl_power_new(text, "m", &o, &pw), NL_OK);
+  assert_int_equal(nl_power_parse(text, "m", &o, &pw), NL_OK);
   assert_int_equal(nl_power_run(pw, n, 2), NL_ECANCELED);
   assert_non_null(strstr(nl_power_errmsg(pw), "canceled after 5 of 100 replications"));
   assert_int_equal(done, 5);
