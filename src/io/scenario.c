@@ -181,17 +181,8 @@ static nl_status parse_until(const char *text, nl_until *out) {
 
 static nl_status unknown_key(nl_scenario *sc, struct fy_node *k, const char *section, const char *key,
                              const char *const *valid, size_t nvalid) {
-  char list[300] = "";
-  for (size_t i = 0; i < nvalid; i++) {
-    size_t len = strlen(list);
-    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
-  }
-  long c = nl_closest_name(key, valid, nvalid);
-  if (c >= 0)
-    return at(sc, k, NL_EINVAL, "unknown key '%s'%s%s (did you mean '%s'?)", key, section ? " in " : "",
-              section ? section : "", valid[c]);
-  return at(sc, k, NL_EINVAL, "unknown key '%s'%s%s; expected one of: %s", key, section ? " in " : "",
-            section ? section : "", list);
+  nl_yaml y = {sc->file, &sc->err};
+  return nl_yaml_unknown_key(&y, k, section, key, valid, nvalid);
 }
 
 /* ---- sections ------------------------------------------------------------------------------ */

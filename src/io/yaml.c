@@ -177,12 +177,15 @@ char *nl_yaml_section(const char *text, size_t len, int l0, int l1, int c0) {
 
 nl_status nl_yaml_unknown_key(const nl_yaml *y, struct fy_node *k, const char *section, const char *key,
                               const char *const *valid, size_t nvalid) {
-  char list[400] = "";
+  char list[512] = "";
   for (size_t i = 0; i < nvalid; i++) {
     size_t len = strlen(list);
     snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
   }
+  const char *in = section ? " in " : "";
+  if (!section) section = "";
   long best = nl_closest_name(key, valid, nvalid);
-  if (best >= 0) return nl_yaml_at(y, k, NL_EINVAL, "unknown key '%s' in %s (did you mean '%s'?)", key, section, valid[best]);
-  return nl_yaml_at(y, k, NL_EINVAL, "unknown key '%s' in %s; expected one of: %s", key, section, list);
+  if (best >= 0)
+    return nl_yaml_at(y, k, NL_EINVAL, "unknown key '%s'%s%s (did you mean '%s'?)", key, in, section, valid[best]);
+  return nl_yaml_at(y, k, NL_EINVAL, "unknown key '%s'%s%s; expected one of: %s", key, in, section, list);
 }

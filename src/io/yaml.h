@@ -52,7 +52,8 @@ nl_status nl_yaml_double(const nl_yaml *y, struct fy_node *n, const char *key, d
  * including its ':' blanked. NULL when out of memory; caller frees with nl_free. O(len). */
 char *nl_yaml_section(const char *text, size_t len, int l0, int l1, int c0);
 
-/* "unknown key 'k' in <section> (did you mean 'v'?)", or the list of valid keys when none is close,
+/* "unknown key 'k' in <section> (did you mean 'v'?)", or the list of valid keys when none is close
+ * (section NULL: "unknown key 'k'" alone),
  * at node k. Returns NL_EINVAL. O(nvalid x key length). */
 nl_status nl_yaml_unknown_key(const nl_yaml *y, struct fy_node *k, const char *section, const char *key,
                               const char *const *valid, size_t nvalid);

@@ -98,14 +98,7 @@ static const char *const top_keys[] = {"name",   "description", "scenario",  "me
 
 static nl_status unknown(parse_ctx *cx, struct fy_node *k, const char *where, const char *key,
                          const char *const *valid, size_t nvalid) {
-  long c = nl_closest_name(key, valid, nvalid);
-  if (c >= 0) return nl_yaml_at(&cx->y, k, NL_EINVAL, "unknown key '%s' in %s (did you mean '%s'?)", key, where, valid[c]);
-  char list[512] = "";
-  for (size_t i = 0; i < nvalid; i++) {
-    size_t len = strlen(list);
-    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
-  }
-  return nl_yaml_at(&cx->y, k, NL_EINVAL, "unknown key '%s' in %s; expected one of: %s", key, where, list);
+  return nl_yaml_unknown_key(&cx->y, k, where, key, valid, nvalid);
 }
 
 static nl_status get_bool(parse_ctx *cx, struct fy_node *v, const char *key, int *out) {

@@ -164,14 +164,8 @@ static nl_status get_double(nl_study *s, struct fy_node *n, const char *key, dou
 
 static nl_status unknown_key(nl_study *s, struct fy_node *k, const char *section, const char *key,
                              const char *const *valid, size_t nvalid) {
-  char list[400] = "";
-  for (size_t i = 0; i < nvalid; i++) {
-    size_t len = strlen(list);
-    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", valid[i]);
-  }
-  long c = nl_closest_name(key, valid, nvalid);
-  if (c >= 0) return at(s, k, NL_EINVAL, "unknown key '%s' in %s (did you mean '%s'?)", key, section, valid[c]);
-  return at(s, k, NL_EINVAL, "unknown key '%s' in %s; expected one of: %s", key, section, list);
+  nl_yaml y = {s->file, &s->err};
+  return nl_yaml_unknown_key(&y, k, section, key, valid, nvalid);
 }
 
 static nl_status set_string(nl_study *s, struct fy_node *v, const char *key, char **dst) {
@@ -183,40 +177,6 @@ static nl_status set_string(nl_study *s, struct fy_node *v, const char *key, cha
   nl_free(*dst);
   *dst = d;
   return NL_OK;
-}
-
-/* The file's text with only lines [l0, l1) kept (0-based) and, on line l0, the characters from
- * column c0 up to and including the first ':' blanked: a YAML or lavaan document that keeps the
- * file's line and column numbers. Caller frees. */
-static char *extract(const parse_ctx *cx, int l0, int l1, int c0, int blank_key) {
-  char *t = nl_malloc(cx->len + 1);
-  if (!t) return NULL;
-  int line = 0;
-  size_t col = 0;
-  int in_key = 0;
-  for (size_t i = 0; i < cx->len; i++) {
-    char ch = cx->text[i];
-    if (ch == '\n') {
-      t[i] = '\n';
-      line++;
-      col = 0;
-      continue;
-    }
-    int keep = line >= l0 && line < l1;
-    if (keep && blank_key && line == l0) {
-      if ((int)col == c0) in_key = 1;
-      if (in_key) {
-        t[i] = ' ';
-        if (ch == ':') in_key = 0, blank_key = 0;
-        col++;
-        continue;
-      }
-    }
-    t[i] = keep ? ch : (ch == '\r' ? '\r' : ' ');
-    col++;
-  }
-  t[cx->len] = '\0';
-  return t;
 }
 
 /* ---- sections ------------------------------------------------------------------------------ */
@@ -239,7 +199,7 @@ static nl_status parse_simulation(parse_ctx *cx, struct fy_node *k, struct fy_no
   if (!v || !fy_node_is_mapping(v))
     return at(s, k, NL_EINVAL, "key 'simulation': expected a scenario (model:, parameters:, ...) or a scenario file name");
   const struct fy_mark *mk = nl_yaml_mark(k);
-  char *t = extract(cx, mk->line, next_line, mk->column, 1);
+  char *t = nl_yaml_section(cx->text, cx->len, mk->line, next_line, mk->column);
   if (!t) return nl_err(&s->err, NL_ENOMEM, "out of memory");
   st = nl_scenario_load_string(s->sc, t, s->file);
   nl_free(t);
@@ -430,7 +390,7 @@ static nl_status parse_model(parse_ctx *cx, struct fy_node *k, struct fy_node *v
   s->model_default = 0;
   if (style == FYNS_LITERAL || style == FYNS_FOLDED) {
     const struct fy_mark *mk = nl_yaml_mark(k);
-    s->model_text = extract(cx, mk->line + 1, next_line, 0, 0);
+    s->model_text = nl_yaml_section(cx->text, cx->len, mk->line + 1, next_line, INT_MAX); /* key kept */
     s->model_source = nl_strdup(s->file);
   } else if (t && memchr(t, '~', len)) {
     s->model_text = nl_malloc(len + 1);
