@@ -134,7 +134,10 @@ int nl_cmd_calibrate(int argc, char **argv) {
     goto done;
   }
   if (nl_calib_load_file(c, path)) {
-    cli_error("%s", nl_calib_errmsg(c));
+    if (cli_is_study_file(path)) /* as run and study: name the right command */
+      cli_error("%s is a study file, not a calibration: run it with `netlearn study %s -o DIR` (a calibration "
+                "names it under targets: {pls: {study: ...}})", path, path);
+    else cli_error("%s", nl_calib_errmsg(c));
     goto done;
   }
   for (size_t i = 0; i < nsets; i++) {
@@ -169,7 +172,8 @@ int nl_cmd_calibrate(int argc, char **argv) {
     cli_error("%s", nl_calib_errmsg(c));
     if (st == NL_ECANCELED)
       cli_error("interrupted; the evaluations done are kept in %s/results.db: run the same command to resume", outdir);
-    rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
+    /* A directory holding another calibration is the same fault as run's other scenario: exit 2. */
+    rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : st == NL_EEXIST ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
     goto done;
   }
   if (!quiet) summary(c, outdir, report);

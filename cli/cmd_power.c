@@ -195,6 +195,8 @@ int nl_cmd_power(int argc, char **argv) {
     rc = st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
     goto cleanup;
   }
+  /* The output directory before the long part: one that cannot be made is bad input (exit 2). */
+  if (cli_prepare_dir(outdir)) goto usage;
   cli_catch_interrupts();
   st = nl_power_run(pw, sizes.v, nn);
   cli_progress_finish(&bar);
@@ -210,8 +212,8 @@ int nl_cmd_power(int argc, char **argv) {
     goto cleanup;
   }
   if (nl_power_failed(pw) > 0)
-    cli_warn("%zu replications could not be estimated and were dropped (see the replications column)",
-             nl_power_failed(pw));
+    cli_warn("%zu replications could not be estimated and were dropped (see the replications column)%s",
+             nl_power_failed(pw), nl_power_failed(pw) >= o.reps * nn ? "; none could: no power.svg" : "");
   if ((st = nl_power_write(pw, outdir)) != NL_OK) {
     cli_error("%s", nl_power_errmsg(pw));
     rc = NL_EXIT_FAILURE;

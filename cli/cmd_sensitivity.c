@@ -110,6 +110,15 @@ static int parse_args(sens_opts *o, int argc, char **argv, int *help) {
 /* Open and bind the store; returns an exit code. */
 static int open_store(const sens_opts *o, const nl_design *d, nl_store *store, int argc, char **argv, int nranks,
                       long **pairs, long *npending, long *total) {
+  /* Memory and disk as `run` checks them: what cannot fit is refused before the database exists. */
+  nl_run_config fit;
+  nl_run_config_from_scenario(&fit, nl_design_scenario(d));
+  fit.threads = (int)o->threads;
+  char msg[1024];
+  if (nl_experiment_check_fit(d, &fit, o->outdir, msg, sizeof msg)) {
+    cli_error("%s: %s", o->path, msg);
+    return NL_EXIT_USAGE;
+  }
   if (cli_prepare_dir(o->outdir)) return NL_EXIT_USAGE;
   char path[PATH_MAX];
   if (snprintf(path, sizeof path, "%s/results.db", o->outdir) >= (int)sizeof path) {
@@ -188,7 +197,10 @@ static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi)
     goto cleanup;
   }
   int bad = nl_sensitivity_spec_load_file(p, o->path) || nl_sensitivity_spec_design(p, d);
-  if (bad) cli_error("%s", nl_sensitivity_spec_errmsg(p));
+  if (bad && cli_is_study_file(o->path)) /* as run and study: name the right command */
+    cli_error("%s is a study file, not a sensitivity analysis: run it with `netlearn study %s -o DIR`", o->path,
+              o->path);
+  else if (bad) cli_error("%s", nl_sensitivity_spec_errmsg(p));
   rc = bad ? NL_EXIT_USAGE : rank == 0 ? open_store(o, d, store, argc + 1, argv - 1, nranks, &pairs, &npending, &total) : 0;
   if (rank != 0) { /* waits for rank 0's word, then runs what it hands out */
     rc = cli_mpi_worker(mpi, bad ? NULL : d);

@@ -301,6 +301,17 @@ NL_API nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, cons
 NL_API nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
                                        int flags, int argc, char *const *argv);
 
+/*
+ * What nl_experiment_run_dir_v2 checks before it makes a database, for callers that set up the
+ * store themselves (sensitivity analyses): threads (cfg->threads, clamped to the design's runs) x
+ * (one simulation state, measured on the first and last design points, + a chunk of recorded
+ * rows) against the machine's available memory, a state that cannot be allocated at all, and the
+ * design's stored series against the free space of dir's file system (dir may be NULL: no disk
+ * check). Errors: NL_ERANGE with the sizes in msg (cap bytes). Cost: creating two states.
+ */
+NL_API nl_status nl_experiment_check_fit(const nl_design *d, const nl_run_config *cfg, const char *dir, char *msg,
+                                         size_t cap);
+
 /* Test hook: make writes fail with SQLITE_FULL once the database has `pages` pages (0 = off),
  * through SQLite's max_page_count. */
 NL_API nl_status nl_store_set_max_pages(nl_store *st, long pages);

@@ -84,7 +84,8 @@ NL_API void nl_pls_model_free(nl_pls_model *m);
  */
 NL_API nl_status nl_pls_data_read(const char *path, nl_pls_data **out);
 /* Copy an nrow x ncol column-major matrix `x` (borrowed; NAN = missing) with column names `names`
- * (borrowed, ncol strings). Errors: NL_EINVAL (NULL/duplicate names), NL_ENOMEM. O(nrow*ncol). */
+ * (borrowed, ncol strings). Errors: NL_EINVAL (NULL/duplicate names, an infinite cell: its column
+ * and row named), NL_ENOMEM. O(nrow*ncol). */
 NL_API nl_status nl_pls_data_from_matrix(const double *x, size_t nrow, size_t ncol, const char *const *names,
                                          nl_pls_data **out);
 NL_API size_t nl_pls_data_nrow(const nl_pls_data *d);

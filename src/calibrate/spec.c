@@ -301,6 +301,13 @@ static nl_status parse_target(ctx *x, struct fy_node *t, nl_calib_target *tg) {
   if (tg->measure == LONG_MIN) return at(x, t, NL_EINVAL, "target: missing 'measure'");
   if (!have_value) return at(x, t, NL_EINVAL, "target: missing 'value' (the observed statistic)");
   if (!have_se) return at(x, t, NL_EINVAL, "target: missing 'se' (the standard error of the observed value, > 0)");
+  /* The objective sums ((simulated - value) / se)^2: it must stay a finite number. */
+  double z = (fabs(tg->value) + 1) / tg->se;
+  if (!isfinite(z * z))
+    return at(x, t, NL_ERANGE,
+              "target: se = %g is too small for value = %g: the squared misfit ((simulated - value) / se)^2 would "
+              "overflow",
+              tg->se, tg->value);
   if (tg->stat == NL_CALIB_QUANTILE && !isfinite(tg->q))
     return at(x, statnode, NL_EINVAL, "target: stat quantile needs 'q', the probability in (0, 1)");
   if (qnode && tg->stat != NL_CALIB_QUANTILE) return at(x, qnode, NL_EINVAL, "target: 'q' goes with stat: quantile");

@@ -191,6 +191,16 @@ void nl_run_dir_options_default(nl_run_dir_options *o) {
   o->check_inputs = 1;
 }
 
+nl_status nl_experiment_check_fit(const nl_design *d, const nl_run_config *cfg, const char *dir, char *msg,
+                                  size_t cap) {
+  nl_errbuf err;
+  nl_err_clear(&err);
+  nl_status st = check_memory(d, cfg, &err);
+  if (!st && dir && *dir) st = check_disk(d, dir, &err);
+  if (msg && cap) snprintf(msg, cap, "%s", st ? err.msg : "");
+  return st;
+}
+
 nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
                                    const nl_run_dir_options *opt, nl_run_dir_info *info) {
   nl_run_dir_options defopt;

@@ -212,7 +212,7 @@ static nl_status parse_parameters(nl_scenario *sc, struct fy_node *map) {
       char other[128];
       if (scalar(sc, fy_node_pair_key(pr2), "parameters", other, sizeof other) == NL_OK &&
           nl_model_param_index(sc->model, other) == pi)
-        return at(sc, k, NL_EINVAL, "parameter '%s' is set twice: '%s' is %s old name", d->name,
+        return at(sc, k, NL_EINVAL, "parameter '%s' is set twice: '%s' is the old name of '%s'", d->name,
                   d->alias ? d->alias : key, d->name);
     }
     st = scalar(sc, v, key, val, sizeof val);

@@ -63,6 +63,12 @@ nl_status nl_pls_data_from_matrix(const double *x, size_t nrow, size_t ncol, con
         return nl_err(&d->err, NL_EINVAL, "duplicate column name '%s' (columns %zu and %zu)", names[j], k + 1, j + 1);
     if (!(t->names[j] = nl_strdup(names[j]))) return nl_err(&d->err, NL_ENOMEM, "out of memory");
   }
+  /* NAN is missing; an infinite cell is no observation at all (it made the indicator's variance
+   * overflow and the message spoke of zero variance). */
+  for (size_t c = 0; c < cells; c++)
+    if (isinf(x[c]))
+      return nl_err(&d->err, NL_EINVAL, "column '%s', row %zu: %g is not a value a survey can hold (NaN is missing)",
+                    names[c / (nrow ? nrow : 1)], c % (nrow ? nrow : 1) + 1, x[c]);
   if (cells) memcpy(t->x, x, cells * sizeof *x);
   return st;
 }

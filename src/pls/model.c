@@ -666,7 +666,13 @@ nl_status nl_pls_model_parse_at(const char *text, const char *source, long first
   advance(&p, 1);
   while (p.t.kind != T_EOF) {
     if (p.t.kind == -1) {
-      st = nl_err(&m->err, NL_EPARSE, "%s:%ld:%ld: unexpected character '%c'", p.src, p.t.line, p.t.col, p.t.s[0]);
+      /* A byte that is not printable ASCII (non-UTF-8 text, a control character) is shown as \xHH. */
+      unsigned char c = (unsigned char)p.t.s[0];
+      if (c >= 0x20 && c < 0x7f)
+        st = nl_err(&m->err, NL_EPARSE, "%s:%ld:%ld: unexpected character '%c'", p.src, p.t.line, p.t.col, c);
+      else
+        st = nl_err(&m->err, NL_EPARSE, "%s:%ld:%ld: unexpected byte \\x%02X (the model is plain text: names are "
+                    "ASCII letters, digits and '_')", p.src, p.t.line, p.t.col, c);
       goto cleanup;
     }
     if ((st = parse_statement(&p)) != NL_OK) goto cleanup;

@@ -166,24 +166,29 @@ static nl_status write_figure(nl_power *pw, const char *path) {
     for (size_t t = 0; t < nn; t++) rank += pw->n[t] < pw->n[q];
     ord[rank] = q;
   }
+  size_t drawn = 0; /* paths with a power at some n: one whose replications all failed has none */
   for (size_t k = 0; k < np; k++) {
+    size_t finite = 0;
     for (size_t q = 0; q < nn; q++) {
       const nl_power_stat *s = &pw->stat[ord[q] * np + k];
       x[q] = (double)s->n;
-      y[k * nn + q] = s->power;
-      reps[k * nn + q] = s->reps;
+      y[drawn * nn + q] = s->power;
+      reps[drawn * nn + q] = s->reps;
+      finite += isfinite(s->power) != 0;
     }
+    if (!finite) continue;
     char label[256];
     snprintf(label, sizeof label, "%s -> %s (%g)%s", nl_power_path_from(pw, k), nl_power_path_to(pw, k), pw->pval[k],
              pw->pval[k] == 0 ? " Type I" : "");
-    if (!(labels[k] = nl_strdup(label))) {
+    if (!(labels[drawn++] = nl_strdup(label))) {
       st = nl_err(&pw->err, NL_ENOMEM, "out of memory");
       goto cleanup;
     }
   }
+  if (!drawn) goto cleanup; /* no replication could be estimated: power.csv says NA, no figure */
   const char *title = pw->opt.test == NL_POWER_TEST_T ? "Power (bootstrap t test)" : "Power (bootstrap percentile test)";
   st = nl_figure_labels(f, "Sample size n", "Power (share of significant replications)", title);
-  if (!st) st = nl_power_plot_curves(f, np, (const char *const *)labels, nn, x, y, reps);
+  if (!st) st = nl_power_plot_curves(f, drawn, (const char *const *)labels, nn, x, y, reps);
   if (!st) st = nl_figure_save(f, path);
   if (st) nl_err(&pw->err, st, "%s: %s", path, nl_figure_errmsg(f));
 cleanup:
@@ -204,6 +209,14 @@ nl_status nl_power_write(nl_power *pw, const char *dir) {
   if (made) return made;
   char path[4096];
   nl_status st;
+  /* Every file an analysis may write goes first: an earlier run's replications.csv or power.svg
+   * must not stay beside these results. */
+  static const char *const outputs[] = {"power.csv", "min_n.csv", "population_cor.csv", "settings.csv",
+                                        "replications.csv", "power.svg"};
+  for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, outputs[i]);
+    remove(path);
+  }
   snprintf(path, sizeof path, "%s/power.csv", dir);
   if ((st = write_power(pw, path)) != NL_OK) return st;
   snprintf(path, sizeof path, "%s/min_n.csv", dir);

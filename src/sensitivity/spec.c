@@ -5,6 +5,7 @@
  * outside the scenario blanked, so its messages carry this file's lines and columns.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -663,8 +664,32 @@ cleanup:
   return st;
 }
 
+/* The files an earlier analysis in dir may have written and this one may not overwrite (a Sobol'
+ * analysis after a Morris one, other outputs): indices.csv, morris.csv, sobol_*.svg, morris_*.svg.
+ * netlearn's names only; other files stay. */
+static void remove_old_outputs(const char *dir) {
+  char path[4096];
+  static const char *const fixed[] = {"indices.csv", "morris.csv"};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, fixed[i]);
+    remove(path);
+  }
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if ((strncmp(e->d_name, "sobol_", 6) && strncmp(e->d_name, "morris_", 7)) || len < 4 ||
+        strcmp(e->d_name + len - 4, ".svg"))
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    remove(path);
+  }
+  if (d) closedir(d);
+}
+
 nl_status nl_sensitivity_spec_write(nl_sensitivity_spec *p, const char *dir, const char **names, size_t *nnames) {
   p->nfiles = 0;
+  remove_old_outputs(dir);
   if (nnames) *nnames = 0;
   if (!p->sa) return nl_err(&p->err, NL_EINVAL, "no analysis loaded");
   int sobol = p->opt.method == NL_SENS_SOBOL;

@@ -404,6 +404,11 @@ static nl_status parse_model(parse_ctx *cx, struct fy_node *k, struct fy_node *v
     nl_status st = scalar(s, v, "model", path, sizeof path);
     if (st) return st;
     FILE *f = fopen(path, "rb");
+    if (!f && nl_model_find(path))
+      return at(s, v, NL_EINVAL,
+                "key 'model': '%s' is a simulation model, so this is a scenario, not a study: run it with `netlearn "
+                "run` (a study's model: is its PLS model, as lavaan text or a file)",
+                path);
     if (!f) return at(s, v, NL_EIO, "key 'model': cannot open model file '%s': %s", path, strerror(errno));
     size_t cap = 4096, n = 0;
     char *buf = nl_malloc(cap);
