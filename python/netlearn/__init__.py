@@ -25,7 +25,7 @@ from . import _netlearn
 from ._netlearn import Error, InputError
 
 __all__ = ["Error", "InputError", "models", "measures", "run", "sweep", "pls", "study", "calibrate", "power",
-           "sensitivity",
+           "sensitivity", "survey",
            "RunResult", "PlsResult", "Tables", "__version__"]
 __version__ = _netlearn.version()
 
@@ -256,6 +256,90 @@ def sweep(scenario, out=None, **kwargs):
     `points` lists the design points; `final` and `summary` carry a `point` column and one column
     per swept parameter."""
     return run(scenario, out=out, **kwargs)
+
+
+# ---- survey ------------------------------------------------------------------------------------
+
+def _constructs(constructs):
+    """[(name, fields or None, window, [loadings])] from {name: [loadings]} or
+    {name: {"field": name or [names], "loadings": [...], "window": bool}}."""
+    out = []
+    if constructs is None:
+        return out
+    if not hasattr(constructs, "items"):
+        raise ValueError("constructs: expected a mapping {construct: {field:, loadings:, window:}}, got %s"
+                         % type(constructs).__name__)
+    for name, spec in constructs.items():
+        what = "constructs[%r]" % (name,)
+        if not isinstance(name, str) or not name:
+            raise ValueError("constructs: names must be non-empty strings, got %r" % (name,))
+        field, window = None, False
+        if isinstance(spec, dict):
+            unknown = set(spec) - {"field", "loadings", "window"}
+            if unknown:
+                raise ValueError("%s: unknown key %r (expected field, loadings, window)" % (what, sorted(unknown)[0]))
+            if "loadings" not in spec:
+                raise ValueError("%s: missing key 'loadings'" % what)
+            field, loadings, window = spec.get("field"), spec["loadings"], spec.get("window", False)
+            if isinstance(field, (list, tuple)):
+                if not all(isinstance(f, str) and f for f in field):
+                    raise ValueError("%s: field: expected unit field names, got %r" % (what, field))
+                field = "+".join(field)
+            elif field is not None and not isinstance(field, str):
+                raise ValueError("%s: field: expected a unit field name or a list of them, got %r" % (what, field))
+            if not isinstance(window, bool):
+                raise ValueError("%s: window: expected True or False, got %r" % (what, window))
+        else:
+            loadings = spec
+        if isinstance(loadings, (str, bytes)) or not hasattr(loadings, "__len__"):
+            raise ValueError("%s: loadings: expected a list of numbers, got %r" % (what, loadings))
+        try:
+            loadings = [float(x) for x in loadings]
+        except (TypeError, ValueError):
+            raise ValueError("%s: loadings: expected a list of numbers, got %r" % (what, loadings)) from None
+        out.append((name, field, window, loadings))
+    return out
+
+
+def survey(scenario, constructs=None, sample=None, period=None, window=None, noise=None, replication=0, seed=None,
+           set=None, out=None):
+    """A virtual survey of one simulated replication (docs/survey.md): `sample` units of the
+    scenario's model (coopnet's firms, lazer2007's agents, fang2010's individuals, any model with
+    units) answer 1..7 Likert items about constructs, each computed from the unit field(s) named for
+    it. Returns a DataFrame: the unit's index (a column named after the unit: firm, agent, ...), then
+    one column per item (construct name in lower case + 1..k), the sampled units in increasing order.
+
+    scenario     a YAML path, YAML text or a dict (as run())
+    constructs   {name: {"field": "score" or ["a", "b"] (summed), "loadings": [0.85, 0.8, 0.75],
+                 "window": False}}; {name: [loadings]} for coopnet's default constructs (EXPLORE,
+                 EXPLOIT, PRODINNO, PROCINNO, NETCOLLAB); None: coopnet's five
+    sample       units asked (default 90); period: the survey at the end of this period (default the
+                 scenario's last); window: counts over the last `window` periods (default period/2);
+                 noise: item error multiplier (default 1)
+    replication  which replication (its random streams); seed: default the scenario's
+    set          {parameter: value} overrides, as run()
+    out          also keep the CSV file at this path
+    The same settings give the same answers as the study's surveys/survey_rep<r>.csv. Raises
+    netlearn.InputError for an unknown field (with the closest name), a sample larger than the
+    units, a model without units; KeyboardInterrupt on Ctrl-C.
+    """
+    text, name, path = _scenario_source(scenario)
+    sets = _sets(set, ())
+    settings = []
+    for key, value, lo in (("sample", sample, 3), ("period", period, 1), ("window", window, 1)):
+        if value is not None:
+            settings.append((key, float(_int_arg(value, key, lo))))
+    if noise is not None:
+        if isinstance(noise, bool) or not isinstance(noise, (int, float)):
+            raise ValueError("noise: expected a number, got %r" % (noise,))
+        settings.append(("noise", float(noise)))
+    rep = _int_arg(replication, "replication", 0)
+    sd = -1 if seed is None else _int_arg(seed, "seed", 0)
+    cons = _constructs(constructs)
+    with tempfile.TemporaryDirectory(prefix="netlearn-survey-") as tmp:
+        csv = os.path.join(tmp, "survey.csv") if out is None else os.fspath(out)
+        _netlearn.survey(text, name, path, sets, cons, settings, sd, rep, csv, _catch_sigint())
+        return _read_csv(csv)
 
 
 # ---- pls ---------------------------------------------------------------------------------------

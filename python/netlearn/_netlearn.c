@@ -622,6 +622,87 @@ cleanup:
   return result;
 }
 
+/* ---- survey(): one replication of a scenario surveyed (netlearn/survey.h) --------------------- */
+
+/* survey(text, name, path, sets, constructs [(name, fields|None, window, [loadings])],
+ *        settings [(key, value)], seed (-1: the scenario's), replication, csv path, catch_sigint) */
+static PyObject *py_survey(PyObject *self, PyObject *args) {
+  (void)self;
+  const char *text = NULL, *name = NULL, *path = NULL, *csv = NULL;
+  PyObject *sets = NULL, *cons = NULL, *settings = NULL;
+  long long seed = -1;
+  long replication = 0;
+  int catch_sigint = 0;
+  if (!PyArg_ParseTuple(args, "zzzOOOLlsp", &text, &name, &path, &sets, &cons, &settings, &seed, &replication, &csv,
+                        &catch_sigint))
+    return NULL;
+  PyObject *result = NULL;
+  nl_scenario *sc = nl_scenario_new();
+  nl_survey *sv = nl_survey_new();
+  if (!sc || !sv) {
+    PyErr_NoMemory();
+    goto cleanup;
+  }
+  nl_status st = path ? nl_scenario_load_file(sc, path) : nl_scenario_load_string(sc, text ? text : "", name);
+  for (Py_ssize_t i = 0; !st && i < PyList_Size(sets); i++) {
+    const char *key, *value;
+    if (!PyArg_ParseTuple(PyList_GetItem(sets, i), "ss", &key, &value)) goto cleanup;
+    st = nl_scenario_set(sc, key, value);
+  }
+  if (!st) st = nl_scenario_validate(sc);
+  if (st) {
+    raise_status(st, nl_scenario_errmsg(sc));
+    goto cleanup;
+  }
+  /* the survey at the end of the run unless a period is given */
+  st = nl_survey_set(sv, "period", (double)nl_scenario_periods(sc));
+  for (Py_ssize_t i = 0; !st && i < PyList_Size(settings); i++) {
+    const char *key;
+    double v;
+    if (!PyArg_ParseTuple(PyList_GetItem(settings, i), "sd", &key, &v)) goto cleanup;
+    st = nl_survey_set(sv, key, v);
+  }
+  for (Py_ssize_t i = 0; !st && i < PyList_Size(cons); i++) {
+    const char *cname, *fields;
+    int window;
+    PyObject *loads;
+    if (!PyArg_ParseTuple(PyList_GetItem(cons, i), "szpO", &cname, &fields, &window, &loads)) goto cleanup;
+    double l[16];
+    Py_ssize_t n = PyList_Size(loads);
+    for (Py_ssize_t k = 0; k < n && k < 16; k++) {
+      l[k] = PyFloat_AsDouble(PyList_GetItem(loads, k));
+      if (PyErr_Occurred()) goto cleanup;
+    }
+    st = nl_survey_add_construct(sv, cname, fields, window, l, n < 16 ? (size_t)n : 16);
+  }
+  if (st) {
+    raise_status(st, nl_survey_errmsg(sv));
+    goto cleanup;
+  }
+  nl_survey_set_interrupt(sv, poll_interrupt, NULL);
+  uint64_t sd = seed >= 0 ? (uint64_t)seed : nl_scenario_seed(sc);
+  sigint_guard guard;
+  sigint_catch(&guard, catch_sigint);
+  Py_BEGIN_ALLOW_THREADS
+  st = nl_survey_run(sv, nl_scenario_params(sc), sd, replication);
+  if (!st) st = nl_survey_write_csv(sv, csv);
+  Py_END_ALLOW_THREADS
+  sigint_release(&guard);
+  if (st == NL_ECANCELED && interrupted) {
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+    goto cleanup;
+  }
+  if (st) {
+    raise_status(st, nl_survey_errmsg(sv));
+    goto cleanup;
+  }
+  result = Py_BuildValue("s", nl_model_name(nl_scenario_model(sc)));
+cleanup:
+  nl_survey_free(sv);
+  nl_scenario_free(sc);
+  return result;
+}
+
 static PyObject *py_version(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
@@ -637,6 +718,7 @@ static PyMethodDef methods[] = {
     {"calibrate", py_calibrate, METH_VARARGS, "Calibrate into a directory (internal; use netlearn.calibrate)."},
     {"power", py_power, METH_VARARGS, "Power analysis into a directory (internal; use netlearn.power)."},
     {"sensitivity", py_sensitivity, METH_VARARGS, "Sensitivity analysis into a directory (internal)."},
+    {"survey", py_survey, METH_VARARGS, "Survey one replication into a CSV file (internal; use netlearn.survey)."},
     {"version", py_version, METH_NOARGS, "libnetlearn's version."},
     {NULL, NULL, 0, NULL}};
 

@@ -66,6 +66,35 @@
   paste(lines, collapse = "\n")
 }
 
+# progress = TRUE: a txtProgressBar (created at the first update); a function (done, total) is
+# called as is (returning TRUE stops the call); FALSE/NULL: none. list(update, finish).
+.progress_fn <- function(progress) {
+  if (is.null(progress) || isFALSE(progress)) return(NULL)
+  if (is.function(progress)) return(list(update = progress, finish = function() NULL))
+  if (!isTRUE(progress)) stop("progress: expected TRUE, FALSE or a function(done, total)", call. = FALSE)
+  pb <- NULL; last <- 0
+  list(update = function(done, total) {
+         if (is.null(pb)) pb <<- utils::txtProgressBar(min = 0, max = max(total, 1), style = 3)
+         last <<- total
+         utils::setTxtProgressBar(pb, done)
+         FALSE
+       },
+       finish = function() if (!is.null(pb)) { utils::setTxtProgressBar(pb, last); close(pb); pb <<- NULL })
+}
+
+# Evaluate `code` with the library's progress callback reporting to `progress` (the R function is
+# called from the R main thread only, so the last runs may finish on other threads: src/netlearn.c).
+# The bar is completed and closed when the call succeeds.
+.with_progress <- function(progress, code) {
+  p <- .progress_fn(progress)
+  if (is.null(p)) return(code)
+  .Call(C_nlr_set_progress, p$update)
+  on.exit(.Call(C_nlr_set_progress, NULL), add = TRUE)
+  res <- force(code)
+  p$finish()
+  res
+}
+
 #' Every model's parameters: model, title, name, type, default, min, max, choices, doc.
 models <- function() {
   as.data.frame(.Call(C_nlr_models), stringsAsFactors = FALSE)
@@ -85,7 +114,7 @@ models <- function() {
 #' list of data.frames equal to `netlearn run`'s CSV files: final, series,
 #' summary, points (sweeps), and the manifest (a list when jsonlite is installed, else its text).
 run <- function(scenario, set = list(), replications = NULL, seed = NULL, periods = NULL, until = NULL,
-                threads = NULL, out = NULL, force_new = FALSE) {
+                threads = NULL, out = NULL, force_new = FALSE, progress = FALSE) {
   src <- .scenario_source(scenario)
   if (!is.list(set) && !is.atomic(set)) stop("set: expected a named list", call. = FALSE)
   if (length(set) && (is.null(names(set)) || any(!nzchar(names(set)))))
@@ -105,8 +134,8 @@ run <- function(scenario, set = list(), replications = NULL, seed = NULL, period
   nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
   dir <- if (is.null(out)) tempfile("netlearn-run-") else out
   if (is.null(out)) on.exit(unlink(dir, recursive = TRUE), add = TRUE)
-  model <- .Call(C_nlr_run, src$text, src$name, src$path, as.character(keys), as.character(values),
-                 dir, nthreads, isTRUE(force_new))
+  model <- .with_progress(progress, .Call(C_nlr_run, src$text, src$name, src$path, as.character(keys),
+                                          as.character(values), dir, nthreads, isTRUE(force_new)))
   res <- list()
   for (t in c("final", "series", "summary", "points")) {
     f <- file.path(dir, paste0(t, ".csv"))
@@ -247,15 +276,16 @@ coef.netlearn_pls <- function(object, ...) {
 #' (list(`analysis.boot` = 200)). Returns a list of data.frames named like the CSV files
 #' (series, summary, pls_replications, hypotheses, facts); with `out` the directory keeps
 #' everything (report.html unless report = FALSE).
-study <- function(study, set = list(), replications = NULL, seed = NULL, threads = NULL, out = NULL, report = NULL) {
+study <- function(study, set = list(), replications = NULL, seed = NULL, threads = NULL, out = NULL, report = NULL,
+                  progress = FALSE) {
   src <- .scenario_source(study, "study")
   s <- .set_args(set)
   if (!is.null(replications)) { s$keys <- c(s$keys, "replications"); s$values <- c(s$values, as.character(.int_arg(replications, "replications", 1))) }
   if (!is.null(seed)) { s$keys <- c(s$keys, "seed"); s$values <- c(s$values, format(.int_arg(seed, "seed", 0))) }
   nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
   rep <- if (is.null(report)) !is.null(out) else isTRUE(report)
-  .in_directory("study", out, function(dir) .Call(C_nlr_study, src$text, src$name, src$path, s$keys, s$values,
-                                                  dir, nthreads, rep))
+  .in_directory("study", out, function(dir) .with_progress(progress, .Call(C_nlr_study, src$text, src$name,
+                                                  src$path, s$keys, s$values, dir, nthreads, rep)))
 }
 
 #' Calibrate a model's parameters to observed statistics (docs/calibrate.md). Returns a list of
@@ -303,6 +333,68 @@ sensitivity <- function(spec, threads = NULL, out = NULL) {
   nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
   .in_directory("sensitivity", out, function(dir) .Call(C_nlr_sensitivity, src$text, src$name, src$path, dir,
                                                         nthreads))
+}
+
+#' A virtual survey of one simulated replication (docs/survey.md): `sample` units of the scenario's
+#' model (coopnet's firms, lazer2007's agents, fang2010's individuals, any model with units) answer
+#' 1..7 Likert items about constructs, each computed from the unit field(s) named for it. Returns a
+#' data.frame: the unit's index (a column named after the unit), then one column per item.
+#' `constructs`: list(NAME = list(field = "score" or c("a", "b") (summed), loadings = c(.85, .8, .75),
+#' window = FALSE)), or list(EXPLORE = c(...)) for coopnet's default constructs; NULL: coopnet's
+#' five. `period` defaults to the scenario's last, `window` to period / 2; `seed` to the scenario's.
+#' The same settings give the study's surveys/survey_rep<r>.csv.
+survey <- function(scenario, constructs = NULL, sample = NULL, period = NULL, window = NULL, noise = NULL,
+                   replication = 0, seed = NULL, set = list(), out = NULL) {
+  src <- .scenario_source(scenario)
+  s <- .set_args(set)
+  settings <- c()
+  for (k in c("sample", "period", "window")) {
+    v <- get(k)
+    if (!is.null(v)) settings[k] <- .int_arg(v, k, if (k == "sample") 3 else 1)
+  }
+  if (!is.null(noise)) {
+    if (!is.numeric(noise) || length(noise) != 1L || is.na(noise)) stop("noise: expected a number", call. = FALSE)
+    settings["noise"] <- noise
+  }
+  if (!length(settings)) settings <- numeric()
+  storage.mode(settings) <- "double" # keeps the names
+  cn <- character(); cf <- character(); cw <- logical(); cl <- list()
+  if (!is.null(constructs)) {
+    if (!is.list(constructs) || is.null(names(constructs)) || any(!nzchar(names(constructs))))
+      stop("constructs: expected a named list, e.g. list(SCORE = list(field = \"score\", loadings = c(.85, .8, .75)))",
+           call. = FALSE)
+    for (nm in names(constructs)) {
+      spec <- constructs[[nm]]; what <- sprintf("constructs$%s", nm)
+      field <- ""; window <- FALSE
+      if (is.list(spec)) {
+        bad <- setdiff(names(spec), c("field", "loadings", "window"))
+        if (length(bad)) stop(sprintf("%s: unknown key '%s' (expected field, loadings, window)", what, bad[1]),
+                              call. = FALSE)
+        if (is.null(spec$loadings)) stop(sprintf("%s: missing 'loadings'", what), call. = FALSE)
+        if (!is.null(spec$field)) {
+          if (!is.character(spec$field) || !length(spec$field) || anyNA(spec$field))
+            stop(sprintf("%s: field: expected unit field names", what), call. = FALSE)
+          field <- paste(spec$field, collapse = "+")
+        }
+        if (!is.null(spec$window)) {
+          if (!is.logical(spec$window) || length(spec$window) != 1L || is.na(spec$window))
+            stop(sprintf("%s: window: expected TRUE or FALSE", what), call. = FALSE)
+          window <- spec$window
+        }
+        loads <- spec$loadings
+      } else {
+        loads <- spec
+      }
+      if (!is.numeric(loads) || !length(loads) || anyNA(loads))
+        stop(sprintf("%s: loadings: expected a numeric vector", what), call. = FALSE)
+      cn <- c(cn, nm); cf <- c(cf, field); cw <- c(cw, window); cl[[length(cl) + 1L]] <- as.double(loads)
+    }
+  }
+  iopt <- c(if (is.null(seed)) -1 else .int_arg(seed, "seed", 0), .int_arg(replication, "replication", 0))
+  csv <- if (is.null(out)) tempfile("netlearn-survey-", fileext = ".csv") else out
+  if (is.null(out)) on.exit(unlink(csv), add = TRUE)
+  .Call(C_nlr_survey, src$text, src$name, src$path, s$keys, s$values, cn, cf, cw, cl, settings, as.double(iopt), csv)
+  .read_table(csv)
 }
 
 print.netlearn_tables <- function(x, ...) {

@@ -7,9 +7,14 @@
  * error message is copied out, the handles freed, and only then is Rf_error called (it longjmps).
  * Ctrl-C: while the library runs, SIGINT sets a flag the library polls; afterwards the signal is
  * handed back to R (raise), and R_CheckUserInterrupt turns it into R's usual interrupt.
+ * Progress (progress = TRUE or a function): the library calls its progress callback from the
+ * thread that finished a run, often an OpenMP worker; the R function (a txtProgressBar update) is
+ * evaluated only when that thread is the R main thread (OpenMP's master runs runs too), through
+ * R_tryEvalSilent so that nothing longjmps out of the library.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +39,49 @@ static int poll_interrupt(void *user) {
   return interrupted;
 }
 
+/* The R progress function of the call in progress (set by nlr_set_progress), the R main thread,
+ * and whether the function asked to stop or failed (its message kept). */
+static SEXP progress_fn;
+static pthread_t main_thread;
+static int progress_stop;
+static char progress_err[MSG_MAX];
+
 static int progress_poll(void *user, long done, long total) {
   (void)user;
-  (void)done;
-  (void)total;
-  return interrupted;
+  if (interrupted) return 1;
+  if (!progress_fn || progress_stop || !pthread_equal(pthread_self(), main_thread)) return progress_stop;
+  SEXP call = PROTECT(lang3(progress_fn, ScalarReal((double)done), ScalarReal((double)total)));
+  int err = 0;
+  SEXP r = R_tryEvalSilent(call, R_GlobalEnv, &err);
+  if (err) {
+    snprintf(progress_err, sizeof progress_err, "progress: %s", R_curErrorBuf());
+    progress_stop = 1;
+  } else if (isLogical(r) && LENGTH(r) == 1 && LOGICAL(r)[0] == TRUE) {
+    snprintf(progress_err, sizeof progress_err, "cancelled by the progress function");
+    progress_stop = 1;
+  }
+  UNPROTECT(1);
+  return progress_stop;
+}
+
+/* nlr_set_progress(fn or NULL): the progress function of the next calls (NULL: none). */
+static SEXP nlr_set_progress(SEXP fn) {
+  if (progress_fn) R_ReleaseObject(progress_fn);
+  progress_fn = NULL;
+  progress_stop = 0;
+  progress_err[0] = '\0';
+  if (fn != R_NilValue) {
+    if (!isFunction(fn)) error("progress: expected TRUE, FALSE or a function(done, total)");
+    R_PreserveObject(fn);
+    progress_fn = fn;
+    main_thread = pthread_self();
+  }
+  return R_NilValue;
+}
+
+/* The message of a failed call: the progress function's when it stopped the call. */
+static void keep_status(char *dst, const char *msg) {
+  snprintf(dst, MSG_MAX, "%s", progress_stop && progress_err[0] ? progress_err : msg && *msg ? msg : "failed");
 }
 
 typedef struct sigint_guard {
@@ -176,7 +219,7 @@ static SEXP nlr_run(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, 
   cancelled = interrupted;
   sigint_release(&guard);
   if (st) {
-    keep(msg, NULL, nl_store_errmsg(store));
+    keep_status(msg, nl_store_errmsg(store));
     goto cleanup;
   }
   snprintf(model, sizeof model, "%s", nl_model_name(nl_scenario_model(sc)));
@@ -349,7 +392,7 @@ static SEXP run_analysis(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP val
     sigint_release(&guard);
   }
   if (st) {
-    keep(msg, NULL, EITHER(nl_study_errmsg(s), nl_calib_errmsg(c)));
+    keep_status(msg, EITHER(nl_study_errmsg(s), nl_calib_errmsg(c)));
   } else {
     const char *a = EITHER(nl_study_name(s), nl_calib_identification(c));
     snprintf(answer, sizeof answer, "%s", a ? a : "");
@@ -500,6 +543,75 @@ static SEXP nlr_version(void) { return mkString(nl_version()); }
 /* R's registration API stores every routine as a DL_FUNC, void *(*)(void): the casts are R's idiom. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wcast-function-type"
+/* ---- survey(): one replication of a scenario surveyed (netlearn/survey.h) ----------------------- */
+
+/* nlr_survey(text, name, path, keys, values, construct names, fields ("" = default), windows,
+ *            loadings (list of numeric), settings (named numeric), c(seed or -1, replication), csv path)
+ * -> the model's name */
+static SEXP nlr_survey(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, SEXP cnames, SEXP cfields,
+                       SEXP cwindows, SEXP cloads, SEXP settings, SEXP iopt, SEXP csv_) {
+  const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
+  const char *csv = str_arg(csv_, "out");
+  if (!isString(keys) || !isString(values) || LENGTH(keys) != LENGTH(values)) error("set: keys and values differ");
+  if (!isString(cnames) || !isString(cfields) || !isLogical(cwindows) || !isNewList(cloads) ||
+      LENGTH(cfields) != LENGTH(cnames) || LENGTH(cwindows) != LENGTH(cnames) || LENGTH(cloads) != LENGTH(cnames))
+    error("constructs: names, fields, windows and loadings differ");
+  if (!isReal(settings) || !isReal(iopt) || LENGTH(iopt) != 2) error("survey settings");
+  SEXP snames = getAttrib(settings, R_NamesSymbol);
+  for (R_xlen_t i = 0; i < XLENGTH(cloads); i++)
+    if (!isReal(VECTOR_ELT(cloads, i))) error("constructs: loadings must be numeric");
+  char msg[MSG_MAX] = "", model[128] = "";
+  int failed = 1, cancelled = 0;
+  nl_scenario *sc = nl_scenario_new();
+  nl_survey *sv = nl_survey_new();
+  if (!sc || !sv) {
+    keep(msg, NULL, "out of memory");
+    goto cleanup;
+  }
+  nl_status st = path ? nl_scenario_load_file(sc, path) : nl_scenario_load_string(sc, text ? text : "", name);
+  for (R_xlen_t i = 0; !st && i < XLENGTH(keys); i++)
+    st = nl_scenario_set(sc, CHAR(STRING_ELT(keys, i)), CHAR(STRING_ELT(values, i)));
+  if (!st) st = nl_scenario_validate(sc);
+  if (st) {
+    keep(msg, NULL, nl_scenario_errmsg(sc));
+    goto cleanup;
+  }
+  /* the survey at the end of the run unless a period is given */
+  st = nl_survey_set(sv, "period", (double)nl_scenario_periods(sc));
+  for (R_xlen_t i = 0; !st && i < XLENGTH(settings); i++)
+    st = nl_survey_set(sv, CHAR(STRING_ELT(snames, i)), REAL(settings)[i]);
+  for (R_xlen_t i = 0; !st && i < XLENGTH(cnames); i++) {
+    SEXP l = VECTOR_ELT(cloads, i);
+    st = nl_survey_add_construct(sv, CHAR(STRING_ELT(cnames, i)), CHAR(STRING_ELT(cfields, i)),
+                                 LOGICAL(cwindows)[i] == TRUE, REAL(l), (size_t)XLENGTH(l));
+  }
+  if (st) {
+    keep(msg, NULL, nl_survey_errmsg(sv));
+    goto cleanup;
+  }
+  nl_survey_set_interrupt(sv, poll_interrupt, NULL);
+  double seed = REAL(iopt)[0];
+  sigint_guard guard;
+  sigint_catch(&guard);
+  st = nl_survey_run(sv, nl_scenario_params(sc), seed >= 0 ? (uint64_t)seed : nl_scenario_seed(sc),
+                     (long)REAL(iopt)[1]);
+  if (!st) st = nl_survey_write_csv(sv, csv);
+  cancelled = interrupted;
+  sigint_release(&guard);
+  if (st) {
+    keep(msg, NULL, nl_survey_errmsg(sv));
+    goto cleanup;
+  }
+  snprintf(model, sizeof model, "%s", nl_model_name(nl_scenario_model(sc)));
+  failed = 0;
+cleanup:
+  nl_survey_free(sv);
+  nl_scenario_free(sc);
+  if (cancelled) R_CheckUserInterrupt();
+  if (failed) errorcall(R_NilValue, "%s", msg);
+  return mkString(model);
+}
+
 static const R_CallMethodDef call_methods[] = {
     {"nlr_models", (DL_FUNC)&nlr_models, 0},
     {"nlr_run", (DL_FUNC)&nlr_run, 8},
@@ -508,6 +620,8 @@ static const R_CallMethodDef call_methods[] = {
     {"nlr_calibrate", (DL_FUNC)&nlr_calibrate, 8},
     {"nlr_power", (DL_FUNC)&nlr_power, 6},
     {"nlr_sensitivity", (DL_FUNC)&nlr_sensitivity, 5},
+    {"nlr_survey", (DL_FUNC)&nlr_survey, 12},
+    {"nlr_set_progress", (DL_FUNC)&nlr_set_progress, 1},
     {"nlr_version", (DL_FUNC)&nlr_version, 0},
     {NULL, NULL, 0}};
 
