@@ -259,6 +259,8 @@ typedef struct nl_run_dir_info {
 typedef nl_status (*nl_run_dir_runner)(void *user, nl_store *st, const nl_design *d, const nl_run_config *cfg,
                                        const long *pairs, long n);
 
+#define NL_RUN_DIR_MAX_OUTPUTS 40
+
 /* Options of nl_experiment_run_dir_v2: nl_run_dir_options_default first, then set fields. */
 typedef struct nl_run_dir_options {
   int flags;          /* NL_STORE_RESET: discard a database holding a different scenario */
@@ -270,7 +272,12 @@ typedef struct nl_run_dir_options {
    * info->total and info->pending are known (a resume message; signal handlers). */
   void (*on_start)(void *user, const nl_run_dir_info *info);
   nl_run_dir_runner runner; /* NULL: nl_experiment_run with cfg (a runner: files checked only) */
-  void *user;               /* passed to on_start and runner */
+  /* Writes the caller's own files from the finished store in place of series.csv, summary.csv,
+   * final.csv and points.csv (NULL: those): up to NL_RUN_DIR_MAX_OUTPUTS names (borrowed until
+   * the manifest is written) into names, their count into *n; they are listed in the manifest.
+   * A failure is the caller's to report (st's message is then empty). */
+  nl_status (*outputs)(void *user, nl_store *st, const char *dir, const char **names, size_t *n);
+  void *user;               /* passed to on_start, runner and outputs */
 } nl_run_dir_options;
 
 /* Defaults: no flags, no command line, one rank, inputs checked, no callbacks. */
@@ -283,8 +290,9 @@ NL_API void nl_run_dir_options_default(nl_run_dir_options *o);
  * dir/results.db on the store handle st (new, not yet opened; the caller frees it), bind the
  * design, remove the outputs of an earlier run (and temporaries of a killed one), run every
  * pending run (cfg: threads, progress, interrupt; seed and stop rule as from
- * nl_run_config_from_scenario), then write series.csv, summary.csv, final.csv, points.csv and
- * manifest.json last. Re-running resumes: finished runs are skipped. The message is on st.
+ * nl_run_config_from_scenario), then write series.csv, summary.csv, final.csv, points.csv (or the
+ * caller's files: opt->outputs) and manifest.json last. Re-running resumes: finished runs are
+ * skipped. The message is on st.
  * Errors: NL_EINVAL/NL_EIO/NL_ERANGE at the input stage (a named file fails to load; the runs
  * need more memory or disk than the machine has), NL_EIO/NL_EINVAL (dir cannot be created or written),
  * those of nl_store_open (NL_EBUSY, NL_EIO, NL_EPARSE), nl_store_bind (NL_EEXIST),

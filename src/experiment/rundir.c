@@ -261,13 +261,14 @@ nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char 
   }
 
   info->stage = NL_RUN_DIR_OUTPUTS;
-  const char *names[8], *outputs[9];
+  const char *outputs[NL_RUN_DIR_MAX_OUTPUTS + 1];
   size_t nnames = 0;
-  status = nl_store_finish(st);
-  if (!status) status = nl_store_export(st, dir, names, &nnames);
-  if (status) goto cleanup;
   outputs[0] = "results.db";
-  for (size_t i = 0; i < nnames && i < 8; i++) outputs[i + 1] = names[i];
+  status = nl_store_finish(st);
+  if (!status && opt->outputs) status = opt->outputs(opt->user, st, dir, outputs + 1, &nnames);
+  else if (!status) status = nl_store_export(st, dir, outputs + 1, &nnames);
+  if (status) goto cleanup;
+  if (nnames > NL_RUN_DIR_MAX_OUTPUTS) nnames = NL_RUN_DIR_MAX_OUTPUTS;
   if (join_path(path, sizeof path, dir, "manifest.json")) {
     status = nl_err(err, NL_EINVAL, "%s: path too long", dir);
     goto cleanup;

@@ -130,6 +130,21 @@ static nl_status one_run(void *user, nl_store *st, const nl_design *d, const nl_
   return r ? r : NL_ECANCELED;
 }
 
+/* The caller's own outputs in place of the run's CSV files: one file, listed in the manifest. */
+static nl_status own_outputs(void *user, nl_store *st, const char *dir, const char **names, size_t *n) {
+  (void)user;
+  (void)st;
+  char path[600];
+  snprintf(path, sizeof path, "%s/own.csv", dir);
+  FILE *f = fopen(path, "w");
+  if (!f) return NL_EIO;
+  fputs("x\n1\n", f);
+  fclose(f);
+  names[0] = "own.csv";
+  *n = 1;
+  return NL_OK;
+}
+
 static nl_status run_v2(const char *dir, nl_run_dir_runner runner, seen *s, nl_run_dir_info *info) {
   nl_scenario *sc = nl_scenario_new();
   nl_design *d = nl_design_new();
@@ -143,6 +158,7 @@ static nl_status run_v2(const char *dir, nl_run_dir_runner runner, seen *s, nl_r
   o.on_start = on_start;
   o.runner = runner;
   o.user = s;
+  if (strstr(dir, "own")) o.outputs = own_outputs;
   nl_status r = nl_experiment_run_dir_v2(st, d, dir, &cfg, &o, info);
   nl_store_free(st);
   nl_design_free(d);
@@ -176,6 +192,19 @@ static void test_v2_counts_and_stages(void **state) {
   assert_int_equal(run_v2(path_in("v2/manifest.json", "x"), NULL, &s, &info), NL_EIO);
   assert_int_equal(info.stage, NL_RUN_DIR_DIRECTORY);
   assert_int_equal(s.calls, 2);
+  /* The caller's outputs replace the CSV files and are listed in the manifest. */
+  snprintf(copy, sizeof copy, "%s", path_in("own", ""));
+  assert_int_equal(run_v2(copy, NULL, &s, &info), NL_OK);
+  assert_true(exists(path_in("own", "own.csv")));
+  assert_false(exists(path_in("own", "final.csv")));
+  FILE *f = fopen(path_in("own", "manifest.json"), "r");
+  assert_non_null(f);
+  char text[8192];
+  size_t len = fread(text, 1, sizeof text - 1, f);
+  text[len] = '\0';
+  fclose(f);
+  assert_non_null(strstr(text, "\"own.csv\""));
+  assert_null(strstr(text, "\"final.csv\""));
 }
 
 static int setup(void **state) {
