@@ -17,51 +17,7 @@
 
 #include <cmocka.h>
 
-static char tmpdir[] = "/tmp/nl_cliXXXXXX";
-static char errbuf[8192], outbuf[65536];
-
-static void slurp(const char *path, char *buf, size_t cap) {
-  buf[0] = '\0';
-  FILE *f = fopen(path, "rb");
-  if (!f) return;
-  size_t n = fread(buf, 1, cap - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-}
-
-/* Run `netlearn <args>` in the temporary directory; capture stdout and stderr; return the exit code. */
-static int nl(const char *args) {
-  char cmd[4096];
-  /* NL_VALGRIND=1: every command runs under valgrind; any memory error or definite leak fails it
-   * with exit code 99 (the test_cli_valgrind variant in ctest). */
-  const char *vg = getenv("NL_VALGRIND") && getenv("NL_VALGRIND")[0] == '1'
-                       ? "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "
-                       : "";
-  snprintf(cmd, sizeof cmd, "cd %s && %s%s %s > out.txt 2> err.txt", tmpdir, vg, NL_CLI, args);
-  int rc = system(cmd);
-  char p[256];
-  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
-  slurp(p, errbuf, sizeof errbuf);
-  snprintf(p, sizeof p, "%s/out.txt", tmpdir);
-  slurp(p, outbuf, sizeof outbuf);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static void write_file(const char *name, const char *text) {
-  char p[256];
-  snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-  FILE *f = fopen(p, "wb");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static int exists(const char *rel) {
-  char p[256];
-  struct stat st;
-  snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
-  return stat(p, &st) == 0;
-}
+#include "common/cli_harness.h"
 
 static int same_file(const char *a, const char *b) {
   static char x[1 << 20], y[1 << 20];
@@ -75,19 +31,6 @@ static int same_file(const char *a, const char *b) {
 
 static const char *small = "model: march1991\nparameters: {p1: 0.3, p2: 0.5}\nreplications: 12\nseed: 7\n"
                            "stop: {until: equilibrium, periods: 2000}\n";
-
-static int setup(void **state) {
-  (void)state;
-  if (!mkdtemp(tmpdir)) return -1;
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
-}
 
 static void test_help_and_models(void **state) {
   (void)state;
@@ -468,5 +411,5 @@ int main(void) {
       cmocka_unit_test(test_network_group_names),
       cmocka_unit_test(test_missing_and_unwritable),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

@@ -20,21 +20,9 @@
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
+
 #include "experiment/dbdump.h"
-
-static char tmpdir[] = "/tmp/nl_sweepXXXXXX";
-static char errbuf[16384], outbuf[65536];
-
-static void slurp(const char *path, char *buf, size_t cap) {
-  buf[0] = '\0';
-  FILE *f = fopen(path, "rb");
-  if (!f) return;
-  size_t n = fread(buf, 1, cap - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-}
-
-static void path_of(char *buf, size_t cap, const char *rel) { snprintf(buf, cap, "%s/%s", tmpdir, rel); }
 
 static void read_outputs(void) {
   char p[256];
@@ -42,33 +30,6 @@ static void read_outputs(void) {
   slurp(p, errbuf, sizeof errbuf);
   path_of(p, sizeof p, "out.txt");
   slurp(p, outbuf, sizeof outbuf);
-}
-
-/* `prefix netlearn args` in the temporary directory; stdout and stderr captured; the exit code. */
-static int sh(const char *prefix, const char *args) {
-  char cmd[4096];
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s %s > out.txt 2> err.txt", tmpdir, prefix, NL_CLI, args);
-  int rc = system(cmd);
-  read_outputs();
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int nl(const char *args) { return sh("", args); }
-
-static void write_file(const char *name, const char *text) {
-  char p[256];
-  path_of(p, sizeof p, name);
-  FILE *f = fopen(p, "wb");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static int exists(const char *rel) {
-  char p[256];
-  struct stat st;
-  path_of(p, sizeof p, rel);
-  return stat(p, &st) == 0;
 }
 
 static char *dump(const char *rel) {
@@ -506,18 +467,6 @@ static void test_read_only(void **state) {
   chmod(dir, 0777);
 }
 
-static int setup(void **state) {
-  (void)state;
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_threads_and_ranks_identical),
@@ -531,5 +480,5 @@ int main(void) {
       cmocka_unit_test(test_force_new_foreign),
       cmocka_unit_test(test_read_only),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

@@ -15,37 +15,7 @@
 
 #include <cmocka.h>
 
-static char tmpdir[] = "/tmp/nl_sensXXXXXX";
-static char errbuf[16384], outbuf[65536];
-
-static void slurp(const char *path, char *buf, size_t cap) {
-  buf[0] = '\0';
-  FILE *f = fopen(path, "rb");
-  if (!f) return;
-  size_t n = fread(buf, 1, cap - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-}
-
-static int nl(const char *args) {
-  char cmd[4096], p[300];
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > out.txt 2> err.txt", tmpdir, NL_CLI, args);
-  int rc = system(cmd);
-  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
-  slurp(p, errbuf, sizeof errbuf);
-  snprintf(p, sizeof p, "%s/out.txt", tmpdir);
-  slurp(p, outbuf, sizeof outbuf);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static void write_file(const char *name, const char *text) {
-  char p[300];
-  snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-  FILE *f = fopen(p, "wb");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
+#include "common/cli_harness.h"
 
 static char *read_rel(const char *rel) {
   static char bufs[4][65536];
@@ -65,18 +35,6 @@ static const char *head = "scenario:\n"
                           "  seed: 3\n"
                           "  stop: {until: periods, periods: 30}\n"
                           "  outputs: {series: true, every: 5}\n";
-
-static int setup(void **state) {
-  (void)state;
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
-}
 
 /* A Sobol' analysis: its files; the same bytes on 1 and 2 threads; the dummy's ST above 0 (the
  * runs of rows that differ only in the dummy use new random streams: march1991 is stochastic). */
@@ -323,5 +281,5 @@ int main(void) {
       cmocka_unit_test(test_kill_resume),
       cmocka_unit_test(test_bad_files),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }
