@@ -109,33 +109,24 @@ static void dimension_rows(FILE *f, const nl_pls *p, int loadings) {
 /* Simple slopes at -1, 0, +1 SD of the moderator for every interaction term and outcome. */
 static const double slope_levels[3] = {-1.0, 0.0, 1.0};
 
-nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
-  nl_status st = NL_OK;
-  if (!p) return NL_EINVAL;
-  if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nothing to write: the model has not been estimated");
-  nl_status made = nl_mkdirs(dir, p->err.msg, sizeof p->err.msg); /* mkdir -p, writable */
-  if (made) return made;
-  out_ctx o;
-  memset(&o, 0, sizeof o);
-  o.p = p;
-  o.dir = dir;
-  for (size_t k = 0; k < NPLS_FILES; k++) {
-    snprintf(o.path, sizeof o.path, "%s/%s", dir, pls_files[k]);
-    if (remove(o.path) != 0 && errno != ENOENT)
-      return nl_err(&p->err, NL_EIO, "%s: cannot remove the earlier result: %s", o.path, strerror(errno));
-  }
-  size_t nc = p->nc, ni = p->ni;
-  FILE *f;
+/* In the writers below: open the next result file (header line written) or return its failure;
+ * commit it or return. nl_pls_write_csv aborts a file left open. */
 #define OPEN(name, header)                                                                                             \
   do {                                                                                                                 \
-    if ((st = open_file(&o, name, header)) != NL_OK) goto cleanup;                                                     \
-    f = o.a.f;                                                                                                         \
+    if ((st = open_file(o, name, header)) != NL_OK) return st;                                                         \
+    f = o->a.f;                                                                                                        \
   } while (0)
 #define COMMIT()                                                                                                       \
   do {                                                                                                                 \
-    if ((st = commit(&o)) != NL_OK) goto cleanup;                                                                      \
+    if ((st = commit(o)) != NL_OK) return st;                                                                          \
   } while (0)
 
+/* The measurement model: weights, loadings (with the dimensions of higher-order constructs) and cross-loadings. */
+static nl_status write_measurement(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc, ni = p->ni;
+  nl_status st;
+  FILE *f;
   OPEN("weights.csv", "construct,indicator,mode,estimate");
   for (size_t i = 0; i < ni; i++) {
     fprintf(f, "%s,%s,%s,", p->cname[p->icon[i]], p->iname[i], p->cmode[p->icon[i]] == NL_PLS_MODE_B ? "B" : "A");
@@ -160,6 +151,15 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
       fputc('\n', f);
     }
   COMMIT();
+  return NL_OK;
+}
+
+/* The structural model: paths, total, indirect and specific indirect effects, R^2, f^2, inner VIFs. */
+static nl_status write_structural(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc;
+  nl_status st;
+  FILE *f;
   OPEN("paths.csv", "from,to,estimate");
   for (size_t k = 0; k < p->np; k++) {
     fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
@@ -168,8 +168,7 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
   }
   COMMIT();
   if (pls_stats_layout(p) != 0) {
-    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
-    goto cleanup;
+    return nl_err(&p->err, NL_ENOMEM, "out of memory");
   }
   OPEN("total_effects.csv", "from,to,estimate");
   for (size_t a = 0; a < nc; a++)
@@ -224,6 +223,15 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
     fputc('\n', f);
   }
   COMMIT();
+  return NL_OK;
+}
+
+/* Quality criteria: outer VIFs, reliability, HTMT (with its bootstrap bound) and Fornell-Larcker. */
+static nl_status write_quality(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc, ni = p->ni;
+  nl_status st;
+  FILE *f;
   OPEN("vif_outer.csv", "construct,indicator,estimate");
   for (size_t i = 0; i < ni; i++) {
     fprintf(f, "%s,%s,", p->cname[p->icon[i]], p->iname[i]);
@@ -264,22 +272,29 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
       fputc('\n', f);
     }
   COMMIT();
-  {
-    char header[8192];
-    size_t off = (size_t)snprintf(header, sizeof header, "row");
-    for (size_t j = 0; j < nc && off < sizeof header; j++)
-      off += (size_t)snprintf(header + off, sizeof header - off, ",%s", p->cname[j]);
-    OPEN("scores.csv", header);
-    for (size_t r = 0; r < p->n; r++) {
-      fprintf(f, "%zu", p->rowid[r]);
-      for (size_t j = 0; j < nc; j++) {
-        fputc(',', f);
-        num(f, nl_pls_score(p, r, j));
-      }
-      fputc('\n', f);
+  return NL_OK;
+}
+
+/* Construct scores, and the simple slopes of every interaction term. */
+static nl_status write_scores(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc;
+  nl_status st;
+  FILE *f;
+  char header[8192];
+  size_t off = (size_t)snprintf(header, sizeof header, "row");
+  for (size_t j = 0; j < nc && off < sizeof header; j++)
+    off += (size_t)snprintf(header + off, sizeof header - off, ",%s", p->cname[j]);
+  OPEN("scores.csv", header);
+  for (size_t r = 0; r < p->n; r++) {
+    fprintf(f, "%zu", p->rowid[r]);
+    for (size_t j = 0; j < nc; j++) {
+      fputc(',', f);
+      num(f, nl_pls_score(p, r, j));
     }
-    COMMIT();
+    fputc('\n', f);
   }
+  COMMIT();
   if (p->s.ckind) {
     OPEN("simple_slopes.csv", "interaction,predictor,moderator,outcome,moderator_level,slope,intercept");
     for (size_t j = 0; j < nc; j++) {
@@ -298,69 +313,91 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
     }
     COMMIT();
   }
-  if (p->pred) {
-    nl_pls_predict_metrics m;
-    OPEN("predict.csv", "indicator,construct,pls_rmse,pls_mae,lm_rmse,lm_mae,q2_predict");
-    for (size_t i = 0; i < ni; i++)
-      if (nl_pls_predict_indicator(p, i, &m) == NL_OK) {
-        fprintf(f, "%s,%s,", p->iname[i], p->cname[p->icon[i]]);
-        double v[5] = {m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict};
-        for (int k = 0; k < 5; k++) {
-          if (k) fputc(',', f);
-          num(f, v[k]);
-        }
-        fputc('\n', f);
+  return NL_OK;
+}
+
+/* PLSpredict: per indicator, CVPAT, per construct. */
+static nl_status write_predict(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc, ni = p->ni;
+  nl_status st;
+  FILE *f;
+  nl_pls_predict_metrics m;
+  OPEN("predict.csv", "indicator,construct,pls_rmse,pls_mae,lm_rmse,lm_mae,q2_predict");
+  for (size_t i = 0; i < ni; i++)
+    if (nl_pls_predict_indicator(p, i, &m) == NL_OK) {
+      fprintf(f, "%s,%s,", p->iname[i], p->cname[p->icon[i]]);
+      double v[5] = {m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict};
+      for (int k = 0; k < 5; k++) {
+        if (k) fputc(',', f);
+        num(f, v[k]);
       }
-    COMMIT();
-    OPEN("predict_cvpat.csv", "construct,benchmark,loss_pls,loss_benchmark,d_mean,t,df,p_one_sided,p_two_sided");
-    for (size_t j = 0; j <= nc; j++)
-      for (int bm = 0; bm < 2; bm++) {
-        nl_pls_cvpat c;
-        if (nl_pls_predict_cvpat(p, j, bm, &c) != NL_OK) continue;
-        fprintf(f, "%s,%s", j == nc ? "(all)" : p->cname[j], bm ? "IA" : "LM");
-        double v[7] = {c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided};
-        for (int k = 0; k < 7; k++) {
-          fputc(',', f);
-          num(f, v[k]);
-        }
-        fputc('\n', f);
-      }
-    COMMIT();
-    OPEN("predict_constructs.csv", "construct,rmse,mae,q2_predict,folds,repetitions,technique");
-    for (size_t j = 0; j < nc; j++)
-      if (nl_pls_predict_construct(p, j, &m) == NL_OK) {
-        fprintf(f, "%s,", p->cname[j]);
-        num(f, m.pls_rmse);
-        fputc(',', f);
-        num(f, m.pls_mae);
-        fputc(',', f);
-        num(f, m.q2_predict);
-        fprintf(f, ",%zu,%zu,%s\n", nl_pls_predict_folds(p), nl_pls_predict_reps(p),
-                pls_predict_technique_name(p));
-      }
-    COMMIT();
-  }
-  if (p->ipma) {
-    size_t t = nl_pls_ipma_target(p);
-    OPEN("ipma.csv", "target,construct,importance,performance");
-    for (size_t j = 0; j < nc; j++) {
-      fprintf(f, "%s,%s,", p->cname[t], p->cname[j]);
-      num(f, nl_pls_ipma_importance(p, j));
-      fputc(',', f);
-      num(f, nl_pls_ipma_performance(p, j));
       fputc('\n', f);
     }
-    COMMIT();
-    OPEN("ipma_indicators.csv", "target,construct,indicator,importance,performance");
-    for (size_t i = 0; i < ni; i++) {
-      fprintf(f, "%s,%s,%s,", p->cname[t], p->cname[p->icon[i]], p->iname[i]);
-      num(f, nl_pls_ipma_indicator_importance(p, i));
-      fputc(',', f);
-      num(f, nl_pls_ipma_indicator_performance(p, i));
+  COMMIT();
+  OPEN("predict_cvpat.csv", "construct,benchmark,loss_pls,loss_benchmark,d_mean,t,df,p_one_sided,p_two_sided");
+  for (size_t j = 0; j <= nc; j++)
+    for (int bm = 0; bm < 2; bm++) {
+      nl_pls_cvpat c;
+      if (nl_pls_predict_cvpat(p, j, bm, &c) != NL_OK) continue;
+      fprintf(f, "%s,%s", j == nc ? "(all)" : p->cname[j], bm ? "IA" : "LM");
+      double v[7] = {c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided};
+      for (int k = 0; k < 7; k++) {
+        fputc(',', f);
+        num(f, v[k]);
+      }
       fputc('\n', f);
     }
-    COMMIT();
+  COMMIT();
+  OPEN("predict_constructs.csv", "construct,rmse,mae,q2_predict,folds,repetitions,technique");
+  for (size_t j = 0; j < nc; j++)
+    if (nl_pls_predict_construct(p, j, &m) == NL_OK) {
+      fprintf(f, "%s,", p->cname[j]);
+      num(f, m.pls_rmse);
+      fputc(',', f);
+      num(f, m.pls_mae);
+      fputc(',', f);
+      num(f, m.q2_predict);
+      fprintf(f, ",%zu,%zu,%s\n", nl_pls_predict_folds(p), nl_pls_predict_reps(p),
+              pls_predict_technique_name(p));
+    }
+  COMMIT();
+  return NL_OK;
+}
+
+/* Importance-performance map: constructs and indicators. */
+static nl_status write_ipma(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc, ni = p->ni;
+  nl_status st;
+  FILE *f;
+  size_t t = nl_pls_ipma_target(p);
+  OPEN("ipma.csv", "target,construct,importance,performance");
+  for (size_t j = 0; j < nc; j++) {
+    fprintf(f, "%s,%s,", p->cname[t], p->cname[j]);
+    num(f, nl_pls_ipma_importance(p, j));
+    fputc(',', f);
+    num(f, nl_pls_ipma_performance(p, j));
+    fputc('\n', f);
   }
+  COMMIT();
+  OPEN("ipma_indicators.csv", "target,construct,indicator,importance,performance");
+  for (size_t i = 0; i < ni; i++) {
+    fprintf(f, "%s,%s,%s,", p->cname[t], p->cname[p->icon[i]], p->iname[i]);
+    num(f, nl_pls_ipma_indicator_importance(p, i));
+    fputc(',', f);
+    num(f, nl_pls_ipma_indicator_performance(p, i));
+    fputc('\n', f);
+  }
+  COMMIT();
+  return NL_OK;
+}
+
+/* The iteration: how it ended and the settings. */
+static nl_status write_convergence(out_ctx *o) {
+  nl_pls *p = o->p;
+  nl_status st;
+  FILE *f;
   OPEN("convergence.csv", "iterations,converged,weight_change,max_iter,tolerance,nobs,nrows_data,scheme,missing,"
                           "consistent");
   fprintf(f, "%d,%s,", p->ws.iterations, p->ws.converged ? "true" : "false");
@@ -371,56 +408,91 @@ nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
           p->opt.missing == NL_PLS_MISSING_CASEWISE ? "casewise" : "mean", p->opt.consistent ? "true" : "false");
   COMMIT();
 
-  if (p->booted) {
-    nl_pls_boot_stat s;
-    OPEN("bootstrap.csv", "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper");
-    for (size_t i = 0; i < ni; i++)
-      if (nl_pls_boot_get(p, NL_PLS_Q_WEIGHT, i, 0, &s) == NL_OK)
-        write_boot_row(f, "weight", p->iname[i], "", p->cname[p->icon[i]], &s);
-    for (size_t i = 0; i < ni; i++)
-      if (nl_pls_boot_get(p, NL_PLS_Q_LOADING, i, 0, &s) == NL_OK)
-        write_boot_row(f, "loading", p->iname[i], "", p->cname[p->icon[i]], &s);
-    for (size_t k = 0; k < p->np; k++)
-      if (nl_pls_boot_get(p, NL_PLS_Q_PATH, p->pfrom[k], p->pto[k], &s) == NL_OK)
-        write_boot_row(f, "path", p->cname[p->pfrom[k]], "", p->cname[p->pto[k]], &s);
-    for (size_t a = 0; a < nc; a++)
-      for (size_t b = 0; b < nc; b++)
-        if (p->tot_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_TOTAL, a, b, &s) == NL_OK)
-          write_boot_row(f, "total_effect", p->cname[a], "", p->cname[b], &s);
-    for (size_t a = 0; a < nc; a++)
-      for (size_t b = 0; b < nc; b++)
-        if (p->ind_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_INDIRECT, a, b, &s) == NL_OK)
-          write_boot_row(f, "indirect_effect", p->cname[a], "", p->cname[b], &s);
-    for (size_t k = 0; k < p->nspec; k++)
-      if (nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &s) == NL_OK) {
-        char through[1024];
-        size_t len;
-        const size_t *c = nl_pls_specific_chain(p, k, &len);
-        chain_through(p, k, through, sizeof through);
-        write_boot_row(f, "specific_indirect_effect", p->cname[c[0]], through, p->cname[c[len - 1]], &s);
-      }
-    for (size_t j = 0; j < nc; j++)
-      if (p->s.npred[j] && nl_pls_boot_get(p, NL_PLS_Q_RSQ, j, 0, &s) == NL_OK)
-        write_boot_row(f, "r2", "", "", p->cname[j], &s);
-    for (size_t j = 0; j < nc; j++)
-      for (size_t l = j + 1; l < nc; l++)
-        if (nl_pls_boot_get(p, NL_PLS_Q_HTMT, l, j, &s) == NL_OK)
-          write_boot_row(f, "htmt", p->cname[l], "", p->cname[j], &s);
-    COMMIT();
-    OPEN("bootstrap_info.csv", "nboot,succeeded,failed,nonconverged,seed,stream,ci,alpha,p_value");
-    fprintf(f, "%zu,%zu,%zu,%zu,%llu,%llu,%s,", p->bopt.nboot, p->nboot_ok, p->nfail, p->nnonconv, p->bopt.seed,
-            p->bopt.stream, p->bopt.ci == NL_PLS_CI_BCA ? "bca" : "percentile");
-    num(f, p->bopt.alpha);
-    fprintf(f, ",t(nboot-1) two-sided\n");
-    COMMIT();
-  }
-  OPEN("methods.md", "<!-- written by netlearn pls: the methods and settings behind the files in this directory -->");
-  if ((st = nl_pls_write_methods(p, f)) != NL_OK) goto cleanup;
+  return NL_OK;
+}
+
+/* The bootstrap: every quantity's statistics, and its settings. */
+static nl_status write_bootstrap(out_ctx *o) {
+  nl_pls *p = o->p;
+  size_t nc = p->nc, ni = p->ni;
+  nl_status st;
+  FILE *f;
+  nl_pls_boot_stat s;
+  OPEN("bootstrap.csv", "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper");
+  for (size_t i = 0; i < ni; i++)
+    if (nl_pls_boot_get(p, NL_PLS_Q_WEIGHT, i, 0, &s) == NL_OK)
+      write_boot_row(f, "weight", p->iname[i], "", p->cname[p->icon[i]], &s);
+  for (size_t i = 0; i < ni; i++)
+    if (nl_pls_boot_get(p, NL_PLS_Q_LOADING, i, 0, &s) == NL_OK)
+      write_boot_row(f, "loading", p->iname[i], "", p->cname[p->icon[i]], &s);
+  for (size_t k = 0; k < p->np; k++)
+    if (nl_pls_boot_get(p, NL_PLS_Q_PATH, p->pfrom[k], p->pto[k], &s) == NL_OK)
+      write_boot_row(f, "path", p->cname[p->pfrom[k]], "", p->cname[p->pto[k]], &s);
+  for (size_t a = 0; a < nc; a++)
+    for (size_t b = 0; b < nc; b++)
+      if (p->tot_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_TOTAL, a, b, &s) == NL_OK)
+        write_boot_row(f, "total_effect", p->cname[a], "", p->cname[b], &s);
+  for (size_t a = 0; a < nc; a++)
+    for (size_t b = 0; b < nc; b++)
+      if (p->ind_idx[a + b * nc] >= 0 && nl_pls_boot_get(p, NL_PLS_Q_INDIRECT, a, b, &s) == NL_OK)
+        write_boot_row(f, "indirect_effect", p->cname[a], "", p->cname[b], &s);
+  for (size_t k = 0; k < p->nspec; k++)
+    if (nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &s) == NL_OK) {
+      char through[1024];
+      size_t len;
+      const size_t *c = nl_pls_specific_chain(p, k, &len);
+      chain_through(p, k, through, sizeof through);
+      write_boot_row(f, "specific_indirect_effect", p->cname[c[0]], through, p->cname[c[len - 1]], &s);
+    }
+  for (size_t j = 0; j < nc; j++)
+    if (p->s.npred[j] && nl_pls_boot_get(p, NL_PLS_Q_RSQ, j, 0, &s) == NL_OK)
+      write_boot_row(f, "r2", "", "", p->cname[j], &s);
+  for (size_t j = 0; j < nc; j++)
+    for (size_t l = j + 1; l < nc; l++)
+      if (nl_pls_boot_get(p, NL_PLS_Q_HTMT, l, j, &s) == NL_OK)
+        write_boot_row(f, "htmt", p->cname[l], "", p->cname[j], &s);
   COMMIT();
+  OPEN("bootstrap_info.csv", "nboot,succeeded,failed,nonconverged,seed,stream,ci,alpha,p_value");
+  fprintf(f, "%zu,%zu,%zu,%zu,%llu,%llu,%s,", p->bopt.nboot, p->nboot_ok, p->nfail, p->nnonconv, p->bopt.seed,
+          p->bopt.stream, p->bopt.ci == NL_PLS_CI_BCA ? "bca" : "percentile");
+  num(f, p->bopt.alpha);
+  fprintf(f, ",t(nboot-1) two-sided\n");
+  COMMIT();
+  return NL_OK;
+}
+
+/* methods.md: what was done, with which settings (nl_pls_write_methods). */
+static nl_status write_methods_md(out_ctx *o) {
+  nl_status st;
+  FILE *f;
+  OPEN("methods.md", "<!-- written by netlearn pls: the methods and settings behind the files in this directory -->");
+  if ((st = nl_pls_write_methods(o->p, f)) != NL_OK) return st;
+  COMMIT();
+  return NL_OK;
+}
+
 #undef OPEN
 #undef COMMIT
-cleanup:
-  if (st != NL_OK) nl_atomic_abort(&o.a);
+
+nl_status nl_pls_write_csv(nl_pls *p, const char *dir) {
+  nl_status st = NL_OK;
+  if (!p) return NL_EINVAL;
+  if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nothing to write: the model has not been estimated");
+  nl_status made = nl_mkdirs(dir, p->err.msg, sizeof p->err.msg); /* mkdir -p, writable */
+  if (made) return made;
+  out_ctx o;
+  memset(&o, 0, sizeof o);
+  o.p = p;
+  o.dir = dir;
+  for (size_t k = 0; k < NPLS_FILES; k++) {
+    snprintf(o.path, sizeof o.path, "%s/%s", dir, pls_files[k]);
+    if (remove(o.path) != 0 && errno != ENOENT)
+      return nl_err(&p->err, NL_EIO, "%s: cannot remove the earlier result: %s", o.path, strerror(errno));
+  }
+  if ((st = write_measurement(&o)) || (st = write_structural(&o)) || (st = write_quality(&o)) ||
+      (st = write_scores(&o)) || (p->pred && (st = write_predict(&o))) || (p->ipma && (st = write_ipma(&o))) ||
+      (st = write_convergence(&o)) || (p->booted && (st = write_bootstrap(&o))) || (st = write_methods_md(&o)))
+    nl_atomic_abort(&o.a);
   return st;
 }
 
