@@ -51,6 +51,24 @@ static double test_scale(void) {
   return v > 0 && v <= 1 ? v : 1;
 }
 
+/* Load and run a calibration into g_dir/sub (no report); the caller frees. */
+static nl_calib *calibrate(const char *text, const char *name, const char *sub, nl_calib_fit *fit) {
+  nl_calib *c = nl_calib_new();
+  nl_status st = nl_calib_load_string(c, text, name);
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.report = 0;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/%s", g_dir, sub);
+  st = nl_calib_run(c, dir, &cfg);
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  assert_int_equal(nl_calib_fit_get(c, fit), NL_OK);
+  return c;
+}
+
 #define CN_SIM                                                                                                         \
   "simulation:\n  model: coopnet\n  parameters: {firms: 40, size_dist: fixed, n: 6, mP: 8, mQ: 8}\n  seed: 31\n"      \
   "  stop: {until: periods, periods: 60}\n"
@@ -143,20 +161,8 @@ static void test_coopnet_pls_x_mean_theta(void **state) {
   for (size_t k = 0; k < NPATH; k++)
     len += (size_t)snprintf(text + len, sizeof text - len, "      - {effect: %s -> %s, value: %.17g, se: %.17g}\n",
                             paths[k][0], paths[k][1], mean[k], se[k]);
-  nl_calib *c = nl_calib_new();
-  nl_status st = nl_calib_load_string(c, text, "coopnet-fit.yaml");
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
-  nl_calib_config cfg;
-  nl_calib_config_default(&cfg);
-  cfg.report = 0;
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/fit", g_dir);
-  st = nl_calib_run(c, dir, &cfg);
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
   nl_calib_fit fit;
-  assert_int_equal(nl_calib_fit_get(c, &fit), NL_OK);
+  nl_calib *c = calibrate(text, "coopnet-fit.yaml", "fit", &fit);
   const double truth[2] = {0.5, 0.5};
   double qt;
   { /* Q at the truth, with the calibration's own random numbers */
@@ -228,20 +234,8 @@ static void test_coopnet_measures_x_mean_theta(void **state) {
   }
   nl_results_free(res);
   nl_scenario_free(sc);
-  nl_calib *c = nl_calib_new();
-  nl_status st = nl_calib_load_string(c, text, "coopnet-measures.yaml");
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
-  nl_calib_config cfg;
-  nl_calib_config_default(&cfg);
-  cfg.report = 0;
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/measures", g_dir);
-  st = nl_calib_run(c, dir, &cfg);
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
   nl_calib_fit fit;
-  assert_int_equal(nl_calib_fit_get(c, &fit), NL_OK);
+  nl_calib *c = calibrate(text, "coopnet-measures.yaml", "measures", &fit);
   printf("  coopnet measures (R = %ld, observed %ld runs): Q = %.2f, J = %.2f on %ld df (p = %.2f); %ld evaluations, "
          "%.1f s\n",
          R, nobs, fit.objective, fit.J, fit.df, fit.p_value, fit.evaluations, fit.seconds);
