@@ -848,6 +848,162 @@ static nl_status fail_message(nl_pls *p, const pls_ws *ws, int what, size_t whic
   }
 }
 
+/* Construct scores Z W (not re-standardized, as seminr; interaction scores scaled as seminr) and
+ * cross-loadings. tmp: ni doubles. */
+static void scores_cross(nl_pls *p, double *tmp) {
+  size_t nc = p->nc, ni = p->ni, n = p->n;
+  pls_ws *ws = &p->ws;
+  if (p->s.ckind) {
+    for (size_t i = 0; i < ni; i++) { /* sd of the unstandardized columns, for the interaction scale */
+      const double *x = p->X + i * n;
+      double mean = 0, ss = 0;
+      for (size_t r = 0; r < n; r++) mean += x[r];
+      mean /= (double)n;
+      for (size_t r = 0; r < n; r++) ss += (x[r] - mean) * (x[r] - mean);
+      tmp[i] = sqrt(ss / (double)(n - 1));
+    }
+    pls_interaction_adjust(&p->s, tmp, ws);
+  }
+  for (size_t j = 0; j < nc; j++) {
+    size_t a = p->istart[j], k = p->icount[j];
+    nl_dgemv('N', (int)n, (int)k, p->s.ckind ? ws->iscale[j] : 1.0, p->Z + a * n, (int)n,
+                ws->w + a, 1, 0.0, p->scores + j * n, 1);
+  }
+  for (size_t j = 0; j < nc; j++)
+    for (size_t i = 0; i < ni; i++) p->cross[i + j * ni] = ws->SW[i + j * ni] / ws->d[j];
+}
+
+/* Total effects T = B + B^2 + ... (B is nilpotent: the model is recursive), specific indirect
+ * effects along each chain, adjusted R^2. tmp: 2 nc^2 doubles. */
+static void effects(nl_pls *p, double *tmp) {
+  size_t nc = p->nc, n = p->n;
+  pls_ws *ws = &p->ws;
+  {
+    double *cur = tmp, *nxt = tmp + nc * nc; /* tmp has room for 2 nc^2 (nc <= ni) */
+    memcpy(p->T, ws->B, nc * nc * sizeof *p->T);
+    memcpy(cur, ws->B, nc * nc * sizeof *cur);
+    for (size_t step = 1; step < nc; step++) {
+      nl_dgemm('N', 'N', (int)nc, (int)nc, (int)nc, 1.0, cur, (int)nc, ws->B,
+                  (int)nc, 0.0, nxt, (int)nc);
+      int nz = 0;
+      for (size_t q = 0; q < nc * nc; q++) {
+        p->T[q] += nxt[q];
+        nz |= nxt[q] != 0;
+      }
+      double *sw = cur;
+      cur = nxt;
+      nxt = sw;
+      if (!nz) break;
+    }
+  }
+  for (size_t k = 0; k < p->nspec; k++) {
+    const size_t *c = p->chain_nodes + p->chain_start[k];
+    double v = 1;
+    for (size_t q = 0; q + 1 < p->chain_len[k]; q++) v *= ws->B[c[q] + c[q + 1] * nc];
+    p->spec[k] = v;
+  }
+  for (size_t j = 0; j < nc; j++) {
+    size_t kp = p->s.npred[j];
+    p->adjrsq[j] = kp ? 1.0 - (1.0 - ws->rsq[j]) * (double)(n - 1) / (double)(n - kp - 1) : NAN;
+  }
+}
+
+/* f^2: re-estimate without each path, as seminr's fSquared(). mask: np bytes. */
+static nl_status f_squared(nl_pls *p, unsigned char *mask) {
+  size_t nc = p->nc;
+  pls_ws *ws = &p->ws;
+  int what;
+  size_t which;
+  for (size_t q = 0; q < nc * nc; q++) p->f2[q] = NAN;
+  for (size_t k = 0; k < p->np; k++) {
+    size_t from = p->pfrom[k], to = p->pto[k];
+    memset(mask, 1, p->np);
+    mask[k] = 0;
+    double r2 = ws->rsq[to], r2w = 0;
+    if (p->s.npred[to] > 1) {
+      if (pls_core(&p->s, p->S, mask, &p->ws2, &what, &which) != 0) {
+        return fail_message(p, &p->ws2, what, which, "f^2: ");
+      }
+      r2w = p->ws2.rsq[to];
+    }
+    p->f2[from + to * nc] = (r2 - r2w) / (1.0 - r2);
+  }
+  return NL_OK;
+}
+
+/* Inner VIF from the (unadjusted) construct correlations. tmp: ni^2 + 2 (ni + nc) doubles. */
+static nl_status inner_vif(nl_pls *p, double *tmp) {
+  size_t nc = p->nc, ni = p->ni;
+  for (size_t q = 0; q < nc * nc; q++) p->vif_in[q] = NAN;
+  for (size_t j = 0; j < nc; j++) {
+    size_t kp = p->s.npred[j];
+    if (kp < 2) continue;
+    if (inv_diag(p->C, nc, p->s.pred + j * nc, kp, tmp, tmp + ni * ni, tmp + ni * ni + ni + nc) != 0) {
+      return fail_message(p, &p->ws, PLS_FAIL_INNER, j, "");
+    }
+    for (size_t a = 0; a < kp; a++) p->vif_in[p->s.pred[j * nc + a] + j * nc] = tmp[ni * ni + ni + nc + a];
+  }
+  return NL_OK;
+}
+
+/* Outer VIF, Cronbach's alpha, rho_C and AVE of every block. tmp: ni^2 + ni doubles; idx: ni. */
+static void reliability(nl_pls *p, double *tmp, size_t *idx) {
+  size_t nc = p->nc, ni = p->ni;
+  pls_ws *ws = &p->ws;
+  for (size_t j = 0; j < nc; j++) {
+    size_t a = p->istart[j], k = p->icount[j];
+    if (k == 1) {
+      p->vif_out[a] = 1.0;
+      p->alpha[j] = p->rhoc[j] = p->ave[j] = 1.0;
+      continue;
+    }
+    for (size_t r = 0; r < k; r++) idx[r] = a + r;
+    if (inv_diag(p->S, ni, idx, k, tmp, tmp + ni * ni, p->vif_out + a) != 0)
+      for (size_t r = 0; r < k; r++) p->vif_out[a + r] = INFINITY;
+    double tot = 0;
+    for (size_t r = 0; r < k; r++)
+      for (size_t c = 0; c < k; c++) tot += p->S[(a + r) + (a + c) * ni];
+    p->alpha[j] = (double)k / (double)(k - 1) * (1.0 - (double)k / tot);
+    double sl = 0, sl2 = 0;
+    for (size_t r = 0; r < k; r++) {
+      sl += ws->load[a + r];
+      sl2 += ws->load[a + r] * ws->load[a + r];
+    }
+    p->rhoc[j] = sl * sl / (sl * sl + ((double)k - sl2));
+    p->ave[j] = sl2 / (double)k;
+  }
+}
+
+/* HTMT (absolute correlations, as seminr 2.3). */
+static void htmt(nl_pls *p) {
+  size_t nc = p->nc, ni = p->ni;
+  for (size_t j = 0; j < nc; j++) {
+    p->htmt[j + j * nc] = NAN;
+    for (size_t l = j + 1; l < nc; l++) {
+      size_t a = p->istart[j], ka = p->icount[j], b = p->istart[l], kb = p->icount[l];
+      double ht = 0, mta = 0, mtb = 0;
+      for (size_t r = 0; r < ka; r++)
+        for (size_t c = 0; c < kb; c++) ht += fabs(p->S[(a + r) + (b + c) * ni]);
+      ht /= (double)(ka * kb);
+      if (ka > 1) {
+        for (size_t r = 0; r < ka; r++)
+          for (size_t c = r + 1; c < ka; c++) mta += fabs(p->S[(a + r) + (a + c) * ni]);
+        mta /= (double)(ka * (ka - 1) / 2);
+      } else {
+        mta = 1;
+      }
+      if (kb > 1) {
+        for (size_t r = 0; r < kb; r++)
+          for (size_t c = r + 1; c < kb; c++) mtb += fabs(p->S[(b + r) + (b + c) * ni]);
+        mtb /= (double)(kb * (kb - 1) / 2);
+      } else {
+        mtb = 1;
+      }
+      p->htmt[j + l * nc] = p->htmt[l + j * nc] = ht / sqrt(mta * mtb);
+    }
+  }
+}
+
 nl_status nl_pls_estimate(nl_pls *p) {
   nl_status st = NL_OK;
   unsigned char *mask = NULL;
@@ -891,130 +1047,12 @@ nl_status nl_pls_estimate(nl_pls *p) {
     goto cleanup;
   }
   memcpy(p->C, ws->C, nc * nc * sizeof *p->C);
-  if (p->s.ckind) {
-    for (size_t i = 0; i < ni; i++) { /* sd of the unstandardized columns, for the interaction scale */
-      const double *x = p->X + i * n;
-      double mean = 0, ss = 0;
-      for (size_t r = 0; r < n; r++) mean += x[r];
-      mean /= (double)n;
-      for (size_t r = 0; r < n; r++) ss += (x[r] - mean) * (x[r] - mean);
-      tmp[i] = sqrt(ss / (double)(n - 1));
-    }
-    pls_interaction_adjust(&p->s, tmp, ws);
-  }
-  /* scores = Z W (not re-standardized, as seminr; interaction scores scaled as seminr) */
-  for (size_t j = 0; j < nc; j++) {
-    size_t a = p->istart[j], k = p->icount[j];
-    nl_dgemv('N', (int)n, (int)k, p->s.ckind ? ws->iscale[j] : 1.0, p->Z + a * n, (int)n,
-                ws->w + a, 1, 0.0, p->scores + j * n, 1);
-  }
-  for (size_t j = 0; j < nc; j++)
-    for (size_t i = 0; i < ni; i++) p->cross[i + j * ni] = ws->SW[i + j * ni] / ws->d[j];
-  /* total effects T = B + B^2 + ... (B is nilpotent: the model is recursive) */
-  {
-    double *cur = tmp, *nxt = tmp + nc * nc; /* tmp has room for 2 nc^2 (nc <= ni) */
-    memcpy(p->T, ws->B, nc * nc * sizeof *p->T);
-    memcpy(cur, ws->B, nc * nc * sizeof *cur);
-    for (size_t step = 1; step < nc; step++) {
-      nl_dgemm('N', 'N', (int)nc, (int)nc, (int)nc, 1.0, cur, (int)nc, ws->B,
-                  (int)nc, 0.0, nxt, (int)nc);
-      int nz = 0;
-      for (size_t q = 0; q < nc * nc; q++) {
-        p->T[q] += nxt[q];
-        nz |= nxt[q] != 0;
-      }
-      double *sw = cur;
-      cur = nxt;
-      nxt = sw;
-      if (!nz) break;
-    }
-  }
-  for (size_t k = 0; k < p->nspec; k++) {
-    const size_t *c = p->chain_nodes + p->chain_start[k];
-    double v = 1;
-    for (size_t q = 0; q + 1 < p->chain_len[k]; q++) v *= ws->B[c[q] + c[q + 1] * nc];
-    p->spec[k] = v;
-  }
-  for (size_t j = 0; j < nc; j++) {
-    size_t kp = p->s.npred[j];
-    p->adjrsq[j] = kp ? 1.0 - (1.0 - ws->rsq[j]) * (double)(n - 1) / (double)(n - kp - 1) : NAN;
-  }
-  /* f^2: re-estimate without each path, as seminr's fSquared() */
-  for (size_t q = 0; q < nc * nc; q++) p->f2[q] = NAN;
-  for (size_t k = 0; k < p->np; k++) {
-    size_t from = p->pfrom[k], to = p->pto[k];
-    memset(mask, 1, p->np);
-    mask[k] = 0;
-    double r2 = ws->rsq[to], r2w = 0;
-    if (p->s.npred[to] > 1) {
-      if (pls_core(&p->s, p->S, mask, &p->ws2, &what, &which) != 0) {
-        st = fail_message(p, &p->ws2, what, which, "f^2: ");
-        goto cleanup;
-      }
-      r2w = p->ws2.rsq[to];
-    }
-    p->f2[from + to * nc] = (r2 - r2w) / (1.0 - r2);
-  }
-  /* inner VIF from the (unadjusted) construct correlations */
-  for (size_t q = 0; q < nc * nc; q++) p->vif_in[q] = NAN;
-  for (size_t j = 0; j < nc; j++) {
-    size_t kp = p->s.npred[j];
-    if (kp < 2) continue;
-    if (inv_diag(p->C, nc, p->s.pred + j * nc, kp, tmp, tmp + ni * ni, tmp + ni * ni + ni + nc) != 0) {
-      st = fail_message(p, ws, PLS_FAIL_INNER, j, "");
-      goto cleanup;
-    }
-    for (size_t a = 0; a < kp; a++) p->vif_in[p->s.pred[j * nc + a] + j * nc] = tmp[ni * ni + ni + nc + a];
-  }
-  /* outer VIF, alpha, rho_C, AVE */
-  for (size_t j = 0; j < nc; j++) {
-    size_t a = p->istart[j], k = p->icount[j];
-    if (k == 1) {
-      p->vif_out[a] = 1.0;
-      p->alpha[j] = p->rhoc[j] = p->ave[j] = 1.0;
-      continue;
-    }
-    for (size_t r = 0; r < k; r++) idx[r] = a + r;
-    if (inv_diag(p->S, ni, idx, k, tmp, tmp + ni * ni, p->vif_out + a) != 0)
-      for (size_t r = 0; r < k; r++) p->vif_out[a + r] = INFINITY;
-    double tot = 0;
-    for (size_t r = 0; r < k; r++)
-      for (size_t c = 0; c < k; c++) tot += p->S[(a + r) + (a + c) * ni];
-    p->alpha[j] = (double)k / (double)(k - 1) * (1.0 - (double)k / tot);
-    double sl = 0, sl2 = 0;
-    for (size_t r = 0; r < k; r++) {
-      sl += ws->load[a + r];
-      sl2 += ws->load[a + r] * ws->load[a + r];
-    }
-    p->rhoc[j] = sl * sl / (sl * sl + ((double)k - sl2));
-    p->ave[j] = sl2 / (double)k;
-  }
-  /* HTMT (absolute correlations, as seminr 2.3) */
-  for (size_t j = 0; j < nc; j++) {
-    p->htmt[j + j * nc] = NAN;
-    for (size_t l = j + 1; l < nc; l++) {
-      size_t a = p->istart[j], ka = p->icount[j], b = p->istart[l], kb = p->icount[l];
-      double ht = 0, mta = 0, mtb = 0;
-      for (size_t r = 0; r < ka; r++)
-        for (size_t c = 0; c < kb; c++) ht += fabs(p->S[(a + r) + (b + c) * ni]);
-      ht /= (double)(ka * kb);
-      if (ka > 1) {
-        for (size_t r = 0; r < ka; r++)
-          for (size_t c = r + 1; c < ka; c++) mta += fabs(p->S[(a + r) + (a + c) * ni]);
-        mta /= (double)(ka * (ka - 1) / 2);
-      } else {
-        mta = 1;
-      }
-      if (kb > 1) {
-        for (size_t r = 0; r < kb; r++)
-          for (size_t c = r + 1; c < kb; c++) mtb += fabs(p->S[(b + r) + (b + c) * ni]);
-        mtb /= (double)(kb * (kb - 1) / 2);
-      } else {
-        mtb = 1;
-      }
-      p->htmt[j + l * nc] = p->htmt[l + j * nc] = ht / sqrt(mta * mtb);
-    }
-  }
+  scores_cross(p, tmp);
+  effects(p, tmp);
+  if ((st = f_squared(p, mask)) != NL_OK) goto cleanup;
+  if ((st = inner_vif(p, tmp)) != NL_OK) goto cleanup;
+  reliability(p, tmp, idx);
+  htmt(p);
   p->estimated = 1;
   if (!ws->converged)
     st = nl_err(&p->err, NL_ECONVERGE,
