@@ -311,8 +311,8 @@ static nl_status identification(nl_calib *c, const double *Ws_G, const double *j
       snprintf(line, sizeof line,
                "The targets' slope in %s is measured with noise comparable to its size (p = %.2f that the changes "
                "between %s +- %g are noise alone, with %ld replications; a replication's targets at the two points "
-               "correlate %.2f): its standard error is a rough guide only; more replications or a larger "
-               "jacobian_step make it firmer.",
+               "correlate %.2f): its standard error, and those of the parameters estimated with it, are a rough "
+               "guide only; more replications or a larger jacobian_step make them firmer.",
                nm, jac_p[j], nm, c->jac_step * (c->hi[j] - c->lo[j]), c->R, crn);
       say(c, caution, sizeof caution, line);
     }
