@@ -214,13 +214,227 @@ int pls_resample_corr(const double *src, const unsigned char *colna, const unsig
   return 0;
 }
 
+/* The resamples, in parallel: resample b's statistics into row b of p->boot and its verdict into
+ * flag[b] (0 ok, 1 failed, 2 not converged). OpenBLAS runs one thread meanwhile. Returns the
+ * number done; *canceled when the progress callback asked to stop. */
+static long resample_all(nl_pls *p, const nl_pls_boot_options *o, thread_ws *tws, int nthreads, unsigned char *flag,
+                         int *canceled) {
+  size_t nb = o->nboot, n = p->n, ni = p->ni, ns = p->nstat;
+  int saved_blas = nl_blas_threads();
+  nl_blas_set_threads(1);
+  const double *src = p->Xna ? p->Xna : p->X;
+  unsigned char *colna = NULL;
+  if (p->Xna) {
+    colna = flag + nb; /* allocated with flag */
+    for (size_t i = 0; i < ni; i++) {
+      colna[i] = 0;
+      for (size_t q = 0; q < n && !colna[i]; q++) colna[i] = (unsigned char)(isnan(p->Xna[i * n + q]) != 0);
+    }
+  }
+  long nbl = (long)nb, done = 0;
+  int cancel = 0;
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
+  for (long b = 0; b < nbl; b++) {
+    int tid = 0, stop;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+#pragma omp atomic read
+    stop = cancel;
+    if (stop) continue;
+    thread_ws *tw = &tws[tid];
+    nl_rng r;
+    nl_rng_init(&r, o->seed, o->stream, NL_RNG_BOOTSTRAP, (uint64_t)b);
+    memset(tw->cnt, 0, n * sizeof *tw->cnt);
+    for (size_t q = 0; q < n; q++) tw->cnt[nl_rng_below(&r, n)]++;
+    int what;
+    size_t which;
+    unsigned char f = 0;
+    if (pls_resample_corr(src, colna, tw->cnt, n, ni, tw->sel, tw->sw, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
+      f = 1;
+    } else {
+      if (p->s.ckind) { /* resample sds from the 1/sqrt((n-1) var) resample_corr left in sw */
+        double *sd = tw->sw + (n > ni ? n : ni);
+        for (size_t i = 0; i < ni; i++) sd[i] = 1.0 / (tw->sw[i] * sqrt((double)(n - 1)));
+        pls_interaction_adjust(&p->s, sd, &tw->ws);
+      }
+      pls_fill_stats(p, &tw->ws, tw->S, p->boot + (size_t)b * ns);
+      if (!tw->ws.converged) f = 2;
+      for (size_t k = 0; k < ns && f != 1; k++)
+        if (!isfinite(p->boot[(size_t)b * ns + k])) f = 1;
+    }
+    flag[b] = f;
+    long now_done;
+#pragma omp atomic capture
+    now_done = ++done;
+    /* progress from one thread only (callbacks need not be thread-safe) */
+    if (o->progress && tid == 0 && o->progress(o->progress_user, now_done, nbl) != 0) {
+#pragma omp atomic write
+      cancel = 1;
+    }
+  }
+  nl_blas_set_threads(saved_blas);
+  *canceled = cancel;
+  return done;
+}
+
+/* Keep the successful resamples' rows, in order; count the failed and the non-converged ones.
+ * Returns how many were kept. */
+static size_t keep_successful(nl_pls *p, const unsigned char *flag, size_t nb) {
+  size_t ok = 0, ns = p->nstat;
+  p->nfail = p->nnonconv = 0;
+  for (size_t b = 0; b < nb; b++) {
+    if (flag[b] == 1) {
+      p->nfail++;
+      continue;
+    }
+    if (flag[b] == 2) p->nnonconv++;
+    if (ok != b) memmove(p->boot + ok * ns, p->boot + b * ns, ns * sizeof *p->boot);
+    ok++;
+  }
+  return ok;
+}
+
+/* Jackknife for the BCa acceleration: the statistics of every leave-one-out sample (row q of
+ * *jack, NaN where it cannot be estimated), from the full cross-product matrix downdated by one row
+ * at a time. tws[0].X is scratch. Caller frees *jack. */
+static nl_status jackknife(nl_pls *p, thread_ws *tws, int nthreads, double **jackp) {
+  nl_status st = NL_OK;
+  size_t n = p->n, ni = p->ni, ns = p->nstat;
+  double *jack = NULL, *M = NULL, *mu = NULL;
+  jack = nl_malloc(n * ns * sizeof *jack);
+  M = nl_malloc(ni * ni * sizeof *M);
+  mu = nl_malloc(ni * sizeof *mu);
+  if (!jack || !M || !mu) {
+    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
+  }
+  double *Xc = tws[0].X;
+  for (size_t i = 0; i < ni; i++) {
+    double m = 0;
+    for (size_t q = 0; q < n; q++) m += p->X[i * n + q];
+    mu[i] = m / (double)n;
+    for (size_t q = 0; q < n; q++) Xc[i * n + q] = p->X[i * n + q] - mu[i];
+  }
+  nl_dsyrk('L', 'T', (int)ni, (int)n, 1.0, Xc, (int)n, 0.0, M, (int)ni);
+  for (size_t i = 0; i < ni; i++)
+    for (size_t k = i + 1; k < ni; k++) M[i + k * ni] = M[k + i * ni];
+  int saved_blas = nl_blas_threads();
+  nl_blas_set_threads(1);
+  long nl = (long)n;
+  double fct = (double)n / (double)(n - 1);
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
+  for (long q = 0; q < nl; q++) {
+    int tid = 0;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+    thread_ws *tw = &tws[tid];
+    double *u = tw->X; /* reuse as scratch: ni values */
+    double *S = tw->S;
+    for (size_t i = 0; i < ni; i++) u[i] = p->X[i * n + (size_t)q] - mu[i];
+    for (size_t i = 0; i < ni; i++)
+      for (size_t k = 0; k <= i; k++) S[i + k * ni] = M[i + k * ni] - fct * u[i] * u[k];
+    int bad = 0;
+    for (size_t i = 0; i < ni; i++) bad |= !(S[i + i * ni] > 0);
+    int what;
+    size_t which;
+    double *row = jack + (size_t)q * ns;
+    if (!bad) {
+      for (size_t i = 0; i < ni; i++) u[ni + i] = 1.0 / sqrt(S[i + i * ni]);
+      for (size_t i = 0; i < ni; i++) {
+        for (size_t k = 0; k < i; k++) S[i + k * ni] = S[k + i * ni] = S[i + k * ni] * u[ni + i] * u[ni + k];
+        S[i + i * ni] = 1.0;
+      }
+    }
+    if (bad || pls_core(&p->s, S, NULL, &tw->ws, &what, &which) != 0) {
+      for (size_t k = 0; k < ns; k++) row[k] = NAN;
+    } else {
+      if (p->s.ckind) { /* leave-one-out sds: u[ni + i] = 1/sqrt((n-2) var) */
+        double *sd = u + 2 * ni;
+        for (size_t i = 0; i < ni; i++) sd[i] = 1.0 / (u[ni + i] * sqrt((double)(n - 2)));
+        pls_interaction_adjust(&p->s, sd, &tw->ws);
+      }
+      pls_fill_stats(p, &tw->ws, S, row);
+    }
+  }
+  nl_blas_set_threads(saved_blas);
+  *jackp = jack;
+  jack = NULL;
+cleanup:
+  nl_free(jack);
+  nl_free(M);
+  nl_free(mu);
+  return st;
+}
+
+/* Per statistic: mean, sd, t, p and the percentile or BCa interval of the ok resamples; the
+ * one-sided HTMT upper bounds. col: ok doubles of scratch. */
+static nl_status summarize(nl_pls *p, const nl_pls_boot_options *o, size_t ok, const double *jack, double *col) {
+  size_t n = p->n, ns = p->nstat;
+  double za = nl_normal_quantile(o->alpha / 2), zb = nl_normal_quantile(1 - o->alpha / 2);
+  double z1 = nl_normal_quantile(1 - o->alpha);
+  size_t npair = p->nc * (p->nc - 1) / 2;
+  nl_free(p->htmt_ub);
+  p->htmt_ub = nl_malloc((npair ? npair : 1) * sizeof *p->htmt_ub);
+  if (!p->htmt_ub) return nl_err(&p->err, NL_ENOMEM, "out of memory");
+  for (size_t k = 0; k < ns; k++) {
+    nl_pls_boot_stat *bs = &p->bstat[k];
+    double sum = 0, ss = 0;
+    for (size_t b = 0; b < ok; b++) col[b] = p->boot[b * ns + k], sum += col[b];
+    double mean = sum / (double)ok;
+    for (size_t b = 0; b < ok; b++) ss += (col[b] - mean) * (col[b] - mean);
+    bs->original = p->orig[k];
+    bs->mean = mean;
+    bs->sd = sqrt(ss / (double)(ok - 1));
+    /* a constant (e.g. the weight of a single indicator) has no sampling distribution: seminr
+     * reports its t as NA too */
+    int constant = !(bs->sd > 1e-12 * (fabs(mean) + 1.0));
+    bs->t = constant ? NAN : bs->original / bs->sd;
+    bs->p = constant ? NAN : pls_t_sf2(bs->t, (double)(ok - 1));
+    double pl = o->alpha / 2, pu = 1 - o->alpha / 2, z0h = NAN, acch = 0;
+    if (o->ci == NL_PLS_CI_BCA) {
+      size_t below = 0, equal = 0;
+      for (size_t b = 0; b < ok; b++) below += col[b] < bs->original, equal += col[b] == bs->original;
+      double z0 = nl_normal_quantile(((double)below + 0.5 * (double)equal) / (double)ok);
+      double jm = 0, num = 0, den = 0;
+      size_t nj = 0;
+      for (size_t q = 0; q < n; q++)
+        if (!isnan(jack[q * ns + k])) jm += jack[q * ns + k], nj++;
+      jm /= (double)(nj ? nj : 1);
+      for (size_t q = 0; q < n; q++) {
+        double v = jack[q * ns + k];
+        if (isnan(v)) continue;
+        double d = jm - v;
+        num += d * d * d;
+        den += d * d;
+      }
+      double acc = den > 0 ? num / (6.0 * pow(den, 1.5)) : 0.0;
+      z0h = z0, acch = acc;
+      pl = nl_normal_cdf(z0 + (z0 + za) / (1 - acc * (z0 + za)));
+      pu = nl_normal_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
+      if (!isfinite(z0)) pl = pu = NAN;
+    }
+    bs->lo = pls_quantile7_select(col, ok, pl);
+    bs->hi = pls_quantile7_select(col, ok, pu);
+    if (k >= p->off_h && k < p->off_h + npair) {
+      /* one-sided upper bound of HTMT at level 1 - alpha: the upper limit of the two-sided
+       * interval at level 1 - 2 alpha (cSEM's testHTMT()), percentile or BCa */
+      double p1 = 1 - o->alpha;
+      if (o->ci == NL_PLS_CI_BCA) p1 = isfinite(z0h) ? nl_normal_cdf(z0h + (z0h + z1) / (1 - acch * (z0h + z1))) : NAN;
+      p->htmt_ub[k - p->off_h] = pls_quantile7_select(col, ok, p1);
+    }
+  }
+  return NL_OK;
+}
+
 nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   nl_status st = NL_OK;
   nl_pls_boot_options o;
   thread_ws *tws = NULL;
   unsigned char *flag = NULL;
-  double *col = NULL, *jack = NULL, *M = NULL, *mu = NULL;
-  int nthreads = 1, saved_blas = 1;
+  double *col = NULL, *jack = NULL;
+  int nthreads = 1;
   if (!p) return NL_EINVAL;
   if (!p->estimated) return nl_err(&p->err, NL_EINVAL, "nl_pls_bootstrap: estimate the model first");
   if (opt) o = *opt;
@@ -258,202 +472,23 @@ nl_status nl_pls_bootstrap(nl_pls *p, const nl_pls_boot_options *opt) {
   }
   pls_fill_stats(p, &p->ws, p->S, p->orig);
 
-  saved_blas = nl_blas_threads();
-  nl_blas_set_threads(1);
-  const double *src = p->Xna ? p->Xna : p->X;
-  unsigned char *colna = NULL;
-  if (p->Xna) {
-    colna = flag + nb; /* allocated with flag */
-    for (size_t i = 0; i < ni; i++) {
-      colna[i] = 0;
-      for (size_t q = 0; q < n && !colna[i]; q++) colna[i] = (unsigned char)(isnan(p->Xna[i * n + q]) != 0);
-    }
-  }
-  long nbl = (long)nb, done = 0;
   int cancel = 0;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
-  for (long b = 0; b < nbl; b++) {
-    int tid = 0, stop;
-#ifdef _OPENMP
-    tid = omp_get_thread_num();
-#endif
-#pragma omp atomic read
-    stop = cancel;
-    if (stop) continue;
-    thread_ws *tw = &tws[tid];
-    nl_rng r;
-    nl_rng_init(&r, o.seed, o.stream, NL_RNG_BOOTSTRAP, (uint64_t)b);
-    memset(tw->cnt, 0, n * sizeof *tw->cnt);
-    for (size_t q = 0; q < n; q++) tw->cnt[nl_rng_below(&r, n)]++;
-    int what;
-    size_t which;
-    unsigned char f = 0;
-    if (pls_resample_corr(src, colna, tw->cnt, n, ni, tw->sel, tw->sw, tw->X, tw->S) != 0 || pls_core(&p->s, tw->S, NULL, &tw->ws, &what, &which) != 0) {
-      f = 1;
-    } else {
-      if (p->s.ckind) { /* resample sds from the 1/sqrt((n-1) var) resample_corr left in sw */
-        double *sd = tw->sw + (n > ni ? n : ni);
-        for (size_t i = 0; i < ni; i++) sd[i] = 1.0 / (tw->sw[i] * sqrt((double)(n - 1)));
-        pls_interaction_adjust(&p->s, sd, &tw->ws);
-      }
-      pls_fill_stats(p, &tw->ws, tw->S, p->boot + (size_t)b * ns);
-      if (!tw->ws.converged) f = 2;
-      for (size_t k = 0; k < ns && f != 1; k++)
-        if (!isfinite(p->boot[(size_t)b * ns + k])) f = 1;
-    }
-    flag[b] = f;
-    long now_done;
-#pragma omp atomic capture
-    now_done = ++done;
-    /* progress from one thread only (callbacks need not be thread-safe) */
-    if (o.progress && tid == 0 && o.progress(o.progress_user, now_done, nbl) != 0) {
-#pragma omp atomic write
-      cancel = 1;
-    }
-  }
-  nl_blas_set_threads(saved_blas);
+  long done = resample_all(p, &o, tws, nthreads, flag, &cancel), nbl = (long)nb;
   if (cancel) {
     st = nl_err(&p->err, NL_ECANCELED, "bootstrap canceled after %ld of %zu resamples", done, nb);
     goto cleanup;
   }
   if (o.progress) o.progress(o.progress_user, nbl, nbl);
 
-  /* keep the successful resamples, in order */
-  size_t ok = 0;
-  p->nfail = p->nnonconv = 0;
-  for (size_t b = 0; b < nb; b++) {
-    if (flag[b] == 1) {
-      p->nfail++;
-      continue;
-    }
-    if (flag[b] == 2) p->nnonconv++;
-    if (ok != b) memmove(p->boot + ok * ns, p->boot + b * ns, ns * sizeof *p->boot);
-    ok++;
-  }
+  size_t ok = keep_successful(p, flag, nb);
   p->nboot_ok = ok;
   if (ok < 2) {
     st = nl_err(&p->err, NL_ENUMERIC, "bootstrap: only %zu of %zu resamples could be estimated", ok, nb);
     goto cleanup;
   }
 
-  /* jackknife for the BCa acceleration: leave-one-out correlation matrices by downdating */
-  if (o.ci == NL_PLS_CI_BCA) {
-    jack = nl_malloc(n * ns * sizeof *jack);
-    M = nl_malloc(ni * ni * sizeof *M);
-    mu = nl_malloc(ni * sizeof *mu);
-    if (!jack || !M || !mu) {
-      st = nl_err(&p->err, NL_ENOMEM, "out of memory");
-      goto cleanup;
-    }
-    double *Xc = tws[0].X;
-    for (size_t i = 0; i < ni; i++) {
-      double m = 0;
-      for (size_t q = 0; q < n; q++) m += p->X[i * n + q];
-      mu[i] = m / (double)n;
-      for (size_t q = 0; q < n; q++) Xc[i * n + q] = p->X[i * n + q] - mu[i];
-    }
-    nl_dsyrk('L', 'T', (int)ni, (int)n, 1.0, Xc, (int)n, 0.0, M, (int)ni);
-    for (size_t i = 0; i < ni; i++)
-      for (size_t k = i + 1; k < ni; k++) M[i + k * ni] = M[k + i * ni];
-    saved_blas = nl_blas_threads();
-    nl_blas_set_threads(1);
-    long nl = (long)n;
-    double fct = (double)n / (double)(n - 1);
-#pragma omp parallel for schedule(dynamic, 8) num_threads(nthreads)
-    for (long q = 0; q < nl; q++) {
-      int tid = 0;
-#ifdef _OPENMP
-      tid = omp_get_thread_num();
-#endif
-      thread_ws *tw = &tws[tid];
-      double *u = tw->X; /* reuse as scratch: ni values */
-      double *S = tw->S;
-      for (size_t i = 0; i < ni; i++) u[i] = p->X[i * n + (size_t)q] - mu[i];
-      for (size_t i = 0; i < ni; i++)
-        for (size_t k = 0; k <= i; k++) S[i + k * ni] = M[i + k * ni] - fct * u[i] * u[k];
-      int bad = 0;
-      for (size_t i = 0; i < ni; i++) bad |= !(S[i + i * ni] > 0);
-      int what;
-      size_t which;
-      double *row = jack + (size_t)q * ns;
-      if (!bad) {
-        for (size_t i = 0; i < ni; i++) u[ni + i] = 1.0 / sqrt(S[i + i * ni]);
-        for (size_t i = 0; i < ni; i++) {
-          for (size_t k = 0; k < i; k++) S[i + k * ni] = S[k + i * ni] = S[i + k * ni] * u[ni + i] * u[ni + k];
-          S[i + i * ni] = 1.0;
-        }
-      }
-      if (bad || pls_core(&p->s, S, NULL, &tw->ws, &what, &which) != 0) {
-        for (size_t k = 0; k < ns; k++) row[k] = NAN;
-      } else {
-        if (p->s.ckind) { /* leave-one-out sds: u[ni + i] = 1/sqrt((n-2) var) */
-          double *sd = u + 2 * ni;
-          for (size_t i = 0; i < ni; i++) sd[i] = 1.0 / (u[ni + i] * sqrt((double)(n - 2)));
-          pls_interaction_adjust(&p->s, sd, &tw->ws);
-        }
-        pls_fill_stats(p, &tw->ws, S, row);
-      }
-    }
-    nl_blas_set_threads(saved_blas);
-  }
-
-  /* summaries */
-  double za = nl_normal_quantile(o.alpha / 2), zb = nl_normal_quantile(1 - o.alpha / 2);
-  double z1 = nl_normal_quantile(1 - o.alpha);
-  size_t npair = p->nc * (p->nc - 1) / 2;
-  nl_free(p->htmt_ub);
-  p->htmt_ub = nl_malloc((npair ? npair : 1) * sizeof *p->htmt_ub);
-  if (!p->htmt_ub) {
-    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  for (size_t k = 0; k < ns; k++) {
-    nl_pls_boot_stat *bs = &p->bstat[k];
-    double sum = 0, ss = 0;
-    for (size_t b = 0; b < ok; b++) col[b] = p->boot[b * ns + k], sum += col[b];
-    double mean = sum / (double)ok;
-    for (size_t b = 0; b < ok; b++) ss += (col[b] - mean) * (col[b] - mean);
-    bs->original = p->orig[k];
-    bs->mean = mean;
-    bs->sd = sqrt(ss / (double)(ok - 1));
-    /* a constant (e.g. the weight of a single indicator) has no sampling distribution: seminr
-     * reports its t as NA too */
-    int constant = !(bs->sd > 1e-12 * (fabs(mean) + 1.0));
-    bs->t = constant ? NAN : bs->original / bs->sd;
-    bs->p = constant ? NAN : pls_t_sf2(bs->t, (double)(ok - 1));
-    double pl = o.alpha / 2, pu = 1 - o.alpha / 2, z0h = NAN, acch = 0;
-    if (o.ci == NL_PLS_CI_BCA) {
-      size_t below = 0, equal = 0;
-      for (size_t b = 0; b < ok; b++) below += col[b] < bs->original, equal += col[b] == bs->original;
-      double z0 = nl_normal_quantile(((double)below + 0.5 * (double)equal) / (double)ok);
-      double jm = 0, num = 0, den = 0;
-      size_t nj = 0;
-      for (size_t q = 0; q < n; q++)
-        if (!isnan(jack[q * ns + k])) jm += jack[q * ns + k], nj++;
-      jm /= (double)(nj ? nj : 1);
-      for (size_t q = 0; q < n; q++) {
-        double v = jack[q * ns + k];
-        if (isnan(v)) continue;
-        double d = jm - v;
-        num += d * d * d;
-        den += d * d;
-      }
-      double acc = den > 0 ? num / (6.0 * pow(den, 1.5)) : 0.0;
-      z0h = z0, acch = acc;
-      pl = nl_normal_cdf(z0 + (z0 + za) / (1 - acc * (z0 + za)));
-      pu = nl_normal_cdf(z0 + (z0 + zb) / (1 - acc * (z0 + zb)));
-      if (!isfinite(z0)) pl = pu = NAN;
-    }
-    bs->lo = pls_quantile7_select(col, ok, pl);
-    bs->hi = pls_quantile7_select(col, ok, pu);
-    if (k >= p->off_h && k < p->off_h + npair) {
-      /* one-sided upper bound of HTMT at level 1 - alpha: the upper limit of the two-sided
-       * interval at level 1 - 2 alpha (cSEM's testHTMT()), percentile or BCa */
-      double p1 = 1 - o.alpha;
-      if (o.ci == NL_PLS_CI_BCA) p1 = isfinite(z0h) ? nl_normal_cdf(z0h + (z0h + z1) / (1 - acch * (z0h + z1))) : NAN;
-      p->htmt_ub[k - p->off_h] = pls_quantile7_select(col, ok, p1);
-    }
-  }
+  if (o.ci == NL_PLS_CI_BCA && (st = jackknife(p, tws, nthreads, &jack)) != NL_OK) goto cleanup;
+  if ((st = summarize(p, &o, ok, jack, col)) != NL_OK) goto cleanup;
   p->bopt = o;
   p->booted = 1;
 
@@ -471,8 +506,6 @@ cleanup:
   nl_free(flag);
   nl_free(col);
   nl_free(jack);
-  nl_free(M);
-  nl_free(mu);
   return st;
 }
 
