@@ -63,11 +63,12 @@ NL_API size_t nl_design_npoints(const nl_design *d);
 NL_API long nl_design_replications(const nl_design *d);
 /* Replications of point i: the scenario's, or what nl_design_build_points asked for. */
 NL_API long nl_design_point_replications(const nl_design *d, size_t i);
-/* Parameters of point i (borrowed). */
+/* Parameters of point i (borrowed); NULL if d is NULL or i >= nl_design_npoints. */
 NL_API const nl_params *nl_design_params(const nl_design *d, size_t i);
-/* Key of point i: "name=value;..." over every parameter, canonical text (borrowed). */
+/* Key of point i: "name=value;..." over every parameter, canonical text (borrowed); NULL out of range. */
 NL_API const char *nl_design_key(const nl_design *d, size_t i);
-/* Swept parameters (indices into the model's table), in the order of the sweep. */
+/* Swept parameters (indices into the model's table), in the order of the sweep; (size_t)-1 for j
+ * out of range. */
 NL_API size_t nl_design_nswept(const nl_design *d);
 NL_API size_t nl_design_swept(const nl_design *d, size_t j);
 

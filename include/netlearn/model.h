@@ -93,7 +93,8 @@ NL_API nl_status nl_params_set_number(nl_params *p, const char *name, double val
 /* Check the constraints between parameters (e.g. a share times n is an integer). */
 NL_API nl_status nl_params_validate(nl_params *p);
 
-/* Values by parameter index (see nl_model_param). Numbers for INT/REAL/BOOL/CHOICE. */
+/* Values by parameter index (see nl_model_param). Numbers for INT/REAL/BOOL/CHOICE. Checked: a NULL
+ * p or i >= nl_model_nparams gives NaN (get), NULL (get_string), "" (format), 0 (is_set). O(1). */
 NL_API double nl_params_get(const nl_params *p, size_t i);
 /* STRING value, or the CHOICE name; NULL for other types. Borrowed. */
 NL_API const char *nl_params_get_string(const nl_params *p, size_t i);

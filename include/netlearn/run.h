@@ -63,7 +63,9 @@ NL_API nl_status nl_results_run(nl_results *r, const nl_params *params, const nl
 
 NL_API const nl_model *nl_results_model(const nl_results *r);
 NL_API long nl_results_replications(const nl_results *r);
-/* Recorded rows of replication rep (period 0 = initial state is the first row). */
+/* Getters below are checked: a NULL handle, rep outside [0, replications) or k outside [0, rows)
+ * give 0 rows, period -1, NULL rows, -1 periods and equilibrium 0. O(1).
+ * Recorded rows of replication rep (period 0 = initial state is the first row). */
 NL_API long nl_results_rows(const nl_results *r, long rep);
 /* Period of row k of replication rep, and its measures (nl_model_nmeasures values, borrowed). */
 NL_API long nl_results_row_period(const nl_results *r, long rep, long k);

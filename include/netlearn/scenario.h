@@ -70,7 +70,8 @@ NL_API nl_until nl_scenario_until(const nl_scenario *sc);
 NL_API long nl_scenario_periods(const nl_scenario *sc); /* run length, or the cap for equilibrium */
 NL_API int nl_scenario_series(const nl_scenario *sc);   /* write per-period series? */
 NL_API long nl_scenario_every(const nl_scenario *sc);   /* record every k-th period */
-/* Measures selected for output (indices into the model's measures); all when none listed. */
+/* Measures selected for output (indices into the model's measures); all when none listed.
+ * nl_scenario_measure: (size_t)-1 for i out of range. */
 NL_API size_t nl_scenario_nmeasures(const nl_scenario *sc);
 NL_API size_t nl_scenario_measure(const nl_scenario *sc, size_t i);
 
@@ -91,7 +92,8 @@ typedef enum nl_design_kind {
 NL_API nl_design_kind nl_scenario_design(const nl_scenario *sc);
 NL_API const char *nl_design_kind_name(nl_design_kind k); /* "none", "grid", "lhs", "ofat" */
 NL_API size_t nl_scenario_nfactors(const nl_scenario *sc);
-/* Parameter index (into the model's table) of factor i, in the order of the file. */
+/* Factor getters are checked: i (or j) out of range gives (size_t)-1, 0 values, NULL, a NaN range.
+ * Parameter index (into the model's table) of factor i, in the order of the file. */
 NL_API size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i);
 /* Values of factor i (grid, ofat): count and canonical text (borrowed). 0 for an LHS range. */
 NL_API size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i);

@@ -130,12 +130,15 @@ nl_params *nl_params_clone(const nl_params *src) {
   return p;
 }
 
-const nl_model *nl_params_model(const nl_params *p) { return p->model; }
+const nl_model *nl_params_model(const nl_params *p) { return p ? p->model : NULL; }
 const char *nl_params_errmsg(const nl_params *p) { return NL_ERRMSG_OF(p); }
-double nl_params_get(const nl_params *p, size_t i) { return p->num[i]; }
-int nl_params_is_set(const nl_params *p, size_t i) { return p->set[i]; }
+/* Checked getters (issue 19): NULL or an index out of range give NaN / 0 / NULL / "". */
+#define PARAM_OK(p, i) ((p) && (i) < (p)->model->nparams)
+double nl_params_get(const nl_params *p, size_t i) { return PARAM_OK(p, i) ? p->num[i] : NAN; }
+int nl_params_is_set(const nl_params *p, size_t i) { return PARAM_OK(p, i) ? p->set[i] : 0; }
 
 const char *nl_params_get_string(const nl_params *p, size_t i) {
+  if (!PARAM_OK(p, i)) return NULL;
   const nl_param_desc *d = &p->model->params[i];
   if (d->type == NL_PARAM_STRING) return p->str[i];
   if (d->type == NL_PARAM_CHOICE) return d->choices[(size_t)p->num[i]];
@@ -260,6 +263,10 @@ nl_status nl_params_validate(nl_params *p) {
 }
 
 void nl_params_format(const nl_params *p, size_t i, char *buf, size_t cap) {
+  if (!PARAM_OK(p, i)) {
+    if (cap) buf[0] = '\0';
+    return;
+  }
   const nl_param_desc *d = &p->model->params[i];
   switch (d->type) {
   case NL_PARAM_INT: snprintf(buf, cap, "%.0f", p->num[i]); break;
@@ -308,7 +315,7 @@ void nl_sim_free(nl_sim *s) {
 
 nl_status nl_sim_status(const nl_sim *s) { return s ? s->status : NL_ENOMEM; }
 const char *nl_sim_errmsg(const nl_sim *s) { return NL_ERRMSG_OF(s); }
-long nl_sim_period(const nl_sim *s) { return s->period; }
+long nl_sim_period(const nl_sim *s) { return s ? s->period : -1; }
 
 nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication) {
   if (s->status) return s->status;
@@ -329,9 +336,15 @@ int nl_sim_at_equilibrium(nl_sim *s) {
   return s->model->at_equilibrium ? s->model->at_equilibrium(s->state) : 0;
 }
 
-size_t nl_sim_units(const nl_sim *s) { return s->state && s->model->unit_row ? s->model->unit_count(s->state) : 0; }
+size_t nl_sim_units(const nl_sim *s) { return s && s->state && s->model->unit_row ? s->model->unit_count(s->state) : 0; }
 
-void nl_sim_unit_row(const nl_sim *s, size_t u, double *out) { s->model->unit_row(s->state, u, out); }
+void nl_sim_unit_row(const nl_sim *s, size_t u, double *out) {
+  if (u < nl_sim_units(s)) {
+    s->model->unit_row(s->state, u, out);
+    return;
+  }
+  for (size_t k = 0; s && k < nl_model_nunit_fields(s->model); k++) out[k] = NAN; /* checked (issue 19) */
+}
 
 size_t nl_sim_unit_ties(const nl_sim *s, uint32_t *from, uint32_t *to, double *weight, size_t cap) {
   return s->state && s->model->unit_ties ? s->model->unit_ties(s->state, from, to, weight, cap) : 0;

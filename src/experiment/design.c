@@ -38,15 +38,16 @@ void nl_design_free(nl_design *d) {
 
 const char *nl_design_errmsg(const nl_design *d) { return NL_ERRMSG_OF(d); }
 const nl_scenario *nl_design_scenario(const nl_design *d) { return d->sc; }
-size_t nl_design_npoints(const nl_design *d) { return d->npoints; }
+size_t nl_design_npoints(const nl_design *d) { return d ? d->npoints : 0; }
 long nl_design_replications(const nl_design *d) { return nl_scenario_replications(d->sc); }
 long nl_design_point_replications(const nl_design *d, size_t i) {
   return d->reps && i < d->npoints ? d->reps[i] : nl_scenario_replications(d->sc);
 }
-const nl_params *nl_design_params(const nl_design *d, size_t i) { return d->params[i]; }
-const char *nl_design_key(const nl_design *d, size_t i) { return d->keys[i]; }
-size_t nl_design_nswept(const nl_design *d) { return d->nswept; }
-size_t nl_design_swept(const nl_design *d, size_t j) { return d->swept[j]; }
+/* Checked getters: NULL handle or index out of range give NULL / (size_t)-1 (issue 19). */
+const nl_params *nl_design_params(const nl_design *d, size_t i) { return d && i < d->npoints ? d->params[i] : NULL; }
+const char *nl_design_key(const nl_design *d, size_t i) { return d && i < d->npoints ? d->keys[i] : NULL; }
+size_t nl_design_nswept(const nl_design *d) { return d ? d->nswept : 0; }
+size_t nl_design_swept(const nl_design *d, size_t j) { return d && j < d->nswept ? d->swept[j] : (size_t)-1; }
 
 uint64_t nl_point_hash(const char *key) {
   uint64_t h = 0xcbf29ce484222325ULL;

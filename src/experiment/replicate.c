@@ -49,15 +49,21 @@ void nl_results_free(nl_results *r) {
 }
 
 const char *nl_results_errmsg(const nl_results *r) { return NL_ERRMSG_OF(r); }
-const nl_model *nl_results_model(const nl_results *r) { return r->model; }
-long nl_results_replications(const nl_results *r) { return r->nreps; }
-long nl_results_rows(const nl_results *r, long rep) { return r->reps[rep].rows; }
-long nl_results_row_period(const nl_results *r, long rep, long k) { return r->reps[rep].period[k]; }
-const double *nl_results_row(const nl_results *r, long rep, long k) { return r->reps[rep].value + (size_t)k * r->nm; }
-long nl_results_periods(const nl_results *r, long rep) { return r->reps[rep].periods_run; }
-int nl_results_equilibrium(const nl_results *r, long rep) { return r->reps[rep].equilibrium; }
+/* Checked getters (issue 19): a NULL handle, a replication or a row out of range give 0, -1 or
+ * NULL as run.h documents. */
+#define REP_OK(r, rep) ((r) && (rep) >= 0 && (rep) < (r)->nreps)
+#define ROW_OK(r, rep, k) (REP_OK(r, rep) && (k) >= 0 && (k) < (r)->reps[rep].rows)
+const nl_model *nl_results_model(const nl_results *r) { return r ? r->model : NULL; }
+long nl_results_replications(const nl_results *r) { return r ? r->nreps : 0; }
+long nl_results_rows(const nl_results *r, long rep) { return REP_OK(r, rep) ? r->reps[rep].rows : 0; }
+long nl_results_row_period(const nl_results *r, long rep, long k) { return ROW_OK(r, rep, k) ? r->reps[rep].period[k] : -1; }
+const double *nl_results_row(const nl_results *r, long rep, long k) {
+  return ROW_OK(r, rep, k) ? r->reps[rep].value + (size_t)k * r->nm : NULL;
+}
+long nl_results_periods(const nl_results *r, long rep) { return REP_OK(r, rep) ? r->reps[rep].periods_run : -1; }
+int nl_results_equilibrium(const nl_results *r, long rep) { return REP_OK(r, rep) ? r->reps[rep].equilibrium : 0; }
 const double *nl_results_final(const nl_results *r, long rep) {
-  return nl_results_row(r, rep, r->reps[rep].rows - 1);
+  return REP_OK(r, rep) ? nl_results_row(r, rep, r->reps[rep].rows - 1) : NULL;
 }
 
 nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_config *cfg) {

@@ -96,15 +96,26 @@ long nl_scenario_periods(const nl_scenario *sc) { return sc->periods; }
 int nl_scenario_series(const nl_scenario *sc) { return sc->series; }
 long nl_scenario_every(const nl_scenario *sc) { return sc->every; }
 size_t nl_scenario_nmeasures(const nl_scenario *sc) { return sc->nsel ? sc->nsel : sc->model->nmeasures; }
-size_t nl_scenario_measure(const nl_scenario *sc, size_t i) { return sc->nsel ? sc->sel[i] : i; }
+size_t nl_scenario_measure(const nl_scenario *sc, size_t i) {
+  if (!sc || i >= nl_scenario_nmeasures(sc)) return (size_t)-1;
+  return sc->nsel ? sc->sel[i] : i;
+}
 nl_design_kind nl_scenario_design(const nl_scenario *sc) { return sc->design; }
-size_t nl_scenario_nfactors(const nl_scenario *sc) { return sc->nfactors; }
-size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i) { return sc->factors[i].param; }
-size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i) { return sc->factors[i].nvalues; }
-const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j) { return sc->factors[i].values[j]; }
+/* Checked getters (issue 19): NULL handle or index out of range give 0, (size_t)-1, NULL or NaN. */
+size_t nl_scenario_nfactors(const nl_scenario *sc) { return sc ? sc->nfactors : 0; }
+size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i) {
+  return sc && i < sc->nfactors ? sc->factors[i].param : (size_t)-1;
+}
+size_t nl_scenario_factor_nvalues(const nl_scenario *sc, size_t i) {
+  return sc && i < sc->nfactors ? sc->factors[i].nvalues : 0;
+}
+const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j) {
+  return sc && i < sc->nfactors && j < sc->factors[i].nvalues ? sc->factors[i].values[j] : NULL;
+}
 void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, double *hi) {
-  *lo = sc->factors[i].lo;
-  *hi = sc->factors[i].hi;
+  int ok = sc && i < sc->nfactors;
+  *lo = ok ? sc->factors[i].lo : NAN;
+  *hi = ok ? sc->factors[i].hi : NAN;
 }
 long nl_scenario_lhs_points(const nl_scenario *sc) { return sc->design == NL_DESIGN_LHS ? sc->lhs_points : 0; }
 

@@ -550,16 +550,16 @@ nl_status nl_pls_boot_get(nl_pls *p, nl_pls_quantity q, size_t a, size_t b, nl_p
 }
 
 double nl_pls_htmt_upper(const nl_pls *p, size_t j, size_t k) {
-  if (!p->booted || j >= p->nc || k >= p->nc || j == k) return NAN;
+  if (!p || !p->booted || j >= p->nc || k >= p->nc || j == k) return NAN;
   return p->htmt_ub[(size_t)stat_index(p, NL_PLS_Q_HTMT, j, k) - p->off_h];
 }
 
-size_t nl_pls_boot_n(const nl_pls *p) { return p->booted ? p->nboot_ok : 0; }
-size_t nl_pls_boot_failed(const nl_pls *p) { return p->booted ? p->nfail : 0; }
-size_t nl_pls_boot_nonconverged(const nl_pls *p) { return p->booted ? p->nnonconv : 0; }
+size_t nl_pls_boot_n(const nl_pls *p) { return p && p->booted ? p->nboot_ok : 0; }
+size_t nl_pls_boot_failed(const nl_pls *p) { return p && p->booted ? p->nfail : 0; }
+size_t nl_pls_boot_nonconverged(const nl_pls *p) { return p && p->booted ? p->nnonconv : 0; }
 
 double nl_pls_boot_value(const nl_pls *p, nl_pls_quantity q, size_t a, size_t b, size_t r) {
-  if (!p->booted || r >= p->nboot_ok) return NAN;
+  if (!p || !p->booted || r >= p->nboot_ok) return NAN;
   long k = stat_index(p, q, a, b);
   return k < 0 ? NAN : p->boot[r * p->nstat + (size_t)k];
 }

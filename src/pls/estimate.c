@@ -1068,27 +1068,28 @@ cleanup:
 }
 
 /* ---- getters ---------------------------------------------------------------------------- */
+/* Checked (issue 19): a NULL handle or an index out of range gives 0, NULL, NL_PLS_MODE_A or NaN. */
 
-size_t nl_pls_nobs(const nl_pls *p) { return p->n; }
-size_t nl_pls_row_id(const nl_pls *p, size_t row) { return row < p->n ? p->rowid[row] : 0; }
-size_t nl_pls_nrows_data(const nl_pls *p) { return p->nall; }
-size_t nl_pls_n_constructs(const nl_pls *p) { return p->nc; }
-const char *nl_pls_construct_name(const nl_pls *p, size_t j) { return j < p->nc ? p->cname[j] : NULL; }
+size_t nl_pls_nobs(const nl_pls *p) { return p ? p->n : 0; }
+size_t nl_pls_row_id(const nl_pls *p, size_t row) { return p && row < p->n ? p->rowid[row] : 0; }
+size_t nl_pls_nrows_data(const nl_pls *p) { return p ? p->nall : 0; }
+size_t nl_pls_n_constructs(const nl_pls *p) { return p ? p->nc : 0; }
+const char *nl_pls_construct_name(const nl_pls *p, size_t j) { return p && j < p->nc ? p->cname[j] : NULL; }
 nl_pls_mode nl_pls_construct_mode(const nl_pls *p, size_t j) {
-  return j < p->nc ? (nl_pls_mode)p->cmode[j] : NL_PLS_MODE_A;
+  return p && j < p->nc ? (nl_pls_mode)p->cmode[j] : NL_PLS_MODE_A;
 }
-int nl_pls_construct_is_endogenous(const nl_pls *p, size_t j) { return j < p->nc && p->s.npred[j] > 0; }
-size_t nl_pls_n_indicators(const nl_pls *p) { return p->ni; }
-const char *nl_pls_indicator_name(const nl_pls *p, size_t i) { return i < p->ni ? p->iname[i] : NULL; }
-size_t nl_pls_indicator_construct(const nl_pls *p, size_t i) { return i < p->ni ? p->icon[i] : 0; }
-size_t nl_pls_n_paths(const nl_pls *p) { return p->np; }
+int nl_pls_construct_is_endogenous(const nl_pls *p, size_t j) { return p && j < p->nc && p->s.npred[j] > 0; }
+size_t nl_pls_n_indicators(const nl_pls *p) { return p ? p->ni : 0; }
+const char *nl_pls_indicator_name(const nl_pls *p, size_t i) { return p && i < p->ni ? p->iname[i] : NULL; }
+size_t nl_pls_indicator_construct(const nl_pls *p, size_t i) { return p && i < p->ni ? p->icon[i] : 0; }
+size_t nl_pls_n_paths(const nl_pls *p) { return p ? p->np : 0; }
 void nl_pls_path_ends(const nl_pls *p, size_t k, size_t *from, size_t *to) {
-  *from = k < p->np ? p->pfrom[k] : 0;
-  *to = k < p->np ? p->pto[k] : 0;
+  *from = p && k < p->np ? p->pfrom[k] : 0;
+  *to = p && k < p->np ? p->pto[k] : 0;
 }
-size_t nl_pls_n_specific(const nl_pls *p) { return p->nspec; }
+size_t nl_pls_n_specific(const nl_pls *p) { return p ? p->nspec : 0; }
 const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len) {
-  if (k >= p->nspec) {
+  if (!p || k >= p->nspec) {
     *len = 0;
     return NULL;
   }
@@ -1096,10 +1097,10 @@ const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len) {
   return p->chain_nodes + p->chain_start[k];
 }
 
-#define EST(cond) ((p->estimated && (cond)))
-int nl_pls_iterations(const nl_pls *p) { return p->estimated ? p->ws.iterations : 0; }
-int nl_pls_converged(const nl_pls *p) { return p->estimated && p->ws.converged; }
-double nl_pls_weight_change(const nl_pls *p) { return p->estimated ? p->ws.diff : NAN; }
+#define EST(cond) ((p && p->estimated && (cond)))
+int nl_pls_iterations(const nl_pls *p) { return EST(1) ? p->ws.iterations : 0; }
+int nl_pls_converged(const nl_pls *p) { return EST(p->ws.converged); }
+double nl_pls_weight_change(const nl_pls *p) { return EST(1) ? p->ws.diff : NAN; }
 double nl_pls_weight(const nl_pls *p, size_t i) { return EST(i < p->ni) ? p->ws.w[i] : NAN; }
 double nl_pls_loading(const nl_pls *p, size_t i) { return EST(i < p->ni) ? p->ws.load[i] : NAN; }
 double nl_pls_cross_loading(const nl_pls *p, size_t i, size_t j) {

@@ -5,6 +5,7 @@
  * called through libnetlearn.so, so a function added later is covered without editing this test. */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -174,6 +175,73 @@ static void test_allocator(void **state) {
   assert_int_equal(total, before);
 }
 
+/* Checked getters: an index out of range or a NULL handle gives the documented neutral value. */
+static void test_checked_getters(void **state) {
+  (void)state;
+  nl_scenario *sc = nl_scenario_new();
+  nl_results *res = nl_results_new();
+  nl_design *d = nl_design_new();
+  assert_true(sc && res && d);
+  assert_int_equal(nl_scenario_load_string(sc, "model: march1991\nparameters: {m: 30, n: 10}\nreplications: 2\n"
+                                               "seed: 3\nstop: {until: periods, periods: 5}\n"
+                                               "sweep: {design: grid, parameters: {p1: [0.1, 0.2]}}\n", "g.yaml"),
+                   NL_OK);
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  cfg.threads = 1;
+  assert_int_equal(nl_results_run(res, nl_scenario_params(sc), &cfg), NL_OK);
+  /* results: replications 0..1, rows 0..5 */
+  assert_int_equal(nl_results_rows(res, 1), 6);
+  assert_non_null(nl_results_row(res, 1, 5));
+  assert_int_equal(nl_results_rows(res, 2), 0);
+  assert_int_equal(nl_results_rows(res, -1), 0);
+  assert_int_equal(nl_results_row_period(res, 0, 6), -1);
+  assert_null(nl_results_row(res, 0, 6));
+  assert_null(nl_results_row(res, 0, -1));
+  assert_null(nl_results_final(res, 7));
+  assert_int_equal(nl_results_periods(res, 9), -1);
+  assert_int_equal(nl_results_equilibrium(res, 9), 0);
+  assert_int_equal(nl_results_replications(NULL), 0);
+  /* parameters */
+  const nl_params *p = nl_scenario_params(sc);
+  size_t np = nl_model_nparams(nl_params_model(p));
+  assert_true(np > 2);
+  assert_true(isnan(nl_params_get(p, np)));
+  assert_true(isnan(nl_params_get(NULL, 0)));
+  assert_null(nl_params_get_string(p, np));
+  assert_int_equal(nl_params_is_set(p, np), 0);
+  char buf[32] = "x";
+  nl_params_format(p, np + 3, buf, sizeof buf);
+  assert_string_equal(buf, "");
+  /* scenario factors and measures */
+  assert_int_equal(nl_scenario_nfactors(sc), 1);
+  assert_int_equal(nl_scenario_factor_nvalues(sc, 0), 2);
+  assert_string_equal(nl_scenario_factor_value(sc, 0, 1), "0.2");
+  assert_null(nl_scenario_factor_value(sc, 0, 2));
+  assert_null(nl_scenario_factor_value(sc, 1, 0));
+  assert_true(nl_scenario_factor_param(sc, 1) == (size_t)-1);
+  double lo = 0, hi = 0;
+  nl_scenario_factor_range(sc, 4, &lo, &hi);
+  assert_true(isnan(lo) && isnan(hi));
+  assert_true(nl_scenario_measure(sc, nl_scenario_nmeasures(sc)) == (size_t)-1);
+  /* design points */
+  assert_int_equal(nl_design_build(d, sc, 100), NL_OK);
+  assert_int_equal(nl_design_npoints(d), 2);
+  assert_non_null(nl_design_key(d, 1));
+  assert_null(nl_design_key(d, 2));
+  assert_null(nl_design_params(d, 2));
+  assert_true(nl_design_swept(d, 1) == (size_t)-1);
+  assert_int_equal(nl_design_npoints(NULL), 0);
+  /* PLS structure getters on NULL */
+  assert_int_equal(nl_pls_n_constructs(NULL), 0);
+  assert_null(nl_pls_construct_name(NULL, 0));
+  assert_true(isnan(nl_pls_path(NULL, 0, 1)));
+  assert_int_equal(nl_pls_boot_n(NULL), 0);
+  nl_design_free(d);
+  nl_results_free(res);
+  nl_scenario_free(sc);
+}
+
 /* The loaded library reports the versions of the headers it was built with, and its soname carries
  * the ABI version (docs/api.md, Versions). */
 static void test_versions(void **state) {
@@ -203,7 +271,7 @@ static void test_versions(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_errmsg_null), cmocka_unit_test(test_free_null),
                                      cmocka_unit_test(test_status_null), cmocka_unit_test(test_versions),
-                                     cmocka_unit_test(test_allocator)};
+                                     cmocka_unit_test(test_allocator), cmocka_unit_test(test_checked_getters)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   if (lib) dlclose(lib);
   return rc;
