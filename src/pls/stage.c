@@ -285,6 +285,52 @@ static nl_status make_columns(const nl_pls_model *m, const nl_pls_model *s, cons
   return NL_OK;
 }
 
+/* Two-stage estimation scores the first-stage model: both ends of every interaction term must lie
+ * on one of its paths. Errors: NL_EINVAL naming the term (on a new *out). */
+static nl_status check_two_stage(const nl_pls_model *model, const nl_pls_model *m1, nl_pls **out) {
+  if (model->nint == 0) return NL_OK;
+  for (size_t j = 0; j < model->nc; j++) {
+    if (model->ckind[j] != PLS_KIND_INTERACTION) continue;
+    for (int h = 0; h < 2; h++) {
+      size_t c = h ? model->cmod[j] : model->civ[j];
+      int inpath = 0;
+      for (size_t k = 0; k < m1->np; k++)
+        inpath |= strcmp(m1->cname[m1->pfrom[k]], model->cname[c]) == 0 ||
+                  strcmp(m1->cname[m1->pto[k]], model->cname[c]) == 0;
+      if (!inpath) {
+        nl_status st = fail_handle(out, NL_EINVAL, "", "");
+        nl_err(&(*out)->err, NL_EINVAL,
+               "%s:%ld:%ld: two-stage estimation of '%s' needs '%s' in a path of the model without interaction "
+               "terms (add its main effect, or use --interaction product-indicator)",
+               model->source, model->cline[j], model->ccol[j], model->cname[j], model->cname[c]);
+        return st;
+      }
+    }
+  }
+  return NL_OK;
+}
+
+/* The second-stage handle p keeps each of its constructs' kind in the caller's model and, for an
+ * interaction term, its two ends in the second-stage model m2. Errors: NL_ENOMEM. */
+static nl_status record_kinds(nl_pls *p, const nl_pls_model *model, const nl_pls_model *m2) {
+  p->ckind = nl_malloc(p->nc * sizeof *p->ckind);
+  p->civ = nl_malloc(p->nc * sizeof *p->civ);
+  p->cmod = nl_malloc(p->nc * sizeof *p->cmod);
+  if (!p->ckind || !p->civ || !p->cmod) return nl_err(&p->err, NL_ENOMEM, "out of memory");
+  for (size_t q = 0, j = 0; j < model->nc; j++) {
+    if (model->ckind[j] == PLS_KIND_ITEMS && is_dimension(model, j)) continue;
+    p->ckind[q] = model->ckind[j];
+    p->civ[q] = p->cmod[q] = 0;
+    if (model->ckind[j] == PLS_KIND_INTERACTION) {
+      p->civ[q] = (size_t)find_construct(m2, model->cname[model->civ[j]]);
+      p->cmod[q] = (size_t)find_construct(m2, model->cname[model->cmod[j]]);
+    }
+    q++;
+  }
+  if (model->nint > 0) p->s.ckind = p->ckind; /* seminr's interaction scale (pls_interaction_adjust) */
+  return NL_OK;
+}
+
 nl_status nl_pls_prepare(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt,
                          nl_pls **out) {
   nl_status st = NL_OK;
@@ -315,25 +361,7 @@ nl_status nl_pls_prepare(const nl_pls_model *model, const nl_pls_data *data, con
     goto cleanup;
   }
   int need_scores = model->nhoc > 0 || o.interaction == NL_PLS_INTERACTION_TWO_STAGE;
-  if (need_scores && model->nint > 0)
-    for (size_t j = 0; j < model->nc; j++) {
-      if (model->ckind[j] != PLS_KIND_INTERACTION) continue;
-      for (int h = 0; h < 2; h++) {
-        size_t c = h ? model->cmod[j] : model->civ[j];
-        int inpath = 0;
-        for (size_t k = 0; k < m1->np; k++)
-          inpath |= strcmp(m1->cname[m1->pfrom[k]], model->cname[c]) == 0 ||
-                    strcmp(m1->cname[m1->pto[k]], model->cname[c]) == 0;
-        if (!inpath) {
-          st = fail_handle(out, NL_EINVAL, "", "");
-          nl_err(&(*out)->err, NL_EINVAL,
-                 "%s:%ld:%ld: two-stage estimation of '%s' needs '%s' in a path of the model without interaction "
-                 "terms (add its main effect, or use --interaction product-indicator)",
-                 model->source, model->cline[j], model->ccol[j], model->cname[j], model->cname[c]);
-          goto cleanup;
-        }
-      }
-    }
+  if (need_scores && (st = check_two_stage(model, m1, out)) != NL_OK) goto cleanup;
   if (need_scores) {
     st = nl_pls_estimate(p1);
     if (st != NL_OK) {
@@ -370,24 +398,7 @@ nl_status nl_pls_prepare(const nl_pls_model *model, const nl_pls_data *data, con
   p->opt = o;
   p->nall = p1->nall;
   memcpy(p->rowid, p1->rowid, n * sizeof *p->rowid);
-  p->ckind = nl_malloc(p->nc * sizeof *p->ckind);
-  p->civ = nl_malloc(p->nc * sizeof *p->civ);
-  p->cmod = nl_malloc(p->nc * sizeof *p->cmod);
-  if (!p->ckind || !p->civ || !p->cmod) {
-    st = nl_err(&p->err, NL_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  for (size_t q = 0, j = 0; j < model->nc; j++) {
-    if (model->ckind[j] == PLS_KIND_ITEMS && is_dimension(model, j)) continue;
-    p->ckind[q] = model->ckind[j];
-    p->civ[q] = p->cmod[q] = 0;
-    if (model->ckind[j] == PLS_KIND_INTERACTION) {
-      p->civ[q] = (size_t)find_construct(m2, model->cname[model->civ[j]]);
-      p->cmod[q] = (size_t)find_construct(m2, model->cname[model->cmod[j]]);
-    }
-    q++;
-  }
-  if (model->nint > 0) p->s.ckind = p->ckind; /* seminr's interaction scale (pls_interaction_adjust) */
+  if ((st = record_kinds(p, model, m2)) != NL_OK) goto cleanup;
   p->stage1 = p1;
   p1 = NULL;
 cleanup:
