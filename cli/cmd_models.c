@@ -71,6 +71,11 @@ static void describe(const nl_model *m, int markdown) {
     for (size_t i = 0; i < nl_model_nmeasures(m); i++)
       printf("| `%s` | %s |\n", nl_model_measure(m, i)->name, nl_model_measure(m, i)->doc);
     printf("| `periods` | periods run (final.csv) |\n\n");
+    if (nl_model_unit_name(m)) { /* what the virtual survey can ask about (docs/survey.md) */
+      printf("Units: %ss, with the fields", nl_model_unit_name(m));
+      for (size_t i = 0; i < nl_model_nunit_fields(m); i++) printf("%s `%s`", i ? "," : "", nl_model_unit_field(m, i));
+      printf(" (a survey construct's `field:`, docs/survey.md).\n\n");
+    }
     return;
   }
   printf("%s: %s\n\n%s\n\nparameters (set under `parameters:` or with --set NAME=VALUE):\n", nl_model_name(m),
@@ -85,6 +90,17 @@ static void describe(const nl_model *m, int markdown) {
   printf("\nmeasures (columns of final.csv, `measure` values in series.csv):\n");
   for (size_t i = 0; i < nl_model_nmeasures(m); i++)
     printf("  %-22s %s\n", nl_model_measure(m, i)->name, nl_model_measure(m, i)->doc);
+  if (nl_model_unit_name(m)) {
+    printf("\nunits: %ss (fields a survey construct can name with `field:`, docs/survey.md):\n ",
+           nl_model_unit_name(m));
+    for (size_t i = 0, col = 1; i < nl_model_nunit_fields(m); i++) {
+      const char *f = nl_model_unit_field(m, i);
+      if (col + strlen(f) + 1 > 100) printf("\n "), col = 1;
+      col += strlen(f) + 1;
+      printf(" %s", f);
+    }
+    printf("\n");
+  }
 }
 
 static const cli_command models_cmd = {

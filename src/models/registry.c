@@ -104,6 +104,13 @@ nl_status nl_model_check(const nl_model *m, nl_errbuf *err) {
   }
   long k = repeated(m->params, m->nparams, sizeof *m->params, offsetof(nl_param_desc, name));
   if (k >= 0) return nl_err(err, NL_EINVAL, "model '%s': parameter '%s' is listed twice", m->name, m->params[k].name);
+  for (size_t i = 0; i < m->nparams; i++) { /* an old name may not be a name or another's old name */
+    const char *a = m->params[i].alias;
+    for (size_t j = 0; a && j < m->nparams; j++)
+      if (!*a || !strcmp(a, m->params[j].name) || (j != i && m->params[j].alias && !strcmp(a, m->params[j].alias)))
+        return nl_err(err, NL_EINVAL, "model '%s': parameter '%s': its old name '%s' is empty or names another",
+                      m->name, m->params[i].name, a);
+  }
   for (size_t i = 0; i < m->nparams; i++) /* an old name must not be another parameter's name or old name */
     if (m->params[i].alias && nl_model_param_index(m, m->params[i].alias) != (long)i)
       return nl_err(err, NL_EINVAL, "model '%s': parameter '%s': its old name '%s' is taken", m->name,

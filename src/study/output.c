@@ -370,6 +370,14 @@ nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_c
     nl_json_arr_end(&j);
     nl_json_key(&j, "noise");
     nl_json_num(&j, s->sv.cnoise[c]);
+    if (s->sv.nfield[c]) { /* the fields a study named (coopnet's defaults are implied by the name) */
+      nl_json_key(&j, "field");
+      nl_json_arr_begin(&j);
+      for (size_t k = 0; k < s->sv.nfield[c]; k++) nl_json_str(&j, s->sv.field[c][k]);
+      nl_json_arr_end(&j);
+      nl_json_key(&j, "window");
+      nl_json_bool(&j, s->sv.window_of[c]);
+    }
     nl_json_obj_end(&j);
   }
   nl_json_obj_end(&j);

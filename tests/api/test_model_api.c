@@ -93,6 +93,9 @@ static void test_register_errors(void **unused) {
   bad[0].doc = NULL;
   expect_refused(&m, NL_EINVAL, "parameter 'a' has no doc line");
   memcpy(bad, t_params, sizeof bad);
+  bad[1].alias = "a";
+  expect_refused(&m, NL_EINVAL, "parameter 'shape': its old name 'a' is empty or names another");
+  memcpy(bad, t_params, sizeof bad);
   bad[0].min = 3;
   expect_refused(&m, NL_EINVAL, "range [3, 1] is not a finite min <= max");
   nl_measure_desc twice[2] = {{"x", ""}, {"x", ""}};

@@ -70,6 +70,16 @@ static void test_lazer2007_agents(void **unused) {
              "  stop: {until: periods, periods: 12}\n",
              "best_neighbour_score", "score", "positive");
   nl_study_verdict v = run_study(text, "lazer", "agent,a1,a2,a3,b1,b2,b3\n");
+  /* the manifest records the fields behind the constructs */
+  char path[400], *m = NULL;
+  snprintf(path, sizeof path, "%s/lazer/manifest.json", g_dir);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char buf[1 << 16];
+  buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
+  fclose(f);
+  m = strstr(buf, "\"field\": [\"best_neighbour_score\"],\n        \"window\": false");
+  assert_non_null(m);
   assert_int_equal(v.replications, 4);
   assert_true(v.supported >= 3);
   assert_true(v.mean > 0.3);
