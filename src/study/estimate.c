@@ -28,20 +28,7 @@ cleanup:
 
 nl_status nl_study_simulate_state(const nl_study *s, const nl_model *m, void *state, uint64_t seed, long r,
                                   nl_interrupt_fn stop, void *stop_user, double *a, double *b, nl_errbuf *err) {
-  size_t NF = s->sv.stride, F = m->unit_count(state); /* the units interface: any model with units */
-  long t0 = s->sv.period - s->sv.window;
-  nl_status st = m->reset(state, seed, (uint64_t)r, err);
-  if (st) return st;
-  for (long t = 0; t <= s->sv.period; t++) {
-    if (t % NL_INTERRUPT_EVERY == 0 && stop && stop(stop_user))
-      return nl_err(err, NL_ECANCELED, "interrupted at period %ld", t);
-    if (t > 0 && (st = m->step(state, err))) return st;
-    if (a && t == t0)
-      for (size_t f = 0; f < F; f++) m->unit_row(state, f, a + f * NF);
-    if (t == s->sv.period)
-      for (size_t f = 0; f < F; f++) m->unit_row(state, f, b + f * NF);
-  }
-  return NL_OK;
+  return nl_survey_simulate(&s->sv, m, state, seed, r, stop, stop_user, a, b, err);
 }
 
 int nl_study_stop_requested(const nl_study *s) { return s->interrupt && s->interrupt(s->interrupt_user); }

@@ -133,7 +133,8 @@ static nl_status bind(nl_survey *sv, const nl_model *m) {
 nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t seed, long replication) {
   nl_survey_spec *sp = &sv->spec;
   const nl_model *m = nl_params_model(params);
-  nl_sim *sim = NULL;
+  nl_params *pc = NULL;
+  void *state = NULL;
   double *a = NULL, *b = NULL, *items = NULL, *latent = NULL;
   size_t *perm = NULL, *ids = NULL;
   nl_status st = NL_OK;
@@ -144,13 +145,18 @@ nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t seed, l
     return nl_err(&sv->err, NL_ERANGE, "survey window %ld is longer than the %ld periods before the survey", sp->window,
                   sp->period);
   if ((st = bind(sv, m))) return st;
-  sim = nl_sim_new(params);
-  if (!sim) return nl_err(&sv->err, NL_ENOMEM, "out of memory");
-  if ((st = nl_sim_status(sim)) || (st = nl_sim_reset(sim, seed, (uint64_t)replication))) {
-    nl_err(&sv->err, st, "%s", nl_sim_errmsg(sim));
+  /* as a study's run: the parameters checked, a state created, simulated to the survey period */
+  pc = nl_params_clone(params);
+  if (!pc) return nl_err(&sv->err, NL_ENOMEM, "out of memory");
+  if ((st = nl_params_validate(pc))) {
+    nl_err(&sv->err, st, "%s", nl_params_errmsg(pc));
     goto cleanup;
   }
-  size_t F = nl_sim_units(sim), NF = sp->stride, N = (size_t)sp->sample, ni = nl_survey_nitems(sp);
+  if ((st = m->create(&state, pc, &sv->err))) {
+    state = NULL;
+    goto cleanup;
+  }
+  size_t F = m->unit_count(state), NF = sp->stride, N = (size_t)sp->sample, ni = nl_survey_nitems(sp);
   if (N > F) {
     st = nl_err(&sv->err, NL_ERANGE, "survey sample %zu is larger than the %zu %ss of the simulation", N, F,
                 nl_model_unit_name(m));
@@ -168,21 +174,8 @@ nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t seed, l
     st = nl_err(&sv->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
-  /* as a study's run: rows at the window's start and at the survey period */
-  long t0 = sp->period - sp->window;
-  for (long t = 0; t <= sp->period; t++) {
-    if (t % NL_INTERRUPT_EVERY == 0 && sv->interrupt && sv->interrupt(sv->interrupt_user)) {
-      st = nl_err(&sv->err, NL_ECANCELED, "interrupted at period %ld", t);
-      goto cleanup;
-    }
-    if (t > 0 && (st = nl_sim_step(sim))) {
-      nl_err(&sv->err, st, "%s", nl_sim_errmsg(sim));
-      goto cleanup;
-    }
-    if (t == t0)
-      for (size_t f = 0; f < F; f++) nl_sim_unit_row(sim, f, a + f * NF);
-  }
-  for (size_t f = 0; f < F; f++) nl_sim_unit_row(sim, f, b + f * NF);
+  st = nl_survey_simulate(sp, m, state, seed, replication, sv->interrupt, sv->interrupt_user, a, b, &sv->err);
+  if (st) goto cleanup;
   int flat = 0;
   nl_survey_draw(sp, F, a, b, seed, (uint64_t)replication, perm, ids, items, latent, &flat);
   snprintf(sv->names[0], sizeof sv->names[0], "%s", nl_model_unit_name(m));
@@ -195,7 +188,8 @@ nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t seed, l
   sv->nrows = N;
   sv->ncols = 1 + ni;
 cleanup:
-  nl_sim_free(sim);
+  if (state) m->destroy(state);
+  nl_params_free(pc);
   nl_free(a);
   nl_free(b);
   nl_free(perm);

@@ -174,6 +174,23 @@ double nl_survey_value(const nl_survey_spec *sp, int c, const double *ra, const 
   return sp->ncol[c] ? v : NAN;
 }
 
+nl_status nl_survey_simulate(const nl_survey_spec *sp, const nl_model *m, void *state, uint64_t seed, long r,
+                             nl_interrupt_fn stop, void *user, double *a, double *b, nl_errbuf *err) {
+  size_t NF = sp->stride, F = m->unit_count(state);
+  long t0 = sp->period - sp->window;
+  nl_status st = m->reset(state, seed, (uint64_t)r, err);
+  if (st) return st;
+  for (long t = 0; t <= sp->period; t++) {
+    if (t % NL_INTERRUPT_EVERY == 0 && stop && stop(user)) return nl_err(err, NL_ECANCELED, "interrupted at period %ld", t);
+    if (t > 0 && (st = m->step(state, err))) return st;
+    if (a && t == t0)
+      for (size_t f = 0; f < F; f++) m->unit_row(state, f, a + f * NF);
+    if (t == sp->period)
+      for (size_t f = 0; f < F; f++) m->unit_row(state, f, b + f * NF);
+  }
+  return NL_OK;
+}
+
 static int cmp_size(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
   return (x > y) - (x < y);

@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "netlearn/model.h"
+#include "netlearn/run.h"
 #include "netlearn/status.h"
 
 /* The default constructs' slots; a spec holds up to NL_SV_NCON constructs (slots NL_SV_NDEFAULT.. are
@@ -88,6 +89,15 @@ size_t nl_survey_nitems(const nl_survey_spec *sp);
 /* Construct value of one unit from its rows at the window's start (ra) and at the survey period
  * (rb), sp->stride values each (a bound spec). */
 double nl_survey_value(const nl_survey_spec *sp, int c, const double *ra, const double *rb);
+
+/*
+ * Run a state of model m (made by its create, borrowed) as replication r with `seed` to the survey
+ * period: the units' rows (sp->stride values each) at the window's start into a (NULL: not
+ * wanted) and at the survey period into b, unit_count rows each. stop(user) (may be NULL) is
+ * polled every NL_INTERRUPT_EVERY periods (NL_ECANCELED). Errors: the model's. Never allocates.
+ */
+nl_status nl_survey_simulate(const nl_survey_spec *sp, const nl_model *m, void *state, uint64_t seed, long r,
+                             nl_interrupt_fn stop, void *user, double *a, double *b, nl_errbuf *err);
 
 /*
  * Draw one survey from F units' rows (a: window start, b: survey period; F x sp->stride each,
