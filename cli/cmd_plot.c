@@ -55,44 +55,6 @@ static int parse_length(const char *s, void *dest, char *expected, size_t cap) {
   return -1;
 }
 
-/* LO,HI with LO < HI into double[2]. */
-static int parse_pair(const char *s, void *dest, char *expected, size_t cap) {
-  double *lohi = dest;
-  char *end = NULL;
-  lohi[0] = strtod(s, &end);
-  if (end != s && *end == ',') {
-    const char *t = end + 1;
-    lohi[1] = strtod(t, &end);
-    if (end != t && !*end && lohi[0] < lohi[1] && isfinite(lohi[0]) && isfinite(lohi[1])) return 0;
-  }
-  snprintf(expected, cap, "LO,HI (two numbers separated by a comma, LO < HI)");
-  return -1;
-}
-
-#define MAXLIST 64
-
-/* --points 1,5,9 */
-typedef struct point_list {
-  long v[MAXLIST];
-  size_t n;
-} point_list;
-
-static int parse_points(const char *s, void *dest, char *expected, size_t cap) {
-  point_list *l = dest;
-  const char *c = s;
-  l->n = 0;
-  for (;;) {
-    char *end = NULL;
-    long v = strtol(c, &end, 10);
-    if (end == c || v < 1 || v > 1000000000L || (*end && *end != ',') || l->n >= MAXLIST) break;
-    l->v[l->n++] = v;
-    if (!*end) return 0;
-    c = end + 1;
-  }
-  snprintf(expected, cap, "design point numbers (from 1) separated by commas, e.g. 1,5,9 (at most %d)", MAXLIST);
-  return -1;
-}
-
 /* --period N|final */
 static int parse_period(const char *s, void *dest, char *expected, size_t cap) {
   char *end = NULL;
@@ -110,6 +72,8 @@ static int parse_period(const char *s, void *dest, char *expected, size_t cap) {
 }
 
 
+#define LOHI "LO,HI (two numbers separated by a comma, LO < HI)"
+
 int nl_cmd_plot(int argc, char **argv) {
   static const char *const kinds[] = {"series", "line", "heatmap", "network", "pls"};
   const char *kind = NULL, *input = NULL, *out = NULL, *measure = NULL, *x = NULL, *y = NULL, *by = NULL;
@@ -117,7 +81,7 @@ int nl_cmd_plot(int argc, char **argv) {
   const char *nodes = NULL, *id = NULL, *size = NULL, *color = NULL;
   const char *esource = NULL, *etarget = NULL, *eweight = NULL;
   cli_list where = {{0}, 0}, filter = {{0}, 0}, efilter = {{0}, 0};
-  point_list points = {{0}, 0};
+  cli_longs points = {{0}, 0};
   long period = NL_PLOT_FINAL, dpi = 0;
   int labels = -1, has_ylim = 0, has_zlim = 0, width_given = 0, height_given = 0, rc;
   unsigned long long seed = 1;
@@ -129,8 +93,8 @@ int nl_cmd_plot(int argc, char **argv) {
       CLI_POS(&input, "INPUT", .flags = CLI_REQUIRED),
       CLI_HEADING("options for series, line, heatmap:"),
       CLI_OPT("measure", 'm', CLI_STRING, &measure, "NAME", "the measure (see summary.csv, or `netlearn models MODEL`)"),
-      CLI_OPT("points", 0, CLI_CUSTOM, &points, "LIST", "series: design points to draw, e.g. 1,5,9 (default: all, at most 8)",
-              .parse = parse_points),
+      CLI_OPT("points", 0, CLI_LONGS, &points, "LIST", "series: design points to draw, e.g. 1,5,9 (default: all, at most 8)",
+              .min = 1, .max = 1e9, .expect = "design point numbers (from 1) separated by commas, e.g. 1,5,9"),
       CLI_OPT("x", 0, CLI_STRING, &x, "PARAM", "line, heatmap: parameter on the x axis"),
       CLI_OPT("y", 0, CLI_STRING, &y, "PARAM", "heatmap: parameter on the y axis"),
       CLI_OPT("by", 0, CLI_STRING, &by, "PARAM", "line: one line per value of PARAM"),
@@ -141,10 +105,10 @@ int nl_cmd_plot(int argc, char **argv) {
       CLI_OPT("period", 0, CLI_CUSTOM, &period, "N|final",
               "line, heatmap: the runs' final values (default) or the last\nrecorded period at or before N",
               .parse = parse_period),
-      CLI_OPT("ylim", 0, CLI_CUSTOM, ylim, "LO,HI", "fix the y axis (series, line)", .parse = parse_pair,
-              .given = &has_ylim),
-      CLI_OPT("zlim", 0, CLI_CUSTOM, zlim, "LO,HI", "fix the colour scale (heatmap), e.g. 0,1 to compare figures",
-              .parse = parse_pair, .given = &has_zlim),
+      CLI_OPT("ylim", 0, CLI_PAIR, ylim, "LO,HI", "fix the y axis (series, line)", .sep = ',', .given = &has_ylim,
+              .expect = LOHI),
+      CLI_OPT("zlim", 0, CLI_PAIR, zlim, "LO,HI", "fix the colour scale (heatmap), e.g. 0,1 to compare figures",
+              .sep = ',', .given = &has_zlim, .expect = LOHI),
       CLI_HEADING("options for network:"),
       CLI_OPT("nodes", 0, CLI_STRING, &nodes, "FILE.csv",
               "node table: an id column and attributes (e.g. coopnet's firms.csv)"),

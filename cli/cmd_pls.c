@@ -146,16 +146,6 @@ static int parse_preset(const char *v, void *dest, char *expected, size_t cap) {
   return -1;
 }
 
-/* --ipma-scale MIN:MAX */
-static int parse_scale(const char *v, void *dest, char *expected, size_t cap) {
-  double *lohi = dest;
-  char *end = NULL;
-  lohi[0] = strtod(v, &end);
-  if (end != v && *end == ':' && (lohi[1] = strtod(end + 1, &end), *end == '\0') && lohi[0] < lohi[1]) return 0;
-  snprintf(expected, cap, "MIN:MAX with MIN < MAX (e.g. 1:7)");
-  return -1;
-}
-
 static int exit_for(nl_status st) {
   return st == NL_ENOMEM || st == NL_EINTERNAL ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
 }
@@ -227,8 +217,8 @@ int nl_cmd_pls(int argc, char **argv) {
       CLI_OPT("perm", 0, CLI_LONG, &nperm, "N", "--groups: permutations per pair of groups (default 1000)", .min = 2,
               .max = 100000000),
       CLI_OPT("ipma", 0, CLI_STRING, &ipma_target, "TARGET", "importance-performance map for construct TARGET (ipma.csv, ipma.png)"),
-      CLI_OPT("ipma-scale", 0, CLI_CUSTOM, ipma, "MIN:MAX", "the indicators' scale for IPMA (default: each indicator's data range)",
-              .parse = parse_scale),
+      CLI_OPT("ipma-scale", 0, CLI_PAIR, ipma, "MIN:MAX", "the indicators' scale for IPMA (default: each indicator's data range)",
+              .sep = ':', .expect = "MIN:MAX with MIN < MAX (e.g. 1:7)"),
       CLI_OPT("max-iter", 0, CLI_LONG, &max_iter, "N", "iteration cap (default 300)", .min = 1, .max = 1000000),
       CLI_OPT("tol", 0, CLI_DOUBLE, &tol, "T", "stop criterion (default 1e-7)", .min = 0, .max = HUGE_VAL,
               .flags = CLI_OPEN_LO),

@@ -1,6 +1,5 @@
 /* netlearn power: Monte Carlo power and sample size for PLS-SEM (a thin client of netlearn/power.h). */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,30 +32,6 @@ static const cli_command power_cmd = {
     "replacement, and a path's population value is its estimate on all the data.\n",
     "Exit codes: 0 ok; 1 results could not be written; 2 bad usage or model (the message names\n"
     "file:line:column or the construct); 3 interrupted (Ctrl-C).\n"};
-
-#define MAX_SIZES 64
-typedef struct size_list {
-  size_t v[MAX_SIZES];
-  size_t n;
-} size_list;
-
-/* --n 50,90,150 */
-static int parse_sizes(const char *s, void *dest, char *expected, size_t cap) {
-  size_list *l = dest;
-  const char *c = s;
-  l->n = 0;
-  for (;;) {
-    char *end = NULL;
-    errno = 0;
-    long v = c[0] == '-' ? -1 : strtol(c, &end, 10);
-    if (v < 0 || errno || end == c || (*end != ',' && *end != '\0') || l->n >= MAX_SIZES) break;
-    l->v[l->n++] = (size_t)v;
-    if (*end == '\0') return 0;
-    c = end + 1;
-  }
-  snprintf(expected, cap, "comma-separated sample sizes such as 50,90,150,300 (at most %d)", MAX_SIZES);
-  return -1;
-}
 
 /* "123", "123*" outside the simulated sizes [lo, hi], or "NA" (no fit: e.g. a single size) */
 static void size_label(char *buf, size_t cap, double v, double lo, double hi) {
@@ -114,7 +89,8 @@ static void print_table(nl_power *pw, size_t nn) {
 int nl_cmd_power(int argc, char **argv) {
   const char *model_path = NULL, *outdir = NULL, *data_path = NULL;
   nl_pls_data *data = NULL;
-  size_list sizes = {{0}, 0};
+  cli_longs given_sizes = {{0}, 0};
+  size_t sizes[CLI_LIST_MAX];
   int quiet = 0, rc = NL_EXIT_OK;
   nl_power_options o;
   nl_power_options_default(&o);
@@ -130,8 +106,8 @@ int nl_cmd_power(int argc, char **argv) {
   static const int population_values[] = {NL_POWER_COMPOSITE, NL_POWER_FACTOR};
   const cli_option opts[] = {
       CLI_POS(&model_path, "MODEL", .flags = CLI_REQUIRED),
-      CLI_OPT("n", 0, CLI_CUSTOM, &sizes, "N1,N2,...", "sample sizes (required)", .flags = CLI_REQUIRED,
-              .parse = parse_sizes),
+      CLI_OPT("n", 0, CLI_LONGS, &given_sizes, "N1,N2,...", "sample sizes (required)", .flags = CLI_REQUIRED,
+              .min = 0, .max = 1e15, .expect = "comma-separated sample sizes such as 50,90,150,300"),
       CLI_OPT("data", 0, CLI_STRING, &data_path, "DATA.csv", "an empirical population (see above)"),
       CLI_OPT("output", 'o', CLI_STRING, &outdir, "DIR",
               "write power.csv, min_n.csv, population_cor.csv, settings.csv, power.svg", .flags = CLI_REQUIRED),
@@ -169,7 +145,8 @@ int nl_cmd_power(int argc, char **argv) {
   o.write_replications = write_reps;
   o.seed = seed;
   o.alpha = alpha;
-  size_t nn = sizes.n;
+  size_t nn = given_sizes.n;
+  for (size_t i = 0; i < nn; i++) sizes[i] = (size_t)given_sizes.v[i];
 
   cli_progress bar;
   cli_progress_init(&bar, "replications", quiet);
@@ -198,7 +175,7 @@ int nl_cmd_power(int argc, char **argv) {
   /* The output directory before the long part: one that cannot be made is bad input (exit 2). */
   if (cli_prepare_dir(outdir)) goto usage;
   cli_catch_interrupts();
-  st = nl_power_run(pw, sizes.v, nn);
+  st = nl_power_run(pw, sizes, nn);
   cli_progress_finish(&bar);
   cli_release_interrupts();
   if (st == NL_ECANCELED) {

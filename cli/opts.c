@@ -26,6 +26,10 @@ void cli_usage_error(const cli_command *cmd, const char *fmt, ...) {
 
 /* What an option's value must be, for messages: "an integer in [1, 4096]", "'a' or 'b'", "DIR". */
 static void expected(const cli_option *o, char *buf, size_t cap) {
+  if (o->expect) {
+    snprintf(buf, cap, "%s", o->expect);
+    return;
+  }
   switch (o->kind) {
   case CLI_LONG:
     if (o->min == 0 && o->max == 0) snprintf(buf, cap, "an integer");
@@ -148,6 +152,26 @@ static int store(const cli_command *cmd, const cli_option *o, const char *given,
     }
     l->item[l->n++] = v;
     return 0;
+  }
+  case CLI_LONGS: {
+    cli_longs *l = o->dest;
+    const char *c = v;
+    for (l->n = 0; l->n < CLI_LIST_MAX; c = end + 1) {
+      long x = strtol(c, &end, 10);
+      if (errno || end == c || (*end && *end != ',') || (double)x < o->min || (double)x > o->max) break;
+      l->v[l->n++] = x;
+      if (!*end) return 0;
+    }
+    break;
+  }
+  case CLI_PAIR: {
+    double *lohi = o->dest;
+    lohi[0] = strtod(v, &end);
+    if (end == v || *end != o->sep) break;
+    const char *t = end + 1;
+    lohi[1] = strtod(t, &end);
+    if (end != t && !*end && lohi[0] < lohi[1] && isfinite(lohi[0]) && isfinite(lohi[1])) return 0;
+    break;
   }
   case CLI_CUSTOM:
     if (o->parse(v, o->dest, exp, sizeof exp) == 0) return 0;

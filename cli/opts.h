@@ -24,6 +24,8 @@ typedef enum cli_kind {
   CLI_DOUBLE,   /* *(double *)dest, within [min, max] (open ends with CLI_OPEN_LO/HI) */
   CLI_CHOICE,   /* *(int *)dest = values[k] for the value choices[k] (values NULL: k) */
   CLI_LIST,     /* repeatable: appended to *(cli_list *)dest; with CLI_KEYVALUE each is NAME=VALUE */
+  CLI_LONGS,    /* comma-separated integers within [min, max] into *(cli_longs *)dest */
+  CLI_PAIR,     /* two numbers LO<sep>HI with LO < HI into (double *)dest[0..1] */
   CLI_CUSTOM,   /* parse(value, dest, expected, cap): 0, or -1 with what was expected written */
   CLI_POSITIONAL, /* *(const char **)dest = the next positional argument */
   CLI_SECTION   /* a heading in the help (help is its text); no option */
@@ -45,6 +47,11 @@ typedef struct cli_list {
   size_t n;
 } cli_list;
 
+typedef struct cli_longs {
+  long v[CLI_LIST_MAX];
+  size_t n;
+} cli_longs;
+
 typedef int (*cli_parse_fn)(const char *value, void *dest, char *expected, size_t cap);
 
 typedef struct cli_option {
@@ -59,6 +66,8 @@ typedef struct cli_option {
   const char *const *choices; /* CLI_CHOICE: NULL-terminated */
   const int *values;   /* CLI_CHOICE: the value of each choice (NULL: its index) */
   cli_parse_fn parse;  /* CLI_CUSTOM */
+  char sep;            /* CLI_PAIR: the separator (',' or ':') */
+  const char *expect;  /* what a value must be, in messages (NULL: said from the kind) */
   int *given;          /* may be NULL: set to 1 when the option is given */
 } cli_option;
 

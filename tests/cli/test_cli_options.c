@@ -95,7 +95,7 @@ static void test_missing_values(void **state) {
   refused("pls m d --ci", "pls: --ci: missing value: expected 'percentile' or 'bca'");
   refused("pls m d --alpha", "pls: --alpha: missing value: expected a number in (0, 1)");
   refused("pls m d --seed", "pls: --seed: missing value: expected a non-negative integer");
-  refused("power m --n", "power: --n: missing value: expected N1,N2,...");
+  refused("power m --n", "power: --n: missing value: expected comma-separated sample sizes such as 50,90,150,300");
   refused("plot line x --where", "plot: --where: missing value: expected PARAM=VALUE");
 }
 
@@ -114,8 +114,10 @@ static void test_bad_values(void **state) {
   refused("pls m d --scheme circular", "pls: --scheme: expected 'path', 'factorial' or 'centroid', got 'circular'");
   refused("pls m d --boot 1", "pls: --boot: expected a number of resamples in [2, 100000000], got '1'");
   refused("power m --n 50 -o o --tails 3", "power: --tails: 3 is out of range: expected an integer in [1, 2]");
-  refused("power m --n 50,x -o o",
-          "power: --n: expected comma-separated sample sizes such as 50,90,150,300 (at most 64), got '50,x'");
+  refused("power m --n 50,x -o o", "power: --n: expected comma-separated sample sizes such as 50,90,150,300, got '50,x'");
+  refused("plot series x -o a.png --points 1,0",
+          "plot: --points: expected design point numbers (from 1) separated by commas, e.g. 1,5,9, got '1,0'");
+  refused("pls m d --ipma-scale 7:1", "pls: --ipma-scale: expected MIN:MAX with MIN < MAX (e.g. 1:7), got '7:1'");
   refused("plot line x -o a.png --dpi 10", "plot: --dpi: 10 is out of range: expected an integer in [36, 1200]");
   refused("plot line x -o a.png --font-size 3", "plot: --font-size: 3 is out of range: expected a number in [4, 72]");
   refused("plot line x -o a.png --ylim 2,1",
