@@ -496,6 +496,154 @@ static nl_status edge_error(nl_figure *f, nl_status rs, const char *msg, const c
   return nl_err(nl_fig_err(f), rs, "%s", msg);
 }
 
+/* --filter COLUMN=VALUE: keep[r] = 0 for the node rows that fail one. Errors: NL_EINVAL (bad
+ * filter, unknown column, no row left). */
+static nl_status filter_rows(nl_figure *f, const nl_plot_network_files *sp, const nl_strtab *t, char *keep) {
+  nl_status rs = NL_OK;
+  for (size_t k = 0; k < sp->nfilter; k++) {
+    const char *eq = strchr(sp->filter[k], '=');
+    char name[256];
+    if (!eq) {
+      rs = nl_err(nl_fig_err(f), NL_EINVAL, "filter '%s': expected COLUMN=VALUE", sp->filter[k]);
+      return rs;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)(eq - sp->filter[k]), sp->filter[k]);
+    long c;
+    if ((rs = column(f, t, name, &c))) return rs;
+    size_t left = 0;
+    for (size_t r = 0; r < t->nrow; r++) {
+      if (keep[r] && !same_value(nl_strtab_cell(t, r, (size_t)c), eq + 1)) keep[r] = 0;
+      left += (size_t)keep[r];
+    }
+    if (!left) {
+      rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s: no row has %s = %s", t->source, name, eq + 1);
+      return rs;
+    }
+  }
+  return NL_OK;
+}
+
+/* Integer ids everywhere (edge list and node rows): nodes 0..max, so that firms without ties are
+ * kept; the edge list is read again with that many nodes. Errors: NL_ERANGE (too many nodes), the
+ * reader's. */
+static nl_status integer_ids(nl_figure *f, const nl_plot_network_files *sp, nl_network *g, const nl_strtab *t,
+                             const char *keep, long cid, const char *gpath, const char *tmp, const long *linemap) {
+  nl_status rs = NL_OK;
+  int allint = 1;
+  double v, mx = -1;
+  for (size_t i = 0; i < nl_network_nodes(g) && allint; i++) {
+    allint = nonneg_int(nl_network_label(g, i), &v);
+    mx = fmax(mx, v);
+  }
+  for (size_t r = 0; r < t->nrow && allint; r++)
+    if (keep[r]) {
+      allint = nonneg_int(nl_strtab_cell(t, r, (size_t)cid), &v);
+      mx = fmax(mx, v);
+    }
+  /* Ids 0..max become nodes: one stray id (99999999) must not build 1e8 of them. */
+  if (allint && mx + 1 > (double)PLOT_MAX_NODES) {
+    rs = nl_err(nl_fig_err(f), NL_ERANGE,
+                "%s: node id %.0f: integer ids are drawn as nodes 0..max, and a network plot has at most %d "
+                "nodes",
+                t->source, mx, PLOT_MAX_NODES);
+    return rs;
+  }
+  if (allint && mx >= 0 && mx + 1 > (double)nl_network_nodes(g)) {
+    rs = nl_network_read_edgelist(g, gpath, (size_t)mx + 1, 0);
+    if (rs) {
+      rs = edge_error(f, rs, nl_network_errmsg(g), tmp, sp->graph, linemap);
+      return rs;
+    }
+  }
+  return NL_OK;
+}
+
+/* rowof[i]: the node row of node i (-1 when none). Errors: NL_EINVAL (a node with two rows). */
+static nl_status match_rows(nl_figure *f, nl_network *g, const nl_strtab *t, const char *keep, long cid, long *rowof) {
+  nl_status rs = NL_OK;
+  size_t n = nl_network_nodes(g);
+  char key[32];
+  for (size_t r = 0; r < t->nrow; r++) {
+    if (!keep[r]) continue;
+    const char *id = nl_strtab_cell(t, r, (size_t)cid);
+    for (size_t i = 0; i < n; i++) {
+      const char *l = nl_network_label(g, i);
+      if (!*l) {
+        snprintf(key, sizeof key, "%zu", i);
+        l = key;
+      }
+      if (!same_value(l, id)) continue;
+      if (rowof[i] >= 0) {
+        rs = nl_err(nl_fig_err(f), NL_EINVAL,
+                    "%s:%zu: node '%s' has more than one row (also line %ld): select one with filters, e.g. "
+                    "--filter replication=0 --filter period=100",
+                    t->source, r + 2, id, rowof[i] + 2);
+        return rs;
+      }
+      rowof[i] = (long)r;
+      break;
+    }
+  }
+  return NL_OK;
+}
+
+/* Node sizes from the size column (NaN for nodes without a row) into a new *sizep (caller frees;
+ * set before anything can fail). Errors: NL_EINVAL (not a number), NL_ENOMEM. */
+static nl_status size_column(nl_figure *f, const nl_plot_network_files *sp, const nl_strtab *t, long csize,
+                             const long *rowof, size_t n, double **sizep) {
+  nl_status rs = NL_OK;
+  double *size = *sizep = nl_malloc(n * sizeof *size);
+  if (!size) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    size[i] = NAN;
+    if (rowof[i] < 0) continue;
+    const char *c = nl_strtab_cell(t, (size_t)rowof[i], (size_t)csize);
+    if (!nl_strtab_parse_num(c, &size[i])) {
+      rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s:%ld: size column '%s' is not a number: '%s'", t->source,
+                  rowof[i] + 2, sp->size, c);
+      return rs;
+    }
+  }
+  return NL_OK;
+}
+
+/* Node colours: numbers give a continuous scale (*colorp), text or a few integer codes (group
+ * ids) categories (*catp); both new arrays the caller frees. Errors: NL_ENOMEM. */
+static nl_status color_column(nl_figure *f, const nl_strtab *t, long ccolor, const long *rowof, size_t n,
+                              double **colorp, const char ***catp) {
+  /* numbers -> continuous scale, except a few integer codes (group ids) -> categories */
+  int numeric = 1, integers = 1;
+  double distinct[MAXCAT + 1];
+  size_t nd = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rowof[i] < 0) continue;
+    double v;
+    const char *c = nl_strtab_cell(t, (size_t)rowof[i], (size_t)ccolor);
+    if (!nl_strtab_parse_num(c, &v)) {
+      numeric = 0;
+      break;
+    }
+    if (isnan(v)) continue;
+    if (v != floor(v)) integers = 0;
+    size_t k = 0;
+    while (k < nd && distinct[k] != v) k++;
+    if (k == nd && nd <= MAXCAT) distinct[nd++] = v;
+  }
+  if (numeric && !(integers && nd <= MAXCAT && nd > 0)) {
+    double *color = *colorp = nl_malloc(n * sizeof *color);
+    if (!color) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) color[i] = rowof[i] < 0 ? NAN : nl_strtab_num(t, (size_t)rowof[i], (size_t)ccolor);
+  } else {
+    const char **cat = *catp = nl_malloc(n * sizeof *cat);
+    if (!cat) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+      cat[i] = rowof[i] < 0 ? NULL : nl_strtab_cell(t, (size_t)rowof[i], (size_t)ccolor);
+      if (cat[i] && nl_strtab_missing(cat[i])) cat[i] = NULL;
+    }
+  }
+  return NL_OK;
+}
+
 nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
   nl_network *g = nl_network_new();
   nl_strtab *t = NULL;
@@ -540,55 +688,8 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
     keep = nl_malloc(t->nrow + 1);
     if (!keep) goto nomem;
     memset(keep, 1, t->nrow + 1);
-    for (size_t k = 0; k < sp->nfilter; k++) {
-      const char *eq = strchr(sp->filter[k], '=');
-      char name[256];
-      if (!eq) {
-        rs = nl_err(nl_fig_err(f), NL_EINVAL, "filter '%s': expected COLUMN=VALUE", sp->filter[k]);
-        goto cleanup;
-      }
-      snprintf(name, sizeof name, "%.*s", (int)(eq - sp->filter[k]), sp->filter[k]);
-      long c;
-      if ((rs = column(f, t, name, &c))) goto cleanup;
-      size_t left = 0;
-      for (size_t r = 0; r < t->nrow; r++) {
-        if (keep[r] && !same_value(nl_strtab_cell(t, r, (size_t)c), eq + 1)) keep[r] = 0;
-        left += (size_t)keep[r];
-      }
-      if (!left) {
-        rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s: no row has %s = %s", t->source, name, eq + 1);
-        goto cleanup;
-      }
-    }
-    /* integer ids everywhere: nodes 0..max, so firms without ties are kept */
-    if (!graphml) {
-      int allint = 1;
-      double v, mx = -1;
-      for (size_t i = 0; i < nl_network_nodes(g) && allint; i++) {
-        allint = nonneg_int(nl_network_label(g, i), &v);
-        mx = fmax(mx, v);
-      }
-      for (size_t r = 0; r < t->nrow && allint; r++)
-        if (keep[r]) {
-          allint = nonneg_int(nl_strtab_cell(t, r, (size_t)cid), &v);
-          mx = fmax(mx, v);
-        }
-      /* Ids 0..max become nodes: one stray id (99999999) must not build 1e8 of them. */
-      if (allint && mx + 1 > (double)PLOT_MAX_NODES) {
-        rs = nl_err(nl_fig_err(f), NL_ERANGE,
-                    "%s: node id %.0f: integer ids are drawn as nodes 0..max, and a network plot has at most %d "
-                    "nodes",
-                    t->source, mx, PLOT_MAX_NODES);
-        goto cleanup;
-      }
-      if (allint && mx >= 0 && mx + 1 > (double)nl_network_nodes(g)) {
-        rs = nl_network_read_edgelist(g, gpath, (size_t)mx + 1, 0);
-        if (rs) {
-          rs = edge_error(f, rs, nl_network_errmsg(g), tmp, sp->graph, linemap);
-          goto cleanup;
-        }
-      }
-    }
+    if ((rs = filter_rows(f, sp, t, keep))) goto cleanup;
+    if (!graphml && (rs = integer_ids(f, sp, g, t, keep, cid, gpath, tmp, linemap))) goto cleanup;
   }
   size_t n = nl_network_nodes(g);
   nl_plot_network_options o;
@@ -599,77 +700,16 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
     rowof = nl_malloc((n ? n : 1) * sizeof *rowof);
     if (!rowof) goto nomem;
     for (size_t i = 0; i < n; i++) rowof[i] = -1;
-    char key[32];
-    for (size_t r = 0; r < t->nrow; r++) {
-      if (!keep[r]) continue;
-      const char *id = nl_strtab_cell(t, r, (size_t)cid);
-      for (size_t i = 0; i < n; i++) {
-        const char *l = nl_network_label(g, i);
-        if (!*l) {
-          snprintf(key, sizeof key, "%zu", i);
-          l = key;
-        }
-        if (!same_value(l, id)) continue;
-        if (rowof[i] >= 0) {
-          rs = nl_err(nl_fig_err(f), NL_EINVAL,
-                      "%s:%zu: node '%s' has more than one row (also line %ld): select one with filters, e.g. "
-                      "--filter replication=0 --filter period=100",
-                      t->source, r + 2, id, rowof[i] + 2);
-          goto cleanup;
-        }
-        rowof[i] = (long)r;
-        break;
-      }
-    }
+    if ((rs = match_rows(f, g, t, keep, cid, rowof))) goto cleanup;
     if (csize >= 0) {
-      size = nl_malloc(n * sizeof *size);
-      if (!size) goto nomem;
-      for (size_t i = 0; i < n; i++) {
-        size[i] = NAN;
-        if (rowof[i] < 0) continue;
-        const char *c = nl_strtab_cell(t, (size_t)rowof[i], (size_t)csize);
-        if (!nl_strtab_parse_num(c, &size[i])) {
-          rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s:%ld: size column '%s' is not a number: '%s'", t->source,
-                      rowof[i] + 2, sp->size, c);
-          goto cleanup;
-        }
-      }
+      if ((rs = size_column(f, sp, t, csize, rowof, n, &size))) goto cleanup;
       o.size = size;
       o.size_label = sp->size;
     }
     if (ccolor >= 0) {
-      /* numbers -> continuous scale, except a few integer codes (group ids) -> categories */
-      int numeric = 1, integers = 1;
-      double distinct[MAXCAT + 1];
-      size_t nd = 0;
-      for (size_t i = 0; i < n; i++) {
-        if (rowof[i] < 0) continue;
-        double v;
-        const char *c = nl_strtab_cell(t, (size_t)rowof[i], (size_t)ccolor);
-        if (!nl_strtab_parse_num(c, &v)) {
-          numeric = 0;
-          break;
-        }
-        if (isnan(v)) continue;
-        if (v != floor(v)) integers = 0;
-        size_t k = 0;
-        while (k < nd && distinct[k] != v) k++;
-        if (k == nd && nd <= MAXCAT) distinct[nd++] = v;
-      }
-      if (numeric && !(integers && nd <= MAXCAT && nd > 0)) {
-        color = nl_malloc(n * sizeof *color);
-        if (!color) goto nomem;
-        for (size_t i = 0; i < n; i++) color[i] = rowof[i] < 0 ? NAN : nl_strtab_num(t, (size_t)rowof[i], (size_t)ccolor);
-        o.color = color;
-      } else {
-        cat = nl_malloc(n * sizeof *cat);
-        if (!cat) goto nomem;
-        for (size_t i = 0; i < n; i++) {
-          cat[i] = rowof[i] < 0 ? NULL : nl_strtab_cell(t, (size_t)rowof[i], (size_t)ccolor);
-          if (cat[i] && nl_strtab_missing(cat[i])) cat[i] = NULL;
-        }
-        o.category = cat;
-      }
+      if ((rs = color_column(f, t, ccolor, rowof, n, &color, &cat))) goto cleanup;
+      o.color = color;
+      o.category = cat;
       o.color_label = sp->color;
     }
   }
