@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "models/coopnet/coopnet.h"
 #include "study/study_impl.h"
 
 size_t nl_study_power_economies(long n, size_t F) { return F ? ((size_t)n + F - 1) / F : 0; }
@@ -29,7 +28,7 @@ static void power_fail(study_rep *rp, nl_status st, const char *what, long n, co
 void nl_study_run_power(nl_study *s, size_t pi, long r) {
   study_point *pt = &s->pt[pi];
   study_rep *rp = &pt->rep[r];
-  size_t F = pt->F, NF = NL_CN_FIRM_NFIELDS, H = s->H, K = s->npower, ni = nl_survey_nitems(&s->sv);
+  size_t F = pt->F, NF = s->sv.stride, H = s->H, K = s->npower, ni = nl_survey_nitems(&s->sv);
   size_t E = nl_study_power_economies(s->power[K - 1], F), Nmax = (size_t)s->power[K - 1];
   nl_params *pc = NULL;
   nl_pls *p = NULL;

@@ -97,7 +97,7 @@ typedef struct study_rep {
   size_t boot_ok, boot_failed;
   double seconds;
   /* power analysis (power.c) */
-  double *wstart;     /* F x NL_CN_FIRM_NFIELDS at the window start (kept only with power sizes) */
+  double *wstart;     /* F x sv.stride unit rows at the window start (kept only with power sizes) */
   double *pw;         /* npower x H x 4: estimate, lo, hi, p of each hypothesis on the size-k survey */
   nl_status pst;
   char pmsg[320];
