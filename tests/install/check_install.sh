@@ -18,6 +18,13 @@ cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/march.c" $(pkg-config --cfl
 out=$("$prefix/march_shared")
 echo "$out"
 echo "$out" | grep -q "mean equilibrium code knowledge 0.9"
+# a model defined outside the library, registered at run time through the shared library's API
+cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/diffusion_run.c" "$src/examples/api/diffusion.c" \
+  $(pkg-config --cflags --libs netlearn) -Wl,-rpath,"$(pkg-config --variable=libdir netlearn)" -o "$prefix/diffusion"
+out=$("$prefix/diffusion")
+echo "$out"
+echo "$out" | grep -q "mean share adopted after 12 periods 0.5"
+echo "$out" | grep -q "surveyed 100 agents: innov1 innov2 innov3 adopted1 adopted2 adopted3"
 # static: the archive and what netlearn.pc lists for it (components, BLAS/LAPACK, OpenMP)
 libs="$(pkg-config --variable=libdir netlearn)/libnetlearn.a $(pkg-config --libs $(pkg-config --print-requires-private netlearn))
   $(pkg-config --variable=libs_private netlearn)"
