@@ -89,13 +89,195 @@ static double radius(const size_scale *s, double v) {
 
 #define MAXCAT NL_PLOT_NCATEGORIES
 
+/* Categories in order of first appearance ("NA" for missing) into cats[0..*ncat), and each node's
+ * into a new *catofp (caller frees). Errors: NL_EINVAL (more than MAXCAT), NL_ENOMEM. */
+static nl_status categories(nl_figure *f, const char *const *category, size_t n, const char **cats, size_t *ncat,
+                            size_t **catofp) {
+  size_t *catof = *catofp = nl_malloc(n * sizeof *catof);
+  if (!catof) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    const char *c = category[i] && *category[i] ? category[i] : "NA";
+    size_t k = 0;
+    while (k < *ncat && strcmp(cats[k], c)) k++;
+    if (k == *ncat) {
+      if (*ncat == MAXCAT)
+        return nl_err(nl_fig_err(f), NL_EINVAL,
+                      "more than %d categories to colour by: colours would repeat (use a numeric variable)", MAXCAT);
+      cats[(*ncat)++] = c;
+    }
+    catof[i] = k;
+  }
+  return NL_OK;
+}
+
+/* Node sizes from the spacing of the layout: the median distance to the nearest node caps the
+ * radii in ss. n > 1. Errors: NL_ENOMEM. O(n min(n, 2000)). */
+static nl_status spacing_radii(nl_figure *f, const double *xy, size_t n, double rmax, size_scale *ss) {
+  double *nn = nl_malloc(n * sizeof *nn);
+  if (!nn) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+  size_t m = n > 2000 ? 2000 : n; /* a sample suffices for the median */
+  for (size_t i = 0; i < m; i++) {
+    double best = INFINITY;
+    for (size_t j = 0; j < n; j++)
+      if (j != i) best = fmin(best, hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]));
+    nn[i] = best;
+  }
+  for (size_t a = 1; a < m; a++)
+    for (size_t b = a; b > 0 && nn[b - 1] > nn[b]; b--) {
+      double t = nn[b];
+      nn[b] = nn[b - 1];
+      nn[b - 1] = t;
+    }
+  double med = nn[m / 2];
+  nl_free(nn);
+  if (med > 0 && isfinite(med)) {
+    ss->rmax = fmin(rmax, fmax(2, (ss->used ? 0.75 : 0.62) * med));
+    ss->rmin = fmax(1.2, ss->rmax * 0.28);
+  }
+  return NL_OK;
+}
+
+/* Nodes must not cover each other: push overlapping pairs apart (a few relaxation rounds, inside
+ * [lx0, lx1] x [ly0, ly1]). O(rounds n^2). */
+static void separate_nodes(double *xy, size_t n, const size_scale *ss, const double *size, double lx0, double lx1,
+                           double ly0, double ly1) {
+  for (int round = 0; round < 60; round++) {
+    int moved = 0;
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = i + 1; j < n; j++) {
+        double ri = radius(ss, ss->used ? size[i] : NAN), rj = radius(ss, ss->used ? size[j] : NAN);
+        double dx = xy[2 * j] - xy[2 * i], dy = xy[2 * j + 1] - xy[2 * i + 1], d = hypot(dx, dy), need = ri + rj + 1.5;
+        if (d >= need) continue;
+        if (d < 1e-9) {
+          dx = 1;
+          dy = 0;
+          d = 1;
+        }
+        double push = (need - d) / 2;
+        xy[2 * i] -= dx / d * push;
+        xy[2 * i + 1] -= dy / d * push;
+        xy[2 * j] += dx / d * push;
+        xy[2 * j + 1] += dy / d * push;
+        moved = 1;
+      }
+    for (size_t i = 0; i < n; i++) {
+      xy[2 * i] = fmin(fmax(xy[2 * i], lx0), fmax(lx0, lx1));
+      xy[2 * i + 1] = fmin(fmax(xy[2 * i + 1], ly0), fmax(ly0, ly1));
+    }
+    if (!moved) break;
+  }
+}
+
+/* Edges, their width by weight (unweighted: thinner as edges multiply). */
+static void draw_edges(nl_figure *f, nl_network *g, const double *xy) {
+  size_t ne = nl_network_edges(g);
+  double wlo = INFINITY, whi = -INFINITY;
+  for (size_t e = 0; e < ne; e++) {
+    size_t u, v;
+    double w;
+    nl_network_edge(g, e, &u, &v, &w);
+    wlo = fmin(wlo, w);
+    whi = fmax(whi, w);
+  }
+  nl_rgba ec = {0.35, 0.35, 0.35, 0.55};
+  for (size_t e = 0; e < ne; e++) {
+    size_t u, v;
+    double w;
+    nl_network_edge(g, e, &u, &v, &w);
+    /* unweighted: thinner as edges multiply, so that dense graphs do not turn grey */
+    double lw = nl_network_weighted(g) && whi > wlo ? 0.4 + 2.6 * (w - wlo) / (whi - wlo)
+                                                    : fmax(0.3, fmin(0.8, 0.8 * sqrt(200.0 / (double)ne)));
+    double p[4] = {xy[2 * u], xy[2 * u + 1], xy[2 * v], xy[2 * v + 1]};
+    nl_fig_path(f, p, 2, 0, (nl_rgba){0, 0, 0, 0}, ec, lw, NL_DASH_SOLID);
+  }
+}
+
+/* Nodes, largest first so that small ones stay visible, coloured by number or category. */
+static nl_status draw_nodes(nl_figure *f, const double *xy, size_t n, const nl_plot_network_options *op,
+                            const size_scale *ss, const char *const *cats, const size_t *catof, double clo, double chi) {
+  size_t *order = nl_malloc(n * sizeof *order);
+  if (!order) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  if (ss->used)
+    for (size_t a = 1; a < n; a++)
+      for (size_t b = a; b > 0 && radius(ss, op->size[order[b - 1]]) < radius(ss, op->size[order[b]]); b--) {
+        size_t t = order[b];
+        order[b] = order[b - 1];
+        order[b - 1] = t;
+      }
+  nl_rgba white = {1, 1, 1, 1};
+  for (size_t k = 0; k < n; k++) {
+    size_t i = order[k];
+    nl_rgba c = nl_plot_category(0);
+    if (op->color) c = nl_plot_viridis(isfinite(op->color[i]) ? (op->color[i] - clo) / (chi - clo) : NAN);
+    if (op->category) c = strcmp(cats[catof[i]], "NA") ? nl_plot_category(catof[i]) : (nl_rgba){0.7, 0.7, 0.7, 1};
+    nl_fig_circle(f, xy[2 * i], xy[2 * i + 1], radius(ss, ss->used ? op->size[i] : NAN), c, white, 0.6);
+  }
+  nl_free(order);
+  return NL_OK;
+}
+
+/* Legends in the column at lx from ly down: colour bar or categories, then node sizes. */
+static void draw_legends(nl_figure *f, const nl_plot_network_options *op, const size_scale *ss, const char *const *cats,
+                         size_t ncat, double lx, double ly, double legw, double clo, double chi, double plot_h) {
+  double ts = nl_fig_font_size(f) * 0.9;
+  nl_rgba white = {1, 1, 1, 1}, ink = {0.13, 0.13, 0.13, 1};
+  char buf[64];
+  if (op->color) {
+    double bh = fmin(140, plot_h * 0.5);
+    nl_fig_colorbar(f, lx, ly, legw, bh, clo, chi, op->color_label);
+    ly += bh + 14;
+  }
+  if (op->category) {
+    if (op->color_label) {
+      nl_fig_text(f, lx, ly, op->color_label, ts, 0, NL_VA_TOP, 0, ink, 0);
+      ly += ts * 1.6;
+    }
+    for (size_t k = 0; k < ncat; k++) {
+      nl_rgba c = strcmp(cats[k], "NA") ? nl_plot_category(k) : (nl_rgba){0.7, 0.7, 0.7, 1};
+      nl_fig_circle(f, lx + 5, ly + ts * 0.7, 4.5, c, white, 0.5);
+      nl_fig_text(f, lx + 14, ly + ts * 0.7, cats[k], ts, 0, NL_VA_MIDDLE, 0, ink, 0);
+      ly += ts * 1.6;
+    }
+    ly += 10;
+  }
+  if (ss->used) {
+    if (op->size_label) {
+      nl_fig_text(f, lx, ly, op->size_label, ts, 0, NL_VA_TOP, 0, ink, 0);
+      ly += ts * 1.6;
+    }
+    double tk[64], step;
+    size_t nt = ss->hi > ss->lo ? nl_plot_ticks(ss->lo, ss->hi, 4, tk, 64, &step) : 0;
+    if (nt > 64) nt = 64;
+    if (nt > 3) {
+      /* smallest, middle and largest nice value */
+      tk[1] = tk[nt / 2];
+      tk[2] = tk[nt - 1];
+      nt = 3;
+    }
+    if (nt == 0) {
+      tk[0] = ss->hi;
+      nt = 1;
+      step = fabs(ss->hi) > 0 ? fabs(ss->hi) : 1;
+    }
+    for (size_t k = 0; k < nt; k++) {
+      double r = radius(ss, tk[k]);
+      nl_rgba gc = {0.6, 0.6, 0.6, 1};
+      nl_fig_circle(f, lx + ss->rmax, ly + ss->rmax, r, (nl_rgba){0, 0, 0, 0}, gc, 0.8);
+      nl_plot_format_tick(tk[k], step, buf, sizeof buf);
+      nl_fig_text(f, lx + 2 * ss->rmax + 5, ly + ss->rmax, buf, ts, 0, NL_VA_MIDDLE, 0, ink, 0);
+      ly += fmax(2 * ss->rmax + 3, ts * 1.6);
+    }
+  }
+}
+
 nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_options *opt) {
   nl_plot_network_options o;
   if (opt)
     o = *opt;
   else
     nl_plot_network_options_default(&o);
-  size_t n = nl_network_nodes(g), ne = nl_network_edges(g);
+  size_t n = nl_network_nodes(g);
   if (n == 0) return nl_err(nl_fig_err(f), NL_EINVAL, "the network has no nodes");
   if (o.color && o.category) return nl_err(nl_fig_err(f), NL_EINVAL, "colour by a number or by a category, not both");
   /* categories (order of first appearance, "NA" for missing) */
@@ -105,27 +287,7 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
   double *xy = nl_malloc(2 * n * sizeof *xy);
   if (!xy) return nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
   nl_status rs = NL_OK;
-  if (o.category) {
-    catof = nl_malloc(n * sizeof *catof);
-    if (!catof) {
-      rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
-      goto cleanup;
-    }
-    for (size_t i = 0; i < n; i++) {
-      const char *c = o.category[i] && *o.category[i] ? o.category[i] : "NA";
-      size_t k = 0;
-      while (k < ncat && strcmp(cats[k], c)) k++;
-      if (k == ncat) {
-        if (ncat == MAXCAT) {
-          rs = nl_err(nl_fig_err(f), NL_EINVAL,
-                      "more than %d categories to colour by: colours would repeat (use a numeric variable)", MAXCAT);
-          goto cleanup;
-        }
-        cats[ncat++] = c;
-      }
-      catof[i] = k;
-    }
-  }
+  if (o.category && (rs = categories(f, o.category, n, cats, &ncat, &catof))) goto cleanup;
   rs = layout_fr(f, g, o.seed ? o.seed : 1, xy);
   if (rs) goto cleanup;
   double fs = nl_fig_font_size(f), ts = fs * 0.9;
@@ -204,106 +366,14 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
     xy[2 * i] = cx + (xy[2 * i] - (mx0 + mx1) / 2) * sc;
     xy[2 * i + 1] = cy + (xy[2 * i + 1] - (my0 + my1) / 2) * sc;
   }
-  /* node sizes from the spacing of the layout: the median distance to the nearest node */
-  if (n > 1) {
-    double *nn = nl_malloc(n * sizeof *nn);
-    if (!nn) {
-      rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
-      goto cleanup;
-    }
-    size_t m = n > 2000 ? 2000 : n; /* a sample suffices for the median */
-    for (size_t i = 0; i < m; i++) {
-      double best = INFINITY;
-      for (size_t j = 0; j < n; j++)
-        if (j != i) best = fmin(best, hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]));
-      nn[i] = best;
-    }
-    for (size_t a = 1; a < m; a++)
-      for (size_t b = a; b > 0 && nn[b - 1] > nn[b]; b--) {
-        double t = nn[b];
-        nn[b] = nn[b - 1];
-        nn[b - 1] = t;
-      }
-    double med = nn[m / 2];
-    nl_free(nn);
-    if (med > 0 && isfinite(med)) {
-      ss.rmax = fmin(rmax, fmax(2, (ss.used ? 0.75 : 0.62) * med));
-      ss.rmin = fmax(1.2, ss.rmax * 0.28);
-    }
-  }
-  /* nodes must not cover each other: push overlapping pairs apart (a few relaxation rounds,
-   * inside the drawing area); O(rounds n^2), skipped for very large graphs */
-  if (n <= 2000) {
-    double lx0 = x0 + pad, lx1 = x1 - pad - (show_labels ? labw + 3 : 0), ly0 = y0 + pad, ly1 = y1 - pad;
-    for (int round = 0; round < 60; round++) {
-      int moved = 0;
-      for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) {
-          double ri = radius(&ss, ss.used ? o.size[i] : NAN), rj = radius(&ss, ss.used ? o.size[j] : NAN);
-          double dx = xy[2 * j] - xy[2 * i], dy = xy[2 * j + 1] - xy[2 * i + 1], d = hypot(dx, dy), need = ri + rj + 1.5;
-          if (d >= need) continue;
-          if (d < 1e-9) {
-            dx = 1;
-            dy = 0;
-            d = 1;
-          }
-          double push = (need - d) / 2;
-          xy[2 * i] -= dx / d * push;
-          xy[2 * i + 1] -= dy / d * push;
-          xy[2 * j] += dx / d * push;
-          xy[2 * j + 1] += dy / d * push;
-          moved = 1;
-        }
-      for (size_t i = 0; i < n; i++) {
-        xy[2 * i] = fmin(fmax(xy[2 * i], lx0), fmax(lx0, lx1));
-        xy[2 * i + 1] = fmin(fmax(xy[2 * i + 1], ly0), fmax(ly0, ly1));
-      }
-      if (!moved) break;
-    }
-  }
-  /* edges: width by weight */
-  double wlo = INFINITY, whi = -INFINITY;
-  for (size_t e = 0; e < ne; e++) {
-    size_t u, v;
-    double w;
-    nl_network_edge(g, e, &u, &v, &w);
-    wlo = fmin(wlo, w);
-    whi = fmax(whi, w);
-  }
-  nl_rgba ec = {0.35, 0.35, 0.35, 0.55};
-  for (size_t e = 0; e < ne; e++) {
-    size_t u, v;
-    double w;
-    nl_network_edge(g, e, &u, &v, &w);
-    /* unweighted: thinner as edges multiply, so that dense graphs do not turn grey */
-    double lw = nl_network_weighted(g) && whi > wlo ? 0.4 + 2.6 * (w - wlo) / (whi - wlo)
-                                                    : fmax(0.3, fmin(0.8, 0.8 * sqrt(200.0 / (double)ne)));
-    double p[4] = {xy[2 * u], xy[2 * u + 1], xy[2 * v], xy[2 * v + 1]};
-    nl_fig_path(f, p, 2, 0, (nl_rgba){0, 0, 0, 0}, ec, lw, NL_DASH_SOLID);
-  }
-  /* nodes, largest first so that small ones stay visible */
-  size_t *order = nl_malloc(n * sizeof *order);
-  if (!order) {
-    rs = nl_err(nl_fig_err(f), NL_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  for (size_t i = 0; i < n; i++) order[i] = i;
-  if (ss.used)
-    for (size_t a = 1; a < n; a++)
-      for (size_t b = a; b > 0 && radius(&ss, o.size[order[b - 1]]) < radius(&ss, o.size[order[b]]); b--) {
-        size_t t = order[b];
-        order[b] = order[b - 1];
-        order[b - 1] = t;
-      }
-  nl_rgba white = {1, 1, 1, 1}, ink = {0.13, 0.13, 0.13, 1};
-  for (size_t k = 0; k < n; k++) {
-    size_t i = order[k];
-    nl_rgba c = nl_plot_category(0);
-    if (o.color) c = nl_plot_viridis(isfinite(o.color[i]) ? (o.color[i] - clo) / (chi - clo) : NAN);
-    if (o.category) c = strcmp(cats[catof[i]], "NA") ? nl_plot_category(catof[i]) : (nl_rgba){0.7, 0.7, 0.7, 1};
-    nl_fig_circle(f, xy[2 * i], xy[2 * i + 1], radius(&ss, ss.used ? o.size[i] : NAN), c, white, 0.6);
-  }
-  nl_free(order);
+  /* node sizes from the spacing of the layout */
+  if (n > 1 && (rs = spacing_radii(f, xy, n, rmax, &ss))) goto cleanup;
+  /* nodes must not cover each other; skipped for very large graphs */
+  if (n <= 2000)
+    separate_nodes(xy, n, &ss, o.size, x0 + pad, x1 - pad - (show_labels ? labw + 3 : 0), y0 + pad, y1 - pad);
+  draw_edges(f, g, xy);
+  if ((rs = draw_nodes(f, xy, n, &o, &ss, cats, catof, clo, chi))) goto cleanup;
+  nl_rgba ink = {0.13, 0.13, 0.13, 1};
   if (show_labels)
     for (size_t i = 0; i < n; i++) {
       const char *l = nl_network_label(g, i);
@@ -315,54 +385,7 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
       nl_fig_text(f, xy[2 * i] + r + 1.5, xy[2 * i + 1], l, ls, 0, NL_VA_MIDDLE, 0, ink, 0);
     }
   if (title) nl_fig_text(f, 8, 8 + fs * 1.1, title, fs * 1.1, 0, NL_VA_BASELINE, 0, ink, 1);
-  /* legends */
-  double lx = W - 8 - legw, ly = top;
-  if (o.color) {
-    double bh = fmin(140, (y1 - y0) * 0.5);
-    nl_fig_colorbar(f, lx, ly, legw, bh, clo, chi, o.color_label);
-    ly += bh + 14;
-  }
-  if (o.category) {
-    if (o.color_label) {
-      nl_fig_text(f, lx, ly, o.color_label, ts, 0, NL_VA_TOP, 0, ink, 0);
-      ly += ts * 1.6;
-    }
-    for (size_t k = 0; k < ncat; k++) {
-      nl_rgba c = strcmp(cats[k], "NA") ? nl_plot_category(k) : (nl_rgba){0.7, 0.7, 0.7, 1};
-      nl_fig_circle(f, lx + 5, ly + ts * 0.7, 4.5, c, white, 0.5);
-      nl_fig_text(f, lx + 14, ly + ts * 0.7, cats[k], ts, 0, NL_VA_MIDDLE, 0, ink, 0);
-      ly += ts * 1.6;
-    }
-    ly += 10;
-  }
-  if (ss.used) {
-    if (o.size_label) {
-      nl_fig_text(f, lx, ly, o.size_label, ts, 0, NL_VA_TOP, 0, ink, 0);
-      ly += ts * 1.6;
-    }
-    double tk[64], step;
-    size_t nt = ss.hi > ss.lo ? nl_plot_ticks(ss.lo, ss.hi, 4, tk, 64, &step) : 0;
-    if (nt > 64) nt = 64;
-    if (nt > 3) {
-      /* smallest, middle and largest nice value */
-      tk[1] = tk[nt / 2];
-      tk[2] = tk[nt - 1];
-      nt = 3;
-    }
-    if (nt == 0) {
-      tk[0] = ss.hi;
-      nt = 1;
-      step = fabs(ss.hi) > 0 ? fabs(ss.hi) : 1;
-    }
-    for (size_t k = 0; k < nt; k++) {
-      double r = radius(&ss, tk[k]);
-      nl_rgba gc = {0.6, 0.6, 0.6, 1};
-      nl_fig_circle(f, lx + ss.rmax, ly + ss.rmax, r, (nl_rgba){0, 0, 0, 0}, gc, 0.8);
-      nl_plot_format_tick(tk[k], step, buf, sizeof buf);
-      nl_fig_text(f, lx + 2 * ss.rmax + 5, ly + ss.rmax, buf, ts, 0, NL_VA_MIDDLE, 0, ink, 0);
-      ly += fmax(2 * ss.rmax + 3, ts * 1.6);
-    }
-  }
+  draw_legends(f, &o, &ss, cats, ncat, W - 8 - legw, top, legw, clo, chi, y1 - y0);
   /* a wide network on a tall page: no empty bands above and below */
   nl_fig_crop_height(f, 8, 8);
 cleanup:
