@@ -667,13 +667,21 @@ static PyObject *py_survey(PyObject *self, PyObject *args) {
     int window;
     PyObject *loads;
     if (!PyArg_ParseTuple(PyList_GetItem(cons, i), "szpO", &cname, &fields, &window, &loads)) goto cleanup;
-    double l[16];
     Py_ssize_t n = PyList_Size(loads);
-    for (Py_ssize_t k = 0; k < n && k < 16; k++) {
-      l[k] = PyFloat_AsDouble(PyList_GetItem(loads, k));
-      if (PyErr_Occurred()) goto cleanup;
+    double *l = n > 0 ? PyMem_Malloc((size_t)n * sizeof *l) : NULL;
+    if (n > 0 && !l) {
+      PyErr_NoMemory();
+      goto cleanup;
     }
-    st = nl_survey_add_construct(sv, cname, fields, window, l, n < 16 ? (size_t)n : 16);
+    for (Py_ssize_t k = 0; k < n; k++) {
+      l[k] = PyFloat_AsDouble(PyList_GetItem(loads, k));
+      if (PyErr_Occurred()) {
+        PyMem_Free(l);
+        goto cleanup;
+      }
+    }
+    st = nl_survey_add_construct(sv, cname, fields, window, l, n > 0 ? (size_t)n : 0);
+    PyMem_Free(l);
   }
   if (st) {
     raise_status(st, nl_survey_errmsg(sv));

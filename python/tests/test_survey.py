@@ -55,6 +55,10 @@ def test_survey_bad_input():
         netlearn.survey({"model": "march1991"}, constructs={"S": {"field": "x", "loadings": [0.8, 0.8]}})
     with pytest.raises(netlearn.InputError, match="loading 2 = 1.5"):
         netlearn.survey(scen, constructs={"S": {"field": "score", "loadings": [0.8, 1.5]}}, sample=20)
+    with pytest.raises(netlearn.InputError, match="20 loadings, expected 2 to 8"):
+        netlearn.survey(scen, constructs={"S": {"field": "score", "loadings": [0.8] * 20}}, sample=20)
+    with pytest.raises(netlearn.InputError, match="0 loadings, expected 2 to 8"):
+        netlearn.survey(scen, constructs={"S": {"field": "score", "loadings": []}}, sample=20)
     with pytest.raises(ValueError, match="unknown key 'fields'"):
         netlearn.survey(scen, constructs={"S": {"fields": "score", "loadings": [0.8, 0.8]}})
     with pytest.raises(ValueError, match="loadings: expected a list of numbers"):
