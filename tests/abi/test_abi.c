@@ -273,6 +273,7 @@ int main(void) {
                                      cmocka_unit_test(test_status_null), cmocka_unit_test(test_versions),
                                      cmocka_unit_test(test_allocator), cmocka_unit_test(test_checked_getters)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  nl_plot_release_caches(); /* fontconfig's caches from the rendered figure, for the leak checker */
   if (lib) dlclose(lib);
   return rc;
 }

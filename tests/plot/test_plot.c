@@ -1031,10 +1031,10 @@ static void test_alloc_failures(void **state) {
     size_t l;
     if (!rs) rs = nl_figure_render(f, NL_FIGURE_SVG, &b, &l);
     if (!rs) {
-      free(b);
+      nl_free(b);
       rs = nl_figure_render(f, NL_FIGURE_PNG, &b, &l);
     }
-    free(b);
+    nl_free(b);
     nl_plot_source_free(s);
     nl_figure_free(f);
     long used = nl_alloc_fail_after(0);
