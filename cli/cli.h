@@ -66,6 +66,13 @@ int cli_store_open(nl_store *store, const char *path, const char *outdir, int fo
  * process writes it, it is not netlearn's or holds a different scenario (EEXIST), else 1. */
 int cli_store_failed(nl_store *store, nl_status st, const char *outdir);
 
+/* `netlearn run` and `netlearn sensitivity` on the library's run pipeline (nl_experiment_run_dir_v2):
+ * "resuming DIR/results.db: K of N runs already done" when some were; and the message and exit
+ * code of a failure by the stage it stopped at (input: the scenario or analysis file named). */
+typedef struct nl_run_dir_info nl_run_dir_info;
+void cli_resume_note(const char *outdir, const nl_run_dir_info *info);
+int cli_run_dir_failed(nl_store *store, nl_status st, int stage, const char *input, const char *outdir);
+
 /* Subcommands. */
 int nl_cmd_run(int argc, char **argv);
 int nl_cmd_export(int argc, char **argv);

@@ -133,9 +133,7 @@ typedef struct run_ctx {
 
 static void on_start(void *user, const nl_run_dir_info *info) {
   run_ctx *c = user;
-  if (!c->o->quiet && info->pending < info->total)
-    fprintf(stderr, "netlearn: resuming %s/results.db: %ld of %ld runs already done\n", c->o->outdir,
-            info->total - info->pending, info->total);
+  if (!c->o->quiet) cli_resume_note(c->o->outdir, info);
   /* Narrowed (fewer replications or points than an earlier run): the database keeps them all. */
   if (info->stored > info->total)
     cli_warn("%s/results.db holds %ld runs, more than the %ld this scenario asks for (fewer replications or points "
@@ -155,24 +153,6 @@ static nl_status mpi_runner(void *user, nl_store *st, const nl_design *d, const 
                             long n) {
   (void)d;
   return cli_mpi_master(((run_ctx *)user)->mpi, st, cfg, pairs, n);
-}
-
-/* The message and exit code of a failed pipeline, by the stage it stopped at. */
-static int report_failure(const run_opts *o, nl_store *store, nl_status st, nl_run_dir_stage stage) {
-  const char *msg = nl_store_errmsg(store);
-  switch (stage) {
-  case NL_RUN_DIR_INPUT:
-    cli_error("%s: %s", o->scenario_path, msg);
-    return st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
-  case NL_RUN_DIR_DIRECTORY: cli_error("%s", msg); return NL_EXIT_USAGE;
-  case NL_RUN_DIR_STORE: return cli_store_failed(store, st, o->outdir);
-  case NL_RUN_DIR_RUNS:
-    if (msg[0]) cli_error("%s: %s", o->scenario_path, msg);
-    if (st != NL_ECANCELED) return NL_EXIT_FAILURE;
-    cli_error("re-run the same command to finish the remaining runs");
-    return NL_EXIT_INTERRUPTED;
-  default: cli_error("%s", msg); return NL_EXIT_FAILURE;
-  }
 }
 
 /* After the runs: a few lines on the terminal. */
@@ -243,7 +223,7 @@ static int run(const run_opts *o, int argc, char **argv, const char *text, cli_m
     cli_release_interrupts();
   }
   if (mpi && mpi->reported) rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
-  else if (st) rc = report_failure(o, store, st, info.stage);
+  else if (st) rc = cli_run_dir_failed(store, st, info.stage, o->scenario_path, o->outdir);
   else rc = o->quiet ? NL_EXIT_OK : print_results(o, d, store, &info);
 cleanup:
   if (mpi && !mpi->released) cli_mpi_release(mpi, rc ? rc : NL_EXIT_FAILURE); /* the other ranks wait for it */

@@ -160,6 +160,31 @@ int cli_store_open(nl_store *store, const char *path, const char *outdir, int fo
   return os ? cli_store_failed(store, os, outdir) : NL_EXIT_OK;
 }
 
+void cli_resume_note(const char *outdir, const nl_run_dir_info *info) {
+  if (info->pending < info->total)
+    fprintf(stderr, "netlearn: resuming %s/results.db: %ld of %ld runs already done\n", outdir,
+            info->total - info->pending, info->total);
+}
+
+int cli_run_dir_failed(nl_store *store, nl_status st, int stage, const char *input, const char *outdir) {
+  const char *msg = nl_store_errmsg(store);
+  switch (stage) {
+  case NL_RUN_DIR_INPUT:
+    cli_error("%s: %s", input, msg);
+    return st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
+  case NL_RUN_DIR_DIRECTORY: cli_error("%s", msg); return NL_EXIT_USAGE;
+  case NL_RUN_DIR_STORE: return cli_store_failed(store, st, outdir);
+  case NL_RUN_DIR_RUNS:
+    if (msg[0]) cli_error("%s: %s", input, msg);
+    if (st != NL_ECANCELED) return NL_EXIT_FAILURE;
+    cli_error("re-run the same command to finish the remaining runs");
+    return NL_EXIT_INTERRUPTED;
+  default:
+    if (msg[0]) cli_error("%s", msg);
+    return NL_EXIT_FAILURE;
+  }
+}
+
 /* A results directory stands for its results.db (`netlearn summary out/basic`). */
 const char *cli_results_db(const char *arg, char *buf, size_t cap) {
   struct stat st;

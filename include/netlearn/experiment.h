@@ -272,7 +272,7 @@ typedef struct nl_run_dir_options {
   /* Called once the design is bound and old outputs removed, just before the runs (may be NULL):
    * info->total and info->pending are known (a resume message; signal handlers). */
   void (*on_start)(void *user, const nl_run_dir_info *info);
-  nl_run_dir_runner runner; /* NULL: nl_experiment_run with cfg (a runner: files checked only) */
+  nl_run_dir_runner runner; /* NULL: nl_experiment_run with cfg */
   /* Writes the caller's own files from the finished store in place of series.csv, summary.csv,
    * final.csv and points.csv (NULL: those): up to NL_RUN_DIR_MAX_OUTPUTS names (borrowed until
    * the manifest is written) into names, their count into *n; they are listed in the manifest.

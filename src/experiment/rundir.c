@@ -220,8 +220,8 @@ nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char 
   info->stage = NL_RUN_DIR_INPUT;
   if (opt->check_inputs) {
     status = check_files(d, err);
-    if (!status && !opt->runner) status = check_memory(d, cfg, err);
-    if (!status && !opt->runner && dir && *dir) status = check_disk(d, dir, err);
+    if (!status) status = check_memory(d, cfg, err);
+    if (!status && dir && *dir) status = check_disk(d, dir, err);
     if (status) goto cleanup;
   }
 
