@@ -319,28 +319,21 @@ static size_t curve_hits(const curve *c, const nl_plot_pls *m, size_t a, size_t 
 
 enum { SIDE_LEFT, SIDE_RIGHT, SIDE_ABOVE, SIDE_BELOW };
 
-nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
+/* Columns: each construct's layer (*Lp of them) is its longest path from a source (paths form a
+ * DAG; nc passes suffice); within a column constructs are ordered (pos) by the mean position of
+ * their predecessors, for fewer crossings. *countp (new, caller frees): constructs per layer.
+ * Returns NL_ENOMEM (no message) when out of memory. */
+static nl_status arrange(const nl_plot_pls *m, size_t *layer, size_t *pos, size_t **countp, size_t *Lp) {
   size_t nc = m->nc;
-  if (nc == 0) return nl_err(nl_fig_err(f), NL_EINVAL, "the PLS model has no constructs");
-  size_t *layer = nl_calloc(nc, sizeof *layer), *pos = nl_calloc(nc, sizeof *pos), *count = NULL;
-  double *cx = nl_calloc(4 * nc, sizeof *cx), *cy = cx ? cx + nc : NULL, *rx = cx ? cx + 2 * nc : NULL,
-         *ry = cx ? cx + 3 * nc : NULL;
-  int *side = nl_calloc(nc, sizeof *side);
-  tags tg = {NULL, 0, 0, 0};
-  double *bx = NULL, *by = NULL, *bwid = NULL; /* indicator boxes: centres and widths */
-  nl_status rs = NL_OK;
-  if (!layer || !pos || !cx || !side) goto nomem;
-  /* layers: longest path from a source (paths form a DAG; nc passes suffice) */
   for (size_t it = 0; it < nc; it++)
     for (size_t k = 0; k < m->np; k++)
       if (layer[m->path[k].to] < layer[m->path[k].from] + 1) layer[m->path[k].to] = layer[m->path[k].from] + 1;
   size_t L = 0;
   for (size_t j = 0; j < nc; j++) L = layer[j] + 1 > L ? layer[j] + 1 : L;
-  count = nl_calloc(L, sizeof *count);
-  if (!count) goto nomem;
-  /* order within a column by the mean position of predecessors (fewer crossings) */
+  size_t *count = *countp = nl_calloc(L, sizeof *count);
+  if (!count) return NL_ENOMEM;
   double *key = nl_calloc(nc, sizeof *key);
-  if (!key) goto nomem;
+  if (!key) return NL_ENOMEM;
   for (size_t l = 0; l < L; l++) {
     size_t idx[256], n = 0;
     for (size_t j = 0; j < nc && n < 256; j++)
@@ -368,6 +361,138 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
     count[l] = n;
   }
   nl_free(key);
+  *Lp = L;
+  return NL_OK;
+}
+
+/* Where a diagram's constructs and indicator boxes are (for arrows that avoid them). */
+typedef struct pls_geom {
+  const double *cx, *cy, *rx, *ry; /* construct ellipses */
+  const double *bx, *by, *bwid;    /* indicator boxes: centres and widths */
+  double boxh, ts;                 /* box height, label size */
+} pls_geom;
+
+/* Structural path k: straight when the line between the centres clears every other construct
+ * and indicator; else a quadratic arc bowed (upwards first) just enough to clear them, e.g. the
+ * direct path of a mediation model around its mediator. Its label goes to tg. */
+static void draw_path(nl_figure *f, const nl_plot_pls *m, size_t k, const pls_geom *gm, tags *tg) {
+  const double *cx = gm->cx, *cy = gm->cy, *rx = gm->rx, *ry = gm->ry, *bx = gm->bx, *by = gm->by, *bwid = gm->bwid;
+  double boxh = gm->boxh, ts = gm->ts;
+  size_t nc = m->nc;
+  nl_rgba ink = {0.13, 0.13, 0.13, 1};
+  char buf[64];
+  size_t a = m->path[k].from, b = m->path[k].to;
+  double ax = cx[a], ay = cy[a], bxx = cx[b], byy = cy[b], d = hypot(bxx - ax, byy - ay);
+  double nx = d > 0 ? -(byy - ay) / d : 0, ny = d > 0 ? (bxx - ax) / d : 1;
+  curve best = {ax, ay, (ax + bxx) / 2, (ay + byy) / 2, bxx, byy};
+  size_t besthits = curve_hits(&best, m, a, b, cx, cy, rx, ry, bx, by, bwid, boxh);
+  for (int step = 1; besthits > 0 && step <= 8; step++) {
+    double h = 0.1 * d * step;
+    for (int sg = -1; sg <= 1; sg += 2) {
+      curve c = {ax, ay, (ax + bxx) / 2 + sg * nx * 2 * h, (ay + byy) / 2 + sg * ny * 2 * h, bxx, byy};
+      size_t hits = curve_hits(&c, m, a, b, cx, cy, rx, ry, bx, by, bwid, boxh);
+      if (hits < besthits) {
+        best = c;
+        besthits = hits;
+      }
+      if (!hits) break;
+    }
+  }
+  /* end points on the ellipses, towards the control point */
+  double ta = ellipse_t(best.cx - ax, best.cy - ay, rx[a], ry[a]), tb = ellipse_t(best.cx - bxx, best.cy - byy, rx[b], ry[b]);
+  int straight = fabs(best.cx - (ax + bxx) / 2) < 1e-9 && fabs(best.cy - (ay + byy) / 2) < 1e-9;
+  if (straight) {
+    ta = ellipse_t(bxx - ax, byy - ay, rx[a], ry[a]);
+    tb = ellipse_t(ax - bxx, ay - byy, rx[b], ry[b]);
+    best.x0 = ax + (bxx - ax) * ta;
+    best.y0 = ay + (byy - ay) * ta;
+    best.x1 = bxx + (ax - bxx) * tb;
+    best.y1 = byy + (ay - byy) * tb;
+    best.cx = (best.x0 + best.x1) / 2;
+    best.cy = (best.y0 + best.y1) / 2;
+    nl_fig_arrow(f, best.x0, best.y0, best.x1, best.y1, ink, 1.1, 7);
+  } else {
+    best.x0 = ax + (best.cx - ax) * ta;
+    best.y0 = ay + (best.cy - ay) * ta;
+    best.x1 = bxx + (best.cx - bxx) * tb;
+    best.y1 = byy + (best.cy - byy) * tb;
+    double pts[2 * 33];
+    int np = 0;
+    for (int q = 0; q <= 30; q++) {
+      curve_at(&best, 0.95 * q / 30.0, &pts[2 * np], &pts[2 * np + 1]);
+      np++;
+    }
+    nl_fig_path(f, pts, (size_t)np, 0, (nl_rgba){0, 0, 0, 0}, ink, 1.1, NL_DASH_SOLID);
+    double hx, hy;
+    curve_at(&best, 0.95, &hx, &hy);
+    nl_fig_arrow(f, hx, hy, best.x1, best.y1, ink, 1.1, 7);
+  }
+  char t[64];
+  snprintf(t, sizeof t, "%.3f", m->path[k].est);
+  if (t[0] == '-')
+    snprintf(buf, sizeof buf, "\xe2\x88\x92%s%s", t + 1, stars(m->path[k].p));
+  else
+    snprintf(buf, sizeof buf, "%s%s", t, stars(m->path[k].p));
+  /* the first spot along the arrow (a third of the way first: arrows into one construct
+   * converge, so labels are apart near their sources; an arc's apex first) where the label
+   * overlaps no other label and no construct; on an arrow too short for its label, above it */
+  double len = hypot(best.x1 - best.x0, best.y1 - best.y0), lw = nl_fig_text_width(f, buf, ts, 0);
+  static const double spots[] = {0.35, 0.5, 0.25, 0.65, 0.2, 0.75, 0.42, 0.58};
+  double lx, ly;
+  curve_at(&best, 0.5, &lx, &ly);
+  if (straight && len < lw + 12) ly -= ts;
+  for (size_t q = 0; (!straight || len >= lw + 12) && q < sizeof spots / sizeof spots[0]; q++) {
+    double px, py;
+    curve_at(&best, straight ? spots[q] : (q ? spots[q] : 0.5), &px, &py);
+    int clash = 0;
+    for (size_t g = 0; g < tg->n && !clash; g++) {
+      double ow = nl_fig_text_width(f, tg->t[g].text, tg->t[g].size, 0);
+      clash = fabs(px - tg->t[g].x) < (lw + ow) / 2 + 3 && fabs(py - tg->t[g].y) < (ts + tg->t[g].size) * 0.62 + 1;
+    }
+    for (size_t j = 0; j < nc && !clash; j++)
+      clash = fabs(px - cx[j]) < rx[j] + lw / 2 && fabs(py - cy[j]) < ry[j] + ts * 0.6;
+    if (!clash) {
+      lx = px;
+      ly = py;
+      break;
+    }
+    if (q == 0) {
+      lx = px;
+      ly = py;
+    }
+  }
+  tag_add(tg, lx, ly, buf, ts, ink);
+}
+
+/* The constructs, on top of the paths: ellipse, name and R^2. */
+static void draw_constructs(nl_figure *f, const nl_plot_pls *m, const double *cx, const double *cy, const double *rx,
+                            const double *ry, double fs, double ts) {
+  nl_rgba ink = {0.13, 0.13, 0.13, 1}, cfill = {0.87, 0.93, 0.97, 1}, cline = {0.0, 0.45, 0.70, 1};
+  for (size_t j = 0; j < m->nc; j++) {
+    nl_fig_ellipse(f, cx[j], cy[j], rx[j], ry[j], cfill, cline, 1.1);
+    if (isfinite(m->c[j].r2)) {
+      nl_fig_text(f, cx[j], cy[j] - fs * 0.15, m->c[j].name, fs, 0.5, NL_VA_BOTTOM, 0, ink, 1);
+      char t[64];
+      snprintf(t, sizeof t, "R\xc2\xb2 = %.3f", m->c[j].r2);
+      nl_fig_text(f, cx[j], cy[j] + fs * 0.25, t, ts, 0.5, NL_VA_TOP, 0, ink, 0);
+    } else
+      nl_fig_text(f, cx[j], cy[j], m->c[j].name, fs, 0.5, NL_VA_MIDDLE, 0, ink, 1);
+  }
+}
+
+nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
+  size_t nc = m->nc;
+  if (nc == 0) return nl_err(nl_fig_err(f), NL_EINVAL, "the PLS model has no constructs");
+  size_t *layer = nl_calloc(nc, sizeof *layer), *pos = nl_calloc(nc, sizeof *pos), *count = NULL;
+  double *cx = nl_calloc(4 * nc, sizeof *cx), *cy = cx ? cx + nc : NULL, *rx = cx ? cx + 2 * nc : NULL,
+         *ry = cx ? cx + 3 * nc : NULL;
+  int *side = nl_calloc(nc, sizeof *side);
+  tags tg = {NULL, 0, 0, 0};
+  double *bx = NULL, *by = NULL, *bwid = NULL; /* indicator boxes: centres and widths */
+  nl_status rs = NL_OK;
+  if (!layer || !pos || !cx || !side) goto nomem;
+  size_t L = 0;
+  if (arrange(m, layer, pos, &count, &L)) goto nomem;
   double fs = nl_fig_font_size(f), ts = fs * 0.85, vs = fs * 0.75;
   const char *title = nl_fig_title(f);
   nl_fig_begin_free(f); /* keeps the title */
@@ -466,7 +591,7 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
   nl_free(colx);
   nl_free(rowoff);
   nl_rgba ink = {0.13, 0.13, 0.13, 1}, grey = {0.35, 0.35, 0.35, 1}, white = {1, 1, 1, 1};
-  nl_rgba cfill = {0.87, 0.93, 0.97, 1}, cline = {0.0, 0.45, 0.70, 1}, boxfill = {0.97, 0.97, 0.97, 1};
+  nl_rgba boxfill = {0.97, 0.97, 0.97, 1};
   char buf[64];
   /* indicator boxes: left and right sides are packed as blocks near their constructs without
    * overlap (shrunk together when they do not fit the page); above and below in a row */
@@ -570,105 +695,11 @@ nl_status nl_plot_pls_draw(nl_figure *f, const nl_plot_pls *m) {
     tag_add(&tg, qx + (ex - qx) * at, qy + (ey - qy) * at, buf, vs, grey);
   }
   /* structural paths */
-  for (size_t k = 0; k < m->np; k++) {
-    size_t a = m->path[k].from, b = m->path[k].to;
-    /* straight when the line between the centres clears every other construct and indicator;
-     * else a quadratic arc bowed (upwards first) just enough to clear them, e.g. the direct
-     * path of a mediation model around its mediator */
-    double ax = cx[a], ay = cy[a], bxx = cx[b], byy = cy[b], d = hypot(bxx - ax, byy - ay);
-    double nx = d > 0 ? -(byy - ay) / d : 0, ny = d > 0 ? (bxx - ax) / d : 1;
-    curve best = {ax, ay, (ax + bxx) / 2, (ay + byy) / 2, bxx, byy};
-    size_t besthits = curve_hits(&best, m, a, b, cx, cy, rx, ry, bx, by, bwid, boxh);
-    for (int step = 1; besthits > 0 && step <= 8; step++) {
-      double h = 0.1 * d * step;
-      for (int sg = -1; sg <= 1; sg += 2) {
-        curve c = {ax, ay, (ax + bxx) / 2 + sg * nx * 2 * h, (ay + byy) / 2 + sg * ny * 2 * h, bxx, byy};
-        size_t hits = curve_hits(&c, m, a, b, cx, cy, rx, ry, bx, by, bwid, boxh);
-        if (hits < besthits) {
-          best = c;
-          besthits = hits;
-        }
-        if (!hits) break;
-      }
-    }
-    /* end points on the ellipses, towards the control point */
-    double ta = ellipse_t(best.cx - ax, best.cy - ay, rx[a], ry[a]), tb = ellipse_t(best.cx - bxx, best.cy - byy, rx[b], ry[b]);
-    int straight = fabs(best.cx - (ax + bxx) / 2) < 1e-9 && fabs(best.cy - (ay + byy) / 2) < 1e-9;
-    if (straight) {
-      ta = ellipse_t(bxx - ax, byy - ay, rx[a], ry[a]);
-      tb = ellipse_t(ax - bxx, ay - byy, rx[b], ry[b]);
-      best.x0 = ax + (bxx - ax) * ta;
-      best.y0 = ay + (byy - ay) * ta;
-      best.x1 = bxx + (ax - bxx) * tb;
-      best.y1 = byy + (ay - byy) * tb;
-      best.cx = (best.x0 + best.x1) / 2;
-      best.cy = (best.y0 + best.y1) / 2;
-      nl_fig_arrow(f, best.x0, best.y0, best.x1, best.y1, ink, 1.1, 7);
-    } else {
-      best.x0 = ax + (best.cx - ax) * ta;
-      best.y0 = ay + (best.cy - ay) * ta;
-      best.x1 = bxx + (best.cx - bxx) * tb;
-      best.y1 = byy + (best.cy - byy) * tb;
-      double pts[2 * 33];
-      int np = 0;
-      for (int q = 0; q <= 30; q++) {
-        curve_at(&best, 0.95 * q / 30.0, &pts[2 * np], &pts[2 * np + 1]);
-        np++;
-      }
-      nl_fig_path(f, pts, (size_t)np, 0, (nl_rgba){0, 0, 0, 0}, ink, 1.1, NL_DASH_SOLID);
-      double hx, hy;
-      curve_at(&best, 0.95, &hx, &hy);
-      nl_fig_arrow(f, hx, hy, best.x1, best.y1, ink, 1.1, 7);
-    }
-    char t[64];
-    snprintf(t, sizeof t, "%.3f", m->path[k].est);
-    if (t[0] == '-')
-      snprintf(buf, sizeof buf, "\xe2\x88\x92%s%s", t + 1, stars(m->path[k].p));
-    else
-      snprintf(buf, sizeof buf, "%s%s", t, stars(m->path[k].p));
-    /* the first spot along the arrow (a third of the way first: arrows into one construct
-     * converge, so labels are apart near their sources; an arc's apex first) where the label
-     * overlaps no other label and no construct; on an arrow too short for its label, above it */
-    double len = hypot(best.x1 - best.x0, best.y1 - best.y0), lw = nl_fig_text_width(f, buf, ts, 0);
-    static const double spots[] = {0.35, 0.5, 0.25, 0.65, 0.2, 0.75, 0.42, 0.58};
-    double lx, ly;
-    curve_at(&best, 0.5, &lx, &ly);
-    if (straight && len < lw + 12) ly -= ts;
-    for (size_t q = 0; (!straight || len >= lw + 12) && q < sizeof spots / sizeof spots[0]; q++) {
-      double px, py;
-      curve_at(&best, straight ? spots[q] : (q ? spots[q] : 0.5), &px, &py);
-      int clash = 0;
-      for (size_t g = 0; g < tg.n && !clash; g++) {
-        double ow = nl_fig_text_width(f, tg.t[g].text, tg.t[g].size, 0);
-        clash = fabs(px - tg.t[g].x) < (lw + ow) / 2 + 3 && fabs(py - tg.t[g].y) < (ts + tg.t[g].size) * 0.62 + 1;
-      }
-      for (size_t j = 0; j < nc && !clash; j++)
-        clash = fabs(px - cx[j]) < rx[j] + lw / 2 && fabs(py - cy[j]) < ry[j] + ts * 0.6;
-      if (!clash) {
-        lx = px;
-        ly = py;
-        break;
-      }
-      if (q == 0) {
-        lx = px;
-        ly = py;
-      }
-    }
-    tag_add(&tg, lx, ly, buf, ts, ink);
-  }
+  pls_geom gm = {cx, cy, rx, ry, bx, by, bwid, boxh, ts};
+  for (size_t k = 0; k < m->np; k++) draw_path(f, m, k, &gm, &tg);
   nl_free(bx);
   bx = NULL;
-  /* constructs on top */
-  for (size_t j = 0; j < nc; j++) {
-    nl_fig_ellipse(f, cx[j], cy[j], rx[j], ry[j], cfill, cline, 1.1);
-    if (isfinite(m->c[j].r2)) {
-      nl_fig_text(f, cx[j], cy[j] - fs * 0.15, m->c[j].name, fs, 0.5, NL_VA_BOTTOM, 0, ink, 1);
-      char t[64];
-      snprintf(t, sizeof t, "R\xc2\xb2 = %.3f", m->c[j].r2);
-      nl_fig_text(f, cx[j], cy[j] + fs * 0.25, t, ts, 0.5, NL_VA_TOP, 0, ink, 0);
-    } else
-      nl_fig_text(f, cx[j], cy[j], m->c[j].name, fs, 0.5, NL_VA_MIDDLE, 0, ink, 1);
-  }
+  draw_constructs(f, m, cx, cy, rx, ry, fs, ts);
   for (size_t k = 0; k < tg.n; k++) tag(f, tg.t[k].x, tg.t[k].y, tg.t[k].text, tg.t[k].size, tg.t[k].ink);
   if (tg.oom) goto nomem;
   if (title) nl_fig_text(f, 8, 8 + fs * 1.1, title, fs * 1.1, 0, NL_VA_BASELINE, 0, ink, 1);
