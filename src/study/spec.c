@@ -519,7 +519,7 @@ static nl_status parse_power(nl_study *s, struct fy_node *k, struct fy_node *v) 
   char loc[NL_STUDY_MAXPOWER + 1][192];
   long val[NL_STUDY_MAXPOWER + 1];
   if (!v || !fy_node_is_sequence(v) || fy_node_sequence_item_count(v) == 0) /* [] has no position: the key's */
-    return at(s, v && !fy_node_is_sequence(v) ? v : k, NL_EINVAL,
+    return at(s, v && nl_yaml_mark(v) && !fy_node_is_sequence(v) ? v : k, NL_EINVAL,
               "key 'power': expected a list of survey sizes, e.g. [60, 90, 150, 300]");
   void *it = NULL;
   struct fy_node *e;

@@ -78,6 +78,8 @@ static void test_bad_sizes(void **state) {
                "s.yaml:9:29: key 'power': expected a list of survey sizes");
   expect_error(with_analysis("analysis: {boot: 30, power: []}"), NULL, NULL, NL_EINVAL,
                "s.yaml:9:22: key 'power': expected a list of survey sizes");
+  expect_error(with_analysis("analysis: {boot: 30, power: }"), NULL, NULL, NL_EINVAL,
+               "s.yaml:9:22: key 'power': expected a list of survey sizes");
   expect_error(with_analysis("analysis: {boot: 30, power: [40, x]}"), NULL, NULL, NL_EINVAL,
                "s.yaml:9:34: key 'power': expected an integer, got 'x'");
   expect_error(with_analysis("analysis: {boot: 30, power: [20, 2000000]}"), NULL, NULL, NL_ERANGE,
