@@ -58,6 +58,7 @@ NL_API nl_status nl_scenario_set(nl_scenario *sc, const char *key, const char *v
  * Errors: NL_EINVAL naming the constraint. */
 NL_API nl_status nl_scenario_validate(nl_scenario *sc);
 
+/* The getters below accept NULL (then "<none>", "", NULL or 0) and a scenario not loaded yet. */
 NL_API const char *nl_scenario_file(const nl_scenario *sc); /* file name or string name */
 NL_API const char *nl_scenario_name(const nl_scenario *sc); /* the `name:` key, or the file's base name */
 NL_API const char *nl_scenario_description(const nl_scenario *sc);

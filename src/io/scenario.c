@@ -83,24 +83,29 @@ void nl_scenario_free(nl_scenario *sc) {
 }
 
 const char *nl_scenario_errmsg(const nl_scenario *sc) { return NL_ERRMSG_OF(sc); }
-const char *nl_scenario_file(const nl_scenario *sc) { return sc->file ? sc->file : "<none>"; }
-const char *nl_scenario_name(const nl_scenario *sc) { return sc->name ? sc->name : ""; }
-const char *nl_scenario_description(const nl_scenario *sc) { return sc->description ? sc->description : ""; }
-const nl_model *nl_scenario_model(const nl_scenario *sc) { return sc->model; }
-const nl_params *nl_scenario_params(const nl_scenario *sc) { return sc->params; }
-nl_params *nl_scenario_params_mut(nl_scenario *sc) { return sc->params; }
-long nl_scenario_replications(const nl_scenario *sc) { return sc->replications; }
-uint64_t nl_scenario_seed(const nl_scenario *sc) { return sc->seed; }
-nl_until nl_scenario_until(const nl_scenario *sc) { return sc->until; }
-long nl_scenario_periods(const nl_scenario *sc) { return sc->periods; }
-int nl_scenario_series(const nl_scenario *sc) { return sc->series; }
-long nl_scenario_every(const nl_scenario *sc) { return sc->every; }
-size_t nl_scenario_nmeasures(const nl_scenario *sc) { return sc->nsel ? sc->nsel : sc->model->nmeasures; }
+/* Checked getters (issue 19): a NULL scenario gives "<none>", "", NULL or 0; one without a model yet
+ * selects no measures. */
+const char *nl_scenario_file(const nl_scenario *sc) { return sc && sc->file ? sc->file : "<none>"; }
+const char *nl_scenario_name(const nl_scenario *sc) { return sc && sc->name ? sc->name : ""; }
+const char *nl_scenario_description(const nl_scenario *sc) { return sc && sc->description ? sc->description : ""; }
+const nl_model *nl_scenario_model(const nl_scenario *sc) { return sc ? sc->model : NULL; }
+const nl_params *nl_scenario_params(const nl_scenario *sc) { return sc ? sc->params : NULL; }
+nl_params *nl_scenario_params_mut(nl_scenario *sc) { return sc ? sc->params : NULL; }
+long nl_scenario_replications(const nl_scenario *sc) { return sc ? sc->replications : 0; }
+uint64_t nl_scenario_seed(const nl_scenario *sc) { return sc ? sc->seed : 0; }
+nl_until nl_scenario_until(const nl_scenario *sc) { return sc ? sc->until : NL_UNTIL_PERIODS; }
+long nl_scenario_periods(const nl_scenario *sc) { return sc ? sc->periods : 0; }
+int nl_scenario_series(const nl_scenario *sc) { return sc ? sc->series : 0; }
+long nl_scenario_every(const nl_scenario *sc) { return sc ? sc->every : 0; }
+size_t nl_scenario_nmeasures(const nl_scenario *sc) {
+  if (!sc || !sc->model) return 0;
+  return sc->nsel ? sc->nsel : sc->model->nmeasures;
+}
 size_t nl_scenario_measure(const nl_scenario *sc, size_t i) {
   if (!sc || i >= nl_scenario_nmeasures(sc)) return (size_t)-1;
   return sc->nsel ? sc->sel[i] : i;
 }
-nl_design_kind nl_scenario_design(const nl_scenario *sc) { return sc->design; }
+nl_design_kind nl_scenario_design(const nl_scenario *sc) { return sc ? sc->design : NL_DESIGN_NONE; }
 /* Checked getters (issue 19): NULL handle or index out of range give 0, (size_t)-1, NULL or NaN. */
 size_t nl_scenario_nfactors(const nl_scenario *sc) { return sc ? sc->nfactors : 0; }
 size_t nl_scenario_factor_param(const nl_scenario *sc, size_t i) {
@@ -117,7 +122,7 @@ void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, doubl
   *lo = ok ? sc->factors[i].lo : NAN;
   *hi = ok ? sc->factors[i].hi : NAN;
 }
-long nl_scenario_lhs_points(const nl_scenario *sc) { return sc->design == NL_DESIGN_LHS ? sc->lhs_points : 0; }
+long nl_scenario_lhs_points(const nl_scenario *sc) { return sc && sc->design == NL_DESIGN_LHS ? sc->lhs_points : 0; }
 
 const char *nl_design_kind_name(nl_design_kind k) {
   switch (k) {
@@ -131,6 +136,7 @@ const char *nl_design_kind_name(nl_design_kind k) {
 
 double nl_scenario_design_size(const nl_scenario *sc) {
   double n;
+  if (!sc) return 0;
   switch (sc->design) {
   case NL_DESIGN_GRID:
     n = 1;

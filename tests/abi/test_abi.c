@@ -232,6 +232,16 @@ static void test_checked_getters(void **state) {
   assert_null(nl_design_params(d, 2));
   assert_true(nl_design_swept(d, 1) == (size_t)-1);
   assert_int_equal(nl_design_npoints(NULL), 0);
+  /* a scenario before loading, and NULL */
+  nl_scenario *empty = nl_scenario_new();
+  assert_non_null(empty);
+  assert_int_equal(nl_scenario_nmeasures(empty), 0);
+  assert_true(nl_scenario_measure(empty, 0) == (size_t)-1);
+  nl_scenario_free(empty);
+  assert_int_equal(nl_scenario_replications(NULL), 0);
+  assert_string_equal(nl_scenario_name(NULL), "");
+  assert_null(nl_scenario_params(NULL));
+  assert_int_equal(nl_sim_period(NULL), -1);
   /* PLS structure getters on NULL */
   assert_int_equal(nl_pls_n_constructs(NULL), 0);
   assert_null(nl_pls_construct_name(NULL, 0));
