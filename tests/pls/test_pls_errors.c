@@ -17,25 +17,17 @@
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
+
 #include "core/rng.h"
 #include "netlearn/pls.h"
 
-static char g_dir[256];
-
-static void write_file(const char *name, const char *text) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 /* A clean data set: a1..a3 (Mode A), b1..b3 (Mode B), y1..y2, plus special columns:
  * zero (constant), b4 = b1 + b2 (collinear), txt (non-numeric in row 4), a1dup = a1. */
 static void write_data(const char *name, size_t n) {
   char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
   FILE *f = fopen(path, "w");
   assert_non_null(f);
   fprintf(f, "a1,a2,a3,b1,b2,b3,y1,y2,zero,b4,txt,a1dup\n");
@@ -58,34 +50,20 @@ static void write_data(const char *name, size_t n) {
 static const char *GOOD_MODEL = "A =~ a1 + a2 + a3\nB <~ b1 + b2 + b3\nY =~ y1 + y2\nY ~ A + B\n";
 
 static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_pls_errXXXXXX");
-  if (!mkdtemp(g_dir)) return -1;
+  if (cli_setup(state)) return -1;
   write_data("data.csv", 60);
   write_file("good.model", GOOD_MODEL);
   return 0;
 }
 
-static int teardown(void **state) {
-  (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
-/* Run the CLI with `args` (in g_dir); returns the exit code, stderr text in err. */
+/* `netlearn pls args` in the temporary directory (tests/common/cli_harness.h); the exit code,
+ * stderr in err. */
 static int run_cli(const char *args, char *err, size_t cap) {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd '%s' && OPENBLAS_NUM_THREADS=1 '%s' pls %s > stdout.txt 2> stderr.txt", g_dir, NL_CLI,
-           args);
-  int rc = system(cmd);
-  char path[512];
-  snprintf(path, sizeof path, "%s/stderr.txt", g_dir);
-  FILE *f = fopen(path, "r");
-  size_t got = f ? fread(err, 1, cap - 1, f) : 0;
-  err[got] = '\0';
-  if (f) fclose(f);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  char a[2048];
+  snprintf(a, sizeof a, "pls %s", args);
+  int rc = nl(a);
+  snprintf(err, cap, "%s", errbuf);
+  return rc;
 }
 
 /* Library: parse `model` and bind it to data.csv; returns the first failing status, message in msg. */
@@ -100,7 +78,7 @@ static nl_status lib_try(const char *model, const char *data, const nl_pls_optio
     snprintf(msg, cap, "%s", nl_pls_model_errmsg(m));
     goto done;
   }
-  snprintf(path, sizeof path, "%s/%s", g_dir, data);
+  snprintf(path, sizeof path, "%s/%s", tmpdir, data);
   st = nl_pls_data_read(path, &d);
   if (st != NL_OK) {
     snprintf(msg, cap, "%s", nl_pls_data_errmsg(d));
@@ -332,7 +310,7 @@ static void test_nonconvergence(void **state) {
   assert_int_equal(run_cli("good.model data.csv --max-iter 1 -q -o nc", err, sizeof err), 1);
   assert_non_null(strstr(err, "netlearn: warning: the PLS weights did not converge"));
   char path[512], line[512];
-  snprintf(path, sizeof path, "%s/nc/convergence.csv", g_dir);
+  snprintf(path, sizeof path, "%s/nc/convergence.csv", tmpdir);
   FILE *f = fopen(path, "r");
   assert_non_null(f);
   assert_non_null(fgets(line, sizeof line, f));
@@ -343,7 +321,7 @@ static void test_nonconvergence(void **state) {
 
 static size_t count_lines(const char *rel) {
   char path[512], line[4096];
-  snprintf(path, sizeof path, "%s/%s", g_dir, rel);
+  snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
   FILE *f = fopen(path, "r");
   if (!f) return 0;
   size_t n = 0;
@@ -354,7 +332,7 @@ static size_t count_lines(const char *rel) {
 
 static void read_all(const char *rel, char *buf, size_t cap) {
   char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, rel);
+  snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
   FILE *f = fopen(path, "r");
   assert_non_null(f);
   size_t got = fread(buf, 1, cap - 1, f);
@@ -367,7 +345,7 @@ static void test_cli_outputs(void **state) {
   char err[4096];
   static char a[200000], b[200000];
   assert_int_equal(run_cli("--help", err, sizeof err), 0);
-  read_all("stdout.txt", a, sizeof a);
+  snprintf(a, sizeof a, "%s", outbuf); /* the last command's stdout */
   assert_non_null(strstr(a, "NAME =~ item1 + item2"));
   assert_non_null(strstr(a, "Example"));
   /* model on stdin, bootstrap with 1 and 2 threads: identical files */
@@ -381,7 +359,7 @@ static void test_cli_outputs(void **state) {
   assert_non_null(strstr(a, "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper\n"));
   assert_non_null(strstr(a, "\npath,A,,Y,"));
   assert_non_null(strstr(a, "\nhtmt,"));
-  read_all("stdout.txt", a, sizeof a);
+  snprintf(a, sizeof a, "%s", outbuf); /* the last command's stdout */
   assert_true(a[0] == '\0'); /* -q */
   /* bare --boot: seminr's default of 500 resamples */
   assert_int_equal(run_cli("good.model data.csv --boot -q -o out3", err, sizeof err), 0);
@@ -423,7 +401,7 @@ static void test_cli_outputs(void **state) {
   }
   /* no temporary files left behind */
   char cmd[600];
-  snprintf(cmd, sizeof cmd, "ls '%s/out1' | grep -q tmp", g_dir);
+  snprintf(cmd, sizeof cmd, "ls '%s/out1' | grep -q tmp", tmpdir);
   assert_int_not_equal(system(cmd), 0);
   /* Ctrl-C during a long bootstrap: exit 3, nothing written */
   char cmd2[2048];
@@ -432,18 +410,18 @@ static void test_cli_outputs(void **state) {
   snprintf(cmd2, sizeof cmd2,
            "cd '%s' && OPENBLAS_NUM_THREADS=1 timeout --foreground --preserve-status -s INT 0.5 '%s' pls good.model data.csv --boot 1000000 -q "
            "-o intr 2> stderr.txt",
-           g_dir, NL_CLI);
+           tmpdir, NL_CLI);
   int rc2 = system(cmd2);
   assert_true(WIFEXITED(rc2));
   assert_int_equal(WEXITSTATUS(rc2), 3);
   read_all("stderr.txt", a, sizeof a);
   assert_non_null(strstr(a, "netlearn: interrupted: bootstrap canceled after"));
   /* nothing written: the directory is created before estimating (an uncreatable one is exit 2), but stays empty */
-  snprintf(cmd2, sizeof cmd2, "test -n \"$(ls -A '%s/intr' 2>/dev/null)\"", g_dir);
+  snprintf(cmd2, sizeof cmd2, "test -n \"$(ls -A '%s/intr' 2>/dev/null)\"", tmpdir);
   assert_int_not_equal(system(cmd2), 0);
   /* the report names the paths and reliability table */
   assert_int_equal(run_cli("good.model data.csv --scheme factorial --plsc", err, sizeof err), 0);
-  read_all("stdout.txt", a, sizeof a);
+  snprintf(a, sizeof a, "%s", outbuf); /* the last command's stdout */
   assert_non_null(strstr(a, "Path Coefficients:"));
   assert_non_null(strstr(a, "Reliability:"));
   assert_non_null(strstr(a, "inner weighting: factorial"));
@@ -475,7 +453,7 @@ static void test_cli_matches_seminr(void **state) {
     if (!file) continue;
     char rel[64], path[512], buf[512];
     snprintf(rel, sizeof rel, "corp/%s", file);
-    snprintf(path, sizeof path, "%s/%s", g_dir, rel);
+    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     int found = 0;
@@ -499,7 +477,7 @@ static void test_cli_matches_seminr(void **state) {
 static void test_alloc_failures(void **state) {
   (void)state;
   char path[512];
-  snprintf(path, sizeof path, "%s/data.csv", g_dir);
+  snprintf(path, sizeof path, "%s/data.csv", tmpdir);
   /* the plain model, an interaction term by each method, a higher-order construct */
   const char *models[] = {GOOD_MODEL, "A =~ a1 + a2 + a3\nB <~ b1 + b2\nY =~ y1 + y2\nY ~ A + B + A:B\n",
                                  "A =~ a1 + a2\nB =~ b1 + b2\nH <~ A + B\nY =~ y1 + y2\nY ~ H\n"};
@@ -542,5 +520,5 @@ int main(void) {
       cmocka_unit_test(test_bad_models),   cmocka_unit_test(test_bad_data),       cmocka_unit_test(test_nonconvergence),
       cmocka_unit_test(test_cli_outputs),  cmocka_unit_test(test_cli_matches_seminr), cmocka_unit_test(test_alloc_failures),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, cli_teardown);
 }
