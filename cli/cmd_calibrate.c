@@ -172,8 +172,11 @@ int nl_cmd_calibrate(int argc, char **argv) {
     cli_error("%s", nl_calib_errmsg(c));
     if (st == NL_ECANCELED)
       cli_error("interrupted; the evaluations done are kept in %s/results.db: run the same command to resume", outdir);
-    /* A directory holding another calibration is the same fault as run's other scenario: exit 2. */
-    rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : st == NL_EEXIST ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
+    /* A directory holding another calibration, or one another process writes, is the same fault as
+     * run's other scenario or locked database: exit 2. */
+    rc = st == NL_ECANCELED                   ? NL_EXIT_INTERRUPTED
+         : st == NL_EEXIST || st == NL_EBUSY ? NL_EXIT_USAGE /* another calibration's, or a busy, directory */
+                                             : NL_EXIT_FAILURE;
     goto done;
   }
   if (!quiet) summary(c, outdir, report);

@@ -24,11 +24,15 @@
   long
 }
 
-.int_arg <- function(v, what, lo) {
+# An integer argument in [lo, hi]: an R integer, or (hi above R's integers: seeds, up to 2^53, where
+# doubles stop being exact) a whole double. Beyond hi it was NA with a coercion warning.
+.int_arg <- function(v, what, lo, hi = .Machine$integer.max) {
   if (!is.numeric(v) || length(v) != 1L || is.na(v) || v != round(v) || v < lo)
     stop(sprintf("%s: expected an integer >= %d, got %s", what, lo, deparse1(v)), call. = FALSE)
-  as.integer(v)
+  if (v > hi) stop(sprintf("%s: %s is too large: at most %.0f", what, deparse1(v), hi), call. = FALSE)
+  if (hi > .Machine$integer.max) v else as.integer(v)
 }
+.seed_arg <- function(v) .int_arg(v, "seed", 0, 2^53)
 
 # A list as block-style YAML (every loader of the library reads it; messages name "<list>:line:col"):
 # named lists are mappings, unnamed lists of named lists sequences of mappings, other unnamed lists
@@ -124,7 +128,7 @@ run <- function(scenario, set = list(), replications = NULL, seed = NULL, period
   if (is.null(keys)) keys <- character()
   add <- function(k, v) { keys <<- c(keys, k); values <<- c(values, v) }
   if (!is.null(replications)) add("replications", as.character(.int_arg(replications, "replications", 1)))
-  if (!is.null(seed)) add("seed", format(.int_arg(seed, "seed", 0)))
+  if (!is.null(seed)) add("seed", sprintf("%.0f", .seed_arg(seed)))
   if (!is.null(periods)) add("periods", as.character(.int_arg(periods, "periods", 1)))
   if (!is.null(until)) {
     if (!until %in% c("equilibrium", "periods"))
@@ -204,7 +208,7 @@ pls <- function(model, data, boot = 0, seed = 1, threads = 1, ci = "percentile",
             .choice(interaction, list(`two-stage` = 0L, `product-indicator` = 1L, orthogonal = 2L), "interaction"),
             .int_arg(boot, "boot", 0), .int_arg(threads, "threads", 1),
             .choice(ci, list(percentile = 0L, bca = 1L), "ci"))
-  dopt <- c(tol, if (is.null(na)) 0 else na, alpha, .int_arg(seed, "seed", 0))
+  dopt <- c(tol, if (is.null(na)) 0 else na, alpha, .seed_arg(seed))
   dir <- tempfile("netlearn-pls-")
   dir.create(dir)
   on.exit(unlink(dir, recursive = TRUE), add = TRUE)
@@ -281,7 +285,7 @@ study <- function(study, set = list(), replications = NULL, seed = NULL, threads
   src <- .scenario_source(study, "study")
   s <- .set_args(set)
   if (!is.null(replications)) { s$keys <- c(s$keys, "replications"); s$values <- c(s$values, as.character(.int_arg(replications, "replications", 1))) }
-  if (!is.null(seed)) { s$keys <- c(s$keys, "seed"); s$values <- c(s$values, format(.int_arg(seed, "seed", 0))) }
+  if (!is.null(seed)) { s$keys <- c(s$keys, "seed"); s$values <- c(s$values, sprintf("%.0f", .seed_arg(seed))) }
   nthreads <- if (is.null(threads)) 0L else .int_arg(threads, "threads", 1)
   rep <- if (is.null(report)) !is.null(out) else isTRUE(report)
   .in_directory("study", out, function(dir) .with_progress(progress, .Call(C_nlr_study, src$text, src$name,
@@ -317,7 +321,7 @@ pls_power <- function(model, n, reps = 1000, boot = 500, test = "percentile", al
   iopt <- c(.choice(population, list(composite = 0L, factor = 1L), "population"), likert,
             .int_arg(reps, "reps", 1), .int_arg(boot, "boot", 10), .choice(test, list(percentile = 0L, t = 1L), "test"),
             as.integer(tails), as.integer(isTRUE(plsc)), .int_arg(threads, "threads", 1))
-  dopt <- c(alpha, .int_arg(seed, "seed", 0))
+  dopt <- c(alpha, .seed_arg(seed))
   .in_directory("power", out, function(dir) {
     r <- .Call(C_nlr_power, m$text, m$source, as.double(n), dir, iopt, dopt)
     c(failed = r[1], nonconverged = r[2])

@@ -112,8 +112,17 @@ static nl_status perr(parser *p, const tok *t, const char *msg) {
     return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found end of input", p->src, t->line, t->col, msg);
   if (t->kind == T_END)
     return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found end of line", p->src, t->line, t->col, msg);
-  return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found '%.*s'", p->src, t->line, t->col, msg,
-                (int)(t->len > 40 ? 40 : t->len), t->s);
+  /* The token as printable text: a byte that is not printable ASCII (non-UTF-8 input, a control
+   * character) as \xHH, so the message itself stays valid text. */
+  char shown[200];
+  size_t k = 0;
+  for (size_t i = 0; i < t->len && i < 40 && k + 5 < sizeof shown; i++) {
+    unsigned char c = (unsigned char)t->s[i];
+    if (c >= 0x20 && c < 0x7f) shown[k++] = (char)c;
+    else k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02X", c);
+  }
+  shown[k] = '\0';
+  return nl_err(p->err, NL_EPARSE, "%s:%ld:%ld: %s, found '%s'", p->src, t->line, t->col, msg, shown);
 }
 
 static nl_status name_of(parser *p, const tok *t, pname *out) {

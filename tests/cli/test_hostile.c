@@ -92,6 +92,8 @@ static void test_power(void **state) {
   /* A byte that is not text is shown as \xFF (it was printed raw). */
   write_file("bad.txt", "\xff\xfe =~ 0.8*a1\n");
   refused(nl("power bad.txt --n 50 -o out"), "bad.txt:1:1: unexpected byte \\xFF", NULL);
+  write_file("ctl.txt", "A =~ a1 + a\x01\n");
+  refused(nl("power ctl.txt --n 50 -o out"), "ctl.txt:1:12:", "found '\\x01'");
   /* 2,000 indicators: refused at once (one replication took minutes before any
    * result). */
   char *big = malloc(40000), *p = big;
