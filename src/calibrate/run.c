@@ -114,4 +114,4 @@ nl_status nl_calib_target_get(const nl_calib *c, size_t k, nl_calib_target_fit *
   return NL_OK;
 }
 
-const char *nl_calib_identification(const nl_calib *c) { return c->ident ? c->ident : ""; }
+const char *nl_calib_identification(const nl_calib *c) { return c && c->ident ? c->ident : ""; }

@@ -27,12 +27,12 @@ const char *nl_model_suggest(const char *name) {
   return k >= 0 ? names[k] : NULL;
 }
 
-const char *nl_model_name(const nl_model *m) { return m->name; }
-const char *nl_model_title(const nl_model *m) { return m->title; }
-const char *nl_model_doc(const nl_model *m) { return m->doc; }
-size_t nl_model_nparams(const nl_model *m) { return m->nparams; }
+const char *nl_model_name(const nl_model *m) { return m ? m->name : NULL; }
+const char *nl_model_title(const nl_model *m) { return m ? m->title : NULL; }
+const char *nl_model_doc(const nl_model *m) { return m ? m->doc : NULL; }
+size_t nl_model_nparams(const nl_model *m) { return m ? m->nparams : 0; }
 const nl_param_desc *nl_model_param(const nl_model *m, size_t i) { return i < m->nparams ? &m->params[i] : NULL; }
-size_t nl_model_nmeasures(const nl_model *m) { return m->nmeasures; }
+size_t nl_model_nmeasures(const nl_model *m) { return m ? m->nmeasures : 0; }
 const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i) {
   return i < m->nmeasures ? &m->measures[i] : NULL;
 }
@@ -60,8 +60,8 @@ long nl_model_measure_index(const nl_model *m, const char *name) {
   return -1;
 }
 
-const char *nl_model_unit_name(const nl_model *m) { return m->unit_row ? m->unit_name : NULL; }
-size_t nl_model_nunit_fields(const nl_model *m) { return m->unit_row ? m->nunit_fields : 0; }
+const char *nl_model_unit_name(const nl_model *m) { return m && m->unit_row ? m->unit_name : NULL; }
+size_t nl_model_nunit_fields(const nl_model *m) { return m && m->unit_row ? m->nunit_fields : 0; }
 const char *nl_model_unit_field(const nl_model *m, size_t i) {
   return i < nl_model_nunit_fields(m) ? m->unit_fields[i] : NULL;
 }

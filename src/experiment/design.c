@@ -37,9 +37,9 @@ void nl_design_free(nl_design *d) {
 }
 
 const char *nl_design_errmsg(const nl_design *d) { return NL_ERRMSG_OF(d); }
-const nl_scenario *nl_design_scenario(const nl_design *d) { return d->sc; }
+const nl_scenario *nl_design_scenario(const nl_design *d) { return d ? d->sc : NULL; }
 size_t nl_design_npoints(const nl_design *d) { return d ? d->npoints : 0; }
-long nl_design_replications(const nl_design *d) { return nl_scenario_replications(d->sc); }
+long nl_design_replications(const nl_design *d) { return d ? nl_scenario_replications(d->sc) : 0; }
 long nl_design_point_replications(const nl_design *d, size_t i) {
   return d->reps && i < d->npoints ? d->reps[i] : nl_scenario_replications(d->sc);
 }

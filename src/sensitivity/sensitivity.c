@@ -119,7 +119,7 @@ nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, 
   return NL_OK;
 }
 
-size_t nl_sensitivity_nfactors(const nl_sensitivity *s) { return s->built ? s->K : s->k; }
+size_t nl_sensitivity_nfactors(const nl_sensitivity *s) { return s ? (s->built ? s->K : s->k) : 0; }
 const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i) {
   if (i < s->k) return s->names[i];
   return i < nl_sensitivity_nfactors(s) ? "dummy" : NULL;
@@ -279,7 +279,7 @@ cleanup:
   return st;
 }
 
-size_t nl_sensitivity_nrows(const nl_sensitivity *s) { return s->nrows; }
+size_t nl_sensitivity_nrows(const nl_sensitivity *s) { return s ? s->nrows : 0; }
 const double *nl_sensitivity_row(const nl_sensitivity *s, size_t i) { return i < s->nrows ? s->x + i * s->k : NULL; }
 int nl_sensitivity_row_fresh(const nl_sensitivity *s, size_t i) { return i < s->nrows ? s->fresh[i] : 0; }
 long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i) { return i < s->nrows ? s->base[i] : -1; }

@@ -114,7 +114,7 @@ nl_status nl_study_power_aggregate(nl_study *s) {
   return NL_OK;
 }
 
-size_t nl_study_power_nsizes(const nl_study *s) { return s->npower; }
+size_t nl_study_power_nsizes(const nl_study *s) { return s ? s->npower : 0; }
 
 long nl_study_power_size(const nl_study *s, size_t k) { return k < s->npower ? s->power[k] : 0; }
 

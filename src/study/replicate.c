@@ -11,7 +11,7 @@
 #include "core/model_impl.h"
 #include "study/study_impl.h"
 
-size_t nl_study_nconstructs(const nl_study *s) { return s->C; }
+size_t nl_study_nconstructs(const nl_study *s) { return s ? s->C : 0; }
 
 const char *nl_study_construct_name(const nl_study *s, size_t j) { return j < s->C ? s->cname[j] : NULL; }
 

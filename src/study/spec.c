@@ -111,11 +111,11 @@ void nl_study_free(nl_study *s) {
 }
 
 const char *nl_study_errmsg(const nl_study *s) { return NL_ERRMSG_OF(s); }
-const char *nl_study_name(const nl_study *s) { return s->name ? s->name : ""; }
-const nl_scenario *nl_study_scenario(const nl_study *s) { return s->sc; }
-long nl_study_replications(const nl_study *s) { return s->sc ? nl_scenario_replications(s->sc) : 0; }
-size_t nl_study_npoints(const nl_study *s) { return s->design ? nl_design_npoints(s->design) : 0; }
-size_t nl_study_nhypotheses(const nl_study *s) { return s->H; }
+const char *nl_study_name(const nl_study *s) { return s && s->name ? s->name : ""; }
+const nl_scenario *nl_study_scenario(const nl_study *s) { return s ? s->sc : NULL; }
+long nl_study_replications(const nl_study *s) { return s && s->sc ? nl_scenario_replications(s->sc) : 0; }
+size_t nl_study_npoints(const nl_study *s) { return s && s->design ? nl_design_npoints(s->design) : 0; }
+size_t nl_study_nhypotheses(const nl_study *s) { return s ? s->H : 0; }
 
 /* ---- located errors ------------------------------------------------------------------------ */
 

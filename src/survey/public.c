@@ -106,8 +106,8 @@ void nl_survey_set_interrupt(nl_survey *sv, nl_interrupt_fn fn, void *user) {
   sv->interrupt_user = user;
 }
 
-size_t nl_survey_nrows(const nl_survey *sv) { return sv->nrows; }
-size_t nl_survey_ncols(const nl_survey *sv) { return sv->ncols; }
+size_t nl_survey_nrows(const nl_survey *sv) { return sv ? sv->nrows : 0; }
+size_t nl_survey_ncols(const nl_survey *sv) { return sv ? sv->ncols : 0; }
 const char *nl_survey_column(const nl_survey *sv, size_t j) { return j < sv->ncols ? sv->names[j] : NULL; }
 double nl_survey_get(const nl_survey *sv, size_t i, size_t j) {
   return i < sv->nrows && j < sv->ncols ? sv->cells[j * sv->nrows + i] : NAN;

@@ -242,6 +242,16 @@ static void test_checked_getters(void **state) {
   assert_string_equal(nl_scenario_name(NULL), "");
   assert_null(nl_scenario_params(NULL));
   assert_int_equal(nl_sim_period(NULL), -1);
+  /* counts and names of every other handle kind on NULL */
+  assert_int_equal(nl_calib_nparams(NULL), 0);
+  assert_string_equal(nl_study_name(NULL), "");
+  assert_int_equal(nl_study_npoints(NULL), 0);
+  assert_int_equal(nl_sensitivity_nrows(NULL), 0);
+  assert_null(nl_sensitivity_spec_scenario(NULL));
+  assert_int_equal(nl_plot_source_npoints(NULL), 0);
+  assert_null(nl_model_name(NULL));
+  assert_int_equal(nl_model_nmeasures(NULL), 0);
+  assert_int_equal(nl_design_replications(NULL), 0);
   /* PLS structure getters on NULL */
   assert_int_equal(nl_pls_n_constructs(NULL), 0);
   assert_null(nl_pls_construct_name(NULL, 0));
