@@ -14,30 +14,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
 #include "common/read_all.h"
 
 #include "netlearn/plot.h"
 #include "netlearn/study.h"
 
-static char g_dir[256];
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_test_study_power_XXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
 static int teardown(void **state) {
-  (void)state;
-  nl_plot_release_caches();
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
+  nl_plot_release_caches(); /* the report's figures: fontconfig's caches */
+  return cli_teardown(state);
 }
 
 static const char *TINY = "name: tiny\n"
@@ -108,56 +97,32 @@ static void test_bad_sizes(void **state) {
   nl_study_free(s);
 }
 
-static int cli(const char *args) {
-  char cmd[4096];
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > %s/out.txt 2> %s/err.txt", g_dir, NL_CLI, args, g_dir, g_dir);
-  int rc = system(cmd);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void test_cli(void **state) {
   (void)state;
   char path[512];
-  snprintf(path, sizeof path, "%s/t.yaml", g_dir);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(with_analysis("analysis: {boot: 20, contrasts: false, power: [9]}"), f);
-  fclose(f);
-  assert_int_equal(cli("study t.yaml -o o -q"), 2);
-  snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  char *err = nl_test_read_all(path);
-  assert_non_null(strstr(err, "t.yaml:9:48: key 'power': survey size 9 is below the minimum of 10 firms"));
-  free(err);
-  snprintf(path, sizeof path, "%s/t.yaml", g_dir);
-  f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(with_analysis("analysis: {boot: 20, contrasts: false}"), f);
-  fclose(f);
-  snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  assert_int_equal(cli("study t.yaml -o o -q --power 20,x"), 2);
-  err = nl_test_read_all(path);
-  assert_non_null(strstr(err, "--power 20,x: expected survey sizes separated by commas"));
-  free(err);
-  assert_int_equal(cli("study t.yaml -o o -q --power"), 2);
+  write_file("t.yaml", with_analysis("analysis: {boot: 20, contrasts: false, power: [9]}"));
+  assert_int_equal(nl("study t.yaml -o o -q"), 2);
+  assert_non_null(strstr(errbuf, "t.yaml:9:48: key 'power': survey size 9 is below the minimum of 10 firms"));
+  write_file("t.yaml", with_analysis("analysis: {boot: 20, contrasts: false}"));
+  assert_int_equal(nl("study t.yaml -o o -q --power 20,x"), 2);
+  assert_non_null(strstr(errbuf, "--power 20,x: expected survey sizes separated by commas"));
+  assert_int_equal(nl("study t.yaml -o o -q --power"), 2);
   /* --power gives the sizes; the run writes power.csv, its manifest line and the section */
-  assert_int_equal(cli("study t.yaml -o o --power 20,60"), 0);
-  snprintf(path, sizeof path, "%s/out.txt", g_dir);
-  char *out = nl_test_read_all(path);
-  assert_non_null(strstr(out, "power: share of replications supporting, by survey size\nn            H1     H2"));
-  assert_non_null(strstr(out, "\n60      "));
-  free(out);
-  snprintf(path, sizeof path, "%s/o/power.csv", g_dir);
+  assert_int_equal(nl("study t.yaml -o o --power 20,60"), 0);
+  assert_non_null(strstr(outbuf, "power: share of replications supporting, by survey size\nn            H1     H2"));
+  assert_non_null(strstr(outbuf, "\n60      "));
+  snprintf(path, sizeof path, "%s/o/power.csv", tmpdir);
   char *csv = nl_test_read_all(path);
   assert_non_null(csv);
   assert_non_null(strstr(csv, "n,id,effect,sign,economies,replications,supported,share,mc_se,mean\n"));
   assert_non_null(strstr(csv, "\n60,H1,EXPLORE -> PRODINNO,positive,2,4,"));
   free(csv);
-  snprintf(path, sizeof path, "%s/o/manifest.json", g_dir);
+  snprintf(path, sizeof path, "%s/o/manifest.json", tmpdir);
   char *man = nl_test_read_all(path);
   assert_non_null(strstr(man, "\"power\": [20, 60]"));
   assert_non_null(strstr(man, "\"power.csv\""));
   free(man);
-  snprintf(path, sizeof path, "%s/o/report.html", g_dir);
+  snprintf(path, sizeof path, "%s/o/report.html", tmpdir);
   char *rep = nl_test_read_all(path);
   assert_non_null(strstr(rep, "<h2 id=\"power\">7. Survey size and power</h2>"));
   assert_non_null(strstr(rep, "8. Reproducibility"));
@@ -174,7 +139,7 @@ static char *run_study(const char *text, int threads, const char *sub, nl_study 
   cfg.report = 0;
   cfg.threads = threads;
   char dir[512], path[600];
-  snprintf(dir, sizeof dir, "%s/%s", g_dir, sub);
+  snprintf(dir, sizeof dir, "%s/%s", tmpdir, sub);
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
   snprintf(path, sizeof path, "%s/power.csv", dir);
   char *csv = nl_test_read_all(path);
@@ -261,5 +226,5 @@ int main(void) {
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_power_curve),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, teardown);
 }
