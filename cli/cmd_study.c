@@ -17,53 +17,37 @@
 #include "netlearn/netlearn.h"
 #include "netlearn/plot.h"
 #include "netlearn/study.h"
+#include "opts.h"
 #include "progress.h"
 
-static void study_help(FILE *f) {
-  fputs("usage: netlearn study [STUDY.yaml] -o DIR [options]\n"
-        "\n"
-        "Without STUDY.yaml, runs the built-in default study, examples/seed-study.yaml\n"
-        "(`netlearn study --print-default` shows it).\n"
-        "\n"
-        "Runs a study: the simulation a study file describes (coopnet, with its sweep if any), a\n"
-        "virtual survey of the simulated firms in every replication, the study's PLS-SEM model\n"
-        "estimated and bootstrapped on every survey, and the hypotheses judged across replications.\n"
-        "Writes DIR/report.html (one self-contained file: open it in any browser, no network needed)\n"
-        "and tidy CSV files that R and pandas read directly. Every check that does not need the\n"
-        "simulation (constructs, survey period and sample, model, hypotheses) is made first.\n"
-        "\n"
-        "options:\n"
-        "  -o, --output DIR     output directory (created if needed)\n"
-        "  -t, --threads N      threads over replications (default: all cores); results do not depend on N\n"
-        "      --set KEY=VALUE  override a simulation key (a coopnet parameter, replications, periods,\n"
-        "                       seed) or survey.period, survey.window, survey.sample, survey.noise,\n"
-        "                       analysis.boot, analysis.threshold, analysis.alpha, analysis.contrasts,\n"
-        "                       analysis.power; repeatable\n"
-        "      --power N1,N2,.. power analysis: surveys of these sizes in every replication, the share\n"
-        "                       supporting each hypothesis per size (power.csv, report; = analysis: power:)\n"
-        "      --no-report      skip report.html (CSV files and manifest only)\n"
-        "      --print-default  print the built-in default study file and exit\n"
-        "  -q, --quiet          no progress bar and no summary\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "outputs in DIR:\n"
-        "  report.html            study, parameters, figures, PLS-SEM tables, verdicts, stylized facts\n"
-        "  hypotheses.csv         per hypothesis: share of replications supporting it, estimates, verdict\n"
-        "  facts.csv              stylized facts: mean correlation across firms with 95% CI, verdict\n"
-        "  pls_replications.csv   every replication's paths, indirect effects, R2, loadings, reliability\n"
-        "  surveys/survey_repK.csv  the virtual survey of replication K (netlearn pls, read.csv)\n"
-        "  pls_representative/    every PLS table of the representative replication\n"
-        "  series.csv, summary.csv  simulation measures (as netlearn run)\n"
-        "  power.csv              with --power: per survey size and hypothesis, the share supporting it\n"
-        "  manifest.json          the resolved study; written last\n"
-        "\n"
-        "examples:\n"
-        "  netlearn study examples/seed-study.yaml -o out/demo\n"
-        "  netlearn study examples/seed-study.yaml -o out/quick --set replications=8 --set analysis.boot=100\n"
-        "\n"
-        "Exit codes: 0 success, 1 the study failed while running, 2 bad study file or usage, 3 interrupted.\n",
-        f);
-}
+static const cli_command study_cmd = {
+    "study", "[STUDY.yaml] -o DIR [options]",
+    "\n"
+    "Without STUDY.yaml, runs the built-in default study, examples/seed-study.yaml\n"
+    "(`netlearn study --print-default` shows it).\n"
+    "\n"
+    "Runs a study: the simulation a study file describes (coopnet, with its sweep if any), a\n"
+    "virtual survey of the simulated firms in every replication, the study's PLS-SEM model\n"
+    "estimated and bootstrapped on every survey, and the hypotheses judged across replications.\n"
+    "Writes DIR/report.html (one self-contained file: open it in any browser, no network needed)\n"
+    "and tidy CSV files that R and pandas read directly. Every check that does not need the\n"
+    "simulation (constructs, survey period and sample, model, hypotheses) is made first.\n",
+    "outputs in DIR:\n"
+    "  report.html            study, parameters, figures, PLS-SEM tables, verdicts, stylized facts\n"
+    "  hypotheses.csv         per hypothesis: share of replications supporting it, estimates, verdict\n"
+    "  facts.csv              stylized facts: mean correlation across firms with 95% CI, verdict\n"
+    "  pls_replications.csv   every replication's paths, indirect effects, R2, loadings, reliability\n"
+    "  surveys/survey_repK.csv  the virtual survey of replication K (netlearn pls, read.csv)\n"
+    "  pls_representative/    every PLS table of the representative replication\n"
+    "  series.csv, summary.csv  simulation measures (as netlearn run)\n"
+    "  power.csv              with --power: per survey size and hypothesis, the share supporting it\n"
+    "  manifest.json          the resolved study; written last\n"
+    "\n"
+    "examples:\n"
+    "  netlearn study examples/seed-study.yaml -o out/demo\n"
+    "  netlearn study examples/seed-study.yaml -o out/quick --set replications=8 --set analysis.boot=100\n"
+    "\n"
+    "Exit codes: 0 success, 1 the study failed while running, 2 bad study file or usage, 3 interrupted.\n"};
 
 /* Remove every file a study may write in dir, the manifest first, before anything is run: a
  * smaller study must not leave an earlier, larger one's surveys (or design points) beside its own.
@@ -100,62 +84,37 @@ static void remove_old_outputs(const char *dir) {
 int nl_cmd_study(int argc, char **argv) {
   const char *path = NULL, *outdir = NULL, *power = NULL;
   long threads = 0;
-  int quiet = 0, report = 1, rc = NL_EXIT_USAGE;
-  const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-  size_t nsets = 0;
+  int quiet = 0, no_report = 0, print_default = 0, rc;
+  cli_list sets = {{0}, 0};
   nl_study *s = NULL;
-  if (!sets) {
-    cli_error("out of memory");
-    return NL_EXIT_FAILURE;
-  }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      study_help(stdout);
-      rc = NL_EXIT_OK;
-      goto done;
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (++i >= argc) goto missing;
-      outdir = argv[i];
-    } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
-      if (++i >= argc) goto missing;
-      if (cli_parse_long(a, argv[i], 1, 4096, &threads)) goto done;
-    } else if (!strcmp(a, "--set")) {
-      if (++i >= argc) goto missing;
-      if (!strchr(argv[i], '=')) {
-        cli_error("--set: expected KEY=VALUE, got '%s'", argv[i]);
-        goto done;
-      }
-      sets[nsets++] = argv[i];
-    } else if (!strcmp(a, "--power")) { /* = --set analysis.power=LIST */
-      if (++i >= argc) goto missing;
-      power = argv[i];
-    } else if (!strcmp(a, "--print-default")) {
-      fputs(nl_study_default_text(), stdout);
-      rc = NL_EXIT_OK;
-      goto done;
-    } else if (!strcmp(a, "--no-report")) {
-      report = 0;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (a[0] == '-' && a[1]) {
-      cli_error("study: unknown option '%s' (see `netlearn study --help`)", a);
-      goto done;
-    } else if (!path) {
-      path = a;
-    } else {
-      cli_error("study: more than one study file ('%s' and '%s')", path, a);
-      goto done;
-    }
-    continue;
-  missing:
-    cli_error("%s: missing value", a);
-    goto done;
+  const cli_option opts[] = {
+      CLI_POS(&path, "STUDY.yaml"),
+      CLI_OPT("output", 'o', CLI_STRING, &outdir, "DIR", "output directory (created if needed)"),
+      CLI_OPT("threads", 't', CLI_LONG, &threads, "N",
+              "threads over replications (default: all cores); results do not depend on N", .min = 1, .max = 4096),
+      CLI_OPT("set", 0, CLI_LIST, &sets, "KEY=VALUE",
+              "override a simulation key (a coopnet parameter, replications, periods,\nseed) or survey.period, "
+              "survey.window, survey.sample, survey.noise,\nanalysis.boot, analysis.threshold, analysis.alpha, "
+              "analysis.contrasts,\nanalysis.power; repeatable",
+              .flags = CLI_KEYVALUE),
+      CLI_OPT("power", 0, CLI_STRING, &power, "N1,N2,..",
+              "power analysis: surveys of these sizes in every replication, the share\nsupporting each hypothesis per "
+              "size (power.csv, report; = analysis: power:)"),
+      CLI_OPT("no-report", 0, CLI_FLAG, &no_report, NULL, "skip report.html (CSV files and manifest only)"),
+      CLI_OPT("print-default", 0, CLI_FLAG, &print_default, NULL, "print the built-in default study file and exit"),
+      CLI_OPT("quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress bar and no summary"),
+  };
+  if (cli_parse(&study_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
+  if (print_default) {
+    fputs(nl_study_default_text(), stdout);
+    return NL_EXIT_OK;
   }
   if (!outdir) {
-    cli_error("usage: netlearn study [STUDY.yaml] -o DIR (see `netlearn study --help`)");
-    goto done;
+    cli_usage_error(&study_cmd, "-o DIR is required (usage: netlearn study %s)", study_cmd.usage);
+    return NL_EXIT_USAGE;
   }
+  int report = !no_report;
+  rc = NL_EXIT_USAGE;
   s = nl_study_new();
   if (!s) {
     cli_error("out of memory");
@@ -168,13 +127,10 @@ int nl_cmd_study(int argc, char **argv) {
     else cli_error("%s", nl_study_errmsg(s));
     goto done;
   }
-  for (size_t i = 0; i < nsets; i++) {
+  for (size_t i = 0; i < sets.n; i++) {
     char key[256];
-    const char *eq = strchr(sets[i], '=');
-    size_t len = (size_t)(eq - sets[i]);
-    if (len >= sizeof key) len = sizeof key - 1;
-    memcpy(key, sets[i], len);
-    key[len] = '\0';
+    const char *eq = strchr(sets.item[i], '=');
+    snprintf(key, sizeof key, "%.*s", (int)(eq - sets.item[i]), sets.item[i]);
     if (nl_study_set(s, key, eq + 1)) {
       cli_error("%s", nl_study_errmsg(s));
       goto done;
@@ -251,7 +207,6 @@ int nl_cmd_study(int argc, char **argv) {
   rc = NL_EXIT_OK;
 done:
   nl_study_free(s);
-  free(sets);
   nl_plot_release_caches(); /* cairo's and fontconfig's process-wide font caches (leak checkers) */
   return rc;
 }

@@ -70,7 +70,7 @@ static int teardown(void **state) {
 static void test_unknown_options(void **state) {
   (void)state;
   static const char *const cmds[] = {"run s.yaml -o o", "export x -o o", "summary x",  "models",
-                                     "pls m d",         "power m",       "plot line x"};
+                                     "pls m d",         "power m",       "plot line x", "study"};
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
     char args[256], name[32], msg[256];
     sscanf(cmds[i], "%31s", name);
@@ -138,6 +138,9 @@ static void test_missing_arguments(void **state) {
   refused("power m -o o", "power: --n N1,N2,... is required (usage: netlearn power MODEL --n 50,90,150,300 -o DIR "
                           "[options])");
   refused("plot line", "plot: INPUT is required (usage: netlearn plot KIND INPUT [options] -o FIGURE.png|FIGURE.svg)");
+  refused("study", "study: -o DIR is required (usage: netlearn study [STUDY.yaml] -o DIR [options])");
+  refused("study a b -o o", "study: unexpected argument 'b' (usage: netlearn study [STUDY.yaml] -o DIR [options])");
+  refused("study -o o --set x", "study: --set: expected KEY=VALUE, got 'x'");
   refused("models a b", "models: unexpected argument 'b' (usage: netlearn models [NAME] [--markdown])");
 }
 
@@ -164,6 +167,7 @@ static void test_help(void **state) {
       {"pls", "usage: netlearn pls MODEL DATA.csv [options]\n", "NAME =~ item1", "      --boot [N]       bootstrap"},
       {"power", "usage: netlearn power MODEL", "lavaan syntax", "      --n N1,N2,...    sample sizes"},
       {"plot", "usage: netlearn plot KIND INPUT", "kinds:", "common options:\n  -o, --output FILE    the figure"},
+      {"study", "usage: netlearn study [STUDY.yaml] -o DIR [options]\n", "virtual survey", "      --set KEY=VALUE"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char args[64];
