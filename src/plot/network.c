@@ -420,6 +420,17 @@ static nl_status column(nl_figure *f, const nl_strtab *t, const char *name, long
   return nl_err(nl_fig_err(f), NL_EINVAL, "%s: no column '%s' (columns: %s)", t->source, name, cols);
 }
 
+/* A filter "COLUMN=VALUE" (what: "filter" or "edge filter", for messages): the column's name into
+ * name, its index in t and the value. Errors: NL_EINVAL (no '=', unknown column). */
+static nl_status filter_column(nl_figure *f, const nl_strtab *t, const char *what, const char *text, char *name,
+                               size_t cap, long *col, const char **value) {
+  const char *eq = strchr(text, '=');
+  if (!eq) return nl_err(nl_fig_err(f), NL_EINVAL, "%s '%s': expected COLUMN=VALUE", what, text);
+  snprintf(name, cap, "%.*s", (int)(eq - text), text);
+  *value = eq + 1;
+  return column(f, t, name, col);
+}
+
 /* A long-form edge list reduced to "source,target[,weight]" rows in a temporary file (the
  * network module's reader then checks ids, weights, loops and duplicates as usual). linemap[k]
  * is the original line of the temporary file's line k + 2. */
@@ -449,15 +460,9 @@ static nl_status select_edges(nl_figure *f, const nl_plot_network_files *sp, cha
     goto cleanup;
   }
   for (size_t k = 0; k < sp->nedge_filter; k++) {
-    const char *eq = strchr(sp->edge_filter[k], '=');
     char name[256];
-    if (!eq) {
-      rs = nl_err(nl_fig_err(f), NL_EINVAL, "edge filter '%s': expected COLUMN=VALUE", sp->edge_filter[k]);
+    if ((rs = filter_column(f, t, "edge filter", sp->edge_filter[k], name, sizeof name, &cf[k], &val[k])))
       goto cleanup;
-    }
-    snprintf(name, sizeof name, "%.*s", (int)(eq - sp->edge_filter[k]), sp->edge_filter[k]);
-    if ((rs = column(f, t, name, &cf[k]))) goto cleanup;
-    val[k] = eq + 1;
   }
   *linemap = nl_malloc((t->nrow + 1) * sizeof **linemap);
   if (!*linemap) {
@@ -524,24 +529,16 @@ static nl_status edge_error(nl_figure *f, nl_status rs, const char *msg, const c
 static nl_status filter_rows(nl_figure *f, const nl_plot_network_files *sp, const nl_strtab *t, char *keep) {
   nl_status rs = NL_OK;
   for (size_t k = 0; k < sp->nfilter; k++) {
-    const char *eq = strchr(sp->filter[k], '=');
     char name[256];
-    if (!eq) {
-      rs = nl_err(nl_fig_err(f), NL_EINVAL, "filter '%s': expected COLUMN=VALUE", sp->filter[k]);
-      return rs;
-    }
-    snprintf(name, sizeof name, "%.*s", (int)(eq - sp->filter[k]), sp->filter[k]);
-    long c;
-    if ((rs = column(f, t, name, &c))) return rs;
+    const char *value = "";
+    long c = 0;
+    if ((rs = filter_column(f, t, "filter", sp->filter[k], name, sizeof name, &c, &value))) return rs;
     size_t left = 0;
     for (size_t r = 0; r < t->nrow; r++) {
-      if (keep[r] && !same_value(nl_strtab_cell(t, r, (size_t)c), eq + 1)) keep[r] = 0;
+      if (keep[r] && !same_value(nl_strtab_cell(t, r, (size_t)c), value)) keep[r] = 0;
       left += (size_t)keep[r];
     }
-    if (!left) {
-      rs = nl_err(nl_fig_err(f), NL_EINVAL, "%s: no row has %s = %s", t->source, name, eq + 1);
-      return rs;
-    }
+    if (!left) return nl_err(nl_fig_err(f), NL_EINVAL, "%s: no row has %s = %s", t->source, name, value);
   }
   return NL_OK;
 }

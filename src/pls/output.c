@@ -21,6 +21,13 @@ static void num(FILE *f, double v) {
   else fprintf(f, "%.15g", v);
 }
 
+/* One "a,b,value" row. */
+static void row2(FILE *f, const char *a, const char *b, double v) {
+  fprintf(f, "%s,%s,", a, b);
+  num(f, v);
+  fputc('\n', f);
+}
+
 typedef struct out_ctx {
   nl_pls *p;
   const char *dir;
@@ -137,18 +144,14 @@ static nl_status write_measurement(out_ctx *o) {
   COMMIT();
   OPEN("loadings.csv", "construct,indicator,estimate");
   for (size_t i = 0; i < ni; i++) {
-    fprintf(f, "%s,%s,", p->cname[p->icon[i]], p->iname[i]);
-    num(f, nl_pls_loading(p, i));
-    fputc('\n', f);
+    row2(f, p->cname[p->icon[i]], p->iname[i], nl_pls_loading(p, i));
   }
   dimension_rows(f, p, 1);
   COMMIT();
   OPEN("cross_loadings.csv", "indicator,construct,estimate");
   for (size_t i = 0; i < ni; i++)
     for (size_t j = 0; j < nc; j++) {
-      fprintf(f, "%s,%s,", p->iname[i], p->cname[j]);
-      num(f, nl_pls_cross_loading(p, i, j));
-      fputc('\n', f);
+      row2(f, p->iname[i], p->cname[j], nl_pls_cross_loading(p, i, j));
     }
   COMMIT();
   return NL_OK;
@@ -162,9 +165,7 @@ static nl_status write_structural(out_ctx *o) {
   FILE *f;
   OPEN("paths.csv", "from,to,estimate");
   for (size_t k = 0; k < p->np; k++) {
-    fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
-    num(f, nl_pls_path(p, p->pfrom[k], p->pto[k]));
-    fputc('\n', f);
+    row2(f, p->cname[p->pfrom[k]], p->cname[p->pto[k]], nl_pls_path(p, p->pfrom[k], p->pto[k]));
   }
   COMMIT();
   if (pls_stats_layout(p) != 0) {
@@ -174,18 +175,14 @@ static nl_status write_structural(out_ctx *o) {
   for (size_t a = 0; a < nc; a++)
     for (size_t b = 0; b < nc; b++)
       if (p->tot_idx[a + b * nc] >= 0) {
-        fprintf(f, "%s,%s,", p->cname[a], p->cname[b]);
-        num(f, nl_pls_total_effect(p, a, b));
-        fputc('\n', f);
+        row2(f, p->cname[a], p->cname[b], nl_pls_total_effect(p, a, b));
       }
   COMMIT();
   OPEN("indirect_effects.csv", "from,to,estimate");
   for (size_t a = 0; a < nc; a++)
     for (size_t b = 0; b < nc; b++)
       if (p->ind_idx[a + b * nc] >= 0) {
-        fprintf(f, "%s,%s,", p->cname[a], p->cname[b]);
-        num(f, nl_pls_indirect_effect(p, a, b));
-        fputc('\n', f);
+        row2(f, p->cname[a], p->cname[b], nl_pls_indirect_effect(p, a, b));
       }
   COMMIT();
   OPEN("specific_indirect_effects.csv", "from,through,to,estimate");
@@ -211,16 +208,12 @@ static nl_status write_structural(out_ctx *o) {
   COMMIT();
   OPEN("fsquared.csv", "from,to,estimate");
   for (size_t k = 0; k < p->np; k++) {
-    fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
-    num(f, nl_pls_f2(p, p->pfrom[k], p->pto[k]));
-    fputc('\n', f);
+    row2(f, p->cname[p->pfrom[k]], p->cname[p->pto[k]], nl_pls_f2(p, p->pfrom[k], p->pto[k]));
   }
   COMMIT();
   OPEN("vif_inner.csv", "from,to,estimate");
   for (size_t k = 0; k < p->np; k++) {
-    fprintf(f, "%s,%s,", p->cname[p->pfrom[k]], p->cname[p->pto[k]]);
-    num(f, nl_pls_vif_inner(p, p->pfrom[k], p->pto[k]));
-    fputc('\n', f);
+    row2(f, p->cname[p->pfrom[k]], p->cname[p->pto[k]], nl_pls_vif_inner(p, p->pfrom[k], p->pto[k]));
   }
   COMMIT();
   return NL_OK;
@@ -234,9 +227,7 @@ static nl_status write_quality(out_ctx *o) {
   FILE *f;
   OPEN("vif_outer.csv", "construct,indicator,estimate");
   for (size_t i = 0; i < ni; i++) {
-    fprintf(f, "%s,%s,", p->cname[p->icon[i]], p->iname[i]);
-    num(f, nl_pls_vif_outer(p, i));
-    fputc('\n', f);
+    row2(f, p->cname[p->icon[i]], p->iname[i], nl_pls_vif_outer(p, i));
   }
   COMMIT();
   OPEN("reliability.csv", "construct,alpha,rho_c,ave,rho_a");
@@ -267,9 +258,7 @@ static nl_status write_quality(out_ctx *o) {
   OPEN("fornell_larcker.csv", "construct1,construct2,estimate");
   for (size_t j = 0; j < nc; j++)
     for (size_t l = j; l < nc; l++) {
-      fprintf(f, "%s,%s,", p->cname[l], p->cname[j]);
-      num(f, l == j ? sqrt(nl_pls_ave(p, j)) : nl_pls_construct_cor(p, l, j));
-      fputc('\n', f);
+      row2(f, p->cname[l], p->cname[j], l == j ? sqrt(nl_pls_ave(p, j)) : nl_pls_construct_cor(p, l, j));
     }
   COMMIT();
   return NL_OK;
