@@ -260,15 +260,9 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
       st = nl_err(err, NL_EPARSE, "%s:%ld:%ld: duplicate column name '%s'", src, fl, fc, lx.buf);
       goto cleanup;
     }
-    if (t->ncol == namecap) {
-      size_t nc = namecap ? 2 * namecap : 16;
-      char **nn = nl_realloc(t->names, nc * sizeof *nn);
-      if (!nn) {
-        st = nl_err(err, NL_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      t->names = nn;
-      namecap = nc;
+    if (nl_grow(&t->names, &namecap, t->ncol + 1, sizeof *t->names, 16)) {
+      st = nl_err(err, NL_ENOMEM, "out of memory");
+      goto cleanup;
     }
     if (!(t->names[t->ncol] = nl_strdup(lx.buf))) {
       st = nl_err(err, NL_ENOMEM, "out of memory");
@@ -304,15 +298,9 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
                     j + 1, t->ncol);
         goto cleanup;
       }
-      if (ncell == cap) {
-        size_t nc = cap ? 2 * cap : 1024;
-        double *nr = nl_realloc(rows, nc * sizeof *nr);
-        if (!nr) {
-          st = nl_err(err, NL_ENOMEM, "out of memory");
-          goto cleanup;
-        }
-        rows = nr;
-        cap = nc;
+      if (nl_grow(&rows, &cap, ncell + 1, sizeof *rows, 1024)) {
+        st = nl_err(err, NL_ENOMEM, "out of memory");
+        goto cleanup;
       }
       double v = NAN;
       int r = parse_cell(lx.buf, lx.delim, &v);

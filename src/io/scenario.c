@@ -328,13 +328,8 @@ static nl_status parse_outputs(nl_scenario *sc, struct fy_node *map) {
 /* ---- sweep ---------------------------------------------------------------------------------- */
 
 static nl_status factor_append(nl_scenario *sc, struct fy_node *n, sweep_factor *f, const char *text, size_t *cap) {
-  if (f->nvalues == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 8;
-    char **nv = nl_realloc(f->values, ncap * sizeof *nv);
-    if (!nv) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
-    f->values = nv;
-    *cap = ncap;
-  }
+  if (nl_grow(&f->values, cap, f->nvalues + 1, sizeof *f->values, 8))
+    return nl_err(&sc->err, NL_ENOMEM, "out of memory");
   f->values[f->nvalues] = nl_strdup(text);
   if (!f->values[f->nvalues]) return nl_err(&sc->err, NL_ENOMEM, "out of memory");
   f->nvalues++;
