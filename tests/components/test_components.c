@@ -128,10 +128,15 @@ static void test_core_without_components(void **state) {
   nl_params_free(p);
 }
 
+static int teardown(void **state) {
+  nl_plot_release_caches(); /* cairo measured text in this process: fontconfig's caches (leak checkers) */
+  return cli_teardown(state);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_built_with), cmocka_unit_test(test_yaml), cmocka_unit_test(test_store),
       cmocka_unit_test(test_plot),       cmocka_unit_test(test_cli),  cmocka_unit_test(test_core_without_components),
   };
-  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
+  return cmocka_run_group_tests(tests, cli_setup, teardown);
 }
