@@ -34,4 +34,11 @@
  */
 void nl_netpar_spec(const nl_params *p, size_t n, const nl_network_kind *kind_of, nl_network_spec *out);
 
+/*
+ * The generator's own check of that spec (as a model's create makes it), for a model's validate:
+ * a network that cannot be made, or that can never fit (docs/models.md, size limits), is bad input
+ * named "network '<the choice's name>': ...". Errors: NL_EINVAL, NL_ENOMEM. O(parameters).
+ */
+nl_status nl_netpar_check(const nl_params *p, size_t n, const nl_network_kind *kind_of, nl_errbuf *err);
+
 #endif

@@ -16,48 +16,16 @@
 
 #include <cmocka.h>
 
-static char tmpdir[] = "/tmp/nl_hostileXXXXXX";
-static char errbuf[8192];
+#include "common/cli_harness.h"
 
-static void slurp(const char *path, char *buf, size_t cap) {
-  buf[0] = '\0';
-  FILE *f = fopen(path, "rb");
-  if (!f) return;
-  size_t n = fread(buf, 1, cap - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-}
-
-/* Run `netlearn ARGS` in the test directory; stderr into errbuf; the exit code.
- */
-static int nl(const char *fmt, ...) {
-  char args[2048], cmd[4096];
+/* nl() with printf-style arguments. */
+static int nlf(const char *fmt, ...) {
+  char args[2048];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(args, sizeof args, fmt, ap);
   va_end(ap);
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > out.txt 2> err.txt", tmpdir, NL_CLI, args);
-  int rc = system(cmd);
-  char p[256];
-  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
-  slurp(p, errbuf, sizeof errbuf);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static void write_file(const char *name, const char *text) {
-  char p[256];
-  snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-  FILE *f = fopen(p, "wb");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static int exists(const char *rel) {
-  char p[256];
-  struct stat sb;
-  snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
-  return stat(p, &sb) == 0;
+  return nl(args);
 }
 
 /* Exit 2 with both fragments in the message. */
@@ -107,7 +75,7 @@ static void test_power(void **state) {
   /* Every replication failing (n too small for the model): the CSVs with NA and
    * a warning, exit 0 (was exit 1: "power.svg: a layer has no finite point").
    */
-  assert_int_equal(nl("power %s/examples/power/seed-model.txt --n 6 -o few "
+  assert_int_equal(nlf("power %s/examples/power/seed-model.txt --n 6 -o few "
                       "--reps 2 --boot 10 -q",
                       NL_SOURCE_DIR),
                    0);
@@ -141,7 +109,7 @@ static void test_calibrate(void **state) {
   assert_int_equal(nl("calibrate c.yaml -o cal -q --no-report"), 0);
   refused(nl("calibrate c.yaml -o cal -q --no-report --set seed=6"), "different calibration", NULL);
   /* A study file names the right command (was "unknown key 'survey'"). */
-  refused(nl("calibrate %s/examples/seed-study.yaml -o cal2", NL_SOURCE_DIR),
+  refused(nlf("calibrate %s/examples/seed-study.yaml -o cal2", NL_SOURCE_DIR),
           "seed-study.yaml is a study file, not a calibration", "netlearn study");
 }
 
@@ -176,7 +144,7 @@ static void test_sensitivity(void **state) {
   refused(nl("sensitivity huge.yaml -o big -q"), "huge.yaml: the series of", "GB on disk");
   assert_false(exists("big/results.db"));
   /* A study file names the right command (was "unknown key 'simulation'"). */
-  refused(nl("sensitivity %s/examples/seed-study.yaml -o sx", NL_SOURCE_DIR),
+  refused(nlf("sensitivity %s/examples/seed-study.yaml -o sx", NL_SOURCE_DIR),
           "seed-study.yaml is a study file, not a sensitivity analysis", NULL);
 }
 
@@ -189,18 +157,6 @@ static void test_study(void **state) {
   refused(nl("study scen.yaml -o st"), "'march1991' is a simulation model", "netlearn run");
 }
 
-static int setup(void **state) {
-  (void)state;
-  return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_power),
@@ -208,5 +164,5 @@ int main(void) {
       cmocka_unit_test(test_sensitivity),
       cmocka_unit_test(test_study),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

@@ -327,15 +327,7 @@ static nl_status validate(const nl_params *p, nl_errbuf *err) {
                                      P(p, P_CAPACITY));
   int kind = (int)P(p, P_NETWORK);
   if (st || isfile || !net_kind_of[kind]) return st;
-  /* The generator's own check (as create makes it), so a network that cannot be made is bad input. */
-  nl_network_spec spec;
-  nl_netpar_spec(p, (size_t)F, net_kind_of, &spec);
-  nl_network *g = nl_network_new();
-  if (!g) return nl_err(err, NL_ENOMEM, "out of memory");
-  if (nl_network_spec_check(g, &spec))
-    st = nl_err(err, NL_EINVAL, "network '%s': %s", net_kinds[kind], nl_network_errmsg(g));
-  nl_network_free(g);
-  return st;
+  return nl_netpar_check(p, (size_t)F, net_kind_of, err); /* a network that cannot be made: bad input */
 }
 
 static void destroy(void *sp) {

@@ -123,16 +123,7 @@ static nl_status validate(const nl_params *p, nl_errbuf *err) {
   if (kind == NET_FILE) return NL_OK;
   if (f && *f)
     return nl_err(err, NL_EINVAL, "network_file is given but network is '%s' (set network: file)", net_kinds[kind]);
-  if (kind != NET_SUBGROUPS) {
-    nl_network_spec spec;
-    nl_netpar_spec(p, (size_t)n, net_kind_of, &spec);
-    nl_network *net = nl_network_new();
-    if (!net) return nl_err(err, NL_ENOMEM, "out of memory");
-    if (nl_network_spec_check(net, &spec))
-      st = nl_err(err, NL_EINVAL, "network '%s': %s", net_kinds[kind], nl_network_errmsg(net));
-    nl_network_free(net);
-    return st;
-  }
+  if (kind != NET_SUBGROUPS) return nl_netpar_check(p, (size_t)n, net_kind_of, err);
   st = nl_check_state_bytes(err, n * (g - 1) / 2 * NL_TIE_BYTES, "n = %.0f individuals in subgroups of %.0f", n, g);
   if (st) return st;
   if (fmod(n, g) != 0)
