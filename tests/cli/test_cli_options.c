@@ -70,7 +70,8 @@ static int teardown(void **state) {
 static void test_unknown_options(void **state) {
   (void)state;
   static const char *const cmds[] = {"run s.yaml -o o", "export x -o o", "summary x",  "models",
-                                     "pls m d",         "power m",       "plot line x", "study"};
+                                     "pls m d",         "power m",       "plot line x", "study",
+                                     "sensitivity a"};
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
     char args[256], name[32], msg[256];
     sscanf(cmds[i], "%31s", name);
@@ -168,6 +169,7 @@ static void test_help(void **state) {
       {"power", "usage: netlearn power MODEL", "lavaan syntax", "      --n N1,N2,...    sample sizes"},
       {"plot", "usage: netlearn plot KIND INPUT", "kinds:", "common options:\n  -o, --output FILE    the figure"},
       {"study", "usage: netlearn study [STUDY.yaml] -o DIR [options]\n", "virtual survey", "      --set KEY=VALUE"},
+      {"sensitivity", "usage: netlearn sensitivity ANALYSIS.yaml -o DIR [options]\n", "Sobol'", "      --force-new"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char args[64];

@@ -255,7 +255,7 @@ static void test_bad_files(void **state) {
   assert_int_equal(nl("sensitivity g.yaml"), 2);
   assert_non_null(strstr(errbuf, "-o DIR"));
   assert_int_equal(nl("sensitivity -o x"), 2);
-  assert_non_null(strstr(errbuf, "missing analysis file"));
+  assert_non_null(strstr(errbuf, "sensitivity: ANALYSIS.yaml is required"));
   assert_int_equal(nl("sensitivity g.yaml -o x --frobnicate"), 2);
   assert_non_null(strstr(errbuf, "--frobnicate"));
   assert_int_equal(nl("sensitivity g.yaml -o x -t 0"), 2);
