@@ -15,29 +15,8 @@
 
 #include <cmocka.h>
 
-static char tmpdir[] = "/tmp/nl_cliopXXXXXX";
-static char errbuf[8192], outbuf[1 << 16];
+#include "common/cli_harness.h"
 
-static void slurp(const char *name, char *buf, size_t cap) {
-  char path[256];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-  buf[0] = '\0';
-  FILE *f = fopen(path, "rb");
-  if (!f) return;
-  size_t n = fread(buf, 1, cap - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-}
-
-/* `netlearn <args>` in the temporary directory; stdout and stderr captured; the exit code. */
-static int nl(const char *args) {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > out.txt 2> err.txt", tmpdir, NL_CLI, args);
-  int rc = system(cmd);
-  slurp("err.txt", errbuf, sizeof errbuf);
-  slurp("out.txt", outbuf, sizeof outbuf);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 /* args must exit 2 with exactly `message` (one line) on stderr, nothing on stdout. */
 static void refused(const char *args, const char *message) {
@@ -49,22 +28,9 @@ static void refused(const char *args, const char *message) {
 }
 
 static int setup(void **state) {
-  (void)state;
-  if (!mkdtemp(tmpdir)) return -1;
-  char path[256];
-  snprintf(path, sizeof path, "%s/s.yaml", tmpdir);
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
-  fputs("model: march1991\nreplications: 2\nstop: {until: periods, periods: 5}\n", f);
-  fclose(f);
+  if (cli_setup(state)) return -1;
+  write_file("s.yaml", "model: march1991\nreplications: 2\nstop: {until: periods, periods: 5}\n");
   return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
 }
 
 static void test_unknown_options(void **state) {
@@ -197,5 +163,5 @@ int main(void) {
       cmocka_unit_test(test_bad_values),      cmocka_unit_test(test_missing_arguments),
       cmocka_unit_test(test_forms),           cmocka_unit_test(test_help),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, cli_teardown);
 }
