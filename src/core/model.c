@@ -31,13 +31,14 @@ const char *nl_model_name(const nl_model *m) { return m ? m->name : NULL; }
 const char *nl_model_title(const nl_model *m) { return m ? m->title : NULL; }
 const char *nl_model_doc(const nl_model *m) { return m ? m->doc : NULL; }
 size_t nl_model_nparams(const nl_model *m) { return m ? m->nparams : 0; }
-const nl_param_desc *nl_model_param(const nl_model *m, size_t i) { return i < m->nparams ? &m->params[i] : NULL; }
+const nl_param_desc *nl_model_param(const nl_model *m, size_t i) { return m && i < m->nparams ? &m->params[i] : NULL; }
 size_t nl_model_nmeasures(const nl_model *m) { return m ? m->nmeasures : 0; }
 const nl_measure_desc *nl_model_measure(const nl_model *m, size_t i) {
-  return i < m->nmeasures ? &m->measures[i] : NULL;
+  return m && i < m->nmeasures ? &m->measures[i] : NULL;
 }
 
 long nl_model_param_index(const nl_model *m, const char *name) {
+  if (!m || !name) return -1;
   for (size_t i = 0; i < m->nparams; i++)
     if (strcmp(m->params[i].name, name) == 0) return (long)i;
   /* Old names (e.g. lazer2007's k before the shared network group's net_k) after the names. */
@@ -47,6 +48,7 @@ long nl_model_param_index(const nl_model *m, const char *name) {
 }
 
 const char *nl_model_param_suggest(const nl_model *m, const char *name) {
+  if (!m || !name) return NULL;
   const char *names[256];
   size_t n = m->nparams < 256 ? m->nparams : 256;
   for (size_t i = 0; i < n; i++) names[i] = m->params[i].name;
@@ -55,6 +57,7 @@ const char *nl_model_param_suggest(const nl_model *m, const char *name) {
 }
 
 long nl_model_measure_index(const nl_model *m, const char *name) {
+  if (!m || !name) return -1;
   for (size_t i = 0; i < m->nmeasures; i++)
     if (strcmp(m->measures[i].name, name) == 0) return (long)i;
   return -1;
@@ -67,13 +70,15 @@ const char *nl_model_unit_field(const nl_model *m, size_t i) {
 }
 
 long nl_model_unit_field_index(const nl_model *m, const char *name) {
+  if (!name) return -1;
   for (size_t i = 0; i < nl_model_nunit_fields(m); i++)
     if (strcmp(m->unit_fields[i], name) == 0) return (long)i;
   return -1;
 }
 
 const char *nl_model_unit_field_suggest(const nl_model *m, const char *name) {
-  size_t n = nl_model_nunit_fields(m);
+  size_t n = nl_model_nunit_fields(m); /* 0 for NULL */
+  if (!n || !name) return NULL;
   long k = nl_closest_name(name, m->unit_fields, n);
   return k >= 0 ? m->unit_fields[k] : NULL;
 }

@@ -250,6 +250,10 @@ static void test_checked_getters(void **state) {
   assert_null(nl_sensitivity_spec_scenario(NULL));
   assert_int_equal(nl_plot_source_npoints(NULL), 0);
   assert_null(nl_model_name(NULL));
+  assert_null(nl_model_param(NULL, 0));
+  assert_int_equal(nl_model_param_index(NULL, "p1"), -1);
+  assert_int_equal(nl_model_measure_index(nl_model_find("march1991"), NULL), -1);
+  assert_null(nl_model_param_suggest(NULL, "p1"));
   assert_int_equal(nl_model_nmeasures(NULL), 0);
   assert_int_equal(nl_design_replications(NULL), 0);
   /* PLS structure getters on NULL */
