@@ -170,7 +170,10 @@ static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi)
     goto cleanup;
   }
   int bad = nl_sensitivity_spec_load_file(p, o->path) || nl_sensitivity_spec_design(p, d);
-  if (bad) cli_error("%s", nl_sensitivity_spec_errmsg(p));
+  if (bad && cli_is_study_file(o->path)) /* as run and study: name the right command */
+    cli_error("%s is a study file, not a sensitivity analysis: run it with `netlearn study %s -o DIR`", o->path,
+              o->path);
+  else if (bad) cli_error("%s", nl_sensitivity_spec_errmsg(p));
   if (rank != 0) { /* waits for rank 0's word, then runs what it hands out */
     rc = cli_mpi_worker(mpi, bad ? NULL : d);
     goto cleanup;
