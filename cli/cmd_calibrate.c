@@ -11,43 +11,32 @@
 #include "cli.h"
 #include "netlearn/calibrate.h"
 #include "netlearn/plot.h"
+#include "opts.h"
 #include "progress.h"
 
-static void calibrate_help(FILE *f) {
-  fputs("usage: netlearn calibrate FILE.yaml -o DIR [options]\n"
-        "\n"
-        "Estimates a model's free parameters so that its simulated statistics match observed ones\n"
-        "(simulated minimum distance, W = diag(1/se^2), common random numbers), with standard errors,\n"
-        "the J test of fit, per-target misfit, profiles and an identification check.\n"
-        "\n"
-        "  simulation: examples/march1991/basic.yaml       # a scenario file or an inline scenario\n"
-        "  parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\n"
-        "  targets:\n"
-        "    - {measure: code_knowledge, stat: mean, value: 0.88, se: 0.002}\n"
-        "    - {measure: periods, stat: mean, value: 35.4, se: 0.12}\n"
-        "  replications: 200\n"
-        "  seed: 5\n"
-        "  optimizer: {method: neldermead, max_evals: 200, starts: 2}  # or bobyqa sbplx crs2 isres cmaes\n"
-        "\n"
-        "coopnet fitted to a published PLS-SEM table (the study file gives simulation, survey, model):\n"
-        "  targets: {pls: {study: STUDY.yaml, paths: [{effect: EXPLORE -> PRODINNO, value: 0.31, se: 0.09}]}}\n"
-        "\n"
-        "options:\n"
-        "  -o, --output DIR     output directory (created if needed); its results.db keeps every\n"
-        "                       evaluation: run the same command again to resume without recomputing\n"
-        "  -t, --threads N      threads over replications (default: all cores); results do not depend on N\n"
-        "      --set KEY=VALUE  replications, seed, optimizer.method, optimizer.max_evals, optimizer.starts\n"
-        "      --no-report      skip report.html and profiles.svg\n"
-        "  -q, --quiet          no progress bar and no summary\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "outputs in DIR: estimates.csv (parameter,estimate,se,ci_low,ci_high,...), fit.csv (per target:\n"
-        "observed, simulated, z), trace.csv (every evaluation), profiles.svg, report.html, results.db,\n"
-        "manifest.json (written last).\n"
-        "\n"
-        "Exit codes: 0 success, 1 the calibration failed while running, 2 bad file or usage, 3 interrupted.\n",
-        f);
-}
+static const cli_command calibrate_cmd = {
+    "calibrate", "FILE.yaml -o DIR [options]",
+    "\n"
+    "Estimates a model's free parameters so that its simulated statistics match observed ones\n"
+    "(simulated minimum distance, W = diag(1/se^2), common random numbers), with standard errors,\n"
+    "the J test of fit, per-target misfit, profiles and an identification check.\n"
+    "\n"
+    "  simulation: examples/march1991/basic.yaml       # a scenario file or an inline scenario\n"
+    "  parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\n"
+    "  targets:\n"
+    "    - {measure: code_knowledge, stat: mean, value: 0.88, se: 0.002}\n"
+    "    - {measure: periods, stat: mean, value: 35.4, se: 0.12}\n"
+    "  replications: 200\n"
+    "  seed: 5\n"
+    "  optimizer: {method: neldermead, max_evals: 200, starts: 2}  # or bobyqa sbplx crs2 isres cmaes\n"
+    "\n"
+    "coopnet fitted to a published PLS-SEM table (the study file gives simulation, survey, model):\n"
+    "  targets: {pls: {study: STUDY.yaml, paths: [{effect: EXPLORE -> PRODINNO, value: 0.31, se: 0.09}]}}\n",
+    "outputs in DIR: estimates.csv (parameter,estimate,se,ci_low,ci_high,...), fit.csv (per target:\n"
+    "observed, simulated, z), trace.csv (every evaluation), profiles.svg, report.html, results.db,\n"
+    "manifest.json (written last).\n"
+    "\n"
+    "Exit codes: 0 success, 1 the calibration failed while running, 2 bad file or usage, 3 interrupted.\n"};
 
 static int progress_cb(void *user, long done, long total, double best) {
   char note[64];
@@ -78,55 +67,25 @@ static void summary(const nl_calib *c, const char *outdir, int report) {
 int nl_cmd_calibrate(int argc, char **argv) {
   const char *path = NULL, *outdir = NULL;
   long threads = 0;
-  int quiet = 0, report = 1, rc = NL_EXIT_USAGE;
-  const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-  size_t nsets = 0;
+  int quiet = 0, no_report = 0, rc;
+  cli_list sets = {{0}, 0};
   nl_calib *c = NULL;
-  if (!sets) {
-    cli_error("out of memory");
-    return NL_EXIT_FAILURE;
-  }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      calibrate_help(stdout);
-      rc = NL_EXIT_OK;
-      goto done;
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (++i >= argc) goto missing;
-      outdir = argv[i];
-    } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
-      if (++i >= argc) goto missing;
-      if (cli_parse_long(a, argv[i], 1, 4096, &threads)) goto done;
-    } else if (!strcmp(a, "--set")) {
-      if (++i >= argc) goto missing;
-      if (!strchr(argv[i], '=')) {
-        cli_error("--set: expected KEY=VALUE, got '%s'", argv[i]);
-        goto done;
-      }
-      sets[nsets++] = argv[i];
-    } else if (!strcmp(a, "--no-report")) {
-      report = 0;
-    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (a[0] == '-' && a[1]) {
-      cli_error("calibrate: unknown option '%s' (see `netlearn calibrate --help`)", a);
-      goto done;
-    } else if (!path) {
-      path = a;
-    } else {
-      cli_error("calibrate: more than one calibration file ('%s' and '%s')", path, a);
-      goto done;
-    }
-    continue;
-  missing:
-    cli_error("%s: missing value", a);
-    goto done;
-  }
-  if (!path || !outdir) {
-    cli_error("usage: netlearn calibrate FILE.yaml -o DIR (see `netlearn calibrate --help`)");
-    goto done;
-  }
+  const cli_option opts[] = {
+      CLI_POS(&path, "FILE.yaml", .flags = CLI_REQUIRED),
+      CLI_OPT("output", 'o', CLI_STRING, &outdir, "DIR",
+              "output directory (created if needed); its results.db keeps every\nevaluation: run the same command "
+              "again to resume without recomputing",
+              .flags = CLI_REQUIRED),
+      CLI_OPT("threads", 't', CLI_LONG, &threads, "N",
+              "threads over replications (default: all cores); results do not depend on N", .min = 1, .max = 4096),
+      CLI_OPT("set", 0, CLI_LIST, &sets, "KEY=VALUE",
+              "replications, seed, optimizer.method, optimizer.max_evals, optimizer.starts", .flags = CLI_KEYVALUE),
+      CLI_OPT("no-report", 0, CLI_FLAG, &no_report, NULL, "skip report.html and profiles.svg"),
+      CLI_OPT("quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress bar and no summary"),
+  };
+  if (cli_parse(&calibrate_cmd, opts, CLI_NOPTS(opts), argc, argv, &rc)) return rc;
+  int report = !no_report;
+  rc = NL_EXIT_USAGE;
   c = nl_calib_new();
   if (!c) {
     cli_error("out of memory");
@@ -140,14 +99,10 @@ int nl_cmd_calibrate(int argc, char **argv) {
     else cli_error("%s", nl_calib_errmsg(c));
     goto done;
   }
-  for (size_t i = 0; i < nsets; i++) {
+  for (size_t i = 0; i < sets.n; i++) {
     char key[256];
-    const char *eq = strchr(sets[i], '=');
-    size_t len = (size_t)(eq - sets[i]);
-    if (len >= sizeof key) len = sizeof key - 1;
-    memcpy(key, sets[i], len);
-    key[len] = '\0';
-    if (nl_calib_set(c, key, eq + 1)) {
+    const char *value = cli_kv_split(sets.item[i], key, sizeof key);
+    if (nl_calib_set(c, key, value)) {
       cli_error("%s", nl_calib_errmsg(c));
       goto done;
     }
@@ -183,7 +138,6 @@ int nl_cmd_calibrate(int argc, char **argv) {
   rc = NL_EXIT_OK;
 done:
   nl_calib_free(c);
-  free(sets);
   nl_plot_release_caches(); /* cairo's and fontconfig's process-wide font caches (leak checkers) */
   return rc;
 }

@@ -86,9 +86,8 @@ static int load_design(const run_opts *o, const char *text, nl_scenario *sc, nl_
   }
   for (size_t i = 0; i < o->sets.n; i++) {
     char key[256];
-    const char *set = o->sets.item[i], *eq = strchr(set, '=');
-    snprintf(key, sizeof key, "%.*s", (int)(eq - set), set);
-    if (nl_scenario_set(sc, key, eq + 1)) {
+    const char *value = cli_kv_split(o->sets.item[i], key, sizeof key);
+    if (nl_scenario_set(sc, key, value)) {
       if (verbose) cli_error("%s", nl_scenario_errmsg(sc));
       return -1;
     }

@@ -129,9 +129,8 @@ int nl_cmd_study(int argc, char **argv) {
   }
   for (size_t i = 0; i < sets.n; i++) {
     char key[256];
-    const char *eq = strchr(sets.item[i], '=');
-    snprintf(key, sizeof key, "%.*s", (int)(eq - sets.item[i]), sets.item[i]);
-    if (nl_study_set(s, key, eq + 1)) {
+    const char *value = cli_kv_split(sets.item[i], key, sizeof key);
+    if (nl_study_set(s, key, value)) {
       cli_error("%s", nl_study_errmsg(s));
       goto done;
     }

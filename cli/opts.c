@@ -24,6 +24,13 @@ void cli_usage_error(const cli_command *cmd, const char *fmt, ...) {
   va_end(ap);
 }
 
+const char *cli_kv_split(const char *item, char *key, size_t cap) {
+  const char *eq = strchr(item, '=');
+  if (!eq) eq = item + strlen(item);
+  snprintf(key, cap, "%.*s", (int)(eq - item), item);
+  return *eq ? eq + 1 : eq;
+}
+
 /* What an option's value must be, for messages: "an integer in [1, 4096]", "'a' or 'b'", "DIR". */
 static void expected(const cli_option *o, char *buf, size_t cap) {
   if (o->expect) {

@@ -99,6 +99,9 @@ void cli_usage_error(const cli_command *cmd, const char *fmt, ...)
   { .name = (l), .short_name = (s), .kind = (k), .dest = (d), .metavar = (m), .help = (h), __VA_ARGS__ }
 #define CLI_POS(d, m, ...) { .kind = CLI_POSITIONAL, .dest = (d), .metavar = (m), __VA_ARGS__ }
 #define CLI_HEADING(text) { .kind = CLI_SECTION, .help = (text) }
+/* Split a CLI_KEYVALUE item "KEY=VALUE": KEY into key (cap bytes, cut to fit), returns VALUE. */
+const char *cli_kv_split(const char *item, char *key, size_t cap);
+
 #define CLI_NOPTS(t) (sizeof(t) / sizeof((t)[0]))
 
 #endif

@@ -37,7 +37,7 @@ static void test_unknown_options(void **state) {
   (void)state;
   static const char *const cmds[] = {"run s.yaml -o o", "export x -o o", "summary x",  "models",
                                      "pls m d",         "power m",       "plot line x", "study",
-                                     "sensitivity a"};
+                                     "sensitivity a",   "calibrate c"};
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
     char args[256], name[32], msg[256];
     sscanf(cmds[i], "%31s", name);
@@ -108,6 +108,8 @@ static void test_missing_arguments(void **state) {
   refused("study", "study: -o DIR is required (usage: netlearn study [STUDY.yaml] -o DIR [options])");
   refused("study a b -o o", "study: unexpected argument 'b' (usage: netlearn study [STUDY.yaml] -o DIR [options])");
   refused("study -o o --set x", "study: --set: expected KEY=VALUE, got 'x'");
+  refused("calibrate c", "calibrate: -o DIR is required (usage: netlearn calibrate FILE.yaml -o DIR [options])");
+  refused("calibrate -o o", "calibrate: FILE.yaml is required (usage: netlearn calibrate FILE.yaml -o DIR [options])");
   refused("models a b", "models: unexpected argument 'b' (usage: netlearn models [NAME] [--markdown])");
 }
 
@@ -136,6 +138,8 @@ static void test_help(void **state) {
       {"plot", "usage: netlearn plot KIND INPUT", "kinds:", "common options:\n  -o, --output FILE    the figure"},
       {"study", "usage: netlearn study [STUDY.yaml] -o DIR [options]\n", "virtual survey", "      --set KEY=VALUE"},
       {"sensitivity", "usage: netlearn sensitivity ANALYSIS.yaml -o DIR [options]\n", "Sobol'", "      --force-new"},
+      {"calibrate", "usage: netlearn calibrate FILE.yaml -o DIR [options]\n", "simulated minimum distance",
+       "      --no-report"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char args[64];
