@@ -11,6 +11,7 @@
 
 #include "calibrate/calib_impl.h"
 #include "core/alloc.h"
+#include "netlearn/files.h"
 
 void nl_calib_config_default(nl_calib_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
@@ -48,8 +49,8 @@ nl_status nl_calib_run(nl_calib *c, const char *dir, const nl_calib_config *cfg)
   nl_calib_config_default(&def);
   c->cfg = cfg ? *cfg : def;
   c->threads = c->cfg.threads;
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return nl_err(&c->err, NL_EIO, "%s: cannot create the output directory: %s", dir, strerror(errno));
+  nl_status made = nl_mkdirs(dir, c->err.msg, sizeof c->err.msg); /* mkdir -p, writable */
+  if (made) return made;
   char path[4200];
   snprintf(path, sizeof path, "%s/manifest.json", dir);
   remove(path); /* a directory without a manifest holds no complete results */

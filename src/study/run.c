@@ -17,6 +17,7 @@
 #endif
 
 #include "core/alloc.h"
+#include "netlearn/files.h"
 #include "core/model_impl.h"
 #include "study/study_impl.h"
 
@@ -352,14 +353,6 @@ static nl_status fit_representatives(nl_study *s) {
   return NL_OK;
 }
 
-static int make_dir(const char *path) {
-  if (mkdir(path, 0777) == 0 || errno == EEXIST) {
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
-  }
-  return -1;
-}
-
 void nl_study_config_default(nl_study_config *c) {
   memset(c, 0, sizeof *c);
   c->report = 1;
@@ -376,9 +369,9 @@ nl_status nl_study_run(nl_study *s, const char *dir, const nl_study_config *cfg)
   s->interrupt = cfg->interrupt;
   s->interrupt_user = cfg->interrupt_user;
   char sub[4200];
-  if (make_dir(dir)) return nl_err(&s->err, NL_EIO, "%s: cannot create the output directory: %s", dir, strerror(errno));
   snprintf(sub, sizeof sub, "%s/surveys", dir);
-  if (make_dir(sub)) return nl_err(&s->err, NL_EIO, "%s: cannot create directory: %s", sub, strerror(errno));
+  nl_status made = nl_mkdirs(sub, s->err.msg, sizeof s->err.msg); /* dir and dir/surveys: mkdir -p, writable */
+  if (made) return made;
   /* a directory without manifest.json holds no complete study */
   snprintf(sub, sizeof sub, "%s/manifest.json", dir);
   remove(sub);
