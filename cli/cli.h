@@ -29,14 +29,6 @@ void cli_warn(const char *fmt, ...)
 #endif
     ;
 
-/* Parse helpers: return 0 on success, -1 (after cli_error naming `opt`) on bad value. */
-int cli_parse_long(const char *opt, const char *s, long min, long max, long *out);
-int cli_parse_u64(const char *opt, const char *s, unsigned long long *out);
-int cli_parse_double(const char *opt, const char *s, double *out);
-/* Value of option argv[*i] given as "NAME VALUE" or "NAME=VALUE" (advances *i past VALUE), or NULL
- * if argv[*i] is not NAME; *missing = 1 when NAME is the last argument. */
-const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
-
 /* The database a command reads: arg itself, or arg/results.db when arg is a directory. NULL (after
  * cli_error) when neither exists. buf: room for the joined path. */
 const char *cli_results_db(const char *arg, char *buf, size_t cap);
@@ -56,15 +48,7 @@ int cli_interrupt_poll(void *user);
 /* mkdir -p DIR and check it is writable (nl_mkdirs). 0 on success, -1 after cli_error. */
 int cli_prepare_dir(const char *dir);
 
-/* Open (and so lock) the results database at path for writing, emptying it first with
- * force_new; outdir names the directory in messages. Returns an exit code after cli_error:
- * 2 when another process writes it or it is not netlearn's, 1 for other failures. */
-#define CLI_LOCK_WAIT_MS 2000
 typedef struct nl_store nl_store;
-int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new);
-/* The message and exit code of a failed nl_store_open or nl_store_bind (st): 2 when another
- * process writes it, it is not netlearn's or holds a different scenario (EEXIST), else 1. */
-int cli_store_failed(nl_store *store, nl_status st, const char *outdir);
 
 /* `netlearn run` and `netlearn sensitivity` on the library's run pipeline (nl_experiment_run_dir_v2):
  * "resuming DIR/results.db: K of N runs already done" when some were; and the message and exit

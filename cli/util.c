@@ -32,64 +32,6 @@ void cli_warn(const char *fmt, ...) {
   va_end(ap);
 }
 
-int cli_parse_long(const char *opt, const char *s, long min, long max, long *out) {
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end != '\0') {
-    cli_error("%s: expected an integer, got '%s'", opt, s);
-    return -1;
-  }
-  if (v < min || v > max) {
-    cli_error("%s: %ld is out of range [%ld, %ld]", opt, v, min, max);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-int cli_parse_u64(const char *opt, const char *s, unsigned long long *out) {
-  char *end = NULL;
-  errno = 0;
-  if (s[0] == '-') {
-    cli_error("%s: expected a non-negative integer, got '%s'", opt, s);
-    return -1;
-  }
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || end == s || *end != '\0') {
-    cli_error("%s: expected a non-negative integer, got '%s'", opt, s);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-int cli_parse_double(const char *opt, const char *s, double *out) {
-  char *end = NULL;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end != '\0') {
-    cli_error("%s: expected a number, got '%s'", opt, s);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-/* Value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"), or NULL if it is not `name`. */
-const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
-  size_t len = strlen(name);
-  const char *a = argv[*i];
-  if (strncmp(a, name, len) != 0) return NULL;
-  if (a[len] == '=') return a + len + 1;
-  if (a[len] != '\0') return NULL;
-  if (*i + 1 >= argc) {
-    *missing = 1;
-    return NULL;
-  }
-  return argv[++*i];
-}
-
 /* ---- Ctrl-C and SIGTERM ---------------------------------------------------------------------- */
 
 static volatile sig_atomic_t interrupts = 0;
@@ -135,7 +77,9 @@ int cli_prepare_dir(const char *dir) {
   return -1;
 }
 
-int cli_store_failed(nl_store *store, nl_status st, const char *outdir) {
+/* The message and exit code of a failed nl_store_open or nl_store_bind (st): 2 when another
+ * process writes it, it is not netlearn's or holds a different scenario (EEXIST), else 1. */
+static int store_failed(nl_store *store, nl_status st, const char *outdir) {
   if (st == NL_EBUSY) {
     cli_error("another netlearn run is writing %s (its results.db is locked): wait for it to finish or choose "
               "another -o directory",
@@ -155,11 +99,6 @@ int cli_store_failed(nl_store *store, nl_status st, const char *outdir) {
   return NL_EXIT_FAILURE;
 }
 
-int cli_store_open(nl_store *store, const char *path, const char *outdir, int force_new) {
-  nl_status os = nl_store_open(store, path, NL_STORE_CREATE | (force_new ? NL_STORE_RESET : 0), CLI_LOCK_WAIT_MS);
-  return os ? cli_store_failed(store, os, outdir) : NL_EXIT_OK;
-}
-
 void cli_resume_note(const char *outdir, const nl_run_dir_info *info) {
   if (info->pending < info->total)
     fprintf(stderr, "netlearn: resuming %s/results.db: %ld of %ld runs already done\n", outdir,
@@ -173,7 +112,7 @@ int cli_run_dir_failed(nl_store *store, nl_status st, int stage, const char *inp
     cli_error("%s: %s", input, msg);
     return st == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
   case NL_RUN_DIR_DIRECTORY: cli_error("%s", msg); return NL_EXIT_USAGE;
-  case NL_RUN_DIR_STORE: return cli_store_failed(store, st, outdir);
+  case NL_RUN_DIR_STORE: return store_failed(store, st, outdir);
   case NL_RUN_DIR_RUNS:
     if (msg[0]) cli_error("%s: %s", input, msg);
     if (st != NL_ECANCELED) return NL_EXIT_FAILURE;
