@@ -7,25 +7,10 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "core/format.h"
 #include "core/model_impl.h"
-#include "io/json.h"
 
 /* ---- descriptors ------------------------------------------------------------------------ */
-
-const nl_model *nl_model_find(const char *name) {
-  if (!name) return NULL;
-  for (size_t i = 0; i < nl_model_count(); i++)
-    if (strcmp(nl_model_at(i)->name, name) == 0) return nl_model_at(i);
-  return NULL;
-}
-
-const char *nl_model_suggest(const char *name) {
-  const char *names[64];
-  size_t n = nl_model_count() < 64 ? nl_model_count() : 64;
-  for (size_t i = 0; i < n; i++) names[i] = nl_model_at(i)->name;
-  long k = nl_closest_name(name, names, n);
-  return k >= 0 ? names[k] : NULL;
-}
 
 const char *nl_model_name(const nl_model *m) { return m ? m->name : NULL; }
 const char *nl_model_title(const nl_model *m) { return m ? m->title : NULL; }

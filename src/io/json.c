@@ -4,21 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void nl_format_double(char *buf, size_t cap, double v) {
-  if (isnan(v)) {
-    snprintf(buf, cap, "NA");
-    return;
-  }
-  if (isinf(v)) {
-    snprintf(buf, cap, v > 0 ? "Inf" : "-Inf");
-    return;
-  }
-  for (int prec = 15; prec <= 17; prec++) {
-    snprintf(buf, cap, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
-
 void nl_json_init(nl_json *j, FILE *f) {
   memset(j, 0, sizeof *j);
   j->f = f;

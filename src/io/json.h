@@ -3,6 +3,8 @@
 /* Minimal streaming JSON writer (manifests): pretty-printed objects, one-line arrays. */
 #include <stdio.h>
 
+#include "core/format.h" /* nl_format_double, used by nl_json_num */
+
 typedef struct nl_json {
   FILE *f;
   int depth;
@@ -24,8 +26,5 @@ void nl_json_int(nl_json *j, long long v);
 void nl_json_uint(nl_json *j, unsigned long long v);
 void nl_json_bool(nl_json *j, int v);
 void nl_json_raw(nl_json *j, const char *text);
-
-/* Shortest decimal text that reads back to exactly v ("0.1", not "0.10000000000000001"). */
-void nl_format_double(char *buf, size_t cap, double v);
 
 #endif

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/model_impl.h"
 
 extern const nl_model nl_model_march1991, nl_model_coopnet, nl_model_lazer2007, nl_model_fang2010;
@@ -27,6 +28,22 @@ size_t nl_model_count(void) { return NBUILTIN + nregistered; }
 const nl_model *nl_model_at(size_t i) {
   if (i < NBUILTIN) return builtin[i];
   return i - NBUILTIN < nregistered ? registered[i - NBUILTIN] : NULL;
+}
+
+/* Lookups by name live beside the list they search (core never calls up into the registry). */
+const nl_model *nl_model_find(const char *name) {
+  if (!name) return NULL;
+  for (size_t i = 0; i < nl_model_count(); i++)
+    if (strcmp(nl_model_at(i)->name, name) == 0) return nl_model_at(i);
+  return NULL;
+}
+
+const char *nl_model_suggest(const char *name) {
+  const char *names[64];
+  size_t n = nl_model_count() < 64 ? nl_model_count() : 64;
+  for (size_t i = 0; i < n; i++) names[i] = nl_model_at(i)->name;
+  long k = nl_closest_name(name, names, n);
+  return k >= 0 ? names[k] : NULL;
 }
 
 static int good_name(const char *s) {

@@ -24,7 +24,6 @@
 #include "core/error.h"
 #include "core/model_impl.h"
 #include "core/stats.h"
-#include "experiment/experiment_impl.h"
 #include "io/atomic.h"
 #include "io/json.h"
 #include "netlearn/experiment.h"

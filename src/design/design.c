@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "core/model_impl.h"
 #include "core/rng.h"
-#include "experiment/experiment_impl.h"
+#include "design/design_impl.h"
 #include "netlearn/experiment.h"
 
 nl_design *nl_design_new(void) { return nl_calloc(1, sizeof(nl_design)); }
