@@ -19,9 +19,8 @@
 #include <cmocka.h>
 
 #include "diffusion.h"
+#include "common/cli_harness.h" /* tmpdir, cli_setup, cli_teardown */
 #include "netlearn/netlearn.h"
-
-static char g_dir[256];
 
 /* ---- a valid model to break one field at a time ---- */
 static nl_status t_create(void **s, const nl_params *p, nl_errbuf *e) {
@@ -274,7 +273,7 @@ static void test_example_sweep(void **unused) {
            "model: diffusion\nparameters: {n: 401, p: 0.03}\nreplications: %ld\nseed: 11\n"
            "stop: {until: periods, periods: %ld}\noutputs: {series: true, every: 5}\n"
            "sweep:\n  design: grid\n  parameters:\n    k: [2, 200]\n    q: [0, 0.2]\n", R, T);
-  snprintf(dir, sizeof dir, "%s/sweep", g_dir);
+  snprintf(dir, sizeof dir, "%s/sweep", tmpdir);
   engine eng;
   long done = 0;
   run_dir(yaml, dir, &eng, &done);
@@ -309,24 +308,11 @@ static void test_example_sweep(void **unused) {
   engine_free(&eng);
 }
 
-static int setup(void **unused) {
-  (void)unused;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_modelapiXXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
-static int teardown(void **unused) {
-  (void)unused;
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_register_errors),
       cmocka_unit_test(test_recipe_every_model),
       cmocka_unit_test(test_example_sweep),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

@@ -18,9 +18,8 @@
 #include <cmocka.h>
 
 #include "diffusion.h"
+#include "common/cli_harness.h" /* tmpdir, cli_setup, cli_teardown */
 #include "netlearn/netlearn.h"
-
-static char g_dir[256];
 
 /* A study of `model` with two constructs A (field fa) and B (field fb), B ~ A, hypothesis of `sign`. */
 static void study_text(char *buf, size_t cap, const char *sim, const char *fa, const char *fb, const char *sign) {
@@ -39,7 +38,7 @@ static void study_text(char *buf, size_t cap, const char *sim, const char *fa, c
 /* Runs the study and returns the verdict of H1; checks the survey file's header. */
 static nl_study_verdict run_study(const char *text, const char *sub, const char *header) {
   char dir[400], path[500];
-  snprintf(dir, sizeof dir, "%s/%s", g_dir, sub);
+  snprintf(dir, sizeof dir, "%s/%s", tmpdir, sub);
   nl_study *s = nl_study_new();
   if (nl_study_load_string(s, text, "u.yaml")) fail_msg("%s", nl_study_errmsg(s));
   nl_study_config cfg;
@@ -72,7 +71,7 @@ static void test_lazer2007_agents(void **unused) {
   nl_study_verdict v = run_study(text, "lazer", "agent,a1,a2,a3,b1,b2,b3\n");
   /* the manifest records the fields behind the constructs */
   char path[400], *m = NULL;
-  snprintf(path, sizeof path, "%s/lazer/manifest.json", g_dir);
+  snprintf(path, sizeof path, "%s/lazer/manifest.json", tmpdir);
   FILE *f = fopen(path, "rb");
   assert_non_null(f);
   static char buf[1 << 16];
@@ -146,16 +145,6 @@ static void test_bad_fields(void **unused) {
 
 /* ---- the public survey API (netlearn/survey.h) ---- */
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  static char buf[1 << 16];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  return buf;
-}
-
 /* The public survey of a replication equals the study's survey of it (coopnet's five default
  * constructs; the study's file has coopnet's formal group column at the end of each line). */
 static void test_public_equals_study(void **unused) {
@@ -164,7 +153,7 @@ static void test_public_equals_study(void **unused) {
                      "  replications: 2\n  seed: 7\n  stop: {until: periods, periods: 30}\n"
                      "survey:\n  period: 30\n  window: 12\n  sample: 30\nanalysis: {boot: 20, contrasts: false}\n";
   char dir[400], path[500];
-  snprintf(dir, sizeof dir, "%s/pub", g_dir);
+  snprintf(dir, sizeof dir, "%s/pub", tmpdir);
   nl_study *s = nl_study_new();
   if (nl_study_load_string(s, text, "p.yaml")) fail_msg("%s", nl_study_errmsg(s));
   nl_study_config cfg;
@@ -185,11 +174,11 @@ static void test_public_equals_study(void **unused) {
     assert_null(nl_survey_column(sv, 18));
     snprintf(path, sizeof path, "%s/mine.csv", dir);
     assert_int_equal(nl_survey_write_csv(sv, path), NL_OK);
-    char mine[1 << 16];
-    snprintf(mine, sizeof mine, "%s", slurp(path));
+    char mine[1 << 16], theirs[1 << 16];
+    slurp(path, mine, sizeof mine);
     snprintf(path, sizeof path, "%s/surveys/survey_rep%ld.csv", dir, r);
-    char *theirs = slurp(path);
-    assert_non_null(theirs);
+    slurp(path, theirs, sizeof theirs);
+    assert_true(theirs[0] != '\0'); /* the study wrote its survey of replication r */
     /* drop the study's last column (",formal" and ",0"/",1") line by line */
     char want[1 << 16];
     size_t n = 0;
@@ -273,19 +262,6 @@ static void test_public_survey_lazer(void **unused) {
   nl_scenario_free(sc);
 }
 
-static int setup(void **unused) {
-  (void)unused;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_surveyunitsXXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
-static int teardown(void **unused) {
-  (void)unused;
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lazer2007_agents),
@@ -295,5 +271,5 @@ int main(void) {
       cmocka_unit_test(test_public_equals_study),
       cmocka_unit_test(test_public_survey_lazer),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }
