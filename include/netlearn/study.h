@@ -164,7 +164,8 @@ NL_API nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p,
                                           void *interrupt_user, char *msg, size_t cap);
 
 /* Write to f, as text, what besides the simulation and the seed decides nl_study_replicate_paths:
- * the survey's settings, loadings and thresholds and the PLS model. Two studies with equal
+ * the survey's settings, its constructs (names, unit fields, value or change over the window),
+ * loadings and thresholds and the PLS model. Two studies with equal
  * fingerprints and scenarios give equal replications: a key for caches of replications
  * (calibrate's results.db). Errors: NL_EIO. O(items + model text). */
 NL_API nl_status nl_study_write_fingerprint(const nl_study *s, FILE *f);

@@ -15,6 +15,8 @@
 #include "netlearn/study.h"
 
 enum { NL_CALIB_MEAN, NL_CALIB_SD, NL_CALIB_QUANTILE };
+/* weighting: W = diag(1 / (se^2 + simulation variance at the start)) or diag(1 / se^2) */
+enum { NL_CALIB_W_TOTAL, NL_CALIB_W_OBSERVED };
 #define NL_CALIB_PERIODS (-1L) /* target measure: the periods a run lasted */
 #define NL_CALIB_FINAL (-1L)   /* target period: the end of the run */
 #define NL_CALIB_PLS (-2L)     /* target measure: a PLS path coefficient of the virtual survey */
@@ -69,6 +71,7 @@ struct nl_calib {
   double xtol, init_step;
   double jac_step;
   long boot, profile_points;
+  int weighting; /* NL_CALIB_W_*: the objective's weights */
   long gcd_period; /* record every gcd of the target periods (LONG_MAX: final only) */
   /* run state */
   nl_store *store;
@@ -82,6 +85,8 @@ struct nl_calib {
   long computed, planned;
   double best_q;
   double *best_theta;
+  double *w;     /* the objective's weights (K), fixed for the run by nl_calib_weights; NULL: 1/se^2 */
+  double *w_sim; /* total weighting: the simulation variance of each statistic at the start (K) */
   int canceled;
   /* results */
   int done;
@@ -109,6 +114,25 @@ void nl_calib_stats(const nl_calib *c, const double *x, const long *rows, double
 double nl_calib_objective(const nl_calib *c, const double *m);
 /* Evaluate theta: values, statistics, Q; appended to the trace with phase/start; progress. */
 nl_status nl_calib_evaluate(nl_calib *c, const double *theta, int phase, int start, double *m, double *x, double *q);
+
+/* variance.c */
+/* The covariance (K x K) of the targets' statistics over the R replications x (R x K): from each
+ * replication's influence on each statistic (exact for means: the sample covariance / R; the delta
+ * method for sd; a quantile's scaled by its bootstrap variance, `boot` resamples). O(R K^2). */
+nl_status nl_calib_sim_cov(nl_calib *c, const double *x, double *omega);
+/* Set c->w for the run: 1/se^2 (observed) or 1/(se^2 + the simulation variance of the statistic at
+ * the start, whose replications it simulates or reads back from results.db and stores) (total).
+ * Fixed for the whole run, so Q is one function of the simulated statistics. */
+nl_status nl_calib_weights(nl_calib *c);
+/* Sandwich V = A^+ G'W Omega W G A^+ (P x P), A = G'WG, W = diag(w), G K x P row-major; A^+ a
+ * pseudo-inverse on the scale of `width` (the bounds' widths); se[j] = sqrt(V_jj), NaN for a
+ * parameter in A's null space. P, K <= 64. Returns LAPACK's info (0 ok). */
+int nl_calib_sandwich(size_t P, size_t K, const double *G, const double *w, const double *omega, const double *width,
+                      double *V, double *se);
+/* J = e' (M Omega M')^+ e, M = I - G A^+ G'W: chi^2(K - P) for any weights (e' Omega^-1 e when
+ * W = Omega^-1); NaN when K <= P. */
+double nl_calib_jstat(size_t P, size_t K, const double *G, const double *w, const double *omega, const double *width,
+                      const double *e);
 
 /* run.c: free the last run's results (the trace array's storage is kept) */
 void nl_calib_clear_run(nl_calib *c);

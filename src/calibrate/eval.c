@@ -89,7 +89,8 @@ nl_status nl_calib_cache_open(nl_calib *c, const char *path) {
     if (!old || strcmp(old, id)) {
       st = nl_err(&c->err, NL_EEXIST,
                   "%s holds the evaluations of a different calibration (simulation, replications, seed, free "
-                  "parameters or target statistics differ): use a new output directory or remove it",
+                  "parameters, target statistics, or the survey's constructs and PLS model differ): use a new "
+                  "output directory or remove it",
                   path);
       goto cleanup;
     }
@@ -313,8 +314,8 @@ void nl_calib_stats(const nl_calib *c, const double *x, const long *rows, double
 double nl_calib_objective(const nl_calib *c, const double *m) {
   double q = 0;
   for (size_t k = 0; k < c->K; k++) {
-    double e = (m[k] - c->tg[k].value) / c->tg[k].se;
-    q += e * e;
+    double e = m[k] - c->tg[k].value;
+    q += e * e * (c->w ? c->w[k] : 1 / (c->tg[k].se * c->tg[k].se));
   }
   return q;
 }

@@ -2,13 +2,14 @@
  * Inference at the estimate: the Jacobian G of the statistics (central differences), standard
  * errors, the J test, per-target misfit, profiles of Q and the identification check.
  *
- * Variance. The estimate's error comes from the observed values (variance diag(se^2)) and from the
- * simulated statistics (Omega_sim: their variance over the replications, estimated by resampling
- * the replications at the estimate). With A = G'WG:
- *     Var(theta) = A^-1 G'W (diag(se^2) + Omega_sim) W G A^-1.
- * When the observed values are statistics of one run and se is their SD, Omega_sim = diag(se^2)/R
- * and this is the textbook (1 + 1/R)(G'WG)^-1; it stays right when the observed values average
- * many runs (then Omega_sim is as large as the observed variance and doubles it).
+ * Variance (variance.c). The estimate's error comes from the observed values (Omega_obs: their
+ * se^2 with the simulated statistics' correlations) and from the simulated statistics (Omega_sim:
+ * their covariance over the replications at the estimate, sample covariance / R for means). With
+ * W = diag(w) the objective's weights and A = G'WG:
+ *     Var(theta) = A^-1 G'W (Omega_obs + Omega_sim) W G A^-1.
+ * When the observed values are statistics of one run and se is their SD, Omega_sim = Omega_obs/R
+ * and, with W = Omega_obs^-1, this is the textbook (1 + 1/R)(G'WG)^-1; when they average N runs
+ * (se^2 = Sigma1/N) it is (1/N + 1/R) Sigma1 in place of (1 + 1/R) Sigma1/N.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,39 +26,6 @@ static void say(nl_calib *c, char *buf, size_t cap, const char *line) {
   size_t len = strlen(buf);
   snprintf(buf + len, cap - len, "%s\n", line);
   (void)c;
-}
-
-/* The variance of the simulated statistics at the estimate: resample replications B times. */
-static nl_status sim_variance(nl_calib *c, const double *x, double *omega) {
-  size_t K = c->K;
-  long R = c->R, B = c->boot;
-  double *mb = nl_malloc((size_t)B * K * sizeof *mb), *work = nl_malloc((size_t)R * sizeof *work);
-  long *rows = nl_malloc((size_t)R * sizeof *rows);
-  nl_status st = NL_OK;
-  if (!mb || !work || !rows) {
-    st = nl_err(&c->err, NL_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  for (long b = 0; b < B; b++) {
-    nl_rng rng;
-    nl_rng_init(&rng, c->seed, 0, NL_RNG_BOOTSTRAP, (uint64_t)b);
-    for (long i = 0; i < R; i++) rows[i] = (long)nl_rng_below(&rng, (uint64_t)R);
-    nl_calib_stats(c, x, rows, mb + (size_t)b * K, work);
-  }
-  for (size_t k = 0; k < K; k++)
-    for (size_t l = 0; l <= k; l++) {
-      double mk = 0, ml = 0, s = 0;
-      for (long b = 0; b < B; b++) mk += mb[(size_t)b * K + k], ml += mb[(size_t)b * K + l];
-      mk /= (double)B;
-      ml /= (double)B;
-      for (long b = 0; b < B; b++) s += (mb[(size_t)b * K + k] - mk) * (mb[(size_t)b * K + l] - ml);
-      omega[k * K + l] = omega[l * K + k] = s / (double)(B - 1);
-    }
-cleanup:
-  nl_free(mb);
-  nl_free(work);
-  nl_free(rows);
-  return st;
 }
 
 /* Correlation of x[i * stride] and y[i * stride], i < n (NaN when either does not vary). */
@@ -355,11 +323,11 @@ nl_status nl_calib_infer(nl_calib *c) {
   st = jacobian(c, mp, mm, x, jac_p, &crn);
   if (!st && c->nprof) st = profiles(c, mp, x);
   if (st) goto cleanup;
-  /* the statistics at the estimate and their simulation variance */
+  /* the statistics at the estimate and their simulation covariance */
   int cached;
   double secs;
   st = nl_calib_values(c, c->theta_hat, x, &cached, &secs);
-  if (!st) st = sim_variance(c, x, omega);
+  if (!st) st = nl_calib_sim_cov(c, x, omega);
   if (st) goto cleanup;
   nl_calib_stats(c, x, NULL, c->m_hat, work);
   for (size_t k = 0; k < K; k++) {
@@ -367,7 +335,7 @@ nl_status nl_calib_infer(nl_calib *c) {
     c->sim_se[k] = sqrt(omega[k * K + k]);
     e[k] = c->m_hat[k] - c->tg[k].value;
     c->z[k] = e[k] / sqrt(se * se + omega[k * K + k]);
-    for (size_t j = 0; j < P; j++) WG[k * P + j] = c->G[k * P + j] / se; /* W^1/2 G */
+    for (size_t j = 0; j < P; j++) WG[k * P + j] = c->G[k * P + j] * sqrt(c->w[k]); /* W^1/2 G */
   }
   /* Omega_obs: the observed values' SEs with the simulated statistics' correlations (targets read
    * from the same runs, e.g. one measure at several periods, are correlated; treating them as
@@ -378,63 +346,10 @@ nl_status nl_calib_infer(nl_calib *c) {
       if (!isfinite(r)) r = 0;
       tot[k * K + l] = omega[k * K + l] + r * c->tg[k].se * c->tg[l].se;
     }
-  /* A = G'WG, B = G'W Omega W G with Omega = Omega_obs + Omega_sim */
-  double A[64 * 64], Bm[64 * 64], Ai[64 * 64], V[64 * 64];
-  for (size_t i = 0; i < P; i++)
-    for (size_t j = 0; j < P; j++) {
-      double a = 0, b = 0;
-      for (size_t k = 0; k < K; k++) {
-        a += WG[k * P + i] * WG[k * P + j];
-        for (size_t l = 0; l < K; l++) b += WG[k * P + i] / c->tg[k].se * tot[k * K + l] * WG[l * P + j] / c->tg[l].se;
-      }
-      A[i * P + j] = a;
-      Bm[i * P + j] = b;
-    }
-  /* A^-1 as a pseudo-inverse on the bounds' scale (D A D, D = diag of the widths), so that a
-   * parameter nothing depends on (a zero column of G) leaves the others' standard errors intact;
-   * parameters with weight in the null space get none */
-  double ev[64], Z[64 * 64], T[64 * 64];
-  int nullw[64] = {0};
-  for (size_t i = 0; i < P; i++)
-    for (size_t j = 0; j < P; j++) Z[i * P + j] = A[i * P + j] * (c->hi[i] - c->lo[i]) * (c->hi[j] - c->lo[j]);
-  int info = nl_dsyev_rows('V', 'U', (int)P, Z, (int)P, ev);
-  if (!info) {
-    double emax = ev[P - 1] > 0 ? ev[P - 1] : 0;
-    for (size_t i = 0; i < P; i++)
-      for (size_t j = 0; j < P; j++) {
-        double t = 0;
-        for (size_t k = 0; k < P; k++)
-          if (ev[k] > 1e-12 * emax) t += Z[i * P + k] * Z[j * P + k] / ev[k];
-        Ai[i * P + j] = t * (c->hi[i] - c->lo[i]) * (c->hi[j] - c->lo[j]);
-      }
-    for (size_t k = 0; k < P; k++)
-      if (!(ev[k] > 1e-12 * emax))
-        for (size_t j = 0; j < P; j++)
-          if (Z[j * P + k] * Z[j * P + k] > 0.01) nullw[j] = 1;
-    for (size_t i = 0; i < P; i++)
-      for (size_t j = 0; j < P; j++) {
-        double t = 0;
-        for (size_t k = 0; k < P; k++) t += Ai[i * P + k] * Bm[k * P + j];
-        T[i * P + j] = t;
-      }
-    for (size_t i = 0; i < P; i++)
-      for (size_t j = 0; j < P; j++) {
-        double v = 0;
-        for (size_t k = 0; k < P; k++) v += T[i * P + k] * Ai[k * P + j];
-        V[i * P + j] = v;
-      }
-    for (size_t j = 0; j < P; j++) c->se[j] = !nullw[j] && V[j * P + j] > 0 ? sqrt(V[j * P + j]) : NAN;
-  } else {
-    for (size_t j = 0; j < P; j++) c->se[j] = NAN;
-  }
-  /* J = e' Omega^-1 e against chi^2(K - P) */
-  memcpy(mp, e, K * sizeof *e);
-  info = nl_dposv_rows('U', (int)K, 1, tot, (int)K, mp, 1);
-  c->J = NAN;
-  if (!info) {
-    c->J = 0;
-    for (size_t k = 0; k < K; k++) c->J += e[k] * mp[k];
-  }
+  double V[64 * 64], width[64];
+  for (size_t j = 0; j < P; j++) width[j] = c->hi[j] - c->lo[j];
+  nl_calib_sandwich(P, K, c->G, c->w, tot, width, V, c->se);
+  c->J = nl_calib_jstat(P, K, c->G, c->w, tot, width, e);
   c->pval = K > P && isfinite(c->J) ? 1 - nl_chisq_cdf(c->J, (double)(K - P)) : NAN;
   st = identification(c, WG, jac_p, crn);
   if (!st) c->done = 1;

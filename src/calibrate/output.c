@@ -53,7 +53,7 @@ static nl_status write_fit(nl_calib *c, const char *dir) {
   nl_atomic_file a;
   nl_status st = nl_atomic_open(&a, path, &c->err);
   if (st) return st;
-  fputs("target,measure,stat,period,observed,se,simulated,sim_se,z,contribution\n", a.f);
+  fputs("target,measure,stat,period,observed,se,simulated,sim_se,z,contribution,weight\n", a.f);
   for (size_t k = 0; k < c->K; k++) {
     const nl_calib_target *t = &c->tg[k];
     field(a.f, t->label);
@@ -63,8 +63,8 @@ static nl_status write_fit(nl_calib *c, const char *dir) {
     else fprintf(a.f, "%s,", t->stat == NL_CALIB_MEAN ? "mean" : "sd");
     if (t->period == NL_CALIB_FINAL) fputs("final,", a.f);
     else fprintf(a.f, "%ld,", t->period);
-    double e = (c->m_hat[k] - t->value) / t->se;
-    double v[] = {t->value, t->se, c->m_hat[k], c->sim_se[k], c->z[k], e * e};
+    double e = c->m_hat[k] - t->value; /* contribution: the target's term w e^2 of Q */
+    double v[] = {t->value, t->se, c->m_hat[k], c->sim_se[k], c->z[k], c->w[k] * e * e, c->w[k]};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
       if (i) fputc(',', a.f);
       num(a.f, v[i]);
@@ -280,6 +280,10 @@ nl_status nl_calib_write_report(nl_calib *c, const char *dir) {
   } else {
     fputs(" (exactly identified: as many targets as parameters, no test of fit)", f);
   }
+  fputs(c->weighting == NL_CALIB_W_TOTAL
+            ? " Q weighs each target by 1 / (SE&sup2; + its simulation variance at the start)."
+            : " Q weighs each target by 1 / SE&sup2; (<code>weighting: observed</code>).",
+        f);
   fputs("</div>\n<h2>Targets</h2>\n<table><tr><th>target</th><th>observed</th><th>SE</th><th>simulated</th>"
         "<th>simulation SE</th><th>z</th></tr>\n",
         f);
@@ -430,6 +434,8 @@ static nl_status write_manifest(nl_calib *c, const char *dir, const char *const 
   nl_json_int(&j, c->boot);
   nl_json_key(&j, "profile_points");
   nl_json_int(&j, c->profile_points);
+  nl_json_key(&j, "weighting");
+  nl_json_str(&j, c->weighting == NL_CALIB_W_TOTAL ? "total" : "observed");
   nl_json_obj_end(&j);
   nl_json_key(&j, "fit");
   nl_json_obj_begin(&j);

@@ -27,8 +27,8 @@ static double now(void) {
 void nl_calib_clear_run(nl_calib *c) {
   for (size_t i = 0; i < c->nev; i++) nl_free(c->ev[i].theta);
   c->nev = 0;
-  double **arr[] = {&c->best_theta, &c->theta_hat, &c->se, &c->m_hat, &c->sim_se, &c->z,
-                    &c->G,          &c->sv,        &c->prof_x, &c->prof_q};
+  double **arr[] = {&c->best_theta, &c->theta_hat, &c->se, &c->m_hat,  &c->sim_se, &c->z,
+                    &c->G,          &c->sv,        &c->prof_x, &c->prof_q, &c->w,      &c->w_sim};
   for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) {
     nl_free(*arr[i]);
     *arr[i] = NULL;
@@ -65,7 +65,8 @@ nl_status nl_calib_run(nl_calib *c, const char *dir, const nl_calib_config *cfg)
   memcpy(c->best_theta, c->start, c->P * sizeof(double));
   c->best_q = HUGE_VAL;
   c->planned = c->max_evals + 2 * (long)c->P + (long)c->P * (c->profile_points > 1 ? c->profile_points + 7 : 0);
-  st = nl_calib_optimize(c);
+  st = nl_calib_weights(c);
+  if (!st) st = nl_calib_optimize(c);
   if (!st && !isfinite(c->best_q)) st = nl_err(&c->err, NL_ENUMERIC, "the objective was not finite at any evaluation");
   if (!st) st = nl_calib_infer(c);
   c->seconds = now() - t0;

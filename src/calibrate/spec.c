@@ -369,6 +369,19 @@ static nl_status method_of(ctx *x, struct fy_node *v, const char *val) {
   return at(x, v, NL_EINVAL, "unknown optimizer method '%s': expected bobyqa, neldermead, sbplx, crs2, isres or cmaes", val);
 }
 
+static const char *const weighting_names[] = {"total", "observed", NULL}; /* NL_CALIB_W_* order */
+
+static nl_status weighting_of(ctx *x, struct fy_node *v, const char *val) {
+  for (int i = 0; weighting_names[i]; i++)
+    if (!strcmp(val, weighting_names[i])) {
+      x->c->weighting = i;
+      return NL_OK;
+    }
+  long best = nl_closest_name(val, weighting_names, 2);
+  if (best >= 0) return at(x, v, NL_EINVAL, "unknown weighting '%s' (did you mean '%s'?)", val, weighting_names[best]);
+  return at(x, v, NL_EINVAL, "unknown weighting '%s': expected total or observed", val);
+}
+
 static nl_status parse_optimizer(ctx *x, struct fy_node *v) {
   nl_calib *c = x->c;
   if (!v || !fy_node_is_mapping(v))
@@ -398,7 +411,7 @@ static nl_status parse_inference(ctx *x, struct fy_node *v) {
   nl_calib *c = x->c;
   if (!v || !fy_node_is_mapping(v))
     return at(x, v, NL_EINVAL, "key 'inference': expected a mapping, e.g. {jacobian_step: 0.02, profile_points: 15}");
-  static const char *const keys[] = {"jacobian_step", "bootstrap", "profile_points"};
+  static const char *const keys[] = {"jacobian_step", "bootstrap", "profile_points", "weighting"};
   void *it = NULL;
   struct fy_node_pair *pr;
   while ((pr = fy_node_mapping_iterate(v, &it))) {
@@ -409,6 +422,11 @@ static nl_status parse_inference(ctx *x, struct fy_node *v) {
     if (!strcmp(key, "jacobian_step")) st = nl_yaml_double(&x->y, e, key, 0, 0.5, 1, 0, &c->jac_step);
     else if (!strcmp(key, "bootstrap")) st = nl_yaml_long(&x->y, e, key, 20, 100000, &c->boot);
     else if (!strcmp(key, "profile_points")) st = nl_yaml_long(&x->y, e, key, 0, 1000, &c->profile_points);
+    else if (!strcmp(key, "weighting")) {
+      char val[64];
+      st = nl_yaml_scalar(&x->y, e, key, val, sizeof val);
+      if (!st) st = weighting_of(x, e, val);
+    }
     else st = unknown_key(x, k, "inference", key, keys, sizeof keys / sizeof keys[0]);
     if (st) return st;
   }
@@ -519,6 +537,7 @@ static void defaults(nl_calib *c) {
   c->jac_step = 0.02;
   c->boot = 200;
   c->profile_points = 11;
+  c->weighting = NL_CALIB_W_OBSERVED; /* docs/calibrate.md, "Weights": why not total */
 }
 
 static nl_status load(nl_calib *c, const char *text, size_t len) {
@@ -590,10 +609,11 @@ nl_status nl_calib_set(nl_calib *c, const char *key, const char *value) {
   } else if (!strcmp(key, "optimizer.method")) st = method_of(&x, v, value);
   else if (!strcmp(key, "optimizer.max_evals")) st = nl_yaml_long(&y, v, key, 1, 1000000, &c->max_evals);
   else if (!strcmp(key, "optimizer.starts")) st = nl_yaml_long(&y, v, key, 1, 1000, &c->starts);
+  else if (!strcmp(key, "inference.weighting")) st = weighting_of(&x, v, value);
   else
     st = nl_err(&c->err, NL_EINVAL,
-                "--set %s: unknown key; expected replications, seed, optimizer.method, optimizer.max_evals or "
-                "optimizer.starts",
+                "--set %s: unknown key; expected replications, seed, optimizer.method, optimizer.max_evals, "
+                "optimizer.starts or inference.weighting",
                 key);
 cleanup:
   fy_document_destroy(doc);

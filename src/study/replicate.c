@@ -31,6 +31,15 @@ nl_status nl_study_write_fingerprint(const nl_study *s, FILE *f) {
   for (int k = 0; k < NL_SV_LIKERT - 1; k++) fprintf(f, "%.17g,", sv->thr[k]);
   fputs("\nconstruct_noise=", f);
   for (int k = 0; k < NL_SV_NCON; k++) fprintf(f, "%.17g,", sv->cnoise[k]);
+  /* each asked construct's name and the unit fields behind it (summed; their change over the
+   * window or their value): a construct that reads another field gives other values */
+  fputs("\nconstructs=", f);
+  for (int k = 0; k < NL_SV_NCON; k++) {
+    if (!sv->use[k]) continue;
+    fprintf(f, "%s:%s[", sv->name[k], sv->window_of[k] ? "window" : "value");
+    for (size_t q = 0; q < sv->nfield[k]; q++) fprintf(f, "%s%s", q ? "+" : "", sv->field[k][q]);
+    fputs("];", f);
+  }
   fputc('\n', f);
   return ferror(f) ? NL_EIO : NL_OK;
 }

@@ -287,6 +287,96 @@ static void test_march_cmaes(void **state) {
   assert_memory_equal(est[0], est[1], sizeof est[0]);
 }
 
+/* ---- standard errors when the observed table averages N runs ------------------------------------------ */
+
+/* Calibrates `text` (start at the truth, one optimizer evaluation: the estimate is the start, so the
+ * Jacobian and the replications at the estimate are the same whatever the observed values) in dir;
+ * the SEs of p1, p2 into se and the targets' simulation SEs into sim_se (may be NULL). */
+static void se_at_truth(const char *text, const char *dir, double *se, double *sim_se) {
+  nl_calib *c = nl_calib_new();
+  nl_status st = nl_calib_load_string(c, text, "nr.yaml");
+  if (!st) {
+    nl_calib_config cfg;
+    nl_calib_config_default(&cfg);
+    cfg.report = 0;
+    st = nl_calib_run(c, dir, &cfg);
+  }
+  if (st) fail_msg("%s", nl_calib_errmsg(c));
+  for (size_t j = 0; j < 2; j++) {
+    nl_calib_estimate e;
+    assert_int_equal(nl_calib_estimate_get(c, j, &e), NL_OK);
+    se[j] = e.se;
+  }
+  for (size_t k = 0; sim_se && k < 5; k++) {
+    nl_calib_target_fit t;
+    assert_int_equal(nl_calib_target_get(c, k, &t), NL_OK);
+    sim_se[k] = t.sim_se;
+  }
+  nl_calib_free(c);
+}
+
+/* The observed table is the mean of N runs (se = sd / sqrt(N)), the simulation R runs per
+ * evaluation: the SEs of p1 and p2 are proportional to sqrt(1/N + 1/R), where the textbook
+ * (1 + 1/R)(G'WG)^-1 gives sqrt((1 + 1/R)/N) and understates them by sqrt(1 + N/R) for large N. */
+static void test_se_table_of_n_runs(void **state) {
+  (void)state;
+  double scale = test_scale();
+  const long R = scale < 1 ? 40 : 100;
+  const char *head = SIM "parameters: {p1: {bounds: [0.05, 0.95], start: 0.3}, p2: {bounds: [0.05, 0.95], start: 0.6}}\n"
+                         "optimizer: {max_evals: 1, starts: 1}\nseed: 78\n";
+  char dir[512], tg[4096], text[8192];
+  snprintf(dir, sizeof dir, "%s/nr", g_dir); /* one directory: the runs differ only in the observed values */
+  /* (1) se set from the simulation's own SEs at the truth, se_k = sim_se_k sqrt(R / N): then
+   * Omega_obs = (R/N) Omega_sim exactly and SE(N) / SE(M) = sqrt((1/N + 1/R) / (1/M + 1/R)) to
+   * rounding, with either weighting */
+  double se0[2], sim_se[5], se[3][2];
+  (void)se0;
+  targets_at(0.3, 0.6, 1001, 100, tg, sizeof tg);
+  snprintf(text, sizeof text, "%sreplications: %ld\ninference: {profile_points: 0}\n%s", head, R, tg);
+  se_at_truth(text, dir, se0, sim_se);
+  const long Ns[3] = {R / 4, R, 4 * R};
+  static const char *const names[] = {"code_knowledge", "periods", "diversity", "code_knowledge", "code_knowledge"};
+  static const long periods[] = {-1, -1, 5, 5, 2};
+  for (int weighting = 0; weighting < 2; weighting++)
+    for (int i = 0; i < 3; i++) {
+      size_t len = (size_t)snprintf(text, sizeof text, "%sreplications: %ld\ninference: {profile_points: 0, weighting: %s}\ntargets:\n",
+                                    head, R, weighting ? "observed" : "total");
+      for (int k = 0; k < 5; k++) {
+        len += (size_t)snprintf(text + len, sizeof text - len, "  - {measure: %s, stat: mean, value: 0.5, se: %.17g", names[k],
+                                sim_se[k] * sqrt((double)R / (double)Ns[i]));
+        len += periods[k] > 0 ? (size_t)snprintf(text + len, sizeof text - len, ", period: %ld}\n", periods[k])
+                              : (size_t)snprintf(text + len, sizeof text - len, "}\n");
+      }
+      se_at_truth(text, dir, se[i], NULL);
+      for (int j = 0; j < 2; j++) {
+        double want = sqrt((1.0 / (double)Ns[i] + 1.0 / (double)R) / (1.0 / (double)Ns[0] + 1.0 / (double)R));
+        if (i) assert_true(fabs(se[i][j] / se[0][j] - want) < 1e-6 * want);
+      }
+      if (weighting == 0 && i == 2) {
+        double old = sqrt((double)Ns[0] / (double)Ns[2]); /* what (1 + 1/R)(G'WG)^-1 gives */
+        printf("  se from the simulation's: SE(p1) N = %ld: %.5f, N = %ld: %.5f, N = %ld: %.5f; SE(N = %ld) / SE(N = %ld) "
+               "= %.4f (sqrt(1/N + 1/R): %.4f, old formula %.4f)\n",
+               Ns[0], se[0][0], Ns[1], se[1][0], Ns[2], se[2][0], Ns[2], Ns[0], se[2][0] / se[0][0],
+               sqrt((1.0 / (double)Ns[2] + 1.0 / (double)R) / (1.0 / (double)Ns[0] + 1.0 / (double)R)), old);
+      }
+    }
+  /* (2) a table from N runs of the model (seed 1001), se = their sd / sqrt(N): the same law up to
+   * the sampling error of the observed sd's (about 1/sqrt(2(N - 1)) = 14% each for N = R/4 = 25;
+   * SE(p) mixes five of them), so the ratio SE(R/4) / SE(4R) must be within 20% of
+   * sqrt((4/R + 1/R) / (1/(4R) + 1/R)) = 2; the textbook formula gives 4 */
+  for (int i = 0; i < 3; i += 2) {
+    targets_at(0.3, 0.6, 1001, Ns[i], tg, sizeof tg);
+    snprintf(text, sizeof text, "%sreplications: %ld\ninference: {profile_points: 0}\n%s", head, R, tg);
+    se_at_truth(text, dir, se[i], NULL);
+  }
+  for (int j = 0; j < 2; j++) {
+    double ratio = se[0][j] / se[2][j];
+    printf("  table of N runs: SE(p%d) N = %ld: %.5f, N = %ld: %.5f, ratio %.3f (sqrt(1/N + 1/R): 2, old formula 4)\n",
+           j + 1, Ns[0], se[0][j], Ns[2], se[2][j], ratio);
+    if (scale == 1) assert_true(fabs(ratio - 2) < 0.4);
+  }
+}
+
 /* ---- resumption --------------------------------------------------------------------------------------- */
 
 static int stop_after(void *user, long done, long total, double best) {
@@ -455,6 +545,8 @@ static void test_bad_files(void **state) {
        "bad.yaml:4:21: unknown optimizer method 'bobyqua' (did you mean 'bobyqa'?)"},
       {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\noptimizer: {method: cma-es}\n",
        "bad.yaml:4:21: unknown optimizer method 'cma-es' (did you mean 'cmaes'?)"},
+      {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\ninference: {weighting: totl}\n",
+       "bad.yaml:4:24: unknown weighting 'totl' (did you mean 'total'?)"},
       {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\noptimiser: {method: sbplx}\n",
        "bad.yaml:4:1: unknown key 'optimiser' in the calibration (did you mean 'optimizer'?)"},
       {"parameters: {p1: [0.05, 0.95]}\ntargets: [{measure: periods, stat: mean, value: 1, se: 1}]\nreplications: 1\n",
@@ -487,6 +579,7 @@ static void test_bad_files(void **state) {
                         "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
   assert_int_equal(cli("calibrate ok.yaml -o out_bad --set optimizer.method=simplex"), 2);
   assert_int_equal(cli("calibrate ok.yaml -o out_bad --set colour=red"), 2);
+  assert_int_equal(cli("calibrate ok.yaml -o out_bad --set inference.weighting=optimal"), 2);
   assert_int_equal(cli("calibrate ok.yaml -o out_bad --bogus"), 2);
   /* nothing ran: no output directory */
   snprintf(path, sizeof path, "%s/out_bad", g_dir);
@@ -595,6 +688,50 @@ static void test_pls_matches_study(void **state) {
   nl_study_free(s);
 }
 
+/* results.db of a PLS calibration is keyed by the survey's constructs too: a construct that reads
+ * another unit field gives other path estimates, so a calibration whose construct changed only its
+ * field is refused in the old directory (as any other change of what the runs compute), and the
+ * unchanged one resumes. */
+static void test_pls_resume_fields(void **state) {
+  (void)state;
+  static const char fmt[] =
+      "simulation:\n  model: coopnet\n  parameters: {firms: 20}\n  seed: 5\n  stop: {until: periods, periods: 20}\n"
+      "parameters: {x_mean: [0.1, 0.9]}\nreplications: 2\noptimizer: {max_evals: 2, starts: 1}\n"
+      "inference: {profile_points: 0}\ntargets:\n  pls:\n"
+      "    survey:\n      period: 20\n      window: 10\n      sample: 20\n      constructs:\n"
+      "        EXPLORE: {loadings: [0.85, 0.8, 0.75]}\n"
+      "        PRODINNO: {loadings: [0.85, 0.8, 0.75], field: %s}\n"
+      "    model: |\n      EXPLORE =~ explore1 + explore2 + explore3\n"
+      "      PRODINNO =~ prodinno1 + prodinno2 + prodinno3\n      PRODINNO ~ EXPLORE\n"
+      "    paths: [{effect: EXPLORE -> PRODINNO, value: 0.2, se: 0.1}]\n";
+  char text[4096], dir[512];
+  snprintf(dir, sizeof dir, "%s/pls-fields", g_dir);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.report = 0;
+  static const char *const field[] = {"degree", "degree", "strength"};
+  static const nl_status want[] = {NL_OK, NL_OK, NL_EEXIST};
+  for (int i = 0; i < 3; i++) {
+    snprintf(text, sizeof text, fmt, field[i]);
+    nl_calib *c = nl_calib_new();
+    nl_status st = nl_calib_load_string(c, text, "fields.yaml");
+    if (st) fail_msg("%s", nl_calib_errmsg(c));
+    st = nl_calib_run(c, dir, &cfg);
+    if (st != want[i]) fail_msg("run %d (field %s): status %d: %s", i + 1, field[i], st, nl_calib_errmsg(c));
+    nl_calib_fit fit;
+    if (i == 1) { /* the same calibration: everything read back */
+      assert_int_equal(nl_calib_fit_get(c, &fit), NL_OK);
+      assert_int_equal(fit.computed, 0);
+    }
+    if (i == 2) {
+      printf("  %s\n", nl_calib_errmsg(c));
+      assert_non_null(strstr(nl_calib_errmsg(c), "different calibration"));
+      assert_non_null(strstr(nl_calib_errmsg(c), "survey's constructs"));
+    }
+    nl_calib_free(c);
+  }
+}
+
 static void test_pls_bad_files(void **state) {
   (void)state;
   write_file("small-study.yaml", small_study);
@@ -651,9 +788,10 @@ static void test_example_loads(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chisq),          cmocka_unit_test(test_moments_crn), cmocka_unit_test(test_march_recovery),
-      cmocka_unit_test(test_march_cmaes),
+      cmocka_unit_test(test_march_cmaes),    cmocka_unit_test(test_se_table_of_n_runs),
       cmocka_unit_test(test_resume),         cmocka_unit_test(test_not_identified),
       cmocka_unit_test(test_bad_files),      cmocka_unit_test(test_pls_matches_study),
+      cmocka_unit_test(test_pls_resume_fields),
       cmocka_unit_test(test_pls_bad_files),   cmocka_unit_test(test_example_loads),
   };
   int failed = cmocka_run_group_tests(tests, setup, teardown);
