@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "io/text.h"
 
 typedef struct lexer {
   const char *s;
@@ -283,7 +284,7 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
   }
 
   /* records */
-  size_t textcap = 0;
+  size_t caprow = 0, capcol = 0, captext = 0; /* of t->text_row, text_col, text */
   while (!lx_skip_blank(&lx)) {
     size_t j = 0;
     for (int last = 0; !last; j++) {
@@ -307,19 +308,12 @@ nl_status nl_csv_parse(const char *text, size_t len, const char *source, const n
       if (r == 1 || (r == 0 && opt && opt->has_na_code && v == opt->na_code)) v = NAN;
       if (r < 0) {
         v = NAN;
-        if (t->ntext == textcap) {
-          size_t nc = textcap ? 2 * textcap : 64;
-          size_t *nr = nl_realloc(t->text_row, nc * sizeof *nr);
-          if (nr) t->text_row = nr;
-          size_t *ncl = nr ? nl_realloc(t->text_col, nc * sizeof *ncl) : NULL;
-          if (ncl) t->text_col = ncl;
-          char **nt = ncl ? nl_realloc(t->text, nc * sizeof *nt) : NULL;
-          if (!nt) {
-            st = nl_err(err, NL_ENOMEM, "out of memory");
-            goto cleanup;
-          }
-          t->text = nt;
-          textcap = nc;
+        size_t need = t->ntext + 1;
+        if (nl_grow(&t->text_row, &caprow, need, sizeof *t->text_row, 64) ||
+            nl_grow(&t->text_col, &capcol, need, sizeof *t->text_col, 64) ||
+            nl_grow(&t->text, &captext, need, sizeof *t->text, 64)) {
+          st = nl_err(err, NL_ENOMEM, "out of memory");
+          goto cleanup;
         }
         if (!(t->text[t->ntext] = nl_strdup(lx.buf))) {
           st = nl_err(err, NL_ENOMEM, "out of memory");
@@ -361,32 +355,14 @@ cleanup:
 nl_status nl_csv_read(const char *path, const nl_csv_options *opt, nl_csv_table **out, nl_errbuf *err) {
   nl_status st = NL_OK;
   char *text = NULL;
-  size_t len = 0, cap = 0;
+  size_t len = 0;
   *out = NULL;
   FILE *f = fopen(path, "rb");
   if (!f) return nl_err(err, NL_EIO, "%s: cannot open: %s", path, strerror(errno));
-  for (;;) {
-    if (cap - len < 65536) {
-      size_t nc = cap ? 2 * cap : 131072;
-      char *nt = nl_realloc(text, nc);
-      if (!nt) {
-        st = nl_err(err, NL_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      text = nt;
-      cap = nc;
-    }
-    size_t got = fread(text + len, 1, cap - len, f);
-    len += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    st = nl_err(err, NL_EIO, "%s: read error", path);
-    goto cleanup;
-  }
-  st = nl_csv_parse(text, len, path, opt, out, err);
-
-cleanup:
+  int rc = nl_text_slurp(f, SIZE_MAX - 1, &text, &len);
+  if (rc == -1) st = nl_err(err, NL_ENOMEM, "out of memory");
+  else if (rc) st = nl_err(err, NL_EIO, "%s: read error", path);
+  else st = nl_csv_parse(text, len, path, opt, out, err);
   fclose(f);
   nl_free(text);
   return st;

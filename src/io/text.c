@@ -43,42 +43,52 @@ int nl_text_valid_utf8(const char *s, size_t len, int *line, int *col) {
   return 1;
 }
 
+int nl_text_slurp(FILE *f, size_t max, char **out, size_t *len) {
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  int rc = 0;
+  *out = NULL;
+  *len = 0;
+  for (;;) {
+    if (nl_grow(&buf, &cap, n + 4096, 1, 8192)) {
+      rc = -1;
+      goto cleanup;
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (n > max) {
+      rc = -2;
+      goto cleanup;
+    }
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    rc = -3;
+    goto cleanup;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  buf = NULL;
+cleanup:
+  nl_free(buf);
+  return rc;
+}
+
 nl_status nl_text_read_file(const char *path, const char *what, size_t max, nl_errbuf *err, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return nl_err(err, NL_EIO, "%s: cannot open %s: %s", path, what, strerror(errno));
   char *buf = NULL;
-  size_t n = 0, cap = 0;
+  size_t n = 0;
   nl_status st = NL_OK;
-  for (;;) {
-    if (n + 4096 > cap) {
-      size_t ncap = cap ? cap * 2 : 8192;
-      if (ncap > max + 4096) {
-        st = nl_err(err, NL_EINVAL, "%s: %s larger than %zu MiB", path, what, max >> 20);
-        goto cleanup;
-      }
-      char *nb = nl_realloc(buf, ncap);
-      if (!nb) {
-        st = nl_err(err, NL_ENOMEM, "out of memory");
-        goto cleanup;
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    st = nl_err(err, NL_EIO, "%s: cannot read %s: %s", path, what, strerror(errno));
-    goto cleanup;
-  }
-  buf[n] = '\0';
-  if (memchr(buf, '\0', n)) {
-    st = nl_err(err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
-    goto cleanup;
-  }
+  int rc = nl_text_slurp(f, max, &buf, &n);
+  if (rc == -1) st = nl_err(err, NL_ENOMEM, "out of memory");
+  else if (rc == -2) st = nl_err(err, NL_EINVAL, "%s: %s larger than %zu MiB", path, what, max >> 20);
+  else if (rc == -3) st = nl_err(err, NL_EIO, "%s: cannot read %s: %s", path, what, strerror(errno));
+  else if (memchr(buf, '\0', n)) st = nl_err(err, NL_EPARSE, "%s: not a text file (contains NUL bytes)", path);
+  if (st) goto cleanup;
   *out = buf;
   *len = n;
   buf = NULL;

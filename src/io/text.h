@@ -1,7 +1,8 @@
 #ifndef NL_IO_TEXT_H
 #define NL_IO_TEXT_H
-/* Checks on input text before it reaches a parser. */
+/* Reading input text, and checks on it before it reaches a parser. */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -13,6 +14,14 @@
  * scenario text is checked here first.)
  */
 int nl_text_valid_utf8(const char *s, size_t len, int *line, int *col);
+
+/*
+ * Read the rest of `f` (borrowed; not closed) into *out, NUL-terminated (caller frees with
+ * nl_free; *len without the NUL; NUL bytes inside are kept). Returns 0; -1 out of memory, -2 more
+ * than max bytes, -3 a read error (errno as the C library left it); *out is NULL on failure.
+ * O(size), amortized by doubling.
+ */
+int nl_text_slurp(FILE *f, size_t max, char **out, size_t *len);
 
 /*
  * Read a whole text file into *out (NUL-terminated, caller frees with nl_free; *len without the
