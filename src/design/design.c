@@ -69,14 +69,9 @@ char *nl_design_make_key(const nl_params *p) {
     char val[4096];
     nl_params_format(p, i, val, sizeof val);
     size_t need = strlen(m->params[i].name) + strlen(val) + 3;
-    if (len + need >= cap) {
-      while (len + need >= cap) cap *= 2;
-      char *nk = nl_realloc(key, cap);
-      if (!nk) {
-        nl_free(key);
-        return NULL;
-      }
-      key = nk;
+    if (nl_grow(&key, &cap, len + need + 1, 1, 256)) {
+      nl_free(key);
+      return NULL;
     }
     len += (size_t)snprintf(key + len, cap - len, "%s%s=%s", i ? ";" : "", m->params[i].name, val);
   }
