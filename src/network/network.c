@@ -59,6 +59,7 @@ static void drop_labels_attrs(nl_network *g) {
   nl_free(g->labels);
   g->labels = NULL;
   g->nlabels = 0;
+  g->labelcap = 0;
   for (size_t c = 0; c < g->nattr; c++) nl_free(g->attr_names[c]);
   nl_free(g->attr_names);
   nl_free(g->attr);
@@ -92,6 +93,8 @@ void nl_network_clear(nl_network *g) {
   g->csr_ok = 0;
 }
 
+/* Resize to exactly `count` elements (not nl_grow: nl_network_ensure/_reserve promise the capacity
+ * asked for, and several arrays share one capacity). */
 static int grow(void **p, size_t count, size_t size) {
   size_t bytes;
   if (nl_mul_size(count ? count : 1, size, &bytes)) return -1;

@@ -28,6 +28,7 @@ struct nl_network {
   /* labels from files (NULL for generated graphs) */
   char **labels;
   size_t nlabels;
+  size_t labelcap;
   /* attributes: nattr columns of n values */
   size_t nattr;
   char **attr_names;

@@ -174,11 +174,7 @@ static long label_id(nl_network *g, labelmap *m, const char *s) {
     m->cap = nc;
     for (size_t k = 0; k < g->nlabels; k++) label_put(m, g->labels[k], (uint32_t)k);
   }
-  if ((g->nlabels & (g->nlabels - 1)) == 0) { /* grow the label array at powers of two */
-    char **nl = nl_realloc(g->labels, (g->nlabels ? 2 * g->nlabels : 1) * sizeof(char *));
-    if (!nl) return -1;
-    g->labels = nl;
-  }
+  if (nl_grow(&g->labels, &g->labelcap, g->nlabels + 1, sizeof *g->labels, 64)) return -1;
   char *copy = nl_strdup(s);
   if (!copy) return -1;
   g->labels[g->nlabels] = copy;
