@@ -19,15 +19,13 @@ void nl_run_record_clear(nl_run_record *rec) {
 /* Room for `rows` rows of nm measures; amortized O(1): the buffers only double. */
 static int reserve(nl_run_record *rec, long rows, size_t nm) {
   if (rows <= rec->cap && nm == rec->nmeasures) return 0;
-  long ncap = rec->cap > 0 && nm == rec->nmeasures ? rec->cap : 64;
-  while (ncap < rows) ncap *= 2;
-  long *np = nl_realloc(rec->period, (size_t)ncap * sizeof *np);
-  if (!np) return -1;
-  rec->period = np;
-  double *nv = nl_realloc(rec->value, (size_t)ncap * (nm ? nm : 1) * sizeof *nv);
-  if (!nv) return -1;
-  rec->value = nv;
-  rec->cap = ncap;
+  /* a new width starts the values over: their capacity counted rows of another width */
+  size_t cp = rec->cap > 0 ? (size_t)rec->cap : 0, cv = nm == rec->nmeasures ? cp : 0, row_bytes;
+  if (nl_mul_size(nm ? nm : 1, sizeof *rec->value, &row_bytes) ||
+      nl_grow(&rec->period, &cp, (size_t)rows, sizeof *rec->period, 64) ||
+      nl_grow(&rec->value, &cv, (size_t)rows, row_bytes, 64))
+    return -1;
+  rec->cap = (long)(cv < cp ? cv : cp);
   rec->nmeasures = nm;
   return 0;
 }
