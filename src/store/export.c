@@ -279,34 +279,25 @@ static nl_status write_final(nl_store *st, const study *s, const char *path) {
 
 /* One design point's replications: rows of (period, nmeas values), grouped by replication. */
 typedef struct point_rows {
-  long nrep, repcap;
+  long nrep;
+  size_t repcap;
   long *start; /* nrep + 1 offsets into rows */
-  long rows, rowcap;
+  long rows;
+  size_t rowcap, valcap; /* rows the period and the value buffers hold */
   long *period;
   double *value;
 } point_rows;
 
 static int pr_row(point_rows *p, size_t nm, long rep_changed) {
   if (rep_changed) {
-    if (p->nrep + 2 > p->repcap) {
-      long nc = p->repcap ? p->repcap * 2 : 64;
-      long *ns = nl_realloc(p->start, (size_t)nc * sizeof *ns);
-      if (!ns) return -1;
-      p->start = ns;
-      p->repcap = nc;
-    }
+    if (nl_grow(&p->start, &p->repcap, (size_t)p->nrep + 2, sizeof *p->start, 64)) return -1;
     p->start[p->nrep++] = p->rows;
   }
-  if (p->rows == p->rowcap) {
-    long nc = p->rowcap ? p->rowcap * 2 : 256;
-    long *np = nl_realloc(p->period, (size_t)nc * sizeof *np);
-    if (!np) return -1;
-    p->period = np;
-    double *nv = nl_realloc(p->value, (size_t)nc * (nm ? nm : 1) * sizeof *nv);
-    if (!nv) return -1;
-    p->value = nv;
-    p->rowcap = nc;
-  }
+  size_t need = (size_t)p->rows + 1, row_bytes;
+  if (nl_mul_size(nm ? nm : 1, sizeof *p->value, &row_bytes) ||
+      nl_grow(&p->period, &p->rowcap, need, sizeof *p->period, 256) ||
+      nl_grow(&p->value, &p->valcap, need, row_bytes, 256))
+    return -1;
   p->rows++;
   return 0;
 }
@@ -553,7 +544,7 @@ nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures) {
                             "WHERE f.point = ? AND f.measure = ? AND r.status = 'done' ORDER BY f.replication",
                             -1, &fq, NULL);
   double *x = NULL;
-  long xcap = 0;
+  size_t xcap = 0;
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(pq)) == SQLITE_ROW) {
     long pt = (long)sqlite3_column_int64(pq, 0);
     long nruns = (long)sqlite3_column_int64(pq, 1), ndone = (long)sqlite3_column_int64(pq, 2);
@@ -576,14 +567,9 @@ nl_status nl_store_summary(nl_store *st, FILE *f, int maxmeasures) {
       sqlite3_bind_int64(fq, 1, pt);
       sqlite3_bind_int64(fq, 2, s.meas_id[j]);
       while ((rc = sqlite3_step(fq)) == SQLITE_ROW) {
-        if (n == xcap) {
-          xcap = xcap ? xcap * 2 : 64;
-          double *nx = nl_realloc(x, (size_t)xcap * sizeof *nx);
-          if (!nx) {
-            rc = SQLITE_NOMEM;
-            break;
-          }
-          x = nx;
+        if (nl_grow(&x, &xcap, (size_t)n + 1, sizeof *x, 64)) {
+          rc = SQLITE_NOMEM;
+          break;
         }
         x[n++] = sqlite3_column_double(fq, 0);
       }
