@@ -521,7 +521,7 @@ void nl_pls_free(nl_pls *p) {
 
 /* Enumerate chains of >= 2 paths by depth-first search from every construct. */
 static nl_status enumerate_chains(nl_pls *p) {
-  size_t nc = p->nc, cap = 64, capn = 256, nn = 0;
+  size_t nc = p->nc, cap = 64, capl = 64, capn = 256, nn = 0; /* capacities of chain_start, _len, _nodes */
   size_t *stack = nl_malloc((nc + 1) * sizeof *stack), *next = nl_malloc((nc + 1) * sizeof *next);
   p->chain_start = nl_malloc(cap * sizeof *p->chain_start);
   p->chain_len = nl_malloc(cap * sizeof *p->chain_len);
@@ -553,21 +553,10 @@ static nl_status enumerate_chains(nl_pls *p) {
           st = nl_err(&p->err, NL_ERANGE, "the structural model has more than %d indirect chains", MAX_CHAINS);
           goto cleanup;
         }
-        if (p->nspec == cap) {
-          cap *= 2;
-          size_t *a = nl_realloc(p->chain_start, cap * sizeof *a);
-          if (!a) goto oom;
-          p->chain_start = a;
-          a = nl_realloc(p->chain_len, cap * sizeof *a);
-          if (!a) goto oom;
-          p->chain_len = a;
-        }
-        while (nn + depth + 1 > capn) {
-          capn *= 2;
-          size_t *a = nl_realloc(p->chain_nodes, capn * sizeof *a);
-          if (!a) goto oom;
-          p->chain_nodes = a;
-        }
+        if (nl_grow(&p->chain_start, &cap, p->nspec + 1, sizeof *p->chain_start, 64) ||
+            nl_grow(&p->chain_len, &capl, p->nspec + 1, sizeof *p->chain_len, 64) ||
+            nl_grow(&p->chain_nodes, &capn, nn + depth + 1, sizeof *p->chain_nodes, 256))
+          goto oom;
         p->chain_start[p->nspec] = nn;
         p->chain_len[p->nspec] = depth + 1;
         for (size_t i = 0; i <= depth; i++) p->chain_nodes[nn++] = stack[i];

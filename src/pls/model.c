@@ -8,11 +8,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "io/text.h"
 #include "pls/pls_internal.h"
 
 enum { T_NAME, T_MEAS_A, T_MEAS_B, T_REG, T_PLUS, T_COLON, T_END, T_EOF };
@@ -703,49 +705,32 @@ cleanup:
   return st;
 }
 
+/* A handle holding only why reading failed (the caller reads it with nl_pls_model_errmsg). */
+static nl_status read_error(nl_pls_model **out, nl_status st, const char *path, const char *what, const char *detail) {
+  nl_pls_model *m = nl_calloc(1, sizeof *m);
+  if (!m) return NL_ENOMEM;
+  *out = m;
+  return nl_err(&m->err, st, "%s: %s%s", path, what, detail);
+}
+
 nl_status nl_pls_model_read(const char *path, nl_pls_model **out) {
   nl_status st = NL_OK;
   char *text = NULL;
-  size_t len = 0, cap = 0;
+  size_t len = 0;
   int is_stdin = strcmp(path, "-") == 0;
   *out = NULL;
   FILE *f = is_stdin ? stdin : fopen(path, "rb");
-  if (!f) {
-    nl_pls_model *m = nl_calloc(1, sizeof *m);
-    if (!m) return NL_ENOMEM;
-    *out = m;
-    return nl_err(&m->err, NL_EIO, "%s: cannot open model file: %s", path, strerror(errno));
+  if (!f) return read_error(out, NL_EIO, path, "cannot open model file: ", strerror(errno));
+  int rc = nl_text_slurp(f, SIZE_MAX - 1, &text, &len);
+  if (rc == -1) st = NL_ENOMEM;
+  else if (rc) st = read_error(out, NL_EIO, path, "cannot read model file: ", strerror(errno));
+  else if (memchr(text, '\0', len))
+    st = read_error(out, NL_EPARSE, path, "the model file contains a NUL byte (not a text file?)", "");
+  else {
+    /* a UTF-8 byte-order mark, as some editors write */
+    const char *body = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+    st = nl_pls_model_parse(body, is_stdin ? "<stdin>" : path, out);
   }
-  for (;;) {
-    if (cap - len < 4096) {
-      size_t nc = cap ? 2 * cap : 8192;
-      char *nt = nl_realloc(text, nc);
-      if (!nt) {
-        st = NL_ENOMEM;
-        goto cleanup;
-      }
-      text = nt;
-      cap = nc;
-    }
-    size_t got = fread(text + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0) break;
-  }
-  text[len] = '\0';
-  if (strlen(text) != len) {
-    nl_pls_model *m = nl_calloc(1, sizeof *m);
-    if (!m) {
-      st = NL_ENOMEM;
-      goto cleanup;
-    }
-    *out = m;
-    st = nl_err(&m->err, NL_EPARSE, "%s: the model file contains a NUL byte (not a text file?)", path);
-    goto cleanup;
-  }
-  /* a UTF-8 byte-order mark, as some editors write */
-  const char *body = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
-  st = nl_pls_model_parse(body, is_stdin ? "<stdin>" : path, out);
-cleanup:
   if (!is_stdin) fclose(f);
   nl_free(text);
   return st;
