@@ -410,26 +410,13 @@ static nl_status parse_model(parse_ctx *cx, struct fy_node *k, struct fy_node *v
                 "run` (a study's model: is its PLS model, as lavaan text or a file)",
                 path);
     if (!f) return at(s, v, NL_EIO, "key 'model': cannot open model file '%s': %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = nl_malloc(cap);
-    while (buf) {
-      size_t got = fread(buf + n, 1, cap - n - 1, f);
-      n += got;
-      if (got == 0) break;
-      if (n + 1 >= cap) {
-        char *nb = cap < ((size_t)1 << 24) ? nl_realloc(buf, cap * 2) : NULL;
-        if (!nb) {
-          nl_free(buf);
-          buf = NULL;
-          break;
-        }
-        buf = nb;
-        cap *= 2;
-      }
-    }
+    char *buf;
+    size_t n;
+    int rc = nl_text_slurp(f, (size_t)16 << 20, &buf, &n);
     fclose(f);
-    if (!buf) return nl_err(&s->err, NL_ENOMEM, "out of memory (or model file larger than 16 MiB)");
-    buf[n] = '\0';
+    if (rc == -1) return nl_err(&s->err, NL_ENOMEM, "out of memory");
+    if (rc == -2) return at(s, v, NL_EINVAL, "key 'model': model file '%s' is larger than 16 MiB", path);
+    if (rc) return at(s, v, NL_EIO, "key 'model': cannot read model file '%s': %s", path, strerror(errno));
     s->model_text = buf;
     s->model_source = nl_strdup(path);
   }
