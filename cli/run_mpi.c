@@ -33,6 +33,8 @@ void cli_mpi_finalize(cli_mpi *m) {
   MPI_Finalize();
 }
 
+/* Plain malloc/realloc in this file: the CLI is a client of the public API, which has no nl_grow
+ * (internal to the library); the buffers never reach the library. */
 static char *read_text(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
@@ -87,7 +89,7 @@ nl_status cli_mpi_master(cli_mpi *m, nl_store *st, const nl_run_config *cfg, con
     MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
     int count = 0;
     MPI_Get_count(&ms, MPI_BYTE, &count);
-    if ((size_t)count + 1 > bufcap) {
+    if ((size_t)count + 1 > bufcap) { /* resized to the message MPI announced, not grown */
       unsigned char *nb = realloc(buf, (size_t)count + 1);
       if (!nb) {
         cli_error("out of memory");
@@ -159,7 +161,7 @@ static void mpi_send_record(mpi_out *out, nl_run_record *rec, int tag) {
   rec->worker = out->rank;
   size_t size = 0;
   nl_run_record_pack(rec, NULL, &size);
-  if (size > out->cap) {
+  if (size > out->cap) { /* resized to the packed size, not grown */
     unsigned char *nb = realloc(out->buf, size);
     if (!nb) MPI_Abort(MPI_COMM_WORLD, NL_EXIT_FAILURE);
     out->buf = nb;
