@@ -50,7 +50,7 @@ int cli_prepare_dir(const char *dir);
 
 typedef struct nl_store nl_store;
 
-/* `netlearn run` and `netlearn sensitivity` on the library's run pipeline (nl_experiment_run_dir_v2):
+/* `netlearn run` and `netlearn sensitivity` on the library's run pipeline (nl_experiment_run_dir):
  * "resuming DIR/results.db: K of N runs already done" when some were; and the message and exit
  * code of a failure by the stage it stopped at (input: the scenario or analysis file named). */
 typedef struct nl_run_dir_info nl_run_dir_info;

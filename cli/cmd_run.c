@@ -1,6 +1,6 @@
 /*
  * netlearn run: the runs of a scenario (one design point or a sweep) into a results directory, by
- * the library's run pipeline (nl_experiment_run_dir_v2: results.db, resume, outputs, manifest).
+ * the library's run pipeline (nl_experiment_run_dir: results.db, resume, outputs, manifest).
  * This file reads the options and the scenario, and prints; under mpirun the runs are handed out
  * by rank 0 (cli/run_mpi.c).
  */
@@ -216,7 +216,7 @@ static int run(const run_opts *o, int argc, char **argv, const char *text, cli_m
     mpi->scenario_path = o->scenario_path;
   }
   nl_run_dir_info info;
-  nl_status st = nl_experiment_run_dir_v2(store, d, o->outdir, &cfg, &ro, &info);
+  nl_status st = nl_experiment_run_dir(store, d, o->outdir, &cfg, &ro, &info);
   if (ctx.started) {
     cli_progress_finish(&ctx.bar);
     cli_release_interrupts();

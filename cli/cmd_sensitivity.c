@@ -108,7 +108,7 @@ static void print_table(nl_sensitivity_spec *p) {
   free(ord);
 }
 
-/* The runs go through the library's run pipeline (nl_experiment_run_dir_v2), as `netlearn run`'s;
+/* The runs go through the library's run pipeline (nl_experiment_run_dir), as `netlearn run`'s;
  * the analysis' own files replace the run CSV files (write_outputs). */
 typedef struct sens_ctx {
   const sens_opts *o;
@@ -198,7 +198,7 @@ static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi)
   ro.user = &ctx;
   mpi->scenario_path = o->path;
   nl_run_dir_info info;
-  nl_status st = nl_experiment_run_dir_v2(store, d, o->outdir, &cfg, &ro, &info);
+  nl_status st = nl_experiment_run_dir(store, d, o->outdir, &cfg, &ro, &info);
   if (ctx.started) {
     cli_progress_finish(&ctx.bar);
     cli_release_interrupts();

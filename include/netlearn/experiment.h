@@ -234,7 +234,7 @@ NL_API nl_status nl_store_counts(nl_store *st, long *points, long *done, long *t
  */
 NL_API nl_status nl_experiment_run(nl_store *st, const nl_design *d, const nl_run_config *cfg, const long *pairs, long n);
 
-/* Where nl_experiment_run_dir_v2 stopped (below). */
+/* Where nl_experiment_run_dir stopped (below). */
 typedef enum nl_run_dir_stage {
   NL_RUN_DIR_INPUT,     /* checking the design's files, memory and disk: nothing touched */
   NL_RUN_DIR_DIRECTORY, /* creating dir: nothing else touched */
@@ -244,7 +244,7 @@ typedef enum nl_run_dir_stage {
   NL_RUN_DIR_DONE
 } nl_run_dir_stage;
 
-/* What nl_experiment_run_dir_v2 found and did, for the caller's messages. */
+/* What nl_experiment_run_dir found and did, for the caller's messages. */
 typedef struct nl_run_dir_info {
   nl_run_dir_stage stage; /* the stage reached: where a failure happened */
   long total;             /* runs of the design */
@@ -262,7 +262,7 @@ typedef nl_status (*nl_run_dir_runner)(void *user, nl_store *st, const nl_design
 
 #define NL_RUN_DIR_MAX_OUTPUTS 40
 
-/* Options of nl_experiment_run_dir_v2: nl_run_dir_options_default first, then set fields. */
+/* Options of nl_experiment_run_dir: nl_run_dir_options_default first, then set fields. */
 typedef struct nl_run_dir_options {
   int flags;          /* NL_STORE_RESET: discard a database holding a different scenario */
   int argc;           /* command line recorded in the session row and the manifest */
@@ -285,9 +285,10 @@ typedef struct nl_run_dir_options {
 NL_API void nl_run_dir_options_default(nl_run_dir_options *o);
 
 /*
- * Run design d (borrowed) into results directory `dir`, as `netlearn run` does (the CLI is a client
- * of nl_experiment_run_dir_v2): check the files the design names and the memory and disk its
- * runs need (nothing is touched when they fail), create dir and its missing parents, open or create
+ * Run design d (borrowed) into results directory `dir`, as `netlearn run` does: the one run-pipeline
+ * entry point of the CLI, the Python and R packages and nl_sensitivity_run_dir. Check the files
+ * the design names and the memory and disk its runs need (nothing is touched when they fail),
+ * create dir and its missing parents, open or create
  * dir/results.db on the store handle st (new, not yet opened; the caller frees it), bind the
  * design, remove the outputs of an earlier run (and temporaries of a killed one), run every
  * pending run (cfg: threads, progress, interrupt; seed and stop rule as from
@@ -302,24 +303,8 @@ NL_API void nl_run_dir_options_default(nl_run_dir_options *o);
  * opt NULL: the defaults; info (may be NULL) receives the counts and the stage reached.
  * Cost: that of nl_experiment_run plus the export, linear in the stored rows.
  */
-NL_API nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
-                                          const nl_run_dir_options *opt, nl_run_dir_info *info);
-
-/* nl_experiment_run_dir_v2 with the default options but flags and the command line (argv
- * borrowed): the entry point of the Python and R packages. */
 NL_API nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
-                                       int flags, int argc, char *const *argv);
-
-/*
- * What nl_experiment_run_dir_v2 checks before it makes a database, for callers that set up the
- * store themselves (sensitivity analyses): threads (cfg->threads, clamped to the design's runs) x
- * (one simulation state, measured on the first and last design points, + a chunk of recorded
- * rows) against the machine's available memory, a state that cannot be allocated at all, and the
- * design's stored series against the free space of dir's file system (dir may be NULL: no disk
- * check). Errors: NL_ERANGE with the sizes in msg (cap bytes). Cost: creating two states.
- */
-NL_API nl_status nl_experiment_check_fit(const nl_design *d, const nl_run_config *cfg, const char *dir, char *msg,
-                                         size_t cap);
+                                       const nl_run_dir_options *opt, nl_run_dir_info *info);
 
 /* Test hook: make writes fail with SQLITE_FULL once the database has `pages` pages (0 = off),
  * through SQLite's max_page_count. */

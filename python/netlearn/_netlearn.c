@@ -241,7 +241,12 @@ static PyObject *py_run(PyObject *self, PyObject *args) {
   sigint_guard guard;
   sigint_catch(&guard, catch_sigint);
   Py_BEGIN_ALLOW_THREADS
-  st = nl_experiment_run_dir(store, d, outdir, &cfg, force_new ? NL_STORE_RESET : 0, (int)argc, argv);
+  nl_run_dir_options ro;
+  nl_run_dir_options_default(&ro);
+  ro.flags = force_new ? NL_STORE_RESET : 0;
+  ro.argc = (int)argc;
+  ro.argv = argv;
+  st = nl_experiment_run_dir(store, d, outdir, &cfg, &ro, NULL);
   Py_END_ALLOW_THREADS
   sigint_release(&guard);
   if (st == NL_ECANCELED) {
@@ -584,7 +589,11 @@ static PyObject *py_sensitivity(PyObject *self, PyObject *args) {
   sigint_guard guard;
   sigint_catch(&guard, catch_sigint);
   Py_BEGIN_ALLOW_THREADS
-  st = nl_experiment_run_dir(store, d, outdir, &cfg, 0, argc, argv);
+  nl_run_dir_options ro;
+  nl_run_dir_options_default(&ro);
+  ro.argc = argc;
+  ro.argv = argv;
+  st = nl_experiment_run_dir(store, d, outdir, &cfg, &ro, NULL);
   Py_END_ALLOW_THREADS
   sigint_release(&guard);
   if (st == NL_ECANCELED) {

@@ -215,7 +215,12 @@ static SEXP nlr_run(SEXP text_, SEXP name_, SEXP path_, SEXP keys, SEXP values, 
   char *argv[] = {"R", "netlearn::run", NULL};
   sigint_guard guard;
   sigint_catch(&guard);
-  st = nl_experiment_run_dir(store, d, outdir, &cfg, force_new ? NL_STORE_RESET : 0, 2, argv);
+  nl_run_dir_options ro;
+  nl_run_dir_options_default(&ro);
+  ro.flags = force_new ? NL_STORE_RESET : 0;
+  ro.argc = 2;
+  ro.argv = argv;
+  st = nl_experiment_run_dir(store, d, outdir, &cfg, &ro, NULL);
   cancelled = interrupted;
   sigint_release(&guard);
   if (st) {
@@ -504,7 +509,11 @@ static SEXP nlr_sensitivity(SEXP text_, SEXP name_, SEXP path_, SEXP outdir_, SE
   cfg.interrupt = poll_interrupt;
   sigint_guard guard;
   sigint_catch(&guard);
-  st = nl_experiment_run_dir(store, d, outdir, &cfg, 0, 2, argv);
+  nl_run_dir_options ro;
+  nl_run_dir_options_default(&ro);
+  ro.argc = 2;
+  ro.argv = argv;
+  st = nl_experiment_run_dir(store, d, outdir, &cfg, &ro, NULL);
   cancelled = interrupted;
   sigint_release(&guard);
   if (st) {

@@ -191,18 +191,8 @@ void nl_run_dir_options_default(nl_run_dir_options *o) {
   o->check_inputs = 1;
 }
 
-nl_status nl_experiment_check_fit(const nl_design *d, const nl_run_config *cfg, const char *dir, char *msg,
-                                  size_t cap) {
-  nl_errbuf err;
-  nl_err_clear(&err);
-  nl_status st = check_memory(d, cfg, &err);
-  if (!st && dir && *dir) st = check_disk(d, dir, &err);
-  if (msg && cap) snprintf(msg, cap, "%s", st ? err.msg : "");
-  return st;
-}
-
-nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
-                                   const nl_run_dir_options *opt, nl_run_dir_info *info) {
+nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
+                                const nl_run_dir_options *opt, nl_run_dir_info *info) {
   nl_run_dir_options defopt;
   nl_run_dir_info localinfo;
   if (!opt) {
@@ -278,14 +268,4 @@ nl_status nl_experiment_run_dir_v2(nl_store *st, const nl_design *d, const char 
 cleanup:
   nl_free(pairs);
   return status;
-}
-
-nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *dir, const nl_run_config *cfg,
-                                int flags, int argc, char *const *argv) {
-  nl_run_dir_options o;
-  nl_run_dir_options_default(&o);
-  o.flags = flags;
-  o.argc = argc;
-  o.argv = argv;
-  return nl_experiment_run_dir_v2(st, d, dir, cfg, &o, NULL);
 }

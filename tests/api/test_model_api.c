@@ -254,7 +254,11 @@ static nl_status run_dir(const char *yaml, const char *dir, engine *e, long *don
   nl_run_config_from_scenario(&cfg, sc);
   cfg.threads = 2;
   char *argv[] = {"test_model_api", NULL};
-  nl_status s = nl_experiment_run_dir(st, d, dir, &cfg, 0, 1, argv);
+  nl_run_dir_options o;
+  nl_run_dir_options_default(&o);
+  o.argc = 1;
+  o.argv = argv;
+  nl_status s = nl_experiment_run_dir(st, d, dir, &cfg, &o, NULL);
   if (s) fail_msg("%s", nl_store_errmsg(st));
   long points = 0, total = 0;
   assert_int_equal(nl_store_counts(st, &points, done, &total), NL_OK);

@@ -1,4 +1,4 @@
-/* nl_experiment_run_dir: the entry point of the Python and R packages. A run into a directory
+/* nl_experiment_run_dir: the run pipeline of the CLI and the Python and R packages. A run into a directory
  * writes what `netlearn run` writes (the same bytes as the CLI: checked by the packages' suites),
  * resumes, refuses a different scenario unless reset, and leaves no manifest when interrupted. */
 #define _POSIX_C_SOURCE 200809L
@@ -40,7 +40,12 @@ static nl_status run_into(const char *text, const char *dir, int flags, nl_inter
   cfg.threads = 2;
   cfg.interrupt = stop;
   char *argv[] = {"test", NULL};
-  nl_status s = nl_experiment_run_dir(st, d, dir, &cfg, flags, 1, argv);
+  nl_run_dir_options o;
+  nl_run_dir_options_default(&o);
+  o.flags = flags;
+  o.argc = 1;
+  o.argv = argv;
+  nl_status s = nl_experiment_run_dir(st, d, dir, &cfg, &o, NULL);
   snprintf(msg, cap, "%s", nl_store_errmsg(st));
   if (runs_done) {
     long points = 0, total = 0;
@@ -103,7 +108,7 @@ static void test_interrupted_and_bad_dir(void **state) {
   assert_int_equal(run_into(SCENARIO, "", 0, NULL, NULL, msg, sizeof msg), NL_EINVAL);
 }
 
-/* nl_experiment_run_dir_v2: the counts before the runs (a resume), the stage reached, a runner. */
+/* nl_experiment_run_dir's options and info: the counts before the runs (a resume), the stage reached, a runner. */
 typedef struct seen {
   long calls, total, pending, runner_n;
 } seen;
@@ -145,7 +150,7 @@ static nl_status own_outputs(void *user, nl_store *st, const char *dir, const ch
   return NL_OK;
 }
 
-static nl_status run_v2(const char *dir, nl_run_dir_runner runner, seen *s, nl_run_dir_info *info) {
+static nl_status run_options(const char *dir, nl_run_dir_runner runner, seen *s, nl_run_dir_info *info) {
   nl_scenario *sc = nl_scenario_new();
   nl_design *d = nl_design_new();
   nl_store *st = nl_store_new();
@@ -159,42 +164,42 @@ static nl_status run_v2(const char *dir, nl_run_dir_runner runner, seen *s, nl_r
   o.runner = runner;
   o.user = s;
   if (strstr(dir, "own")) o.outputs = own_outputs;
-  nl_status r = nl_experiment_run_dir_v2(st, d, dir, &cfg, &o, info);
+  nl_status r = nl_experiment_run_dir(st, d, dir, &cfg, &o, info);
   nl_store_free(st);
   nl_design_free(d);
   nl_scenario_free(sc);
   return r;
 }
 
-static void test_v2_counts_and_stages(void **state) {
+static void test_options_counts_and_stages(void **state) {
   (void)state;
   seen s = {0, 0, 0, 0};
   nl_run_dir_info info;
-  const char *dir = path_in("v2", "");
+  const char *dir = path_in("opt", "");
   char copy[512];
   snprintf(copy, sizeof copy, "%s", dir);
-  assert_int_equal(run_v2(copy, one_run, &s, &info), NL_ECANCELED);
+  assert_int_equal(run_options(copy, one_run, &s, &info), NL_ECANCELED);
   assert_int_equal(info.stage, NL_RUN_DIR_RUNS);
   assert_int_equal(s.calls, 1);
   assert_int_equal(s.total, 4);
   assert_int_equal(s.pending, 4);
   assert_int_equal(s.runner_n, 4);
-  assert_false(exists(path_in("v2", "manifest.json")));
+  assert_false(exists(path_in("opt", "manifest.json")));
   /* The re-run resumes: 3 pending of 4, run by nl_experiment_run; every output written. */
-  assert_int_equal(run_v2(copy, NULL, &s, &info), NL_OK);
+  assert_int_equal(run_options(copy, NULL, &s, &info), NL_OK);
   assert_int_equal(info.stage, NL_RUN_DIR_DONE);
   assert_int_equal(s.calls, 2);
   assert_int_equal(info.total, 4);
   assert_int_equal(info.pending, 3);
   assert_int_equal(info.stored, 4);
-  assert_true(exists(path_in("v2", "manifest.json")));
+  assert_true(exists(path_in("opt", "manifest.json")));
   /* A directory that cannot be made stops before the store: nothing was run. */
-  assert_int_equal(run_v2(path_in("v2/manifest.json", "x"), NULL, &s, &info), NL_EIO);
+  assert_int_equal(run_options(path_in("opt/manifest.json", "x"), NULL, &s, &info), NL_EIO);
   assert_int_equal(info.stage, NL_RUN_DIR_DIRECTORY);
   assert_int_equal(s.calls, 2);
   /* The caller's outputs replace the CSV files and are listed in the manifest. */
   snprintf(copy, sizeof copy, "%s", path_in("own", ""));
-  assert_int_equal(run_v2(copy, NULL, &s, &info), NL_OK);
+  assert_int_equal(run_options(copy, NULL, &s, &info), NL_OK);
   assert_true(exists(path_in("own", "own.csv")));
   assert_false(exists(path_in("own", "final.csv")));
   FILE *f = fopen(path_in("own", "manifest.json"), "r");
@@ -224,7 +229,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_writes_resumes_refuses),
       cmocka_unit_test(test_interrupted_and_bad_dir),
-      cmocka_unit_test(test_v2_counts_and_stages),
+      cmocka_unit_test(test_options_counts_and_stages),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
