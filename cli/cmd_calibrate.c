@@ -79,7 +79,7 @@ int nl_cmd_calibrate(int argc, char **argv) {
       CLI_OPT("threads", 't', CLI_LONG, &threads, "N",
               "threads over replications (default: all cores); results do not depend on N", .min = 1, .max = 4096),
       CLI_OPT("set", 0, CLI_LIST, &sets, "KEY=VALUE",
-              "replications, seed, optimizer.method, optimizer.max_evals, optimizer.starts", .flags = CLI_KEYVALUE),
+              "replications, seed, optimizer.method, optimizer.max_evals, optimizer.starts, inference.weighting", .flags = CLI_KEYVALUE),
       CLI_OPT("no-report", 0, CLI_FLAG, &no_report, NULL, "skip report.html and profiles.svg"),
       CLI_OPT("quiet", 'q', CLI_FLAG, &quiet, NULL, "no progress bar and no summary"),
   };

@@ -57,7 +57,7 @@ NL_API nl_status nl_calib_load_string(nl_calib *c, const char *text, const char 
 
 /*
  * Override a setting from the command line: replications, seed, optimizer.method,
- * optimizer.max_evals, optimizer.starts. Same errors as loading (the message names the --set).
+ * optimizer.max_evals, optimizer.starts, inference.weighting. Same errors as loading (the message names the --set).
  */
 NL_API nl_status nl_calib_set(nl_calib *c, const char *key, const char *value);
 

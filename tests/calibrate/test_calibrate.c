@@ -329,18 +329,17 @@ static void test_se_table_of_n_runs(void **state) {
   /* (1) se set from the simulation's own SEs at the truth, se_k = sim_se_k sqrt(R / N): then
    * Omega_obs = (R/N) Omega_sim exactly and SE(N) / SE(M) = sqrt((1/N + 1/R) / (1/M + 1/R)) to
    * rounding, with either weighting */
-  double se0[2], sim_se[5], se[3][2];
-  (void)se0;
+  double se0[2], sim_se[5], se[3][2], se_obs[3][2];
   targets_at(0.3, 0.6, 1001, 100, tg, sizeof tg);
   snprintf(text, sizeof text, "%sreplications: %ld\ninference: {profile_points: 0}\n%s", head, R, tg);
-  se_at_truth(text, dir, se0, sim_se);
+  se_at_truth(text, dir, se0, sim_se); /* se0: unused, the first run is for sim_se */
   const long Ns[3] = {R / 4, R, 4 * R};
   static const char *const names[] = {"code_knowledge", "periods", "diversity", "code_knowledge", "code_knowledge"};
   static const long periods[] = {-1, -1, 5, 5, 2};
   for (int weighting = 0; weighting < 2; weighting++)
     for (int i = 0; i < 3; i++) {
       size_t len = (size_t)snprintf(text, sizeof text, "%sreplications: %ld\ninference: {profile_points: 0, weighting: %s}\ntargets:\n",
-                                    head, R, weighting ? "observed" : "total");
+                                    head, R, weighting ? "total" : "observed");
       for (int k = 0; k < 5; k++) {
         len += (size_t)snprintf(text + len, sizeof text - len, "  - {measure: %s, stat: mean, value: 0.5, se: %.17g", names[k],
                                 sim_se[k] * sqrt((double)R / (double)Ns[i]));
@@ -351,6 +350,9 @@ static void test_se_table_of_n_runs(void **state) {
       for (int j = 0; j < 2; j++) {
         double want = sqrt((1.0 / (double)Ns[i] + 1.0 / (double)R) / (1.0 / (double)Ns[0] + 1.0 / (double)R));
         if (i) assert_true(fabs(se[i][j] / se[0][j] - want) < 1e-6 * want);
+        /* total weights are the observed ones times a constant here: the same SEs */
+        if (weighting) assert_true(fabs(se[i][j] - se_obs[i][j]) < 1e-9 * se[i][j]);
+        else se_obs[i][j] = se[i][j];
       }
       if (weighting == 0 && i == 2) {
         double old = sqrt((double)Ns[0] / (double)Ns[2]); /* what (1 + 1/R)(G'WG)^-1 gives */
