@@ -5,9 +5,9 @@
  *
  * Every allocation netlearn makes itself (handles, their arrays, buffers it returns) goes through
  * one allocator, malloc/realloc/free unless nl_config_set_allocator installs another (as Lua's
- * lua_newstate takes one). The libraries netlearn calls (libfyaml, igraph, SQLite, cairo, BLAS,
- * NLopt, the C library's open_memstream) allocate on their own, and so do the LAPACK workspaces
- * of src/core/lapack.c (freed within the call, never handed out).
+ * lua_newstate takes one), LAPACK's workspaces included. The libraries netlearn calls (libfyaml,
+ * igraph, SQLite, cairo, BLAS/LAPACK internally, NLopt, the C library's open_memstream) allocate on
+ * their own.
  *
  * Buffers a call returns to the caller are freed with nl_free (never free(), which is wrong as soon
  * as another allocator is installed):

@@ -6,14 +6,15 @@
  * OpenBLAS's LAPACK are built with). The prototypes below declare those lengths, as R does with
  * FCONE: leaving them out is undefined behaviour that recent gfortran builds punish.
  *
- * Workspace is allocated with malloc, not nl_malloc, as LAPACKE did: the allocation-failure
- * tests count the library's own allocations, and a LAPACK failure is reported by each caller in
- * its own terms.
+ * Workspace and transposed copies are allocated with nl_malloc, so the installed allocator sees
+ * them (and the fault-injection tests fail them); a wrapper returns NL_LAPACK_NOMEM when one
+ * cannot be had, and its callers report NL_ENOMEM (nl_lapack_status).
  */
 #include "core/lapack.h"
 
 #include <math.h>
-#include <stdlib.h>
+
+#include "core/alloc.h"
 
 typedef size_t nl_flen; /* the hidden length of a CHARACTER argument */
 
@@ -40,8 +41,6 @@ void dgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, do
 int openblas_get_num_threads(void) __attribute__((weak));
 void openblas_set_num_threads(int n) __attribute__((weak));
 char *openblas_get_config(void) __attribute__((weak));
-
-enum { WORK_MEMORY_ERROR = -1010, TRANSPOSE_MEMORY_ERROR = -1011 };
 
 static int imax1(int a) { return a > 1 ? a : 1; }
 static size_t zs(int a) { return a > 0 ? (size_t)a : 0; }
@@ -125,10 +124,10 @@ int nl_dgels(char trans, int m, int n, int nrhs, double *a, int lda, double *b, 
   dgels_(&trans, &m, &n, &nrhs, a, &lda, b, &ldb, &query, &lwork, &info, 1);
   if (info != 0) return info;
   lwork = (int)query;
-  double *work = malloc(zs(imax1(lwork)) * sizeof *work);
-  if (!work) return WORK_MEMORY_ERROR;
+  double *work = nl_malloc(zs(imax1(lwork)) * sizeof *work);
+  if (!work) return NL_LAPACK_NOMEM;
   dgels_(&trans, &m, &n, &nrhs, a, &lda, b, &ldb, work, &lwork, &info, 1);
-  free(work);
+  nl_free(work);
   return info;
 }
 
@@ -139,10 +138,10 @@ int nl_dsyev(char jobz, char uplo, int n, double *a, int lda, double *w) {
   dsyev_(&jobz, &uplo, &n, a, &lda, w, &query, &lwork, &info, 1, 1);
   if (info != 0) return info;
   lwork = (int)query;
-  double *work = malloc(zs(imax1(lwork)) * sizeof *work);
-  if (!work) return WORK_MEMORY_ERROR;
+  double *work = nl_malloc(zs(imax1(lwork)) * sizeof *work);
+  if (!work) return NL_LAPACK_NOMEM;
   dsyev_(&jobz, &uplo, &n, a, &lda, w, work, &lwork, &info, 1, 1);
-  free(work);
+  nl_free(work);
   return info;
 }
 
@@ -154,9 +153,9 @@ int nl_dposv_rows(char uplo, int n, int nrhs, double *a, int lda, double *b, int
   if (ge_nan(n, nrhs, b, zs(ldb), 1)) return -7;
   if (lda < n) return -6;
   if (ldb < nrhs) return -8;
-  double *at = malloc(zs(ldt) * zs(imax1(n)) * sizeof *at), *bt = malloc(zs(ldt) * zs(imax1(nrhs)) * sizeof *bt);
+  double *at = nl_malloc(zs(ldt) * zs(imax1(n)) * sizeof *at), *bt = nl_malloc(zs(ldt) * zs(imax1(nrhs)) * sizeof *bt);
   if (!at || !bt) {
-    info = TRANSPOSE_MEMORY_ERROR;
+    info = NL_LAPACK_NOMEM;
     goto cleanup;
   }
   copy_mat(uplo, n, n, a, zs(lda), 1, at, 1, zs(ldt));
@@ -165,8 +164,8 @@ int nl_dposv_rows(char uplo, int n, int nrhs, double *a, int lda, double *b, int
   copy_mat(uplo, n, n, at, 1, zs(ldt), a, zs(lda), 1);
   copy_mat(0, n, nrhs, bt, 1, zs(ldt), b, zs(ldb), 1);
 cleanup:
-  free(at);
-  free(bt);
+  nl_free(at);
+  nl_free(bt);
   return info;
 }
 
@@ -178,10 +177,10 @@ int nl_dsyev_rows(char jobz, char uplo, int n, double *a, int lda, double *w) {
   dsyev_(&jobz, &uplo, &n, a, &ldt, w, &query, &lwork, &info, 1, 1);
   if (info != 0) return info;
   lwork = (int)query;
-  work = malloc(zs(imax1(lwork)) * sizeof *work);
-  at = malloc(zs(ldt) * zs(imax1(n)) * sizeof *at);
+  work = nl_malloc(zs(imax1(lwork)) * sizeof *work);
+  at = nl_malloc(zs(ldt) * zs(imax1(n)) * sizeof *at);
   if (!work || !at) {
-    info = !work ? WORK_MEMORY_ERROR : TRANSPOSE_MEMORY_ERROR;
+    info = NL_LAPACK_NOMEM;
     goto cleanup;
   }
   copy_mat(uplo, n, n, a, zs(lda), 1, at, 1, zs(ldt));
@@ -189,8 +188,8 @@ int nl_dsyev_rows(char jobz, char uplo, int n, double *a, int lda, double *w) {
   /* eigenvectors fill the whole matrix; otherwise only the triangle was touched */
   copy_mat(jobz == 'V' || jobz == 'v' ? 0 : uplo, n, n, at, 1, zs(ldt), a, zs(lda), 1);
 cleanup:
-  free(at);
-  free(work);
+  nl_free(at);
+  nl_free(work);
   return info;
 }
 
@@ -206,11 +205,11 @@ int nl_dgesvd_rows(char jobu, char jobvt, int m, int n, double *a, int lda, doub
   dgesvd_(&jobu, &jobvt, &m, &n, a, &ldat, s, &u, &ldu, vt, &ldvtt, &query, &lwork, &info, 1, 1);
   if (info != 0) return info;
   lwork = (int)query;
-  work = malloc(zs(imax1(lwork)) * sizeof *work);
-  at = malloc(zs(ldat) * zs(imax1(n)) * sizeof *at);
-  if (all_vt) vtt = malloc(zs(ldvtt) * zs(imax1(n)) * sizeof *vtt);
+  work = nl_malloc(zs(imax1(lwork)) * sizeof *work);
+  at = nl_malloc(zs(ldat) * zs(imax1(n)) * sizeof *at);
+  if (all_vt) vtt = nl_malloc(zs(ldvtt) * zs(imax1(n)) * sizeof *vtt);
   if (!work || !at || (all_vt && !vtt)) {
-    info = !work ? WORK_MEMORY_ERROR : TRANSPOSE_MEMORY_ERROR;
+    info = NL_LAPACK_NOMEM;
     goto cleanup;
   }
   copy_mat(0, m, n, a, zs(lda), 1, at, 1, zs(ldat));
@@ -219,10 +218,14 @@ int nl_dgesvd_rows(char jobu, char jobvt, int m, int n, double *a, int lda, doub
   copy_mat(0, m, n, at, 1, zs(ldat), a, zs(lda), 1);
   for (int i = 0; i < (m < n ? m : n) - 1; i++) superb[i] = work[i + 1];
 cleanup:
-  free(at);
-  free(vtt);
-  free(work);
+  nl_free(at);
+  nl_free(vtt);
+  nl_free(work);
   return info;
+}
+
+nl_status nl_lapack_status(int info) {
+  return info == 0 ? NL_OK : info == NL_LAPACK_NOMEM ? NL_ENOMEM : NL_ENUMERIC;
 }
 
 /* ---- the implementation ---- */

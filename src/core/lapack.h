@@ -10,10 +10,19 @@
  * workspace (so blocked algorithms take the same path and results stay byte-identical), and for
  * the _rows variants the same transposition of C-order (row-major) matrices. They return LAPACK's
  * info: 0 success, < 0 a bad or NaN argument, > 0 the algorithm's own failure (not positive
- * definite, no convergence), -1011 when the workspace could not be allocated.
+ * definite, no convergence), NL_LAPACK_NOMEM when the workspace or a transposed copy could not be
+ * allocated (dgels, dsyev and the _rows variants allocate, through nl_malloc; the others never).
  * Matrices are column-major unless the name ends in _rows. All sizes are ints (LP64 LAPACK).
  */
 #include <stddef.h>
+
+#include "netlearn/status.h"
+
+/* A wrapper's result when its workspace could not be allocated (LAPACKE's value). */
+#define NL_LAPACK_NOMEM (-1011)
+/* The status a caller reports for a wrapper's result: NL_OK (0), NL_ENOMEM (NL_LAPACK_NOMEM),
+ * NL_ENUMERIC (any other failure; the caller says which computation failed). O(1). */
+nl_status nl_lapack_status(int info);
 
 /* ---- BLAS (column-major; alpha, beta as in the reference BLAS) ---- */
 /* C = alpha op(A) op(B) + beta C, op(X) = X ('N') or X' ('T'). */

@@ -200,23 +200,22 @@ fail:
   return NULL;
 }
 
-/* Residuals of the ny columns of y (n rows) regressed on an intercept and the k columns of x. */
-static int residualize(double *y, size_t n, size_t ny, const double *x, size_t k) {
+/* Residuals of the ny columns of y (n rows) regressed on an intercept and the k columns of x.
+ * Returns NL_OK, NL_ENOMEM, or NL_ENUMERIC (the least-squares fit failed). */
+static nl_status residualize(double *y, size_t n, size_t ny, const double *x, size_t k) {
   size_t kk = k + 1;
   double *a = nl_malloc(n * kk * sizeof *a), *a2 = nl_malloc(n * kk * sizeof *a2);
   double *b = nl_malloc(n * ny * sizeof *b);
-  int rc = -1;
+  nl_status rc = NL_ENOMEM;
   if (!a || !a2 || !b) goto cleanup;
   for (size_t r = 0; r < n; r++) a[r] = 1.0;
   memcpy(a + n, x, n * k * sizeof *x);
   memcpy(a2, a, n * kk * sizeof *a);
   memcpy(b, y, n * ny * sizeof *b);
-  if (nl_dgels('N', (int)n, (int)kk, (int)ny, a, (int)n, b, (int)n) != 0)
+  if ((rc = nl_lapack_status(nl_dgels('N', (int)n, (int)kk, (int)ny, a, (int)n, b, (int)n))) != NL_OK)
     goto cleanup;
   /* y - X beta, beta in the first kk rows of each column of b */
-  nl_dgemm('N', 'N', (int)n, (int)ny, (int)kk, -1.0, a2, (int)n, b, (int)n, 1.0, y,
-              (int)n);
-  rc = 0;
+  nl_dgemm('N', 'N', (int)n, (int)ny, (int)kk, -1.0, a2, (int)n, b, (int)n, 1.0, y, (int)n);
 cleanup:
   nl_free(a);
   nl_free(a2);
@@ -274,9 +273,10 @@ static nl_status make_columns(const nl_pls_model *m, const nl_pls_model *s, cons
         if (!reg) return nl_err(err, NL_ENOMEM, "out of memory");
         memcpy(reg, p1->Z + p1->istart[a] * n, n * ka * sizeof *reg);
         memcpy(reg + ka * n, p1->Z + p1->istart[b] * n, n * kb * sizeof *reg);
-        int rc = residualize(x + first * n, n, at - first, reg, ka + kb);
+        nl_status rc = residualize(x + first * n, n, at - first, reg, ka + kb);
         nl_free(reg);
-        if (rc != 0)
+        if (rc == NL_ENOMEM) return nl_err(err, NL_ENOMEM, "out of memory");
+        if (rc != NL_OK)
           return nl_err(err, NL_ENUMERIC, "%s:%ld:%ld: orthogonalizing the products of '%s' failed", s->source,
                         m->cline[j], m->ccol[j], m->cname[j]);
       }

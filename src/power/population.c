@@ -255,8 +255,9 @@ nl_status pw_population(nl_power *pw, const pw_syntax *sx) {
     }
   /* sigma = V diag(e) V'; F = V diag(sqrt(e)) */
   memcpy(pw->F, pw->sigma, ni * ni * sizeof *pw->F);
-  if (nl_dsyev('V', 'L', (int)ni, pw->F, (int)ni, ev) != 0) {
-    st = nl_err(&pw->err, NL_ENUMERIC, "the eigen-decomposition of the population correlation matrix failed");
+  if ((st = nl_lapack_status(nl_dsyev('V', 'L', (int)ni, pw->F, (int)ni, ev))) != NL_OK) {
+    st = st == NL_ENOMEM ? nl_err(&pw->err, st, "out of memory")
+                         : nl_err(&pw->err, st, "the eigen-decomposition of the population correlation matrix failed");
     goto cleanup;
   }
   if (ev[0] < -1e-8) { /* cannot happen when every block passed (see above); kept as a guard */

@@ -548,7 +548,7 @@ nl_status nl_store_bind(nl_store *st, const nl_design *d, int argc, char *const 
       st->session = (long)sqlite3_last_insert_rowid(st->db);
     }
     sqlite3_finalize(q);
-    free(json);
+    free(json); /* open_memstream's buffer, the C library's: plain free */
   }
   if (!s) s = exec(st, "COMMIT", "recording the design");
   if (!s) s = nl_store_drop_partial(st); /* chunks of runs a kill interrupted */
