@@ -81,10 +81,10 @@ static int bench(const nl_scenario *sc, int threads, const char *dir, timing *t)
   snprintf(db, sizeof db, "%s/results.db", dir);
   snprintf(cmd, sizeof cmd, "rm -f %s/results.db*", dir);
   if (system(cmd) != 0) return -1;
-  nl_store *st = nl_store_new();
+  nl_store *st = NULL;
   char *argv[] = {"bench_sweep", NULL};
   double t0 = now(), c0 = cpu();
-  if (nl_store_open(st, db, NL_STORE_CREATE, 0) || nl_store_bind(st, d, 1, argv, threads, 1)) {
+  if (nl_store_open(db, NL_STORE_CREATE, 0, &st) || nl_store_bind(st, d, 1, argv, threads, 1)) {
     fprintf(stderr, "bench_sweep: %s\n", nl_store_errmsg(st));
     return -1;
   }

@@ -34,7 +34,8 @@ int nl_cmd_export(int argc, char **argv) {
   db = cli_results_db(db, dbpath, sizeof dbpath);
   if (!db) return NL_EXIT_USAGE;
   if (cli_prepare_dir(outdir)) return NL_EXIT_USAGE;
-  nl_store *st = nl_store_new();
+  nl_store *st = NULL;
+  nl_status s = nl_store_open(db, NL_STORE_READONLY, 2000, &st);
   if (!st) {
     cli_error("out of memory");
     return NL_EXIT_FAILURE;
@@ -42,7 +43,6 @@ int nl_cmd_export(int argc, char **argv) {
   rc = NL_EXIT_OK;
   const char *names[8];
   size_t n = 0;
-  nl_status s = nl_store_open(st, db, NL_STORE_READONLY, 2000);
   if (s) rc = s == NL_EPARSE || s == NL_EBUSY ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
   else if (nl_store_export(st, outdir, names, &n)) rc = NL_EXIT_FAILURE;
   if (rc) cli_error("%s", nl_store_errmsg(st));

@@ -27,13 +27,13 @@ int nl_cmd_summary(int argc, char **argv) {
   char dbpath[4096];
   db = cli_results_db(db, dbpath, sizeof dbpath);
   if (!db) return NL_EXIT_USAGE;
-  nl_store *st = nl_store_new();
+  nl_store *st = NULL;
+  nl_status s = nl_store_open(db, NL_STORE_READONLY, 2000, &st);
   if (!st) {
     cli_error("out of memory");
     return NL_EXIT_FAILURE;
   }
   rc = NL_EXIT_OK;
-  nl_status s = nl_store_open(st, db, NL_STORE_READONLY, 2000);
   if (s) rc = s == NL_EPARSE || s == NL_EBUSY ? NL_EXIT_USAGE : NL_EXIT_FAILURE;
   else if (nl_store_summary(st, stdout, (int)nmeas)) rc = NL_EXIT_FAILURE;
   if (rc) cli_error("%s", nl_store_errmsg(st));

@@ -141,13 +141,16 @@ enum {
   NL_STORE_RESET = 4     /* writers: empty an existing netlearn database, once its lock is held */
 };
 
-NL_API nl_store *nl_store_new(void); /* NULL when out of memory */
+/* A store that is not yet open, for nl_experiment_run_dir_v2 (which opens it; the caller then
+ * reads it and frees it). To open a database yourself use nl_store_open. NULL when out of memory. */
+NL_API nl_store *nl_store_new(void);
 /* Close (when open) and free; NULL is harmless. */
 NL_API void nl_store_free(nl_store *st);
 NL_API const char *nl_store_errmsg(const nl_store *st);
 
 /*
- * Open the SQLite database at path (borrowed). Writers take the database's exclusive lock first
+ * Open the SQLite database at path (borrowed) into a new store, *out (caller frees with
+ * nl_store_free, also on failure: *out then holds the message; NULL only when out of memory). Writers take the database's exclusive lock first
  * and hold it until nl_store_free, so two runs cannot write the same database; only then is the
  * file checked, and with NL_STORE_RESET emptied: a file that is not a netlearn database is never
  * changed. Readers of a database in a directory they cannot write open it immutable. busy_ms: how
@@ -156,7 +159,7 @@ NL_API const char *nl_store_errmsg(const nl_store *st);
  * NL_EUNSUPPORTED (built without the results database: nl_built_with("store"); then every
  * nl_store_* call but new/free/errmsg returns it).
  */
-NL_API nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms);
+NL_API nl_status nl_store_open(const char *path, int flags, int busy_ms, nl_store **out);
 
 /*
  * Bind a design to the store. A new database records the scenario; an existing one must hold

@@ -60,9 +60,8 @@ nl_status nl_calib_cache_open(nl_calib *c, const char *path) {
   nl_status st = NL_OK;
   char *id = NULL;
   sqlite3_stmt *s = NULL;
-  c->store = nl_store_new();
+  st = nl_store_open(path, NL_STORE_CREATE, 0, &c->store);
   if (!c->store) return nl_err(&c->err, NL_ENOMEM, "out of memory");
-  st = nl_store_open(c->store, path, NL_STORE_CREATE, 0);
   if (st) {
     nl_err(&c->err, st, "%s", nl_store_errmsg(c->store));
     goto cleanup;

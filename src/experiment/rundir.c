@@ -226,7 +226,7 @@ nl_status nl_experiment_run_dir(nl_store *st, const nl_design *d, const char *di
   /* The store is opened, and so locked, before anything is removed: NL_STORE_RESET empties the
    * database under its lock, never a database another run is writing or a foreign file. */
   info->stage = NL_RUN_DIR_STORE;
-  status = nl_store_open(st, path, NL_STORE_CREATE | (opt->flags & NL_STORE_RESET), RUNDIR_LOCK_WAIT_MS);
+  status = nl_store_open_handle(st, path, NL_STORE_CREATE | (opt->flags & NL_STORE_RESET), RUNDIR_LOCK_WAIT_MS);
   if (!status) status = nl_store_bind(st, d, opt->argc, opt->argv, cfg->threads, opt->ranks > 0 ? opt->ranks : 1);
   if (!status) status = nl_store_pending(st, &pairs, &info->pending, &info->total);
   long points = 0, done = 0;

@@ -92,9 +92,9 @@ static int is_db_file(const char *path) {
 
 /* Export the database's tidy tables to a fresh temporary directory and read summary.csv. */
 static nl_status read_db(nl_plot_source *s, const char *path) {
-  nl_store *st = nl_store_new();
+  nl_store *st = NULL;
+  nl_status rs = nl_store_open(path, NL_STORE_READONLY, 2000, &st);
   if (!st) return nl_err(&s->err, NL_ENOMEM, "out of memory");
-  nl_status rs = nl_store_open(st, path, NL_STORE_READONLY, 2000);
   char dir[4096] = "";
   const char *names[8];
   size_t nn = 0;

@@ -201,7 +201,7 @@ static int open_immutable(nl_store *st) {
   return rc;
 }
 
-nl_status nl_store_open(nl_store *st, const char *path, int flags, int busy_ms) {
+nl_status nl_store_open_handle(nl_store *st, const char *path, int flags, int busy_ms) {
   nl_err_clear(&st->err);
   if (st->db) return nl_err(&st->err, NL_EINVAL, "store already open");
   st->path = nl_strdup(path);

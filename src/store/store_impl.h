@@ -11,6 +11,9 @@ sqlite3 *nl_store_db(nl_store *st);
 /* Database id of point i of the bound design (-1 when none is bound or i is out of range). */
 long nl_store_point_id(const nl_store *st, size_t i);
 nl_errbuf *nl_store_errbuf(nl_store *st);
+/* Open the database at path on st, made with nl_store_new and not yet opened (nl_store_open
+ * without the allocation: nl_experiment_run_dir opens the caller's store). Errors as nl_store_open. */
+nl_status nl_store_open_handle(nl_store *st, const char *path, int flags, int busy_ms);
 /* Format an SQLite failure (rc) on the store's message, with advice for the common ones. */
 nl_status nl_store_dberr(nl_store *st, int rc, const char *what);
 /* First column of the first row of sql as text into buf ("" without a row). */

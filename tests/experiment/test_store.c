@@ -40,12 +40,12 @@ static nl_status open_study_with(study *s, const char *db, const char *body, int
   snprintf(text, sizeof text, "%sreplications: %d\n%s", base, reps, body);
   s->sc = nl_scenario_new();
   s->d = nl_design_new();
-  s->st = nl_store_new();
+  s->st = NULL;
   if (nl_scenario_load_string(s->sc, text, "t.yaml")) fail_msg("%s", nl_scenario_errmsg(s->sc));
   if (nl_scenario_set(s->sc, "seed", seed) || nl_scenario_set(s->sc, "p2", p2)) fail_msg("%s", nl_scenario_errmsg(s->sc));
   if (nl_design_build(s->d, s->sc, 0)) fail_msg("%s", nl_design_errmsg(s->d));
   path_of(path, sizeof path, db);
-  nl_status st = nl_store_open(s->st, path, NL_STORE_CREATE, 100);
+  nl_status st = nl_store_open(path, NL_STORE_CREATE, 100, &s->st);
   if (st) return st;
   char *argv[] = {"test", NULL};
   return nl_store_bind(s->st, s->d, 1, argv, 1, 1);
@@ -260,8 +260,8 @@ static void test_locked_and_foreign(void **state) {
   FILE *f = fopen(path, "w");
   fputs("this is not a database, just a text file that happens to be long enough to matter\n", f);
   fclose(f);
-  nl_store *s = nl_store_new();
-  assert_int_not_equal(nl_store_open(s, path, NL_STORE_READONLY, 0), NL_OK);
+  nl_store *s = NULL;
+  assert_int_not_equal(nl_store_open(path, NL_STORE_READONLY, 0, &s), NL_OK);
   assert_non_null(strstr(nl_store_errmsg(s), "not a netlearn results database"));
   nl_store_free(s);
   path_of(path, sizeof path, "other.db");
@@ -269,12 +269,14 @@ static void test_locked_and_foreign(void **state) {
   sqlite3_open(path, &db);
   sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
   sqlite3_close(db);
-  s = nl_store_new();
-  assert_int_equal(nl_store_open(s, path, NL_STORE_READONLY, 0), NL_EPARSE);
+  s = NULL;
+  assert_int_equal(nl_store_open(path, NL_STORE_READONLY, 0, &s), NL_EPARSE);
   assert_non_null(strstr(nl_store_errmsg(s), "not a netlearn results database"));
   nl_store_free(s);
-  s = nl_store_new();
-  assert_int_equal(nl_store_open(s, "/nonexistent/dir/x.db", NL_STORE_READONLY, 0), NL_EIO);
+  s = NULL;
+  assert_int_equal(nl_store_open("/nonexistent/dir/x.db", NL_STORE_READONLY, 0, &s), NL_EIO);
+  assert_non_null(s); /* the handle is returned on failure, holding the message */
+  assert_non_null(strstr(nl_store_errmsg(s), "/nonexistent/dir/x.db"));
   nl_store_free(s);
 }
 
@@ -468,8 +470,8 @@ static void test_series_in_chunks(void **state) {
   char path[256], dir[256];
   path_of(path, sizeof path, "killed.db");
   path_of(dir, sizeof dir, "");
-  nl_store *r = nl_store_new();
-  assert_int_equal(nl_store_open(r, path, NL_STORE_READONLY, 100), NL_OK);
+  nl_store *r = NULL;
+  assert_int_equal(nl_store_open(path, NL_STORE_READONLY, 100, &r), NL_OK);
   const char *names[8];
   size_t nnames = 0;
   assert_int_equal(nl_store_export(r, dir, names, &nnames), NL_OK);

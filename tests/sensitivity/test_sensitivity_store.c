@@ -28,7 +28,7 @@ static void test_points_and_values(void **state) {
   (void)state;
   nl_scenario *sc = nl_scenario_new();
   nl_design *d = nl_design_new();
-  nl_store *st = nl_store_new();
+  nl_store *st = NULL;
   assert_int_equal(nl_scenario_load_string(sc, scenario_text, "s.yaml"), NL_OK);
   const nl_model *m = nl_scenario_model(sc);
   size_t param[2] = {(size_t)nl_model_param_index(m, "p1"), (size_t)nl_model_param_index(m, "n")};
@@ -51,7 +51,7 @@ static void test_points_and_values(void **state) {
   char dir[] = "/tmp/nl_sens_storeXXXXXX", path[256];
   assert_non_null(mkdtemp(dir));
   snprintf(path, sizeof path, "%s/results.db", dir);
-  assert_int_equal(nl_store_open(st, path, NL_STORE_CREATE, 100), NL_OK);
+  assert_int_equal(nl_store_open(path, NL_STORE_CREATE, 100, &st), NL_OK);
   char *argv[] = {"test", NULL};
   assert_int_equal(nl_store_bind(st, d, 1, argv, 1, 1), NL_OK);
   long *pairs = NULL, n = 0, total = 0;
