@@ -141,7 +141,7 @@ enum {
   NL_STORE_RESET = 4     /* writers: empty an existing netlearn database, once its lock is held */
 };
 
-/* A store that is not yet open, for nl_experiment_run_dir_v2 (which opens it; the caller then
+/* A store that is not yet open, for nl_experiment_run_dir (which opens it; the caller then
  * reads it and frees it). To open a database yourself use nl_store_open. NULL when out of memory. */
 NL_API nl_store *nl_store_new(void);
 /* Close (when open) and free; NULL is harmless. */
