@@ -1,6 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 /*
- * coopnet's stylized facts (MODEL.md section 4; docs/coopnet.md "Patterns"), checked on the default
+ * coopnet's stylized facts (docs/coopnet.md, section 1.1 and section 4), checked on the default
  * study (examples/coopnet/study.yaml: the model's defaults, 100 firms, 400 periods) over R = 16
  * replications (seed 2024, replications 0..15), each replication an independent network.
  *
