@@ -61,6 +61,7 @@ NL_API nl_status nl_calib_load_string(nl_calib *c, const char *text, const char 
  */
 NL_API nl_status nl_calib_set(nl_calib *c, const char *key, const char *value);
 
+/* Getters are checked (issue 19): a NULL c gives NULL, 0 or "", an index out of range NULL. O(1). */
 NL_API const nl_scenario *nl_calib_scenario(const nl_calib *c); /* the simulation (borrowed) */
 NL_API size_t nl_calib_nparams(const nl_calib *c);              /* free parameters */
 NL_API const char *nl_calib_param_name(const nl_calib *c, size_t i); /* NULL if out of range */

@@ -58,10 +58,12 @@ NL_API nl_status nl_design_build(nl_design *d, const nl_scenario *sc, long max_p
 NL_API nl_status nl_design_build_points(nl_design *d, const nl_scenario *sc, size_t nf, const size_t *param, size_t nrows,
                                         const double *values, const long *reps, size_t *index);
 
+/* Getters are checked (issue 19): a NULL d gives NULL or 0, as does a design not built yet; an index
+ * out of range gives the neutral value stated beside each. O(1). */
 NL_API const nl_scenario *nl_design_scenario(const nl_design *d);
 NL_API size_t nl_design_npoints(const nl_design *d);
 NL_API long nl_design_replications(const nl_design *d);
-/* Replications of point i: the scenario's, or what nl_design_build_points asked for. */
+/* Replications of point i: the scenario's, or what nl_design_build_points asked for; 0 out of range. */
 NL_API long nl_design_point_replications(const nl_design *d, size_t i);
 /* Parameters of point i (borrowed); NULL if d is NULL or i >= nl_design_npoints. */
 NL_API const nl_params *nl_design_params(const nl_design *d, size_t i);
@@ -72,7 +74,7 @@ NL_API const char *nl_design_key(const nl_design *d, size_t i);
 NL_API size_t nl_design_nswept(const nl_design *d);
 NL_API size_t nl_design_swept(const nl_design *d, size_t j);
 
-/* 64-bit FNV-1a hash of a point key, printed as 16 hex digits in run ids. */
+/* 64-bit FNV-1a hash of a point key, printed as 16 hex digits in run ids; 0 for NULL. */
 NL_API uint64_t nl_point_hash(const char *key);
 
 /* ---- one run ----------------------------------------------------------------------------------- */
@@ -128,7 +130,8 @@ NL_API nl_status nl_worker_run(nl_worker *w, size_t point, long rep, nl_run_reco
 typedef nl_status (*nl_chunk_fn)(void *user, const nl_run_record *rec);
 #define NL_RUN_CHUNK_BYTES (4L << 20)
 NL_API void nl_worker_set_chunks(nl_worker *w, long rows, nl_chunk_fn fn, void *user);
-/* Rows of a chunk of nmeasures measures for NL_RUN_CHUNK_BYTES (at least 64). */
+/* Rows of a chunk of nmeasures measures for NL_RUN_CHUNK_BYTES (at least 64, also when a row alone
+ * exceeds it). */
 NL_API long nl_run_chunk_rows(size_t nmeasures);
 
 /* ---- results store -------------------------------------------------------------------------- */

@@ -45,10 +45,12 @@ typedef struct nl_measure_desc {
 typedef struct nl_model nl_model; /* static model descriptor */
 
 /* Registry. O(number of models). */
+/* Getters are checked (issue 19): a NULL model gives NULL (names, descriptors), 0 (counts) and -1
+ * (indices); an index out of range NULL; a NULL or unknown name -1 (index) or NULL (suggest). */
 NL_API size_t nl_model_count(void);
 NL_API const nl_model *nl_model_at(size_t i);         /* NULL if i is out of range */
 NL_API const nl_model *nl_model_find(const char *name); /* NULL if unknown */
-/* Closest registered model name to a misspelt one, or NULL. */
+/* Closest registered model name to a misspelt one, or NULL (also for NULL). */
 NL_API const char *nl_model_suggest(const char *name);
 
 NL_API const char *nl_model_name(const nl_model *m);
@@ -77,10 +79,10 @@ typedef struct nl_params nl_params; /* values of one model's parameters */
 
 /* New parameter set with every default. Returns NULL when out of memory. Caller frees. */
 NL_API nl_params *nl_params_new(const nl_model *m);
-/* Deep copy; NULL when out of memory. Caller frees. */
+/* Deep copy; NULL when out of memory or p is NULL. Caller frees. */
 NL_API nl_params *nl_params_clone(const nl_params *p);
 NL_API void nl_params_free(nl_params *p);
-NL_API const nl_model *nl_params_model(const nl_params *p);
+NL_API const nl_model *nl_params_model(const nl_params *p); /* NULL for NULL */
 
 /*
  * Set parameter `name` from text ("0.5", "true", "original", a file name), checking its type and
@@ -121,7 +123,7 @@ NL_API const char *nl_sim_errmsg(const nl_sim *s);
 NL_API nl_status nl_sim_reset(nl_sim *s, uint64_t seed, uint64_t replication);
 /* Advance one period. */
 NL_API nl_status nl_sim_step(nl_sim *s);
-/* Periods run since the last reset. */
+/* Periods run since the last reset; -1 for NULL. */
 NL_API long nl_sim_period(const nl_sim *s);
 /* Write the current value of every measure (nl_model_nmeasures values) into out. Not const: models
  * compute their measures when observed, in the sim's scratch space (so unrecorded periods cost
@@ -129,14 +131,16 @@ NL_API long nl_sim_period(const nl_sim *s);
  * O(agents x beliefs) for the built-in models. */
 NL_API void nl_sim_observe(nl_sim *s, double *out);
 /* 1 when the model is at an absorbing equilibrium (nothing can change any more), else 0. Not const
- * for the same reason as nl_sim_observe (fang2010 counts votes in the sim's scratch space). */
+ * for the same reason as nl_sim_observe (fang2010 counts votes in the sim's scratch space). 0 for a
+ * NULL sim or one that failed to create. */
 NL_API int nl_sim_at_equilibrium(nl_sim *s);
 /* Units of the current state (0 for a model without units or a sim that failed to create). */
 NL_API size_t nl_sim_units(const nl_sim *s);
-/* Row of unit u < nl_sim_units into out[nl_model_nunit_fields]. No allocation. */
+/* Row of unit u < nl_sim_units into out[nl_model_nunit_fields]; u out of range fills it with NaN
+ * (nothing for a NULL sim or out). No allocation. */
 NL_API void nl_sim_unit_row(const nl_sim *s, size_t u, double *out);
 /* Ties between units: writes min(cap, count) (from, to, weight) and returns the count (0 when
- * the model has no ties); cap 0 sizes the arrays. Cost: the model's, typically O(ties). */
+ * the model has no ties, and for a NULL sim); cap 0 sizes the arrays. Cost: the model's, typically O(ties). */
 NL_API size_t nl_sim_unit_ties(const nl_sim *s, uint32_t *from, uint32_t *to, double *weight, size_t cap);
 
 #ifdef __cplusplus

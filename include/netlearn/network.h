@@ -86,7 +86,7 @@ NL_API nl_status nl_network_generate(nl_network *g, const nl_network_spec *spec,
 /* Check a spec without generating (message on g). Errors: NL_EINVAL. O(1). */
 NL_API nl_status nl_network_spec_check(nl_network *g, const nl_network_spec *spec);
 /* An edge capacity that suffices for `spec` (exact for the deterministic kinds, mean + 10 sd + 64
- * for Erdos-Renyi and SBM). 0 when the spec is invalid. O(1). */
+ * for Erdos-Renyi and SBM). 0 when the spec is invalid or NULL. O(1). */
 NL_API size_t nl_network_spec_max_edges(const nl_network_spec *spec);
 /* Preallocate room for n nodes and `edges` edges. Errors: NL_ENOMEM. */
 NL_API nl_status nl_network_reserve(nl_network *g, size_t n, size_t edges);
@@ -119,7 +119,8 @@ NL_API nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_
  */
 NL_API nl_status nl_network_read_graphml(nl_network *g, const char *path, unsigned flags);
 
-/* Whether a network file is GraphML by its name: ".graphml" or ".xml", in any case. O(length). */
+/* Whether a network file is GraphML by its name: ".graphml" or ".xml", in any case (0 for NULL).
+ * O(length). */
 NL_API int nl_network_path_is_graphml(const char *path);
 /* Read a network file: GraphML when nl_network_path_is_graphml(path), else an edge list with node
  * count n (see nl_network_read_edgelist). Errors as those two readers. */
@@ -135,6 +136,8 @@ NL_API nl_status nl_network_read_file(nl_network *g, const char *path, size_t n,
 NL_API nl_status nl_network_read_attributes(nl_network *g, const char *path);
 
 /* ---- structure --------------------------------------------------------------------------- */
+/* Getters are checked (issue 19): a NULL g gives 0, "", NULL, -1 or NaN as for an index out of
+ * range below. O(1), except nl_network_attr_index: O(columns). */
 
 NL_API size_t nl_network_nodes(const nl_network *g);
 NL_API size_t nl_network_edges(const nl_network *g);

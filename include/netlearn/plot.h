@@ -272,7 +272,8 @@ NL_API const char *nl_plot_source_errmsg(const nl_plot_source *s);
 /* Errors: NL_EIO (no such directory / file, no summary.csv), NL_EPARSE (malformed tables, not
  * a results database), NL_ENOMEM. Cost: O(size of summary.csv + final.csv). */
 NL_API nl_status nl_plot_source_open(nl_plot_source *s, const char *path);
-/* Measures and swept parameters found (borrowed names). */
+/* Measures and swept parameters found (borrowed names). Checked (issue 19): 0 and NULL for a NULL
+ * source, one not opened yet, or i out of range. */
 NL_API size_t nl_plot_source_nmeasures(const nl_plot_source *s);
 NL_API const char *nl_plot_source_measure(const nl_plot_source *s, size_t i);
 NL_API size_t nl_plot_source_nparams(const nl_plot_source *s);

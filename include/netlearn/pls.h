@@ -88,7 +88,7 @@ NL_API nl_status nl_pls_data_read(const char *path, nl_pls_data **out);
  * and row named), NL_ENOMEM. O(nrow*ncol). */
 NL_API nl_status nl_pls_data_from_matrix(const double *x, size_t nrow, size_t ncol, const char *const *names,
                                          nl_pls_data **out);
-NL_API size_t nl_pls_data_nrow(const nl_pls_data *d);
+NL_API size_t nl_pls_data_nrow(const nl_pls_data *d); /* 0 for NULL */
 NL_API size_t nl_pls_data_ncol(const nl_pls_data *d);
 NL_API const char *nl_pls_data_errmsg(const nl_pls_data *d);
 NL_API void nl_pls_data_free(nl_pls_data *d);
@@ -173,8 +173,9 @@ NL_API const char *nl_pls_errmsg(const nl_pls *p);
 NL_API void nl_pls_free(nl_pls *p);
 
 /* ---- structure (valid after nl_pls_prepare) -------------------------------------------------- */
-/* All getters are O(1) (chains: O(1) per call) and never fail: out-of-range indices give NAN,
- * 0 or NULL, and estimates read before a successful nl_pls_estimate give NAN. Indices: constructs
+/* All getters are O(1) (chains: O(1) per call) and never fail: a NULL handle and out-of-range
+ * indices give NAN, 0 or NULL (NL_PLS_MODE_A, NL_PLS_KIND_ITEMS, (size_t)-1 where stated), out
+ * pointers may be NULL, and estimates read before a successful nl_pls_estimate give NAN. Indices: constructs
  * 0..nl_pls_n_constructs-1 in order of definition, indicators 0..nl_pls_n_indicators-1 grouped by
  * construct in the order written, paths in the order written. */
 
@@ -423,6 +424,7 @@ NL_API nl_status nl_pls_mga_run(nl_pls_mga *g, const nl_pls_mga_options *opt);
 NL_API const char *nl_pls_mga_errmsg(const nl_pls_mga *g);
 NL_API void nl_pls_mga_free(nl_pls_mga *g);
 
+/* Checked (issue 19): a NULL g gives 0 or NULL, k out of range NULL. */
 NL_API size_t nl_pls_mga_n_groups(const nl_pls_mga *g);
 NL_API const char *nl_pls_mga_group_label(const nl_pls_mga *g, size_t k); /* borrowed: the label (a number as text) */
 NL_API const nl_pls *nl_pls_mga_group(const nl_pls_mga *g, size_t k);    /* borrowed estimation of group k */
@@ -447,7 +449,8 @@ typedef struct nl_pls_micom {
   int equal_variances;
 } nl_pls_micom;
 NL_API nl_status nl_pls_mga_micom(const nl_pls_mga *g, size_t g1, size_t g2, size_t j, nl_pls_micom *out);
-/* 0 no, 1 partial, 2 full measurement invariance for groups g1, g2 over all constructs; -1 if not run. */
+/* 0 no, 1 partial, 2 full measurement invariance for groups g1, g2 over all constructs; -1 if not
+ * run, g NULL or not g1 < g2 < nl_pls_mga_n_groups. */
 NL_API int nl_pls_mga_invariance(const nl_pls_mga *g, size_t g1, size_t g2);
 
 /* mga_paths.csv, mga_tests.csv, micom.csv into dir (created if missing). Errors: NL_EINVAL (not run), NL_EIO. */
@@ -463,7 +466,7 @@ NL_API nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f);
 /* The preset named `name` ("seminr", "cSEM", "smartpls", "plspm", "netlearn"; any case); NL_EINVAL
  * if unknown. O(1). */
 NL_API nl_status nl_pls_preset_parse(const char *name, nl_pls_preset *out);
-NL_API const char *nl_pls_preset_name(nl_pls_preset preset); /* "seminr", "cSEM", ...; "netlearn" for NONE */
+NL_API const char *nl_pls_preset_name(nl_pls_preset preset); /* "seminr", "cSEM", ...; "netlearn" for NONE or unknown */
 /*
  * Set every default that differs between the packages: inner scheme, stop rule and tolerance,
  * maximum iterations, missing-data rule, PLSc for =~ constructs, interaction method (in o),

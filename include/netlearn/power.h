@@ -106,7 +106,7 @@ NL_API const char *nl_power_errmsg(const nl_power *pw);
 NL_API void nl_power_free(nl_power *pw); /* NULL is harmless */
 
 /* ---- the population (valid after nl_power_parse) --------------------------------------------- */
-/* Getters are O(1) and never fail: out-of-range indices give NAN, 0 or NULL. */
+/* Getters are O(1) and never fail: a NULL handle and out-of-range indices give NAN, 0 or NULL. */
 NL_API size_t nl_power_n_indicators(const nl_power *pw);
 NL_API const char *nl_power_indicator_name(const nl_power *pw, size_t i);
 /* Population correlation of indicators i and k (of the continuous responses before --likert). */
@@ -155,7 +155,8 @@ typedef struct nl_power_min_n {
 /* Sample-size summary of path k after a run. Errors: NL_EINVAL. Cost O(nn * reps) (the fit). */
 NL_API nl_status nl_power_get_min_n(nl_power *pw, size_t k, nl_power_min_n *out);
 
-/* Failed (dropped) and non-converged (kept) replications of the last run, over all sizes. */
+/* Failed (dropped) and non-converged (kept) replications of the last run, over all sizes (0 without
+ * a run or for NULL). */
 NL_API size_t nl_power_failed(const nl_power *pw);
 NL_API size_t nl_power_nonconverged(const nl_power *pw);
 

@@ -61,6 +61,7 @@ NL_API const char *nl_results_errmsg(const nl_results *r);
  */
 NL_API nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_config *cfg);
 
+/* NULL and 0 for a NULL handle (and for results not run yet). */
 NL_API const nl_model *nl_results_model(const nl_results *r);
 NL_API long nl_results_replications(const nl_results *r);
 /* Getters below are checked: a NULL handle, rep outside [0, replications) or k outside [0, rows)

@@ -75,7 +75,9 @@ NL_API const char *nl_sensitivity_errmsg(const nl_sensitivity *s);
  * name, "dummy"), NL_ERANGE (lo >= hi, non-finite, log scale with lo <= 0), NL_ENOMEM. O(k).
  */
 NL_API nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, double hi, int log_scale);
-/* Factors including the dummy once a design is built (the dummy is last). */
+/* Getters are checked (issue 19): a NULL handle, or an index out of range, gives 0, NULL, -1 or
+ * NaN (interval ends NaN too). O(1).
+ * Factors including the dummy once a design is built (the dummy is last). */
 NL_API size_t nl_sensitivity_nfactors(const nl_sensitivity *s);
 NL_API const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i);
 
@@ -162,6 +164,7 @@ NL_API const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p);
 NL_API nl_status nl_sensitivity_spec_load_file(nl_sensitivity_spec *p, const char *path);
 NL_API nl_status nl_sensitivity_spec_load_string(nl_sensitivity_spec *p, const char *text, const char *name);
 
+/* Checked (issue 19): a NULL p gives "", NULL or 0; j out of range NULL. */
 NL_API const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p);
 NL_API const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p); /* borrowed */
 NL_API nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p);           /* borrowed */

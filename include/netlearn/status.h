@@ -47,7 +47,7 @@ NL_API int nl_abi_version(void);
 NL_API int nl_built_with(const char *component);
 
 /* One line per linked library with its version ("libfyaml 0.7.12", "igraph 0.10.2", ...), written
- * into buf (NUL-terminated, truncated to cap). Returns buf. */
+ * into buf (NUL-terminated, truncated to cap). Returns buf (NULL when buf is NULL). */
 NL_API char *nl_library_versions(char *buf, size_t cap);
 
 #ifdef __cplusplus

@@ -59,6 +59,8 @@ NL_API const char *nl_study_default_text(void);
  */
 NL_API nl_status nl_study_set(nl_study *s, const char *key, const char *value);
 
+/* Getters are checked (issue 19): a NULL or unloaded study gives "", NULL or 0 (path index -1),
+ * an index out of range the value stated beside each. */
 NL_API const char *nl_study_name(const nl_study *s);
 NL_API const nl_scenario *nl_study_scenario(const nl_study *s); /* the simulation part (borrowed) */
 NL_API long nl_study_replications(const nl_study *s);
@@ -131,8 +133,8 @@ typedef struct nl_study_power_stat {
 NL_API nl_status nl_study_power_get(const nl_study *s, size_t point, size_t k, size_t h, nl_study_power_stat *out);
 
 /* The survey constructs that had no variance in replication rep's sample at design point `point`
- * ("PRODINNO, NETCOLLAB" into buf, truncated to cap); returns how many (0 when none, not run, or
- * out of range). O(constructs). */
+ * ("PRODINNO, NETCOLLAB" into buf, truncated to cap; buf may be NULL); returns how many (0 when none,
+ * not run, or out of range). O(constructs). */
 NL_API size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap);
 
 /* ---- One replication's path coefficients, for clients that drive replications themselves ----

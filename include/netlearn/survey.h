@@ -70,7 +70,8 @@ NL_API nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t 
 
 /* The answers: rows are the sampled units in increasing order; column 0 is the unit's index
  * (named after the unit: "firm", "agent"), then one column per item ("score1", ...). 0 rows before
- * a successful nl_survey_run. nl_survey_column: NULL out of range; nl_survey_get: NaN out of range. */
+ * a successful nl_survey_run (and for NULL). nl_survey_column: NULL out of range; nl_survey_get: NaN
+ * out of range (checked, issue 19). */
 NL_API size_t nl_survey_nrows(const nl_survey *sv);
 NL_API size_t nl_survey_ncols(const nl_survey *sv);
 NL_API const char *nl_survey_column(const nl_survey *sv, size_t j);

@@ -64,10 +64,10 @@ const char *nl_calib_errmsg(const nl_calib *c) { return NL_ERRMSG_OF(c); }
 const nl_scenario *nl_calib_scenario(const nl_calib *c) { return c ? c->scen : NULL; }
 size_t nl_calib_nparams(const nl_calib *c) { return c ? c->P : 0; }
 const char *nl_calib_param_name(const nl_calib *c, size_t i) {
-  return i < c->P ? c->model->params[c->pidx[i]].name : NULL;
+  return c && i < c->P ? c->model->params[c->pidx[i]].name : NULL;
 }
 size_t nl_calib_ntargets(const nl_calib *c) { return c ? c->K : 0; }
-const char *nl_calib_target_label(const nl_calib *c, size_t k) { return k < c->K ? c->tg[k].label : NULL; }
+const char *nl_calib_target_label(const nl_calib *c, size_t k) { return c && k < c->K ? c->tg[k].label : NULL; }
 long nl_calib_replications(const nl_calib *c) { return c ? c->R : 0; }
 
 /* ---- located errors ------------------------------------------------------------------------ */

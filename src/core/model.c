@@ -102,6 +102,7 @@ void nl_params_free(nl_params *p) {
 }
 
 nl_params *nl_params_clone(const nl_params *src) {
+  if (!src) return NULL;
   nl_params *p = nl_params_new(src->model);
   if (!p) return NULL;
   size_t n = src->model->nparams;
@@ -323,7 +324,7 @@ nl_status nl_sim_step(nl_sim *s) {
 void nl_sim_observe(nl_sim *s, double *out) { s->model->observe(s->state, out); }
 
 int nl_sim_at_equilibrium(nl_sim *s) {
-  return s->model->at_equilibrium ? s->model->at_equilibrium(s->state) : 0;
+  return s && s->state && s->model->at_equilibrium ? s->model->at_equilibrium(s->state) : 0;
 }
 
 size_t nl_sim_units(const nl_sim *s) { return s && s->state && s->model->unit_row ? s->model->unit_count(s->state) : 0; }
@@ -333,9 +334,9 @@ void nl_sim_unit_row(const nl_sim *s, size_t u, double *out) {
     s->model->unit_row(s->state, u, out);
     return;
   }
-  for (size_t k = 0; s && k < nl_model_nunit_fields(s->model); k++) out[k] = NAN; /* checked (issue 19) */
+  for (size_t k = 0; s && out && k < nl_model_nunit_fields(s->model); k++) out[k] = NAN; /* checked (issue 19) */
 }
 
 size_t nl_sim_unit_ties(const nl_sim *s, uint32_t *from, uint32_t *to, double *weight, size_t cap) {
-  return s->state && s->model->unit_ties ? s->model->unit_ties(s->state, from, to, weight, cap) : 0;
+  return s && s->state && s->model->unit_ties ? s->model->unit_ties(s->state, from, to, weight, cap) : 0;
 }

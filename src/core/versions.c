@@ -16,6 +16,7 @@
 #include "netlearn/status.h"
 
 char *nl_library_versions(char *buf, size_t cap) {
+  if (!buf) return NULL;
   const char *ig = NULL;
   igraph_version(&ig, NULL, NULL, NULL);
 #if NL_HAVE_YAML

@@ -41,7 +41,8 @@ const nl_scenario *nl_design_scenario(const nl_design *d) { return d ? d->sc : N
 size_t nl_design_npoints(const nl_design *d) { return d ? d->npoints : 0; }
 long nl_design_replications(const nl_design *d) { return d ? nl_scenario_replications(d->sc) : 0; }
 long nl_design_point_replications(const nl_design *d, size_t i) {
-  return d->reps && i < d->npoints ? d->reps[i] : nl_scenario_replications(d->sc);
+  if (!d || i >= d->npoints) return 0; /* checked (issue 19) */
+  return d->reps ? d->reps[i] : nl_scenario_replications(d->sc);
 }
 /* Checked getters: NULL handle or index out of range give NULL / (size_t)-1 (issue 19). */
 const nl_params *nl_design_params(const nl_design *d, size_t i) { return d && i < d->npoints ? d->params[i] : NULL; }
@@ -51,6 +52,7 @@ size_t nl_design_swept(const nl_design *d, size_t j) { return d && j < d->nswept
 
 uint64_t nl_point_hash(const char *key) {
   uint64_t h = 0xcbf29ce484222325ULL;
+  if (!key) return 0;
   for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
     h ^= *p;
     h *= 0x100000001b3ULL;

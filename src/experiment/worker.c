@@ -31,6 +31,8 @@ static int reserve(nl_run_record *rec, long rows, size_t nm) {
 }
 
 long nl_run_chunk_rows(size_t nmeasures) {
+  /* A row wider than a chunk (or an nmeasures that would overflow the size) gets the minimum. */
+  if (nmeasures >= (size_t)NL_RUN_CHUNK_BYTES / sizeof(double)) return 64;
   long rows = NL_RUN_CHUNK_BYTES / (long)((nmeasures + 1) * sizeof(double));
   return rows < 64 ? 64 : rows;
 }

@@ -119,8 +119,8 @@ const char *nl_scenario_factor_value(const nl_scenario *sc, size_t i, size_t j) 
 }
 void nl_scenario_factor_range(const nl_scenario *sc, size_t i, double *lo, double *hi) {
   int ok = sc && i < sc->nfactors;
-  *lo = ok ? sc->factors[i].lo : NAN;
-  *hi = ok ? sc->factors[i].hi : NAN;
+  if (lo) *lo = ok ? sc->factors[i].lo : NAN;
+  if (hi) *hi = ok ? sc->factors[i].hi : NAN;
 }
 long nl_scenario_lhs_points(const nl_scenario *sc) { return sc && sc->design == NL_DESIGN_LHS ? sc->lhs_points : 0; }
 

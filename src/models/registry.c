@@ -39,6 +39,7 @@ const nl_model *nl_model_find(const char *name) {
 }
 
 const char *nl_model_suggest(const char *name) {
+  if (!name) return NULL;
   const char *names[64];
   size_t n = nl_model_count() < 64 ? nl_model_count() : 64;
   for (size_t i = 0; i < n; i++) names[i] = nl_model_at(i)->name;

@@ -28,6 +28,7 @@ static int ring_ok(size_t n, size_t k) { return k >= 1 && n >= 3 && 2 * k < n; }
 static size_t far_pairs(size_t n, size_t k) { return pairs(n) - n * k; }
 
 size_t nl_network_spec_max_edges(const nl_network_spec *s) {
+  if (!s) return 0;
   size_t n = s->n;
   switch (s->kind) {
   case NL_NET_EMPTY: return 0;

@@ -506,6 +506,7 @@ cleanup:
 
 int nl_network_path_is_graphml(const char *path) {
   static const char *const ext[] = {".graphml", ".xml"};
+  if (!path) return 0;
   size_t a = strlen(path);
   for (size_t i = 0; i < 2; i++) {
     size_t b = strlen(ext[i]);

@@ -64,9 +64,9 @@ void nl_plot_source_free(nl_plot_source *s) {
 
 const char *nl_plot_source_errmsg(const nl_plot_source *s) { return NL_ERRMSG_OF(s); }
 size_t nl_plot_source_nmeasures(const nl_plot_source *s) { return s ? s->nmeas : 0; }
-const char *nl_plot_source_measure(const nl_plot_source *s, size_t i) { return i < s->nmeas ? s->meas[i] : NULL; }
+const char *nl_plot_source_measure(const nl_plot_source *s, size_t i) { return s && i < s->nmeas ? s->meas[i] : NULL; }
 size_t nl_plot_source_nparams(const nl_plot_source *s) { return s ? s->nparams : 0; }
-const char *nl_plot_source_param(const nl_plot_source *s, size_t i) { return i < s->nparams ? s->param[i] : NULL; }
+const char *nl_plot_source_param(const nl_plot_source *s, size_t i) { return s && i < s->nparams ? s->param[i] : NULL; }
 size_t nl_plot_source_npoints(const nl_plot_source *s) { return s ? s->npoints : 0; }
 
 /* "did you mean 'x'? (one of: a, b, c)" into buf. */

@@ -1073,16 +1073,16 @@ const char *nl_pls_indicator_name(const nl_pls *p, size_t i) { return p && i < p
 size_t nl_pls_indicator_construct(const nl_pls *p, size_t i) { return p && i < p->ni ? p->icon[i] : 0; }
 size_t nl_pls_n_paths(const nl_pls *p) { return p ? p->np : 0; }
 void nl_pls_path_ends(const nl_pls *p, size_t k, size_t *from, size_t *to) {
-  *from = p && k < p->np ? p->pfrom[k] : 0;
-  *to = p && k < p->np ? p->pto[k] : 0;
+  if (from) *from = p && k < p->np ? p->pfrom[k] : 0;
+  if (to) *to = p && k < p->np ? p->pto[k] : 0;
 }
 size_t nl_pls_n_specific(const nl_pls *p) { return p ? p->nspec : 0; }
 const size_t *nl_pls_specific_chain(const nl_pls *p, size_t k, size_t *len) {
   if (!p || k >= p->nspec) {
-    *len = 0;
+    if (len) *len = 0;
     return NULL;
   }
-  *len = p->chain_len[k];
+  if (len) *len = p->chain_len[k];
   return p->chain_nodes + p->chain_start[k];
 }
 

@@ -121,6 +121,7 @@ nl_status nl_sensitivity_factor(nl_sensitivity *s, const char *name, double lo, 
 
 size_t nl_sensitivity_nfactors(const nl_sensitivity *s) { return s ? (s->built ? s->K : s->k) : 0; }
 const char *nl_sensitivity_factor_name(const nl_sensitivity *s, size_t i) {
+  if (!s) return NULL;
   if (i < s->k) return s->names[i];
   return i < nl_sensitivity_nfactors(s) ? "dummy" : NULL;
 }
@@ -280,9 +281,9 @@ cleanup:
 }
 
 size_t nl_sensitivity_nrows(const nl_sensitivity *s) { return s ? s->nrows : 0; }
-const double *nl_sensitivity_row(const nl_sensitivity *s, size_t i) { return i < s->nrows ? s->x + i * s->k : NULL; }
-int nl_sensitivity_row_fresh(const nl_sensitivity *s, size_t i) { return i < s->nrows ? s->fresh[i] : 0; }
-long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i) { return i < s->nrows ? s->base[i] : -1; }
+const double *nl_sensitivity_row(const nl_sensitivity *s, size_t i) { return s && i < s->nrows ? s->x + i * s->k : NULL; }
+int nl_sensitivity_row_fresh(const nl_sensitivity *s, size_t i) { return s && i < s->nrows ? s->fresh[i] : 0; }
+long nl_sensitivity_row_base(const nl_sensitivity *s, size_t i) { return s && i < s->nrows ? s->base[i] : -1; }
 
 nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y) {
   if (!s->built) return nl_err(&s->err, NL_EINVAL, "no design: call nl_sensitivity_design first");
@@ -293,7 +294,7 @@ nl_status nl_sensitivity_set_output(nl_sensitivity *s, size_t i, const double *y
 }
 
 const double *nl_sensitivity_row_output(const nl_sensitivity *s, size_t i) {
-  return s->built && i < s->nrows ? s->y + i * s->nout : NULL;
+  return s && s->built && i < s->nrows ? s->y + i * s->nout : NULL;
 }
 
 nl_status nl_sensitivity_evaluate(nl_sensitivity *s, nl_sensitivity_fn f, void *ctx) {
@@ -505,12 +506,18 @@ static double pick(const nl_sensitivity *s, const double *v, const double *h, si
   if (hi) *hi = e + half;
   return e;
 }
+/* NaN, and NaN interval ends, for a NULL handle or an index out of range (checked getters, issue 19). */
+static double no_value(double *lo, double *hi) {
+  if (lo) *lo = NAN;
+  if (hi) *hi = NAN;
+  return NAN;
+}
 
 double nl_sensitivity_s1(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi) {
-  return i < s->K ? pick(s, s->s1, s->s1h, s->K, j, i, lo, hi) : NAN;
+  return s && i < s->K ? pick(s, s->s1, s->s1h, s->K, j, i, lo, hi) : no_value(lo, hi);
 }
 double nl_sensitivity_st(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi) {
-  return i < s->K ? pick(s, s->st, s->sth, s->K, j, i, lo, hi) : NAN;
+  return s && i < s->K ? pick(s, s->st, s->sth, s->K, j, i, lo, hi) : no_value(lo, hi);
 }
 double nl_sensitivity_s2(const nl_sensitivity *s, size_t j, size_t a, size_t b, double *lo, double *hi) {
   if (a > b) {
@@ -518,22 +525,18 @@ double nl_sensitivity_s2(const nl_sensitivity *s, size_t j, size_t a, size_t b, 
     a = b;
     b = t;
   }
-  if (a == b || b >= s->K || !s->s2) {
-    if (lo) *lo = NAN;
-    if (hi) *hi = NAN;
-    return NAN;
-  }
+  if (!s || a == b || b >= s->K || !s->s2) return no_value(lo, hi);
   return pick(s, s->s2, s->s2h, s->K * s->K, j, a * s->K + b, lo, hi);
 }
 double nl_sensitivity_variance(const nl_sensitivity *s, size_t j) {
-  return s->analyzed && j < s->nout ? s->var[j] : NAN;
+  return s && s->analyzed && j < s->nout ? s->var[j] : NAN;
 }
 double nl_sensitivity_mu(const nl_sensitivity *s, size_t j, size_t i) {
-  return i < s->K ? pick(s, s->mu, NULL, s->K, j, i, NULL, NULL) : NAN;
+  return s && i < s->K ? pick(s, s->mu, NULL, s->K, j, i, NULL, NULL) : NAN;
 }
 double nl_sensitivity_mu_star(const nl_sensitivity *s, size_t j, size_t i, double *lo, double *hi) {
-  return i < s->K ? pick(s, s->mustar, s->mustarh, s->K, j, i, lo, hi) : NAN;
+  return s && i < s->K ? pick(s, s->mustar, s->mustarh, s->K, j, i, lo, hi) : no_value(lo, hi);
 }
 double nl_sensitivity_sigma(const nl_sensitivity *s, size_t j, size_t i) {
-  return i < s->K ? pick(s, s->sigma, NULL, s->K, j, i, NULL, NULL) : NAN;
+  return s && i < s->K ? pick(s, s->sigma, NULL, s->K, j, i, NULL, NULL) : NAN;
 }

@@ -80,7 +80,7 @@ size_t nl_sensitivity_spec_noutputs(const nl_sensitivity_spec *p) { return p ? p
 const nl_sensitivity_options *nl_sensitivity_spec_options(const nl_sensitivity_spec *p) { return p ? &p->opt : NULL; }
 long nl_sensitivity_spec_replications(const nl_sensitivity_spec *p) { return p ? p->reps : 0; }
 const char *nl_sensitivity_spec_output(const nl_sensitivity_spec *p, size_t j) {
-  return j < p->nout ? p->out[j].name : NULL;
+  return p && j < p->nout ? p->out[j].name : NULL;
 }
 
 /* ---- parsing --------------------------------------------------------------------------------- */

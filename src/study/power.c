@@ -116,7 +116,7 @@ nl_status nl_study_power_aggregate(nl_study *s) {
 
 size_t nl_study_power_nsizes(const nl_study *s) { return s ? s->npower : 0; }
 
-long nl_study_power_size(const nl_study *s, size_t k) { return k < s->npower ? s->power[k] : 0; }
+long nl_study_power_size(const nl_study *s, size_t k) { return s && k < s->npower ? s->power[k] : 0; }
 
 nl_status nl_study_power_get(const nl_study *s, size_t point, size_t k, size_t h, nl_study_power_stat *out) {
   if (!s->ran || !s->npower || point >= s->npoints || k >= s->npower || h >= s->H) return NL_EINVAL;

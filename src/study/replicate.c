@@ -13,10 +13,10 @@
 
 size_t nl_study_nconstructs(const nl_study *s) { return s ? s->C : 0; }
 
-const char *nl_study_construct_name(const nl_study *s, size_t j) { return j < s->C ? s->cname[j] : NULL; }
+const char *nl_study_construct_name(const nl_study *s, size_t j) { return s && j < s->C ? s->cname[j] : NULL; }
 
 long nl_study_path_index(const nl_study *s, size_t from, size_t to) {
-  for (size_t q = 0; q < s->P; q++)
+  for (size_t q = 0; s && q < s->P; q++)
     if (s->pfrom[q] == from && s->pto[q] == to) return (long)q;
   return -1;
 }

@@ -20,8 +20,9 @@ static long flat_reps(const nl_study *s, size_t pi, size_t h) {
 
 size_t nl_study_flat_constructs(const nl_study *s, size_t point, long rep, char *buf, size_t cap) {
   size_t n = 0, len = 0;
+  if (!buf) cap = 0;
   if (cap) buf[0] = '\0';
-  if (!s->ran || point >= s->npoints || rep < 0 || rep >= s->R || s->pt[point].rep[rep].st != NL_OK) return 0;
+  if (!s || !s->ran || point >= s->npoints || rep < 0 || rep >= s->R || s->pt[point].rep[rep].st != NL_OK) return 0;
   for (int c = 0; c < NL_SV_NCON; c++)
     if (s->pt[point].rep[rep].flat & (1 << c)) {
       if (len < cap) len += (size_t)snprintf(buf + len, cap - len, "%s%s", n ? ", " : "", nl_survey_construct_name(&s->sv, c));

@@ -108,9 +108,9 @@ void nl_survey_set_interrupt(nl_survey *sv, nl_interrupt_fn fn, void *user) {
 
 size_t nl_survey_nrows(const nl_survey *sv) { return sv ? sv->nrows : 0; }
 size_t nl_survey_ncols(const nl_survey *sv) { return sv ? sv->ncols : 0; }
-const char *nl_survey_column(const nl_survey *sv, size_t j) { return j < sv->ncols ? sv->names[j] : NULL; }
+const char *nl_survey_column(const nl_survey *sv, size_t j) { return sv && j < sv->ncols ? sv->names[j] : NULL; }
 double nl_survey_get(const nl_survey *sv, size_t i, size_t j) {
-  return i < sv->nrows && j < sv->ncols ? sv->cells[j * sv->nrows + i] : NAN;
+  return sv && i < sv->nrows && j < sv->ncols ? sv->cells[j * sv->nrows + i] : NAN;
 }
 
 /* The constructs to ask: those added, else coopnet's five (for units with coopnet's fields). */
