@@ -113,6 +113,11 @@ cleanup:
   return st;
 }
 
+/* Row-major C (n x m) = A (n x k) B (k x m), or A B' when bt (B is then m x k). */
+static void mul(size_t n, size_t k, size_t m, const double *A, const double *B, int bt, double *C) {
+  nl_dgemm(bt ? 'T' : 'N', 'N', (int)m, (int)n, (int)k, 1, B, bt ? (int)k : (int)m, A, (int)k, 0, C, (int)m);
+}
+
 /* A^+ for A = G'WG (P x P) as a pseudo-inverse on the scale of `width` (D A D, D = diag(width)), so
  * that a parameter nothing depends on leaves the others intact; nullw[j] set for a parameter with
  * weight in the null space; *rank its rank. Returns LAPACK's info. */
@@ -164,18 +169,8 @@ int nl_calib_sandwich(size_t P, size_t K, const double *G, const double *w, cons
         for (size_t l = 0; l < K; l++) b += G[k * P + i] * w[k] * omega[k * K + l] * w[l] * G[l * P + j];
       Bm[i * P + j] = b;
     }
-  for (size_t i = 0; i < P; i++)
-    for (size_t j = 0; j < P; j++) {
-      double t = 0;
-      for (size_t k = 0; k < P; k++) t += Ai[i * P + k] * Bm[k * P + j];
-      T[i * P + j] = t;
-    }
-  for (size_t i = 0; i < P; i++)
-    for (size_t j = 0; j < P; j++) {
-      double v = 0;
-      for (size_t k = 0; k < P; k++) v += T[i * P + k] * Ai[k * P + j];
-      V[i * P + j] = v;
-    }
+  mul(P, P, P, Ai, Bm, 0, T);
+  mul(P, P, P, T, Ai, 0, V);
   for (size_t j = 0; j < P; j++) se[j] = !nullw[j] && V[j * P + j] > 0 ? sqrt(V[j * P + j]) : NAN;
   return 0;
 }
@@ -196,21 +191,12 @@ double nl_calib_jstat(size_t P, size_t K, const double *G, const double *w, cons
         for (size_t j = 0; j < P; j++) s += G[k * P + i] * Ai[i * P + j] * G[l * P + j];
       M[k * K + l] = (k == l) - s * w[l];
     }
-  for (size_t k = 0; k < K; k++) {
-    d[k] = omega[k * K + k] > 0 ? sqrt(omega[k * K + k]) : 1;
-    for (size_t l = 0; l < K; l++) {
-      double s = 0;
-      for (size_t a = 0; a < K; a++) s += M[k * K + a] * omega[a * K + l];
-      MO[k * K + l] = s;
-    }
-  }
+  mul(K, K, K, M, omega, 0, MO);
+  mul(K, K, K, MO, M, 1, Ve);
   /* standardized: D^-1 M Omega M' D^-1 (the pseudo-inverse is then free of the targets' units) */
+  for (size_t k = 0; k < K; k++) d[k] = omega[k * K + k] > 0 ? sqrt(omega[k * K + k]) : 1;
   for (size_t k = 0; k < K; k++)
-    for (size_t l = 0; l < K; l++) {
-      double s = 0;
-      for (size_t a = 0; a < K; a++) s += MO[k * K + a] * M[l * K + a];
-      Ve[k * K + l] = s / (d[k] * d[l]);
-    }
+    for (size_t l = 0; l < K; l++) Ve[k * K + l] /= d[k] * d[l];
   if (nl_dsyev_rows('V', 'U', (int)K, Ve, (int)K, ev)) return NAN;
   for (size_t k = 0; k < K; k++) f[k] = e[k] / d[k];
   /* the K - rank(G) largest eigenvalues (ascending order: the last ones) */
@@ -229,11 +215,11 @@ nl_status nl_calib_weights(nl_calib *c) {
   size_t K = c->K;
   nl_free(c->w);
   nl_free(c->w_sim);
-  c->w = nl_malloc(K * sizeof *c->w);
+  c->w = NULL; /* until set, Q (e.g. the start's, stored in results.db below) weighs by 1/se^2 */
   c->w_sim = nl_calloc(K, sizeof *c->w_sim);
   double *x = NULL, *omega = NULL;
   nl_status st = NL_OK;
-  if (!c->w || !c->w_sim) {
+  if (!c->w_sim) {
     st = nl_err(&c->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
@@ -250,6 +236,11 @@ nl_status nl_calib_weights(nl_calib *c) {
     if (st) goto cleanup;
     if (!cached) c->computed++;
     for (size_t k = 0; k < K; k++) c->w_sim[k] = isfinite(omega[k * K + k]) ? omega[k * K + k] : 0;
+  }
+  c->w = nl_malloc(K * sizeof *c->w);
+  if (!c->w) {
+    st = nl_err(&c->err, NL_ENOMEM, "out of memory");
+    goto cleanup;
   }
   for (size_t k = 0; k < K; k++) c->w[k] = 1 / (c->tg[k].se * c->tg[k].se + c->w_sim[k]);
 cleanup:
