@@ -108,15 +108,15 @@ static void print_table(nl_sensitivity_spec *p) {
   free(ord);
 }
 
-/* The runs go through the library's run pipeline (nl_experiment_run_dir), as `netlearn run`'s;
- * the analysis' own files replace the run CSV files (write_outputs). */
+/* The analysis runs through the library's pipeline (nl_sensitivity_run_dir): the design's runs
+ * in DIR/results.db, the indices and files, the manifest; these callbacks only talk. */
 typedef struct sens_ctx {
   const sens_opts *o;
   nl_sensitivity_spec *p;
   const nl_design *d;
   cli_mpi *mpi;
   cli_progress bar;
-  int started, reported;
+  int started;
 } sens_ctx;
 
 static void on_start(void *user, const nl_run_dir_info *info) {
@@ -147,15 +147,6 @@ static nl_status mpi_runner(void *user, nl_store *st, const nl_design *d, const 
   return cli_mpi_master(((sens_ctx *)user)->mpi, st, cfg, pairs, n);
 }
 
-/* indices.csv or morris.csv, convergence, design and figures from the finished store. */
-static nl_status write_outputs(void *user, nl_store *st, const char *dir, const char **names, size_t *n) {
-  sens_ctx *c = user;
-  if (!nl_sensitivity_spec_collect(c->p, st) && !nl_sensitivity_spec_write(c->p, dir, names, n)) return NL_OK;
-  cli_error("%s", nl_sensitivity_spec_errmsg(c->p));
-  c->reported = 1;
-  return NL_EIO;
-}
-
 /* Every rank loads the analysis (the design is deterministic); rank 0 alone runs the pipeline
  * (under mpirun handing the runs to the other ranks, cli/run_mpi.h) and writes the files. */
 static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi) {
@@ -179,31 +170,28 @@ static int run_analysis(const sens_opts *o, int argc, char **argv, cli_mpi *mpi)
     goto cleanup;
   }
   if (bad) goto cleanup;
-  sens_ctx ctx = {o, p, d, nranks > 1 ? mpi : NULL, {0}, 0, 0};
-  nl_run_config cfg;
-  nl_run_config_from_scenario(&cfg, nl_sensitivity_spec_scenario(p));
-  cfg.threads = (int)o->threads;
-  cfg.progress = progress_cb; /* the bar; non-zero after Ctrl-C or SIGTERM */
-  cfg.progress_user = &ctx;
-  cfg.interrupt = cli_interrupt_poll;
-  nl_run_dir_options ro;
-  nl_run_dir_options_default(&ro);
-  ro.flags = o->force_new ? NL_STORE_RESET : 0;
-  ro.argc = argc + 1; /* the command line from "netlearn" */
-  ro.argv = argv - 1;
-  ro.ranks = nranks;
-  ro.on_start = on_start;
-  ro.runner = ctx.mpi ? mpi_runner : NULL;
-  ro.outputs = write_outputs;
-  ro.user = &ctx;
+  sens_ctx ctx = {o, p, d, nranks > 1 ? mpi : NULL, {0}, 0};
+  nl_sensitivity_run_options so;
+  nl_sensitivity_run_options_default(&so);
+  so.threads = (int)o->threads;
+  so.progress = progress_cb; /* the bar; non-zero after Ctrl-C or SIGTERM */
+  so.progress_user = &ctx;
+  so.interrupt = cli_interrupt_poll;
+  so.run.flags = o->force_new ? NL_STORE_RESET : 0;
+  so.run.argc = argc + 1; /* the command line from "netlearn" */
+  so.run.argv = argv - 1;
+  so.run.ranks = nranks;
+  so.run.on_start = on_start;
+  so.run.runner = ctx.mpi ? mpi_runner : NULL;
+  so.run.user = &ctx;
   mpi->scenario_path = o->path;
   nl_run_dir_info info;
-  nl_status st = nl_experiment_run_dir(store, d, o->outdir, &cfg, &ro, &info);
+  nl_status st = nl_sensitivity_run_dir(p, store, d, o->outdir, &so, &info);
   if (ctx.started) {
     cli_progress_finish(&ctx.bar);
     cli_release_interrupts();
   }
-  if (st && (mpi->reported || ctx.reported)) rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
+  if (st && mpi->reported) rc = st == NL_ECANCELED ? NL_EXIT_INTERRUPTED : NL_EXIT_FAILURE;
   else if (st) rc = cli_run_dir_failed(store, st, info.stage, o->path, o->outdir);
   else rc = NL_EXIT_OK;
   if (rc || o->quiet) goto cleanup;

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "netlearn/experiment.h"
+#include "netlearn/run.h"
 #include "netlearn/scenario.h"
 #include "netlearn/status.h"
 
@@ -196,6 +197,43 @@ NL_API nl_status nl_sensitivity_spec_collect(nl_sensitivity_spec *p, nl_store *s
  * NL_ENOMEM. Cost: three analyses and the files.
  */
 NL_API nl_status nl_sensitivity_spec_write(nl_sensitivity_spec *p, const char *dir, const char **names, size_t *nnames);
+
+/* Options of nl_sensitivity_run_dir: nl_sensitivity_run_options_default first, then set fields. */
+typedef struct nl_sensitivity_run_options {
+  int threads;               /* worker threads (<= 0: all cores); the files do not depend on it */
+  nl_progress_fn progress;   /* (runs done in this call, runs pending at the start); non-zero stops
+                                (may be NULL) */
+  void *progress_user;       /* borrowed */
+  nl_interrupt_fn interrupt; /* polled inside every run; non-zero stops (may be NULL) */
+  void *interrupt_user;      /* borrowed */
+  /* The run pipeline's options (nl_experiment_run_dir): flags (NL_STORE_RESET discards a database
+   * holding a different analysis; without it a re-run resumes), the command line recorded in the
+   * manifest, ranks, on_start, runner and their user. Its outputs field is ignored: the outputs
+   * are the analysis' files. */
+  nl_run_dir_options run;
+} nl_sensitivity_run_options;
+
+/* Defaults: all cores, no callbacks, nl_run_dir_options_default. */
+NL_API void nl_sensitivity_run_options_default(nl_sensitivity_run_options *o);
+
+/*
+ * Run analysis p (loaded) into results directory `dir`, as `netlearn sensitivity` does (the CLI,
+ * the Python and R packages are clients of this function): build the design (d: a design from
+ * nl_design_new, which receives it, or one nl_sensitivity_spec_design already built from p, used
+ * as is; NULL: one of the call's own), run every pending run through nl_experiment_run_dir (its
+ * checks, dir/results.db on the store handle st, new and not yet opened, the caller frees it;
+ * seed and stop rule from p's scenario; a re-run resumes), then read the outputs and write the
+ * analysis' files (nl_sensitivity_spec_write: indices, convergence, design, figures) and
+ * manifest.json, once, last. p then holds the indices (nl_sensitivity_spec_analysis). Every
+ * message is on st (those of p's design and files copied there); info (may be NULL) receives the
+ * counts and the stage reached (the design is the input stage). opt NULL: the defaults.
+ * Errors: those of nl_sensitivity_spec_design (NL_EINVAL, NL_ENOMEM), nl_experiment_run_dir
+ * (NL_ECANCELED when asked to stop: the finished runs stay committed, no manifest), and at the
+ * outputs stage those of nl_sensitivity_spec_collect and nl_sensitivity_spec_write.
+ * Cost: the runs (design points x replications x periods), then three analyses and the files.
+ */
+NL_API nl_status nl_sensitivity_run_dir(nl_sensitivity_spec *p, nl_store *st, nl_design *d, const char *dir,
+                                        const nl_sensitivity_run_options *opt, nl_run_dir_info *info);
 
 #ifdef __cplusplus
 }

@@ -551,9 +551,9 @@ cleanup:
   return result;
 }
 
-/* sensitivity(text, name, path, outdir, threads, progress, catch_sigint, argv): the analysis's runs
- * through nl_experiment_run_dir (resumable in outdir/results.db), then its indices and files; the
- * run's own CSV files are removed so that outdir holds what `netlearn sensitivity` writes. */
+/* sensitivity(text, name, path, outdir, threads, progress, catch_sigint, argv): the analysis through
+ * nl_sensitivity_run_dir (resumable in outdir/results.db), which writes what `netlearn sensitivity`
+ * writes. */
 static PyObject *py_sensitivity(PyObject *self, PyObject *args) {
   (void)self;
   const char *text, *name, *path, *outdir;
@@ -566,67 +566,38 @@ static PyObject *py_sensitivity(PyObject *self, PyObject *args) {
   char **argv = NULL;
   int argc = 0;
   nl_sensitivity_spec *p = nl_sensitivity_spec_new();
-  nl_design *d = nl_design_new();
   nl_store *store = nl_store_new();
-  if (!p || !d || !store) {
+  if (!p || !store) {
     PyErr_NoMemory();
     goto cleanup;
   }
   nl_status st = path ? nl_sensitivity_spec_load_file(p, path) : nl_sensitivity_spec_load_string(p, text ? text : "", name);
-  if (!st) st = nl_sensitivity_spec_design(p, d);
   if (st) {
     raise_status(st, nl_sensitivity_spec_errmsg(p));
     goto cleanup;
   }
   if (!(argv = argv_of(argv_list, &argc))) goto cleanup;
-  nl_run_config cfg;
-  nl_run_config_from_scenario(&cfg, nl_sensitivity_spec_scenario(p));
   progress_ctx pc = {progress, 0};
-  cfg.threads = threads;
-  cfg.progress = progress_cb;
-  cfg.progress_user = &pc;
-  cfg.interrupt = poll_interrupt;
+  nl_sensitivity_run_options so;
+  nl_sensitivity_run_options_default(&so);
+  so.threads = threads;
+  so.progress = progress_cb;
+  so.progress_user = &pc;
+  so.interrupt = poll_interrupt;
+  so.run.argc = argc;
+  so.run.argv = argv;
   sigint_guard guard;
   sigint_catch(&guard, catch_sigint);
   Py_BEGIN_ALLOW_THREADS
-  nl_run_dir_options ro;
-  nl_run_dir_options_default(&ro);
-  ro.argc = argc;
-  ro.argv = argv;
-  st = nl_experiment_run_dir(store, d, outdir, &cfg, &ro, NULL);
+  st = nl_sensitivity_run_dir(p, store, NULL, outdir, &so, NULL);
   Py_END_ALLOW_THREADS
   sigint_release(&guard);
-  if (st == NL_ECANCELED) {
-    raise_cancel(&pc, nl_store_errmsg(store));
-    goto cleanup;
-  }
-  if (st) {
-    raise_status(st, nl_store_errmsg(store));
-    goto cleanup;
-  }
-  const char *names[40];
-  size_t nnames = 0;
-  st = nl_sensitivity_spec_collect(p, store);
-  if (!st) st = nl_sensitivity_spec_write(p, outdir, names + 1, &nnames);
-  if (st) {
-    raise_status(st, nl_sensitivity_spec_errmsg(p));
-    goto cleanup;
-  }
-  char file[4096];
-  static const char *const run_outputs[] = {"series.csv", "summary.csv", "final.csv", "points.csv"};
-  for (size_t i = 0; i < sizeof run_outputs / sizeof run_outputs[0]; i++)
-    if (snprintf(file, sizeof file, "%s/%s", outdir, run_outputs[i]) < (int)sizeof file) remove(file);
-  names[0] = "results.db";
-  if (snprintf(file, sizeof file, "%s/manifest.json", outdir) >= (int)sizeof file ||
-      (st = nl_store_write_manifest(store, file, d, argc, argv, names, nnames + 1)) != NL_OK) {
-    raise_status(st ? st : NL_EINVAL, nl_store_errmsg(store));
-    goto cleanup;
-  }
-  result = PyUnicode_FromString(nl_sensitivity_spec_name(p));
+  if (st == NL_ECANCELED) raise_cancel(&pc, nl_store_errmsg(store));
+  else if (st) raise_status(st, nl_store_errmsg(store));
+  else result = PyUnicode_FromString(nl_sensitivity_spec_name(p));
 cleanup:
   free(argv);
   nl_store_free(store);
-  nl_design_free(d);
   nl_sensitivity_spec_free(p);
   return result;
 }

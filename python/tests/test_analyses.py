@@ -1,5 +1,6 @@
 """netlearn.study / calibrate / power against the CLI's CSV files, and bad inputs."""
 import os
+import re
 import subprocess
 
 import pandas as pd
@@ -71,14 +72,30 @@ SOBOL = {"name": "tiny-sobol",
          "outputs": ["code_knowledge"]}
 
 
+def without_run_facts(manifest):
+    """manifest.json without what differs between two correct runs (tests/golden/run-golden): the
+    command line and wall-clock times."""
+    return [line for line in manifest.read_text().splitlines()
+            if not re.search(r'"(command_line|seconds|started|finished|elapsed)"', line)]
+
+
 def test_sensitivity_equals_cli_byte_for_byte(cli, tmp_path):
+    """Same spec and seed: every file the CLI writes, byte for byte (manifest.json but its command
+    line and times); both go through nl_sensitivity_run_dir."""
     spec = tmp_path / "sobol.yaml"
-    spec.write_text(netlearn._yaml(SOBOL, "sensitivity"))
+    spec.write_text(netlearn._yaml(dict(SOBOL, second_order=True), "sensitivity"))
     subprocess.run([cli, "sensitivity", str(spec), "-o", str(tmp_path / "cli"), "-q"], check=True)
-    s = netlearn.sensitivity(SOBOL, out=tmp_path / "py", threads=2)
-    assert sorted(os.listdir(tmp_path / "cli")) == sorted(os.listdir(tmp_path / "py"))
-    for f in ("design.csv", "indices.csv", "convergence.csv"):
-        assert (tmp_path / "cli" / f).read_bytes() == (tmp_path / "py" / f).read_bytes(), f
+    s = netlearn.sensitivity(str(spec), out=tmp_path / "py", threads=2)
+    files = sorted(os.listdir(tmp_path / "cli"))
+    assert files == sorted(os.listdir(tmp_path / "py"))
+    assert {"design.csv", "indices.csv", "indices2.csv", "convergence.csv", "sobol_code_knowledge.svg",
+            "manifest.json", "results.db"} == set(files)
+    for f in files:
+        if f not in ("results.db", "manifest.json"):
+            assert (tmp_path / "cli" / f).read_bytes() == (tmp_path / "py" / f).read_bytes(), f
+    assert without_run_facts(tmp_path / "cli" / "manifest.json") == without_run_facts(tmp_path / "py" / "manifest.json")
+    assert s.manifest["outputs"] == ["results.db", "design.csv", "convergence.csv", "indices.csv", "indices2.csv",
+                                     "sobol_code_knowledge.svg"]
     assert list(s.indices.parameter) == ["p1", "p2", "dummy"]
     assert s.manifest["status"] == "complete"
     with pytest.raises(netlearn.InputError, match="p9"):

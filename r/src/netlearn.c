@@ -479,9 +479,9 @@ cleanup:
   return out;
 }
 
-/* nlr_sensitivity(text, name, path, outdir, threads) -> the analysis's name. The runs go through
- * nl_experiment_run_dir (resumable in outdir/results.db), then the indices and files; the run's
- * own CSV files are removed so that outdir holds what `netlearn sensitivity` writes. */
+/* nlr_sensitivity(text, name, path, outdir, threads) -> the analysis's name, through
+ * nl_sensitivity_run_dir (resumable in outdir/results.db), which writes what `netlearn sensitivity`
+ * writes. */
 static SEXP nlr_sensitivity(SEXP text_, SEXP name_, SEXP path_, SEXP outdir_, SEXP threads_) {
   const char *text = str_arg(text_, "text"), *name = str_arg(name_, "name"), *path = str_arg(path_, "path");
   const char *outdir = str_arg(outdir_, "out");
@@ -489,50 +489,30 @@ static SEXP nlr_sensitivity(SEXP text_, SEXP name_, SEXP path_, SEXP outdir_, SE
   char msg[MSG_MAX] = "", sname[256] = "";
   int failed = 1, cancelled = 0;
   nl_sensitivity_spec *p = nl_sensitivity_spec_new();
-  nl_design *d = nl_design_new();
   nl_store *store = nl_store_new();
   char *argv[] = {"R", "netlearn::sensitivity", NULL};
-  if (!p || !d || !store) {
+  if (!p || !store) {
     keep(msg, NULL, "out of memory");
     goto cleanup;
   }
   nl_status st = path ? nl_sensitivity_spec_load_file(p, path) : nl_sensitivity_spec_load_string(p, text ? text : "", name);
-  if (!st) st = nl_sensitivity_spec_design(p, d);
   if (st) {
     keep(msg, NULL, nl_sensitivity_spec_errmsg(p));
     goto cleanup;
   }
-  nl_run_config cfg;
-  nl_run_config_from_scenario(&cfg, nl_sensitivity_spec_scenario(p));
-  cfg.threads = threads == NA_INTEGER ? 0 : threads;
-  cfg.progress = progress_poll;
-  cfg.interrupt = poll_interrupt;
+  nl_sensitivity_run_options so;
+  nl_sensitivity_run_options_default(&so);
+  so.threads = threads == NA_INTEGER ? 0 : threads;
+  so.progress = progress_poll;
+  so.interrupt = poll_interrupt;
+  so.run.argc = 2;
+  so.run.argv = argv;
   sigint_guard guard;
   sigint_catch(&guard);
-  nl_run_dir_options ro;
-  nl_run_dir_options_default(&ro);
-  ro.argc = 2;
-  ro.argv = argv;
-  st = nl_experiment_run_dir(store, d, outdir, &cfg, &ro, NULL);
+  st = nl_sensitivity_run_dir(p, store, NULL, outdir, &so, NULL);
   cancelled = interrupted;
   sigint_release(&guard);
   if (st) {
-    keep(msg, NULL, nl_store_errmsg(store));
-    goto cleanup;
-  }
-  const char *names[40];
-  size_t nnames = 0;
-  if (nl_sensitivity_spec_collect(p, store) || nl_sensitivity_spec_write(p, outdir, names + 1, &nnames)) {
-    keep(msg, NULL, nl_sensitivity_spec_errmsg(p));
-    goto cleanup;
-  }
-  char file[4096];
-  static const char *const run_outputs[] = {"series.csv", "summary.csv", "final.csv", "points.csv"};
-  for (size_t i = 0; i < sizeof run_outputs / sizeof run_outputs[0]; i++)
-    if (snprintf(file, sizeof file, "%s/%s", outdir, run_outputs[i]) < (int)sizeof file) remove(file);
-  names[0] = "results.db";
-  if (snprintf(file, sizeof file, "%s/manifest.json", outdir) >= (int)sizeof file ||
-      nl_store_write_manifest(store, file, d, 2, argv, names, nnames + 1)) {
     keep(msg, NULL, nl_store_errmsg(store));
     goto cleanup;
   }
@@ -540,7 +520,6 @@ static SEXP nlr_sensitivity(SEXP text_, SEXP name_, SEXP path_, SEXP outdir_, SE
   failed = 0;
 cleanup:
   nl_store_free(store);
-  nl_design_free(d);
   nl_sensitivity_spec_free(p);
   if (cancelled) R_CheckUserInterrupt();
   if (failed) errorcall(R_NilValue, "%s", msg);

@@ -1,9 +1,11 @@
 #ifndef NL_SENS_IMPL_H
 #define NL_SENS_IMPL_H
-/* Sensitivity internals: the Sobol' sequence generator (sobol.c) and its direction numbers. */
+/* Sensitivity internals: the Sobol' sequence generator (sobol.c) and its direction numbers; the
+ * analysis' design as its run pipeline (rundir.c) sees it. */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netlearn/sensitivity.h"
 #include "netlearn/status.h"
 
 /* Joe-Kuo direction numbers, dimensions 2.. (joe_kuo.c): s, a, m_1..m_s per dimension. */
@@ -32,5 +34,10 @@ void nl_sobol_clear(nl_sobol *g);
 /* Point i (0-based, i < 2^32) into x[0..dim): the cell centre (k + 1/2) / 2^32, never 0 or 1.
  * O(dim x 32). */
 void nl_sobol_point(const nl_sobol *g, uint64_t i, double *x);
+
+/* Whether d holds the design nl_sensitivity_spec_design last built from p (spec.c). */
+int nl_sens_spec_built(const nl_sensitivity_spec *p, const nl_design *d);
+/* p forgets that design (it is about to be freed): nl_sensitivity_spec_collect then refuses. */
+void nl_sens_spec_drop_design(nl_sensitivity_spec *p);
 
 #endif

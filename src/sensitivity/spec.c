@@ -19,6 +19,7 @@
 #include "io/yaml.h"
 #include "netlearn/plot.h"
 #include "netlearn/sensitivity.h"
+#include "sensitivity/sens_impl.h"
 
 #define MAX_OUTPUTS 64
 #define MAX_FILES 32
@@ -498,6 +499,14 @@ cleanup:
   nl_free(values);
   nl_free(reps);
   return st;
+}
+
+int nl_sens_spec_built(const nl_sensitivity_spec *p, const nl_design *d) {
+  return p && d && p->d == d && p->row_point && nl_design_npoints(d) > 0;
+}
+
+void nl_sens_spec_drop_design(nl_sensitivity_spec *p) {
+  if (p) p->d = NULL;
 }
 
 nl_status nl_sensitivity_spec_collect(nl_sensitivity_spec *p, nl_store *st) {

@@ -50,21 +50,32 @@ test_that("pls_power() equals `netlearn power`", {
   expect_error(pls_power("A =~ x1 + 0.7*x2\nB =~ 0.8*y1 + 0.8*y2\nB ~ 0.3*A", n = 60), "<model>:1:[0-9]+")
 })
 
+# manifest.json without what differs between two correct runs (tests/golden/run-golden): the command
+# line and wall-clock times.
+without_run_facts <- function(path)
+  grep('"(command_line|seconds|started|finished|elapsed)"', readLines(path), value = TRUE, invert = TRUE)
+
 test_that("sensitivity() equals `netlearn sensitivity` byte for byte", {
+  # Same spec and seed: every file the CLI writes (manifest.json but its command line and times);
+  # both go through nl_sensitivity_run_dir.
   sob <- list(name = "tiny-sobol",
               scenario = list(model = "march1991", parameters = list(m = 20, n = 20, p1 = 0.1, p2 = 0.5),
                               replications = 2, seed = 1991, stop = list(until = "equilibrium", periods = 300)),
-              method = "sobol", n = 16,
+              method = "sobol", n = 16, second_order = TRUE,
               parameters = list(p1 = list(from = 0.05, to = 0.9), p2 = list(from = 0.05, to = 0.9)),
               outputs = list("code_knowledge"))
-  out <- tempfile(); py <- tempfile(); spec <- tempfile(fileext = ".yaml")
-  on.exit(unlink(c(out, py, spec), recursive = TRUE))
+  out <- tempfile(); r <- tempfile(); spec <- tempfile(fileext = ".yaml")
+  on.exit(unlink(c(out, r, spec), recursive = TRUE))
   writeLines(netlearn:::.to_yaml(sob, "sensitivity"), spec)
   expect_equal(system2(cli, c("sensitivity", spec, "-o", out, "-q")), 0)
-  s <- sensitivity(sob, out = py, threads = 2)
-  expect_setequal(list.files(py), list.files(out))
-  for (f in c("design.csv", "indices.csv", "convergence.csv"))
-    expect_identical(readBin(file.path(out, f), "raw", 1e7), readBin(file.path(py, f), "raw", 1e7), label = f)
+  s <- sensitivity(spec, out = r, threads = 2)
+  files <- sort(list.files(out))
+  expect_identical(sort(list.files(r)), files)
+  expect_setequal(files, c("design.csv", "indices.csv", "indices2.csv", "convergence.csv",
+                           "sobol_code_knowledge.svg", "manifest.json", "results.db"))
+  for (f in setdiff(files, c("results.db", "manifest.json")))
+    expect_identical(readBin(file.path(out, f), "raw", 1e7), readBin(file.path(r, f), "raw", 1e7), label = f)
+  expect_identical(without_run_facts(file.path(r, "manifest.json")), without_run_facts(file.path(out, "manifest.json")))
   expect_equal(s$indices$parameter, c("p1", "p2", "dummy"))
   bad <- sob; bad$parameters <- list(p9 = list(from = 0.1, to = 0.5))
   expect_error(sensitivity(bad), "p9")
