@@ -18,8 +18,9 @@ static const cli_command calibrate_cmd = {
     "calibrate", "FILE.yaml -o DIR [options]",
     "\n"
     "Estimates a model's free parameters so that its simulated statistics match observed ones\n"
-    "(simulated minimum distance, W = diag(1/se^2), common random numbers), with standard errors,\n"
-    "the J test of fit, per-target misfit, profiles and an identification check.\n"
+    "(simulated minimum distance, W = diag(1/se^2) or with the simulation's variance, common random\n"
+    "numbers), with standard errors, the J test of fit, per-target misfit, profiles and an\n"
+    "identification check.\n"
     "\n"
     "  simulation: examples/march1991/basic.yaml       # a scenario file or an inline scenario\n"
     "  parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\n"

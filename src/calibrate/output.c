@@ -341,14 +341,18 @@ nl_status nl_calib_write_report(nl_calib *c, const char *dir) {
   figure(f, &nfig, fg, fs, "convergence",
          "Smallest objective found so far against the optimizer's evaluations (all starts in order).");
   fprintf(f, "<h2>Method and reproducibility</h2>\n<p>Simulated minimum distance: Q(&theta;) = &Sigma;<sub>k</sub> "
-             "((m<sub>k</sub>(&theta;) &minus; observed<sub>k</sub>) / SE<sub>k</sub>)&sup2;, m<sub>k</sub> over %ld "
+             "w<sub>k</sub> (m<sub>k</sub>(&theta;) &minus; observed<sub>k</sub>)&sup2;, w<sub>k</sub> = %s, "
+             "m<sub>k</sub> over %ld "
              "replications with common random numbers (replication r draws from the Philox streams keyed (seed %llu, "
-             "r) at every &theta;). Optimizer: NLopt %s, %ld start(s), at most %ld evaluations. Standard errors: "
+             "r) at every &theta;). Optimizer: %s, %ld start(s), at most %ld evaluations. Standard errors: "
              "sandwich A<sup>&minus;1</sup>G&prime;W(&Omega;<sub>obs</sub> + &Omega;<sub>sim</sub>)WGA<sup>&minus;1</sup>, "
-             "A = G&prime;WG, G by central differences (step %g of each range), &Omega;<sub>sim</sub> from %ld "
-             "resamples of the replications. Every evaluation is stored in <code>results.db</code>.</p>\n",
-          c->R, (unsigned long long)c->seed, nl_calib_method_names[c->method], c->starts, c->max_evals, c->jac_step,
-          c->boot);
+             "A = G&prime;WG, G by central differences (step %g of each range), &Omega;<sub>sim</sub> the covariance of "
+             "the statistics over the replications at the estimate (for means their sample covariance / R); J = "
+             "e&prime;(M&Omega;M&prime;)<sup>+</sup>e, M = I &minus; GA<sup>&minus;1</sup>G&prime;W. Every evaluation "
+             "is stored in <code>results.db</code>.</p>\n",
+          c->weighting == NL_CALIB_W_TOTAL ? "1 / (SE<sub>k</sub>&sup2; + simulation variance at the start)"
+                                           : "1 / SE<sub>k</sub>&sup2;",
+          c->R, (unsigned long long)c->seed, nl_calib_method_names[c->method], c->starts, c->max_evals, c->jac_step);
   fputs("<table class=\"kv\"><tr><th>calibration file</th><td><code>", f);
   nl_html_text(f, c->file);
   fputs("</code></td></tr><tr><th>command line</th><td><code>", f);
