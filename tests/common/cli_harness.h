@@ -9,14 +9,19 @@
  *   assert_int_equal(nl("run bad.yaml -o out"), 2);
  *   assert_non_null(strstr(errbuf, "bad.yaml:3:5"));
  *
+ * Files in tmpdir: write_file, exists, slurp (into a buffer), read_tmp (whole, caller frees),
+ * same_files (byte-identical outputs, e.g. of 1 and 2 threads); any path: common/read_all.h.
+ *
  * NL_VALGRIND=1 in the environment runs every command under valgrind (exit 99 on a memory error
- * or a definite leak; the test_cli_valgrind variant).
+ * or a definite leak; the test_cli_valgrind variant). NL_KEEP_TMP=1 keeps tmpdir for a look.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include "common/read_all.h"
 
 #if defined(__GNUC__)
 #define NL_TEST_UNUSED __attribute__((unused))
@@ -63,10 +68,27 @@ static inline int nl(const char *args) { return sh("", args); }
 static inline void write_file(const char *name, const char *text) {
   char p[512];
   path_of(p, sizeof p, name);
-  FILE *f = fopen(p, "wb");
-  if (!f) fail_msg("cannot write %s", p);
-  fputs(text, f);
-  fclose(f);
+  nl_test_write_all(p, text);
+}
+
+/* The whole of tmpdir/rel (caller frees; NULL when it cannot be read). */
+static inline char *read_tmp(const char *rel) {
+  char p[512];
+  path_of(p, sizeof p, rel);
+  return nl_test_read_all(p);
+}
+
+/* 1 when tmpdir/a is not empty and tmpdir/b has the same bytes. */
+static inline int same_files(const char *a, const char *b) {
+  size_t na = 0, nb = 0;
+  char pa[512], pb[512];
+  path_of(pa, sizeof pa, a);
+  path_of(pb, sizeof pb, b);
+  char *x = nl_test_read_all_n(pa, &na), *y = nl_test_read_all_n(pb, &nb);
+  int same = x && y && na > 0 && na == nb && memcmp(x, y, na) == 0;
+  free(x);
+  free(y);
+  return same;
 }
 
 /* 1 when tmpdir/rel exists. */
@@ -84,6 +106,7 @@ static inline int cli_setup(void **state) {
 
 static inline int cli_teardown(void **state) {
   (void)state;
+  if (getenv("NL_KEEP_TMP") && getenv("NL_KEEP_TMP")[0] == '1') return 0;
   char cmd[256];
   snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
   return system(cmd) == 0 ? 0 : -1;

@@ -13,17 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
 #include "common/fault_alloc.h"
 #include "core/stats.h"
 #include "netlearn/plot.h"
 #include "netlearn/power.h"
-
-static char g_dir[256];
 
 static void near_at(double got, double want, double tol, const char *expr, int line) {
   if (!(fabs(got - want) <= tol)) fail_msg("line %d: %s = %.15g, want %.15g (tolerance %g)", line, expr, got, want, tol);
@@ -328,7 +326,7 @@ static void test_bad_models(void **state) {
   assert_int_equal(nl_power_parse("X =~ 1*x\nY =~ 1*y\nY ~ 0.3*X\n", NULL, &o, &pw), NL_OK);
   nl_power_stat x;
   assert_int_equal(nl_power_get(pw, 0, 0, &x), NL_EINVAL);
-  assert_int_equal(nl_power_write(pw, g_dir), NL_EINVAL);
+  assert_int_equal(nl_power_write(pw, tmpdir), NL_EINVAL);
   const size_t small[] = {3}, dup[] = {50, 50};
   assert_int_equal(nl_power_run(pw, small, 1), NL_EINVAL);
   assert_non_null(strstr(nl_power_errmsg(pw), "sample size 3 is out of range: the model needs 4"));
@@ -352,7 +350,7 @@ static void test_alloc_failures_and_cancel(void **state) {
   const char *text = "X =~ 0.8*x1 + 0.7*x2\nZ <~ 0.6*z1 + 0.5*z2\nz1 ~~ 0.2*z2\nX ~~ 0.1*Z\n"
                      "Y =~ 0.9*y1 + 0.8*y2\nY ~ 0.3*X + 0.2*Z\n";
   char dir[600];
-  snprintf(dir, sizeof dir, "%s/alloc", g_dir);
+  path_of(dir, sizeof dir, "alloc");
   const size_t n[] = {30, 20};
   for (long k = 1; k < 100000; k++) {
     nl_alloc_fail_after(k);
@@ -412,45 +410,13 @@ static void test_alloc_failures_and_cancel(void **state) {
   nl_power_free(pw);
 }
 
-static void write_file(const char *name, const char *text) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static char *slurp(const char *name) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  static char buf[4][1 << 16];
-  static int which = 0;
-  char *b = buf[which++ % 4];
-  size_t got = fread(b, 1, sizeof buf[0] - 1, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
-}
-
-/* Run the CLI with `args` (in g_dir); returns the exit code, stderr text in err. */
-static int run_cli(const char *args, char *err, size_t cap) {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd '%s' && OPENBLAS_NUM_THREADS=1 '%s' power %s > stdout.txt 2> stderr.txt", g_dir,
-           NL_CLI, args);
-  int rc = system(cmd);
-  const char *e = slurp("stderr.txt");
-  snprintf(err, cap, "%s", e ? e : "");
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
+/* `netlearn power args` exits with code and says needle on stderr. */
 static void expect_cli(const char *args, int code, const char *needle) {
-  char err[4096];
-  int rc = run_cli(args, err, sizeof err);
-  if (rc != code || !strstr(err, needle))
-    fail_msg("netlearn power %s: exit %d (want %d), stderr '%s' (want '%s')", args, rc, code, err, needle);
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "power %s", args);
+  int rc = nl(cmd);
+  if (rc != code || !strstr(errbuf, needle))
+    fail_msg("netlearn power %s: exit %d (want %d), stderr '%s' (want '%s')", args, rc, code, errbuf, needle);
 }
 
 static const char *MODEL = "# a 3-construct model\nEXPLORE =~ 0.8*e1 + 0.7*e2 + 0.7*e3\n"
@@ -490,33 +456,34 @@ static void test_cli(void **state) {
     char a[64], b[64];
     snprintf(a, sizeof a, "t1/%s", files[i]);
     snprintf(b, sizeof b, "t2/%s", files[i]);
-    char *x = slurp(a), *y = slurp(b);
-    assert_non_null(x);
-    assert_non_null(y);
-    assert_string_equal(x, y);
+    if (!same_files(a, b)) fail_msg("%s and %s are missing or differ", a, b);
   }
-  char *pcsv = slurp("t1/power.csv");
+  char *pcsv = read_tmp("t1/power.csv");
+  assert_non_null(pcsv);
   assert_non_null(strstr(pcsv, "n,from,to,population,power,mc_se,mean_estimate,bias,rmse,coverage"));
   assert_non_null(strstr(pcsv, "\n80,EXPLORE,PRODINNO,0.3,"));
   assert_non_null(strstr(pcsv, "\n40,EXPLOIT,PRODINNO,0,"));
-  char *mcsv = slurp("t1/min_n.csv");
+  free(pcsv);
+  char *mcsv = read_tmp("t1/min_n.csv");
+  assert_non_null(mcsv);
   assert_non_null(strstr(mcsv, "EXPLORE,PRODINNO,0.3,"));
-  assert_non_null(strstr(slurp("t1/settings.csv"), "test,bootstrap percentile interval"));
-  char *svg = slurp("t1/power.svg");
+  free(mcsv);
+  char *settings = read_tmp("t1/settings.csv");
+  assert_non_null(settings);
+  assert_non_null(strstr(settings, "test,bootstrap percentile interval"));
+  free(settings);
+  char *svg = read_tmp("t1/power.svg");
   assert_non_null(svg);
   assert_non_null(strstr(svg, "<svg"));
-  /* Ctrl-C stops the run: exit 3, nothing written */
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd,
-           "cd '%s' && ('%s' power model.txt --n 200 --reps 1000000 -o intr 2> stderr.txt & pid=$!; sleep 2; "
-           "kill -INT $pid; wait $pid; exit $?)", g_dir, NL_CLI);
-  int rc = system(cmd);
-  assert_int_equal(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, 3);
-  assert_non_null(strstr(slurp("stderr.txt"), "interrupted: power analysis canceled after"));
-  assert_null(slurp("intr/power.csv"));
+  free(svg);
+  /* Ctrl-C stops the run: exit 3, nothing written (--foreground: the one SIGINT to netlearn only) */
+  assert_int_equal(sh("timeout --foreground --preserve-status -s INT 2",
+                      "power model.txt --n 200 --reps 1000000 -o intr"), 3);
+  assert_non_null(strstr(errbuf, "interrupted: power analysis canceled after"));
+  assert_false(exists("intr/power.csv"));
   /* replications.csv: one row per replication and path, consistent with power.csv */
   expect_cli("model.txt --n 40 --reps 30 --boot 20 --seed 5 -q -o t4 --replications", 0, "");
-  char *rep = slurp("t4/replications.csv");
+  char *rep = read_tmp("t4/replications.csv");
   assert_non_null(rep);
   assert_non_null(strstr(rep, "n,replication,from,to,estimate,significant,covered\n40,1,EXPLORE,PRODINNO,"));
   long rows = 0, sig = 0;
@@ -532,25 +499,19 @@ static void test_cli(void **state) {
   assert_int_equal(rows, 30 * 2);
   char want[64];
   snprintf(want, sizeof want, "\n40,EXPLORE,PRODINNO,0.3,%.10g,", (double)sig / 30);
-  assert_non_null(strstr(slurp("t4/power.csv"), want));
-  assert_null(slurp("t1/replications.csv")); /* only on request */
+  free(rep);
+  pcsv = read_tmp("t4/power.csv");
+  assert_non_null(pcsv);
+  assert_non_null(strstr(pcsv, want));
+  free(pcsv);
+  assert_false(exists("t1/replications.csv")); /* only on request */
   /* the table on stdout says which test was used */
   expect_cli("model.txt --n 40 --reps 20 --boot 20 --test t --tails 1 -o t3", 0, "");
-  assert_non_null(strstr(slurp("stdout.txt"), "bootstrap t test (1-tailed, alpha 0.05)"));
-  assert_non_null(strstr(slurp("t3/settings.csv"), "test,bootstrap t"));
-}
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_powerXXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
+  assert_non_null(strstr(outbuf, "bootstrap t test (1-tailed, alpha 0.05)"));
+  settings = read_tmp("t3/settings.csv");
+  assert_non_null(settings);
+  assert_non_null(strstr(settings, "test,bootstrap t"));
+  free(settings);
 }
 
 int main(void) {
@@ -559,7 +520,7 @@ int main(void) {
       cmocka_unit_test(test_cli),        cmocka_unit_test(test_alloc_failures_and_cancel),
       cmocka_unit_test(test_recovery),   cmocka_unit_test(test_empirical), cmocka_unit_test(test_fisher_z),
   };
-  int failed = cmocka_run_group_tests(tests, setup, teardown);
+  int failed = cmocka_run_group_tests(tests, cli_setup, cli_teardown);
   nl_plot_release_caches(); /* power.svg was drawn in test_alloc_failures_and_cancel */
   return failed;
 }
