@@ -16,13 +16,11 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#include "common/read_all.h"
-
+#include "common/cli_harness.h"
 #include "common/fault_alloc.h"
 #include "core/rng.h"
 #include "models/coopnet/coopnet.h"
@@ -31,29 +29,9 @@
 #include "netlearn/study.h"
 #include "survey/survey.h"
 
-static char g_dir[256];
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_test_study_XXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
 static int teardown(void **state) {
-  (void)state;
   nl_plot_release_caches(); /* reports drew figures in this process: fontconfig's caches */
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
-static void write_file(const char *name, const char *text) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
+  return cli_teardown(state);
 }
 
 /* ---- survey ----------------------------------------------------------------------------------- */
@@ -335,7 +313,7 @@ static void test_seed_study_recovers_exploration(void **state) {
   cfg.report = 0;
   cfg.threads = 2;
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/seed", g_dir);
+  path_of(dir, sizeof dir, "seed");
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
   nl_study_verdict v;
   assert_int_equal(nl_study_verdict_get(s, 0, 0, &v), NL_OK);
@@ -350,40 +328,19 @@ static void test_seed_study_recovers_exploration(void **state) {
   nl_study_free(s);
 }
 
-/* Run the CLI; returns its exit code, stderr in g_dir/err.txt. */
-static int cli(const char *args) {
-  char cmd[4096];
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > %s/out.txt 2> %s/err.txt", NL_SOURCE_DIR, NL_CLI, args, g_dir, g_dir);
-  int rc = system(cmd);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void test_cli_bad_input(void **state) {
   (void)state;
   write_file("bad.yaml", variant(12, "  sample: 41"));
-  char args[1024];
-  snprintf(args, sizeof args, "study %s/bad.yaml -o %s/bad_out", g_dir, g_dir);
-  assert_int_equal(cli(args), 2);
-  char path[512];
-  snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  char *err = nl_test_read_all(path);
-  assert_non_null(strstr(err, "netlearn: "));
-  assert_non_null(strstr(err, "bad.yaml:12:11: survey sample 41 is larger than the 40 firms"));
-  free(err);
+  assert_int_equal(nl("study bad.yaml -o bad_out"), 2);
+  assert_non_null(strstr(errbuf, "netlearn: "));
+  assert_non_null(strstr(errbuf, "bad.yaml:12:11: survey sample 41 is larger than the 40 firms"));
   /* nothing ran: no output directory */
-  struct stat sb;
-  snprintf(path, sizeof path, "%s/bad_out", g_dir);
-  assert_int_not_equal(stat(path, &sb), 0);
-  snprintf(args, sizeof args, "study %s/bad.yaml", g_dir);
-  assert_int_equal(cli(args), 2);
-  assert_int_equal(cli("study --no-such-option"), 2);
-  assert_int_equal(cli("study --help"), 0);
-  assert_int_equal(cli("study --print-default"), 0);
-  char opath[512];
-  snprintf(opath, sizeof opath, "%s/out.txt", g_dir);
-  char *def = nl_test_read_all(opath);
-  assert_non_null(strstr(def, "name: seed-study"));
-  free(def);
+  assert_false(exists("bad_out"));
+  assert_int_equal(nl("study bad.yaml"), 2);
+  assert_int_equal(nl("study --no-such-option"), 2);
+  assert_int_equal(nl("study --help"), 0);
+  assert_int_equal(nl("study --print-default"), 0);
+  assert_non_null(strstr(outbuf, "name: seed-study"));
 }
 
 /* ---- a small study end to end ------------------------------------------------------------------ */
@@ -396,7 +353,7 @@ static void run_small(const char *out, int threads) {
   cfg.threads = threads;
   cfg.report = 0;
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/%s", g_dir, out);
+  path_of(dir, sizeof dir, out);
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
   nl_study_verdict v;
   assert_int_equal(nl_study_verdict_get(s, 0, 0, &v), NL_OK);
@@ -408,17 +365,6 @@ static void run_small(const char *out, int threads) {
   nl_study_free(s);
 }
 
-static void same_file(const char *a, const char *b, const char *name) {
-  char p1[512], p2[512];
-  snprintf(p1, sizeof p1, "%s/%s/%s", g_dir, a, name);
-  snprintf(p2, sizeof p2, "%s/%s/%s", g_dir, b, name);
-  char *x = nl_test_read_all(p1), *y = nl_test_read_all(p2);
-  if (!x || !y) fail_msg("missing %s", name);
-  if (strcmp(x, y)) fail_msg("%s differs between 1 and 2 threads", name);
-  free(x);
-  free(y);
-}
-
 static void test_small_study(void **state) {
   (void)state;
   run_small("t1", 1);
@@ -426,15 +372,19 @@ static void test_small_study(void **state) {
   static const char *const files[] = {"hypotheses.csv", "facts.csv", "pls_replications.csv", "summary.csv",
                                       "surveys/survey_rep0.csv", "surveys/survey_rep3.csv",
                                       "pls_representative/paths.csv", "attribution.csv"};
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) same_file("t1", "t2", files[i]);
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char a[256], b[256];
+    snprintf(a, sizeof a, "t1/%s", files[i]);
+    snprintf(b, sizeof b, "t2/%s", files[i]);
+    if (!same_files(a, b)) fail_msg("%s is missing or differs between 1 and 2 threads", files[i]);
+  }
   char path[512];
-  snprintf(path, sizeof path, "%s/t1/manifest.json", g_dir);
-  char *man = nl_test_read_all(path);
+  char *man = read_tmp("t1/manifest.json");
   assert_non_null(man);
   assert_non_null(strstr(man, "\"kind\": \"netlearn study\""));
   free(man);
   /* the survey is a data set for netlearn pls: 30 rows, 17 items, the firm id and the group column formal */
-  snprintf(path, sizeof path, "%s/t1/surveys/survey_rep2.csv", g_dir);
+  path_of(path, sizeof path, "t1/surveys/survey_rep2.csv");
   nl_pls_data *d = NULL;
   assert_int_equal(nl_pls_data_read(path, &d), NL_OK);
   assert_int_equal(nl_pls_data_nrow(d), 30);
@@ -444,12 +394,9 @@ static void test_small_study(void **state) {
                            "PRODINNO =~ prodinno1 + prodinno2 + prodinno3\n"
                            "NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
                            "PRODINNO ~ EXPLORE\nNETCOLLAB ~ PRODINNO + EXPLORE\n");
-  char args[1024];
-  snprintf(args, sizeof args, "pls %s/seed.model %s -q", g_dir, path);
-  assert_int_equal(cli(args), 0);
+  assert_int_equal(nl("pls seed.model t1/surveys/survey_rep2.csv -q"), 0);
   /* hypotheses.csv: one row per hypothesis with a verdict */
-  snprintf(path, sizeof path, "%s/t1/hypotheses.csv", g_dir);
-  char *h = nl_test_read_all(path);
+  char *h = read_tmp("t1/hypotheses.csv");
   assert_non_null(strstr(h, "H5,EXPLORE -> PRODINNO -> NETCOLLAB,indirect,positive"));
   int rows = 0;
   for (char *p = h; *p; p++) rows += *p == '\n';
@@ -491,11 +438,10 @@ static void test_attribution(void **state) {
   nl_study_config cfg;
   nl_study_config_default(&cfg);
   cfg.threads = 2;
-  char dir[512], path[600];
-  snprintf(dir, sizeof dir, "%s/attr", g_dir);
+  char dir[512];
+  path_of(dir, sizeof dir, "attr");
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
-  snprintf(path, sizeof path, "%s/attribution.csv", dir);
-  char *csv = nl_test_read_all(path);
+  char *csv = read_tmp("attr/attribution.csv");
   assert_non_null(csv);
   assert_non_null(strstr(csv, "mechanism,name,switched_off,quantity,replications,with,without,change,ci_low,ci_high\n"));
   int rows = 0;
@@ -511,8 +457,7 @@ static void test_attribution(void **state) {
   assert_true(isfinite(a) && isfinite(m) && (a != 0 || m != 0));
   free(csv);
   /* the report has the matrix and a sentence per mechanism */
-  snprintf(path, sizeof path, "%s/report.html", dir);
-  char *html = nl_test_read_all(path);
+  char *html = read_tmp("attr/report.html");
   assert_non_null(html);
   assert_non_null(strstr(html, "Which mechanism drives what"));
   assert_non_null(strstr(html, "<li><b>R (routine refinement)</b>: no change in facts 2a, 2b or any hypothesis path"));
@@ -524,9 +469,7 @@ static void test_attribution(void **state) {
   /* without contrasts there is no matrix, and a stale attribution.csv is removed */
   assert_int_equal(nl_study_set(s, "analysis.contrasts", "false"), NL_OK);
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
-  struct stat sb;
-  snprintf(path, sizeof path, "%s/attribution.csv", dir);
-  assert_int_not_equal(stat(path, &sb), 0);
+  assert_false(exists("attr/attribution.csv"));
   nl_study_free(s);
 }
 
@@ -538,26 +481,19 @@ static void test_cli_stale_outputs(void **state) {
   static const char *const old[] = {"stale/surveys/survey_rep9.csv", "stale/pls_representative_p3/paths.csv",
                                     "stale/report.html"};
   char path[512];
-  snprintf(path, sizeof path, "%s/stale", g_dir);
+  path_of(path, sizeof path, "stale");
   mkdir(path, 0777);
-  snprintf(path, sizeof path, "%s/stale/surveys", g_dir);
+  path_of(path, sizeof path, "stale/surveys");
   mkdir(path, 0777);
-  snprintf(path, sizeof path, "%s/stale/pls_representative_p3", g_dir);
+  path_of(path, sizeof path, "stale/pls_representative_p3");
   mkdir(path, 0777);
   for (size_t i = 0; i < 3; i++) write_file(old[i], "old\n");
   write_file("stale/surveys/my_notes.txt", "mine\n");
-  char args[1024];
-  snprintf(args, sizeof args, "study %s/tiny.yaml -o %s/stale --no-report -q -t 2", g_dir, g_dir);
-  assert_int_equal(cli(args), 0);
-  struct stat sb;
-  for (size_t i = 0; i < 3; i++) {
-    snprintf(path, sizeof path, "%s/%s", g_dir, old[i]);
-    if (stat(path, &sb) == 0) fail_msg("%s of an earlier study is still there", old[i]);
-  }
-  snprintf(path, sizeof path, "%s/stale/surveys/survey_rep3.csv", g_dir);
-  assert_int_equal(stat(path, &sb), 0);
-  snprintf(path, sizeof path, "%s/stale/surveys/my_notes.txt", g_dir);
-  assert_int_equal(stat(path, &sb), 0);
+  assert_int_equal(nl("study tiny.yaml -o stale --no-report -q -t 2"), 0);
+  for (size_t i = 0; i < 3; i++)
+    if (exists(old[i])) fail_msg("%s of an earlier study is still there", old[i]);
+  assert_true(exists("stale/surveys/survey_rep3.csv"));
+  assert_true(exists("stale/surveys/my_notes.txt"));
 }
 
 /* Interruption: the poll is read inside every simulation (every NL_INTERRUPT_EVERY periods), so a
@@ -584,15 +520,13 @@ static void test_interrupt(void **state) {
   long polls = 0;
   cfg.interrupt = stop_after;
   cfg.interrupt_user = &polls;
-  char dir[512], path[600];
-  snprintf(dir, sizeof dir, "%s/interrupted", g_dir);
+  char dir[512];
+  path_of(dir, sizeof dir, "interrupted");
   assert_int_equal(nl_study_run(s, dir, &cfg), NL_ECANCELED);
   assert_non_null(strstr(nl_study_errmsg(s), "interrupted"));
   /* 4 replications x 4000 periods would poll 4000 times; it stopped at the request */
   assert_true(polls > 40 && polls < 200);
-  snprintf(path, sizeof path, "%s/manifest.json", dir);
-  struct stat sb;
-  assert_int_not_equal(stat(path, &sb), 0);
+  assert_false(exists("interrupted/manifest.json"));
   nl_study_free(s);
 }
 
@@ -601,16 +535,9 @@ static void test_interrupt(void **state) {
 static void test_report(void **state) {
   (void)state;
   write_file("tiny.yaml", GOOD);
-  char args[1024];
-  snprintf(args, sizeof args, "study %s/tiny.yaml -o %s/rep --threads 2", g_dir, g_dir);
-  assert_int_equal(cli(args), 0);
-  char path[512];
-  snprintf(path, sizeof path, "%s/out.txt", g_dir);
-  char *out = nl_test_read_all(path);
-  assert_non_null(strstr(out, "report: "));
-  free(out);
-  snprintf(path, sizeof path, "%s/rep/report.html", g_dir);
-  char *html = nl_test_read_all(path);
+  assert_int_equal(nl("study tiny.yaml -o rep --threads 2"), 0);
+  assert_non_null(strstr(outbuf, "report: "));
+  char *html = read_tmp("rep/report.html");
   assert_non_null(html);
   static const char *const sections[] = {"id=\"study\"", "id=\"parameters\"", "id=\"simulation\"", "id=\"pls\"",
                                          "id=\"hypotheses\"", "id=\"facts\"", "id=\"reproducibility\"",
@@ -632,10 +559,9 @@ static void test_report(void **state) {
            "command -v chromium >/dev/null 2>&1 && cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu "
            "--disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync "
            "--user-data-dir=%s/chrome --dump-dom file://%s/rep/report.html > %s/dom.html 2> %s/chrome.txt",
-           g_dir, g_dir, g_dir, g_dir, g_dir);
+           tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
   int rc = system(cmd);
-  snprintf(path, sizeof path, "%s/dom.html", g_dir);
-  char *dom = nl_test_read_all(path);
+  char *dom = read_tmp("dom.html");
   if (rc != 0 || !dom || !*dom) {
     free(dom);
     printf("chromium is not installed or cannot start here (scripts/install-deps installs it); render not checked\n");
@@ -650,10 +576,11 @@ static void test_report(void **state) {
            "cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
            "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=%s/chrome2 "
            "--window-size=1280,3000 --screenshot=%s/shot.png file://%s/rep/report.html > /dev/null 2>&1",
-           g_dir, g_dir, g_dir, g_dir);
+           tmpdir, tmpdir, tmpdir, tmpdir);
   assert_int_equal(system(cmd), 0);
   struct stat sb;
-  snprintf(path, sizeof path, "%s/shot.png", g_dir);
+  char path[512];
+  path_of(path, sizeof path, "shot.png");
   assert_int_equal(stat(path, &sb), 0);
   assert_true(sb.st_size > 20000);
 }
@@ -676,17 +603,8 @@ static void test_sweep(void **state) {
   snprintf(sim_end, sizeof text - (size_t)(sim_end - text),
            "  sweep:\n    design: grid\n    parameters:\n      p_inf: [0.3, 0.9]\n%s", tail);
   write_file("sweep.yaml", text);
-  char args[1024];
-  snprintf(args, sizeof args, "study %s/sweep.yaml -o %s/sw -q", g_dir, g_dir);
-  if (cli(args) != 0) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/err.txt", g_dir);
-    char *err = nl_test_read_all(path);
-    fail_msg("netlearn study failed: %s", err ? err : "");
-  }
-  char path[512];
-  snprintf(path, sizeof path, "%s/sw/hypotheses.csv", g_dir);
-  char *h = nl_test_read_all(path);
+  if (nl("study sweep.yaml -o sw -q") != 0) fail_msg("netlearn study failed: %s", errbuf);
+  char *h = read_tmp("sw/hypotheses.csv");
   assert_non_null(h);
   assert_true(!strncmp(h, "point,id,effect", 15));
   assert_non_null(strstr(h, "\n2,H5,"));
@@ -694,11 +612,8 @@ static void test_sweep(void **state) {
   for (char *p = h; *p; p++) rows += *p == '\n';
   assert_int_equal(rows, 11);
   free(h);
-  snprintf(path, sizeof path, "%s/sw/surveys/survey_p2_rep2.csv", g_dir);
-  struct stat sb;
-  assert_int_equal(stat(path, &sb), 0);
-  snprintf(path, sizeof path, "%s/sw/report.html", g_dir);
-  char *html = nl_test_read_all(path);
+  assert_true(exists("sw/surveys/survey_p2_rep2.csv"));
+  char *html = read_tmp("sw/report.html");
   assert_non_null(strstr(html, "id=\"sweep\""));
   assert_non_null(strstr(html, "<code>p_inf</code>"));
   int figs = 0;
@@ -711,10 +626,8 @@ static void test_sweep(void **state) {
                             "  replications: 2\n  seed: 3\n  stop: {until: periods, periods: 40}\n"
                             "  sweep:\n    design: grid\n    parameters:\n      p_inf: [0.3, 0.9]\n"
                             "      x_mean: [0.3, 0.7]\nsurvey: {sample: 30}\nanalysis: {boot: 20, contrasts: false}\n");
-  snprintf(args, sizeof args, "study %s/sweep2.yaml -o %s/sw2 -q", g_dir, g_dir);
-  assert_int_equal(cli(args), 0);
-  snprintf(path, sizeof path, "%s/sw2/report.html", g_dir);
-  html = nl_test_read_all(path);
+  assert_int_equal(nl("study sweep2.yaml -o sw2 -q"), 0);
+  html = read_tmp("sw2/report.html");
   figs = 0;
   for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++) figs++;
   assert_int_equal(figs, 7 + 5);
@@ -751,7 +664,7 @@ static void test_alloc_faults(void **state) {
   char *rep = strstr(text, "  replications: 4\n");
   memcpy(rep, "  replications: 1\n", 18);
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/faults", g_dir);
+  path_of(dir, sizeof dir, "faults");
   nl_alloc_fail_after(0);
   assert_int_equal(load_and_run(text, dir), NL_OK);
   long total = nl_alloc_fail_after(0);
@@ -780,5 +693,5 @@ int main(void) {
       cmocka_unit_test(test_cli_stale_outputs),
       cmocka_unit_test(test_sweep),           cmocka_unit_test(test_alloc_faults),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, teardown);
 }
