@@ -13,43 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
 #include "common/fault_alloc.h"
 #include "io/csvread.h"
 #include "netlearn/plot.h"
 #include "plot/plot_impl.h"
 #include "plot/table.h"
-
-static char tmpdir[256];
-
-static void path_of(char *buf, size_t cap, const char *name) { snprintf(buf, cap, "%s/%s", tmpdir, name); }
-
-static void write_file(const char *name, const char *text) {
-  char p[512];
-  path_of(p, sizeof p, name);
-  FILE *f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  size_t r = fread(b, 1, (size_t)n, f);
-  b[r] = 0;
-  fclose(f);
-  if (len) *len = r;
-  return b;
-}
 
 /* ---- PNG and SVG inspection ---- */
 
@@ -339,13 +312,13 @@ static void test_png_and_svg(void **state) {
   char p[512];
   path_of(p, sizeof p, "fig.SVG");
   assert_int_equal(nl_figure_save(f, p), NL_OK);
-  char *s = slurp(p, &len);
+  char *s = nl_test_read_all_n(p, &len);
   assert_non_null(s);
   assert_non_null(strstr(s, "<svg"));
   free(s);
   path_of(p, sizeof p, "fig.png");
   assert_int_equal(nl_figure_save(f, p), NL_OK);
-  s = slurp(p, &len);
+  s = nl_test_read_all_n(p, &len);
   assert_int_equal(png_size((unsigned char *)s, len, &w, &h), 0);
   assert_int_equal(w, 1050);
   free(s);
@@ -500,25 +473,12 @@ static void test_empty_inputs(void **state) {
 
 static char fig1[512];
 
-static int run_cli(const char *args, char *err, size_t cap) {
-  char cmd[4096], ep[512];
-  path_of(ep, sizeof ep, "cli_err.txt");
-  snprintf(cmd, sizeof cmd, "cd %s && %s %s > %s/cli_out.txt 2> %s", NL_SOURCE_DIR, NL_CLI, args, tmpdir, ep);
-  int rc = system(cmd);
-  if (err) {
-    char *e = slurp(ep, NULL);
-    snprintf(err, cap, "%s", e ? e : "");
-    free(e);
-  }
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void ensure_fig1(void) {
   if (fig1[0]) return;
   path_of(fig1, sizeof fig1, "figure1");
-  char args[1024], err[4096];
-  snprintf(args, sizeof args, "run examples/march1991/figure1.yaml -o %s --set replications=10", fig1);
-  assert_int_equal(run_cli(args, err, sizeof err), 0);
+  char args[1024];
+  snprintf(args, sizeof args, "run %s/examples/march1991/figure1.yaml -o %s --set replications=10", NL_SOURCE_DIR, fig1);
+  assert_int_equal(nl(args), 0);
 }
 
 static void test_march_line(void **state) {
@@ -1051,13 +1011,13 @@ static void test_alloc_failures(void **state) {
 static void test_cli(void **state) {
   (void)state;
   ensure_fig1();
-  char args[2048], err[4096], out[512];
+  char args[2048], out[512];
   path_of(out, sizeof out, "cli_fig1.png");
   snprintf(args, sizeof args, "plot line %s --x p1 --by p2 -m code_knowledge --dpi 300 --width 3.5in --height 2.6in -o %s",
            fig1, out);
-  assert_int_equal(run_cli(args, err, sizeof err), 0);
+  assert_int_equal(nl(args), 0);
   size_t len = 0;
-  char *png = slurp(out, &len);
+  char *png = nl_test_read_all_n(out, &len);
   uint32_t w = 0, h = 0;
   assert_int_equal(png_size((unsigned char *)png, len, &w, &h), 0);
   assert_int_equal(w, 1050);
@@ -1065,67 +1025,53 @@ static void test_cli(void **state) {
   free(png);
   path_of(out, sizeof out, "cli_heat.svg");
   snprintf(args, sizeof args, "plot heatmap %s/results.db --x p1 --y p2 -m code_knowledge --zlim 0,1 -o %s", fig1, out);
-  assert_int_equal(run_cli(args, err, sizeof err), 0);
+  assert_int_equal(nl(args), 0);
   /* bad input: exit 2 with the closest name */
   snprintf(args, sizeof args, "plot line %s --x p1 --by p2 -m code_knowlege -o %s", fig1, out);
-  assert_int_equal(run_cli(args, err, sizeof err), 2);
-  assert_non_null(strstr(err, "netlearn: "));
-  assert_non_null(strstr(err, "did you mean 'code_knowledge'"));
+  assert_int_equal(nl(args), 2);
+  assert_non_null(strstr(errbuf, "netlearn: "));
+  assert_non_null(strstr(errbuf, "did you mean 'code_knowledge'"));
   snprintf(args, sizeof args, "plot heatmap %s --x p1 --y q2 -m code_knowledge -o %s", fig1, out);
-  assert_int_equal(run_cli(args, err, sizeof err), 2);
-  assert_non_null(strstr(err, "did you mean 'p2'"));
-  assert_int_equal(run_cli("plot line nowhere --x p1 -m k -o a.png", err, sizeof err), 2);
-  assert_non_null(strstr(err, "nowhere"));
-  assert_int_equal(run_cli("plot scatter x -o a.png", err, sizeof err), 2);
-  assert_non_null(strstr(err, "unknown plot kind"));
+  assert_int_equal(nl(args), 2);
+  assert_non_null(strstr(errbuf, "did you mean 'p2'"));
+  assert_int_equal(nl("plot line nowhere --x p1 -m k -o a.png"), 2);
+  assert_non_null(strstr(errbuf, "nowhere"));
+  assert_int_equal(nl("plot scatter x -o a.png"), 2);
+  assert_non_null(strstr(errbuf, "unknown plot kind"));
   snprintf(args, sizeof args, "plot line %s --x p1 -m code_knowledge -o fig.pdf", fig1);
-  assert_int_equal(run_cli(args, err, sizeof err), 2);
-  assert_non_null(strstr(err, ".png or .svg"));
+  assert_int_equal(nl(args), 2);
+  assert_non_null(strstr(errbuf, ".png or .svg"));
   snprintf(args, sizeof args, "plot line %s -m code_knowledge -o a.png", fig1);
-  assert_int_equal(run_cli(args, err, sizeof err), 2);
-  assert_non_null(strstr(err, "--x"));
-  assert_int_equal(run_cli("plot series x -m k -o a.png --width 3furlongs", err, sizeof err), 2);
-  assert_non_null(strstr(err, "6.5in"));
+  assert_int_equal(nl(args), 2);
+  assert_non_null(strstr(errbuf, "--x"));
+  assert_int_equal(nl("plot series x -m k -o a.png --width 3furlongs"), 2);
+  assert_non_null(strstr(errbuf, "6.5in"));
   snprintf(args, sizeof args, "plot line %s --x p1 --by p2 -m code_knowledge -o %s/no/such/dir/a.png", fig1, tmpdir);
-  assert_int_equal(run_cli(args, err, sizeof err), 2); /* bad input, as pls and export */
-  assert_non_null(strstr(err, "no/such/dir: cannot write the figure") || strstr(err, "does not exist"));
+  assert_int_equal(nl(args), 2); /* bad input, as pls and export */
+  assert_non_null(strstr(errbuf, "no/such/dir: cannot write the figure") || strstr(errbuf, "does not exist"));
   /* help teaches with an example per kind */
-  assert_int_equal(run_cli("plot --help", NULL, 0), 0);
-  char p[512];
-  path_of(p, sizeof p, "cli_out.txt");
-  char *help = slurp(p, NULL);
-  assert_non_null(strstr(help, "netlearn plot line"));
-  assert_non_null(strstr(help, "netlearn plot heatmap"));
-  assert_non_null(strstr(help, "netlearn plot series"));
-  assert_non_null(strstr(help, "netlearn plot network"));
-  assert_non_null(strstr(help, "netlearn plot pls"));
-  free(help);
+  assert_int_equal(nl("plot --help"), 0);
+  assert_non_null(strstr(outbuf, "netlearn plot line"));
+  assert_non_null(strstr(outbuf, "netlearn plot heatmap"));
+  assert_non_null(strstr(outbuf, "netlearn plot series"));
+  assert_non_null(strstr(outbuf, "netlearn plot network"));
+  assert_non_null(strstr(outbuf, "netlearn plot pls"));
   /* network from the examples */
   path_of(out, sizeof out, "cli_net.svg");
   snprintf(args, sizeof args,
-           "plot network examples/plots/ties.csv --nodes examples/plots/firms.csv --size size --color sector -o %s", out);
-  assert_int_equal(run_cli(args, err, sizeof err), 0);
-  snprintf(args, sizeof args, "plot network examples/plots/ties.csv --nodes examples/plots/firms.csv --size sise -o %s",
-           out);
-  assert_int_equal(run_cli(args, err, sizeof err), 2);
-  assert_non_null(strstr(err, "did you mean 'size'"));
-}
-
-static int setup(void **state) {
-  (void)state;
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/nl_plot_XXXXXX", base && *base ? base : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
+           "plot network %s/examples/plots/ties.csv --nodes %s/examples/plots/firms.csv --size size --color sector -o %s",
+           NL_SOURCE_DIR, NL_SOURCE_DIR, out);
+  assert_int_equal(nl(args), 0);
+  snprintf(args, sizeof args, "plot network %s/examples/plots/ties.csv --nodes %s/examples/plots/firms.csv --size sise -o %s",
+           NL_SOURCE_DIR, NL_SOURCE_DIR, out);
+  assert_int_equal(nl(args), 2);
+  assert_non_null(strstr(errbuf, "did you mean 'size'"));
 }
 
 static int teardown(void **state) {
-  (void)state;
   nl_plot_release_caches();
   xmlCleanupParser();
-  if (getenv("NL_KEEP_TMP")) return 0;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
+  return cli_teardown(state);
 }
 
 int main(void) {
@@ -1139,5 +1085,5 @@ int main(void) {
       cmocka_unit_test(test_pls_diagram_deep_chain), cmocka_unit_test(test_pls_diagram),    cmocka_unit_test(test_pls_from_estimate),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, teardown);
 }
