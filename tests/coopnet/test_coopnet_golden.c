@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "common/read_all.h"
 #include "core/model_impl.h"
 #include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
@@ -154,21 +155,14 @@ static void compare(const char *golden, char *have, const char *what) {
   fclose(h);
 }
 
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  if (!f) fail_msg("cannot write %s", path);
-  fputs(text, f);
-  fclose(f);
-}
-
 static void test_nesting_golden(void **st) {
   (void)st;
   char *meas = NULL, *firms = NULL;
   size_t nmeas = 0, nfirms = 0;
   produce(&meas, &nmeas, &firms, &nfirms);
   if (update) {
-    write_file(GOLDEN "measures.csv", meas);
-    write_file(GOLDEN "firms.csv", firms);
+    nl_test_write_all(GOLDEN "measures.csv", meas);
+    nl_test_write_all(GOLDEN "firms.csv", firms);
     printf("  wrote %s{measures,firms}.csv\n", GOLDEN);
   } else {
     compare(GOLDEN "measures.csv", meas, "measures.csv");
