@@ -17,55 +17,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
 #include "core/stats.h"
 #include "netlearn/netlearn.h"
-
-static char g_dir[256];
 
 static double test_scale(void) {
   const char *s = getenv("NL_TEST_SCALE");
   double v = s ? atof(s) : 1;
   return v > 0 && v <= 1 ? v : 1;
-}
-
-static void write_file(const char *name, const char *text) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", g_dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  size_t got = fread(b, 1, (size_t)n, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
-}
-
-static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_calibXXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
 }
 
 /* The simulation every test calibrates: March's basic organization (m = 30, n = 50) to equilibrium. */
@@ -193,7 +156,7 @@ static void test_march_recovery(void **state) {
   nl_calib_config cfg;
   nl_calib_config_default(&cfg);
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/recover", g_dir);
+  path_of(dir, sizeof dir, "recover");
   nl_status st = nl_calib_run(c, dir, &cfg);
   if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
   assert_int_equal(st, NL_OK);
@@ -236,7 +199,7 @@ static void test_march_recovery(void **state) {
   }
   char path[700];
   snprintf(path, sizeof path, "%s/estimates.csv", dir);
-  char *est = read_all(path);
+  char *est = nl_test_read_all(path);
   assert_non_null(strstr(est, "parameter,estimate,se,ci_low,ci_high"));
   assert_non_null(strstr(est, "\np1,"));
   free(est);
@@ -257,7 +220,7 @@ static void test_march_cmaes(void **state) {
                "optimizer: {method: cmaes, max_evals: %d, starts: 1, step: 0.2}\ninference: {profile_points: 0}\n%s",
            R, scale < 1 ? 24 : 72, tg);
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/cmaes", g_dir);
+  path_of(dir, sizeof dir, "cmaes");
   double est[2][2];
   for (int pass = 0; pass < 2; pass++) {
     nl_calib *c = nl_calib_new();
@@ -325,7 +288,7 @@ static void test_se_table_of_n_runs(void **state) {
   const char *head = SIM "parameters: {p1: {bounds: [0.05, 0.95], start: 0.3}, p2: {bounds: [0.05, 0.95], start: 0.6}}\n"
                          "optimizer: {max_evals: 1, starts: 1}\nseed: 78\n";
   char dir[512], tg[4096], text[8192];
-  snprintf(dir, sizeof dir, "%s/nr", g_dir); /* one directory: the runs differ only in the observed values */
+  path_of(dir, sizeof dir, "nr"); /* one directory: the runs differ only in the observed values */
   /* (1) se set from the simulation's own SEs at the truth, se_k = sim_se_k sqrt(R / N): then
    * Omega_obs = (R/N) Omega_sim exactly and SE(N) / SE(M) = sqrt((1/N + 1/R) / (1/M + 1/R)) to
    * rounding, with either weighting */
@@ -437,8 +400,8 @@ static int stop_now(void *user) {
 static void test_resume(void **state) {
   (void)state;
   char a[512], b[512];
-  snprintf(a, sizeof a, "%s/resumed", g_dir);
-  snprintf(b, sizeof b, "%s/fresh", g_dir);
+  path_of(a, sizeof a, "resumed");
+  path_of(b, sizeof b, "fresh");
   nl_calib *c = nl_calib_new();
   assert_int_equal(nl_calib_load_string(c, SMALL, "small.yaml"), NL_OK);
   nl_calib_config cfg;
@@ -474,15 +437,10 @@ static void test_resume(void **state) {
   assert_int_equal(nl_calib_run(c, b, &cfg), NL_OK);
   static const char *const same[] = {"estimates.csv", "fit.csv"};
   for (size_t i = 0; i < 2; i++) {
-    char pa[700], pb[700];
-    snprintf(pa, sizeof pa, "%s/%s", a, same[i]);
-    snprintf(pb, sizeof pb, "%s/%s", b, same[i]);
-    char *ta = read_all(pa), *tb = read_all(pb);
-    assert_non_null(ta);
-    assert_non_null(tb);
-    assert_string_equal(ta, tb);
-    free(ta);
-    free(tb);
+    char ra[64], rb[64];
+    snprintf(ra, sizeof ra, "resumed/%s", same[i]);
+    snprintf(rb, sizeof rb, "fresh/%s", same[i]);
+    if (!same_files(ra, rb)) fail_msg("%s and %s are missing or differ", ra, rb);
   }
   nl_calib_free(c);
   /* a different calibration into the same directory is refused */
@@ -501,7 +459,7 @@ static void test_not_identified(void **state) {
   /* p1_fast is the socialization rate of the fast learners; without fast learners (fast_share = 0)
    * nothing depends on it */
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/ident", g_dir);
+  path_of(dir, sizeof dir, "ident");
   nl_calib *c = nl_calib_new();
   assert_int_equal(nl_calib_load_string(c,
                                         SIM "parameters: {p1: [0.05, 0.95], p1_fast: [0.1, 0.9]}\nreplications: 30\n"
@@ -531,23 +489,12 @@ static void test_not_identified(void **state) {
 
 /* ---- bad files ----------------------------------------------------------------------------------------- */
 
-static int cli(const char *args) {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd '%s' && OPENBLAS_NUM_THREADS=1 '%s' %s > out.txt 2> err.txt", g_dir, NL_CLI, args);
-  int rc = system(cmd);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /* Calibrating a bad file `text` exits with code 2 and a message containing `expect`. */
 static void expect_bad_file(const char *text, const char *expect) {
   write_file("bad.yaml", text);
-  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
-  char path[600];
-  snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  char *err = read_all(path);
-  if (!strstr(err, expect)) fprintf(stderr, "expected '%s', got '%s'\n", expect, err);
-  assert_non_null(strstr(err, expect));
-  free(err);
+  assert_int_equal(nl("calibrate bad.yaml -o out_bad"), 2);
+  if (!strstr(errbuf, expect)) fprintf(stderr, "expected '%s', got '%s'\n", expect, errbuf);
+  assert_non_null(strstr(errbuf, expect));
 }
 
 static void test_bad_files(void **state) {
@@ -601,26 +548,21 @@ static void test_bad_files(void **state) {
   /* a scenario file that does not exist, an inline scenario with a bad parameter */
   write_file("bad.yaml", "simulation: nowhere.yaml\nparameters: {p1: [0.05, 0.95]}\n"
                          "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
-  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  assert_int_equal(nl("calibrate bad.yaml -o out_bad"), 2);
   write_file("bad.yaml", "simulation:\n  model: march1991\n  parameters: {p2: 2}\nparameters: {p1: [0.05, 0.95]}\n"
                          "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
-  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
-  char path[600];
-  snprintf(path, sizeof path, "%s/err.txt", g_dir);
-  char *err = read_all(path);
-  assert_non_null(strstr(err, "bad.yaml:3:"));
-  free(err);
+  assert_int_equal(nl("calibrate bad.yaml -o out_bad"), 2);
+  assert_non_null(strstr(errbuf, "bad.yaml:3:"));
   /* usage and --set */
-  assert_int_equal(cli("calibrate"), 2);
+  assert_int_equal(nl("calibrate"), 2);
   write_file("ok.yaml", "simulation: {model: march1991}\nparameters: {p1: [0.05, 0.95]}\n"
                         "targets: [{measure: periods, stat: mean, value: 1, se: 1}]\n");
-  assert_int_equal(cli("calibrate ok.yaml -o out_bad --set optimizer.method=simplex"), 2);
-  assert_int_equal(cli("calibrate ok.yaml -o out_bad --set colour=red"), 2);
-  assert_int_equal(cli("calibrate ok.yaml -o out_bad --set inference.weighting=optimal"), 2);
-  assert_int_equal(cli("calibrate ok.yaml -o out_bad --bogus"), 2);
+  assert_int_equal(nl("calibrate ok.yaml -o out_bad --set optimizer.method=simplex"), 2);
+  assert_int_equal(nl("calibrate ok.yaml -o out_bad --set colour=red"), 2);
+  assert_int_equal(nl("calibrate ok.yaml -o out_bad --set inference.weighting=optimal"), 2);
+  assert_int_equal(nl("calibrate ok.yaml -o out_bad --bogus"), 2);
   /* nothing ran: no output directory */
-  snprintf(path, sizeof path, "%s/out_bad", g_dir);
-  assert_int_not_equal(access(path, F_OK), 0);
+  assert_false(exists("out_bad"));
 }
 
 
@@ -651,8 +593,8 @@ static void test_pls_matches_study(void **state) {
   (void)state;
   write_file("small-study.yaml", small_study);
   char path[600], dir[600];
-  snprintf(path, sizeof path, "%s/small-study.yaml", g_dir);
-  snprintf(dir, sizeof dir, "%s/study", g_dir);
+  path_of(path, sizeof path, "small-study.yaml");
+  path_of(dir, sizeof dir, "study");
   nl_study *s = nl_study_new();
   nl_status st = nl_study_load_file(s, path);
   if (st) fprintf(stderr, "%s\n", nl_study_errmsg(s));
@@ -742,7 +684,7 @@ static void test_pls_resume_fields(void **state) {
       "      PRODINNO =~ prodinno1 + prodinno2 + prodinno3\n      PRODINNO ~ EXPLORE\n"
       "    paths: [{effect: EXPLORE -> PRODINNO, value: 0.2, se: 0.1}]\n";
   char text[4096], dir[512];
-  snprintf(dir, sizeof dir, "%s/pls-fields", g_dir);
+  path_of(dir, sizeof dir, "pls-fields");
   nl_calib_config cfg;
   nl_calib_config_default(&cfg);
   cfg.report = 0;
@@ -795,10 +737,10 @@ static void test_pls_bad_files(void **state) {
   /* a parameter coopnet does not have; a simulation beside the study */
   write_file("bad.yaml", "parameters: {x_meen: [0.1, 0.9]}\ntargets:\n  pls:\n    study: small-study.yaml\n    paths:\n"
                          "      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}\n");
-  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  assert_int_equal(nl("calibrate bad.yaml -o out_bad"), 2);
   write_file("bad.yaml", "simulation: {model: coopnet}\nparameters: {x_mean: [0.1, 0.9]}\ntargets:\n  pls:\n"
                          "    study: small-study.yaml\n    paths:\n      - {effect: EXPLORE -> PRODINNO, value: 0.3, se: 0.1}\n");
-  assert_int_equal(cli("calibrate bad.yaml -o out_bad"), 2);
+  assert_int_equal(nl("calibrate bad.yaml -o out_bad"), 2);
 }
 
 /* The shipped examples load (their scenario and study paths is relative to the repository's root). */
@@ -832,7 +774,7 @@ int main(void) {
       cmocka_unit_test(test_pls_resume_fields),
       cmocka_unit_test(test_pls_bad_files),   cmocka_unit_test(test_example_loads),
   };
-  int failed = cmocka_run_group_tests(tests, setup, teardown);
+  int failed = cmocka_run_group_tests(tests, cli_setup, cli_teardown);
   nl_plot_release_caches(); /* cairo's font caches (the reports' figures), for the leak checker */
   return failed;
 }
