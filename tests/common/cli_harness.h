@@ -45,19 +45,26 @@ static inline void slurp(const char *path, char *buf, size_t cap) {
   fclose(f);
 }
 
+/* tmpdir/err.txt and out.txt into errbuf and outbuf (for commands started otherwise, e.g. in the
+ * background, that write there). */
+static inline void read_outputs(void) {
+  char p[512];
+  path_of(p, sizeof p, "err.txt");
+  slurp(p, errbuf, sizeof errbuf);
+  path_of(p, sizeof p, "out.txt");
+  slurp(p, outbuf, sizeof outbuf);
+}
+
 /* `prefix netlearn args` in tmpdir (prefix: "" or e.g. "timeout 5", "ulimit -f 64;"); stdout and
  * stderr into outbuf and errbuf; the exit code (-1 when killed by a signal). */
 static inline int sh(const char *prefix, const char *args) {
-  char cmd[8192], p[512];
+  char cmd[8192];
   const char *vg = getenv("NL_VALGRIND") && getenv("NL_VALGRIND")[0] == '1'
                        ? "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "
                        : "";
   snprintf(cmd, sizeof cmd, "cd %s && %s %s%s %s > out.txt 2> err.txt", tmpdir, prefix, vg, NL_CLI, args);
   int rc = system(cmd);
-  path_of(p, sizeof p, "err.txt");
-  slurp(p, errbuf, sizeof errbuf);
-  path_of(p, sizeof p, "out.txt");
-  slurp(p, outbuf, sizeof outbuf);
+  read_outputs();
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 

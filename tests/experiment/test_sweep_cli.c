@@ -24,14 +24,6 @@
 
 #include "experiment/dbdump.h"
 
-static void read_outputs(void) {
-  char p[256];
-  path_of(p, sizeof p, "err.txt");
-  slurp(p, errbuf, sizeof errbuf);
-  path_of(p, sizeof p, "out.txt");
-  slurp(p, outbuf, sizeof outbuf);
-}
-
 static char *dump(const char *rel) {
   char p[256];
   path_of(p, sizeof p, rel);
@@ -46,14 +38,12 @@ static long count(const char *rel, const char *sql) {
   return dbcount(p, sql);
 }
 
-static void same_files(const char *a, const char *b, const char *file) {
-  static char x[1 << 20], y[1 << 20];
+/* a/file and b/file of tmpdir are the same (and not empty). */
+static void same_in(const char *a, const char *b, const char *file) {
   char p[256], q[256];
-  snprintf(p, sizeof p, "%s/%s/%s", tmpdir, a, file);
-  snprintf(q, sizeof q, "%s/%s/%s", tmpdir, b, file);
-  slurp(p, x, sizeof x);
-  slurp(q, y, sizeof y);
-  if (x[0] == '\0' || strcmp(x, y) != 0) fail_msg("%s differs between %s and %s", file, a, b);
+  snprintf(p, sizeof p, "%s/%s", a, file);
+  snprintf(q, sizeof q, "%s/%s", b, file);
+  if (!same_files(p, q)) fail_msg("%s differs between %s and %s", file, a, b);
 }
 
 /* 6 design points x 6 replications, to equilibrium. */
@@ -76,7 +66,7 @@ static void test_threads_and_ranks_identical(void **state) {
   assert_int_equal(count("t1/results.db", "SELECT count(*) FROM runs WHERE status = 'done'"), 36);
   assert_int_equal(count("t1/results.db", "SELECT count(*) FROM points"), 6);
   static const char *const files[] = {"series.csv", "summary.csv", "final.csv", "points.csv"};
-  for (int i = 0; i < 4; i++) same_files("t1", "t2", files[i]);
+  for (int i = 0; i < 4; i++) same_in("t1", "t2", files[i]);
   assert_true(exists("t1/manifest.json"));
   char p[256];
   path_of(p, sizeof p, "t1/final.csv");
@@ -91,7 +81,7 @@ static void test_threads_and_ranks_identical(void **state) {
     if (rc != 0) fail_msg("mpirun exit %d: %s", rc, errbuf);
     char *c = dump("m2/results.db");
     assert_string_equal(a, c);
-    for (int i = 0; i < 4; i++) same_files("t1", "m2", files[i]);
+    for (int i = 0; i < 4; i++) same_in("t1", "m2", files[i]);
     assert_int_equal(count("m2/results.db", "SELECT ranks FROM sessions"), 2);
     free(c);
   }
@@ -106,7 +96,7 @@ static void test_export_and_summary(void **state) {
   if (!exists("t1/manifest.json")) assert_int_equal(nl("run sweep.yaml -o t1 -t 1 -q"), 0);
   assert_int_equal(nl("export t1/results.db -o e1"), 0);
   static const char *const files[] = {"series.csv", "summary.csv", "final.csv", "points.csv"};
-  for (int i = 0; i < 4; i++) same_files("t1", "e1", files[i]);
+  for (int i = 0; i < 4; i++) same_in("t1", "e1", files[i]);
   assert_int_equal(nl("summary t1/results.db"), 0);
   assert_non_null(strstr(outbuf, "march1991, seed 5: 6 design points, 36 of 36 runs done"));
   assert_non_null(strstr(outbuf, "code_knowledge"));
@@ -180,8 +170,8 @@ static void test_kill_and_resume(void **state) {
   assert_non_null(strstr(errbuf, "resuming killed/results.db: ")); /* the database, not manifest.json */
   char *a = dump("ref/results.db"), *b = dump("killed/results.db");
   assert_string_equal(a, b);
-  same_files("ref", "killed", "summary.csv");
-  same_files("ref", "killed", "final.csv");
+  same_in("ref", "killed", "summary.csv");
+  same_in("ref", "killed", "final.csv");
   assert_int_equal(count("killed/results.db", "SELECT count(*) FROM sessions"), 2);
   assert_false(exists("killed/final.csv.tmp.12345"));
   free(a);
