@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h"
 #include "netlearn/plot.h"
 #include "netlearn/pls.h"
 #include "pls/pls_internal.h"
@@ -23,9 +24,14 @@
 
 #define MOBI NL_SOURCE_DIR "/tests/data/mobi.csv"
 
-static int load_reference(void **state) {
-  (void)state;
+static int setup(void **state) {
+  if (cli_setup(state)) return -1;
   return load_reference_file(NL_SOURCE_DIR "/tests/pls/seminr_reference_wave2.csv");
+}
+
+static int teardown(void **state) {
+  free_reference(state);
+  return cli_teardown(state);
 }
 
 static void check_interaction(nl_pls_interaction how, const char *ref) {
@@ -368,33 +374,23 @@ static void test_presets(void **state) {
   nl_pls *p = fit(NL_SOURCE_DIR "/tests/pls/mobi_moderation.model", MOBI, &o);
   compare("mod_product_indicator", p);
   nl_pls_free(p);
-  char dir[] = "/tmp/nl_pls_prXXXXXX", cmd[1024], path[512], text[16384];
-  assert_non_null(mkdtemp(dir));
   /* cSEM: PLSc, 499 resamples for a bare --boot; --scheme factorial overrides the preset's path */
-  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/c' --scheme factorial --preset cSEM --boot --predict",
-           NL_CLI, NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, dir);
-  assert_int_equal(system(cmd), 0);
-  snprintf(path, sizeof path, "%s/c/methods.md", dir);
-  FILE *f = fopen(path, "r");
-  assert_non_null(f);
-  size_t got = fread(text, 1, sizeof text - 1, f);
-  text[got] = '\0';
-  fclose(f);
+  assert_int_equal(nl("pls '" NL_SOURCE_DIR "/tests/pls/mobi.model' '" MOBI "' -q -o c --scheme factorial --preset cSEM "
+                      "--boot --predict"),
+                   0);
+  char *text = read_tmp("c/methods.md");
+  assert_non_null(text);
   const char *want[] = {"factorial weighting scheme", "largest absolute change of an outer weight fell below 1e-05",
                         "at most 100 iterations", "consistent PLS (PLSc", "B = 499 resamples",
                         "10-fold cross-validation repeated 1 times", "earliest antecedents", "`cSEM` preset",
                         "Dijkstra, T. K., & Henseler, J. (2015)", "Rademaker"};
   for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
     if (!strstr(text, want[k])) fail_msg("methods.md lacks '%s':\n%s", want[k], text);
-  snprintf(path, sizeof path, "%s/c/convergence.csv", dir);
-  f = fopen(path, "r");
-  assert_non_null(f);
-  got = fread(text, 1, sizeof text - 1, f);
-  text[got] = '\0';
-  fclose(f);
+  free(text);
+  text = read_tmp("c/convergence.csv");
+  assert_non_null(text);
   assert_non_null(strstr(text, ",factorial,casewise,true"));
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
+  free(text);
 }
 
 /* Multigroup analysis: group paths equal to seminr's estimate_pls_mga(); Henseler's p from the
@@ -524,12 +520,9 @@ static void test_mga(void **state) {
  * weights in weights.csv; the slope figure refuses a construct that is not an interaction. */
 static void test_cli_files(void **state) {
   (void)state;
-  char dir[] = "/tmp/nl_pls_w2XXXXXX", cmd[1024], path[512], line[512];
-  assert_non_null(mkdtemp(dir));
-  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/m' --interaction orthogonal", NL_CLI,
-           NL_SOURCE_DIR "/tests/pls/mobi_moderation.model", MOBI, dir);
-  assert_int_equal(system(cmd), 0);
-  snprintf(path, sizeof path, "%s/m/simple_slopes.csv", dir);
+  char path[512], line[512];
+  assert_int_equal(nl("pls '" NL_SOURCE_DIR "/tests/pls/mobi_moderation.model' '" MOBI "' -q -o m --interaction orthogonal"), 0);
+  path_of(path, sizeof path, "m/simple_slopes.csv");
   FILE *f = fopen(path, "r");
   assert_non_null(f);
   int rows = 0;
@@ -547,20 +540,15 @@ static void test_cli_files(void **state) {
   }
   fclose(f);
   assert_int_equal(rows, 3);
-  snprintf(path, sizeof path, "%s/m/simple_slopes_Image_Expectation_Satisfaction.png", dir);
-  f = fopen(path, "rb");
-  assert_non_null(f);
-  fclose(f);
+  assert_true(exists("m/simple_slopes_Image_Expectation_Satisfaction.png"));
   nl_figure *fig = nl_figure_new(NULL);
   assert_int_equal(nl_plot_pls_slopes(fig, p, y, y), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(fig), "not an interaction term"));
   nl_figure_free(fig);
   nl_plot_release_caches();
   nl_pls_free(p);
-  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/h'", NL_CLI, NL_SOURCE_DIR "/tests/pls/mobi_hoc_a.model",
-           MOBI, dir);
-  assert_int_equal(system(cmd), 0);
-  snprintf(path, sizeof path, "%s/h/weights.csv", dir);
+  assert_int_equal(nl("pls '" NL_SOURCE_DIR "/tests/pls/mobi_hoc_a.model' '" MOBI "' -q -o h"), 0);
+  path_of(path, sizeof path, "h/weights.csv");
   f = fopen(path, "r");
   assert_non_null(f);
   int dims = 0, hoc = 0;
@@ -572,43 +560,27 @@ static void test_cli_files(void **state) {
   assert_int_equal(dims, 7);
   assert_int_equal(hoc, 2);
   /* MGA from the CLI: the three files and the methods paragraph */
-  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/g' --groups group --boot 50 --perm 50", NL_CLI,
-           NL_SOURCE_DIR "/tests/pls/mobi.model", NL_SOURCE_DIR "/tests/data/mobi_groups.csv", dir);
-  assert_int_equal(system(cmd), 0);
-  snprintf(path, sizeof path, "%s/g/methods.md", dir);
-  f = fopen(path, "r");
-  assert_non_null(f);
-  char text[16384];
-  size_t got = fread(text, 1, sizeof text - 1, f);
-  text[got] = '\0';
-  fclose(f);
+  assert_int_equal(nl("pls '" NL_SOURCE_DIR "/tests/pls/mobi.model' '" NL_SOURCE_DIR "/tests/data/mobi_groups.csv' -q "
+                      "-o g --groups group --boot 50 --perm 50"),
+                   0);
+  char *text = read_tmp("g/methods.md");
+  assert_non_null(text);
   assert_non_null(strstr(text, "## Multigroup analysis"));
   assert_non_null(strstr(text, "1: n = 125; 2: n = 125"));
   assert_non_null(strstr(text, "50 permutations of the group labels"));
-  const char *mfiles[] = {"mga_paths.csv", "mga_tests.csv", "micom.csv"};
-  for (int k = 0; k < 3; k++) {
-    snprintf(path, sizeof path, "%s/g/%s", dir, mfiles[k]);
-    f = fopen(path, "r");
-    assert_non_null(f);
-    fclose(f);
-  }
+  free(text);
+  const char *mfiles[] = {"g/mga_paths.csv", "g/mga_tests.csv", "g/micom.csv"};
+  for (int k = 0; k < 3; k++) assert_true(exists(mfiles[k]));
   /* IPMA: table and map */
-  snprintf(cmd, sizeof cmd, "'%s' pls '%s' '%s' -q -o '%s/i' --ipma Loyalty --ipma-scale 1:10", NL_CLI,
-           NL_SOURCE_DIR "/tests/pls/mobi.model", MOBI, dir);
-  assert_int_equal(system(cmd), 0);
-  snprintf(path, sizeof path, "%s/i/ipma.png", dir);
-  f = fopen(path, "rb");
-  assert_non_null(f);
-  fclose(f);
-  snprintf(path, sizeof path, "%s/i/ipma.csv", dir);
+  assert_int_equal(nl("pls '" NL_SOURCE_DIR "/tests/pls/mobi.model' '" MOBI "' -q -o i --ipma Loyalty --ipma-scale 1:10"), 0);
+  assert_true(exists("i/ipma.png"));
+  path_of(path, sizeof path, "i/ipma.csv");
   f = fopen(path, "r");
   assert_non_null(f);
   int ipma_rows = 0;
   while (fgets(line, sizeof line, f)) ipma_rows += strncmp(line, "Loyalty,", 8) == 0;
   fclose(f);
   assert_int_equal(ipma_rows, 7);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
 }
 
 int main(void) {
@@ -620,5 +592,5 @@ int main(void) {
       cmocka_unit_test(test_stop_rules),     cmocka_unit_test(test_presets),
       cmocka_unit_test(test_mga),
   };
-  return cmocka_run_group_tests(tests, load_reference, free_reference);
+  return cmocka_run_group_tests(tests, setup, teardown);
 }
