@@ -330,44 +330,36 @@ static size_t count_lines(const char *rel) {
   return n;
 }
 
-static void read_all(const char *rel, char *buf, size_t cap) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
-  FILE *f = fopen(path, "r");
-  assert_non_null(f);
-  size_t got = fread(buf, 1, cap - 1, f);
-  buf[got] = '\0';
-  fclose(f);
-}
-
 static void test_cli_outputs(void **state) {
   (void)state;
   char err[4096];
-  static char a[200000], b[200000];
   assert_int_equal(run_cli("--help", err, sizeof err), 0);
-  snprintf(a, sizeof a, "%s", outbuf); /* the last command's stdout */
-  assert_non_null(strstr(a, "NAME =~ item1 + item2"));
-  assert_non_null(strstr(a, "Example"));
+  assert_non_null(strstr(outbuf, "NAME =~ item1 + item2"));
+  assert_non_null(strstr(outbuf, "Example"));
   /* model on stdin, bootstrap with 1 and 2 threads: identical files */
   assert_int_equal(run_cli("- data.csv -o out1 --boot 200 --seed 9 --threads 1 --ci bca < good.model", err, sizeof err),
                    0);
   assert_int_equal(run_cli("good.model data.csv -o out2 --boot 200 --seed 9 --threads 2 --ci bca -q", err, sizeof err),
                    0);
-  read_all("out1/bootstrap.csv", a, sizeof a);
-  read_all("out2/bootstrap.csv", b, sizeof b);
-  assert_string_equal(a, b);
-  assert_non_null(strstr(a, "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper\n"));
-  assert_non_null(strstr(a, "\npath,A,,Y,"));
-  assert_non_null(strstr(a, "\nhtmt,"));
-  snprintf(a, sizeof a, "%s", outbuf); /* the last command's stdout */
-  assert_true(a[0] == '\0'); /* -q */
+  assert_true(same_files("out1/bootstrap.csv", "out2/bootstrap.csv"));
+  char *csv = read_tmp("out1/bootstrap.csv");
+  assert_non_null(csv);
+  assert_non_null(strstr(csv, "quantity,from,through,to,original,boot_mean,boot_sd,t,p,ci_lower,ci_upper\n"));
+  assert_non_null(strstr(csv, "\npath,A,,Y,"));
+  assert_non_null(strstr(csv, "\nhtmt,"));
+  free(csv);
+  assert_true(outbuf[0] == '\0'); /* -q: the last command's stdout is empty */
   /* bare --boot: seminr's default of 500 resamples */
   assert_int_equal(run_cli("good.model data.csv --boot -q -o out3", err, sizeof err), 0);
-  read_all("out3/bootstrap_info.csv", a, sizeof a);
-  assert_non_null(strstr(a, "\n500,500,0,"));
-  read_all("out1/bootstrap_info.csv", a, sizeof a);
-  assert_non_null(strstr(a, "200,200,0,"));
-  assert_non_null(strstr(a, ",9,0,bca,0.05,"));
+  csv = read_tmp("out3/bootstrap_info.csv");
+  assert_non_null(csv);
+  assert_non_null(strstr(csv, "\n500,500,0,"));
+  free(csv);
+  csv = read_tmp("out1/bootstrap_info.csv");
+  assert_non_null(csv);
+  assert_non_null(strstr(csv, "200,200,0,"));
+  assert_non_null(strstr(csv, ",9,0,bca,0.05,"));
+  free(csv);
   /* every file, with its header and row count (3 constructs, 8 indicators, 2 paths, 60 rows) */
   static const struct {
     const char *file, *header;
@@ -395,8 +387,10 @@ static void test_cli_outputs(void **state) {
   for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
     char rel[256];
     snprintf(rel, sizeof rel, "out1/%s", files[k].file);
-    read_all(rel, a, sizeof a);
-    if (strncmp(a, files[k].header, strlen(files[k].header)) != 0) fail_msg("%s: header '%.80s'", rel, a);
+    csv = read_tmp(rel);
+    assert_non_null(csv);
+    if (strncmp(csv, files[k].header, strlen(files[k].header)) != 0) fail_msg("%s: header '%.80s'", rel, csv);
+    free(csv);
     if (count_lines(rel) != files[k].rows + 1) fail_msg("%s: %zu lines", rel, count_lines(rel));
   }
   /* no temporary files left behind */
@@ -404,28 +398,21 @@ static void test_cli_outputs(void **state) {
   snprintf(cmd, sizeof cmd, "ls '%s/out1' | grep -q tmp", tmpdir);
   assert_int_not_equal(system(cmd), 0);
   /* Ctrl-C during a long bootstrap: exit 3, nothing written */
-  char cmd2[2048];
   /* --foreground: one SIGINT to netlearn only (without it timeout signals its whole process group as
    * well, and a second signal makes the CLI exit at once with "interrupted again") */
-  snprintf(cmd2, sizeof cmd2,
-           "cd '%s' && OPENBLAS_NUM_THREADS=1 timeout --foreground --preserve-status -s INT 0.5 '%s' pls good.model data.csv --boot 1000000 -q "
-           "-o intr 2> stderr.txt",
-           tmpdir, NL_CLI);
-  int rc2 = system(cmd2);
-  assert_true(WIFEXITED(rc2));
-  assert_int_equal(WEXITSTATUS(rc2), 3);
-  read_all("stderr.txt", a, sizeof a);
-  assert_non_null(strstr(a, "netlearn: interrupted: bootstrap canceled after"));
+  assert_int_equal(sh("timeout --foreground --preserve-status -s INT 0.5", "pls good.model data.csv --boot 1000000 -q -o intr"),
+                   3);
+  assert_non_null(strstr(errbuf, "netlearn: interrupted: bootstrap canceled after"));
+  char cmd2[2048];
   /* nothing written: the directory is created before estimating (an uncreatable one is exit 2), but stays empty */
   snprintf(cmd2, sizeof cmd2, "test -n \"$(ls -A '%s/intr' 2>/dev/null)\"", tmpdir);
   assert_int_not_equal(system(cmd2), 0);
   /* the report names the paths and reliability table */
   assert_int_equal(run_cli("good.model data.csv --scheme factorial --plsc", err, sizeof err), 0);
-  snprintf(a, sizeof a, "%s", outbuf); /* the last command's stdout */
-  assert_non_null(strstr(a, "Path Coefficients:"));
-  assert_non_null(strstr(a, "Reliability:"));
-  assert_non_null(strstr(a, "inner weighting: factorial"));
-  assert_non_null(strstr(a, "consistent PLS (PLSc): yes"));
+  assert_non_null(strstr(outbuf, "Path Coefficients:"));
+  assert_non_null(strstr(outbuf, "Reliability:"));
+  assert_non_null(strstr(outbuf, "inner weighting: factorial"));
+  assert_non_null(strstr(outbuf, "consistent PLS (PLSc): yes"));
 }
 
 /* End to end: the CLI's CSV files on corp_rep (with --na -99) carry seminr's numbers. */
