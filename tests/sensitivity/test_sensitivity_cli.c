@@ -17,16 +17,6 @@
 
 #include "common/cli_harness.h"
 
-static char *read_rel(const char *rel) {
-  static char bufs[4][65536];
-  static int k = 0;
-  char p[300];
-  snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
-  char *b = bufs[k++ % 4];
-  slurp(p, b, sizeof bufs[0]);
-  return b;
-}
-
 /* Lines 1-7: an inline march1991 scenario (short runs, series every 5 periods). */
 static const char *head = "scenario:\n"
                           "  model: march1991\n"
@@ -55,11 +45,14 @@ static void test_sobol_files_threads(void **state) {
     char a[64], b[64];
     snprintf(a, sizeof a, "one/%s", files[i]);
     snprintf(b, sizeof b, "two/%s", files[i]);
-    const char *x = read_rel(a), *y = read_rel(b);
-    if (!x[0]) fail_msg("%s missing", a);
-    if (strcmp(files[i], "manifest.json") && strcmp(x, y)) fail_msg("%s differs between 1 and 2 threads", files[i]);
+    if (!strcmp(files[i], "manifest.json")) {
+      if (!exists(a)) fail_msg("%s missing", a);
+    } else if (!same_files(a, b)) {
+      fail_msg("%s missing or differs between 1 and 2 threads", files[i]);
+    }
   }
-  const char *ind = read_rel("one/indices.csv");
+  char *ind = read_tmp("one/indices.csv");
+  assert_non_null(ind);
   assert_true(!strncmp(ind, "output,parameter,S1,S1_low,S1_high,ST,ST_low,ST_high\n", 53));
   /* 4 factors x 2 outputs + header */
   int lines = 0;
@@ -70,22 +63,27 @@ static void test_sobol_files_threads(void **state) {
   double s1, s1l, s1h, st;
   assert_int_equal(sscanf(d, "code_knowledge,dummy,%lf,%lf,%lf,%lf", &s1, &s1l, &s1h, &st), 4);
   assert_true(st > 0);
+  free(ind);
   /* convergence at N/4, N/2, N: 3 x 8 rows */
-  const char *conv = read_rel("one/convergence.csv");
+  char *conv = read_tmp("one/convergence.csv");
+  assert_non_null(conv);
   lines = 0;
   for (const char *c = conv; *c; c++) lines += *c == '\n';
   assert_int_equal(lines, 25);
   assert_non_null(strstr(conv, "code_knowledge,p1,4,"));
+  free(conv);
   /* design.csv: 16 x (3 + 3) rows; n is an int parameter: rounded values */
-  const char *des = read_rel("one/design.csv");
+  char *des = read_tmp("one/design.csv");
+  assert_non_null(des);
   lines = 0;
   for (const char *c = des; *c; c++) lines += *c == '\n';
   assert_int_equal(lines, 16 * 6 + 1);
   assert_true(!strncmp(des, "row,point,block,p1,p2,n,code_knowledge,individual_knowledge@10\n", 62));
+  free(des);
   /* a second run finds everything done */
   assert_int_equal(nl("sensitivity a.yaml -o one -t 2"), 0);
   assert_non_null(strstr(errbuf, "already done"));
-  assert_string_equal(read_rel("one/indices.csv"), read_rel("two/indices.csv"));
+  assert_true(same_files("one/indices.csv", "two/indices.csv"));
 }
 
 /* Under mpirun the runs go to the other ranks (rank 0 writes the database): with 1 master and 2
@@ -111,15 +109,9 @@ static void test_mpi_ranks(void **state) {
     const char *file = k ? "mm.yaml" : "m.yaml";
     snprintf(cmd, sizeof cmd, "sensitivity %s -o %s -t 1 -q", file, k ? "mt" : "st");
     assert_int_equal(nl(cmd), 0);
-    snprintf(cmd, sizeof cmd, "%s%s sensitivity %s -o %s", mpirun, NL_CLI, file, k ? "mr" : "sr");
-    char sh[1200], p[300];
-    snprintf(sh, sizeof sh, "cd %s && %s > out.txt 2> err.txt", tmpdir, cmd);
-    int rc = system(sh);
-    snprintf(p, sizeof p, "%s/err.txt", tmpdir);
-    slurp(p, errbuf, sizeof errbuf);
-    if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0) fail_msg("mpirun exit %d: %s", rc, errbuf);
-    snprintf(p, sizeof p, "%s/out.txt", tmpdir);
-    slurp(p, outbuf, sizeof outbuf);
+    snprintf(cmd, sizeof cmd, "sensitivity %s -o %s", file, k ? "mr" : "sr");
+    int rc = sh(mpirun, cmd);
+    if (rc != 0) fail_msg("mpirun exit %d: %s", rc, errbuf);
     assert_non_null(strstr(outbuf, "code_knowledge:")); /* rank 0's table, once */
     assert_null(strstr(strstr(outbuf, "code_knowledge:") + 1, "code_knowledge:\n"));
     static const char *const sobol[] = {"indices.csv", "convergence.csv", "design.csv", "sobol_code_knowledge.svg"};
@@ -128,28 +120,22 @@ static void test_mpi_ranks(void **state) {
       char a[64], b[64];
       snprintf(a, sizeof a, "%s/%s", k ? "mt" : "st", k ? morris[i] : sobol[i]);
       snprintf(b, sizeof b, "%s/%s", k ? "mr" : "sr", k ? morris[i] : sobol[i]);
-      const char *x = read_rel(a), *y = read_rel(b);
-      if (!x[0]) fail_msg("%s missing", a);
-      if (strcmp(x, y)) fail_msg("%s differs between 1 thread and 3 MPI ranks", b);
+      if (!same_files(a, b)) fail_msg("%s missing or differs between 1 thread and 3 MPI ranks", b);
     }
     /* ranks 1 and 2 ran the runs; the session records 3 ranks */
-    snprintf(sh, sizeof sh,
+    char query[1200], p[300];
+    snprintf(query, sizeof query,
              "cd %s && sqlite3 %s/results.db \"SELECT count(DISTINCT worker) || ',' || min(worker) || ',' || "
              "(SELECT ranks FROM sessions) FROM runs\" > out.txt",
              tmpdir, k ? "mr" : "sr");
-    if (system(sh) != 0) skip(); /* no sqlite3 shell */
-    snprintf(p, sizeof p, "%s/out.txt", tmpdir);
+    if (system(query) != 0) skip(); /* no sqlite3 shell */
+    path_of(p, sizeof p, "out.txt");
     slurp(p, outbuf, sizeof outbuf);
     assert_string_equal(outbuf, "2,1,3\n");
   }
   /* a bad file under mpirun: rank 0's located message, exit 2 on every rank */
   write_file("bad.yaml", "scenario: nothere.yaml\nmethod: sobol\n");
-  snprintf(cmd, sizeof cmd, "cd %s && %s%s sensitivity bad.yaml -o b > out.txt 2> err.txt", tmpdir, mpirun, NL_CLI);
-  int rc = system(cmd);
-  assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
-  char p[300];
-  snprintf(p, sizeof p, "%s/err.txt", tmpdir);
-  slurp(p, errbuf, sizeof errbuf);
+  assert_int_equal(sh(mpirun, "sensitivity bad.yaml -o b"), 2);
   assert_non_null(strstr(errbuf, "bad.yaml:1:"));
 #else
   skip();
@@ -166,17 +152,18 @@ static void test_kill_resume(void **state) {
            "  p2: [0.05, 0.9]\n  n: [5, 60]\noutputs: [code_knowledge]\n");
   write_file("k.yaml", text);
   assert_int_equal(nl("sensitivity k.yaml -o full -t 2 -q"), 0);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "cd %s && timeout -s KILL 0.3 %s sensitivity k.yaml -o killed -t 2 -q > /dev/null 2>&1", tmpdir,
-           NL_CLI);
-  int rc = system(cmd);
-  (void)rc;
+  (void)sh("timeout -s KILL 0.3", "sensitivity k.yaml -o killed -t 2 -q");
   assert_int_equal(nl("sensitivity k.yaml -o killed -t 1"), 0);
   if (!strstr(errbuf, "resuming")) print_message("note: the killed run had not started or had finished\n");
-  assert_string_equal(read_rel("killed/morris.csv"), read_rel("full/morris.csv"));
-  const char *m = read_rel("full/morris.csv");
+  assert_true(same_files("killed/morris.csv", "full/morris.csv"));
+  char *m = read_tmp("full/morris.csv");
+  assert_non_null(m);
   assert_true(!strncmp(m, "output,parameter,mu,mu_star,mu_star_low,mu_star_high,sigma\n", 59));
-  assert_non_null(strstr(read_rel("full/manifest.json"), "morris_code_knowledge.svg"));
+  free(m);
+  m = read_tmp("full/manifest.json");
+  assert_non_null(m);
+  assert_non_null(strstr(m, "morris_code_knowledge.svg"));
+  free(m);
 }
 
 typedef struct bad_case {
