@@ -19,16 +19,6 @@
 
 #include "common/cli_harness.h"
 
-static int same_file(const char *a, const char *b) {
-  static char x[1 << 20], y[1 << 20];
-  char p[256];
-  snprintf(p, sizeof p, "%s/%s", tmpdir, a);
-  slurp(p, x, sizeof x);
-  snprintf(p, sizeof p, "%s/%s", tmpdir, b);
-  slurp(p, y, sizeof y);
-  return x[0] != '\0' && strcmp(x, y) == 0;
-}
-
 static const char *small = "model: march1991\nparameters: {p1: 0.3, p2: 0.5}\nreplications: 12\nseed: 7\n"
                            "stop: {until: equilibrium, periods: 2000}\n";
 
@@ -61,7 +51,7 @@ static void test_outputs_and_determinism(void **state) {
     char a[64], b[64];
     snprintf(a, sizeof a, "t1/%s", files[i]);
     snprintf(b, sizeof b, "t2/%s", files[i]);
-    if (!same_file(a, b)) fail_msg("%s differs between 1 and 2 threads", files[i]);
+    if (!same_files(a, b)) fail_msg("%s differs between 1 and 2 threads", files[i]);
   }
   assert_true(exists("t1/manifest.json"));
   char p[256];
@@ -81,9 +71,9 @@ static void test_outputs_and_determinism(void **state) {
   assert_non_null(strstr(outbuf, "\"--threads\", \"1\""));
   /* --seed and --set change the run; the same seed reproduces it. */
   assert_int_equal(nl("run s.yaml -o t3 -q --seed 8"), 0);
-  assert_false(same_file("t1/final.csv", "t3/final.csv"));
+  assert_false(same_files("t1/final.csv", "t3/final.csv"));
   assert_int_equal(nl("run s.yaml -o t4 -q --seed 7 --set p1=0.3"), 0);
-  assert_true(same_file("t1/final.csv", "t4/final.csv"));
+  assert_true(same_files("t1/final.csv", "t4/final.csv"));
   assert_int_equal(nl("run s.yaml -o t5 -q --set replications=3 --set until=periods --set periods=5"), 0);
   snprintf(p, sizeof p, "%s/t5/final.csv", tmpdir);
   slurp(p, outbuf, sizeof outbuf);
