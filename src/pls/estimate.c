@@ -805,6 +805,10 @@ nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_
 cleanup:
   nl_free(raw);
   nl_free(keep);
+  if (st != NL_OK) { /* half bound: nl_pls_estimate refuses a handle without S */
+    nl_free(p->S);
+    p->S = NULL;
+  }
   return st;
 }
 

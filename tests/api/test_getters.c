@@ -216,6 +216,58 @@ static const char *GRID = "name: g\nmodel: march1991\nparameters: {m: 10, n: 10}
                           "outputs: {series: true, every: 1, measures: [code_knowledge]}\n"
                           "sweep:\n  design: grid\n  parameters:\n    p1: [0.1, 0.5]\n    p2: [0.2, 0.4, 0.6]\n";
 
+/* Every row of every replication, then past the ends: consistent with the counts. */
+static void sweep_results(const nl_results *r) {
+  long reps = nl_results_replications(r);
+  size_t nm = nl_model_nmeasures(nl_results_model(r));
+  double sum = 0;
+  for (long rep = 0; rep < reps; rep++) {
+    long rows = nl_results_rows(r, rep), last = -1;
+    for (long k = 0; k < rows; k++) {
+      long per = nl_results_row_period(r, rep, k);
+      assert_true(per > last);
+      last = per;
+      const double *row = nl_results_row(r, rep, k);
+      assert_non_null(row);
+      for (size_t j = 0; j < nm; j++) sum += row[j];
+    }
+    assert_int_equal(nl_results_row_period(r, rep, rows), -1);
+    assert_null(nl_results_row(r, rep, rows));
+    assert_ptr_equal(nl_results_final(r, rep), rows ? nl_results_row(r, rep, rows - 1) : NULL);
+  }
+  assert_int_equal(nl_results_rows(r, reps), 0);
+  assert_null(nl_results_final(r, reps));
+  (void)sum;
+}
+
+static void sweep_scenario(const nl_scenario *sc) {
+  size_t nm = nl_scenario_nmeasures(sc), nf = nl_scenario_nfactors(sc);
+  for (size_t i = 0; i < nm; i++) assert_true(nl_scenario_measure(sc, i) < nl_model_nmeasures(nl_scenario_model(sc)));
+  assert_int_equal(nl_scenario_measure(sc, nm), OUT);
+  for (size_t i = 0; i < nf; i++) {
+    assert_true(nl_scenario_factor_param(sc, i) < nl_model_nparams(nl_scenario_model(sc)));
+    size_t nv = nl_scenario_factor_nvalues(sc, i);
+    for (size_t j = 0; j < nv; j++) assert_non_null(nl_scenario_factor_value(sc, i, j));
+    assert_null(nl_scenario_factor_value(sc, i, nv));
+  }
+  assert_int_equal(nl_scenario_factor_param(sc, nf), OUT);
+  assert_null(nl_scenario_factor_value(sc, nf, 0));
+}
+
+static void sweep_design(const nl_design *d) {
+  size_t n = nl_design_npoints(d), ns = nl_design_nswept(d);
+  for (size_t i = 0; i < n; i++) {
+    assert_non_null(nl_design_params(d, i));
+    assert_non_null(nl_design_key(d, i));
+    assert_true(nl_design_point_replications(d, i) >= 1);
+  }
+  for (size_t j = 0; j < ns; j++) assert_true(nl_design_swept(d, j) != OUT);
+  assert_null(nl_design_params(d, n));
+  assert_null(nl_design_key(d, n));
+  assert_int_equal(nl_design_point_replications(d, n), 0);
+  assert_int_equal(nl_design_swept(d, ns), OUT);
+}
+
 static void assert_scenario_neutral(const nl_scenario *sc) {
   double lo = 0, hi = 0;
   assert_string_equal(nl_scenario_file(sc), "<none>");
@@ -289,6 +341,7 @@ static void test_scenario(void **state) {
   assert_nan(hi);
   assert_int_equal(nl_scenario_lhs_points(sc), 0);
   assert_true(nl_scenario_design_size(sc) == 6);
+  sweep_scenario(sc);
   nl_scenario_free(sc);
 }
 
@@ -326,6 +379,7 @@ static void test_design(void **state) {
   assert_int_equal(nl_design_swept(d, 0), nl_scenario_factor_param(sc, 0));
   assert_int_equal(nl_design_swept(d, 2), OUT);
   assert_int_equal(nl_design_swept(d, OUT), OUT);
+  sweep_design(d);
   nl_design_free(d);
   nl_scenario_free(sc);
   /* functions of a value */
@@ -385,6 +439,7 @@ static void test_results(void **state) {
   assert_ptr_equal(nl_results_final(r, 1), nl_results_row(r, 1, rows - 1));
   assert_int_equal(nl_results_periods(r, 1), 4);
   assert_int_equal(nl_results_equilibrium(r, 1), 0);
+  sweep_results(r);
   nl_results_free(r);
   nl_scenario_free(sc);
 }
@@ -539,6 +594,59 @@ static void assert_pls_out_of_range(const nl_pls *p, size_t c, size_t i, size_t 
   assert_nan(nl_pls_ipma_indicator_performance(p, i));
 }
 
+/* Every getter at every index in range of p's counts (so ASan sees counts larger than the arrays
+ * behind them), then one past each count and (size_t)-1. Values in range are only checked for
+ * consistency (names non-NULL, indices within their counts): a NaN is a legal estimate. */
+static void sweep_pls(const nl_pls *p) {
+  size_t nc = nl_pls_n_constructs(p), ni = nl_pls_n_indicators(p), np = nl_pls_n_paths(p);
+  size_t nspec = nl_pls_n_specific(p), n = nl_pls_nobs(p), nb = nl_pls_boot_n(p);
+  double sum = 0; /* every value read, so the reads are not optimized away */
+  for (size_t j = 0; j < nc; j++) {
+    assert_non_null(nl_pls_construct_name(p, j));
+    size_t a = 0, b = 0;
+    if (nl_pls_interaction_ends(p, j, &a, &b)) assert_true(a < nc && b < nc);
+    sum += (double)nl_pls_construct_mode(p, j) + (double)nl_pls_construct_kind(p, j) +
+           nl_pls_construct_is_endogenous(p, j) + nl_pls_rsq(p, j) + nl_pls_adj_rsq(p, j) + nl_pls_alpha(p, j) +
+           nl_pls_rho_a(p, j) + nl_pls_rho_c(p, j) + nl_pls_ave(p, j) + nl_pls_ipma_importance(p, j) +
+           nl_pls_ipma_performance(p, j) + nl_pls_boot_value(p, NL_PLS_Q_RSQ, j, 0, 0);
+    for (size_t k = 0; k < nc; k++)
+      sum += nl_pls_path(p, j, k) + nl_pls_total_effect(p, j, k) + nl_pls_indirect_effect(p, j, k) + nl_pls_f2(p, j, k) +
+             nl_pls_vif_inner(p, j, k) + nl_pls_htmt(p, j, k) + nl_pls_construct_cor(p, j, k) + nl_pls_htmt_upper(p, j, k) +
+             nl_pls_boot_value(p, NL_PLS_Q_TOTAL, j, k, nb ? nb - 1 : 0) + nl_pls_boot_value(p, NL_PLS_Q_HTMT, j, k, 0);
+  }
+  for (size_t i = 0; i < ni; i++) {
+    assert_non_null(nl_pls_indicator_name(p, i));
+    assert_true(nl_pls_indicator_construct(p, i) < nc);
+    sum += nl_pls_weight(p, i) + nl_pls_loading(p, i) + nl_pls_vif_outer(p, i) + nl_pls_ipma_indicator_importance(p, i) +
+           nl_pls_ipma_indicator_performance(p, i) + nl_pls_boot_value(p, NL_PLS_Q_LOADING, i, 0, 0);
+    for (size_t j = 0; j < nc; j++) sum += nl_pls_cross_loading(p, i, j);
+  }
+  for (size_t k = 0; k < np; k++) {
+    size_t a = OUT, b = OUT;
+    nl_pls_path_ends(p, k, &a, &b);
+    assert_true(a < nc && b < nc);
+  }
+  for (size_t h = 0; h < nspec; h++) {
+    size_t len = 0;
+    const size_t *chain = nl_pls_specific_chain(p, h, &len);
+    assert_true(chain && len >= 3 && len <= nc);
+    for (size_t q = 0; q < len; q++) assert_true(chain[q] < nc);
+    sum += nl_pls_specific_effect(p, h) + nl_pls_boot_value(p, NL_PLS_Q_SPECIFIC, h, 0, 0);
+  }
+  for (size_t r = 0; r < n; r++) {
+    size_t id = nl_pls_row_id(p, r);
+    assert_true(id >= 1 && id <= nl_pls_nrows_data(p));
+    for (size_t j = 0; j < nc; j++) sum += nl_pls_score(p, r, j);
+    for (size_t i = 0; i < ni; i++) sum += nl_pls_predict_value(p, r, i, 0) + nl_pls_predict_value(p, r, i, 1);
+  }
+  for (size_t r = 0; r < nb; r++) sum += nl_pls_boot_value(p, NL_PLS_Q_WEIGHT, 0, 0, r);
+  size_t t = nl_pls_ipma_target(p);
+  assert_true(t == OUT || t < nc);
+  (void)sum;
+  assert_pls_out_of_range(p, nc, ni, np, nspec, n);
+  assert_pls_out_of_range(p, OUT, OUT, OUT, OUT, OUT);
+}
+
 /* The counts and summaries of a handle with no estimate, bootstrap, prediction or IPMA. */
 static void assert_pls_nothing_run(const nl_pls *p) {
   assert_int_equal(nl_pls_iterations(p), 0);
@@ -602,15 +710,13 @@ static void test_pls(void **state) {
   assert_int_equal(nspec, 4); /* I-E-S, I-S-L, E-S-L, I-E-S-L */
   /* prepared, not estimated: structure, but no estimates */
   assert_pls_nothing_run(p);
-  assert_pls_out_of_range(p, nc, ni, np, nspec, n);
-  assert_pls_out_of_range(p, OUT, OUT, OUT, OUT, OUT);
+  sweep_pls(p);
 
   assert_int_equal(nl_pls_estimate(p), NL_OK);
   assert_true(nl_pls_iterations(p) > 0);
   assert_int_equal(nl_pls_converged(p), 1);
   assert_true(nl_pls_weight_change(p) < 1e-7);
-  assert_pls_out_of_range(p, nc, ni, np, nspec, n);
-  assert_pls_out_of_range(p, OUT, OUT, OUT, OUT, OUT);
+  sweep_pls(p);
   size_t a = 9, b = 9, len = 0;
   /* in range */
   assert_int_equal(nl_pls_row_id(p, 0), 1);
@@ -666,8 +772,7 @@ static void test_pls(void **state) {
   double perf = nl_pls_ipma_performance(p, 0);
   assert_true(perf > 0 && perf < 100);
   assert_number(nl_pls_ipma_indicator_importance(p, 0));
-  assert_pls_out_of_range(p, nc, ni, np, nspec, n);
-  assert_pls_out_of_range(p, OUT, OUT, OUT, OUT, OUT);
+  sweep_pls(p);
   nl_pls_free(p);
   nl_pls_model_free(m);
 
@@ -688,6 +793,10 @@ static void test_pls(void **state) {
   assert_non_null(first);
   assert_int_equal(nl_pls_n_constructs(first), 3);
   assert_null(nl_pls_first_stage(first));
+  sweep_pls(first);
+  sweep_pls(p);
+  assert_int_equal(nl_pls_estimate(p), NL_OK);
+  sweep_pls(p);
   nl_pls_free(p);
   nl_pls_model_free(m);
   nl_pls_data_free(d);
@@ -714,6 +823,8 @@ static void test_pls_mga(void **state) {
   o.nboot = 10;
   o.nperm = 10;
   assert_int_equal(nl_pls_mga_run(g, &o), NL_OK);
+  for (size_t k = 0; k < 2; k++) sweep_pls(nl_pls_mga_group(g, k));
+  sweep_pls(nl_pls_mga_pooled(g));
   int inv = nl_pls_mga_invariance(g, 0, 1);
   assert_true(inv >= 0 && inv <= 2);
   assert_int_equal(nl_pls_mga_invariance(g, 1, 0), -1);
@@ -1008,6 +1119,159 @@ static void test_survey(void **state) {
   }
 }
 
+/* ---- handles whose construction failed ------------------------------------------------------ */
+
+static int stop_now(void *user) {
+  (void)user;
+  return 1;
+}
+
+/* A constructor that fails still leaves a handle (the sqlite3_open convention) or a half-filled
+ * one (a load, run or build that stopped): its getters stay consistent with its counts. */
+static void test_failed_handles(void **state) {
+  (void)state;
+  /* PLS: an indicator not in the data; a constant indicator; a grouping column that is not there */
+  nl_pls_data *d = mobi();
+  const char *bad[] = {"A =~ IMAG1 + NOPE\nB =~ CUEX1 + CUEX2\nB ~ A\n",
+                       "A =~ IMAG1 + IMAG2\nB =~ CUEX1 + CUEX2\nC =~ CUSA1\nB ~ A\nC ~ B\n"};
+  for (size_t k = 0; k < 2; k++) {
+    nl_pls_model *m = NULL;
+    nl_pls *p = NULL;
+    assert_int_equal(nl_pls_model_parse(bad[k], "m.txt", &m), NL_OK);
+    if (k == 1) { /* CUSA1 constant: a copy of the data with that column set to 5 */
+      size_t nr = nl_pls_data_nrow(d);
+      double *x = calloc(nr * 5, sizeof *x);
+      const char *names[] = {"IMAG1", "IMAG2", "CUEX1", "CUEX2", "CUSA1"};
+      for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < 5; c++) x[c * nr + r] = c == 4 ? 5 : (double)((r * (c + 3)) % 7);
+      nl_pls_data *d2 = NULL;
+      assert_int_equal(nl_pls_data_from_matrix(x, nr, 5, names, &d2), NL_OK);
+      free(x);
+      assert_int_equal(nl_pls_prepare(m, d2, NULL, &p), NL_ENUMERIC);
+      nl_pls_data_free(d2);
+    } else {
+      assert_int_equal(nl_pls_prepare(m, d, NULL, &p), NL_EINVAL);
+    }
+    assert_non_null(p);
+    sweep_pls(p);
+    assert_pls_nothing_run(p);
+    assert_int_equal(nl_pls_estimate(p) == NL_OK, 0);
+    sweep_pls(p);
+    nl_pls_free(p);
+    nl_pls_mga *g = NULL;
+    assert_true(nl_pls_mga_prepare(m, d, NULL, k ? "no_such_column" : "group", &g) != NL_OK);
+    assert_non_null(g);
+    size_t ng = nl_pls_mga_n_groups(g);
+    for (size_t j = 0; j < ng; j++) sweep_pls(nl_pls_mga_group(g, j));
+    assert_null(nl_pls_mga_group(g, ng));
+    assert_null(nl_pls_mga_group_label(g, ng));
+    sweep_pls(nl_pls_mga_pooled(g));
+    assert_int_equal(nl_pls_mga_invariance(g, 0, 1), -1);
+    nl_pls_mga_free(g);
+    nl_pls_model_free(m);
+  }
+  nl_pls_data_free(d);
+  d = NULL;
+  assert_int_equal(nl_pls_data_read(NL_DATA_DIR "/no_such_file.csv", &d), NL_EIO);
+  assert_int_equal(nl_pls_data_nrow(d), 0);
+  assert_int_equal(nl_pls_data_ncol(d), 0);
+  nl_pls_data_free(d);
+
+  /* power: a syntax error */
+  nl_power *pw = NULL;
+  assert_true(nl_power_parse("X =~ 0.8*x1 +\nY ~ ~\n", "pw", NULL, &pw) != NL_OK);
+  assert_int_equal(nl_power_n_indicators(pw), 0);
+  assert_null(nl_power_indicator_name(pw, 0));
+  assert_nan(nl_power_population_cor(pw, 0, 0));
+  assert_int_equal(nl_power_n_paths(pw), 0);
+  assert_null(nl_power_path_from(pw, 0));
+  assert_nan(nl_power_path_pls_value(pw, 0));
+  nl_power_free(pw);
+
+  /* a scenario whose load failed half-way; a design too large to build */
+  nl_scenario *sc = nl_scenario_new();
+  assert_true(nl_scenario_load_string(sc, "model: march1991\nparameters: {m: 10, n: 10}\n"
+                                          "sweep:\n  design: grid\n  parameters:\n    p1: [0.1, 7]\n",
+                                      "bad.yaml") != NL_OK);
+  sweep_scenario(sc);
+  nl_scenario_free(sc);
+  sc = nl_scenario_new();
+  assert_int_equal(nl_scenario_load_string(sc, GRID, "g.yaml"), NL_OK);
+  nl_design *des = nl_design_new();
+  assert_int_equal(nl_design_build(des, sc, 2), NL_ERANGE);
+  assert_int_equal(nl_design_npoints(des), 0);
+  sweep_design(des);
+  nl_design_free(des);
+
+  /* results of a run interrupted at once */
+  nl_run_config cfg;
+  nl_run_config_from_scenario(&cfg, sc);
+  cfg.threads = 1;
+  cfg.interrupt = stop_now;
+  nl_results *r = nl_results_new();
+  assert_int_equal(nl_results_run(r, nl_scenario_params(sc), &cfg), NL_ECANCELED);
+  sweep_results(r);
+  nl_results_free(r);
+  nl_scenario_free(sc);
+
+  /* a sim whose parameters fail validation (n not a multiple of group_size) */
+  nl_params *pp = nl_params_new(nl_model_find("fang2010"));
+  assert_int_equal(nl_params_set_text(pp, "n", "20"), NL_OK);
+  assert_int_equal(nl_params_set_text(pp, "group_size", "7"), NL_OK);
+  nl_sim *s = nl_sim_new(pp);
+  assert_int_equal(nl_sim_status(s), NL_EINVAL);
+  assert_int_equal(nl_sim_at_equilibrium(s), 0);
+  assert_int_equal(nl_sim_units(s), 0);
+  assert_int_equal(nl_sim_unit_ties(s, NULL, NULL, NULL, 0), 0);
+  double row[64];
+  nl_sim_unit_row(s, 0, row);
+  assert_nan(row[0]);
+  nl_sim_free(s);
+  nl_params_free(pp);
+
+  /* a survey larger than the firms */
+  nl_survey *sv = nl_survey_new();
+  nl_params *cp = nl_params_new(nl_model_find("coopnet"));
+  assert_int_equal(nl_params_set_text(cp, "firms", "20"), NL_OK);
+  assert_int_equal(nl_survey_set(sv, "period", 5), NL_OK);
+  assert_int_equal(nl_survey_set(sv, "sample", 30), NL_OK);
+  assert_true(nl_survey_run(sv, cp, 1, 0) != NL_OK);
+  assert_int_equal(nl_survey_nrows(sv), 0);
+  assert_null(nl_survey_column(sv, nl_survey_ncols(sv)));
+  assert_nan(nl_survey_get(sv, 0, 0));
+  nl_survey_free(sv);
+  nl_params_free(cp);
+
+  /* study, calibration and sensitivity files that fail to load */
+  nl_study *st = nl_study_new();
+  assert_true(nl_study_load_string(st, "simulation: {model: coopnet}\nsurvey: {sample: 0}\n", "s.yaml") != NL_OK);
+  size_t nc = nl_study_nconstructs(st);
+  for (size_t j = 0; j < nc; j++) assert_non_null(nl_study_construct_name(st, j));
+  assert_null(nl_study_construct_name(st, nc));
+  assert_int_equal(nl_study_power_size(st, nl_study_power_nsizes(st)), 0);
+  assert_int_equal(nl_study_path_index(st, nc, nc), -1);
+  nl_study_free(st);
+  nl_calib *c = nl_calib_new();
+  assert_true(nl_calib_load_string(c, "simulation: {model: march1991}\nparameters: {p1: [0.05, 0.95], nope: [0, 1]}\n",
+                                   "c.yaml") != NL_OK);
+  for (size_t i = 0; i < nl_calib_nparams(c); i++) assert_non_null(nl_calib_param_name(c, i));
+  assert_null(nl_calib_param_name(c, nl_calib_nparams(c)));
+  for (size_t k = 0; k < nl_calib_ntargets(c); k++) assert_non_null(nl_calib_target_label(c, k));
+  assert_null(nl_calib_target_label(c, nl_calib_ntargets(c)));
+  nl_calib_free(c);
+  nl_sensitivity_spec *sp = nl_sensitivity_spec_new();
+  assert_true(nl_sensitivity_spec_load_string(sp, "scenario: {model: march1991}\nmethod: morris\nn: 4\n"
+                                                  "parameters: {p1: {from: 0.1, to: 0.9}}\noutputs: [nope]\n",
+                                              "sp.yaml") != NL_OK);
+  size_t no = nl_sensitivity_spec_noutputs(sp);
+  for (size_t j = 0; j < no; j++) assert_non_null(nl_sensitivity_spec_output(sp, j));
+  assert_null(nl_sensitivity_spec_output(sp, no));
+  nl_sensitivity *sa = nl_sensitivity_spec_analysis(sp);
+  assert_null(nl_sensitivity_row(sa, nl_sensitivity_nrows(sa)));
+  assert_null(nl_sensitivity_factor_name(sa, nl_sensitivity_nfactors(sa)));
+  nl_sensitivity_spec_free(sp);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status),
@@ -1029,6 +1293,7 @@ int main(void) {
       cmocka_unit_test(test_sensitivity_spec),
       cmocka_unit_test(test_study),
       cmocka_unit_test(test_survey),
+      cmocka_unit_test(test_failed_handles),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
