@@ -45,15 +45,16 @@ check: build
 
 # A build without the optional components (NL_WITH_PLOT, NL_WITH_STORE, NL_WITH_YAML all OFF): the
 # library, the CLI and the tests that mean something there (the "built without" errors, the CLI's
-# exit 2, a model run, PLS against seminr). Its own build directory; a few minutes on 2 cores, so
+# exit 2, a model run, PLS against seminr, the installed libraries linked shared and static with
+# only igraph, NLopt, BLAS/LAPACK and OpenMP). Its own build directory; a few minutes on 2 cores, so
 # not part of `make test` (CI runs it: .ci/run).
 MINIMAL_BUILD ?= build-minimal
 MINIMAL_TESTS = test_components test_pls test_stats test_rng
 check-minimal:
 	cmake -S . -B $(MINIMAL_BUILD) -DCMAKE_BUILD_TYPE=Release -DNL_WITH_PLOT=OFF -DNL_WITH_STORE=OFF \
 	  -DNL_WITH_YAML=OFF $(CMAKE_ARGS)
-	cmake --build $(MINIMAL_BUILD) -j $(JOBS) --target netlearn netlearn_cli $(MINIMAL_TESTS)
-	cd $(MINIMAL_BUILD) && ctest --output-on-failure -j $(JOBS) -R "^($(shell echo $(MINIMAL_TESTS) | tr ' ' '|'))$$"
+	cmake --build $(MINIMAL_BUILD) -j $(JOBS) --target netlearn netlearn_public netlearn_cli $(MINIMAL_TESTS)
+	cd $(MINIMAL_BUILD) && ctest --output-on-failure -j $(JOBS) -R "^($(shell echo $(MINIMAL_TESTS) test_install | tr ' ' '|'))$$"
 
 # Rewrite the golden files of tests/golden/ from this build and show the diff (tests/golden/README.md).
 golden-update: build

@@ -24,6 +24,8 @@ if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang" AND NOT APPLE AND CMAKE_LINKER AND CM
   set_source_files_properties(${NL_PUBLIC_OBJECT} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
   add_library(netlearn_public STATIC ${NL_PUBLIC_OBJECT})
   set_target_properties(netlearn_public PROPERTIES LINKER_LANGUAGE C)
+  # the objects are files of another target: without this, a parallel build may link them first
+  add_dependencies(netlearn_public netlearn_obj)
 else()
   add_library(netlearn_public STATIC $<TARGET_OBJECTS:netlearn_obj>)
 endif()
@@ -89,7 +91,10 @@ foreach(l ${libs})
   endif()
   string(APPEND NL_PC_LIBS_PRIVATE "${l} ")
 endforeach()
-string(APPEND NL_PC_LIBS_PRIVATE "${OpenMP_C_FLAGS} -lm")
+string(APPEND NL_PC_LIBS_PRIVATE "${OpenMP_C_FLAGS}")
+if(NOT NL_PC_LIBS_PRIVATE MATCHES "(^| )-lm( |$)")  # FindLAPACK's list may have it already
+  string(APPEND NL_PC_LIBS_PRIVATE " -lm")
+endif()
 # Relocatable: prefix found from the .pc file's own directory, so `cmake --install --prefix X` works.
 file(RELATIVE_PATH NL_PC_UP "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 configure_file(${PROJECT_SOURCE_DIR}/netlearn.pc.in ${PROJECT_BINARY_DIR}/netlearn.pc @ONLY)

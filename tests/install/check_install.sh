@@ -19,13 +19,16 @@ cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/march.c" $(pkg-config --cfl
 march_out=$("$prefix/march_shared")
 echo "$march_out"
 echo "$march_out" | grep -q "mean equilibrium code knowledge 0.9"
-# a model defined outside the library, registered at run time through the shared library's API
-cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/diffusion_run.c" "$src/examples/api/diffusion.c" \
-  $(pkg-config --cflags --libs netlearn) -Wl,-rpath,"$(pkg-config --variable=libdir netlearn)" -o "$prefix/diffusion"
-out=$("$prefix/diffusion")
-echo "$out"
-echo "$out" | grep -q "mean share adopted after 12 periods 0.5"
-echo "$out" | grep -q "surveyed 100 agents: innov1 innov2 innov3 adopted1 adopted2 adopted3"
+# a model defined outside the library, registered at run time through the shared library's API (its
+# scenario is YAML: not in a build without libfyaml, `make check-minimal`)
+if ! "$prefix/bin/netlearn" --version | grep -q "libfyaml (not built in)"; then
+  cc -std=c11 -Wall -Wextra -Werror "$src/examples/api/diffusion_run.c" "$src/examples/api/diffusion.c" \
+    $(pkg-config --cflags --libs netlearn) -Wl,-rpath,"$(pkg-config --variable=libdir netlearn)" -o "$prefix/diffusion"
+  out=$("$prefix/diffusion")
+  echo "$out"
+  echo "$out" | grep -q "mean share adopted after 12 periods 0.5"
+  echo "$out" | grep -q "surveyed 100 agents: innov1 innov2 innov3 adopted1 adopted2 adopted3"
+fi
 # static: the installed libnetlearn.a exports exactly what libnetlearn.so exports (internals are local
 # symbols, cmake/install.cmake), so a program may define a function named like a netlearn internal
 lib=$(pkg-config --variable=libdir netlearn)
