@@ -79,6 +79,14 @@ static inline void nl_reality_random(nl_rng *r, uint64_t *rpos, size_t m) {
   for (size_t w = 0; w < W; w++) rpos[w] = nl_rng_u64(r) & nl_valid_mask(m, w);
 }
 
+/* Of one word, the dimensions where the code is non-zero and the belief differs from it, each kept
+ * with probability P/2^32; no draw (and 0) when there are none. Both socializations below. */
+static inline uint64_t nl_belief_socialize_draw(nl_rng *r, uint64_t P, uint64_t nz, uint64_t pos, uint64_t cnz,
+                                                uint64_t cpos) {
+  uint64_t diff = cnz & ~(nz & ~(pos ^ cpos));
+  return diff ? nl_rng_mask_on(r, P, diff) : 0;
+}
+
 /*
  * Gradual socialization (March's original program): on each dimension where the code is non-zero
  * and the belief differs from it, with probability P/2^32 the belief moves one step toward the
@@ -88,10 +96,8 @@ static inline long nl_belief_socialize_gradual(nl_rng *r, uint64_t P, uint64_t *
                                                const uint64_t *cnz, const uint64_t *cpos, size_t W) {
   long changed = 0;
   for (size_t w = 0; w < W; w++) {
-    uint64_t agree = nz[w] & ~(pos[w] ^ cpos[w]);
-    uint64_t diff = cnz[w] & ~agree;
-    if (!diff) continue;
-    uint64_t M = nl_rng_mask_on(r, P, diff);
+    uint64_t M = nl_belief_socialize_draw(r, P, nz[w], pos[w], cnz[w], cpos[w]);
+    if (!M) continue;
     uint64_t opp = M & nz[w];  /* opposite belief: becomes doubt (0) */
     uint64_t zero = M & ~nz[w]; /* doubt: becomes the code's value */
     nz[w] = (nz[w] & ~opp) | zero;
@@ -109,10 +115,8 @@ static inline long nl_belief_socialize_immediate(nl_rng *r, uint64_t P, uint64_t
                                                  const uint64_t *cnz, const uint64_t *cpos, size_t W) {
   long changed = 0;
   for (size_t w = 0; w < W; w++) {
-    uint64_t agree = nz[w] & ~(pos[w] ^ cpos[w]);
-    uint64_t diff = cnz[w] & ~agree;
-    if (!diff) continue;
-    uint64_t M = nl_rng_mask_on(r, P, diff);
+    uint64_t M = nl_belief_socialize_draw(r, P, nz[w], pos[w], cnz[w], cpos[w]);
+    if (!M) continue;
     nz[w] |= M;
     pos[w] = (pos[w] & ~M) | (cpos[w] & M);
     changed += nl_popcount(M);

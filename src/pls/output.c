@@ -21,6 +21,15 @@ static void num(FILE *f, double v) {
   else fprintf(f, "%.15g", v);
 }
 
+/* n numbers separated by commas, then `end` ("\n" ends the row, "" lets the caller go on). */
+static void nums(FILE *f, const double *v, size_t n, const char *end) {
+  for (size_t k = 0; k < n; k++) {
+    if (k) fputc(',', f);
+    num(f, v[k]);
+  }
+  fputs(end, f);
+}
+
 /* One "a,b,value" row. */
 static void row2(FILE *f, const char *a, const char *b, double v) {
   fprintf(f, "%s,%s,", a, b);
@@ -67,20 +76,7 @@ static nl_status commit(out_ctx *o) {
 static void write_boot_row(FILE *f, const char *q, const char *from, const char *through, const char *to,
                            const nl_pls_boot_stat *s) {
   fprintf(f, "%s,%s,%s,%s,", q, from, through, to);
-  num(f, s->original);
-  fputc(',', f);
-  num(f, s->mean);
-  fputc(',', f);
-  num(f, s->sd);
-  fputc(',', f);
-  num(f, s->t);
-  fputc(',', f);
-  num(f, s->p);
-  fputc(',', f);
-  num(f, s->lo);
-  fputc(',', f);
-  num(f, s->hi);
-  fputc('\n', f);
+  nums(f, (const double[]){s->original, s->mean, s->sd, s->t, s->p, s->lo, s->hi}, 7, "\n");
 }
 
 /* "A;B" for the inner constructs of chain k */
@@ -200,10 +196,7 @@ static nl_status write_structural(out_ctx *o) {
   for (size_t j = 0; j < nc; j++)
     if (p->s.npred[j]) {
       fprintf(f, "%s,", p->cname[j]);
-      num(f, nl_pls_rsq(p, j));
-      fputc(',', f);
-      num(f, nl_pls_adj_rsq(p, j));
-      fputc('\n', f);
+      nums(f, (const double[]){nl_pls_rsq(p, j), nl_pls_adj_rsq(p, j)}, 2, "\n");
     }
   COMMIT();
   OPEN("fsquared.csv", "from,to,estimate");
@@ -233,14 +226,7 @@ static nl_status write_quality(out_ctx *o) {
   OPEN("reliability.csv", "construct,alpha,rho_c,ave,rho_a");
   for (size_t j = 0; j < nc; j++) {
     fprintf(f, "%s,", p->cname[j]);
-    num(f, nl_pls_alpha(p, j));
-    fputc(',', f);
-    num(f, nl_pls_rho_c(p, j));
-    fputc(',', f);
-    num(f, nl_pls_ave(p, j));
-    fputc(',', f);
-    num(f, nl_pls_rho_a(p, j));
-    fputc('\n', f);
+    nums(f, (const double[]){nl_pls_alpha(p, j), nl_pls_rho_c(p, j), nl_pls_ave(p, j), nl_pls_rho_a(p, j)}, 4, "\n");
   }
   COMMIT();
   OPEN("htmt.csv", "construct1,construct2,estimate,upper,below_085,below_090");
@@ -248,9 +234,7 @@ static nl_status write_quality(out_ctx *o) {
     for (size_t l = j + 1; l < nc; l++) {
       double ub = nl_pls_htmt_upper(p, l, j);
       fprintf(f, "%s,%s,", p->cname[l], p->cname[j]);
-      num(f, nl_pls_htmt(p, l, j));
-      fputc(',', f);
-      num(f, ub);
+      nums(f, (const double[]){nl_pls_htmt(p, l, j), ub}, 2, "");
       fprintf(f, ",%s,%s\n", isnan(ub) ? "NA" : ub < 0.85 ? "true" : "false",
               isnan(ub) ? "NA" : ub < 0.90 ? "true" : "false");
     }
@@ -294,10 +278,7 @@ static nl_status write_scores(out_ctx *o) {
           double sl, ic;
           if (nl_pls_simple_slope(p, j, y, slope_levels[l], &sl, &ic) != NL_OK) continue;
           fprintf(f, "%s,%s,%s,%s,%g,", p->cname[j], p->cname[a], p->cname[b], p->cname[y], slope_levels[l]);
-          num(f, sl);
-          fputc(',', f);
-          num(f, ic);
-          fputc('\n', f);
+          nums(f, (const double[]){sl, ic}, 2, "\n");
         }
     }
     COMMIT();
@@ -316,12 +297,7 @@ static nl_status write_predict(out_ctx *o) {
   for (size_t i = 0; i < ni; i++)
     if (nl_pls_predict_indicator(p, i, &m) == NL_OK) {
       fprintf(f, "%s,%s,", p->iname[i], p->cname[p->icon[i]]);
-      double v[5] = {m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict};
-      for (int k = 0; k < 5; k++) {
-        if (k) fputc(',', f);
-        num(f, v[k]);
-      }
-      fputc('\n', f);
+      nums(f, (const double[]){m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict}, 5, "\n");
     }
   COMMIT();
   OPEN("predict_cvpat.csv", "construct,benchmark,loss_pls,loss_benchmark,d_mean,t,df,p_one_sided,p_two_sided");
@@ -329,24 +305,16 @@ static nl_status write_predict(out_ctx *o) {
     for (int bm = 0; bm < 2; bm++) {
       nl_pls_cvpat c;
       if (nl_pls_predict_cvpat(p, j, bm, &c) != NL_OK) continue;
-      fprintf(f, "%s,%s", j == nc ? "(all)" : p->cname[j], bm ? "IA" : "LM");
-      double v[7] = {c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided};
-      for (int k = 0; k < 7; k++) {
-        fputc(',', f);
-        num(f, v[k]);
-      }
-      fputc('\n', f);
+      fprintf(f, "%s,%s,", j == nc ? "(all)" : p->cname[j], bm ? "IA" : "LM");
+      nums(f, (const double[]){c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided}, 7,
+           "\n");
     }
   COMMIT();
   OPEN("predict_constructs.csv", "construct,rmse,mae,q2_predict,folds,repetitions,technique");
   for (size_t j = 0; j < nc; j++)
     if (nl_pls_predict_construct(p, j, &m) == NL_OK) {
       fprintf(f, "%s,", p->cname[j]);
-      num(f, m.pls_rmse);
-      fputc(',', f);
-      num(f, m.pls_mae);
-      fputc(',', f);
-      num(f, m.q2_predict);
+      nums(f, (const double[]){m.pls_rmse, m.pls_mae, m.q2_predict}, 3, "");
       fprintf(f, ",%zu,%zu,%s\n", nl_pls_predict_folds(p), nl_pls_predict_reps(p),
               pls_predict_technique_name(p));
     }
@@ -364,19 +332,13 @@ static nl_status write_ipma(out_ctx *o) {
   OPEN("ipma.csv", "target,construct,importance,performance");
   for (size_t j = 0; j < nc; j++) {
     fprintf(f, "%s,%s,", p->cname[t], p->cname[j]);
-    num(f, nl_pls_ipma_importance(p, j));
-    fputc(',', f);
-    num(f, nl_pls_ipma_performance(p, j));
-    fputc('\n', f);
+    nums(f, (const double[]){nl_pls_ipma_importance(p, j), nl_pls_ipma_performance(p, j)}, 2, "\n");
   }
   COMMIT();
   OPEN("ipma_indicators.csv", "target,construct,indicator,importance,performance");
   for (size_t i = 0; i < ni; i++) {
     fprintf(f, "%s,%s,%s,", p->cname[t], p->cname[p->icon[i]], p->iname[i]);
-    num(f, nl_pls_ipma_indicator_importance(p, i));
-    fputc(',', f);
-    num(f, nl_pls_ipma_indicator_performance(p, i));
-    fputc('\n', f);
+    nums(f, (const double[]){nl_pls_ipma_indicator_importance(p, i), nl_pls_ipma_indicator_performance(p, i)}, 2, "\n");
   }
   COMMIT();
   return NL_OK;
@@ -497,6 +459,16 @@ static int name_width(const nl_pls *p, int minw) {
   for (size_t j = 0; j < p->nc; j++)
     if ((int)strlen(p->cname[j]) > w) w = (int)strlen(p->cname[j]);
   return w;
+}
+
+/* "A -> B -> C" for chain k; returns its length (as snprintf, may exceed cap). */
+static size_t chain_label(const nl_pls *p, size_t k, char *buf, size_t cap) {
+  size_t len, off = 0;
+  const size_t *c = nl_pls_specific_chain(p, k, &len);
+  buf[0] = '\0';
+  for (size_t q = 0; q < len && off < cap; q++)
+    off += (size_t)snprintf(buf + off, cap - off, "%s%s", q ? " -> " : "", p->cname[c[q]]);
+  return off;
 }
 
 static void boot_table_header(FILE *f, int w) {
@@ -684,19 +656,13 @@ nl_status nl_pls_write_report(nl_pls *p, const char *title, FILE *f) {
       fprintf(f, "\nBootstrapped Specific Indirect Effects:\n");
       int sw = lw;
       for (size_t k = 0; k < p->nspec; k++) {
-        size_t len, off = 0;
-        const size_t *c = nl_pls_specific_chain(p, k, &len);
-        for (size_t q = 0; q < len && off < sizeof label; q++)
-          off += (size_t)snprintf(label + off, sizeof label - off, "%s%s", q ? " -> " : "", p->cname[c[q]]);
+        size_t off = chain_label(p, k, label, sizeof label);
         if ((int)off > sw) sw = (int)off;
       }
       boot_table_header(f, sw);
       for (size_t k = 0; k < p->nspec; k++)
         if (nl_pls_boot_get(p, NL_PLS_Q_SPECIFIC, k, 0, &s) == NL_OK) {
-          size_t len, off = 0;
-          const size_t *c = nl_pls_specific_chain(p, k, &len);
-          for (size_t q = 0; q < len && off < sizeof label; q++)
-            off += (size_t)snprintf(label + off, sizeof label - off, "%s%s", q ? " -> " : "", p->cname[c[q]]);
+          chain_label(p, k, label, sizeof label);
           boot_table_row(f, sw, label, &s);
         }
     }

@@ -244,12 +244,7 @@ void nl_power_free(nl_power *pw) {
   nl_free(pw->plsval);
   nl_free(pw->sigma);
   nl_free(pw->F);
-  nl_free(pw->n);
-  nl_free(pw->est);
-  nl_free(pw->sig);
-  nl_free(pw->cov);
-  nl_free(pw->okrep);
-  nl_free(pw->stat);
+  pw_results_free(pw);
   nl_free(pw);
 }
 

@@ -64,5 +64,7 @@ struct nl_power {
 /* Build sigma and F from the parsed model and the values (population.c). Errors: NL_EINVAL
  * naming the construct whose values give no valid correlation matrix, NL_ENOMEM. */
 nl_status pw_population(nl_power *pw, const pw_syntax *sx);
+/* Free the results of the last nl_power_run (run.c); the arrays are left NULL. */
+void pw_results_free(nl_power *pw);
 
 #endif

@@ -178,6 +178,19 @@ static int replicate(const nl_power *pw, size_t n, size_t rep, rep_ws *w, double
   return 1;
 }
 
+void pw_results_free(nl_power *pw) {
+  nl_free(pw->n);
+  nl_free(pw->est);
+  nl_free(pw->sig);
+  nl_free(pw->cov);
+  nl_free(pw->okrep);
+  nl_free(pw->stat);
+  pw->n = NULL;
+  pw->est = NULL;
+  pw->stat = NULL;
+  pw->sig = pw->cov = pw->okrep = NULL;
+}
+
 nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn) {
   nl_status st = NL_OK;
   rep_ws *tws = NULL;
@@ -201,12 +214,7 @@ nl_status nl_power_run(nl_power *pw, const size_t *n, size_t nn) {
   size_t reps = o->reps, np = pw->np, cells;
   if (nl_mul_size(nn * reps, np ? np : 1, &cells) != 0) return nl_err(&pw->err, NL_ERANGE, "too many replications");
   pw->ran = 0;
-  nl_free(pw->n);
-  nl_free(pw->est);
-  nl_free(pw->sig);
-  nl_free(pw->cov);
-  nl_free(pw->okrep);
-  nl_free(pw->stat);
+  pw_results_free(pw);
   pw->n = nl_malloc(nn * sizeof *pw->n);
   pw->est = nl_malloc(cells * sizeof *pw->est);
   pw->sig = nl_malloc(cells);
