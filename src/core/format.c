@@ -18,3 +18,9 @@ void nl_format_double(char *buf, size_t cap, double v) {
     if (strtod(buf, NULL) == v) return;
   }
 }
+
+void nl_format_fput(FILE *f, double v) {
+  char buf[40];
+  nl_format_double(buf, sizeof buf, v);
+  fputs(buf, f);
+}

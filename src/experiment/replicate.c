@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "core/model_impl.h"
 #include "core/stats.h"
 #include "io/atomic.h"
@@ -124,12 +125,6 @@ nl_status nl_results_run(nl_results *r, const nl_params *params, const nl_run_co
 
 /* ---- CSV outputs ------------------------------------------------------------------------------- */
 
-static void csv_num(FILE *f, double v) {
-  char buf[40];
-  nl_format_double(buf, sizeof buf, v);
-  fputs(buf, f);
-}
-
 static size_t sel_at(const size_t *sel, size_t i) { return sel ? sel[i] : i; }
 
 nl_status nl_results_write_series(nl_results *r, const char *path, const size_t *sel, size_t nsel) {
@@ -144,7 +139,7 @@ nl_status nl_results_write_series(nl_results *r, const char *path, const size_t 
       for (size_t j = 0; j < nsel; j++) {
         size_t mi = sel_at(sel, j);
         fprintf(a.f, "%ld,%ld,%s,", rep, d->period[k], r->model->measures[mi].name);
-        csv_num(a.f, d->value[(size_t)k * r->nm + mi]);
+        nl_format_fput(a.f, d->value[(size_t)k * r->nm + mi]);
         fputc('\n', a.f);
       }
   }
@@ -164,7 +159,7 @@ nl_status nl_results_write_final(nl_results *r, const char *path, const size_t *
     fprintf(a.f, "%ld,%ld,%d", rep, r->reps[rep].periods_run, r->reps[rep].equilibrium);
     for (size_t j = 0; j < nsel; j++) {
       fputc(',', a.f);
-      csv_num(a.f, v[sel_at(sel, j)]);
+      nl_format_fput(a.f, v[sel_at(sel, j)]);
     }
     fputc('\n', a.f);
   }
@@ -201,13 +196,13 @@ nl_status nl_results_write_summary(nl_results *r, const char *path, const size_t
       nl_mean_sd(x, n, 1, &mean, &sd);
       double half = n > 1 ? tq * sd / sqrt((double)n) : NAN;
       fprintf(a.f, "%ld,%s,%ld,", t, r->model->measures[mi].name, n);
-      csv_num(a.f, mean);
+      nl_format_fput(a.f, mean);
       fputc(',', a.f);
-      csv_num(a.f, n > 1 ? sd : NAN);
+      nl_format_fput(a.f, n > 1 ? sd : NAN);
       fputc(',', a.f);
-      csv_num(a.f, mean - half);
+      nl_format_fput(a.f, mean - half);
       fputc(',', a.f);
-      csv_num(a.f, mean + half);
+      nl_format_fput(a.f, mean + half);
       fputc('\n', a.f);
     }
     long next = -1;

@@ -557,11 +557,6 @@ static const char *const verdict_words[] = {
     "groups' path coefficients may be compared (MGA)",
     "full measurement invariance (equal composites, means and variances): the data may also be pooled"};
 
-static void csv_num(FILE *f, double v) {
-  if (isnan(v)) fputs("NA", f);
-  else fprintf(f, "%.15g", v);
-}
-
 nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
   if (!g || !g->ran) return g ? nl_err(&g->err, NL_EINVAL, "nothing to write: run the multigroup analysis first")
                               : NL_EINVAL;
@@ -577,7 +572,7 @@ nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
       for (size_t k = 0; k < g->np; k++)
         for (size_t q = 0; q < g->ng; q++) {
           fprintf(f, "%s,%s,%s,%zu,", P->cname[P->pfrom[k]], P->cname[P->pto[k]], g->label[q], g->gn[q]);
-          csv_num(f, nl_pls_path(g->gp[q], P->pfrom[k], P->pto[k]));
+          pls_csv_num(f, nl_pls_path(g->gp[q], P->pfrom[k], P->pto[k]));
           fputc('\n', f);
         }
     } else if (file == 1) {
@@ -588,12 +583,7 @@ nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
             nl_pls_mga_test t;
             nl_pls_mga_path_test(g, a, b, k, &t);
             fprintf(f, "%s,%s,%s,%s,", P->cname[P->pfrom[k]], P->cname[P->pto[k]], g->label[a], g->label[b]);
-            double v[4] = {t.difference, t.p_henseler, t.p_henseler2, t.p_permutation};
-            for (int i = 0; i < 4; i++) {
-              if (i) fputc(',', f);
-              csv_num(f, v[i]);
-            }
-            fputc('\n', f);
+            pls_csv_nums(f, (const double[]){t.difference, t.p_henseler, t.p_henseler2, t.p_permutation}, 4, "\n");
           }
     } else {
       fputs("group1,group2,construct,c,c_quantile,compositional_invariance,mean_diff,mean_lower,mean_upper,"
@@ -606,14 +596,11 @@ nl_status nl_pls_mga_write_csv(nl_pls_mga *g, const char *dir) {
             nl_pls_micom m;
             nl_pls_mga_micom(g, a, b, j, &m);
             fprintf(f, "%s,%s,%s,", g->label[a], g->label[b], P->cname[j]);
-            double x[2] = {m.c, m.c_quantile};
-            for (int i = 0; i < 2; i++) csv_num(f, x[i]), fputc(',', f);
+            pls_csv_nums(f, (const double[]){m.c, m.c_quantile}, 2, ",");
             fprintf(f, "%s,", m.compositional ? "true" : "false");
-            double y[3] = {m.mean_diff, m.mean_lo, m.mean_hi};
-            for (int i = 0; i < 3; i++) csv_num(f, y[i]), fputc(',', f);
+            pls_csv_nums(f, (const double[]){m.mean_diff, m.mean_lo, m.mean_hi}, 3, ",");
             fprintf(f, "%s,", m.equal_means ? "true" : "false");
-            double z[3] = {m.logvar_diff, m.var_lo, m.var_hi};
-            for (int i = 0; i < 3; i++) csv_num(f, z[i]), fputc(',', f);
+            pls_csv_nums(f, (const double[]){m.logvar_diff, m.var_lo, m.var_hi}, 3, ",");
             fprintf(f, "%s,%s\n", m.equal_variances ? "true" : "false", v == 0 ? "none" : v == 1 ? "partial" : "full");
           }
         }

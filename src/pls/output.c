@@ -14,18 +14,18 @@ static const char *scheme_name(nl_pls_scheme s) {
   return s == NL_PLS_SCHEME_FACTORIAL ? "factorial" : s == NL_PLS_SCHEME_CENTROID ? "centroid" : "path";
 }
 
-/* A number for CSV: full precision, NA for undefined. */
-static void num(FILE *f, double v) {
+/* A number for CSV: full precision, NA for undefined (also nl_pls_mga_write_csv's). */
+void pls_csv_num(FILE *f, double v) {
   if (isnan(v)) fputs("NA", f);
   else if (isinf(v)) fputs(v > 0 ? "Inf" : "-Inf", f);
   else fprintf(f, "%.15g", v);
 }
 
 /* n numbers separated by commas, then `end` ("\n" ends the row, "" lets the caller go on). */
-static void nums(FILE *f, const double *v, size_t n, const char *end) {
+void pls_csv_nums(FILE *f, const double *v, size_t n, const char *end) {
   for (size_t k = 0; k < n; k++) {
     if (k) fputc(',', f);
-    num(f, v[k]);
+    pls_csv_num(f, v[k]);
   }
   fputs(end, f);
 }
@@ -33,7 +33,7 @@ static void nums(FILE *f, const double *v, size_t n, const char *end) {
 /* One "a,b,value" row. */
 static void row2(FILE *f, const char *a, const char *b, double v) {
   fprintf(f, "%s,%s,", a, b);
-  num(f, v);
+  pls_csv_num(f, v);
   fputc('\n', f);
 }
 
@@ -76,7 +76,7 @@ static nl_status commit(out_ctx *o) {
 static void write_boot_row(FILE *f, const char *q, const char *from, const char *through, const char *to,
                            const nl_pls_boot_stat *s) {
   fprintf(f, "%s,%s,%s,%s,", q, from, through, to);
-  nums(f, (const double[]){s->original, s->mean, s->sd, s->t, s->p, s->lo, s->hi}, 7, "\n");
+  pls_csv_nums(f, (const double[]){s->original, s->mean, s->sd, s->t, s->p, s->lo, s->hi}, 7, "\n");
 }
 
 /* "A;B" for the inner constructs of chain k */
@@ -104,7 +104,7 @@ static void dimension_rows(FILE *f, const nl_pls *p, int loadings) {
     if (!is_dimension(p, s->icon[i])) continue;
     fprintf(f, "%s,%s,", s->cname[s->icon[i]], s->iname[i]);
     if (!loadings) fprintf(f, "%s,", s->cmode[s->icon[i]] == NL_PLS_MODE_B ? "B" : "A");
-    num(f, loadings ? nl_pls_loading(s, i) : nl_pls_weight(s, i));
+    pls_csv_num(f, loadings ? nl_pls_loading(s, i) : nl_pls_weight(s, i));
     fputc('\n', f);
   }
 }
@@ -133,7 +133,7 @@ static nl_status write_measurement(out_ctx *o) {
   OPEN("weights.csv", "construct,indicator,mode,estimate");
   for (size_t i = 0; i < ni; i++) {
     fprintf(f, "%s,%s,%s,", p->cname[p->icon[i]], p->iname[i], p->cmode[p->icon[i]] == NL_PLS_MODE_B ? "B" : "A");
-    num(f, nl_pls_weight(p, i));
+    pls_csv_num(f, nl_pls_weight(p, i));
     fputc('\n', f);
   }
   dimension_rows(f, p, 0);
@@ -188,7 +188,7 @@ static nl_status write_structural(out_ctx *o) {
     const size_t *c = nl_pls_specific_chain(p, k, &len);
     chain_through(p, k, through, sizeof through);
     fprintf(f, "%s,%s,%s,", p->cname[c[0]], through, p->cname[c[len - 1]]);
-    num(f, nl_pls_specific_effect(p, k));
+    pls_csv_num(f, nl_pls_specific_effect(p, k));
     fputc('\n', f);
   }
   COMMIT();
@@ -196,7 +196,7 @@ static nl_status write_structural(out_ctx *o) {
   for (size_t j = 0; j < nc; j++)
     if (p->s.npred[j]) {
       fprintf(f, "%s,", p->cname[j]);
-      nums(f, (const double[]){nl_pls_rsq(p, j), nl_pls_adj_rsq(p, j)}, 2, "\n");
+      pls_csv_nums(f, (const double[]){nl_pls_rsq(p, j), nl_pls_adj_rsq(p, j)}, 2, "\n");
     }
   COMMIT();
   OPEN("fsquared.csv", "from,to,estimate");
@@ -226,7 +226,7 @@ static nl_status write_quality(out_ctx *o) {
   OPEN("reliability.csv", "construct,alpha,rho_c,ave,rho_a");
   for (size_t j = 0; j < nc; j++) {
     fprintf(f, "%s,", p->cname[j]);
-    nums(f, (const double[]){nl_pls_alpha(p, j), nl_pls_rho_c(p, j), nl_pls_ave(p, j), nl_pls_rho_a(p, j)}, 4, "\n");
+    pls_csv_nums(f, (const double[]){nl_pls_alpha(p, j), nl_pls_rho_c(p, j), nl_pls_ave(p, j), nl_pls_rho_a(p, j)}, 4, "\n");
   }
   COMMIT();
   OPEN("htmt.csv", "construct1,construct2,estimate,upper,below_085,below_090");
@@ -234,7 +234,7 @@ static nl_status write_quality(out_ctx *o) {
     for (size_t l = j + 1; l < nc; l++) {
       double ub = nl_pls_htmt_upper(p, l, j);
       fprintf(f, "%s,%s,", p->cname[l], p->cname[j]);
-      nums(f, (const double[]){nl_pls_htmt(p, l, j), ub}, 2, "");
+      pls_csv_nums(f, (const double[]){nl_pls_htmt(p, l, j), ub}, 2, "");
       fprintf(f, ",%s,%s\n", isnan(ub) ? "NA" : ub < 0.85 ? "true" : "false",
               isnan(ub) ? "NA" : ub < 0.90 ? "true" : "false");
     }
@@ -263,7 +263,7 @@ static nl_status write_scores(out_ctx *o) {
     fprintf(f, "%zu", p->rowid[r]);
     for (size_t j = 0; j < nc; j++) {
       fputc(',', f);
-      num(f, nl_pls_score(p, r, j));
+      pls_csv_num(f, nl_pls_score(p, r, j));
     }
     fputc('\n', f);
   }
@@ -278,7 +278,7 @@ static nl_status write_scores(out_ctx *o) {
           double sl, ic;
           if (nl_pls_simple_slope(p, j, y, slope_levels[l], &sl, &ic) != NL_OK) continue;
           fprintf(f, "%s,%s,%s,%s,%g,", p->cname[j], p->cname[a], p->cname[b], p->cname[y], slope_levels[l]);
-          nums(f, (const double[]){sl, ic}, 2, "\n");
+          pls_csv_nums(f, (const double[]){sl, ic}, 2, "\n");
         }
     }
     COMMIT();
@@ -297,7 +297,7 @@ static nl_status write_predict(out_ctx *o) {
   for (size_t i = 0; i < ni; i++)
     if (nl_pls_predict_indicator(p, i, &m) == NL_OK) {
       fprintf(f, "%s,%s,", p->iname[i], p->cname[p->icon[i]]);
-      nums(f, (const double[]){m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict}, 5, "\n");
+      pls_csv_nums(f, (const double[]){m.pls_rmse, m.pls_mae, m.lm_rmse, m.lm_mae, m.q2_predict}, 5, "\n");
     }
   COMMIT();
   OPEN("predict_cvpat.csv", "construct,benchmark,loss_pls,loss_benchmark,d_mean,t,df,p_one_sided,p_two_sided");
@@ -306,7 +306,7 @@ static nl_status write_predict(out_ctx *o) {
       nl_pls_cvpat c;
       if (nl_pls_predict_cvpat(p, j, bm, &c) != NL_OK) continue;
       fprintf(f, "%s,%s,", j == nc ? "(all)" : p->cname[j], bm ? "IA" : "LM");
-      nums(f, (const double[]){c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided}, 7,
+      pls_csv_nums(f, (const double[]){c.loss_pls, c.loss_benchmark, c.d_mean, c.t, c.df, c.p_one_sided, c.p_two_sided}, 7,
            "\n");
     }
   COMMIT();
@@ -314,7 +314,7 @@ static nl_status write_predict(out_ctx *o) {
   for (size_t j = 0; j < nc; j++)
     if (nl_pls_predict_construct(p, j, &m) == NL_OK) {
       fprintf(f, "%s,", p->cname[j]);
-      nums(f, (const double[]){m.pls_rmse, m.pls_mae, m.q2_predict}, 3, "");
+      pls_csv_nums(f, (const double[]){m.pls_rmse, m.pls_mae, m.q2_predict}, 3, "");
       fprintf(f, ",%zu,%zu,%s\n", nl_pls_predict_folds(p), nl_pls_predict_reps(p),
               pls_predict_technique_name(p));
     }
@@ -332,13 +332,13 @@ static nl_status write_ipma(out_ctx *o) {
   OPEN("ipma.csv", "target,construct,importance,performance");
   for (size_t j = 0; j < nc; j++) {
     fprintf(f, "%s,%s,", p->cname[t], p->cname[j]);
-    nums(f, (const double[]){nl_pls_ipma_importance(p, j), nl_pls_ipma_performance(p, j)}, 2, "\n");
+    pls_csv_nums(f, (const double[]){nl_pls_ipma_importance(p, j), nl_pls_ipma_performance(p, j)}, 2, "\n");
   }
   COMMIT();
   OPEN("ipma_indicators.csv", "target,construct,indicator,importance,performance");
   for (size_t i = 0; i < ni; i++) {
     fprintf(f, "%s,%s,%s,", p->cname[t], p->cname[p->icon[i]], p->iname[i]);
-    nums(f, (const double[]){nl_pls_ipma_indicator_importance(p, i), nl_pls_ipma_indicator_performance(p, i)}, 2, "\n");
+    pls_csv_nums(f, (const double[]){nl_pls_ipma_indicator_importance(p, i), nl_pls_ipma_indicator_performance(p, i)}, 2, "\n");
   }
   COMMIT();
   return NL_OK;
@@ -352,9 +352,9 @@ static nl_status write_convergence(out_ctx *o) {
   OPEN("convergence.csv", "iterations,converged,weight_change,max_iter,tolerance,nobs,nrows_data,scheme,missing,"
                           "consistent");
   fprintf(f, "%d,%s,", p->ws.iterations, p->ws.converged ? "true" : "false");
-  num(f, p->ws.diff);
+  pls_csv_num(f, p->ws.diff);
   fprintf(f, ",%d,", p->opt.max_iter);
-  num(f, p->opt.tol);
+  pls_csv_num(f, p->opt.tol);
   fprintf(f, ",%zu,%zu,%s,%s,%s\n", p->n, p->nall, scheme_name(p->opt.scheme),
           p->opt.missing == NL_PLS_MISSING_CASEWISE ? "casewise" : "mean", p->opt.consistent ? "true" : "false");
   COMMIT();
@@ -406,7 +406,7 @@ static nl_status write_bootstrap(out_ctx *o) {
   OPEN("bootstrap_info.csv", "nboot,succeeded,failed,nonconverged,seed,stream,ci,alpha,p_value");
   fprintf(f, "%zu,%zu,%zu,%zu,%llu,%llu,%s,", p->bopt.nboot, p->nboot_ok, p->nfail, p->nnonconv, p->bopt.seed,
           p->bopt.stream, p->bopt.ci == NL_PLS_CI_BCA ? "bca" : "percentile");
-  num(f, p->bopt.alpha);
+  pls_csv_num(f, p->bopt.alpha);
   fprintf(f, ",t(nboot-1) two-sided\n");
   COMMIT();
   return NL_OK;

@@ -164,6 +164,10 @@ void pls_ipma_free(pls_ipma *m);
 typedef struct pls_pred pls_pred;
 void pls_pred_free(pls_pred *r);
 const char *pls_predict_technique_name(const nl_pls *p); /* for reports */
+/* CSV numbers (output.c): full precision (%.15g), NA for NaN, Inf and -Inf; _nums writes n of them
+ * separated by commas, then `end`. */
+void pls_csv_num(FILE *f, double v);
+void pls_csv_nums(FILE *f, const double *v, size_t n, const char *end);
 
 /* Bind a model whose constructs are all measured by data columns (the former nl_pls_prepare). */
 nl_status pls_bind(const nl_pls_model *model, const nl_pls_data *data, const nl_pls_options *opt, nl_pls **out);

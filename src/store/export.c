@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "core/stats.h"
 #include "io/atomic.h"
 #include "io/json.h"
@@ -172,12 +173,6 @@ dberr:
   return rs;
 }
 
-static void csv_num(FILE *f, double v) {
-  char buf[40];
-  nl_format_double(buf, sizeof buf, v);
-  fputs(buf, f);
-}
-
 static void header_prefix(FILE *f, const study *s) {
   if (!s->nswept) return;
   fputs("point,", f);
@@ -212,7 +207,7 @@ static nl_status write_series(nl_store *st, const study *s, const char *path) {
     if (pt < 0 || pt > s->maxpoint || pos < 0 || (size_t)pos >= s->nmeas) continue;
     fprintf(a.f, "%s%lld,%lld,%s,", s->prefix[pt], (long long)sqlite3_column_int64(q, 1),
             (long long)sqlite3_column_int64(q, 2), s->meas[pos]);
-    csv_num(a.f, sqlite3_column_type(q, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 4));
+    nl_format_fput(a.f, sqlite3_column_type(q, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 4));
     fputc('\n', a.f);
   }
   sqlite3_finalize(q);
@@ -252,7 +247,7 @@ static nl_status write_final(nl_store *st, const study *s, const char *path) {
       fprintf(a.f, "%s%ld,%ld,%d", s->prefix[cur_pt], cur_rep, periods, eq);
       for (size_t j = 0; j < s->nmeas; j++) {
         fputc(',', a.f);
-        csv_num(a.f, row[j]);
+        nl_format_fput(a.f, row[j]);
       }
       fputc('\n', a.f);
     }
@@ -323,13 +318,13 @@ static void summary_line(FILE *f, tcache *tc, const char *prefix, const char *pe
   double tq = t975(tc, n);
   double half = n > 1 ? tq * sd / sqrt((double)n) : NAN;
   fprintf(f, "%s%s,%s,%ld,", prefix, period, measure, n);
-  csv_num(f, mean);
+  nl_format_fput(f, mean);
   fputc(',', f);
-  csv_num(f, n > 1 ? sd : NAN);
+  nl_format_fput(f, n > 1 ? sd : NAN);
   fputc(',', f);
-  csv_num(f, mean - half);
+  nl_format_fput(f, mean - half);
   fputc(',', f);
-  csv_num(f, mean + half);
+  nl_format_fput(f, mean + half);
   fputc('\n', f);
 }
 
