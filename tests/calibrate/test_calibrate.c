@@ -360,7 +360,7 @@ static void test_march_coverage(void **state) {
              SIM "parameters: {p1: [0.05, 0.95], p2: [0.05, 0.95]}\nreplications: 10\nseed: %d\n"
                  "optimizer: {method: neldermead, max_evals: 150, starts: 2}\ninference: {profile_points: 0}\n%s",
              1077 + s, tg);
-    snprintf(dir, sizeof dir, "%s/coverage%d", g_dir, s);
+    snprintf(dir, sizeof dir, "%s/coverage%d", tmpdir, s);
     nl_calib *c = nl_calib_new();
     nl_calib_config cfg;
     nl_calib_config_default(&cfg);
