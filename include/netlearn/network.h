@@ -3,8 +3,8 @@
 /*
  * Networks: undirected graphs on nodes 0..n-1, optionally weighted, with node attributes.
  *
- * One opaque handle (nl_network). A handle holds one graph at a time; generators and readers
- * replace it. Every fallible call returns an nl_status and keeps a message on the handle
+ * One opaque handle (nl_network). A handle holds one graph at a time: a generator replaces it
+ * (nl_network_new, then nl_network_generate per replication); a reader returns a new one. Every fallible call returns an nl_status and keeps a message on the handle
  * (nl_network_errmsg), with "file:line:" when the error comes from a file.
  *
  * Random generators draw from netlearn's own counter-based streams, keyed by (seed, stream,
@@ -30,7 +30,7 @@ extern "C" {
 
 typedef struct nl_network nl_network;
 
-/* New empty network (0 nodes). Returns NULL when out of memory. Caller frees. */
+/* New empty network (0 nodes), for the generators. Returns NULL when out of memory. Caller frees. */
 NL_API nl_network *nl_network_new(void);
 /* Free the network; NULL is harmless. */
 NL_API void nl_network_free(nl_network *g);
@@ -99,41 +99,47 @@ enum {
 };
 
 /*
- * Read an edge list CSV: a header line, then one edge per line. The first two columns are the
+ * Read an edge list CSV into a new network, *out: a header line, then one edge per line. The first two columns are the
  * end points; a column named "weight" (any case), if present, gives positive finite weights.
  * Blank lines and lines starting with '#' are skipped; fields may be double-quoted.
  * Node ids: with n > 0 they must be integers in [0, n) (so isolated nodes are kept); with n = 0
  * they are labels, numbered 0, 1, ... in order of first appearance in the file (deterministic).
  * Edges are undirected: "a,b" and "b,a" are the same edge.
+ * *out is set also on failure, to an empty network holding the message (NULL only when out of
+ * memory); the caller frees it either way (nl_network_free). path borrowed.
  * Errors (message "path:line: ..."): NL_EIO (cannot open), NL_EPARSE (ragged row, bad weight,
  * empty file), NL_ERANGE (node id out of range), NL_EINVAL (self-loop or duplicate edge
- * without the matching flag), NL_ENOMEM. Cost: O(file size) expected.
+ * without the matching flag; path NULL), NL_ENOMEM. Cost: O(file size) expected.
  */
-NL_API nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, unsigned flags);
+NL_API nl_status nl_network_read_edgelist(const char *path, size_t n, unsigned flags, nl_network **out);
 
 /*
- * Read the first graph of a GraphML file with igraph (treated as undirected). Node labels are
- * the GraphML node ids; an edge attribute "weight" becomes the weights. Errors: NL_EIO,
- * NL_EPARSE (does not parse; igraph's message, which names the line, is included), NL_EINVAL
- * (self-loop / duplicate without flag, non-positive weight), NL_ENOMEM.
+ * Read the first graph of a GraphML file with igraph (treated as undirected) into a new network,
+ * *out (set also on failure, as nl_network_read_edgelist). Node labels are the GraphML node ids;
+ * an edge attribute "weight" becomes the weights. Errors: NL_EIO, NL_EPARSE (does not parse;
+ * igraph's message, which names the line, is included), NL_EINVAL (self-loop / duplicate without
+ * flag, non-positive weight), NL_ENOMEM. Cost: O(file size).
  */
-NL_API nl_status nl_network_read_graphml(nl_network *g, const char *path, unsigned flags);
+NL_API nl_status nl_network_read_graphml(const char *path, unsigned flags, nl_network **out);
 
 /* Whether a network file is GraphML by its name: ".graphml" or ".xml", in any case (0 for NULL).
  * O(length). */
 NL_API int nl_network_path_is_graphml(const char *path);
-/* Read a network file: GraphML when nl_network_path_is_graphml(path), else an edge list with node
- * count n (see nl_network_read_edgelist). Errors as those two readers. */
-NL_API nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsigned flags);
+/* Read a network file into a new network, *out: GraphML when nl_network_path_is_graphml(path),
+ * else an edge list with node count n (see nl_network_read_edgelist). *out, errors and cost as
+ * those two readers. */
+NL_API nl_status nl_network_read_file(const char *path, size_t n, unsigned flags, nl_network **out);
 
 /*
- * Read node attributes from a CSV table: header "id,<name>,<name>,...", one row per node; the
+ * Load node attributes into network g (a _load fills a handle the caller has: the message is on
+ * g) from a CSV table: header "id,<name>,<name>,...", one row per node; the
  * id is a node label (graphs read with labels) or an integer node index. Values are numbers,
  * or empty / NA for missing (NaN). Nodes without a row get NaN. Replaces earlier attributes.
  * Errors ("path:line: ..."): NL_EIO, NL_EPARSE (ragged row, not a number), NL_ERANGE (unknown
- * node id), NL_EINVAL (a node listed twice), NL_ENOMEM. Cost: O(file size + n * columns).
+ * node id), NL_EINVAL (a node listed twice; path NULL), NL_ENOMEM. A failed load keeps the earlier
+ * attributes. Cost: O(file size + n * columns).
  */
-NL_API nl_status nl_network_read_attributes(nl_network *g, const char *path);
+NL_API nl_status nl_network_load_attributes(nl_network *g, const char *path);
 
 /* ---- structure --------------------------------------------------------------------------- */
 /* Getters are checked (issue 19): a NULL g gives 0, "", NULL, -1 or NaN as for an index out of

@@ -43,6 +43,11 @@ nl_status nl_network_generate_rng(nl_network *g, const nl_network_spec *spec, nl
 /* Internal helpers shared by the generators and readers. */
 nl_status nl_network_ensure(nl_network *g, size_t n, size_t edges, int weighted);
 void nl_network_clear(nl_network *g);                 /* 0 edges, labels and attributes dropped */
+/* The readers of netlearn/network.h into an existing handle (replacing its graph; memory reused),
+ * for the models, which keep one network per simulation state. Errors as the public readers. */
+nl_status nl_network_read_edgelist_into(nl_network *g, const char *path, size_t n, unsigned flags);
+nl_status nl_network_read_graphml_into(nl_network *g, const char *path, unsigned flags);
+nl_status nl_network_read_file_into(nl_network *g, const char *path, size_t n, unsigned flags);
 void nl_network_hash_clear(nl_network *g);
 /* Edge index of {u, v} or -1. */
 long nl_network_hash_find(const nl_network *g, uint32_t u, uint32_t v);

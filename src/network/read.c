@@ -250,8 +250,9 @@ static nl_status add_edge_checked(nl_network *g, const char *path, long line, ui
   return NL_OK;
 }
 
-nl_status nl_network_read_edgelist(nl_network *g, const char *path, size_t n, unsigned flags) {
-  if (!g || !path) return NL_EINVAL;
+nl_status nl_network_read_edgelist_into(nl_network *g, const char *path, size_t n, unsigned flags) {
+  if (!g) return NL_EINVAL;
+  if (!path) return nl_err(&g->err, NL_EINVAL, "edge list: no file name");
   csv c;
   labelmap lm = {0};
   long *eline = NULL;
@@ -342,8 +343,9 @@ cleanup:
 
 /* ---- attributes ------------------------------------------------------------------------------- */
 
-nl_status nl_network_read_attributes(nl_network *g, const char *path) {
-  if (!g || !path) return NL_EINVAL;
+nl_status nl_network_load_attributes(nl_network *g, const char *path) {
+  if (!g) return NL_EINVAL;
+  if (!path) return nl_err(&g->err, NL_EINVAL, "node attributes: no file name");
   csv c;
   labelmap lm = {0};
   double *vals = NULL;
@@ -433,8 +435,9 @@ cleanup:
 
 /* ---- GraphML ---------------------------------------------------------------------------------- */
 
-nl_status nl_network_read_graphml(nl_network *g, const char *path, unsigned flags) {
-  if (!g || !path) return NL_EINVAL;
+nl_status nl_network_read_graphml_into(nl_network *g, const char *path, unsigned flags) {
+  if (!g) return NL_EINVAL;
+  if (!path) return nl_err(&g->err, NL_EINVAL, "GraphML: no file name");
   nl_network_clear(g);
   FILE *f = fopen(path, "rb");
   if (!f) return nl_err(&g->err, NL_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -515,7 +518,28 @@ int nl_network_path_is_graphml(const char *path) {
   return 0;
 }
 
-nl_status nl_network_read_file(nl_network *g, const char *path, size_t n, unsigned flags) {
-  return nl_network_path_is_graphml(path) ? nl_network_read_graphml(g, path, flags)
-                                          : nl_network_read_edgelist(g, path, n, flags);
+nl_status nl_network_read_file_into(nl_network *g, const char *path, size_t n, unsigned flags) {
+  if (g && !path) return nl_err(&g->err, NL_EINVAL, "network: no file name");
+  return nl_network_path_is_graphml(path) ? nl_network_read_graphml_into(g, path, flags)
+                                          : nl_network_read_edgelist_into(g, path, n, flags);
+}
+
+/* The public readers: a new network in *out, returned also on failure with the message (the
+ * library's contract for _open/_read/_parse); NULL only when memory ran out. */
+nl_status nl_network_read_edgelist(const char *path, size_t n, unsigned flags, nl_network **out) {
+  if (!out) return NL_EINVAL;
+  if (!(*out = nl_network_new())) return NL_ENOMEM;
+  return nl_network_read_edgelist_into(*out, path, n, flags);
+}
+
+nl_status nl_network_read_graphml(const char *path, unsigned flags, nl_network **out) {
+  if (!out) return NL_EINVAL;
+  if (!(*out = nl_network_new())) return NL_ENOMEM;
+  return nl_network_read_graphml_into(*out, path, flags);
+}
+
+nl_status nl_network_read_file(const char *path, size_t n, unsigned flags, nl_network **out) {
+  if (!out) return NL_EINVAL;
+  if (!(*out = nl_network_new())) return NL_ENOMEM;
+  return nl_network_read_file_into(*out, path, n, flags);
 }

@@ -569,7 +569,7 @@ static nl_status integer_ids(nl_figure *f, const nl_plot_network_files *sp, nl_n
     return rs;
   }
   if (allint && mx >= 0 && mx + 1 > (double)nl_network_nodes(g)) {
-    rs = nl_network_read_edgelist(g, gpath, (size_t)mx + 1, 0);
+    rs = nl_network_read_edgelist_into(g, gpath, (size_t)mx + 1, 0);
     if (rs) {
       rs = edge_error(f, rs, nl_network_errmsg(g), tmp, sp->graph, linemap);
       return rs;
@@ -687,7 +687,7 @@ nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
     if (rs) goto cleanup;
     gpath = tmp;
   }
-  rs = graphml ? nl_network_read_graphml(g, gpath, 0) : nl_network_read_edgelist(g, gpath, 0, 0);
+  rs = graphml ? nl_network_read_graphml_into(g, gpath, 0) : nl_network_read_edgelist_into(g, gpath, 0, 0);
   if (rs) {
     rs = edge_error(f, rs, nl_network_errmsg(g), tmp, sp->graph, linemap);
     goto cleanup;

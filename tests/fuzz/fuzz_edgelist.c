@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int fd = fuzz_file(data, size, path, sizeof path);
   if (fd < 0) return 0;
   for (size_t n = 0; n <= 8; n += 8) { /* labels, and integer ids in [0, 8) */
-    nl_network *g = nl_network_new();
-    if (g && nl_network_read_edgelist(g, path, n, 0) == NL_OK) {
+    nl_network *g = NULL;
+    if (nl_network_read_edgelist(path, n, 0, &g) == NL_OK) {
       nl_network_measures ms;
       nl_network_measure(g, &ms);
     }

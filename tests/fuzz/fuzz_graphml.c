@@ -9,8 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char path[64];
   int fd = fuzz_file(data, size, path, sizeof path);
   if (fd < 0) return 0;
-  nl_network *g = nl_network_new();
-  if (g && nl_network_read_graphml(g, path, 0) == NL_OK) {
+  nl_network *g = NULL;
+  if (nl_network_read_graphml(path, 0, &g) == NL_OK) {
     nl_network_measures ms;
     nl_network_measure(g, &ms);
   }

@@ -430,8 +430,8 @@ static void test_no_alloc_after_reserve(void **unused) {
 
 static void test_edgelist(void **unused) {
   (void)unused;
-  nl_network *g = nl_network_new();
-  nl_status st = nl_network_read_edgelist(g, DATA "good.csv", 0, 0);
+  nl_network *g = NULL;
+  nl_status st = nl_network_read_edgelist(DATA "good.csv", 0, 0, &g);
   if (st) fail_msg("%s", nl_network_errmsg(g));
   assert_int_equal(nl_network_nodes(g), 4);
   assert_int_equal(nl_network_edges(g), 4);
@@ -450,7 +450,7 @@ static void test_edgelist(void **unused) {
   assert_int_equal(off[1] - off[0], 3); /* a: b, c, d */
 
   /* attributes by label */
-  st = nl_network_read_attributes(g, DATA "attrs.csv");
+  st = nl_network_load_attributes(g, DATA "attrs.csv");
   if (st) fail_msg("%s", nl_network_errmsg(g));
   assert_int_equal(nl_network_nattrs(g), 2);
   long size = nl_network_attr_index(g, "size"), age = nl_network_attr_index(g, "age");
@@ -471,13 +471,14 @@ static void test_edgelist(void **unused) {
       {DATA "no_such_attrs.csv", NL_EIO, "no_such_attrs.csv: cannot open"},
   };
   for (size_t i = 0; i < sizeof bad_attrs / sizeof bad_attrs[0]; i++) {
-    assert_int_equal(nl_network_read_attributes(g, bad_attrs[i].file), bad_attrs[i].st);
+    assert_int_equal(nl_network_load_attributes(g, bad_attrs[i].file), bad_attrs[i].st);
     if (!strstr(nl_network_errmsg(g), bad_attrs[i].where)) fail_msg("message: %s", nl_network_errmsg(g));
   }
   assert_int_equal(nl_network_nattrs(g), 2); /* failed reads keep the earlier table */
 
   /* integer ids with a node count: isolated node 4 kept */
-  assert_int_equal(nl_network_read_edgelist(g, DATA "indexed.csv", 5, 0), NL_OK);
+  nl_network_free(g);
+  assert_int_equal(nl_network_read_edgelist(DATA "indexed.csv", 5, 0, &g), NL_OK);
   assert_int_equal(nl_network_nodes(g), 5);
   assert_int_equal(nl_network_edges(g), 3);
   assert_false(nl_network_weighted(g));
@@ -503,23 +504,27 @@ static void test_edgelist_errors(void **unused) {
       {DATA "outofrange.csv", 5, 0, NL_ERANGE, "outofrange.csv:3: node id '7'"},
       {DATA "badweight.csv", 0, 0, NL_EPARSE, "badweight.csv:2: weight '-1'"},
   };
-  nl_network *g = nl_network_new();
+  nl_network *g = NULL;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    assert_int_equal(nl_network_read_edgelist(g, cases[i].file, cases[i].n, cases[i].flags), cases[i].st);
+    /* a failed read returns the handle, holding the message and no graph */
+    assert_int_equal(nl_network_read_edgelist(cases[i].file, cases[i].n, cases[i].flags, &g), cases[i].st);
+    assert_non_null(g);
     if (!strstr(nl_network_errmsg(g), cases[i].where)) fail_msg("case %zu message: %s", i, nl_network_errmsg(g));
     assert_int_equal(nl_network_nodes(g), 0);
+    nl_network_free(g);
   }
   /* the same files are accepted when the policy allows them */
-  assert_int_equal(nl_network_read_edgelist(g, DATA "selfloop.csv", 0, NL_NET_ALLOW_SELF_LOOPS), NL_OK);
-  assert_int_equal(nl_network_read_edgelist(g, DATA "duplicate.csv", 0, NL_NET_ALLOW_MULTI), NL_OK);
+  assert_int_equal(nl_network_read_edgelist(DATA "selfloop.csv", 0, NL_NET_ALLOW_SELF_LOOPS, &g), NL_OK);
+  nl_network_free(g);
+  assert_int_equal(nl_network_read_edgelist(DATA "duplicate.csv", 0, NL_NET_ALLOW_MULTI, &g), NL_OK);
   assert_int_equal(nl_network_edges(g), 3);
   nl_network_free(g);
 }
 
 static void test_graphml(void **unused) {
   (void)unused;
-  nl_network *g = nl_network_new();
-  nl_status st = nl_network_read_graphml(g, DATA "good.graphml", 0);
+  nl_network *g = NULL;
+  nl_status st = nl_network_read_graphml(DATA "good.graphml", 0, &g);
   if (st) fail_msg("%s", nl_network_errmsg(g));
   assert_int_equal(nl_network_nodes(g), 3);
   assert_int_equal(nl_network_edges(g), 2);
@@ -528,12 +533,15 @@ static void test_graphml(void **unused) {
   nl_network_edge(g, 0, NULL, NULL, &w);
   assert_true(w == 2.5);
 
-  assert_int_equal(nl_network_read_graphml(g, DATA "broken.graphml", 0), NL_EPARSE);
+  nl_network_free(g);
+  assert_int_equal(nl_network_read_graphml(DATA "broken.graphml", 0, &g), NL_EPARSE);
   if (!strstr(nl_network_errmsg(g), "broken.graphml: GraphML does not parse"))
     fail_msg("message: %s", nl_network_errmsg(g));
-  assert_int_equal(nl_network_read_graphml(g, DATA "selfloop.graphml", 0), NL_EINVAL);
+  nl_network_free(g);
+  assert_int_equal(nl_network_read_graphml(DATA "selfloop.graphml", 0, &g), NL_EINVAL);
   if (!strstr(nl_network_errmsg(g), "self-loop on node 'y'")) fail_msg("message: %s", nl_network_errmsg(g));
-  assert_int_equal(nl_network_read_graphml(g, DATA "nope.graphml", 0), NL_EIO);
+  nl_network_free(g);
+  assert_int_equal(nl_network_read_file(DATA "nope.graphml", 0, 0, &g), NL_EIO); /* GraphML by its name */
   if (!strstr(nl_network_errmsg(g), "nope.graphml: cannot open")) fail_msg("message: %s", nl_network_errmsg(g));
   nl_network_free(g);
 }
@@ -541,9 +549,9 @@ static void test_graphml(void **unused) {
 /* The example networks: CSV and GraphML give the same graph; the attribute table loads. */
 static void test_example_networks(void **unused) {
   (void)unused;
-  nl_network *a = nl_network_new(), *b = nl_network_new();
-  if (nl_network_read_edgelist(a, NL_SOURCE_DIR "/examples/networks/regions.csv", 0, 0)) fail_msg("%s", nl_network_errmsg(a));
-  if (nl_network_read_graphml(b, NL_SOURCE_DIR "/examples/networks/regions.graphml", 0)) fail_msg("%s", nl_network_errmsg(b));
+  nl_network *a = NULL, *b = NULL;
+  if (nl_network_read_edgelist(NL_SOURCE_DIR "/examples/networks/regions.csv", 0, 0, &a)) fail_msg("%s", nl_network_errmsg(a));
+  if (nl_network_read_graphml(NL_SOURCE_DIR "/examples/networks/regions.graphml", 0, &b)) fail_msg("%s", nl_network_errmsg(b));
   assert_int_equal(nl_network_nodes(a), 24);
   assert_int_equal(nl_network_nodes(b), 24);
   assert_int_equal(nl_network_edges(a), nl_network_edges(b));
@@ -559,7 +567,7 @@ static void test_example_networks(void **unused) {
     assert_true((!strcmp(a1, b1) && !strcmp(a2, b2)) || (!strcmp(a1, b2) && !strcmp(a2, b1)));
     assert_true(w == z);
   }
-  if (nl_network_read_attributes(a, NL_SOURCE_DIR "/examples/networks/regions_attrs.csv"))
+  if (nl_network_load_attributes(a, NL_SOURCE_DIR "/examples/networks/regions_attrs.csv"))
     fail_msg("%s", nl_network_errmsg(a));
   long region = nl_network_attr_index(a, "region");
   assert_true(region >= 0);
@@ -575,13 +583,13 @@ static void test_example_networks(void **unused) {
 static void test_alloc_failures(void **unused) {
   (void)unused;
   for (long k = 1; k < 200; k++) {
-    nl_network *g = nl_network_new();
-    if (!g) continue;
+    nl_network *g = NULL;
     nl_alloc_fail_after(k);
-    nl_status a = nl_network_read_edgelist(g, DATA "good.csv", 0, 0);
-    nl_status b = a ? a : nl_network_read_attributes(g, DATA "attrs.csv");
+    nl_status a = nl_network_read_edgelist(DATA "good.csv", 0, 0, &g);
+    nl_status b = a ? a : nl_network_load_attributes(g, DATA "attrs.csv");
     nl_alloc_fail_after(0);
     assert_true(b == NL_OK || b == NL_ENOMEM);
+    assert_true(g || a == NL_ENOMEM); /* no handle only when memory ran out */
     nl_network_free(g);
     if (b == NL_OK) break;
   }

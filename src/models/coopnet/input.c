@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "models/coopnet/cn_impl.h"
+#include "network/network_impl.h"
 
 void cn_table_free(cn_table *t) {
   if (!t) return;
@@ -250,7 +251,7 @@ nl_status cn_network_read(cn_state *s, const char *path, nl_errbuf *err) {
   nl_status st;
   size_t F = s->F;
   int graphml = nl_network_path_is_graphml(path);
-  st = nl_network_read_file(s->net, path, F, 0);
+  st = nl_network_read_file_into(s->net, path, F, 0);
   if (st) return nl_err(err, st, "%s", nl_network_errmsg(s->net));
   size_t n = nl_network_nodes(s->net);
   s->node_firm = nl_malloc((n ? n : 1) * sizeof(uint32_t));

@@ -170,7 +170,7 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   }
   if (kind == NET_FILE) {
     s->from_file = 1;
-    st = nl_network_read_file(s->net, f, n, 0);
+    st = nl_network_read_file_into(s->net, f, n, 0);
     if (!st && nl_network_nodes(s->net) != n)
       st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net), n);
     if (!st) st = nl_network_csr(s->net, &s->off, &s->nbr, NULL);

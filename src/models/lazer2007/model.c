@@ -182,7 +182,7 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
       st = nl_err(err, NL_EINVAL, "network = file needs parameter 'network_file'");
       goto fail;
     }
-    st = nl_network_read_file(s->net, f, s->n, 0);
+    st = nl_network_read_file_into(s->net, f, s->n, 0);
     if (!st && nl_network_nodes(s->net) != s->n)
       st = nl_err(&s->net->err, NL_EINVAL, "%s: the network has %zu nodes but n = %zu", f, nl_network_nodes(s->net),
                   s->n);
