@@ -140,7 +140,8 @@ NL_API size_t nl_sim_units(const nl_sim *s);
  * (nothing for a NULL sim or out). No allocation. */
 NL_API void nl_sim_unit_row(const nl_sim *s, size_t u, double *out);
 /* Ties between units: writes min(cap, count) (from, to, weight) and returns the count (0 when
- * the model has no ties, and for a NULL sim); cap 0 sizes the arrays. Cost: the model's, typically O(ties). */
+ * the model has no ties, and for a NULL sim); cap 0 sizes the arrays. Cost: the model's, typically
+ * O(ties). */
 NL_API size_t nl_sim_unit_ties(const nl_sim *s, uint32_t *from, uint32_t *to, double *weight, size_t cap);
 
 #ifdef __cplusplus

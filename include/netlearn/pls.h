@@ -175,8 +175,8 @@ NL_API void nl_pls_free(nl_pls *p);
 /* ---- structure (valid after nl_pls_prepare) -------------------------------------------------- */
 /* All getters are O(1) (chains: O(1) per call) and never fail: a NULL handle and out-of-range
  * indices give NAN, 0 or NULL (NL_PLS_MODE_A, NL_PLS_KIND_ITEMS, (size_t)-1 where stated), out
- * pointers may be NULL, and estimates read before a successful nl_pls_estimate give NAN. Indices: constructs
- * 0..nl_pls_n_constructs-1 in order of definition, indicators 0..nl_pls_n_indicators-1 grouped by
+ * pointers may be NULL, and estimates read before a successful nl_pls_estimate give NAN.
+ * Indices: constructs 0..nl_pls_n_constructs-1 in order of definition, indicators 0..nl_pls_n_indicators-1 grouped by
  * construct in the order written, paths in the order written. */
 
 NL_API size_t nl_pls_nobs(const nl_pls *p);               /* rows used after the missing-data rule */

@@ -380,6 +380,16 @@ static void test_design(void **state) {
   assert_int_equal(nl_design_swept(d, 2), OUT);
   assert_int_equal(nl_design_swept(d, OUT), OUT);
   sweep_design(d);
+  /* the same handles reused: a scenario without a sweep, a design of one point */
+  assert_int_equal(nl_scenario_load_string(sc, "model: march1991\nparameters: {m: 10, n: 10}\n", "one.yaml"), NL_OK);
+  assert_int_equal(nl_scenario_nfactors(sc), 0);
+  assert_null(nl_scenario_factor_value(sc, 0, 0));
+  sweep_scenario(sc);
+  assert_int_equal(nl_design_build(d, sc, 100), NL_OK);
+  assert_int_equal(nl_design_npoints(d), 1);
+  assert_int_equal(nl_design_nswept(d), 0);
+  assert_null(nl_design_key(d, 1));
+  sweep_design(d);
   nl_design_free(d);
   nl_scenario_free(sc);
   /* functions of a value */
@@ -440,6 +450,14 @@ static void test_results(void **state) {
   assert_int_equal(nl_results_periods(r, 1), 4);
   assert_int_equal(nl_results_equilibrium(r, 1), 0);
   sweep_results(r);
+  cfg.replications = 1; /* run again, smaller: nothing of the first run shows through */
+  cfg.periods = 2;
+  assert_int_equal(nl_results_run(r, nl_scenario_params(sc), &cfg), NL_OK);
+  assert_int_equal(nl_results_replications(r), 1);
+  assert_int_equal(nl_results_rows(r, 0), 3);
+  assert_int_equal(nl_results_rows(r, 1), 0);
+  assert_null(nl_results_final(r, 1));
+  sweep_results(r);
   nl_results_free(r);
   nl_scenario_free(sc);
 }
@@ -485,6 +503,7 @@ static void test_network(void **state) {
   nl_network_spec sbm = {.kind = NL_NET_SBM, .n = 10, .blocks = 2, .p_in = 0.5, .p_out = 0.1};
   assert_int_equal(nl_network_generate(g, &sbm, 1, 0, 0), NL_OK);
   assert_int_equal(nl_network_block(g, 9), 1);
+  for (size_t i = 0; i < 10; i++) assert_true(nl_network_block(g, i) < 2 && !strcmp(nl_network_label(g, i), ""));
   assert_network_neutral(g, 10);
   nl_network_free(g);
 }
@@ -876,6 +895,10 @@ static void test_power(void **state) {
       assert_string_equal(nl_power_path_to(pw, 0), "Y");
       assert_true(nl_power_path_value(pw, 0) == 0.4);
       assert_number(nl_power_path_pls_value(pw, 0));
+      for (size_t i = 0; i < ni; i++) {
+        assert_non_null(nl_power_indicator_name(pw, i));
+        for (size_t k = 0; k < ni; k++) assert_true(fabs(nl_power_population_cor(pw, i, k)) <= 1);
+      }
     }
     nl_power_free(pw);
   }
@@ -996,6 +1019,27 @@ static void test_sensitivity(void **state) {
   assert_no_index(s, 1, 0);
   assert_no_index(s, OUT, 0);
   assert_true(nl_sensitivity_st(s, 0, 1, NULL, NULL) > nl_sensitivity_st(s, 0, 0, NULL, NULL));
+  double sum = 0; /* every row and index in range */
+  for (size_t i = 0; i < rows; i++) {
+    const double *xi = nl_sensitivity_row(s, i), *yi = nl_sensitivity_row_output(s, i);
+    assert_true(xi && yi);
+    sum += xi[0] + xi[1] + yi[0] + nl_sensitivity_row_fresh(s, i) + (double)nl_sensitivity_row_base(s, i);
+  }
+  for (size_t i = 0; i < k; i++) {
+    assert_non_null(nl_sensitivity_factor_name(s, i));
+    sum += nl_sensitivity_s1(s, 0, i, NULL, NULL) + nl_sensitivity_mu(s, 0, i) + nl_sensitivity_sigma(s, 0, i) +
+           nl_sensitivity_mu_star(s, 0, i, NULL, NULL);
+    for (size_t i2 = 0; i2 < k; i2++) sum += nl_sensitivity_s2(s, 0, i, i2, NULL, NULL);
+  }
+  (void)sum;
+  /* a factor added after the analysis clears the design and the results */
+  assert_int_equal(nl_sensitivity_factor(s, "c", 0, 1, 0), NL_OK);
+  assert_int_equal(nl_sensitivity_nfactors(s), 3);
+  assert_string_equal(nl_sensitivity_factor_name(s, 2), "c");
+  assert_int_equal(nl_sensitivity_nrows(s), 0);
+  assert_no_row(s, 0);
+  assert_nan(nl_sensitivity_variance(s, 0));
+  assert_no_index(s, 0, 0);
   nl_sensitivity_free(s);
 }
 
@@ -1113,6 +1157,10 @@ static void test_survey(void **state) {
       assert_string_equal(nl_survey_column(sv, 0), "firm");
       double u = nl_survey_get(sv, rows - 1, 0);
       assert_true(u >= 0 && u < 40);
+      for (size_t j = 0; j < cols; j++) {
+        assert_non_null(nl_survey_column(sv, j));
+        for (size_t i = 0; i < rows; i++) assert_number(nl_survey_get(sv, i, j));
+      }
     }
     nl_survey_free(sv);
     nl_scenario_free(sc);
