@@ -73,6 +73,10 @@ typedef struct report {
   int nfig;
   char warn[8][300]; /* figures that could not be drawn */
   int nwarn;
+  /* The model's words: coopnet, the model the study was built around, has its own texts (the seed
+   * study, its figures); any other model's come from its descriptor (title, unit name, measures). */
+  int coopnet;
+  char unit[48], units[56]; /* "firm", "firms"; "agent", "agents" */
 } report;
 
 /* Embed a figure as an SVG image with a numbered caption; frees f. A figure that cannot be drawn
@@ -157,6 +161,20 @@ static void series_figure(report *rp, size_t pi, const char *const *measures, co
   nl_free(buf);
 }
 
+/* in (a model's text) into out (cap bytes, cut there) with <, >, & and " escaped: captions are HTML. */
+static void escape(char *out, size_t cap, const char *in) {
+  size_t n = 0;
+  for (; in && *in; in++) {
+    const char *e = *in == '<' ? "&lt;" : *in == '>' ? "&gt;" : *in == '&' ? "&amp;" : *in == '"' ? "&quot;" : NULL;
+    size_t len = e ? strlen(e) : 1;
+    if (n + len >= cap) break;
+    if (e) memcpy(out + n, e, len);
+    else out[n] = *in;
+    n += len;
+  }
+  if (cap) out[n] = '\0';
+}
+
 static void network_figure(report *rp, size_t pi) {
   nl_study *s = rp->s;
   const study_point *pt = &s->pt[pi];
@@ -181,21 +199,31 @@ static void network_figure(report *rp, size_t pi) {
     }
     nl_plot_network_options o;
     nl_plot_network_options_default(&o);
-    o.size = size;
+    o.size = rp->coopnet ? size : NULL;
     o.size_label = "members";
-    o.color = col;
+    o.color = rp->coopnet ? col : NULL;
     o.color_label = "exploration x";
     o.labels = 0;
     o.seed = 1;
     st = nl_plot_network(fg, g, &o);
   }
-  char cap[600];
-  snprintf(cap, sizeof cap,
-           "The informal tie network at the survey period (period %ld) in replication %ld, the representative "
-           "replication (its path estimates are closest to the means over replications). Node area: members; colour: "
-           "exploration orientation x<sub>f</sub>; edge width: tie strength (trust). %zu firms, %zu ties.",
-           s->sv.period, r, F, rr->ntie);
-  figure(rp, fg, st, "Firm network at the survey period", cap);
+  char cap[600], alt[120], units[200];
+  escape(units, sizeof units, rp->units);
+  if (rp->coopnet)
+    snprintf(cap, sizeof cap,
+             "The informal tie network at the survey period (period %ld) in replication %ld, the representative "
+             "replication (its path estimates are closest to the means over replications). Node area: members; "
+             "colour: exploration orientation x<sub>f</sub>; edge width: tie strength (trust). %zu firms, %zu ties.",
+             s->sv.period, r, F, rr->ntie);
+  else
+    snprintf(cap, sizeof cap,
+             "The network of the %s at the survey period (period %ld) in replication %ld, the representative "
+             "replication (its path estimates are closest to the means over replications); edge width: tie "
+             "weight. %zu %s, %zu ties.",
+             units, s->sv.period, r, F, units, rr->ntie);
+  snprintf(alt, sizeof alt, "%c%s network at the survey period", rp->unit[0] >= 'a' && rp->unit[0] <= 'z' ?
+           rp->unit[0] - 'a' + 'A' : rp->unit[0], rp->unit + 1);
+  figure(rp, fg, st, alt, cap);
   nl_network_free(g);
   nl_free(size);
   nl_free(col);
@@ -323,8 +351,34 @@ static void section_study(report *rp) {
   const nl_model *m = nl_scenario_model(sc);
   long fi = nl_model_param_index(m, "firms");
   fputs("<h2 id=\"study\">1. Study</h2>\n<p class=\"lead\">", f);
-  nl_html_text(f, s->description && *s->description ? s->description : "A virtual survey study of a simulated SME cooperation network.");
+  if (s->description && *s->description) nl_html_text(f, s->description);
+  else if (rp->coopnet) fputs("A virtual survey study of a simulated SME cooperation network.", f);
+  else {
+    fputs("A virtual survey study of a simulated population of ", f);
+    nl_html_text(f, rp->units);
+    fputs(": ", f);
+    nl_html_text(f, nl_model_title(m));
+    fputs(".", f);
+  }
   fputs("</p>\n", f);
+  if (!rp->coopnet) {
+    int ncon = 0;
+    for (int c = 0; c < NL_SV_NCON; c++) ncon += s->sv.use[c] != 0;
+    fprintf(f, "<p>Design: the agent-based model <code>%s</code> (", nl_model_name(m));
+    nl_html_text(f, nl_model_title(m));
+    fprintf(f, ") simulates %zu %s for %ld periods in %ld independent replications%s (seed %llu). At period %ld a "
+               "<b>virtual survey</b> samples %ld %s in each replication and asks them Likert items about %d "
+               "construct%s computed from each %s's own simulated state; a PLS-SEM model is estimated on every "
+               "replication's survey, as an empirical researcher would on one real survey, with %ld bootstrap "
+               "resamples. The hypotheses are then judged by how often a replication supports them.</p>\n",
+            s->pt[0].F, rp->units, nl_scenario_periods(sc), s->R,
+            s->npoints > 1 ? ", at every design point of a sweep" : "", (unsigned long long)nl_scenario_seed(sc),
+            s->sv.period, s->sv.sample, rp->units, ncon, ncon == 1 ? "" : "s", rp->unit, s->boot);
+    fprintf(f, "<p>No relation between constructs is written into the survey: every construct is measured from "
+               "one variable of the %s, and any relation between constructs comes from the model's mechanisms.</p>\n",
+            rp->unit);
+    return;
+  }
   fprintf(f,
           "<p>Design: the agent-based model <code>coopnet</code> (learning within and between SMEs in cooperation "
           "networks; docs/coopnet.md) simulates %.0f firms for %ld periods in %ld independent replications%s "
@@ -352,18 +406,19 @@ static void section_parameters(report *rp) {
   fputs("<h2 id=\"parameters\">2. Parameters</h2>\n<h3>Virtual survey</h3>\n", f);
   fprintf(f,
           "<p>Survey at the end of period %ld; counts over the window of periods %ld&ndash;%ld (%ld periods); %ld "
-          "firms sampled without replacement in each replication. Each construct value is standardized across the "
-          "sampled firms (z); item = loading &times; z + &sigma; &radic;(1 &minus; loading&sup2;) e, with e ~ "
+          "%s sampled without replacement in each replication. Each construct value is standardized across the "
+          "sampled %s (z); item = loading &times; z + &sigma; &radic;(1 &minus; loading&sup2;) e, with e ~ "
           "N(0, 1) and &sigma; = %g (the study's noise times the construct's error multiplier below), cut into "
           "1&ndash;7 at the standard-normal thresholds ",
-          s->sv.period, s->sv.period - s->sv.window + 1, s->sv.period, s->sv.window, s->sv.sample, s->sv.noise);
+          s->sv.period, s->sv.period - s->sv.window + 1, s->sv.period, s->sv.window, s->sv.sample, rp->units, rp->units,
+          s->sv.noise);
   for (int t = 0; t < NL_SV_LIKERT - 1; t++) {
     fmt(f, "%g", s->sv.thr[t]);
     fputs(t < NL_SV_LIKERT - 2 ? ", " : ".", f);
   }
-  fputs("</p>\n<table><tr><th>construct</th><th>firm variable (from the simulation)</th><th>items</th>"
-        "<th>loadings</th><th>error multiplier</th></tr>\n",
-        f);
+  fprintf(f, "</p>\n<table><tr><th>construct</th><th>%s variable (from the simulation)</th><th>items</th>"
+             "<th>loadings</th><th>error multiplier</th></tr>\n",
+          rp->unit);
   for (int c = 0; c < NL_SV_NCON; c++) {
     if (!s->sv.use[c]) continue;
     fprintf(f, "<tr><td><b>%s</b></td><td>", nl_survey_construct_name(&s->sv, c));
@@ -433,12 +488,36 @@ static void section_parameters(report *rp) {
   }
 }
 
+/* A model other than coopnet: a figure of each measure the scenario records (up to
+ * MAX_MEASURE_FIGURES), its doc line the caption, and the units' network when they have ties. */
+#define MAX_MEASURE_FIGURES 6
+static void model_figures(report *rp, size_t pi) {
+  const nl_scenario *sc = rp->s->sc;
+  const nl_model *m = nl_scenario_model(sc);
+  for (size_t i = 0; i < nl_scenario_nmeasures(sc) && i < MAX_MEASURE_FIGURES; i++) {
+    const nl_measure_desc *d = nl_model_measure(m, nl_scenario_measure(sc, i));
+    if (!d) continue;
+    const char *const names[] = {d->name}, *const labels[] = {NULL};
+    char alt[160], cap[400];
+    snprintf(alt, sizeof alt, "%s over time", d->name);
+    escape(cap, sizeof cap, d->doc && *d->doc ? d->doc : d->name);
+    if (cap[0] >= 'a' && cap[0] <= 'z') cap[0] = (char)(cap[0] - 'a' + 'A'); /* a caption is a sentence */
+    series_figure(rp, pi, names, labels, 1, d->name, alt, cap);
+  }
+  const study_point *pt = &rp->s->pt[pi];
+  if (pt->rep[pt->representative].ntie > 0) network_figure(rp, pi);
+}
+
 static void section_figures(report *rp, size_t pi) {
   FILE *f = rp->f;
   fprintf(f, "<h2 id=\"simulation\">3. Simulation</h2>\n<p>Means over replications with 95%% confidence bands "
              "(Student t over replications), recorded every %ld periods. The survey is taken at the end of period "
              "%ld; its counts cover periods %ld&ndash;%ld.</p>\n",
           nl_scenario_every(rp->s->sc), rp->s->sv.period, rp->s->sv.period - rp->s->sv.window + 1, rp->s->sv.period);
+  if (!rp->coopnet) {
+    model_figures(rp, pi);
+    return;
+  }
   static const char *const k1[] = {"code_knowledge_product", "code_knowledge_process"};
   static const char *const l1[] = {"product (market) dimensions", "process dimensions"};
   series_figure(rp, pi, k1, l1, 2, "Code knowledge K(code)", "Code knowledge over time",
@@ -721,9 +800,9 @@ static void section_hypotheses(report *rp, size_t pi) {
     if (nf == 0) continue;
     fprintf(f, "<p class=\"note\">%s: in %ld of %ld replications a construct of ", s->hyp[h].id, nf, s->R);
     effect(f, s->hyp[h].effect);
-    fputs(" had no variance in the survey sample (for example no firm co-innovated): its items were pure noise, "
-          "and so is the estimate of those replications.</p>\n",
-          f);
+    fprintf(f, " had no variance in the survey sample%s: its items were pure noise, and so is the estimate of those "
+               "replications.</p>\n",
+            rp->coopnet ? " (for example no firm co-innovated)" : "");
   }
   forest_figure(rp, pi);
 }
@@ -1022,14 +1101,14 @@ static void section_power(report *rp) {
   FILE *f = rp->f;
   size_t K = s->npower, H = s->H;
   fprintf(f, "<h2 id=\"power\">%d. Survey size and power</h2>\n", s->npoints > 1 ? 8 : 7);
-  fprintf(f, "<p>How many firms must the survey ask? In every replication, surveys of each size were drawn from "
-             "the same simulated firms (a size above the %zu firms of a run pools further economies of the same "
+  fprintf(f, "<p>How many %s must the survey ask? In every replication, surveys of each size were drawn from "
+             "the same simulated %s (a size above the %zu %s of a run pools further economies of the same "
              "design point, simulated with their own streams), estimated and bootstrapped like the study's own "
              "survey (%ld resamples, %.0f%% intervals) and judged by the same rule. The share of replications "
              "supporting a hypothesis is its <b>power</b> at that size where the effect exists in the simulated "
              "population, and its false-positive rate where it does not (about %.1f%% for a one-signed claim). "
              "Bands: 95%% Wilson intervals over the %ld replications; every number in <code>power.csv</code>.</p>\n",
-          s->pt[0].F, s->boot, 100 * (1 - s->alpha), 100 * s->alpha / 2, s->R);
+          rp->units, rp->units, s->pt[0].F, rp->units, s->boot, 100 * (1 - s->alpha), 100 * s->alpha / 2, s->R);
   for (size_t pi = 0; pi < s->npoints; pi++) {
     if (s->npoints > 1) fprintf(f, "<h3>Design point %zu</h3>\n", pi + 1);
     fputs("<div class=\"scroll\"><table><tr><th>survey size n</th>", f);
@@ -1069,7 +1148,9 @@ static void section_power(report *rp) {
         y[h * K + k] = ps.share;
       }
     }
-    if (!st) st = nl_figure_labels(fg, "Survey size n (firms)", "Share of replications supporting", NULL);
+    char xlabel[96];
+    snprintf(xlabel, sizeof xlabel, "Survey size n (%s)", rp->units);
+    if (!st) st = nl_figure_labels(fg, xlabel, "Share of replications supporting", NULL);
     if (!st) st = nl_power_plot_curves(fg, H, (const char *const *)labels, K, x, y, reps);
     char cap[300];
     snprintf(cap, sizeof cap, "Power curves%s: the share of replications supporting each hypothesis against the "
@@ -1121,7 +1202,12 @@ nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_con
   nl_atomic_file a;
   nl_status st = nl_atomic_open(&a, path, &s->err);
   if (st) return st;
-  report rp = {s, a.f, 0, {{0}}, 0};
+  report rp = {s, a.f, 0, {{0}}, 0, 0, "", ""};
+  const nl_model *m = nl_scenario_model(s->sc);
+  const char *unit = nl_model_unit_name(m) && *nl_model_unit_name(m) ? nl_model_unit_name(m) : "unit";
+  rp.coopnet = strcmp(nl_model_name(m), "coopnet") == 0;
+  snprintf(rp.unit, sizeof rp.unit, "%s", unit);
+  snprintf(rp.units, sizeof rp.units, "%s%s", unit, unit[strlen(unit) - 1] == 's' ? "es" : "s");
   FILE *f = a.f;
   const char *title = s->name && *s->name ? s->name : "netlearn study";
   fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "

@@ -35,6 +35,8 @@ static void study_text(char *buf, size_t cap, const char *sim, const char *fa, c
            sim, fa, fb, sign);
 }
 
+static int g_report; /* run_study writes report.html */
+
 /* Runs the study and returns the verdict of H1; checks the survey file's header. */
 static nl_study_verdict run_study(const char *text, const char *sub, const char *header) {
   char dir[400], path[500];
@@ -44,7 +46,7 @@ static nl_study_verdict run_study(const char *text, const char *sub, const char 
   nl_study_config cfg;
   nl_study_config_default(&cfg);
   cfg.threads = 2;
-  cfg.report = 0;
+  cfg.report = g_report;
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
   nl_study_verdict v;
   assert_int_equal(nl_study_verdict_get(s, 0, 0, &v), NL_OK);
@@ -106,9 +108,34 @@ static void test_example_model_agents(void **unused) {
   study_text(text, sizeof text,
              "  model: diffusion\n  parameters: {n: 200, p: 0.05, q: 0}\n  stop: {until: periods, periods: 10}\n",
              "innovativeness", "adopted", "positive");
+  g_report = 1;
   nl_study_verdict v = run_study(text, "diffusion", "agent,a1,a2,a3,b1,b2,b3\n");
+  g_report = 0;
   assert_true(v.supported >= 3);
   assert_true(v.mean > 0.2);
+  /* The report of a model the study knows nothing about speaks of its agents and its measures,
+   * from its descriptor (issue 19), never of coopnet's firms, constructs or figures. */
+  char path[400];
+  snprintf(path, sizeof path, "%s/diffusion/report.html", tmpdir);
+  static char html[1 << 20];
+  slurp(path, html, sizeof html);
+  const char *want[] = {
+      "A virtual survey study of a simulated population of agents: Bass diffusion of an innovation on a ring",
+      "the agent-based model <code>diffusion</code> (Bass diffusion",
+      "simulates 200 agents for 10 periods in 4 independent replications",
+      "samples 80 agents in each replication and asks them Likert items about 2 constructs computed from each "
+      "agent's own simulated state",
+      "80 agents sampled without replacement",
+      "<th>agent variable (from the simulation)</th>",
+      "<figcaption><b>Figure 1.</b> Share of agents that have adopted</figcaption>",
+      "<figcaption><b>Figure 2.</b> Share of agents that adopted in the last period</figcaption>",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    if (!strstr(html, want[i])) fail_msg("report.html lacks \"%s\"", want[i]);
+  const char *never[] = {"SME", "firm variable", "firms sampled", "co-innovation", "Code knowledge", "seed 000",
+                         "kappa", "could not be drawn"};
+  for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+    if (strstr(html, never[i])) fail_msg("report.html names \"%s\"", never[i]);
 }
 
 /* NL_EINVAL, or NL_ERANGE for a count out of range */
