@@ -217,6 +217,14 @@ static nl_status draw_nodes(nl_figure *f, const double *xy, size_t n, const nl_p
   return NL_OK;
 }
 
+/* Node i's label, or its index (in buf) when the network has none. */
+static const char *node_label(const nl_network *g, size_t i, char *buf, size_t cap) {
+  const char *l = nl_network_label(g, i);
+  if (*l) return l;
+  snprintf(buf, cap, "%zu", i);
+  return buf;
+}
+
 /* Legends in the column at lx from ly down: colour bar or categories, then node sizes. */
 static void draw_legends(nl_figure *f, const nl_plot_network_options *op, const size_scale *ss, const char *const *cats,
                          size_t ncat, double lx, double ly, double legw, double clo, double chi, double plot_h) {
@@ -342,12 +350,7 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
   double ls = fs * 0.7, labw = 0;
   if (show_labels)
     for (size_t i = 0; i < n; i++) {
-      const char *l = nl_network_label(g, i);
-      if (!*l) {
-        snprintf(buf, sizeof buf, "%zu", i);
-        l = buf;
-      }
-      labw = fmax(labw, nl_fig_text_width(f, l, ls, 0));
+      labw = fmax(labw, nl_fig_text_width(f, node_label(g, i, buf, sizeof buf), ls, 0));
     }
   /* fit the layout into [x0, x1] x [y0, y1] with equal scales, leaving room for radii */
   double mx0 = INFINITY, mx1 = -INFINITY, my0 = INFINITY, my1 = -INFINITY;
@@ -376,11 +379,7 @@ nl_status nl_plot_network(nl_figure *f, nl_network *g, const nl_plot_network_opt
   nl_rgba ink = {0.13, 0.13, 0.13, 1};
   if (show_labels)
     for (size_t i = 0; i < n; i++) {
-      const char *l = nl_network_label(g, i);
-      if (!*l) {
-        snprintf(buf, sizeof buf, "%zu", i);
-        l = buf;
-      }
+      const char *l = node_label(g, i, buf, sizeof buf);
       double r = radius(&ss, ss.used ? o.size[i] : NAN);
       nl_fig_text(f, xy[2 * i] + r + 1.5, xy[2 * i + 1], l, ls, 0, NL_VA_MIDDLE, 0, ink, 0);
     }
