@@ -51,10 +51,8 @@ nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64
   err.msg[0] = '\0';
   const nl_model *m = nl_params_model(p);
   const nl_survey_spec *sv = &s->sv;
-  size_t N = (size_t)sv->sample, ni = nl_survey_nitems(sv), NF = s->sv.stride, F = 0;
   void *state = NULL;
-  double *a = NULL, *b = NULL, *items = NULL, *latent = NULL;
-  size_t *perm = NULL, *ids = NULL;
+  nl_survey_bufs w = {0};
   nl_pls *fit = NULL;
   int flat = 0, converged = 0;
   nl_status st = NL_OK;
@@ -67,34 +65,15 @@ nl_status nl_study_replicate_paths(const nl_study *s, const nl_params *p, uint64
     state = NULL;
     goto cleanup;
   }
-  F = m->unit_count(state);
-  if (N > F) {
-    st = nl_err(&err, NL_ERANGE, "survey sample %zu larger than the %zu %ss", N, F, m->unit_name);
-    goto cleanup;
-  }
-  a = nl_malloc(F * NF * sizeof *a);
-  b = nl_malloc(F * NF * sizeof *b);
-  perm = nl_malloc(F * sizeof *perm);
-  ids = nl_malloc(N * sizeof *ids);
-  items = nl_malloc(N * ni * sizeof *items);
-  latent = nl_malloc(N * NL_SV_NCON * sizeof *latent);
-  if (!a || !b || !perm || !ids || !items || !latent) {
-    st = nl_err(&err, NL_ENOMEM, "out of memory");
-    goto cleanup;
-  }
-  if ((st = nl_study_simulate_state(s, m, state, seed, r, interrupt, interrupt_user, a, b, &err))) goto cleanup;
-  nl_survey_draw(sv, F, a, b, seed, (uint64_t)r, perm, ids, items, latent, &flat);
-  if ((st = nl_study_estimate(s, items, r, 0, &fit, &converged, &err))) goto cleanup;
+  if ((st = nl_survey_bufs_alloc(&w, sv, m, state, &err))) goto cleanup;
+  if ((st = nl_study_simulate_state(s, m, state, seed, r, interrupt, interrupt_user, w.a, w.b, &err))) goto cleanup;
+  nl_survey_draw(sv, w.F, w.a, w.b, seed, (uint64_t)r, w.perm, w.ids, w.items, w.latent, &flat);
+  if ((st = nl_study_estimate(s, w.items, r, 0, &fit, &converged, &err))) goto cleanup;
   for (size_t i = 0; i < n; i++) out[i] = nl_pls_path(fit, s->pfrom[paths[i]], s->pto[paths[i]]);
 cleanup:
   if (st && msg && cap) snprintf(msg, cap, "replication %ld: %s", r, err.msg);
   nl_pls_free(fit);
   if (state) m->destroy(state);
-  nl_free(a);
-  nl_free(b);
-  nl_free(perm);
-  nl_free(ids);
-  nl_free(items);
-  nl_free(latent);
+  nl_survey_bufs_free(&w);
   return st;
 }

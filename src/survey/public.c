@@ -135,8 +135,7 @@ nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t seed, l
   const nl_model *m = nl_params_model(params);
   nl_params *pc = NULL;
   void *state = NULL;
-  double *a = NULL, *b = NULL, *items = NULL, *latent = NULL;
-  size_t *perm = NULL, *ids = NULL;
+  nl_survey_bufs w = {0};
   nl_status st = NL_OK;
   sv->nrows = sv->ncols = 0;
   if (!sv->period_set) return nl_err(&sv->err, NL_EINVAL, "survey period not set (nl_survey_set(sv, \"period\", t))");
@@ -156,46 +155,31 @@ nl_status nl_survey_run(nl_survey *sv, const nl_params *params, uint64_t seed, l
     state = NULL;
     goto cleanup;
   }
-  size_t F = m->unit_count(state), NF = sp->stride, N = (size_t)sp->sample, ni = nl_survey_nitems(sp);
-  if (N > F) {
-    st = nl_err(&sv->err, NL_ERANGE, "survey sample %zu is larger than the %zu %ss of the simulation", N, F,
-                nl_model_unit_name(m));
-    goto cleanup;
-  }
-  a = nl_malloc(F * NF * sizeof *a);
-  b = nl_malloc(F * NF * sizeof *b);
-  perm = nl_malloc(F * sizeof *perm);
-  ids = nl_malloc(N * sizeof *ids);
-  items = nl_malloc(N * ni * sizeof *items);
-  latent = nl_malloc(N * NL_SV_NCON * sizeof *latent);
+  size_t N = (size_t)sp->sample, ni = nl_survey_nitems(sp);
+  if ((st = nl_survey_bufs_alloc(&w, sp, m, state, &sv->err))) goto cleanup;
   nl_free(sv->cells);
   sv->cells = nl_malloc(N * (1 + ni) * sizeof *sv->cells);
-  if (!a || !b || !perm || !ids || !items || !latent || !sv->cells) {
+  if (!sv->cells) {
     st = nl_err(&sv->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
-  st = nl_survey_simulate(sp, m, state, seed, replication, sv->interrupt, sv->interrupt_user, a, b, &sv->err);
+  st = nl_survey_simulate(sp, m, state, seed, replication, sv->interrupt, sv->interrupt_user, w.a, w.b, &sv->err);
   if (st) goto cleanup;
   int flat = 0;
-  nl_survey_draw(sp, F, a, b, seed, (uint64_t)replication, perm, ids, items, latent, &flat);
+  nl_survey_draw(sp, w.F, w.a, w.b, seed, (uint64_t)replication, w.perm, w.ids, w.items, w.latent, &flat);
   snprintf(sv->names[0], sizeof sv->names[0], "%s", nl_model_unit_name(m));
   size_t col = 1;
   for (int c = 0; c < NL_SV_NCON; c++)
     for (size_t k = 0; sp->use[c] && k < sp->nitem[c]; k++, col++)
       nl_survey_item_name(sp, c, k, sv->names[col], sizeof sv->names[col]);
-  for (size_t i = 0; i < N; i++) sv->cells[i] = (double)ids[i];
-  memcpy(sv->cells + N, items, N * ni * sizeof *items);
+  for (size_t i = 0; i < N; i++) sv->cells[i] = (double)w.ids[i];
+  memcpy(sv->cells + N, w.items, N * ni * sizeof *w.items);
   sv->nrows = N;
   sv->ncols = 1 + ni;
 cleanup:
   if (state) m->destroy(state);
   nl_params_free(pc);
-  nl_free(a);
-  nl_free(b);
-  nl_free(perm);
-  nl_free(ids);
-  nl_free(items);
-  nl_free(latent);
+  nl_survey_bufs_free(&w);
   return st;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/model_impl.h"
 #include "core/rng.h"
 
@@ -246,4 +247,30 @@ void nl_survey_draw(const nl_survey_spec *sp, size_t F, const double *a, const d
       }
     }
   }
+}
+
+nl_status nl_survey_bufs_alloc(nl_survey_bufs *w, const nl_survey_spec *sp, const nl_model *m, void *state,
+                               nl_errbuf *err) {
+  size_t F = m->unit_count(state), NF = sp->stride, N = (size_t)sp->sample, ni = nl_survey_nitems(sp);
+  w->F = F;
+  if (N > F)
+    return nl_err(err, NL_ERANGE, "survey sample %zu is larger than the %zu %ss of the simulation", N, F, m->unit_name);
+  w->a = nl_malloc(F * NF * sizeof *w->a);
+  w->b = nl_malloc(F * NF * sizeof *w->b);
+  w->perm = nl_malloc(F * sizeof *w->perm);
+  w->ids = nl_malloc(N * sizeof *w->ids);
+  w->items = nl_malloc(N * ni * sizeof *w->items);
+  w->latent = nl_malloc(N * NL_SV_NCON * sizeof *w->latent);
+  if (!w->a || !w->b || !w->perm || !w->ids || !w->items || !w->latent) return nl_err(err, NL_ENOMEM, "out of memory");
+  return NL_OK;
+}
+
+void nl_survey_bufs_free(nl_survey_bufs *w) {
+  nl_free(w->a);
+  nl_free(w->b);
+  nl_free(w->perm);
+  nl_free(w->ids);
+  nl_free(w->items);
+  nl_free(w->latent);
+  memset(w, 0, sizeof *w);
 }

@@ -111,4 +111,21 @@ nl_status nl_survey_simulate(const nl_survey_spec *sp, const nl_model *m, void *
 void nl_survey_draw(const nl_survey_spec *sp, size_t F, const double *a, const double *b, uint64_t seed,
                     uint64_t stream, size_t *perm, size_t *ids, double *items, double *latent, int *flat);
 
+/* The buffers of one surveyed replication, for nl_survey_simulate and nl_survey_draw: the F units'
+ * rows at the window's start (a) and at the survey (b), perm, and the sample's ids, items, latent. */
+typedef struct nl_survey_bufs {
+  size_t F;
+  double *a, *b, *items, *latent;
+  size_t *perm, *ids;
+} nl_survey_bufs;
+
+/*
+ * Allocate w's buffers (all NULL on entry) for the units of `state` (a state of model m, borrowed).
+ * Errors: NL_ERANGE (the sample is larger than the units), NL_ENOMEM; w is then still freed by
+ * nl_survey_bufs_free. O(F x stride + sample x nitems).
+ */
+nl_status nl_survey_bufs_alloc(nl_survey_bufs *w, const nl_survey_spec *sp, const nl_model *m, void *state,
+                               nl_errbuf *err);
+void nl_survey_bufs_free(nl_survey_bufs *w);
+
 #endif
