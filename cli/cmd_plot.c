@@ -227,13 +227,12 @@ int nl_cmd_plot(int argc, char **argv) {
     return NL_EXIT_FAILURE;
   }
   if (k <= 2) {
-    src = nl_plot_source_new();
+    rs = nl_plot_source_open(input, &src);
     if (!src) {
       cli_error("out of memory");
       rc = NL_EXIT_FAILURE;
       goto cleanup;
     }
-    rs = nl_plot_source_open(src, input);
     for (size_t i = 0; !rs && i < nwhere; i++) {
       char name[256];
       const char *eq = strchr(where.item[i], '=');
@@ -252,23 +251,22 @@ int nl_cmd_plot(int argc, char **argv) {
     rs = nl_figure_labels(fig, NULL, NULL, title); /* free drawings leave room for a title */
     nl_plot_network_files nf = {input, nodes, id, size, color, filter.item, nfilter, labels, seed,
                                 esource, etarget, eweight, efilter.item, nefilter};
-    if (!rs) rs = nl_plot_network_read(fig, &nf);
+    if (!rs) rs = nl_plot_network_draw_files(fig, &nf);
     title = NULL;
   } else {
-    pm = nl_plot_pls_new();
+    rs = nl_plot_pls_read(input, &pm);
     if (!pm) {
       cli_error("out of memory");
       rc = NL_EXIT_FAILURE;
       goto cleanup;
     }
-    rs = nl_figure_labels(fig, NULL, NULL, title);
-    if (!rs) rs = nl_plot_pls_read(pm, input);
     if (rs) {
       cli_error("%s", nl_plot_pls_errmsg(pm));
       rc = rs == NL_ENOMEM ? NL_EXIT_FAILURE : NL_EXIT_USAGE;
       goto cleanup;
     }
-    rs = nl_plot_pls_draw(fig, pm);
+    rs = nl_figure_labels(fig, NULL, NULL, title);
+    if (!rs) rs = nl_plot_pls_draw(fig, pm);
     title = NULL;
   }
   if (!rs && has_ylim && k <= 1) rs = nl_figure_ylim(fig, ylo, yhi);

@@ -183,7 +183,8 @@ typedef struct nl_plot_network_files {
 } nl_plot_network_files;
 
 /*
- * Read the graph and node table and draw them with nl_plot_network. Node ids match the graph's
+ * Draw a network from files on figure f: read the graph and node table and draw them with
+ * nl_plot_network (a drawing, like every nl_plot_* call on a figure: the message is on f). Node ids match the graph's
  * labels (compared as numbers when both are numbers); when every id and label is a non-negative
  * integer, nodes are 0..max id, so firms without ties (absent from the edge list) are drawn as
  * isolated nodes. Errors on the figure ("file:line: ..."): NL_EIO, NL_EPARSE (from the readers),
@@ -191,10 +192,11 @@ typedef struct nl_plot_network_files {
  * filters, a size column that is not numeric, no edge row left after the edge filters),
  * NL_ENOMEM. Cost: reading + nl_plot_network.
  */
-NL_API nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *spec);
+NL_API nl_status nl_plot_network_draw_files(nl_figure *f, const nl_plot_network_files *spec);
 
 /* A PLS model's results for a path diagram. Build with nl_plot_pls_new + adders, or from an
- * estimation (nl_plot_pls_from_estimate) or `netlearn pls -o DIR` output (nl_plot_pls_read). */
+ * estimation (nl_plot_pls_new + nl_plot_pls_from_estimate), or read `netlearn pls -o DIR` output
+ * (nl_plot_pls_read, which returns a new handle). */
 typedef struct nl_plot_pls nl_plot_pls;
 
 NL_API nl_plot_pls *nl_plot_pls_new(void); /* NULL when out of memory */
@@ -210,10 +212,12 @@ NL_API nl_status nl_plot_pls_path(nl_plot_pls *m, const char *from, const char *
 /* From an estimated nl_pls (bootstrap p-values when it was bootstrapped). Errors: NL_EINVAL
  * (not estimated), NL_ENOMEM. */
 NL_API nl_status nl_plot_pls_from_estimate(nl_plot_pls *m, nl_pls *p);
-/* From the CSV files of `netlearn pls -o DIR`: weights.csv, loadings.csv, paths.csv,
- * rsquared.csv and, when present, bootstrap.csv. Errors: NL_EIO (a file missing),
- * NL_EPARSE (a file malformed, a column missing), NL_EINVAL, NL_ENOMEM. */
-NL_API nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir);
+/* Read the CSV files of `netlearn pls -o DIR` (dir borrowed) into a new handle, *out: weights.csv,
+ * loadings.csv, paths.csv, rsquared.csv and, when present, bootstrap.csv. *out is set also on
+ * failure, holding the message (NULL only when out of memory); the caller frees it either way
+ * (nl_plot_pls_free). Errors: NL_EIO (a file missing), NL_EPARSE (a file malformed, a column
+ * missing), NL_EINVAL, NL_ENOMEM. Cost: O(size of the files x constructs). */
+NL_API nl_status nl_plot_pls_read(const char *dir, nl_plot_pls **out);
 
 /*
  * Draw the path diagram: constructs as ellipses in columns by causal order (exogenous left),
@@ -266,12 +270,14 @@ NL_API nl_status nl_plot_pls_ipma(nl_figure *f, const nl_pls *p);
  */
 typedef struct nl_plot_source nl_plot_source;
 
-NL_API nl_plot_source *nl_plot_source_new(void); /* NULL when out of memory */
+/* Open the results at path (borrowed) into a new source, *out, set also on failure holding the
+ * message (NULL only when out of memory); the caller frees it either way. (No _new: a source is
+ * only ever an opened one.) Errors: NL_EIO (no such directory / file, no summary.csv), NL_EPARSE
+ * (malformed tables, not a results database), NL_EINVAL (no results yet), NL_ENOMEM.
+ * Cost: O(size of summary.csv + final.csv). */
+NL_API nl_status nl_plot_source_open(const char *path, nl_plot_source **out);
 NL_API void nl_plot_source_free(nl_plot_source *s);
 NL_API const char *nl_plot_source_errmsg(const nl_plot_source *s);
-/* Errors: NL_EIO (no such directory / file, no summary.csv), NL_EPARSE (malformed tables, not
- * a results database), NL_ENOMEM. Cost: O(size of summary.csv + final.csv). */
-NL_API nl_status nl_plot_source_open(nl_plot_source *s, const char *path);
 /* Measures and swept parameters found (borrowed names). Checked (issue 19): 0 and NULL for a NULL
  * source, one not opened yet, or i out of range. */
 NL_API size_t nl_plot_source_nmeasures(const nl_plot_source *s);

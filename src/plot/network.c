@@ -663,7 +663,7 @@ static nl_status color_column(nl_figure *f, const nl_strtab *t, long ccolor, con
   return NL_OK;
 }
 
-nl_status nl_plot_network_read(nl_figure *f, const nl_plot_network_files *sp) {
+nl_status nl_plot_network_draw_files(nl_figure *f, const nl_plot_network_files *sp) {
   nl_network *g = nl_network_new();
   nl_strtab *t = NULL;
   long *rowof = NULL;

@@ -150,8 +150,8 @@ static nl_status open_table(nl_plot_pls *m, const char *dir, const char *file, c
   return NL_OK;
 }
 
-nl_status nl_plot_pls_read(nl_plot_pls *m, const char *dir) {
-  pls_clear(m);
+/* nl_plot_pls_read into a new handle m. */
+static nl_status read_dir(nl_plot_pls *m, const char *dir) {
   nl_strtab *w = NULL, *l = NULL, *pa = NULL, *r2 = NULL, *bo = NULL;
   long wc[4], lc[3], pc[3], rc[2], bc[5];
   static const char *const wcols[] = {"construct", "indicator", "mode", "estimate"};
@@ -219,6 +219,13 @@ cleanup:
   nl_strtab_free(r2);
   nl_strtab_free(bo);
   return rs;
+}
+
+nl_status nl_plot_pls_read(const char *dir, nl_plot_pls **out) {
+  if (!out) return NL_EINVAL;
+  if (!(*out = nl_plot_pls_new())) return NL_ENOMEM;
+  if (!dir) return nl_err(&(*out)->err, NL_EINVAL, "PLS results: no directory");
+  return read_dir(*out, dir);
 }
 
 /* ---- drawing ---- */

@@ -37,7 +37,6 @@ struct nl_plot_source {
   nl_errbuf err;
 };
 
-nl_plot_source *nl_plot_source_new(void) { return nl_calloc(1, sizeof(nl_plot_source)); }
 
 static void source_clear(nl_plot_source *s) {
   nl_strtab_free(s->sum);
@@ -138,9 +137,8 @@ static long need_col(nl_plot_source *s, const char *name, nl_status *rs) {
   return c;
 }
 
-nl_status nl_plot_source_open(nl_plot_source *s, const char *path) {
-  source_clear(s);
-  nl_err_clear(&s->err);
+/* nl_plot_source_open into a new handle s. */
+static nl_status open_source(nl_plot_source *s, const char *path) {
   struct stat sb;
   nl_status rs = NL_OK;
   char file[4200];
@@ -229,6 +227,13 @@ nomem:
 fail:
   source_clear(s);
   return rs;
+}
+
+nl_status nl_plot_source_open(const char *path, nl_plot_source **out) {
+  if (!out) return NL_EINVAL;
+  if (!(*out = nl_calloc(1, sizeof(nl_plot_source)))) return NL_ENOMEM;
+  if (!path) return nl_err(&(*out)->err, NL_EINVAL, "results: no path");
+  return open_source(*out, path);
 }
 
 static long find_param(const nl_plot_source *s, const char *name) {

@@ -512,8 +512,9 @@ static void test_network(void **state) {
 
 static void test_plot_source(void **state) {
   (void)state;
-  for (int pass = 0; pass < 2; pass++) { /* NULL, then a source not opened yet */
-    nl_plot_source *s = pass ? nl_plot_source_new() : NULL;
+  for (int pass = 0; pass < 2; pass++) { /* NULL, then a source whose open failed */
+    nl_plot_source *s = NULL;
+    if (pass) assert_int_equal(nl_plot_source_open("/nonexistent/netlearn-results", &s), NL_EIO);
     assert_int_equal(nl_plot_source_nmeasures(s), 0);
     assert_null(nl_plot_source_measure(s, 0));
     assert_null(nl_plot_source_measure(s, OUT));

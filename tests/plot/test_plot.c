@@ -484,8 +484,8 @@ static void ensure_fig1(void) {
 static void test_march_line(void **state) {
   (void)state;
   ensure_fig1();
-  nl_plot_source *s = nl_plot_source_new();
-  assert_int_equal(nl_plot_source_open(s, fig1), NL_OK);
+  nl_plot_source *s = NULL;
+  assert_int_equal(nl_plot_source_open(fig1, &s), NL_OK);
   assert_int_equal(nl_plot_source_npoints(s), 27);
   assert_int_equal(nl_plot_source_nparams(s), 2);
   nl_figure *f = nl_figure_new(NULL);
@@ -559,8 +559,8 @@ static void test_march_heatmap_db(void **state) {
   ensure_fig1();
   char db[600];
   snprintf(db, sizeof db, "%s/results.db", fig1);
-  nl_plot_source *s = nl_plot_source_new();
-  assert_int_equal(nl_plot_source_open(s, db), NL_OK);
+  nl_plot_source *s = NULL;
+  assert_int_equal(nl_plot_source_open(db, &s), NL_OK);
   nl_figure *f = nl_figure_new(NULL);
   /* scale 0..1: colour bar ticks 0.0 .. 1.0, so every d.dd text is a cell */
   assert_int_equal(nl_plot_source_heatmap(s, f, "code_knowledge", "p1", "p2", NL_PLOT_FINAL, 0, 1), NL_OK);
@@ -581,8 +581,8 @@ static void test_march_heatmap_db(void **state) {
   nl_free(buf);
   /* the same figure from the directory (CSV) as from the database */
   nl_figure *f2 = nl_figure_new(NULL);
-  nl_plot_source *s2 = nl_plot_source_new();
-  assert_int_equal(nl_plot_source_open(s2, fig1), NL_OK);
+  nl_plot_source *s2 = NULL;
+  assert_int_equal(nl_plot_source_open(fig1, &s2), NL_OK);
   assert_int_equal(nl_plot_source_heatmap(s2, f2, "code_knowledge", "p1", "p2", NL_PLOT_FINAL, 0, 1), NL_OK);
   unsigned char *b1, *b2;
   size_t l1, l2;
@@ -621,47 +621,55 @@ static void test_march_heatmap_db(void **state) {
 
 static void test_source_errors(void **state) {
   (void)state;
-  nl_plot_source *s = nl_plot_source_new();
+  nl_plot_source *s = NULL;
   char p[512];
   path_of(p, sizeof p, "nothing_here");
-  assert_int_equal(nl_plot_source_open(s, p), NL_EIO);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_EIO);
+  assert_non_null(s); /* a failed open returns the source, holding the message */
   assert_non_null(strstr(nl_plot_source_errmsg(s), "no such file"));
   /* a directory without results */
   path_of(p, sizeof p, "emptydir");
   mkdir(p, 0755);
-  assert_int_equal(nl_plot_source_open(s, p), NL_EIO);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_EIO);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "not a results directory"));
   /* unreadable: summary.csv is a directory */
   path_of(p, sizeof p, "emptydir/summary.csv");
   mkdir(p, 0755);
   path_of(p, sizeof p, "emptydir");
-  assert_int_equal(nl_plot_source_open(s, p), NL_EIO);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_EIO);
   /* a CSV of something else */
   write_file("other.csv", "a,b\n1,2\n");
   path_of(p, sizeof p, "other.csv");
-  assert_int_equal(nl_plot_source_open(s, p), NL_EPARSE);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_EPARSE);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "column 'period' missing"));
   /* header only: no results */
   write_file("empty_summary.csv", "period,measure,n,mean,sd,ci_low,ci_high\n");
   path_of(p, sizeof p, "empty_summary.csv");
-  assert_int_equal(nl_plot_source_open(s, p), NL_EINVAL);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_EINVAL);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "no results"));
   /* ragged */
   write_file("ragged.csv", "period,measure,n,mean,sd,ci_low,ci_high\n0,k,2,0.5\n");
   path_of(p, sizeof p, "ragged.csv");
-  assert_int_equal(nl_plot_source_open(s, p), NL_EPARSE);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_EPARSE);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "ragged.csv:2:"));
   /* a single scenario: series works, sweeps explain there is no sweep; final values only */
   write_file("single.csv", "period,measure,n,mean,sd,ci_low,ci_high\n0,k,2,0.1,0.1,0,0.2\n10,k,2,0.5,0.1,0.4,0.6\n");
   path_of(p, sizeof p, "single.csv");
-  assert_int_equal(nl_plot_source_open(s, p), NL_OK);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_OK);
   nl_figure *f = nl_figure_new(NULL);
   assert_int_equal(nl_plot_source_series(s, f, "k", NULL, 0), NL_OK);
   assert_int_equal(nl_plot_source_line(s, f, "k", "p1", NULL, NL_PLOT_FINAL), NL_EINVAL);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "no sweep"));
   write_file("finalonly.csv", "point,p1,period,measure,n,mean,sd,ci_low,ci_high\n1,0.1,NA,k,2,0.1,0.1,0,0.2\n");
   path_of(p, sizeof p, "finalonly.csv");
-  assert_int_equal(nl_plot_source_open(s, p), NL_OK);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_OK);
   assert_int_equal(nl_plot_source_series(s, f, "k", NULL, 0), NL_EINVAL);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "final values only"));
   assert_int_equal(nl_plot_source_line(s, f, "k", "p1", NULL, NL_PLOT_FINAL), NL_OK);
@@ -669,7 +677,8 @@ static void test_source_errors(void **state) {
   write_file("text.csv", "point,variant,period,measure,n,mean,sd,ci_low,ci_high\n1,original,NA,k,2,0.1,0.1,0,0.2\n"
                          "2,fast,NA,k,2,0.3,0.1,0.2,0.4\n");
   path_of(p, sizeof p, "text.csv");
-  assert_int_equal(nl_plot_source_open(s, p), NL_OK);
+  nl_plot_source_free(s);
+  assert_int_equal(nl_plot_source_open(p, &s), NL_OK);
   assert_int_equal(nl_plot_source_line(s, f, "k", "variant", NULL, NL_PLOT_FINAL), NL_EINVAL);
   assert_non_null(strstr(nl_plot_source_errmsg(s), "not numeric"));
   nl_figure_free(f);
@@ -686,7 +695,7 @@ static void test_network(void **state) {
   snprintf(nodes, sizeof nodes, "%s/examples/plots/firms.csv", NL_SOURCE_DIR);
   nl_figure *f = nl_figure_new(NULL);
   nl_plot_network_files spec = {.graph = edges, .nodes = nodes, .size = "size", .color = "sector", .labels = -1, .seed = 1};
-  assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
+  assert_int_equal(nl_plot_network_draw_files(f, &spec), NL_OK);
   unsigned char *b1, *b2;
   size_t l1, l2, ncirc = 0, nlines = 0;
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b1, &l1), NL_OK);
@@ -701,30 +710,30 @@ static void test_network(void **state) {
   assert_int_equal(nlines, 62); /* one line per tie */
   free(t);
   /* deterministic in the seed */
-  assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
+  assert_int_equal(nl_plot_network_draw_files(f, &spec), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b2, &l2), NL_OK);
   assert_true(l1 == l2 && !memcmp(b1, b2, l1));
   nl_free(b2);
   spec.seed = 2;
-  assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
+  assert_int_equal(nl_plot_network_draw_files(f, &spec), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b2, &l2), NL_OK);
   assert_true(l1 != l2 || memcmp(b1, b2, l1));
   nl_free(b1);
   nl_free(b2);
   /* continuous colour: a colour bar */
   spec.color = "explore";
-  assert_int_equal(nl_plot_network_read(f, &spec), NL_OK);
+  assert_int_equal(nl_plot_network_draw_files(f, &spec), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_PNG, &b1, &l1), NL_OK);
   uint32_t w = 0, h = 0;
   assert_int_equal(png_size(b1, l1, &w, &h), 0);
   nl_free(b1);
   /* errors */
   spec.color = "explor";
-  assert_int_equal(nl_plot_network_read(f, &spec), NL_EINVAL);
+  assert_int_equal(nl_plot_network_draw_files(f, &spec), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "did you mean 'explore'"));
   spec.color = "sector";
   spec.size = "sector";
-  assert_int_equal(nl_plot_network_read(f, &spec), NL_EINVAL);
+  assert_int_equal(nl_plot_network_draw_files(f, &spec), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "not a number"));
   spec.size = "size";
   write_file("panel.csv", "replication,period,firm,size\n0,1,0,5\n0,1,1,7\n0,2,0,6\n0,2,1,9\n");
@@ -733,18 +742,18 @@ static void test_network(void **state) {
   path_of(panel, sizeof panel, "panel.csv");
   path_of(pair, sizeof pair, "pair.csv");
   nl_plot_network_files sp2 = {.graph = pair, .nodes = panel, .size = "size", .labels = -1, .seed = 1};
-  assert_int_equal(nl_plot_network_read(f, &sp2), NL_EINVAL);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp2), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "more than one row"));
   const char *flt[1] = {"period=2"};
   sp2.filter = flt;
   sp2.nfilter = 1;
-  assert_int_equal(nl_plot_network_read(f, &sp2), NL_OK);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp2), NL_OK);
   const char *bad[1] = {"period=3"};
   sp2.filter = bad;
-  assert_int_equal(nl_plot_network_read(f, &sp2), NL_EINVAL);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp2), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "no row has period = 3"));
   sp2.graph = "/nonexistent/ties.csv";
-  assert_int_equal(nl_plot_network_read(f, &sp2), NL_EIO);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp2), NL_EIO);
   /* a long edge table (one row per tie and period): the network of one period */
   write_file("long.csv", "replication,period,from,to,trust\n0,1,0,1,0.5\n0,1,1,2,0.7\n0,2,0,1,0.6\n0,2,0,2,-3\n");
   char lng[512];
@@ -752,7 +761,7 @@ static void test_network(void **state) {
   const char *ef[1] = {"period=1"};
   nl_plot_network_files sp3 = {.graph = lng, .source = "from", .target = "to", .weight = "trust", .edge_filter = ef,
                                .nedge_filter = 1, .labels = 1, .seed = 1};
-  assert_int_equal(nl_plot_network_read(f, &sp3), NL_OK);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp3), NL_OK);
   size_t nl = 0;
   unsigned char *b3;
   size_t l3;
@@ -764,14 +773,14 @@ static void test_network(void **state) {
   free(b3);
   /* period 2 has a negative weight on line 5 of long.csv: the message names that file and line */
   ef[0] = "period=2";
-  assert_int_equal(nl_plot_network_read(f, &sp3), NL_EPARSE);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp3), NL_EPARSE);
   assert_non_null(strstr(nl_figure_errmsg(f), "long.csv:5:"));
   ef[0] = "period=9";
-  assert_int_equal(nl_plot_network_read(f, &sp3), NL_EINVAL);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp3), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "no edge left"));
   sp3.nedge_filter = 0;
   sp3.target = "too";
-  assert_int_equal(nl_plot_network_read(f, &sp3), NL_EINVAL);
+  assert_int_equal(nl_plot_network_draw_files(f, &sp3), NL_EINVAL);
   assert_non_null(strstr(nl_figure_errmsg(f), "did you mean 'to'"));
   nl_figure_free(f);
 }
@@ -880,8 +889,7 @@ static void test_pls_diagram(void **state) {
   fp = fopen(p, "w");
   fputs("construct,r2,adj_r2\nB,0.111,0.1\n", fp);
   fclose(fp);
-  m = nl_plot_pls_new();
-  assert_int_equal(nl_plot_pls_read(m, d), NL_OK);
+  assert_int_equal(nl_plot_pls_read(d, &m), NL_OK);
   assert_int_equal(nl_plot_pls_draw(f, m), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b, &l), NL_OK);
   t = svg_texts(b, l, NULL, NULL);
@@ -896,7 +904,8 @@ static void test_pls_diagram(void **state) {
         "path,A,,B,0.333,0.33,0.1,3.3,0.004,0.1,0.5\n",
         fp);
   fclose(fp);
-  assert_int_equal(nl_plot_pls_read(m, d), NL_OK);
+  nl_plot_pls_free(m);
+  assert_int_equal(nl_plot_pls_read(d, &m), NL_OK);
   assert_int_equal(nl_plot_pls_draw(f, m), NL_OK);
   assert_int_equal(nl_figure_render(f, NL_FIGURE_SVG, &b, &l), NL_OK);
   t = svg_texts(b, l, NULL, NULL);
@@ -908,15 +917,18 @@ static void test_pls_diagram(void **state) {
   fp = fopen(p, "w");
   fputs("from,to,estimate\nA,C,0.333\n", fp);
   fclose(fp);
-  assert_int_equal(nl_plot_pls_read(m, d), NL_EINVAL);
+  nl_plot_pls_free(m);
+  assert_int_equal(nl_plot_pls_read(d, &m), NL_EINVAL);
   assert_non_null(strstr(nl_plot_pls_errmsg(m), "unknown construct 'C'"));
   fp = fopen(p, "w");
   fputs("source,to,estimate\nA,B,0.333\n", fp);
   fclose(fp);
-  assert_int_equal(nl_plot_pls_read(m, d), NL_EPARSE);
+  nl_plot_pls_free(m);
+  assert_int_equal(nl_plot_pls_read(d, &m), NL_EPARSE);
   assert_non_null(strstr(nl_plot_pls_errmsg(m), "column 'from' missing"));
   path_of(p, sizeof p, "no_pls_here");
-  assert_int_equal(nl_plot_pls_read(m, p), NL_EIO);
+  nl_plot_pls_free(m);
+  assert_int_equal(nl_plot_pls_read(p, &m), NL_EIO);
   assert_non_null(strstr(nl_plot_pls_errmsg(m), "netlearn pls -o DIR"));
   nl_plot_pls_free(m);
   m = nl_plot_pls_new();
@@ -984,8 +996,8 @@ static void test_alloc_failures(void **state) {
   for (long k = 1; k < 100000; k++) {
     nl_alloc_fail_after(k);
     nl_figure *f = nl_figure_new(NULL);
-    nl_plot_source *s = nl_plot_source_new();
-    nl_status rs = f && s ? nl_plot_source_open(s, fig1) : NL_ENOMEM;
+    nl_plot_source *s = NULL;
+    nl_status rs = f ? nl_plot_source_open(fig1, &s) : NL_ENOMEM;
     if (!rs) rs = nl_plot_source_line(s, f, "code_knowledge", "p1", "p2", NL_PLOT_FINAL);
     unsigned char *b = NULL;
     size_t l;
