@@ -17,10 +17,8 @@
 
 #include <cmocka.h>
 
+#include "common/cli_harness.h" /* tmpdir, path_of, exists, same_files, read_tmp, cli_setup/teardown */
 #include "netlearn/netlearn.h"
-#include "../common/read_all.h"
-
-static char g_dir[] = "/tmp/nl_sensrundirXXXXXX";
 
 static const char *spec_text = "name: tiny\n"
                                "scenario:\n"
@@ -36,15 +34,23 @@ static const char *spec_text = "name: tiny\n"
                                "  p2: {from: 0.05, to: 0.9}\n"
                                "outputs: [code_knowledge]\n";
 
-static const char *in_dir(const char *sub, const char *name) {
+/* tmpdir/rel, in one of four rotating buffers (several in one call). */
+static const char *in_tmp(const char *rel) {
   static char buf[4][512];
   static int k;
   k = (k + 1) % 4;
-  snprintf(buf[k], sizeof buf[k], "%s/%s%s%s", g_dir, sub, name[0] ? "/" : "", name);
+  path_of(buf[k], sizeof buf[k], rel);
   return buf[k];
 }
 
-static int exists(const char *path) { return access(path, F_OK) == 0; }
+/* "sub/name" relative to tmpdir, in one of four rotating buffers. */
+static const char *in_sub(const char *sub, const char *name) {
+  static char buf[4][256];
+  static int k;
+  k = (k + 1) % 4;
+  snprintf(buf[k], sizeof buf[k], "%s/%s", sub, name);
+  return buf[k];
+}
 
 typedef struct calls {
   long started, total, pending, progress;
@@ -99,21 +105,12 @@ static nl_status run_into(const char *dir, int threads, nl_interrupt_fn interrup
   return s;
 }
 
-static void assert_same_file(const char *a, const char *b) {
-  char *x = nl_test_read_all(a), *y = nl_test_read_all(b);
-  assert_non_null(x);
-  assert_non_null(y);
-  if (strcmp(x, y)) fail_msg("%s differs from %s", a, b);
-  free(x);
-  free(y);
-}
-
 static void test_files_callbacks_resume(void **state) {
   (void)state;
   char msg[1024];
   calls c = {0, 0, 0, 0};
   nl_run_dir_info info;
-  if (run_into(in_dir("a", ""), 2, NULL, NULL, &c, &info, msg)) fail_msg("%s", msg);
+  if (run_into(in_tmp("a"), 2, NULL, NULL, &c, &info, msg)) fail_msg("%s", msg);
   assert_int_equal(info.stage, NL_RUN_DIR_DONE);
   assert_int_equal(c.started, 1);
   assert_true(c.total > 0);
@@ -123,25 +120,25 @@ static void test_files_callbacks_resume(void **state) {
   const char *files[] = {"results.db", "manifest.json", "design.csv", "indices.csv", "convergence.csv",
                          "sobol_code_knowledge.svg"};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-    if (!exists(in_dir("a", files[i]))) fail_msg("missing %s", files[i]);
-  assert_false(exists(in_dir("a", "series.csv"))); /* the analysis' files replace the run's */
-  assert_false(exists(in_dir("a", "final.csv")));
-  char *m = nl_test_read_all(in_dir("a", "manifest.json"));
+    if (!exists(in_sub("a", files[i]))) fail_msg("missing %s", files[i]);
+  assert_false(exists("a/series.csv")); /* the analysis' files replace the run's */
+  assert_false(exists("a/final.csv"));
+  char *m = read_tmp("a/manifest.json");
   assert_non_null(m);
   assert_non_null(strstr(m, "\"outputs\": [\"results.db\", \"design.csv\", \"convergence.csv\", \"indices.csv\", "
                             "\"sobol_code_knowledge.svg\"]"));
   assert_non_null(strstr(m, "\"status\": \"complete\""));
   free(m);
   char cmd[1200];
-  snprintf(cmd, sizeof cmd, "cp %s %s", in_dir("a", "indices.csv"), in_dir("", "indices-a.csv"));
+  snprintf(cmd, sizeof cmd, "cp %s %s", in_tmp("a/indices.csv"), in_tmp("indices-a.csv"));
   assert_int_equal(system(cmd), 0);
   /* Again: nothing pending, the same bytes. */
   c.started = 0;
-  if (run_into(in_dir("a", ""), 1, NULL, NULL, &c, &info, msg)) fail_msg("%s", msg);
+  if (run_into(in_tmp("a"), 1, NULL, NULL, &c, &info, msg)) fail_msg("%s", msg);
   assert_int_equal(c.started, 1);
   assert_int_equal(info.pending, 0);
   assert_int_equal(info.total, c.total);
-  assert_same_file(in_dir("a", "indices.csv"), in_dir("", "indices-a.csv"));
+  assert_true(same_files("a/indices.csv", "indices-a.csv"));
 }
 
 static void test_interrupt_resume_and_own_design(void **state) {
@@ -149,24 +146,25 @@ static void test_interrupt_resume_and_own_design(void **state) {
   char msg[1024];
   calls c = {0, 0, 0, 0};
   nl_run_dir_info info;
-  /* Stopped: the database stays, no manifest, the message says so on the store. */
-  assert_int_equal(run_into(in_dir("b", ""), 2, stop_now, NULL, &c, &info, msg), NL_ECANCELED);
+  /* Stopped: the database stays, no manifest. */
+  assert_int_equal(run_into(in_tmp("b"), 2, stop_now, NULL, &c, &info, msg), NL_ECANCELED);
   assert_int_equal(info.stage, NL_RUN_DIR_RUNS);
-  assert_true(exists(in_dir("b", "results.db")));
-  assert_false(exists(in_dir("b", "manifest.json")));
+  assert_true(exists("b/results.db"));
+  assert_false(exists("b/manifest.json"));
   /* Resumed on one thread with a design the caller built: the same bytes as test 1's two threads. */
   nl_design *d = nl_design_new();
   assert_non_null(d);
-  if (run_into(in_dir("b", ""), 1, NULL, d, &c, &info, msg)) fail_msg("%s", msg);
+  if (run_into(in_tmp("b"), 1, NULL, d, &c, &info, msg)) fail_msg("%s", msg);
   assert_int_equal(info.stage, NL_RUN_DIR_DONE);
   assert_int_equal(info.total, c.total);
   assert_true(nl_design_npoints(d) > 0);
   nl_design_free(d);
   const char *same[] = {"indices.csv", "design.csv", "convergence.csv", "sobol_code_knowledge.svg"};
-  for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) assert_same_file(in_dir("a", same[i]), in_dir("b", same[i]));
+  for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+    if (!same_files(in_sub("a", same[i]), in_sub("b", same[i]))) fail_msg("%s differs", same[i]);
   /* A directory that cannot be made: named on the store, nothing run. */
   c.started = 0;
-  assert_int_equal(run_into(in_dir("b/manifest.json", "x"), 1, NULL, NULL, &c, &info, msg), NL_EIO);
+  assert_int_equal(run_into(in_tmp("b/manifest.json/x"), 1, NULL, NULL, &c, &info, msg), NL_EIO);
   assert_int_equal(info.stage, NL_RUN_DIR_DIRECTORY);
   assert_int_equal(c.started, 0);
   assert_non_null(strstr(msg, "manifest.json/x"));
@@ -178,25 +176,17 @@ static void test_no_analysis(void **state) {
   nl_sensitivity_spec *p = nl_sensitivity_spec_new();
   nl_store *st = nl_store_new();
   nl_run_dir_info info;
-  assert_int_equal(nl_sensitivity_run_dir(p, st, NULL, in_dir("c", ""), NULL, &info), NL_EINVAL);
+  assert_int_equal(nl_sensitivity_run_dir(p, st, NULL, in_tmp("c"), NULL, &info), NL_EINVAL);
   assert_int_equal(info.stage, NL_RUN_DIR_INPUT);
   assert_string_equal(nl_store_errmsg(st), "no analysis loaded");
-  assert_false(exists(in_dir("c", "")));
+  assert_false(exists("c"));
   nl_store_free(st);
   nl_sensitivity_spec_free(p);
 }
 
-static int setup(void **state) {
-  (void)state;
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
 static int teardown(void **state) {
-  (void)state;
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
   nl_plot_release_caches(); /* the figures' font caches: leak checkers stay quiet */
-  return system(cmd) == 0 ? 0 : -1;
+  return cli_teardown(state);
 }
 
 int main(void) {
@@ -205,5 +195,5 @@ int main(void) {
       cmocka_unit_test(test_interrupt_resume_and_own_design),
       cmocka_unit_test(test_no_analysis),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cli_setup, teardown);
 }
