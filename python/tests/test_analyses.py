@@ -98,5 +98,17 @@ def test_sensitivity_equals_cli_byte_for_byte(cli, tmp_path):
                                      "sobol_code_knowledge.svg"]
     assert list(s.indices.parameter) == ["p1", "p2", "dummy"]
     assert s.manifest["status"] == "complete"
+    # Stopped after a few runs, then called again into the same directory: it resumes (only the
+    # runs not done are run, on one thread now) and writes the same files.
+    with pytest.raises(netlearn.Error, match="interrupted|stopped|cancel"):
+        netlearn.sensitivity(str(spec), out=tmp_path / "resumed", threads=1, progress=lambda d, t: d >= 5)
+    assert not (tmp_path / "resumed" / "manifest.json").exists()
+    seen = []
+    netlearn.sensitivity(str(spec), out=tmp_path / "resumed", threads=1, progress=lambda d, t: seen.append((d, t)))
+    total = s.manifest["replications_run"]
+    assert 0 < seen[-1][1] < total and seen[-1][0] == seen[-1][1]
+    for f in files:
+        if f not in ("results.db", "manifest.json"):
+            assert (tmp_path / "cli" / f).read_bytes() == (tmp_path / "resumed" / f).read_bytes(), f
     with pytest.raises(netlearn.InputError, match="p9"):
         netlearn.sensitivity(dict(SOBOL, parameters={"p9": {"from": 0.1, "to": 0.5}}))
