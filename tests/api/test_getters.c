@@ -5,8 +5,10 @@
  * -1 and LONG_MAX for long indices) and with NULL or unknown names, and must give the neutral value
  * its header states (NULL, "", 0, -1, (size_t)-1 or NaN) without reading out of bounds: the
  * sanitizer lane runs this test, where an out-of-bounds read fails it. A few in-range values are
- * checked as well, so that a getter returning its neutral value unconditionally fails too.
- * test_getters_complete (scripts/check-getters) fails on a getter this file never calls.
+ * checked as well, so that a getter returning its neutral value unconditionally fails too, and
+ * every index in range of a handle's counts is read (sweep_*), so a count larger than the array
+ * behind it shows; also on handles whose construction failed (test_failed_handles) and on reused
+ * handles. test_getters_complete (scripts/check-getters) fails on a getter this file never calls.
  * Handles are built from inline strings, tests/data/mobi_groups.csv and generated networks.
  */
 #include <limits.h>
