@@ -279,7 +279,7 @@ NL_API nl_status nl_plot_source_open(const char *path, nl_plot_source **out);
 NL_API void nl_plot_source_free(nl_plot_source *s);
 NL_API const char *nl_plot_source_errmsg(const nl_plot_source *s);
 /* Measures and swept parameters found (borrowed names). Checked (issue 19): 0 and NULL for a NULL
- * source, one not opened yet, or i out of range. */
+ * source, one whose open failed, or i out of range. */
 NL_API size_t nl_plot_source_nmeasures(const nl_plot_source *s);
 NL_API const char *nl_plot_source_measure(const nl_plot_source *s, size_t i);
 NL_API size_t nl_plot_source_nparams(const nl_plot_source *s);

@@ -9,8 +9,10 @@
  * every index in range of a handle's counts is read (sweep_*), so a count larger than the array
  * behind it shows; also on handles whose construction failed (test_failed_handles) and on reused
  * handles. test_getters_complete (scripts/check-getters) fails on a getter this file never calls.
- * Handles are built from inline strings, tests/data/mobi_groups.csv and generated networks.
+ * Handles are built from inline strings, tests/data/mobi_groups.csv, generated networks and small
+ * files written to a temporary directory.
  */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -28,6 +31,33 @@
 #define OUT ((size_t)-1) /* an index out of any range */
 #define assert_nan(x) assert_true(isnan(x))
 #define assert_number(x) assert_true(isfinite(x))
+
+/* A temporary directory for the few handles read from files (removed by remove_tmp). */
+static char tmp[] = "/tmp/nl_getters_XXXXXX";
+static const char *tmp_files[8];
+static size_t ntmp_files;
+
+/* Write text to tmp/name; returns the path (static buffer, one per file). */
+static const char *tmp_file(const char *name, const char *text) {
+  static char paths[8][128];
+  if (ntmp_files == 0 && !mkdtemp(tmp)) fail_msg("mkdtemp failed");
+  assert_true(ntmp_files < 8);
+  char *path = paths[ntmp_files];
+  snprintf(path, 128, "%s/%s", tmp, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+  tmp_files[ntmp_files++] = path;
+  return path;
+}
+
+static int remove_tmp(void **state) {
+  (void)state;
+  for (size_t i = 0; i < ntmp_files; i++) unlink(tmp_files[i]);
+  if (ntmp_files) rmdir(tmp);
+  return 0;
+}
 
 /* ---- status.h ------------------------------------------------------------------------------ */
 
@@ -508,6 +538,36 @@ static void test_network(void **state) {
   for (size_t i = 0; i < 10; i++) assert_true(nl_network_block(g, i) < 2 && !strcmp(nl_network_label(g, i), ""));
   assert_network_neutral(g, 10);
   nl_network_free(g);
+
+  /* from files: labels x, y, z in order of appearance; attributes size (z missing) and age */
+  g = NULL;
+  assert_int_equal(nl_network_read_edgelist(tmp_file("edges.csv", "a,b\nx,y\ny,z\n"), 0, 0, &g), NL_OK);
+  assert_int_equal(nl_network_nodes(g), 3);
+  assert_int_equal(nl_network_load_attributes(g, tmp_file("attrs.csv", "id,size,age\nx,1,2\ny,3,NA\n")), NL_OK);
+  assert_string_equal(nl_network_label(g, 2), "z");
+  assert_string_equal(nl_network_label(g, 3), "");
+  assert_string_equal(nl_network_label(g, OUT), "");
+  assert_int_equal(nl_network_nattrs(g), 2);
+  assert_string_equal(nl_network_attr_name(g, 1), "age");
+  assert_null(nl_network_attr_name(g, 2));
+  assert_null(nl_network_attr_name(g, OUT));
+  assert_int_equal(nl_network_attr_index(g, "age"), 1);
+  assert_int_equal(nl_network_attr_index(g, "weight"), -1);
+  assert_int_equal(nl_network_attr_index(g, NULL), -1);
+  assert_true(nl_network_attr(g, 0, 1) == 3);
+  assert_nan(nl_network_attr(g, 1, 1)); /* NA */
+  assert_nan(nl_network_attr(g, 0, 2)); /* no row for z */
+  assert_nan(nl_network_attr(g, 2, 0));
+  assert_nan(nl_network_attr(g, 0, 3));
+  assert_nan(nl_network_attr(g, OUT, OUT));
+  assert_int_equal(nl_network_block(g, 3), 0);
+  nl_network_free(g);
+  /* a read that failed: an empty network holding the message */
+  g = NULL;
+  assert_int_equal(nl_network_read_edgelist("/nonexistent/edges.csv", 0, 0, &g), NL_EIO);
+  assert_int_equal(nl_network_nodes(g), 0);
+  assert_network_neutral(g, 0);
+  nl_network_free(g);
 }
 
 /* ---- plot.h --------------------------------------------------------------------------------- */
@@ -526,6 +586,32 @@ static void test_plot_source(void **state) {
     assert_int_equal(nl_plot_source_npoints(s), 0);
     nl_plot_source_free(s);
   }
+  /* two design points of p1, two measures; then a table whose points are not numbers */
+  const char *head = "point,p1,period,measure,n,mean,sd,ci_low,ci_high\n";
+  char text[512];
+  snprintf(text, sizeof text, "%s1,0.1,0,ck,2,0.5,0.1,0.4,0.6\n1,0.1,0,div,2,0.2,0.1,0.1,0.3\n"
+                              "2,0.5,0,ck,2,0.6,0.1,0.5,0.7\n2,0.5,0,div,2,0.3,0.1,0.2,0.4\n", head);
+  nl_plot_source *s = NULL;
+  if (nl_plot_source_open(tmp_file("summary.csv", text), &s)) fail_msg("%s", nl_plot_source_errmsg(s));
+  assert_int_equal(nl_plot_source_nmeasures(s), 2);
+  assert_string_equal(nl_plot_source_measure(s, 1), "div");
+  assert_null(nl_plot_source_measure(s, 2));
+  assert_null(nl_plot_source_measure(s, OUT));
+  assert_int_equal(nl_plot_source_nparams(s), 1);
+  assert_string_equal(nl_plot_source_param(s, 0), "p1");
+  assert_null(nl_plot_source_param(s, 1));
+  assert_null(nl_plot_source_param(s, OUT));
+  assert_int_equal(nl_plot_source_npoints(s), 2);
+  nl_plot_source_free(s);
+  snprintf(text, sizeof text, "%s1,0.1,0,ck,2,0.5,0.1,0.4,0.6\nx,0.5,0,div,2,0.3,0.1,0.2,0.4\n", head);
+  s = NULL;
+  assert_int_equal(nl_plot_source_open(tmp_file("bad.csv", text), &s), NL_EPARSE);
+  assert_int_equal(nl_plot_source_nmeasures(s), 0);
+  assert_null(nl_plot_source_measure(s, 0));
+  assert_int_equal(nl_plot_source_nparams(s), 0);
+  assert_null(nl_plot_source_param(s, 0));
+  assert_int_equal(nl_plot_source_npoints(s), 0);
+  nl_plot_source_free(s);
 }
 
 /* ---- pls.h ---------------------------------------------------------------------------------- */
@@ -1346,5 +1432,5 @@ int main(void) {
       cmocka_unit_test(test_survey),
       cmocka_unit_test(test_failed_handles),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, NULL, remove_tmp);
 }
