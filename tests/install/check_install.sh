@@ -35,6 +35,10 @@ lib=$(pkg-config --variable=libdir netlearn)
 nm -g --defined-only "$lib/libnetlearn.a" | awk 'NF == 3 {print $3}' | sort > "$prefix/static.syms"
 nm -D --defined-only "$lib/libnetlearn.so" | awk 'NF == 3 {print $3}' | sort > "$prefix/shared.syms"
 diff -u "$prefix/shared.syms" "$prefix/static.syms" || { echo "libnetlearn.a and libnetlearn.so export different symbols" >&2; exit 1; }
+# BLAS/LAPACK through their Fortran interface only (dgemm_, dsyev_, ...): any implementation links
+if nm -D --undefined-only "$lib/libnetlearn.so" | grep -E " (LAPACKE_|cblas_)"; then
+  echo "libnetlearn.so calls LAPACKE or CBLAS" >&2; exit 1
+fi
 printf 'int nl_grow(void);\nint nl_grow(void) { return 0; }\n' > "$prefix/internal_name.c"
 # `pkg-config --static --libs` (Libs.private, Requires.private) links the archive; -l:libnetlearn.a
 # makes the linker take it although libnetlearn.so sits beside it
