@@ -126,6 +126,14 @@ static nl_status csv_next(nl_network *g, csv *c, int *got) {
   }
 }
 
+/* The next data row, which must have the header's ncol fields (NL_EPARSE naming the line). */
+static nl_status csv_row(nl_network *g, csv *c, size_t ncol, int *got) {
+  nl_status st = csv_next(g, c, got);
+  if (st || !*got || c->nfield == ncol) return st;
+  return nl_err(&g->err, NL_EPARSE, "%s:%ld: %zu field(s), but the header has %zu (ragged row)", c->path, c->line,
+                c->nfield, ncol);
+}
+
 static nl_status csv_open(nl_network *g, csv *c, const char *path) {
   memset(c, 0, sizeof *c);
   c->path = path;
@@ -282,13 +290,8 @@ nl_status nl_network_read_edgelist_into(nl_network *g, const char *path, size_t 
   if (n) memset(g->block, 0, n * sizeof(uint32_t));
   nl_network_hash_clear(g);
   for (;;) {
-    if ((st = csv_next(g, &c, &got))) goto cleanup;
+    if ((st = csv_row(g, &c, ncol, &got))) goto cleanup;
     if (!got) break;
-    if (c.nfield != ncol) {
-      st = nl_err(&g->err, NL_EPARSE, "%s:%ld: %zu field(s), but the header has %zu (ragged row)", path, c.line,
-                  c.nfield, ncol);
-      goto cleanup;
-    }
     uint32_t id[2];
     for (int k = 0; k < 2; k++) {
       const char *s = c.field[k];
@@ -379,13 +382,8 @@ nl_status nl_network_load_attributes(nl_network *g, const char *path) {
     for (size_t k = 0; k < g->nlabels; k++) label_put(&lm, g->labels[k], (uint32_t)k);
   }
   for (;;) {
-    if ((st = csv_next(g, &c, &got))) goto cleanup;
+    if ((st = csv_row(g, &c, ncol, &got))) goto cleanup;
     if (!got) break;
-    if (c.nfield != ncol) {
-      st = nl_err(&g->err, NL_EPARSE, "%s:%ld: %zu field(s), but the header has %zu (ragged row)", path, c.line,
-                  c.nfield, ncol);
-      goto cleanup;
-    }
     size_t node;
     long ix = g->labels ? label_find(g, &lm, c.field[0]) : -1;
     if (g->labels ? ix < 0 : parse_index(c.field[0], n, &node) != 0) {
