@@ -235,10 +235,7 @@ nl_status nl_results_write_manifest(nl_results *r, const char *path, const nl_sc
   nl_json_str(&j, nl_version());
   nl_json_key(&j, "status");
   nl_json_str(&j, "complete");
-  nl_json_key(&j, "command_line");
-  nl_json_arr_begin(&j);
-  for (int i = 0; i < argc; i++) nl_json_str(&j, argv[i]);
-  nl_json_arr_end(&j);
+  nl_json_key_strs(&j, "command_line", (const char *const *)argv, argc > 0 ? (size_t)argc : 0);
   nl_json_key(&j, "scenario");
   nl_scenario_json(sc, &j);
   nl_json_key(&j, "replications_run");
@@ -247,10 +244,7 @@ nl_status nl_results_write_manifest(nl_results *r, const char *path, const nl_sc
   for (long i = 0; i < r->nreps; i++) eq += r->reps[i].equilibrium;
   nl_json_key(&j, "replications_at_equilibrium");
   nl_json_int(&j, eq);
-  nl_json_key(&j, "outputs");
-  nl_json_arr_begin(&j);
-  for (size_t i = 0; i < noutputs; i++) nl_json_str(&j, outputs[i]);
-  nl_json_arr_end(&j);
+  nl_json_key_strs(&j, "outputs", outputs, noutputs);
   nl_json_obj_end(&j);
   fputc('\n', a.f);
   return nl_atomic_commit(&a, &r->err);

@@ -108,3 +108,10 @@ void nl_json_raw(nl_json *j, const char *text) {
   value_sep(j);
   fputs(text, j->f);
 }
+
+void nl_json_key_strs(nl_json *j, const char *key, const char *const *v, size_t n) {
+  nl_json_key(j, key);
+  nl_json_arr_begin(j);
+  for (size_t i = 0; i < n; i++) nl_json_str(j, v[i]);
+  nl_json_arr_end(j);
+}

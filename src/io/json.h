@@ -26,5 +26,8 @@ void nl_json_int(nl_json *j, long long v);
 void nl_json_uint(nl_json *j, unsigned long long v);
 void nl_json_bool(nl_json *j, int v);
 void nl_json_raw(nl_json *j, const char *text);
+/* A member `key` whose value is the array of the n strings v (borrowed): a manifest's command
+ * line and outputs. */
+void nl_json_key_strs(nl_json *j, const char *key, const char *const *v, size_t n);
 
 #endif

@@ -659,10 +659,7 @@ nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_desig
   nl_json_str(&j, nl_version());
   nl_json_key(&j, "status");
   nl_json_str(&j, done == total ? "complete" : "incomplete");
-  nl_json_key(&j, "command_line");
-  nl_json_arr_begin(&j);
-  for (int i = 0; i < argc; i++) nl_json_str(&j, argv[i]);
-  nl_json_arr_end(&j);
+  nl_json_key_strs(&j, "command_line", (const char *const *)argv, argc > 0 ? (size_t)argc : 0);
   nl_json_key(&j, "scenario");
   nl_scenario_json(sc, &j);
   nl_json_key(&j, "design");
@@ -689,10 +686,7 @@ nl_status nl_store_write_manifest(nl_store *st, const char *path, const nl_desig
   nl_json_int(&j, eq);
   nl_json_key(&j, "outputs_max_replications_per_point");
   nl_json_int(&j, maxreps);
-  nl_json_key(&j, "outputs");
-  nl_json_arr_begin(&j);
-  for (size_t i = 0; i < noutputs; i++) nl_json_str(&j, outputs[i]);
-  nl_json_arr_end(&j);
+  nl_json_key_strs(&j, "outputs", outputs, noutputs);
   nl_json_obj_end(&j);
   fputc('\n', a.f);
   return nl_atomic_commit(&a, err);

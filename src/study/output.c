@@ -334,10 +334,7 @@ nl_status nl_study_write_manifest(nl_study *s, const char *dir, const nl_study_c
   nl_json_str(&j, s->file);
   nl_json_key(&j, "name");
   nl_json_str(&j, nl_study_name(s));
-  nl_json_key(&j, "command_line");
-  nl_json_arr_begin(&j);
-  for (int i = 0; i < cfg->argc; i++) nl_json_str(&j, cfg->argv[i]);
-  nl_json_arr_end(&j);
+  nl_json_key_strs(&j, "command_line", (const char *const *)cfg->argv, cfg->argc > 0 ? (size_t)cfg->argc : 0);
   nl_json_key(&j, "simulation");
   st = nl_scenario_json(s->sc, &j);
   nl_json_key(&j, "design_points");
