@@ -227,9 +227,10 @@ NL_API void nl_sensitivity_run_options_default(nl_sensitivity_run_options *o);
  * manifest.json, once, last. p then holds the indices (nl_sensitivity_spec_analysis). Every
  * message is on st (those of p's design and files copied there); info (may be NULL) receives the
  * counts and the stage reached (the design is the input stage). opt NULL: the defaults.
- * Errors: those of nl_sensitivity_spec_design (NL_EINVAL, NL_ENOMEM), nl_experiment_run_dir
- * (NL_ECANCELED when asked to stop: the finished runs stay committed, no manifest), and at the
- * outputs stage those of nl_sensitivity_spec_collect and nl_sensitivity_spec_write.
+ * Errors: NL_EINVAL (p or st NULL), those of nl_sensitivity_spec_design (NL_EINVAL, NL_ENOMEM),
+ * nl_experiment_run_dir (NL_ECANCELED when asked to stop: the finished runs stay committed, no
+ * manifest), and at the outputs stage those of nl_sensitivity_spec_collect and
+ * nl_sensitivity_spec_write.
  * Cost: the runs (design points x replications x periods), then three analyses and the files.
  */
 NL_API nl_status nl_sensitivity_run_dir(nl_sensitivity_spec *p, nl_store *st, nl_design *d, const char *dir,

@@ -55,8 +55,10 @@ nl_status nl_sensitivity_run_dir(nl_sensitivity_spec *p, nl_store *st, nl_design
   if (!info) info = &localinfo;
   memset(info, 0, sizeof *info);
   info->stage = NL_RUN_DIR_INPUT;
+  if (!st) return NL_EINVAL; /* no handle to say it on */
   nl_errbuf *err = nl_store_errbuf(st);
   nl_err_clear(err);
+  if (!p) return nl_err(err, NL_EINVAL, "no analysis (NULL)");
   nl_design *own = NULL;
   nl_status status = NL_OK;
   if (!d && !(d = own = nl_design_new())) return nl_err(err, NL_ENOMEM, "out of memory");

@@ -170,7 +170,7 @@ static void test_interrupt_resume_and_own_design(void **state) {
   assert_non_null(strstr(msg, "manifest.json/x"));
 }
 
-/* No analysis loaded: the design fails at the input stage, its message on the store. */
+/* No analysis loaded (or none given, or no store): the input stage fails, the message on the store. */
 static void test_no_analysis(void **state) {
   (void)state;
   nl_sensitivity_spec *p = nl_sensitivity_spec_new();
@@ -179,6 +179,10 @@ static void test_no_analysis(void **state) {
   assert_int_equal(nl_sensitivity_run_dir(p, st, NULL, in_tmp("c"), NULL, &info), NL_EINVAL);
   assert_int_equal(info.stage, NL_RUN_DIR_INPUT);
   assert_string_equal(nl_store_errmsg(st), "no analysis loaded");
+  assert_false(exists("c"));
+  assert_int_equal(nl_sensitivity_run_dir(NULL, st, NULL, in_tmp("c"), NULL, &info), NL_EINVAL);
+  assert_non_null(strstr(nl_store_errmsg(st), "no analysis"));
+  assert_int_equal(nl_sensitivity_run_dir(p, NULL, NULL, in_tmp("c"), NULL, &info), NL_EINVAL);
   assert_false(exists("c"));
   nl_store_free(st);
   nl_sensitivity_spec_free(p);
