@@ -138,7 +138,7 @@ static int parse_boot(const char *v, void *dest, char *expected, size_t cap) {
 
 static int parse_preset(const char *v, void *dest, char *expected, size_t cap) {
   nl_pls_preset pr;
-  if (nl_pls_preset_parse(v, &pr) == NL_OK) {
+  if (nl_pls_preset_from_name(v, &pr) == NL_OK) {
     *(int *)dest = (int)pr;
     return 0;
   }

@@ -10,7 +10,9 @@
  * changed), and the shared library's soname is libnetlearn.so.NL_ABI_VERSION, so the dynamic
  * linker never pairs a program with a library it was not built for. Adding functions keeps it.
  * nl_version() and nl_abi_version() (netlearn/status.h) report the library actually loaded;
- * compare them with the macros to detect a header/library mismatch. docs/api.md states the policy.
+ * compare them with the macros to detect a header/library mismatch. ABI 1 is final only at the
+ * first release (0.1.0, not yet released); until then it may still change under the same number.
+ * docs/api.md states the policy.
  */
 #define NL_ABI_VERSION 1 /* CMakeLists.txt reads the soname from this line */
 

@@ -463,9 +463,9 @@ NL_API nl_status nl_pls_mga_write_report(nl_pls_mga *g, FILE *f);
 
 /* ---- presets and the methods paragraph ------------------------------------------------------ */
 
-/* The preset named `name` ("seminr", "cSEM", "smartpls", "plspm", "netlearn"; any case); NL_EINVAL
- * if unknown. O(1). */
-NL_API nl_status nl_pls_preset_parse(const char *name, nl_pls_preset *out);
+/* The preset named `name` ("seminr", "cSEM", "smartpls", "plspm", "netlearn"; any case) into *out
+ * (a value, not a handle: the inverse of nl_pls_preset_name); NL_EINVAL if unknown. O(1). */
+NL_API nl_status nl_pls_preset_from_name(const char *name, nl_pls_preset *out);
 NL_API const char *nl_pls_preset_name(nl_pls_preset preset); /* "seminr", "cSEM", ...; "netlearn" for NONE or unknown */
 /*
  * Set every default that differs between the packages: inner scheme, stop rule and tolerance,

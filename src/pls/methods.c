@@ -17,7 +17,7 @@
 
 static const char *const preset_names[] = {"netlearn", "seminr", "cSEM", "smartpls", "plspm"};
 
-nl_status nl_pls_preset_parse(const char *name, nl_pls_preset *out) {
+nl_status nl_pls_preset_from_name(const char *name, nl_pls_preset *out) {
   for (size_t k = 0; k < sizeof preset_names / sizeof preset_names[0]; k++) {
     const char *a = name, *b = preset_names[k];
     while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) a++, b++;

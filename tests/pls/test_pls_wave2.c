@@ -355,11 +355,11 @@ static void test_stop_rules(void **state) {
 static void test_presets(void **state) {
   (void)state;
   nl_pls_preset pr;
-  assert_int_equal(nl_pls_preset_parse("SmartPLS", &pr), NL_OK);
+  assert_int_equal(nl_pls_preset_from_name("SmartPLS", &pr), NL_OK);
   assert_int_equal(pr, NL_PLS_PRESET_SMARTPLS);
-  assert_int_equal(nl_pls_preset_parse("csem", &pr), NL_OK);
+  assert_int_equal(nl_pls_preset_from_name("csem", &pr), NL_OK);
   assert_int_equal(pr, NL_PLS_PRESET_CSEM);
-  assert_int_equal(nl_pls_preset_parse("lavaan", &pr), NL_EINVAL);
+  assert_int_equal(nl_pls_preset_from_name("lavaan", &pr), NL_EINVAL);
   nl_pls_options o;
   nl_pls_boot_options b;
   nl_pls_predict_options q;
