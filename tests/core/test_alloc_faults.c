@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "common/fault_alloc.h"
+#include "core/alloc.h"
 #include "netlearn/netlearn.h"
 
 static const char *text = "model: march1991\nparameters: {m: 70, n: 20, p1: 0.3}\nreplications: 3\nseed: 4\n"
@@ -68,7 +69,42 @@ static void test_every_allocation_failure(void **state) {
   rmdir(dir);
 }
 
+/* nl_grow's contract (core/alloc.h), on which every grown array relies: doubling from `first`, no
+ * allocation when the capacity suffices, and on a failed allocation or an overflowing size -1 with
+ * the array, its contents and the capacity unchanged. */
+static void test_grow(void **state) {
+  (void)state;
+  long *a = NULL;
+  size_t cap = 0;
+  nl_alloc_fail_after(0);
+  assert_int_equal(nl_grow(&a, &cap, 5, sizeof *a, 4), 0);
+  assert_non_null(a);
+  assert_int_equal(cap, 8); /* 4, doubled once to reach 5 */
+  for (size_t i = 0; i < 1000; i++) {
+    assert_int_equal(nl_grow(&a, &cap, i + 1, sizeof *a, 4), 0);
+    a[i] = (long)i * 3;
+  }
+  assert_int_equal(cap, 1024);
+  nl_alloc_fail_after(0);
+  assert_int_equal(nl_grow(&a, &cap, 1024, sizeof *a, 4), 0); /* fits: no allocation */
+  assert_int_equal(nl_alloc_fail_after(1), 0);
+  long *before = a;
+  assert_int_equal(nl_grow(&a, &cap, 1025, sizeof *a, 4), -1); /* the allocation fails */
+  nl_alloc_fail_after(0);
+  assert_ptr_equal(a, before);
+  assert_int_equal(cap, 1024);
+  for (size_t i = 0; i < 1000; i++) assert_int_equal(a[i], (long)i * 3);
+  assert_int_equal(nl_grow(&a, &cap, SIZE_MAX / 2 + 2, sizeof *a, 4), -1); /* the count overflows */
+  assert_int_equal(nl_grow(&a, &cap, SIZE_MAX / 8, sizeof *a, 4), -1);     /* the bytes overflow */
+  assert_ptr_equal(a, before);
+  assert_int_equal(cap, 1024);
+  assert_int_equal(nl_grow(&a, &cap, 1025, sizeof *a, 4), 0);
+  assert_int_equal(cap, 2048);
+  for (size_t i = 0; i < 1000; i++) assert_int_equal(a[i], (long)i * 3);
+  nl_free(a);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_allocation_failure)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_allocation_failure), cmocka_unit_test(test_grow)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
