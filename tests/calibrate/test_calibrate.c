@@ -197,12 +197,7 @@ static void test_march_recovery(void **state) {
     snprintf(path, sizeof path, "%s/%s", dir, files[i]);
     assert_int_equal(access(path, R_OK), 0);
   }
-  char path[700];
-  snprintf(path, sizeof path, "%s/estimates.csv", dir);
-  char *est = nl_test_read_all(path);
-  assert_non_null(strstr(est, "parameter,estimate,se,ci_low,ci_high"));
-  assert_non_null(strstr(est, "\np1,"));
-  free(est);
+  file_has("recover/estimates.csv", "parameter,estimate,se,ci_low,ci_high", "\np1,", NULL);
   nl_calib_free(c);
 }
 
@@ -436,12 +431,7 @@ static void test_resume(void **state) {
   cfg.threads = 1;
   assert_int_equal(nl_calib_run(c, b, &cfg), NL_OK);
   static const char *const same[] = {"estimates.csv", "fit.csv"};
-  for (size_t i = 0; i < 2; i++) {
-    char ra[64], rb[64];
-    snprintf(ra, sizeof ra, "resumed/%s", same[i]);
-    snprintf(rb, sizeof rb, "fresh/%s", same[i]);
-    if (!same_files(ra, rb)) fail_msg("%s and %s are missing or differ", ra, rb);
-  }
+  for (size_t i = 0; i < 2; i++) same_in("resumed", "fresh", same[i]);
   nl_calib_free(c);
   /* a different calibration into the same directory is refused */
   c = nl_calib_new();

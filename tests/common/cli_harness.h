@@ -10,11 +10,13 @@
  *   assert_non_null(strstr(errbuf, "bad.yaml:3:5"));
  *
  * Files in tmpdir: write_file, exists, slurp (into a buffer), read_tmp (whole, caller frees),
- * same_files (byte-identical outputs, e.g. of 1 and 2 threads); any path: common/read_all.h.
+ * same_files (byte-identical outputs, e.g. of 1 and 2 threads) and the checks same_in and file_has
+ * (fail the test); any path: common/read_all.h.
  *
  * NL_VALGRIND=1 in the environment runs every command under valgrind (exit 99 on a memory error
  * or a definite leak; the test_cli_valgrind variant). NL_KEEP_TMP=1 keeps tmpdir for a look.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,33 @@ static inline int exists(const char *rel) {
   struct stat st;
   path_of(p, sizeof p, rel);
   return stat(p, &st) == 0;
+}
+
+/* Fails the test unless tmpdir/a/file and tmpdir/b/file are byte-identical and not empty (the
+ * same outputs from 1 and 2 threads, a rerun, an export...). */
+static inline void same_in(const char *a, const char *b, const char *file) {
+  char x[512], y[512];
+  snprintf(x, sizeof x, "%s/%s", a, file);
+  snprintf(y, sizeof y, "%s/%s", b, file);
+  if (!same_files(x, y)) fail_msg("%s differs between %s and %s (or is missing or empty)", file, a, b);
+}
+
+/* Fails the test unless tmpdir/rel can be read and contains every fragment (a NULL-terminated list),
+ * naming the first one missing. */
+static inline void file_has(const char *rel, ...) {
+  char *text = read_tmp(rel);
+  if (!text) fail_msg("%s: cannot be read", rel);
+  va_list ap;
+  va_start(ap, rel);
+  const char *frag;
+  while ((frag = va_arg(ap, const char *)))
+    if (!strstr(text, frag)) {
+      va_end(ap);
+      free(text);
+      fail_msg("%s lacks '%s'", rel, frag);
+    }
+  va_end(ap);
+  free(text);
 }
 
 static inline int cli_setup(void **state) {

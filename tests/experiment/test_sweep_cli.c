@@ -38,14 +38,6 @@ static long count(const char *rel, const char *sql) {
   return dbcount(p, sql);
 }
 
-/* a/file and b/file of tmpdir are the same (and not empty). */
-static void same_in(const char *a, const char *b, const char *file) {
-  char p[256], q[256];
-  snprintf(p, sizeof p, "%s/%s", a, file);
-  snprintf(q, sizeof q, "%s/%s", b, file);
-  if (!same_files(p, q)) fail_msg("%s differs between %s and %s", file, a, b);
-}
-
 /* 6 design points x 6 replications, to equilibrium. */
 static const char *sweep = "name: t\nmodel: march1991\nreplications: 6\nseed: 5\n"
                            "stop: {until: equilibrium, periods: 3000}\noutputs: {every: 5}\n"

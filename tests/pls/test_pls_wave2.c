@@ -387,10 +387,7 @@ static void test_presets(void **state) {
   for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
     if (!strstr(text, want[k])) fail_msg("methods.md lacks '%s':\n%s", want[k], text);
   free(text);
-  text = read_tmp("c/convergence.csv");
-  assert_non_null(text);
-  assert_non_null(strstr(text, ",factorial,casewise,true"));
-  free(text);
+  file_has("c/convergence.csv", ",factorial,casewise,true", NULL);
 }
 
 /* Multigroup analysis: group paths equal to seminr's estimate_pls_mga(); Henseler's p from the
@@ -563,12 +560,8 @@ static void test_cli_files(void **state) {
   assert_int_equal(nl("pls '" NL_SOURCE_DIR "/tests/pls/mobi.model' '" NL_SOURCE_DIR "/tests/data/mobi_groups.csv' -q "
                       "-o g --groups group --boot 50 --perm 50"),
                    0);
-  char *text = read_tmp("g/methods.md");
-  assert_non_null(text);
-  assert_non_null(strstr(text, "## Multigroup analysis"));
-  assert_non_null(strstr(text, "1: n = 125; 2: n = 125"));
-  assert_non_null(strstr(text, "50 permutations of the group labels"));
-  free(text);
+  file_has("g/methods.md", "## Multigroup analysis", "1: n = 125; 2: n = 125", "50 permutations of the group labels",
+           NULL);
   const char *mfiles[] = {"g/mga_paths.csv", "g/mga_tests.csv", "g/micom.csv"};
   for (int k = 0; k < 3; k++) assert_true(exists(mfiles[k]));
   /* IPMA: table and map */

@@ -452,30 +452,12 @@ static void test_cli(void **state) {
   expect_cli("model.txt --n 40,80 --reps 60 --boot 50 --seed 5 --likert 5 -q -o t1 --threads 1", 0, "");
   expect_cli("model.txt --n 40,80 --reps 60 --boot 50 --seed 5 --likert 5 -q -o t2 --threads 2", 0, "");
   const char *files[] = {"power.csv", "min_n.csv", "population_cor.csv", "settings.csv"};
-  for (int i = 0; i < 4; i++) {
-    char a[64], b[64];
-    snprintf(a, sizeof a, "t1/%s", files[i]);
-    snprintf(b, sizeof b, "t2/%s", files[i]);
-    if (!same_files(a, b)) fail_msg("%s and %s are missing or differ", a, b);
-  }
-  char *pcsv = read_tmp("t1/power.csv");
-  assert_non_null(pcsv);
-  assert_non_null(strstr(pcsv, "n,from,to,population,power,mc_se,mean_estimate,bias,rmse,coverage"));
-  assert_non_null(strstr(pcsv, "\n80,EXPLORE,PRODINNO,0.3,"));
-  assert_non_null(strstr(pcsv, "\n40,EXPLOIT,PRODINNO,0,"));
-  free(pcsv);
-  char *mcsv = read_tmp("t1/min_n.csv");
-  assert_non_null(mcsv);
-  assert_non_null(strstr(mcsv, "EXPLORE,PRODINNO,0.3,"));
-  free(mcsv);
-  char *settings = read_tmp("t1/settings.csv");
-  assert_non_null(settings);
-  assert_non_null(strstr(settings, "test,bootstrap percentile interval"));
-  free(settings);
-  char *svg = read_tmp("t1/power.svg");
-  assert_non_null(svg);
-  assert_non_null(strstr(svg, "<svg"));
-  free(svg);
+  for (int i = 0; i < 4; i++) same_in("t1", "t2", files[i]);
+  file_has("t1/power.csv", "n,from,to,population,power,mc_se,mean_estimate,bias,rmse,coverage",
+           "\n80,EXPLORE,PRODINNO,0.3,", "\n40,EXPLOIT,PRODINNO,0,", NULL);
+  file_has("t1/min_n.csv", "EXPLORE,PRODINNO,0.3,", NULL);
+  file_has("t1/settings.csv", "test,bootstrap percentile interval", NULL);
+  file_has("t1/power.svg", "<svg", NULL);
   /* Ctrl-C stops the run: exit 3, nothing written (--foreground: the one SIGINT to netlearn only) */
   assert_int_equal(sh("timeout --foreground --preserve-status -s INT 2",
                       "power model.txt --n 200 --reps 1000000 -o intr"), 3);
@@ -500,18 +482,12 @@ static void test_cli(void **state) {
   char want[64];
   snprintf(want, sizeof want, "\n40,EXPLORE,PRODINNO,0.3,%.10g,", (double)sig / 30);
   free(rep);
-  pcsv = read_tmp("t4/power.csv");
-  assert_non_null(pcsv);
-  assert_non_null(strstr(pcsv, want));
-  free(pcsv);
+  file_has("t4/power.csv", want, NULL);
   assert_false(exists("t1/replications.csv")); /* only on request */
   /* the table on stdout says which test was used */
   expect_cli("model.txt --n 40 --reps 20 --boot 20 --test t --tails 1 -o t3", 0, "");
   assert_non_null(strstr(outbuf, "bootstrap t test (1-tailed, alpha 0.05)"));
-  settings = read_tmp("t3/settings.csv");
-  assert_non_null(settings);
-  assert_non_null(strstr(settings, "test,bootstrap t"));
-  free(settings);
+  file_has("t3/settings.csv", "test,bootstrap t", NULL);
 }
 
 int main(void) {

@@ -372,17 +372,9 @@ static void test_small_study(void **state) {
   static const char *const files[] = {"hypotheses.csv", "facts.csv", "pls_replications.csv", "summary.csv",
                                       "surveys/survey_rep0.csv", "surveys/survey_rep3.csv",
                                       "pls_representative/paths.csv", "attribution.csv"};
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    char a[256], b[256];
-    snprintf(a, sizeof a, "t1/%s", files[i]);
-    snprintf(b, sizeof b, "t2/%s", files[i]);
-    if (!same_files(a, b)) fail_msg("%s is missing or differs between 1 and 2 threads", files[i]);
-  }
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) same_in("t1", "t2", files[i]);
   char path[512];
-  char *man = read_tmp("t1/manifest.json");
-  assert_non_null(man);
-  assert_non_null(strstr(man, "\"kind\": \"netlearn study\""));
-  free(man);
+  file_has("t1/manifest.json", "\"kind\": \"netlearn study\"", NULL);
   /* the survey is a data set for netlearn pls: 30 rows, 17 items, the firm id and the group column formal */
   path_of(path, sizeof path, "t1/surveys/survey_rep2.csv");
   nl_pls_data *d = NULL;
@@ -457,15 +449,10 @@ static void test_attribution(void **state) {
   assert_true(isfinite(a) && isfinite(m) && (a != 0 || m != 0));
   free(csv);
   /* the report has the matrix and a sentence per mechanism */
-  char *html = read_tmp("attr/report.html");
-  assert_non_null(html);
-  assert_non_null(strstr(html, "Which mechanism drives what"));
-  assert_non_null(strstr(html, "<li><b>R (routine refinement)</b>: no change in facts 2a, 2b or any hypothesis path"));
-  /* PLS second wave in the study: HTMT inference and PLSpredict on the representative replication */
-  assert_non_null(strstr(html, "HTMT inference"));
-  assert_non_null(strstr(html, "<h3>Out-of-sample prediction (PLSpredict)</h3>"));
-  assert_non_null(strstr(html, "<tr><td>prodinno1</td>"));
-  free(html);
+  file_has("attr/report.html", "Which mechanism drives what",
+           "<li><b>R (routine refinement)</b>: no change in facts 2a, 2b or any hypothesis path",
+           /* PLS second wave in the study: HTMT inference and PLSpredict on the representative replication */
+           "HTMT inference", "<h3>Out-of-sample prediction (PLSpredict)</h3>", "<tr><td>prodinno1</td>", NULL);
   /* without contrasts there is no matrix, and a stale attribution.csv is removed */
   assert_int_equal(nl_study_set(s, "analysis.contrasts", "false"), NL_OK);
   if (nl_study_run(s, dir, &cfg)) fail_msg("%s", nl_study_errmsg(s));
