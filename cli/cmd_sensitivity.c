@@ -71,7 +71,7 @@ static int parse_args(sens_opts *o, int argc, char **argv, int *rc) {
 
 /* The indices on the terminal: per output, the factors by decreasing ST (or mu*). */
 static void print_table(nl_sensitivity_spec *p) {
-  nl_sensitivity *s = nl_sensitivity_spec_analysis(p);
+  const nl_sensitivity *s = nl_sensitivity_spec_analysis(p);
   size_t K = nl_sensitivity_nfactors(s);
   int morris = nl_sensitivity_spec_options(p)->method == NL_SENS_MORRIS;
   size_t *ord = malloc(K * sizeof *ord);
@@ -122,7 +122,7 @@ typedef struct sens_ctx {
 static void on_start(void *user, const nl_run_dir_info *info) {
   sens_ctx *c = user;
   const nl_sensitivity_options *so = nl_sensitivity_spec_options(c->p);
-  nl_sensitivity *sa = nl_sensitivity_spec_analysis(c->p);
+  const nl_sensitivity *sa = nl_sensitivity_spec_analysis(c->p);
   if (!c->o->quiet) {
     cli_resume_note(c->o->outdir, info);
     fprintf(stderr, "netlearn: %s: %s analysis of %s, %zu parameters%s: %zu design rows, %zu points x %ld "

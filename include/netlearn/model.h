@@ -137,8 +137,9 @@ NL_API int nl_sim_at_equilibrium(nl_sim *s);
 /* Units of the current state (0 for a model without units or a sim that failed to create). */
 NL_API size_t nl_sim_units(const nl_sim *s);
 /* Row of unit u < nl_sim_units into out[nl_model_nunit_fields]; u out of range fills it with NaN
- * (nothing for a NULL sim or out). No allocation. */
-NL_API void nl_sim_unit_row(const nl_sim *s, size_t u, double *out);
+ * (nothing for a NULL sim or out). Not const for the same reason as nl_sim_observe (coopnet
+ * measures a firm's members in the sim's scratch space). No allocation. */
+NL_API void nl_sim_unit_row(nl_sim *s, size_t u, double *out);
 /* Ties between units: writes min(cap, count) (from, to, weight) and returns the count (0 when
  * the model has no ties, and for a NULL sim); cap 0 sizes the arrays. Cost: the model's, typically
  * O(ties). */

@@ -47,6 +47,7 @@ typedef struct nl_errbuf {
  * `replication` from (seed, replication) only; step runs one period; observe writes the measures
  * (may use the state's scratch space, hence not const; measures are computed only when recorded);
  * at_equilibrium: absorbing state reached (NULL = never; may use the scratch space too, so not const);
+ * unit_row likewise may use the scratch space (coopnet's does), so it is not const either;
  * destroy frees what create made.
  * Units (optional: unit_name, unit_fields, nunit_fields, unit_count and unit_row all set, or none):
  * the individuals, agents or firms of a state, each described by one row of numbers, for the

@@ -168,7 +168,7 @@ NL_API nl_status nl_sensitivity_spec_load_string(nl_sensitivity_spec *p, const c
 /* Checked (issue 19): a NULL p gives "", NULL or 0; j out of range NULL. */
 NL_API const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p);
 NL_API const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p); /* borrowed */
-NL_API nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p);           /* borrowed */
+NL_API const nl_sensitivity *nl_sensitivity_spec_analysis(const nl_sensitivity_spec *p); /* borrowed, read-only */
 /* The analysis options read from the file (method, n, ...; borrowed). */
 NL_API const nl_sensitivity_options *nl_sensitivity_spec_options(const nl_sensitivity_spec *p);
 /* Replications per design point. */

@@ -329,7 +329,7 @@ int nl_sim_at_equilibrium(nl_sim *s) {
 
 size_t nl_sim_units(const nl_sim *s) { return s && s->state && s->model->unit_row ? s->model->unit_count(s->state) : 0; }
 
-void nl_sim_unit_row(const nl_sim *s, size_t u, double *out) {
+void nl_sim_unit_row(nl_sim *s, size_t u, double *out) {
   if (u < nl_sim_units(s)) {
     s->model->unit_row(s->state, u, out);
     return;

@@ -76,7 +76,7 @@ void nl_sensitivity_spec_free(nl_sensitivity_spec *p) {
 const char *nl_sensitivity_spec_errmsg(const nl_sensitivity_spec *p) { return NL_ERRMSG_OF(p); }
 const char *nl_sensitivity_spec_name(const nl_sensitivity_spec *p) { return p && p->name ? p->name : ""; }
 const nl_scenario *nl_sensitivity_spec_scenario(const nl_sensitivity_spec *p) { return p ? p->sc : NULL; }
-nl_sensitivity *nl_sensitivity_spec_analysis(nl_sensitivity_spec *p) { return p ? p->sa : NULL; }
+const nl_sensitivity *nl_sensitivity_spec_analysis(const nl_sensitivity_spec *p) { return p ? p->sa : NULL; }
 size_t nl_sensitivity_spec_noutputs(const nl_sensitivity_spec *p) { return p ? p->nout : 0; }
 const nl_sensitivity_options *nl_sensitivity_spec_options(const nl_sensitivity_spec *p) { return p ? &p->opt : NULL; }
 long nl_sensitivity_spec_replications(const nl_sensitivity_spec *p) { return p ? p->reps : 0; }

@@ -1403,7 +1403,7 @@ static void test_failed_handles(void **state) {
   size_t no = nl_sensitivity_spec_noutputs(sp);
   for (size_t j = 0; j < no; j++) assert_non_null(nl_sensitivity_spec_output(sp, j));
   assert_null(nl_sensitivity_spec_output(sp, no));
-  nl_sensitivity *sa = nl_sensitivity_spec_analysis(sp);
+  const nl_sensitivity *sa = nl_sensitivity_spec_analysis(sp);
   assert_null(nl_sensitivity_row(sa, nl_sensitivity_nrows(sa)));
   assert_null(nl_sensitivity_factor_name(sa, nl_sensitivity_nfactors(sa)));
   nl_sensitivity_spec_free(sp);

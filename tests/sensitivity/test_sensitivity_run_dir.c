@@ -96,7 +96,7 @@ static nl_status run_into(const char *dir, int threads, nl_interrupt_fn interrup
   nl_status s = nl_sensitivity_run_dir(p, st, d, dir, &o, info);
   snprintf(msg, 1024, "%s", nl_store_errmsg(st));
   if (!s) { /* p holds the indices of the full design afterwards */
-    nl_sensitivity *sa = nl_sensitivity_spec_analysis(p);
+    const nl_sensitivity *sa = nl_sensitivity_spec_analysis(p);
     assert_int_equal(nl_sensitivity_nfactors(sa), 3); /* p1, p2, dummy */
     assert_true(isfinite(nl_sensitivity_st(sa, 0, 0, NULL, NULL)));
   }
