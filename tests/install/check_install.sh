@@ -2,7 +2,9 @@
 # Install the build into a temporary prefix, then build examples/api/march.c against the installed
 # library with pkg-config only (as a user would) and run it, linked dynamically and statically
 # (`pkg-config --static`); then with CMake's find_package(netlearn) (examples/consumer), against
-# netlearn::netlearn and netlearn::netlearn_static. Every build prints the same numbers.
+# netlearn::netlearn and netlearn::netlearn_static. Every build prints the same numbers. Also: the
+# installed libraries export the same symbols (the public API), call BLAS/LAPACK through the
+# Fortran interface, target plain x86_64 (NL_BASELINE_X86_64=1, set by CMake unless NL_X86_64_V2).
 set -eu
 build=$1
 src=$2
@@ -35,6 +37,10 @@ lib=$(pkg-config --variable=libdir netlearn)
 nm -g --defined-only "$lib/libnetlearn.a" | awk 'NF == 3 {print $3}' | sort > "$prefix/static.syms"
 nm -D --defined-only "$lib/libnetlearn.so" | awk 'NF == 3 {print $3}' | sort > "$prefix/shared.syms"
 diff -u "$prefix/shared.syms" "$prefix/static.syms" || { echo "libnetlearn.a and libnetlearn.so export different symbols" >&2; exit 1; }
+# plain x86_64 (NL_X86_64_V2 off): no x86-64-v2 instruction such as the popcount the beliefs use
+if [ "${NL_BASELINE_X86_64:-0}" = 1 ] && objdump -d --no-show-raw-insn "$lib/libnetlearn.so" | grep -qw popcnt; then
+  echo "libnetlearn.so uses popcnt: built for x86-64-v2, not plain x86_64" >&2; exit 1
+fi
 # BLAS/LAPACK through their Fortran interface only (dgemm_, dsyev_, ...): any implementation links
 if nm -D --undefined-only "$lib/libnetlearn.so" | grep -E " (LAPACKE_|cblas_)"; then
   echo "libnetlearn.so calls LAPACKE or CBLAS" >&2; exit 1
