@@ -77,6 +77,7 @@ typedef struct report {
    * study, its figures); any other model's come from its descriptor (title, unit name, measures). */
   int coopnet;
   char unit[48], units[56]; /* "firm", "firms"; "agent", "agents" */
+  int section;              /* the last section number written: a model without the facts has none */
 } report;
 
 /* Embed a figure as an SVG image with a numbered caption; frees f. A figure that cannot be drawn
@@ -323,7 +324,7 @@ static void section_summary(report *rp, size_t pi) {
   }
   fputs("</ul>", f);
   if (!s->facts_ok) { /* the facts are coopnet's: other models' units have not its fields */
-    fputs("Stylized facts: not evaluated (they are coopnet's, about fields its firms have).</div>\n", f);
+    fputs("</div>\n", f);
     return;
   }
   int nf = 0, held = 0;
@@ -350,7 +351,7 @@ static void section_study(report *rp) {
   const nl_params *par = nl_scenario_params(sc);
   const nl_model *m = nl_scenario_model(sc);
   long fi = nl_model_param_index(m, "firms");
-  fputs("<h2 id=\"study\">1. Study</h2>\n<p class=\"lead\">", f);
+  fprintf(f, "<h2 id=\"study\">%d. Study</h2>\n<p class=\"lead\">", ++rp->section);
   if (s->description && *s->description) nl_html_text(f, s->description);
   else if (rp->coopnet) fputs("A virtual survey study of a simulated SME cooperation network.", f);
   else {
@@ -403,7 +404,7 @@ static void section_parameters(report *rp) {
   const nl_scenario *sc = s->sc;
   const nl_params *par = nl_scenario_params(sc);
   const nl_model *m = nl_scenario_model(sc);
-  fputs("<h2 id=\"parameters\">2. Parameters</h2>\n<h3>Virtual survey</h3>\n", f);
+  fprintf(f, "<h2 id=\"parameters\">%d. Parameters</h2>\n<h3>Virtual survey</h3>\n", ++rp->section);
   fprintf(f,
           "<p>Survey at the end of period %ld; counts over the window of periods %ld&ndash;%ld (%ld periods); %ld "
           "%s sampled without replacement in each replication. Each construct value is standardized across the "
@@ -510,10 +511,10 @@ static void model_figures(report *rp, size_t pi) {
 
 static void section_figures(report *rp, size_t pi) {
   FILE *f = rp->f;
-  fprintf(f, "<h2 id=\"simulation\">3. Simulation</h2>\n<p>Means over replications with 95%% confidence bands "
+  fprintf(f, "<h2 id=\"simulation\">%d. Simulation</h2>\n<p>Means over replications with 95%% confidence bands "
              "(Student t over replications), recorded every %ld periods. The survey is taken at the end of period "
              "%ld; its counts cover periods %ld&ndash;%ld.</p>\n",
-          nl_scenario_every(rp->s->sc), rp->s->sv.period, rp->s->sv.period - rp->s->sv.window + 1, rp->s->sv.period);
+          ++rp->section, nl_scenario_every(rp->s->sc), rp->s->sv.period, rp->s->sv.period - rp->s->sv.window + 1, rp->s->sv.period);
   if (!rp->coopnet) {
     model_figures(rp, pi);
     return;
@@ -655,7 +656,7 @@ static void section_pls(report *rp, size_t pi) {
   const study_point *pt = &s->pt[pi];
   long r = pt->representative;
   nl_pls *p = pt->rep_pls; /* fitted once by the run (run.c), borrowed */
-  fputs("<h2 id=\"pls\">4. PLS-SEM results</h2>\n", f);
+  fprintf(f, "<h2 id=\"pls\">%d. PLS-SEM results</h2>\n", ++rp->section);
   fputs("<p>The model (lavaan syntax):</p><pre>", f);
   char *shown = nl_study_model_display(s);
   nl_html_text(f, shown ? shown : s->model_text);
@@ -766,7 +767,7 @@ static void section_hypotheses(report *rp, size_t pi) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
   const study_point *pt = &s->pt[pi];
-  fputs("<h2 id=\"hypotheses\">5. Hypotheses</h2>\n", f);
+  fprintf(f, "<h2 id=\"hypotheses\">%d. Hypotheses</h2>\n", ++rp->section);
   fprintf(f, "<p>For each hypothesis: the replications in which it is supported (estimate with the hypothesized "
              "sign and bootstrap %.0f%% interval excluding zero), the distribution of its estimates across "
              "replications, and the verdict (threshold %.0f%%). <i>Opposite sign</i> counts the replications "
@@ -883,12 +884,8 @@ static void section_attribution(report *rp, size_t pi) {
 static void section_facts(report *rp, size_t pi) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
-  fputs("<h2 id=\"facts\">6. Stylized facts</h2>\n", f);
-  if (!s->facts_ok) {
-    fputs("<p>Not evaluated: the stylized facts are coopnet's (docs/coopnet.md, section 1.1), statistics of fields "
-          "its firms have and this model's units have not.</p>\n", f);
-    return;
-  }
+  if (!s->facts_ok) return; /* coopnet's facts, about fields other models' units have not: no section */
+  fprintf(f, "<h2 id=\"facts\">%d. Stylized facts</h2>\n", ++rp->section);
   fprintf(f, "<p>The stylized facts of coopnet's specification (docs/coopnet.md, section 1.1) that this study can evaluate, computed from all "
              "%zu firms of each replication (not only the surveyed ones), at the survey period with counts over the "
              "survey window. A correlation is computed across firms in each replication; the table gives its mean "
@@ -1039,9 +1036,9 @@ static void section_sweep(report *rp) {
   FILE *f = rp->f;
   const nl_model *m = nl_scenario_model(s->sc);
   size_t nsw = nl_design_nswept(s->design);
-  fputs("<h2 id=\"sweep\">7. Sweep</h2>\n<p>Share of replications supporting each hypothesis at every design "
-        "point.</p>\n<div class=\"scroll\"><table><tr><th>point</th>",
-        f);
+  fprintf(f, "<h2 id=\"sweep\">%d. Sweep</h2>\n<p>Share of replications supporting each hypothesis at every "
+             "design point.</p>\n<div class=\"scroll\"><table><tr><th>point</th>",
+          ++rp->section);
   for (size_t i = 0; i < nsw; i++) fprintf(f, "<th><code>%s</code></th>", nl_model_param(m, nl_design_swept(s->design, i))->name);
   for (size_t h = 0; h < s->H; h++) fprintf(f, "<th>%s</th>", s->hyp[h].id);
   fputs("</tr>\n", f);
@@ -1100,7 +1097,7 @@ static void section_power(report *rp) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
   size_t K = s->npower, H = s->H;
-  fprintf(f, "<h2 id=\"power\">%d. Survey size and power</h2>\n", s->npoints > 1 ? 8 : 7);
+  fprintf(f, "<h2 id=\"power\">%d. Survey size and power</h2>\n", ++rp->section);
   fprintf(f, "<p>How many %s must the survey ask? In every replication, surveys of each size were drawn from "
              "the same simulated %s (a size above the %zu %s of a run pools further economies of the same "
              "design point, simulated with their own streams), estimated and bootstrapped like the study's own "
@@ -1168,7 +1165,7 @@ static void section_power(report *rp) {
 static void section_repro(report *rp, const nl_study_config *cfg) {
   nl_study *s = rp->s;
   FILE *f = rp->f;
-  fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", (s->npoints > 1 ? 8 : 7) + (s->npower > 0));
+  fprintf(f, "<h2 id=\"reproducibility\">%d. Reproducibility</h2>\n", ++rp->section);
   fprintf(f, "<table class=\"kv\"><tr><th>netlearn version</th><td>%s</td></tr><tr><th>study file</th><td><code>", nl_version());
   nl_html_text(f, s->file);
   fputs("</code></td></tr><tr><th>command line</th><td><code>", f);
@@ -1202,7 +1199,7 @@ nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_con
   nl_atomic_file a;
   nl_status st = nl_atomic_open(&a, path, &s->err);
   if (st) return st;
-  report rp = {s, a.f, 0, {{0}}, 0, 0, "", ""};
+  report rp = {s, a.f, 0, {{0}}, 0, 0, "", "", 0};
   const nl_model *m = nl_scenario_model(s->sc);
   const char *unit = nl_model_unit_name(m) && *nl_model_unit_name(m) ? nl_model_unit_name(m) : "unit";
   rp.coopnet = strcmp(nl_model_name(m), "coopnet") == 0;
@@ -1217,13 +1214,15 @@ nl_status nl_study_write_report(nl_study *s, const char *dir, const nl_study_con
   fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n<h1>", css);
   nl_html_text(f, title);
   fprintf(f, "</h1>\n<p class=\"note\">netlearn %s study report &middot; %ld replications", nl_version(), s->R);
-  if (s->npoints > 1) fprintf(f, " &times; %zu design points (sections 3&ndash;6 show design point 1)", s->npoints);
+  if (s->npoints > 1)
+    fprintf(f, " &times; %zu design points (sections 3&ndash;%d show design point 1)", s->npoints, s->facts_ok ? 6 : 5);
   fputs("</p>\n", f);
   section_summary(&rp, 0);
   fputs("<nav><b>Contents</b><ol><li><a href=\"#study\">Study</a></li><li><a href=\"#parameters\">Parameters</a></li>"
         "<li><a href=\"#simulation\">Simulation</a></li><li><a href=\"#pls\">PLS-SEM results</a></li>"
-        "<li><a href=\"#hypotheses\">Hypotheses</a></li><li><a href=\"#facts\">Stylized facts</a></li>",
+        "<li><a href=\"#hypotheses\">Hypotheses</a></li>",
         f);
+  if (s->facts_ok) fputs("<li><a href=\"#facts\">Stylized facts</a></li>", f);
   if (s->npoints > 1) fputs("<li><a href=\"#sweep\">Sweep</a></li>", f);
   if (s->npower) fputs("<li><a href=\"#power\">Survey size and power</a></li>", f);
   fputs("<li><a href=\"#reproducibility\">Reproducibility</a></li></ol></nav>\n", f);

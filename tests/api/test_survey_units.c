@@ -114,7 +114,7 @@ static void test_example_model_agents(void **unused) {
   assert_true(v.supported >= 3);
   assert_true(v.mean > 0.2);
   /* The report of a model the study knows nothing about speaks of its agents and its measures,
-   * from its descriptor (issue 19), never of coopnet's firms, constructs or figures. */
+   * from its descriptor (issue 19), never of coopnet's firms, constructs, figures or facts. */
   char path[400];
   snprintf(path, sizeof path, "%s/diffusion/report.html", tmpdir);
   static char html[1 << 20];
@@ -129,11 +129,13 @@ static void test_example_model_agents(void **unused) {
       "<th>agent variable (from the simulation)</th>",
       "<figcaption><b>Figure 1.</b> Share of agents that have adopted</figcaption>",
       "<figcaption><b>Figure 2.</b> Share of agents that adopted in the last period</figcaption>",
+      "<h2 id=\"hypotheses\">5. Hypotheses</h2>", /* no section of coopnet's facts: the next is 6 */
+      "<h2 id=\"reproducibility\">6. Reproducibility</h2>",
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     if (!strstr(html, want[i])) fail_msg("report.html lacks \"%s\"", want[i]);
-  const char *never[] = {"SME", "firm variable", "firms sampled", "co-innovation", "Code knowledge", "seed 000",
-                         "kappa", "could not be drawn"};
+  const char *never[] = {"coopnet", "SME", "firm", "co-innovation", "Code knowledge", "seed 000", "kappa",
+                         "Stylized facts", "could not be drawn"};
   for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
     if (strstr(html, never[i])) fail_msg("report.html names \"%s\"", never[i]);
 }
