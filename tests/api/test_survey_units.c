@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "diffusion.h"
-#include "common/cli_harness.h" /* tmpdir, cli_setup, cli_teardown */
+#include "common/cli_harness.h" /* tmpdir, cli_setup, cli_teardown, slurp, file_has */
 #include "netlearn/netlearn.h"
 
 /* A study of `model` with two constructs A (field fa) and B (field fb), B ~ A, hypothesis of `sign`. */
@@ -72,15 +72,7 @@ static void test_lazer2007_agents(void **unused) {
              "best_neighbour_score", "score", "positive");
   nl_study_verdict v = run_study(text, "lazer", "agent,a1,a2,a3,b1,b2,b3\n");
   /* the manifest records the fields behind the constructs */
-  char path[400], *m = NULL;
-  snprintf(path, sizeof path, "%s/lazer/manifest.json", tmpdir);
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  static char buf[1 << 16];
-  buf[fread(buf, 1, sizeof buf - 1, f)] = '\0';
-  fclose(f);
-  m = strstr(buf, "\"field\": [\"best_neighbour_score\"],\n        \"window\": false");
-  assert_non_null(m);
+  file_has("lazer/manifest.json", "\"field\": [\"best_neighbour_score\"],\n        \"window\": false", NULL);
   assert_int_equal(v.replications, 4);
   assert_true(v.supported >= 3);
   assert_true(v.mean > 0.3);
