@@ -374,8 +374,10 @@ void nl_fig_path(nl_figure *f, const double *xy, size_t n, int closed, nl_rgba f
   o->dash = dash;
 }
 
-void nl_fig_ellipse(nl_figure *f, double x, double y, double rx, double ry, nl_rgba fill, nl_rgba stroke, double lw) {
-  op *o = push_op(f, OP_ELLIPSE);
+/* An ellipse or a circle (kept apart: SVG writes <circle> for the latter). */
+static void push_round(nl_figure *f, int kind, double x, double y, double rx, double ry, nl_rgba fill, nl_rgba stroke,
+                       double lw) {
+  op *o = push_op(f, kind);
   if (!o) return;
   o->x = x;
   o->y = y;
@@ -386,15 +388,12 @@ void nl_fig_ellipse(nl_figure *f, double x, double y, double rx, double ry, nl_r
   o->lw = lw;
 }
 
+void nl_fig_ellipse(nl_figure *f, double x, double y, double rx, double ry, nl_rgba fill, nl_rgba stroke, double lw) {
+  push_round(f, OP_ELLIPSE, x, y, rx, ry, fill, stroke, lw);
+}
+
 void nl_fig_circle(nl_figure *f, double x, double y, double r, nl_rgba fill, nl_rgba stroke, double lw) {
-  op *o = push_op(f, OP_CIRCLE);
-  if (!o) return;
-  o->x = x;
-  o->y = y;
-  o->rx = o->ry = r;
-  o->fill = fill;
-  o->stroke = stroke;
-  o->lw = lw;
+  push_round(f, OP_CIRCLE, x, y, r, r, fill, stroke, lw);
 }
 
 void nl_fig_rect(nl_figure *f, double x, double y, double w, double h, nl_rgba fill, nl_rgba stroke, double lw) {
