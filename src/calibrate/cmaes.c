@@ -88,8 +88,9 @@ nl_status nl_cmaes_minimize(const nl_cmaes_opts *o, nl_cmaes_fn f, void *user, d
     /* C = B diag(D^2) B': eigenvectors in B's columns (column-major), D the square roots */
     for (size_t i = 0; i < n; i++)
       for (size_t j = 0; j <= i; j++) B[j * n + i] = B[i * n + j] = 0.5 * (C[i * n + j] + C[j * n + i]);
-    if (nl_dsyev('V', 'U', (int)n, B, (int)n, D) != 0) {
-      st = NL_ENUMERIC;
+    int info = nl_dsyev('V', 'U', (int)n, B, (int)n, D);
+    if (info != 0) {
+      st = nl_lapack_status(info); /* NL_ENOMEM when the workspace could not be allocated */
       goto cleanup;
     }
     double dmax = 0;

@@ -105,7 +105,12 @@ static nl_status jacobian(nl_calib *c, double *mp, double *mm, double *x, double
     }
     double sol[64], diag[64];
     for (size_t a = 0; a < df; a++) sol[a] = g[a], diag[a] = S[a * df + a];
-    if (df && (size_t)B > 2 * df && nl_dposv_rows('U', (int)df, 1, S, (int)df, sol, 1) == 0)
+    int info = df && (size_t)B > 2 * df ? nl_dposv_rows('U', (int)df, 1, S, (int)df, sol, 1) : 1;
+    if (info == NL_LAPACK_NOMEM) {
+      st = nl_err(&c->err, NL_ENOMEM, "out of memory (identification check)");
+      goto cleanup;
+    }
+    if (info == 0) /* a singular covariance falls back to the diagonal test */
       for (size_t a = 0; a < df; a++) T += g[a] * sol[a];
     else
       for (size_t a = 0; a < df; a++) T += g[a] * g[a] / diag[a];
@@ -165,6 +170,7 @@ static nl_status identification(nl_calib *c, const double *Ws_G, const double *j
   for (size_t k = 0; k < KK; k++)
     for (size_t j = 0; j < P; j++) a[k * P + j] = Ws_G[k * P + j] * (c->hi[j] - c->lo[j]);
   int info = nl_dgesvd_rows('N', 'A', (int)KK, (int)P, a, (int)P, s, vt, (int)P, superb);
+  if (info == NL_LAPACK_NOMEM) return nl_err(&c->err, NL_ENOMEM, "out of memory (identification check)");
   size_t ns = KK < P ? KK : P;
   c->rank = 0;
   c->cond = NAN;
@@ -348,7 +354,10 @@ nl_status nl_calib_infer(nl_calib *c) {
     }
   double V[64 * 64], width[64];
   for (size_t j = 0; j < P; j++) width[j] = c->hi[j] - c->lo[j];
-  nl_calib_sandwich(P, K, c->G, c->w, tot, width, V, c->se);
+  if (nl_lapack_status(nl_calib_sandwich(P, K, c->G, c->w, tot, width, V, c->se)) == NL_ENOMEM) {
+    st = nl_err(&c->err, NL_ENOMEM, "out of memory (standard errors)");
+    goto cleanup;
+  }
   c->J = nl_calib_jstat(P, K, c->G, c->w, tot, width, e);
   c->pval = K > P && isfinite(c->J) ? 1 - nl_chisq_cdf(c->J, (double)(K - P)) : NAN;
   st = identification(c, WG, jac_p, crn);
