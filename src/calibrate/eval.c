@@ -47,10 +47,10 @@ static char *identity(nl_calib *c) {
   fputc('\n', f);
   if (c->study) nl_study_write_fingerprint(c->study, f); /* PLS targets: the survey and the PLS model decide the values too */
   if (fclose(f)) {
-    free(buf);
+    free(buf); /* open_memstream's buffer belongs to the C library's malloc: free(), not nl_free */
     return NULL;
   }
-  char *out = nl_strdup(buf);
+  char *out = nl_strdup(buf); /* handed on: a copy on the netlearn allocator */
   free(buf);
   return out;
 }
