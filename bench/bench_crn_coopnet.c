@@ -11,7 +11,9 @@
  * (correlation near 1), so small slopes can be measured with few replications; with weak ones the
  * pair is as noisy as two independent runs (correlation near 0). Also: CPU ms per replication
  * (simulation, survey, PLS).
- * Usage: bench_crn_coopnet [replications (default 100)]
+ * Usage: bench_crn_coopnet [replications (default 100)] [name=value ...] [vary=p1,p2,...]
+ *   name=value moves the base point off coopnet's defaults (e.g. rho=0.05); vary lists the
+ *   parameters stepped (default theta,x_mean,rho,span_x).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -76,6 +78,9 @@ static int replicate(const nl_study *st, const nl_params *p, const size_t *idx, 
 int main(int argc, char **argv) {
   long R = argc > 1 ? atol(argv[1]) : 100;
   if (R < 3) R = 3;
+  static char vary_buf[512] = "theta,x_mean,rho,span_x";
+  const char *par[32];
+  int npar = 0;
   nl_study *st = nl_study_new();
   if (!st || nl_study_load_string(st, study_yaml, "crn.yaml")) {
     fprintf(stderr, "bench_crn_coopnet: %s\n", st ? nl_study_errmsg(st) : "out of memory");
@@ -87,7 +92,24 @@ int main(int argc, char **argv) {
     if (q < 0) return 1;
     idx[k] = (size_t)q;
   }
-  const nl_params *base = nl_scenario_params(nl_study_scenario(st));
+  nl_params *base = nl_params_clone(nl_scenario_params(nl_study_scenario(st)));
+  if (!base) return 1;
+  for (int i = 2; i < argc; i++) {
+    char name[64];
+    const char *eq = strchr(argv[i], '=');
+    if (!eq || eq - argv[i] >= (long)sizeof name) {
+      fprintf(stderr, "bench_crn_coopnet: expected name=value, got '%s'\n", argv[i]);
+      return 2;
+    }
+    memcpy(name, argv[i], (size_t)(eq - argv[i]));
+    name[eq - argv[i]] = '\0';
+    if (!strcmp(name, "vary")) snprintf(vary_buf, sizeof vary_buf, "%s", eq + 1);
+    else if (nl_params_set_text(base, name, eq + 1) || nl_params_validate(base)) {
+      fprintf(stderr, "bench_crn_coopnet: %s\n", nl_params_errmsg(base));
+      return 2;
+    }
+  }
+  for (char *tok = strtok(vary_buf, ","); tok && npar < 32; tok = strtok(NULL, ",")) par[npar++] = tok;
   const nl_model *m = nl_params_model(base);
   long mi[NMEAS];
   for (int k = 0; k < NMEAS; k++)
@@ -108,16 +130,25 @@ int main(int argc, char **argv) {
   for (long r = 0; r < R; r++)
     if (replicate(st, base, idx, mi, r, x0 + r * NOUT, buf)) return 1;
 
-  static const char *const par[] = {"theta", "x_mean", "rho", "span_x"};
+  for (int k = 0; k < NOUT; k++) { /* the base point: mean and sd over replications */
+    double s0 = 0, s00 = 0;
+    for (long r = 0; r < R; r++) s0 += x0[r * NOUT + k], s00 += x0[r * NOUT + k] * x0[r * NOUT + k];
+    double mean = s0 / (double)R, sd = sqrt((s00 - s0 * mean) / (double)(R - 1));
+    if (k < NPATH) printf("base %s->%s: mean %.4f sd %.4f\n", paths[k][0], paths[k][1], mean, sd);
+    else printf("base %s: mean %.4f sd %.4f\n", meas[k - NPATH], mean, sd);
+  }
   static const double delta[] = {0.02, 0.05};
   double sumcorr[2] = {0, 0};
   int ncorr[2] = {0, 0};
   printf("%-8s %5s %-22s %7s %9s %7s\n", "param", "delta", "output", "corr", "diff/0.1", "t");
-  for (int a = 0; a < 4; a++)
+  for (int a = 0; a < npar; a++)
     for (int d = 0; d < 2; d++) {
       nl_params *p = nl_params_clone(base);
       long pi = nl_model_param_index(m, par[a]);
-      if (!p || pi < 0 || nl_params_set_number(p, par[a], nl_params_get(base, (size_t)pi) + delta[d])) return 1;
+      if (!p || pi < 0 || nl_params_set_number(p, par[a], nl_params_get(base, (size_t)pi) + delta[d])) {
+        fprintf(stderr, "bench_crn_coopnet: cannot step %s\n", par[a]);
+        return 2;
+      }
       for (long r = 0; r < R; r++)
         if (replicate(st, p, idx, mi, r, x1 + r * NOUT, buf)) return 1;
       nl_params_free(p);
@@ -145,6 +176,7 @@ int main(int argc, char **argv) {
   free(buf);
   free(x0);
   free(x1);
+  nl_params_free(base);
   nl_study_free(st);
   return 0;
 }

@@ -51,6 +51,18 @@ static inline void nl_rng_init(nl_rng *r, uint64_t seed, uint64_t stream, uint64
   r->idx = 4;
 }
 
+/*
+ * The stream (seed, stream, purpose, sub) from block `block` on (block i of nl_rng_init is i). For
+ * common random numbers a model keys each decision by what it is about (purpose, sub) and when
+ * (block = period << 32): the decision then draws the same uniforms at two nearby parameter
+ * vectors however many draws other decisions took before it. No draw happens here.
+ */
+static inline void nl_rng_init_at(nl_rng *r, uint64_t seed, uint64_t stream, uint64_t purpose, uint64_t sub,
+                                  uint64_t block) {
+  nl_rng_init(r, seed, stream, purpose, sub);
+  r->ctr.v[0] = block;
+}
+
 /* Next uniformly distributed 64-bit word. */
 static inline uint64_t nl_rng_u64(nl_rng *r) {
   if (r->idx >= 4) {

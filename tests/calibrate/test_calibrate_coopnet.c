@@ -4,8 +4,12 @@
  * 1. Against coopnet measures that respond to them (attention, mean degree, mean tie strength,
  *    kappa, explorative changes; means of 100 runs at x_mean = theta = 0.5 with seed 1001, small
  *    coopnet of 30 firms over 40 periods), calibrated with 40 replications and seed 78 from
- *    (0.3, 0.7): both recovered, the truth within 2 SE and inside the 95% intervals, and the
- *    identification check calls both identified.
+ *    (0.3, 0.7): both recovered within 3 SE of the truth. A 95% interval misses the truth in one
+ *    data set of 20 by design, so one seed cannot assert it: over 20 data sets (observed seeds
+ *    1001-1020, calibration seeds 78-97; docs/calibrate.md) the intervals covered the truth 19
+ *    times of 20 for each parameter, and this seed's x_mean interval is one that misses (2.3 SE,
+ *    with coopnet's keyed streams, docs/coopnet.md 3.7; it covered with the sequential streams
+ *    before). 3 SE fails with probability 0.3% when the standard errors are right.
  *
  * 2. Against the PLS paths of a simulated survey table:
  *
@@ -16,15 +20,17 @@
  *
  * What a suite-sized calibration can and cannot do here was measured (docs/calibrate.md, "What a
  * PLS table tells about coopnet"): standardized path coefficients move by less than 0.05 when
- * x_mean or theta move by 0.1, against a survey-to-survey sd of 0.15-0.2, and common random
- * numbers hardly hold coopnet's runs together (a replication's paths at two nearby parameter
- * vectors correlate about 0.2), so at this size the paths do not pin the two parameters down and
- * the Wald intervals are not to be trusted (in this run theta's misses the truth). The test
- * therefore asserts what the tool must then say, not a recovery it cannot make:
+ * x_mean or theta move by 0.1, against a survey-to-survey sd of 0.15-0.2; common random numbers
+ * now hold coopnet's runs together (its streams are keyed per decision, docs/coopnet.md 3.7: a
+ * replication's paths at two nearby parameter vectors correlate 0.7-0.9, 0.2 before), but that
+ * only measures the weak slopes better: at this size the paths do not pin the two parameters down
+ * and the Wald intervals are not to be trusted. The test therefore asserts what the tool must then
+ * say, not a recovery it cannot make:
  *  - the estimate is in the bounds and its Q no worse than Q at the truth plus 5.99 (the 95%
  *    chi-square(2) cut-off): the optimizer did its job on a rough objective;
- *  - the identification check does not call the parameters identified and names x_mean, whose
- *    slope it cannot tell from the simulation noise;
+ *  - the identification check does not call the parameters identified and names x_mean or theta
+ *    as a parameter whose slope it cannot tell from the simulation noise (which of the two depends
+ *    on the random numbers: x_mean with the sequential streams, theta with the keyed ones);
  *  - the public replication function of the study (nl_study_replicate_paths) that builds the
  *    table refuses a path index out of range.
  * The numbers are printed for docs/calibrate.md.
@@ -186,7 +192,8 @@ static void test_coopnet_pls_x_mean_theta(void **state) {
   if (scale == 1) {
     assert_true(fit.objective <= qt + 5.99);
     assert_null(strstr(id, "Every parameter is identified"));
-    assert_true(strstr(id, "slope in x_mean is measured with noise") || strstr(id, "response to x_mean is lost"));
+    assert_true(strstr(id, "slope in x_mean is measured with noise") || strstr(id, "response to x_mean is lost") ||
+                strstr(id, "slope in theta is measured with noise") || strstr(id, "response to theta is lost"));
   }
   nl_calib_free(c);
 }
@@ -246,10 +253,7 @@ static void test_coopnet_measures_x_mean_theta(void **state) {
     assert_int_equal(nl_calib_estimate_get(c, j, &e), NL_OK);
     printf("  %s: truth %.2f, estimate %.4f, SE %.4f, 95%% CI [%.4f, %.4f]\n", e.name, truth[j], e.estimate, e.se,
            e.ci_low, e.ci_high);
-    if (scale == 1) {
-      assert_true(e.ci_low < truth[j] && truth[j] < e.ci_high);
-      assert_true(fabs(e.estimate - truth[j]) < 2 * e.se);
-    }
+    if (scale == 1) assert_true(fabs(e.estimate - truth[j]) < 3 * e.se); /* see the top of the file */
   }
   nl_calib_free(c);
 }

@@ -137,6 +137,7 @@ typedef double (*firm_fn)(const study *st, int r, size_t f);
 
 /* Per-replication correlations of X and Y across firms; returns 1 when the cross-firm criterion
  * holds for the sign `sign` (+1 or -1). Prints the numbers either way. */
+static double last_mean_r; /* the mean r of the last cross_firm */
 static int cross_firm(const study *st, firm_fn X, firm_fn Y, int sign, const char *what) {
   double rr[RMAX], x[4096], y[4096];
   assert_true(st->F <= 4096);
@@ -151,6 +152,7 @@ static int cross_firm(const study *st, firm_fn X, firm_fn Y, int sign, const cha
   }
   double m, se;
   mean_se(rr, R, &m, &se);
+  last_mean_r = m;
   int ok = m * sign > 3 * se && right >= R - 2;
   printf("  %-48s mean r = %+.3f (SE %.3f), sign right in %d/%d: %s\n", what, m, se, right, R,
          ok ? "holds" : "DOES NOT EMERGE");
@@ -193,6 +195,7 @@ static const study *base_study(int mode) {
 
 typedef struct facts {
   int f1a, f1b, f1c, f2a, f2b, f5, f3, f4, f6;
+  double r2b; /* mean r(e_f, tie strength) */
   double degree, informal_only, formal_only, both, kgrow;
 } facts;
 
@@ -288,6 +291,7 @@ static void all_facts(int mode, facts *fc) {
   fc->f1c = cross_firm(st, f_x, f_strength, +1, "000 exploration -> tie strength");
   fc->f2a = cross_firm(st, f_e, f_procinno, +1, "000 exploitation -> process innovation");
   fc->f2b = cross_firm(st, f_e, f_strength, -1, "000 exploitation -> less tie strength");
+  fc->r2b = last_mean_r;
   fc->f5 = cross_firm(st, f_kappa, f_prodco, +1, "002 capability -> product co-innovation");
   fc->f3 = level_switch(st);
   fc->f4 = capability(mode, &fc->kgrow);
@@ -317,9 +321,13 @@ static void test_coopnet1_facts(void **state) {
  * coopnet 2 with the defaults fixed before the study was run (docs/coopnet.md 7.5). What it shows
  * is asserted as documented in docs/coopnet.md ("Facts under coopnet 2"): exploration still drives
  * product co-innovation and goes with collaboration (1a, 1c), capability still goes with product
- * co-innovation (5), exploitation lowers networking (2b, seed 2024); the myopic review drops idle
- * ties (value 0 is below any positive cost), so the informal network thins to under one tie per
- * firm and informal co-innovation all but stops: facts 4 and 6 break, 1b and 3 weaken, and the
+ * co-innovation (5); exploitation lowers networking (2b) only weakly: its mean r is negative in
+ * every one of the six seed and stream combinations measured (about -0.08) but meets the fact
+ * criterion in two of them (seed 2024 before the streams were keyed, seed 99 after), so only the
+ * sign of the mean is asserted (the criterion was asserted until then: it held for one stream).
+ * The myopic review drops idle ties (value 0 is below any positive cost), so the informal network thins to under one tie per
+ * firm and informal co-innovation all but stops: fact 4 breaks, 6 falls to the margin of its
+ * criterion, 1b and 3 weaken, and the
  * competency trap of routine refinement keeps 2a from emerging. These are findings, reported; a
  * change to the model that alters them fails here and must update the docs.
  */
@@ -328,10 +336,15 @@ static void test_coopnet2_facts(void **state) {
   facts fc;
   all_facts(2, &fc);
   FACT(fc.f1a && fc.f1c && fc.f5);
-  FACT(fc.f2b);
+  FACT(fc.r2b < 0);                                /* 2b: the sign only (see above) */
   FACT(fc.degree < 1.0);                           /* the myopic review thins the network */
   FACT(fc.informal_only < 0.25 * fc.formal_only);  /* informal co-innovation all but stops */
-  FACT(!fc.f4 && !fc.f6 && !fc.f2a);               /* documented as not emerging */
+  FACT(!fc.f4 && !fc.f2a);                         /* documented as not emerging */
+  /* 6: the informal channel adds little to formal co-innovation (about a fifth of it in every seed
+   * measured; coopnet 1: 1.4 times). Whether that little passes the 3 SE criterion of fact 6 is a
+   * matter of the stream (2.5 to 3.2 SE over six seeds and streams), so the criterion is not
+   * asserted either way (it was asserted failing until the streams were keyed). */
+  FACT(fc.both - fc.formal_only < fc.formal_only / 3);
 }
 
 static int teardown(void **state) {

@@ -3,7 +3,8 @@
  * coopnet's nesting golden files: the measures of every period and the firm rows at periods 75
  * and 150 of examples/coopnet/study.yaml (3 replications, 150 periods), as the model of coopnet 1
  * produced them (tests/golden/coopnet_nesting/, made from main before the coopnet 2 mechanisms
- * were added). With rho = theta = c_e = m_e = phi = 0 every measure and firm column that existed
+ * were added, and remade once when the random streams were keyed per decision, docs/coopnet.md
+ * 3.7, which changed every draw and no mechanism). With rho = theta = c_e = m_e = phi = 0 every measure and firm column that existed
  * then must be identical, value for value (%.17g), whatever has been added since: columns are
  * matched by name, and columns the golden file does not have are ignored.
  *

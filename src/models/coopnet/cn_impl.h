@@ -69,8 +69,7 @@ typedef struct cn_state {
   double pc[NL_CN_FIRM_NFIELDS]; /* this period's totals over firms */
   long formed, dropped;    /* ties formed / dropped this period (network totals) */
   long myopic;             /* ties dropped this period that coopnet 1's review would have kept */
-  nl_rng *dyn;             /* F firm streams: firm f uses (seed, rep, DYNAMICS, f) */
-  nl_rng nrng;             /* network stream for phases 5-8 */
+  uint64_t seed, rep;      /* the replication's random streams, keyed per decision (cn_rng) */
   uint64_t *market, *base, *prodmask, *procmask; /* W each */
 
   /* ---- informal ties ---- */
@@ -92,6 +91,43 @@ typedef struct cn_state {
   uint32_t *stamp, *parent;
   long period;
 } cn_state;
+
+/*
+ * Random numbers (docs/coopnet.md, "Random numbers"): every decision draws from its own keyed
+ * stream, (seed, rep, purpose, who) from block period << 32, never from a stream shared with
+ * decisions before it. Two runs with the same seed at nearby parameter vectors then feed the same
+ * uniforms to the same decision (common random numbers): a decision that comes out differently, or
+ * draws more words, does not shift what every later decision draws. `who` is the firm f, a member
+ * (f ncap + i), a 64-member block (f ncap + first member), a tie (u F + v) or a formal network g.
+ */
+enum {
+  CN_RNG_TRAITS = NL_RNG_PURPOSE_USER + 1,  /* reset: firm traits, who = 8 f + trait */
+  CN_RNG_PROCESS = NL_RNG_PURPOSE_USER + 2, /* reset: process base (who 0), firm f's relatedness (f + 1) */
+  CN_RNG_FORMAL = NL_RNG_PURPOSE_USER + 3,  /* reset: formal network membership of firm f */
+  CN_RNG_TURNOVER = NL_RNG_PURPOSE_USER + 4, /* 1: turnover of firm f */
+  CN_RNG_TURB = NL_RNG_PURPOSE_USER + 5,     /* 1: market and process base turbulence (who 0) */
+  CN_RNG_TURB_OWN = NL_RNG_PURPOSE_USER + 6, /* 1: firm f's own process dimensions */
+  CN_RNG_EXP = NL_RNG_PURPOSE_USER + 7,      /* 2: who experiments, per 64-member block */
+  CN_RNG_EXP_DIM = NL_RNG_PURPOSE_USER + 8,  /* 2: member's tested dimension and its outcome */
+  CN_RNG_REF = NL_RNG_PURPOSE_USER + 9,      /* 2b: who refines, per 64-member block */
+  CN_RNG_REF_DIM = NL_RNG_PURPOSE_USER + 10, /* 2b: member's refined routine and its outcome */
+  CN_RNG_TRANSLATE = NL_RNG_PURPOSE_USER + 11, /* 3: firm f's translating spanners */
+  CN_RNG_ACT = NL_RNG_PURPOSE_USER + 12,       /* 3: firm f's members act (march1991) */
+  CN_RNG_SOCIALIZE = NL_RNG_PURPOSE_USER + 13, /* 3: firm f's socialization (march1991) */
+  CN_RNG_CODE = NL_RNG_PURPOSE_USER + 14,      /* 4: firm f's code learning (march1991) */
+  CN_RNG_TIE = NL_RNG_PURPOSE_USER + 15,       /* 5: activation and adoptions over tie (u, v) */
+  CN_RNG_TIE_NIH = NL_RNG_PURPOSE_USER + 16,   /* 5: not invented here over tie (u, v) */
+  CN_RNG_NETCODE = NL_RNG_PURPOSE_USER + 17,   /* 6: network code g, block (period << 32) + dimension */
+  CN_RNG_NETSOC = NL_RNG_PURPOSE_USER + 18,    /* 6: spanner (f ncap + i) socialized to the network code */
+  CN_RNG_NETSOC_NIH = NL_RNG_PURPOSE_USER + 19, /* 6: not invented here on that socialization */
+  CN_RNG_AMPLIFY = NL_RNG_PURPOSE_USER + 20,   /* 6: firm f's amplification */
+  CN_RNG_SEARCH = NL_RNG_PURPOSE_USER + 21     /* 7: firm f's partner search */
+};
+
+/* r := the stream of decision (purpose, who) in period t of the state's replication. No draw. */
+static inline void cn_rng(nl_rng *r, const cn_state *s, uint64_t purpose, uint64_t who, long t) {
+  nl_rng_init_at(r, s->seed, s->rep, purpose, who, (uint64_t)t << 32);
+}
 
 /* input.c: the firm table and the network file. */
 nl_status cn_table_read(cn_table *t, const char *path, nl_errbuf *err);

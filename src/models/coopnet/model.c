@@ -4,9 +4,10 @@
  *
  * Levels: members (March's individuals), firms (organizational codes, March's organization),
  * cooperation networks (informal weighted ties between firms; formal networks with a network
- * code). Phases 1, 3 and 4 are march1991's own functions (models/march1991/march.h), driven with
- * the same random streams: firm f draws its intra-firm phases from (seed, rep, DYNAMICS, f), and
- * firm 0 in march1991's order, so a single isolated firm without experimentation is march1991.
+ * code). Phases 1, 3 and 4 are march1991's own functions (models/march1991/march.h), in
+ * march1991's order, so a single isolated firm without experimentation is march1991 in
+ * distribution. Every decision draws from its own keyed stream (cn_rng in cn_impl.h, per decision,
+ * firm, member or tie and period) for common random numbers across parameter vectors.
  */
 #include <math.h>
 #include <string.h>
@@ -16,14 +17,6 @@
 #include "core/model_impl.h"
 #include "models/coopnet/cn_impl.h"
 #include "network/params.h"
-
-/* Random stream purposes of coopnet beyond the common ones (rng.h). */
-enum {
-  CN_RNG_TRAITS = NL_RNG_PURPOSE_USER + 1,  /* firm traits from their distributions */
-  CN_RNG_PROCESS = NL_RNG_PURPOSE_USER + 2, /* process base reality and relatedness */
-  CN_RNG_FORMAL = NL_RNG_PURPOSE_USER + 3,  /* formal network membership */
-  CN_RNG_NET = NL_RNG_PURPOSE_USER + 4      /* phases 5-8 */
-};
 
 static const char *const size_dists[] = {"fixed", "lognormal", NULL};
 static const char *const net_kinds[] = {"empty", "complete", "ring", "erdos_renyi", "watts_strogatz",
@@ -336,7 +329,7 @@ static void destroy(void *sp) {
   if (s->org)
     for (size_t f = 0; f < s->F; f++) nl_march_org_free(&s->org[f]);
   void *ptrs[] = {s->org, s->rpos, s->relmask, s->tmask, s->tpos, s->count, s->sup, s->snz, s->spos, s->nspan,
-                  s->x, s->e, s->alpha, s->kappa, s->perf, s->useful, s->adopted, s->keep, s->rmask, s->pat, s->formal, s->cnt, s->dyn,
+                  s->x, s->e, s->alpha, s->kappa, s->perf, s->useful, s->adopted, s->keep, s->rmask, s->pat, s->formal, s->cnt,
                   s->market, s->base, s->prodmask, s->procmask, s->tie, s->slot, s->deg, s->gnz, s->gpos,
                   s->goff, s->gmem, s->gplus, s->gminus, s->gsup, s->gadopt, s->cnz0, s->cpos0, s->tmp,
                   s->stamp, s->parent, s->node_firm, s->pat0, s->att, s->fmask, s->fpos, s->nihbuf};
@@ -489,7 +482,6 @@ static nl_status create(void **out, const nl_params *p, nl_errbuf *err) {
   s->pat = alloc_n(F, 1, sizeof(long), &bad);
   s->formal = alloc_n(F, 1, sizeof(long), &bad);
   s->cnt = alloc_n(F, NL_CN_FIRM_NFIELDS, sizeof(double), &bad);
-  s->dyn = alloc_n(F, 1, sizeof(nl_rng), &bad);
   s->market = alloc_n(W, 1, 8, &bad);
   s->base = alloc_n(W, 1, 8, &bad);
   s->prodmask = alloc_n(W, 1, 8, &bad);
@@ -545,22 +537,29 @@ static void sync_reality(cn_state *s, size_t f) {
 static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   cn_state *s = sp;
   size_t F = s->F, W = s->W;
-  /* Traits. */
+  s->seed = seed;
+  s->rep = rep;
+  /* Traits: each firm's each trait from its own stream (8 f + trait), so a trait's distribution
+   * changing (x_mean) does not change the draws of the others. */
   nl_rng tr;
-  nl_rng_init(&tr, seed, rep, CN_RNG_TRAITS, 0);
   const cn_table *t = &s->table;
   for (size_t f = 0; f < F; f++) {
     size_t n;
     if (t->size) n = (size_t)t->size[f];
     else if (s->size_dist == 0) n = (size_t)s->n_med;
     else {
+      nl_rng_init(&tr, seed, rep, CN_RNG_TRAITS, 8 * f);
       double v = floor(s->n_med * exp(s->size_sdlog * nl_rng_normal(&tr)) + 0.5);
       v = v < s->n_min ? s->n_min : v > s->n_max ? s->n_max : v;
       n = (size_t)v;
     }
+    nl_rng_init(&tr, seed, rep, CN_RNG_TRAITS, 8 * f + 1);
     s->x[f] = (t->x && !isnan(t->x[f])) ? t->x[f] : beta_draw(&tr, s->x_mean, s->x_conc);
+    nl_rng_init(&tr, seed, rep, CN_RNG_TRAITS, 8 * f + 2);
     s->e[f] = (t->e && !isnan(t->e[f])) ? t->e[f] : beta_draw(&tr, s->e_mean, s->e_conc);
+    nl_rng_init(&tr, seed, rep, CN_RNG_TRAITS, 8 * f + 3);
     s->alpha[f] = (t->alpha && !isnan(t->alpha[f])) ? t->alpha[f] : beta_draw(&tr, s->a_mean, s->a_conc);
+    nl_rng_init(&tr, seed, rep, CN_RNG_TRAITS, 8 * f + 4);
     if (t->patience && !isnan(t->patience[f])) s->pat[f] = (long)t->patience[f];
     else if (s->pat_max > s->pat_min)
       s->pat[f] = s->pat_min + (long)nl_rng_below(&tr, (uint64_t)(s->pat_max - s->pat_min + 1));
@@ -606,6 +605,7 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   for (size_t w = 0; w < W; w++) s->base[w] = s->procmask[w] ? nl_rng_u64(&pr) & s->procmask[w] : 0;
   for (size_t f = 0; f < F; f++) {
     uint64_t *r = s->rpos + f * W, *rel = s->relmask + f * W;
+    nl_rng_init(&pr, seed, rep, CN_RNG_PROCESS, f + 1); /* sigma's draws do not shift the next firm's */
     for (size_t w = 0; w < W; w++) {
       rel[w] = s->procmask[w] ? nl_rng_mask_on(&pr, sigfx, s->procmask[w]) : 0;
       r[w] = s->procmask[w] ? nl_rng_u64(&pr) & s->procmask[w] : 0;
@@ -643,9 +643,9 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
   }
   /* Formal networks. */
   nl_rng fr;
-  nl_rng_init(&fr, seed, rep, CN_RNG_FORMAL, 0);
   memset(s->goff, 0, (s->G + 1) * sizeof(size_t));
   for (size_t f = 0; f < F; f++) {
+    nl_rng_init(&fr, seed, rep, CN_RNG_FORMAL, f);
     s->formal[f] = -1;
     if (s->G > 0 && nl_rng_bernoulli(&fr, s->fshare)) {
       s->formal[f] = (long)nl_rng_below(&fr, s->G);
@@ -662,8 +662,6 @@ static nl_status reset(void *sp, uint64_t seed, uint64_t rep, nl_errbuf *err) {
     memset(s->gnz, 0, s->G * W * 8);
     memset(s->gpos, 0, s->G * W * 8);
   }
-  for (size_t f = 0; f < F; f++) nl_rng_init(&s->dyn[f], seed, rep, NL_RNG_DYNAMICS, f);
-  nl_rng_init(&s->nrng, seed, rep, CN_RNG_NET, 0);
   s->period = 0;
   return NL_OK;
 }
@@ -726,20 +724,24 @@ static size_t select_bit(const uint64_t *x, size_t W, size_t j) {
 /* Members' tests of firm f (phases 2 and 2b): each member, with probability p, tests one random
  * dimension -- any of the m (dims = NULL: experimentation) or one of the nd set in dims (routine
  * refinement) -- and learns the firm's true value there with probability acc, else the wrong one.
- * Refinements are tagged (fmask/fpos) and no longer external, and counted. Draws from the firm's
- * stream only when p > 0. O(n / 64 + tests (W with dims)). */
-static void member_tests(cn_state *s, size_t f, double p, const uint64_t *dims, size_t nd, double acc) {
+ * Refinements are tagged (fmask/fpos) and no longer external, and counted. Who tests is drawn per
+ * 64-member block (purpose pm), each test from the member's own stream (purpose pd). O(n / 64 +
+ * tests (W with dims)). */
+static void member_tests(cn_state *s, size_t f, double p, const uint64_t *dims, size_t nd, double acc, uint64_t pm,
+                         uint64_t pd) {
   nl_march_org *o = &s->org[f];
-  nl_rng *r = &s->dyn[f];
+  nl_rng rm, rt, *r = &rt;
   size_t W = s->W, n = o->n;
   const uint64_t *rp = s->rpos + f * W;
   uint64_t Pfx = nl_rng_fixed32(p);
   for (size_t b = 0; b < n; b += 64) {
     size_t hi = n - b < 64 ? n - b : 64;
-    uint64_t M = nl_rng_mask_on(r, Pfx, hi == 64 ? ~(uint64_t)0 : (((uint64_t)1 << hi) - 1));
+    cn_rng(&rm, s, pm, f * s->ncap + b, s->period);
+    uint64_t M = nl_rng_mask_on(&rm, Pfx, hi == 64 ? ~(uint64_t)0 : (((uint64_t)1 << hi) - 1));
     while (M) {
       size_t i = b + (size_t)__builtin_ctzll(M);
       M &= M - 1;
+      cn_rng(r, s, pd, f * s->ncap + i, s->period);
       size_t k = dims ? select_bit(dims, W, (size_t)nl_rng_below(r, nd)) : (size_t)nl_rng_below(r, s->m);
       int right = nl_rng_bernoulli(r, acc);
       int val = bit_of(rp, k) == right; /* +1 when the revealed value is +1 */
@@ -768,7 +770,7 @@ static void refine(cn_state *s, size_t f, double prf) {
     est[w] = o->cnz[w] & s->procmask[w];
     c += (size_t)nl_popcount(est[w]);
   }
-  if (c > 0) member_tests(s, f, prf, est, c, s->q_ref);
+  if (c > 0) member_tests(s, f, prf, est, c, s->q_ref, CN_RNG_REF, CN_RNG_REF_DIM);
 }
 
 /* Does a superior member of firm f hold value val on dimension k (word w, bit b) from a refinement
@@ -789,24 +791,29 @@ static int refined_by_superior(const cn_state *s, size_t f, size_t w, size_t b, 
 /* Phases 2-4 for firm f: experimentation, acting and socialization, code learning. */
 static void intra_firm(cn_state *s, size_t f) {
   nl_march_org *o = &s->org[f];
-  nl_rng *r = &s->dyn[f];
+  nl_rng r;
   size_t W = s->W, n = o->n, ns = s->nspan[f];
   uint64_t *rp = s->rpos + f * W;
   /* 2. Experimentation: members test one dimension each with probability mu x_f. */
   double pe = s->mu * s->x[f];
-  if (pe > 0 && n > 0) member_tests(s, f, pe, NULL, 0, s->q);
+  if (pe > 0 && n > 0) member_tests(s, f, pe, NULL, 0, s->q, CN_RNG_EXP, CN_RNG_EXP_DIM);
   /* 2b. Routine refinement (coopnet 2, R): members refine an established routine, a process
    * dimension where the firm's code is non-zero, with probability rho e_f. */
   double prf = s->rho * s->e[f];
   if (prf > 0 && n > 0 && s->mQ > 0) refine(s, f, prf);
   /* 3-4. Spanners count in the superior group only when they translate (probability tau). */
   unsigned char *cnt = s->count + f * s->ncap, *sup = s->sup + f * s->ncap;
-  for (size_t i = 0; i < ns; i++) cnt[i] = (unsigned char)(s->tau >= 1 ? 1 : s->tau <= 0 ? 0 : nl_rng_bernoulli(r, s->tau));
-  nl_march_act_ex(o, r, rp, NL_MARCH_ORIGINAL, cnt, sup);
-  nl_march_socialize(o, r, NL_MARCH_ORIGINAL);
+  cn_rng(&r, s, CN_RNG_TRANSLATE, f, s->period);
+  for (size_t i = 0; i < ns; i++)
+    cnt[i] = (unsigned char)(s->tau >= 1 ? 1 : s->tau <= 0 ? 0 : nl_rng_bernoulli(&r, s->tau));
+  cn_rng(&r, s, CN_RNG_ACT, f, s->period);
+  nl_march_act_ex(o, &r, rp, NL_MARCH_ORIGINAL, cnt, sup);
+  cn_rng(&r, s, CN_RNG_SOCIALIZE, f, s->period);
+  nl_march_socialize(o, &r, NL_MARCH_ORIGINAL);
   memcpy(s->cnz0, o->cnz, W * 8);
   memcpy(s->cpos0, o->cpos, W * 8);
-  long changed = nl_march_code_learn(o, r, NL_MARCH_ORIGINAL);
+  cn_rng(&r, s, CN_RNG_CODE, f, s->period);
+  long changed = nl_march_code_learn(o, &r, NL_MARCH_ORIGINAL);
   if (changed <= 0) return;
   for (size_t w = 0; w < W; w++) {
     uint64_t ch = (o->cnz[w] ^ s->cnz0[w]) | (o->cpos[w] ^ s->cpos0[w]);
@@ -832,9 +839,9 @@ static void intra_firm(cn_state *s, size_t f) {
 
 /* Not invented here (N): of the outside beliefs `est` (bits of one word) on dimensions where the
  * firm's code is non-zero, those rejected: each is kept with probability Keep / 2^32 = 1 - phi e_f,
- * drawn on the network stream (nl_rng_mask_on draws nothing when est is empty). */
-static inline uint64_t nih_reject(cn_state *s, uint64_t est, uint64_t Keep) {
-  return est & ~nl_rng_mask_on(&s->nrng, Keep, est);
+ * drawn from r (nl_rng_mask_on draws nothing when est is empty). */
+static inline uint64_t nih_reject(nl_rng *r, uint64_t est, uint64_t Keep) {
+  return est & ~nl_rng_mask_on(r, Keep, est);
 }
 
 /* 5. Informal inter-firm learning over the ties (synchronous: partners' spanners as they were at the
@@ -847,13 +854,16 @@ static void informal(cn_state *s) {
     memcpy(s->snz + f * s->scap * W, s->org[f].nz, s->nspan[f] * W * 8);
     memcpy(s->spos + f * s->scap * W, s->org[f].pos, s->nspan[f] * W * 8);
   }
+  nl_rng r, rn;
   for (size_t t = 0; t < s->ntie; t++) {
     cn_tie *tie = &s->tie[t];
     size_t u = tie->u, v = tie->v;
-    if (!nl_rng_bernoulli(&s->nrng, s->nu * tie->w * s->att[u] * s->att[v])) continue;
+    /* the tie's own stream: its draws do not depend on the ties before it in the list */
+    cn_rng(&r, s, CN_RNG_TIE, u * s->F + v, s->period);
+    if (!nl_rng_bernoulli(&r, s->nu * tie->w * s->att[u] * s->att[v])) continue;
     if (!s->nspan[u] || !s->nspan[v] || s->perf[u] == s->perf[v]) continue;
     size_t a = s->perf[u] < s->perf[v] ? u : v, b = a == u ? v : u; /* a adopts from better b */
-    size_t i = (size_t)nl_rng_below(&s->nrng, s->nspan[a]), j = (size_t)nl_rng_below(&s->nrng, s->nspan[b]);
+    size_t i = (size_t)nl_rng_below(&r, s->nspan[a]), j = (size_t)nl_rng_below(&r, s->nspan[b]);
     uint64_t *nz = s->org[a].nz + i * W, *pos = s->org[a].pos + i * W;
     const uint64_t *onz = s->snz + (b * s->scap + j) * W, *opos = s->spos + (b * s->scap + j) * W;
     uint64_t *tm = s->tmask + (a * s->ncap + i) * W, *tp = s->tpos + (a * s->ncap + i) * W;
@@ -864,12 +874,13 @@ static void informal(cn_state *s) {
     double nih = s->phi * s->e[a];
     uint64_t Keep = nl_rng_fixed32(1 - nih);
     long right = 0, all = 0, rejected = 0;
+    cn_rng(&rn, s, CN_RNG_TIE_NIH, u * s->F + v, s->period); /* no draw unless nih > 0 */
     for (size_t w = 0; w < W; w++) {
       uint64_t diff = onz[w] & ~(nz[w] & ~(pos[w] ^ opos[w]));
-      uint64_t M = nl_rng_mask_on(&s->nrng, Pfx, diff);
+      uint64_t M = nl_rng_mask_on(&r, Pfx, diff);
       if (!M) continue;
       if (nih > 0) {
-        uint64_t rej = nih_reject(s, M & s->org[a].cnz[w], Keep);
+        uint64_t rej = nih_reject(&rn, M & s->org[a].cnz[w], Keep);
         rejected += nl_popcount(rej);
         M &= ~rej;
         if (!M) continue;
@@ -892,12 +903,12 @@ static void informal(cn_state *s) {
 /* Not invented here on socialization to the network code: each change on a dimension where the
  * firm's code is non-zero is undone as nih_reject says (beliefs before: nihbuf). Returns the
  * changes undone. O(W). */
-static long nih_revert(cn_state *s, uint64_t *nz, uint64_t *pos, const uint64_t *cnz, uint64_t Keep) {
+static long nih_revert(cn_state *s, nl_rng *r, uint64_t *nz, uint64_t *pos, const uint64_t *cnz, uint64_t Keep) {
   size_t W = s->W;
   const uint64_t *nz0 = s->nihbuf, *pos0 = s->nihbuf + W;
   long undone = 0;
   for (size_t w = 0; w < W; w++) {
-    uint64_t rej = nih_reject(s, ((nz[w] ^ nz0[w]) | (pos[w] ^ pos0[w])) & cnz[w], Keep);
+    uint64_t rej = nih_reject(r, ((nz[w] ^ nz0[w]) | (pos[w] ^ pos0[w])) & cnz[w], Keep);
     nz[w] = (nz[w] & ~rej) | (nz0[w] & rej);
     pos[w] = (pos[w] & ~rej) | (pos0[w] & rej);
     undone += nl_popcount(rej);
@@ -909,6 +920,7 @@ static long nih_revert(cn_state *s, uint64_t *nz, uint64_t *pos, const uint64_t 
  * firm codes amplifying what translating spanners bring back. */
 static void formal(cn_state *s) {
   size_t W = s->W, m = s->m;
+  nl_rng r, rn;
   for (size_t g = 0; g < s->G; g++) {
     size_t lo = s->goff[g], hi = s->goff[g + 1];
     if (lo == hi) continue;
@@ -943,7 +955,9 @@ static void formal(cn_state *s) {
       uint64_t bit = (uint64_t)1 << (k % 64);
       int cur = (gnz[k / 64] & bit) ? ((gpos[k / 64] & bit) ? 1 : -1) : 0;
       if (cur == val) continue;
-      if ((nl_rng_u64(&s->nrng) >> 32) < s->gadopt[margin]) {
+      /* each dimension's draw from its own block: the same uniform whatever the other dimensions did */
+      nl_rng_init_at(&r, s->seed, s->rep, CN_RNG_NETCODE, g, ((uint64_t)s->period << 32) + k);
+      if ((nl_rng_u64(&r) >> 32) < s->gadopt[margin]) {
         gnz[k / 64] |= bit;
         if (val > 0) gpos[k / 64] |= bit;
         else gpos[k / 64] &= ~bit;
@@ -979,8 +993,12 @@ static void formal(cn_state *s) {
           memcpy(s->nihbuf, nz, W * 8);
           memcpy(s->nihbuf + W, pos, W * 8);
         }
-        nl_belief_socialize_gradual(&s->nrng, P1, nz, pos, gnz, gpos, W);
-        if (nih > 0) add(s, f, NL_CN_FIRM_NIH, (double)nih_revert(s, nz, pos, o->cnz, nl_rng_fixed32(1 - nih)));
+        cn_rng(&r, s, CN_RNG_NETSOC, f * s->ncap + i, s->period);
+        nl_belief_socialize_gradual(&r, P1, nz, pos, gnz, gpos, W);
+        if (nih > 0) {
+          cn_rng(&rn, s, CN_RNG_NETSOC_NIH, f * s->ncap + i, s->period);
+          add(s, f, NL_CN_FIRM_NIH, (double)nih_revert(s, &rn, nz, pos, o->cnz, nl_rng_fixed32(1 - nih)));
+        }
         for (size_t w = 0; w < W; w++) {
           uint64_t now = gnz[w] & nz[w] & ~(pos[w] ^ gpos[w]); /* holds the network value */
           uint64_t got = now & ~s->tmp[w];                      /* came from doubt this round */
@@ -993,10 +1011,11 @@ static void formal(cn_state *s) {
       add(s, f, NL_CN_FIRM_T_FORMAL, (double)took);
       if (s->alpha[f] <= 0) continue;
       uint64_t A = nl_rng_fixed32(s->alpha[f]);
+      cn_rng(&r, s, CN_RNG_AMPLIFY, f, s->period);
       for (size_t w = 0; w < W; w++) {
         uint64_t agree = o->cnz[w] & ~(o->cpos[w] ^ gpos[w]);
         uint64_t cand = gnz[w] & ~agree & carry[w];
-        uint64_t M = nl_rng_mask_on(&s->nrng, A, cand);
+        uint64_t M = nl_rng_mask_on(&r, A, cand);
         while (M) {
           size_t b = (size_t)__builtin_ctzll(M);
           M &= M - 1;
@@ -1070,25 +1089,27 @@ static void ties_review(cn_state *s) {
     }
   }
   if (s->F < 2) return;
+  nl_rng r;
   for (size_t f = 0; f < s->F; f++) {
     double ps = s->lambda * s->x[f] * s->att[f];
-    if (s->deg[f] >= s->K || ps <= 0 || !nl_rng_bernoulli(&s->nrng, ps)) continue;
-    double u = nl_rng_uniform(&s->nrng);
+    cn_rng(&r, s, CN_RNG_SEARCH, f, s->period);
+    if (s->deg[f] >= s->K || ps <= 0 || !nl_rng_bernoulli(&r, ps)) continue;
+    double u = nl_rng_uniform(&r);
     size_t c;
     if (u < s->s_common && s->deg[f] > 0) {
-      const cn_tie *t1 = &s->tie[s->slot[f * s->K + nl_rng_below(&s->nrng, s->deg[f])]];
+      const cn_tie *t1 = &s->tie[s->slot[f * s->K + nl_rng_below(&r, s->deg[f])]];
       size_t mid = t1->u == f ? t1->v : t1->u;
       if (!s->deg[mid]) continue;
-      const cn_tie *t2 = &s->tie[s->slot[mid * s->K + nl_rng_below(&s->nrng, s->deg[mid])]];
+      const cn_tie *t2 = &s->tie[s->slot[mid * s->K + nl_rng_below(&r, s->deg[mid])]];
       c = t2->u == mid ? t2->v : t2->u;
     } else if (u < s->s_common + s->s_rep) {
-      c = (size_t)nl_rng_below(&s->nrng, s->F);
+      c = (size_t)nl_rng_below(&r, s->F);
       for (long k = 1; k < s->rep_sample; k++) {
-        size_t d = (size_t)nl_rng_below(&s->nrng, s->F);
+        size_t d = (size_t)nl_rng_below(&r, s->F);
         if (s->perf[d] > s->perf[c]) c = d;
       }
     } else {
-      c = (size_t)nl_rng_below(&s->nrng, s->F);
+      c = (size_t)nl_rng_below(&r, s->F);
     }
     if (c == f || s->deg[c] >= s->K || tie_find(s, (uint32_t)f, (uint32_t)c) >= 0) continue;
     tie_add(s, (uint32_t)f, (uint32_t)c, s->w0);
@@ -1110,21 +1131,25 @@ static nl_status step(void *sp, nl_errbuf *err) {
    * turnover, as in march1991), each firm's unrelated process dimensions on its own. */
   long shared = 0;
   uint64_t PQ = nl_rng_fixed32(s->p4Q);
+  nl_rng rr;
   for (size_t f = 0; f < F; f++) {
-    nl_march_turnover(&s->org[f], &s->dyn[f], s->p3);
+    cn_rng(&rr, s, CN_RNG_TURNOVER, f, s->period);
+    nl_march_turnover(&s->org[f], &rr, s->p3);
     if (f == 0) {
-      shared += nl_march_turbulence(s->market, s->mP, &s->dyn[0], s->p4P);
+      cn_rng(&rr, s, CN_RNG_TURB, 0, s->period);
+      shared += nl_march_turbulence(s->market, s->mP, &rr, s->p4P);
       if (s->p4Q > 0 && s->mQ > 0) {
-        flip_masked(s->base, s->procmask, W, &s->dyn[0], PQ);
+        flip_masked(s->base, s->procmask, W, &rr, PQ);
         shared++;
       }
     }
     if (s->p4Q > 0 && s->mQ > 0) {
       uint64_t *r = s->rpos + f * W;
       const uint64_t *rel = s->relmask + f * W;
+      cn_rng(&rr, s, CN_RNG_TURB_OWN, f, s->period);
       for (size_t w = 0; w < W; w++) {
         uint64_t own = s->procmask[w] & ~rel[w];
-        if (own) r[w] ^= nl_rng_mask_on(&s->dyn[f], PQ, own);
+        if (own) r[w] ^= nl_rng_mask_on(&rr, PQ, own);
       }
     }
   }
