@@ -283,6 +283,11 @@ static void test_public_survey_lazer(void **unused) {
   nl_scenario_free(sc);
 }
 
+static int teardown(void **state) {
+  nl_plot_release_caches(); /* the reports' figures: fontconfig's caches, for the leak checker */
+  return cli_teardown(state);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lazer2007_agents),
@@ -292,5 +297,5 @@ int main(void) {
       cmocka_unit_test(test_public_equals_study),
       cmocka_unit_test(test_public_survey_lazer),
   };
-  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
+  return cmocka_run_group_tests(tests, cli_setup, teardown);
 }
