@@ -232,19 +232,20 @@ static void test_interrupt(void **state) {
   assert_false(exists("intr/manifest.json"));
   assert_int_equal(count("intr/results.db", "SELECT count(*) FROM runs WHERE status = 'pending'"), 2);
   printf("# SIGINT to exit: %.3f s\n", took);
-  /* SIGTERM likewise. */
-  pid = spawn_endless("intr");
+  /* SIGTERM likewise. Each run gets a new directory: spawn_endless waits for the database to appear,
+   * which in a used directory it already has, so the signal could come before the handlers are in. */
+  pid = spawn_endless("intr_term");
   kill(pid, SIGTERM);
   rc = wait_within(pid, 5.0, &took);
   if (rc != 3) fail_msg("SIGTERM: exit %d (want 3): %s", rc, errbuf);
   /* A second signal while the first is being handled exits at once with code 3. */
-  pid = spawn_endless("intr");
+  pid = spawn_endless("intr_twice");
   kill(pid, SIGINT);
   kill(pid, SIGTERM);
   rc = wait_within(pid, 5.0, &took);
   if (rc != 3) fail_msg("second signal: exit %d (want 3): %s", rc, errbuf);
   assert_non_null(strstr(errbuf, "netlearn: interrupted again: exiting now"));
-  assert_int_equal(count("intr/results.db", "SELECT count(*) FROM runs WHERE status = 'pending'"), 2);
+  assert_int_equal(count("intr_twice/results.db", "SELECT count(*) FROM runs WHERE status = 'pending'"), 2);
 }
 
 static void test_disk_full(void **state) {
