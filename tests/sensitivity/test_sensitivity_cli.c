@@ -80,7 +80,8 @@ static void test_sobol_files_threads(void **state) {
 }
 
 /* Under mpirun the runs go to the other ranks (rank 0 writes the database): with 1 master and 2
- * workers the files are byte-identical to one thread's, and both workers ran some of the runs.
+ * workers the files are byte-identical to one thread's, and only workers ran runs (which worker ran
+ * how many is the scheduler's business: under load one worker can take them all).
  * Skipped when netlearn was built without MPI or mpirun is missing. */
 static void test_mpi_ranks(void **state) {
   (void)state;
@@ -110,16 +111,16 @@ static void test_mpi_ranks(void **state) {
     static const char *const sobol[] = {"indices.csv", "convergence.csv", "design.csv", "sobol_code_knowledge.svg"};
     static const char *const morris[] = {"morris.csv", "convergence.csv", "design.csv", "morris_code_knowledge.svg"};
     for (int i = 0; i < 4; i++) same_in(k ? "mt" : "st", k ? "mr" : "sr", k ? morris[i] : sobol[i]); /* 1 thread, 3 ranks */
-    /* ranks 1 and 2 ran the runs; the session records 3 ranks */
+    /* only ranks 1 and 2 ran runs; the session records 3 ranks */
     char query[1200], p[300];
     snprintf(query, sizeof query,
-             "cd %s && sqlite3 %s/results.db \"SELECT count(DISTINCT worker) || ',' || min(worker) || ',' || "
+             "cd %s && sqlite3 %s/results.db \"SELECT (min(worker) >= 1 AND max(worker) <= 2) || ',' || "
              "(SELECT ranks FROM sessions) FROM runs\" > out.txt",
              tmpdir, k ? "mr" : "sr");
     if (system(query) != 0) skip(); /* no sqlite3 shell */
     path_of(p, sizeof p, "out.txt");
     slurp(p, outbuf, sizeof outbuf);
-    assert_string_equal(outbuf, "2,1,3\n");
+    assert_string_equal(outbuf, "1,3\n");
   }
   /* a bad file under mpirun: rank 0's located message, exit 2 on every rank */
   write_file("bad.yaml", "scenario: nothere.yaml\nmethod: sobol\n");
