@@ -24,12 +24,7 @@
 #include "common/cli_harness.h"
 #include "core/stats.h"
 #include "netlearn/netlearn.h"
-
-static double test_scale(void) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double v = s ? atof(s) : 1;
-  return v > 0 && v <= 1 ? v : 1;
-}
+#include "common/test_scale.h"
 
 /* The simulation every test calibrates: March's basic organization (m = 30, n = 50) to equilibrium. */
 #define SIM "simulation: {model: march1991, parameters: {m: 30, n: 50, p1: 0.1, p2: 0.5}, stop: {until: equilibrium, periods: 5000}, seed: 1}\n"
@@ -141,7 +136,7 @@ static void test_moments_crn(void **state) {
 
 static void test_march_recovery(void **state) {
   (void)state;
-  double scale = test_scale();
+  double scale = nl_test_scale();
   const double truth[2] = {0.3, 0.6};
   long Robs = 200, R = scale < 1 ? 40 : 100;
   char tg[4096], text[8192];
@@ -205,7 +200,7 @@ static void test_march_recovery(void **state) {
  * same directory replays it from results.db (deterministic candidates) without simulating. */
 static void test_march_cmaes(void **state) {
   (void)state;
-  double scale = test_scale();
+  double scale = nl_test_scale();
   const double truth[2] = {0.3, 0.6};
   long R = scale < 1 ? 20 : 60;
   char tg[4096], text[8192];
@@ -278,7 +273,7 @@ static void se_at_truth(const char *text, const char *dir, double *se, double *s
  * (1 + 1/R)(G'WG)^-1 gives sqrt((1 + 1/R)/N) and understates them by sqrt(1 + N/R) for large N. */
 static void test_se_table_of_n_runs(void **state) {
   (void)state;
-  double scale = test_scale();
+  double scale = nl_test_scale();
   const long R = scale < 1 ? 40 : 100;
   const char *head = SIM "parameters: {p1: {bounds: [0.05, 0.95], start: 0.3}, p2: {bounds: [0.05, 0.95], start: 0.6}}\n"
                          "optimizer: {max_evals: 1, starts: 1}\nseed: 78\n";
@@ -345,7 +340,7 @@ static void test_se_table_of_n_runs(void **state) {
  * its Jacobian column is too noisy at this size for any linearized SE (docs/calibrate.md). */
 static void test_march_coverage(void **state) {
   (void)state;
-  double scale = test_scale();
+  double scale = nl_test_scale();
   const int sets = scale < 1 ? 2 : 6;
   int covered = 0;
   for (int s = 0; s < sets; s++) {

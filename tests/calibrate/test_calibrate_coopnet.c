@@ -48,14 +48,9 @@
 #include <cmocka.h>
 
 #include "netlearn/netlearn.h"
+#include "common/test_scale.h"
 
 static char g_dir[256];
-
-static double test_scale(void) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double v = s ? atof(s) : 1;
-  return v > 0 && v <= 1 ? v : 1;
-}
 
 /* Load and run a calibration into g_dir/sub (no report); the caller frees. */
 static nl_calib *calibrate(const char *text, const char *name, const char *sub, nl_calib_fit *fit) {
@@ -145,7 +140,7 @@ static void observed_table(long nobs, double *mean, double *se) {
 
 static void test_coopnet_pls_x_mean_theta(void **state) {
   (void)state;
-  double scale = test_scale();
+  double scale = nl_test_scale();
   long nobs = 16, R = scale < 1 ? 4 : 8;
   double mean[NPATH], se[NPATH];
   observed_table(nobs, mean, se);
@@ -205,7 +200,7 @@ static void test_coopnet_pls_x_mean_theta(void **state) {
 
 static void test_coopnet_measures_x_mean_theta(void **state) {
   (void)state;
-  double scale = test_scale();
+  double scale = nl_test_scale();
   static const char *const meas[] = {"attention", "mean_degree", "mean_strength", "kappa", "explorative_changes"};
   enum { NM = 5 };
   long nobs = 100, R = scale < 1 ? 8 : 40;

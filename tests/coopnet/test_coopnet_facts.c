@@ -32,6 +32,7 @@
 #include "models/coopnet/coopnet.h"
 #include "netlearn/netlearn.h"
 #include "common/params_kv.h"
+#include "common/test_scale.h"
 
 enum { RMAX = 16, T0 = 200, T = 400 };
 /* NL_FACTS_SEED overrides the seed, to check the facts by hand on other seeds (docs/coopnet.md). */
@@ -43,9 +44,7 @@ static uint64_t SEED = 2024;
 static int R = RMAX;
 static int judge = 1;
 static void set_scale(void) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double f = s ? atof(s) : 1.0;
-  if (f > 0 && f < 1) {
+  if (nl_test_scale() < 1) {
     R = 4;
     judge = 0;
   }

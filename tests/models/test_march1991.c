@@ -20,15 +20,10 @@
 
 #include "netlearn/netlearn.h"
 #include "common/params_kv.h"
+#include "common/test_scale.h"
 
 /* Replications scaled by NL_TEST_SCALE (the sanitizer build runs a fraction; tolerances follow). */
-static long scaled(long R) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double f = s ? atof(s) : 1.0;
-  if (!(f > 0) || f > 1) f = 1.0;
-  long r = (long)((double)R * f);
-  return r < 40 ? 40 : r;
-}
+static long scaled(long R) { return nl_test_scaled(R, 40); }
 
 typedef struct est {
   double mean, se, sd, periods;

@@ -22,6 +22,7 @@
 
 #include "netlearn/netlearn.h"
 #include "common/params_kv.h"
+#include "common/test_scale.h"
 
 /* Replications per rate: 100, or NL_TEST_SCALE of them (the sanitizer build), at least 50. The
  * weakest criterion, r = 0.3 above r = 1, stands at 6.9 SE with 100 (4.9 expected with 50); the seed
@@ -163,9 +164,7 @@ static void test_params_and_file(void **unused) {
 }
 
 int main(void) {
-  const char *sc = getenv("NL_TEST_SCALE");
-  double f = sc ? atof(sc) : 1.0;
-  if (f > 0 && f < 1) R = (int)(RMAX * f) < 50 ? 50 : (int)(RMAX * f);
+  R = (int)nl_test_scaled(RMAX, 50);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_headline),
       cmocka_unit_test(test_headline_large_groups),

@@ -30,6 +30,7 @@
 #include "models/lazer2007/nk.h"
 #include "netlearn/netlearn.h"
 #include "common/params_kv.h"
+#include "common/test_scale.h"
 
 /* Replications: 150, times NL_TEST_SCALE (the project's convention: the sanitizer build sets 0.2),
  * at least 30. Below the full count only the two headline orderings are checked (at R = 150: 12.7
@@ -39,11 +40,7 @@ static long R = RMAX;
 static int reduced = 0;
 
 static void scale_replications(void) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double f = s ? atof(s) : 1.0;
-  if (!(f > 0) || f > 1) f = 1.0;
-  R = (long)((double)RMAX * f);
-  if (R < 30) R = 30;
+  R = nl_test_scaled(RMAX, 30);
   reduced = R < RMAX;
 }
 

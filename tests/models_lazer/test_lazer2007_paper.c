@@ -43,17 +43,14 @@
 
 #include "netlearn/netlearn.h"
 #include "common/params_kv.h"
+#include "common/test_scale.h"
 
 enum { RMAX = 300, CAP = 5000 };
 static long R = RMAX;
 static int reduced = 0; /* fewer replications (sanitizer build): orderings reported, not asserted */
 
 static void scale_replications(void) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double f = s ? atof(s) : 1.0;
-  if (!(f > 0) || f > 1) f = 1.0;
-  R = (long)((double)RMAX * f);
-  if (R < 40) R = 40;
+  R = nl_test_scaled(RMAX, 40);
   reduced = R < RMAX;
 }
 

@@ -22,17 +22,12 @@
 #include "core/stats.h"
 #include "netlearn/plot.h"
 #include "netlearn/power.h"
+#include "common/test_scale.h"
 
 static void near_at(double got, double want, double tol, const char *expr, int line) {
   if (!(fabs(got - want) <= tol)) fail_msg("line %d: %s = %.15g, want %.15g (tolerance %g)", line, expr, got, want, tol);
 }
 #define NEAR(got, want, tol) near_at((got), (want), (tol), #got, __LINE__)
-
-static double test_scale(void) {
-  const char *s = getenv("NL_TEST_SCALE");
-  double v = s ? atof(s) : 1.0;
-  return v > 0 && v <= 1 ? v : 1.0;
-}
 
 /* Power of the two-tailed Fisher z test of H0: rho = 0 at level alpha. */
 static double fisher_power(double rho, double n, double alpha) {
@@ -58,7 +53,7 @@ static void test_fisher_z(void **state) {
     snprintf(text, sizeof text, "X =~ 1*x\nY =~ 1*y\nY ~ %g*X\n", betas[b]);
     nl_power_options o;
     nl_power_options_default(&o);
-    o.reps = (size_t)(400 * test_scale());
+    o.reps = (size_t)(400 * nl_test_scale());
     o.nboot = 200;
     o.seed = 11;
     o.threads = 2;
@@ -198,8 +193,8 @@ static double mean_estimate(const char *text, nl_power_population pop, int plsc,
  * phi coefficient (2 / pi) asin(rho) (Sheppard's formula for dichotomized normals). */
 static void test_recovery(void **state) {
   (void)state;
-  size_t reps = (size_t)(200 * test_scale());
-  double tol = 0.02 / sqrt(test_scale());
+  size_t reps = (size_t)(200 * nl_test_scale());
+  double tol = 0.02 / sqrt(nl_test_scale());
   double f = mean_estimate("X =~ 0.8*x1 + 0.7*x2 + 0.6*x3\nY =~ 0.9*y1 + 0.7*y2\nY ~ 0.4*X\n", NL_POWER_FACTOR, 1, 0,
                            500, reps);
   NEAR(f, 0.4, tol);

@@ -28,6 +28,7 @@
 #include "netlearn/plot.h"
 #include "netlearn/study.h"
 #include "survey/survey.h"
+#include "common/test_scale.h"
 
 static int teardown(void **state) {
   nl_plot_release_caches(); /* reports drew figures in this process: fontconfig's caches */
@@ -296,8 +297,7 @@ static void test_examples_load(void **state) {
  * < 1, where it is not judged), 50 resamples, no contrasts. */
 static void test_seed_study_recovers_exploration(void **state) {
   (void)state;
-  const char *sc = getenv("NL_TEST_SCALE");
-  int judge = !(sc && atof(sc) > 0 && atof(sc) < 1);
+  int judge = nl_test_scale() == 1;
   char cwd[1024];
   assert_non_null(getcwd(cwd, sizeof cwd));
   assert_int_equal(chdir(NL_SOURCE_DIR), 0);
@@ -655,8 +655,7 @@ static void test_alloc_faults(void **state) {
   nl_alloc_fail_after(0);
   assert_int_equal(load_and_run(text, dir), NL_OK);
   long total = nl_alloc_fail_after(0);
-  const char *sc = getenv("NL_TEST_SCALE");
-  long trials = sc && atof(sc) > 0 && atof(sc) < 1 ? 100 : 1000;
+  long trials = nl_test_scale() < 1 ? 100 : 1000;
   long stride = total / trials > 1 ? total / trials : 1, failed = 0;
   for (long k = 1; k <= total; k += stride) {
     nl_alloc_fail_after(k);

@@ -23,6 +23,7 @@
 
 #include "netlearn/plot.h"
 #include "netlearn/study.h"
+#include "common/test_scale.h"
 
 static int teardown(void **state) {
   nl_plot_release_caches(); /* the report's figures: fontconfig's caches */
@@ -166,8 +167,7 @@ static void test_threads(void **state) {
  * 4 replications of 40 periods and only the structure is checked. */
 static void test_power_curve(void **state) {
   (void)state;
-  const char *sc = getenv("NL_TEST_SCALE");
-  int judge = !(sc && atof(sc) > 0 && atof(sc) < 1);
+  int judge = nl_test_scale() == 1;
   char text[2048];
   snprintf(text, sizeof text,
            "name: power-check\n"
