@@ -32,14 +32,23 @@ static double now(void) {
 /* ---- cache ----------------------------------------------------------------------------------- */
 
 #if NL_HAVE_STORE /* the cache lives in results.db */
-/* What decides the per-replication values besides theta: the resolved scenario, the replications,
- * the seed, the free parameters and what each target reads. Caller frees. */
+/* What decides the per-replication values besides theta: the model, every parameter's resolved
+ * value, how long a run lasts, the replications, the seed, the free parameters and what each target
+ * reads. Not the scenario's file, name or description: a renamed or moved calibration file (or one
+ * with other inference settings) resumes from its results.db. Caller frees. */
 static char *identity(nl_calib *c) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) return NULL;
-  nl_scenario_write_json(c->scen, f);
+  const nl_params *sp = nl_scenario_params(c->scen);
+  char val[4096];
+  fprintf(f, "model=%s\n", c->model->name);
+  for (size_t i = 0; i < c->model->nparams; i++) {
+    nl_params_format(sp, i, val, sizeof val);
+    fprintf(f, "%s=%s\n", c->model->params[i].name, val);
+  }
+  fprintf(f, "until=%d\nperiods=%ld", (int)nl_scenario_until(c->scen), nl_scenario_periods(c->scen));
   fprintf(f, "\nreplications=%ld\nseed=%llu\nparameters=", c->R, (unsigned long long)c->seed);
   for (size_t j = 0; j < c->P; j++) fprintf(f, "%s%s", j ? "," : "", c->model->params[c->pidx[j]].name);
   fputs("\ntargets=", f);
