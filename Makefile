@@ -8,7 +8,7 @@ PREFIX     ?= /usr/local
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test test-fast test-asan check check-minimal check-valgrind golden-update bench fuzz docs install clean python r
+.PHONY: all deps build demo test test-fast test-asan check check-minimal check-valgrind check-recovery golden-update bench fuzz docs install clean python r
 
 all: build
 
@@ -27,14 +27,14 @@ demo: deps
 	./scripts/demo $(BUILD)
 
 test-fast: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE "valgrind|recovery"
 
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DNL_SANITIZE=ON $(CMAKE_ARGS)
 
 test-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE "slow|install"
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -LE "slow|install|recovery"
 
 test: deps
 	$(MAKE) test-fast test-asan
@@ -48,6 +48,12 @@ check: build
 # part of `make test` (CI runs it: .ci/run).
 check-valgrind: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind
+
+# Parameter recovery that takes minutes (ctest label `recovery`: coopnet's rho and lambda from the
+# PLS paths of a simulated table, about 200 s of CPU on 2 threads), so not part of `make test`
+# (CI runs it: .ci/run).
+check-recovery: build
+	cd $(BUILD) && ctest --output-on-failure -j 1 -L recovery
 
 # A build without the optional components (NL_WITH_PLOT, NL_WITH_STORE, NL_WITH_YAML all OFF): the
 # library, the CLI and the tests that mean something there (the "built without" errors, the CLI's

@@ -101,8 +101,8 @@ NL_API void nl_calib_config_default(nl_calib_config *cfg);
 /*
  * Calibrate into directory `dir` (created if missing; its parent must exist): minimize Q from
  * every start with NLopt, then at the best estimate compute the Jacobian G of the statistics
- * (central differences), the standard errors (sandwich with the observed and the simulation
- * variance), the J test of overidentifying restrictions, the per-target misfit, profiles of Q
+ * (least squares over seven points a jacobian_step apart), the standard errors (sandwich with the
+ * observed and the simulation variance), the J test of overidentifying restrictions, the per-target misfit, profiles of Q
  * along each parameter and the identification check; write estimates.csv, fit.csv, trace.csv,
  * profiles.svg, report.html and manifest.json (last). Every evaluation is stored in
  * dir/results.db as soon as it is computed: a calibration that is stopped and run again replays

@@ -346,7 +346,7 @@ nl_status nl_calib_write_report(nl_calib *c, const char *dir) {
              "replications with common random numbers (replication r draws from the Philox streams keyed (seed %llu, "
              "r) at every &theta;). Optimizer: %s, %ld start(s), at most %ld evaluations. Standard errors: "
              "sandwich A<sup>&minus;1</sup>G&prime;W(&Omega;<sub>obs</sub> + &Omega;<sub>sim</sub>)WGA<sup>&minus;1</sup>, "
-             "A = G&prime;WG, G by central differences (step %g of each range), &Omega;<sub>sim</sub> the covariance of "
+             "A = G&prime;WG, G by least squares over seven points %g of each range apart, &Omega;<sub>sim</sub> the covariance of "
              "the statistics over the replications at the estimate (for means their sample covariance / R); J = "
              "e&prime;(M&Omega;M&prime;)<sup>+</sup>e, M = I &minus; GA<sup>&minus;1</sup>G&prime;W. Every evaluation "
              "is stored in <code>results.db</code>.</p>\n",

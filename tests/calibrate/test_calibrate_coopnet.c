@@ -13,9 +13,9 @@
  *
  * 2. Against the PLS paths of a simulated survey table:
  *
- * The "published" table: the mean of the eight path coefficients of the seed-000 model over NOBS
+ * The "published" table: the mean of the eight path coefficients of the seed-000 model over 16
  * virtual surveys of a small coopnet (40 firms of 6 members, 60 periods) simulated at the truth
- * x_mean = 0.5, theta = 0.5 with seed 1001 (nl_study_replicate_paths), se = sd / sqrt(NOBS). The
+ * x_mean = 0.5, theta = 0.5 with seed 1001 (nl_study_replicate_paths), se = sd / sqrt(16). The
  * calibration starts at (0.3, 0.7) with other random numbers (seed 78).
  *
  * What a suite-sized calibration can and cannot do here was measured (docs/calibrate.md, "What a
@@ -30,10 +30,13 @@
  *    chi-square(2) cut-off): the optimizer did its job on a rough objective;
  *  - the identification check does not call the parameters identified and names x_mean or theta
  *    as a parameter whose slope it cannot tell from the simulation noise (which of the two depends
- *    on the random numbers: x_mean with the sequential streams, theta with the keyed ones);
+ *    on the random numbers and the Jacobian: x_mean with the sequential streams, theta with the
+ *    keyed ones and central differences, x_mean with the least-squares Jacobian);
  *  - the public replication function of the study (nl_study_replicate_paths) that builds the
  *    table refuses a path index out of range.
- * The numbers are printed for docs/calibrate.md.
+ * The numbers are printed for docs/calibrate.md. Two parameters the paths do respond to, rho and
+ * lambda, are recovered from a PLS table in test_calibrate_pls_recovery.c (its own lane: minutes).
+ * The table is built by pls_table.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -49,6 +52,7 @@
 
 #include "netlearn/netlearn.h"
 #include "common/test_scale.h"
+#include "calibrate/pls_table.h"
 
 static char g_dir[256];
 
@@ -70,107 +74,30 @@ static nl_calib *calibrate(const char *text, const char *name, const char *sub, 
   return c;
 }
 
-#define CN_SIM                                                                                                         \
-  "simulation:\n  model: coopnet\n  parameters: {firms: 40, size_dist: fixed, n: 6, mP: 8, mQ: 8}\n  seed: 31\n"      \
-  "  stop: {until: periods, periods: 60}\n"
-#define CN_MODEL                                                                                                       \
-  "EXPLORE   =~ explore1 + explore2 + explore3 + explore4\n"                                                           \
-  "EXPLOIT   =~ exploit1 + exploit2 + exploit3\n"                                                                      \
-  "PRODINNO  =~ prodinno1 + prodinno2 + prodinno3\n"                                                                   \
-  "PROCINNO  =~ procinno1 + procinno2 + procinno3\n"                                                                   \
-  "NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"                                                   \
-  "PRODINNO  ~ EXPLORE + EXPLOIT\n"                                                                                    \
-  "PROCINNO  ~ EXPLORE + EXPLOIT\n"                                                                                    \
-  "NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n"
-
-static const char *const paths[][2] = {{"EXPLORE", "PRODINNO"},  {"EXPLOIT", "PRODINNO"},  {"EXPLORE", "PROCINNO"},
-                                       {"EXPLOIT", "PROCINNO"},  {"PRODINNO", "NETCOLLAB"}, {"PROCINNO", "NETCOLLAB"},
-                                       {"EXPLORE", "NETCOLLAB"}, {"EXPLOIT", "NETCOLLAB"}};
-enum { NPATH = 8 };
-
-static size_t construct(const nl_study *s, const char *name) {
-  for (size_t j = 0; j < nl_study_nconstructs(s); j++)
-    if (!strcmp(nl_study_construct_name(s, j), name)) return j;
-  fail_msg("no construct %s", name);
-  return 0;
-}
-
-/* The table: mean and se of each path over nobs surveys at the study's parameters (the truth). */
-static void observed_table(long nobs, double *mean, double *se) {
-  nl_study *s = nl_study_new();
-  char text[4096], indented[2048];
-  size_t o = 0;
-  static const char model[] = CN_MODEL;
-  for (const char *p = model; *p; p++) { /* the model as a block scalar */
-    if (p == model || p[-1] == '\n') o += (size_t)snprintf(indented + o, sizeof indented - o, "  ");
-    indented[o++] = *p;
-  }
-  indented[o] = '\0';
-  snprintf(text, sizeof text, "%ssurvey: {period: 60, window: 30, sample: 40}\nmodel: |\n%s", CN_SIM, indented);
-  nl_status st = nl_study_load_string(s, text, "table.yaml");
-  if (st) fprintf(stderr, "%s\n", nl_study_errmsg(s));
-  assert_int_equal(st, NL_OK);
-  size_t idx[NPATH];
-  for (size_t k = 0; k < NPATH; k++) {
-    long q = nl_study_path_index(s, construct(s, paths[k][0]), construct(s, paths[k][1]));
-    assert_true(q >= 0);
-    idx[k] = (size_t)q;
-  }
-  assert_true(nl_study_path_index(s, construct(s, "NETCOLLAB"), construct(s, "EXPLORE")) < 0); /* not a path */
-  double sum[NPATH] = {0}, sum2[NPATH] = {0}, v[NPATH];
-  const nl_params *truth = nl_scenario_params(nl_study_scenario(s)); /* coopnet's defaults x_mean = theta = 0.5 */
-  char msg[512];
-  for (long r = 0; r < nobs; r++) {
-    st = nl_study_replicate_paths(s, truth, 1001, r, idx, NPATH, v, NULL, NULL, msg, sizeof msg);
-    if (st) fprintf(stderr, "%s\n", msg);
-    assert_int_equal(st, NL_OK);
-    for (size_t k = 0; k < NPATH; k++) sum[k] += v[k], sum2[k] += v[k] * v[k];
-  }
-  for (size_t k = 0; k < NPATH; k++) {
-    mean[k] = sum[k] / (double)nobs;
-    double var = (sum2[k] - (double)nobs * mean[k] * mean[k]) / (double)(nobs - 1);
-    se[k] = sqrt(var / (double)nobs);
-  }
-  /* an index out of range is refused with a message */
-  size_t bad = 99;
-  assert_int_equal(nl_study_replicate_paths(s, truth, 1, 0, &bad, 1, v, NULL, NULL, msg, sizeof msg), NL_EINVAL);
-  assert_non_null(strstr(msg, "out of range"));
-  nl_study_free(s);
-}
-
 static void test_coopnet_pls_x_mean_theta(void **state) {
   (void)state;
   double scale = nl_test_scale();
   long nobs = 16, R = scale < 1 ? 4 : 8;
-  double mean[NPATH], se[NPATH];
-  observed_table(nobs, mean, se);
+  double mean[PLS_TABLE_NPATH], se[PLS_TABLE_NPATH];
+  pls_table_observe(40, nobs, 1001, NULL, 0, mean, se); /* coopnet's defaults x_mean = theta = 0.5 */
   char text[8192];
   size_t len = (size_t)snprintf(text, sizeof text,
-                                CN_SIM "parameters:\n  x_mean: {bounds: [0.1, 0.9], start: 0.3}\n"
-                                       "  theta: {bounds: [0.1, 0.9], start: 0.7}\n"
-                                       "replications: %ld\nseed: 78\n"
-                                       "optimizer: {method: neldermead, max_evals: %d, starts: 1, step: 0.15}\n"
-                                       "inference: {profile_points: 5, jacobian_step: 0.1}\n"
-                                       "targets:\n  pls:\n    survey: {period: 60, window: 30, sample: 40}\n    model: |\n",
-                                R, scale < 1 ? 10 : 30);
-  static const char model[] = CN_MODEL;
-  for (const char *p = model; *p; p++) {
-    if (p == model || p[-1] == '\n') len += (size_t)snprintf(text + len, sizeof text - len, "      ");
-    text[len++] = *p;
-  }
-  len += (size_t)snprintf(text + len, sizeof text - len, "    paths:\n");
-  for (size_t k = 0; k < NPATH; k++)
-    len += (size_t)snprintf(text + len, sizeof text - len, "      - {effect: %s -> %s, value: %.17g, se: %.17g}\n",
-                            paths[k][0], paths[k][1], mean[k], se[k]);
+                                PLS_TABLE_SIM "parameters:\n  x_mean: {bounds: [0.1, 0.9], start: 0.3}\n"
+                                              "  theta: {bounds: [0.1, 0.9], start: 0.7}\n"
+                                              "replications: %ld\nseed: 78\n"
+                                              "optimizer: {method: neldermead, max_evals: %d, starts: 1, step: 0.15}\n"
+                                              "inference: {profile_points: 5, jacobian_step: 0.1}\n",
+                                40L, R, scale < 1 ? 10 : 30);
+  pls_table_targets(text, sizeof text, len, 40, mean, se);
   nl_calib_fit fit;
   nl_calib *c = calibrate(text, "coopnet-fit.yaml", "fit", &fit);
   const double truth[2] = {0.5, 0.5};
   double qt;
   { /* Q at the truth, with the calibration's own random numbers */
-    double m[NPATH];
+    double m[PLS_TABLE_NPATH];
     assert_int_equal(nl_calib_moments(c, truth, m, 0), NL_OK);
     qt = 0;
-    for (size_t k = 0; k < NPATH; k++) qt += pow((m[k] - mean[k]) / se[k], 2);
+    for (size_t k = 0; k < PLS_TABLE_NPATH; k++) qt += pow((m[k] - mean[k]) / se[k], 2);
   }
   printf("  coopnet PLS (R = %ld, table of %ld surveys): Q = %.2f at the estimate, %.2f at the truth; rank %d, "
          "condition %.3g; %ld evaluations, %.1f s\n",
