@@ -3,8 +3,9 @@
  * test_calibrate_pls_recovery.c): the eight paths of the seed-000 model over a small coopnet
  * (firms of 6 members, 8 + 8 dimensions, 60 periods, every firm surveyed over the last 30), the
  * mean of each path over nobs virtual surveys at given parameters and its se = sd / sqrt(nobs),
- * built with the study's public nl_study_replicate_paths. Static functions: include from one
- * test file each. The caller's file includes cmocka.h and netlearn/netlearn.h first.
+ * built with the study's public nl_study_replicate_paths; and running a calibration into a
+ * subdirectory of the group's temporary directory (common/tmpdir.h). Static functions: include
+ * from one test file each. The caller's file includes cmocka.h and netlearn/netlearn.h first.
  */
 #ifndef NL_TEST_PLS_TABLE_H
 #define NL_TEST_PLS_TABLE_H
@@ -12,6 +13,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "common/tmpdir.h"
 
 /* The coopnet simulation of a calibration file (firms and sample are filled in). */
 #define PLS_TABLE_SIM                                                                                                  \
@@ -107,6 +110,24 @@ static size_t pls_table_targets(char *buf, size_t cap, size_t len, long firms, c
     len += (size_t)snprintf(buf + len, cap - len, "      - {effect: %s -> %s, value: %.17g, se: %.17g}\n",
                             pls_table_paths[k][0], pls_table_paths[k][1], mean[k], se[k]);
   return len;
+}
+
+/* Load and run a calibration into g_tmpdir/sub (no report); the caller frees. */
+static nl_calib *pls_table_calibrate(const char *text, const char *name, const char *sub, nl_calib_fit *fit) {
+  nl_calib *c = nl_calib_new();
+  nl_status st = nl_calib_load_string(c, text, name);
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  nl_calib_config cfg;
+  nl_calib_config_default(&cfg);
+  cfg.report = 0;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/%s", g_tmpdir, sub);
+  st = nl_calib_run(c, dir, &cfg);
+  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
+  assert_int_equal(st, NL_OK);
+  assert_int_equal(nl_calib_fit_get(c, fit), NL_OK);
+  return c;
 }
 
 #endif

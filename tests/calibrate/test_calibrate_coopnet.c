@@ -54,25 +54,6 @@
 #include "common/test_scale.h"
 #include "calibrate/pls_table.h"
 
-static char g_dir[256];
-
-/* Load and run a calibration into g_dir/sub (no report); the caller frees. */
-static nl_calib *calibrate(const char *text, const char *name, const char *sub, nl_calib_fit *fit) {
-  nl_calib *c = nl_calib_new();
-  nl_status st = nl_calib_load_string(c, text, name);
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
-  nl_calib_config cfg;
-  nl_calib_config_default(&cfg);
-  cfg.report = 0;
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/%s", g_dir, sub);
-  st = nl_calib_run(c, dir, &cfg);
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
-  assert_int_equal(nl_calib_fit_get(c, fit), NL_OK);
-  return c;
-}
 
 static void test_coopnet_pls_x_mean_theta(void **state) {
   (void)state;
@@ -90,7 +71,7 @@ static void test_coopnet_pls_x_mean_theta(void **state) {
                                 40L, R, scale < 1 ? 10 : 30);
   pls_table_targets(text, sizeof text, len, 40, mean, se);
   nl_calib_fit fit;
-  nl_calib *c = calibrate(text, "coopnet-fit.yaml", "fit", &fit);
+  nl_calib *c = pls_table_calibrate(text, "coopnet-fit.yaml", "fit", &fit);
   const double truth[2] = {0.5, 0.5};
   double qt;
   { /* Q at the truth, with the calibration's own random numbers */
@@ -164,7 +145,7 @@ static void test_coopnet_measures_x_mean_theta(void **state) {
   nl_results_free(res);
   nl_scenario_free(sc);
   nl_calib_fit fit;
-  nl_calib *c = calibrate(text, "coopnet-measures.yaml", "measures", &fit);
+  nl_calib *c = pls_table_calibrate(text, "coopnet-measures.yaml", "measures", &fit);
   printf("  coopnet measures (R = %ld, observed %ld runs): Q = %.2f, J = %.2f on %ld df (p = %.2f); %ld evaluations, "
          "%.1f s\n",
          R, nobs, fit.objective, fit.J, fit.df, fit.p_value, fit.evaluations, fit.seconds);
@@ -180,21 +161,8 @@ static void test_coopnet_measures_x_mean_theta(void **state) {
   nl_calib_free(c);
 }
 
-static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_calibcnXXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_coopnet_measures_x_mean_theta),
                                      cmocka_unit_test(test_coopnet_pls_x_mean_theta)};
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -47,8 +47,6 @@
 #include "calibrate/pls_table.h"
 #include "common/test_scale.h"
 
-static char g_dir[256];
-
 static void test_rho_lambda(void **state) {
   (void)state;
   double scale = nl_test_scale();
@@ -67,20 +65,8 @@ static void test_rho_lambda(void **state) {
                                 firms, R, scale < 1 ? 12 : 80);
   pls_table_targets(text, sizeof text, len, firms, mean, se);
 
-  nl_calib *c = nl_calib_new();
-  nl_status st = nl_calib_load_string(c, text, "coopnet-rho-lambda.yaml");
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
-  nl_calib_config cfg;
-  nl_calib_config_default(&cfg);
-  cfg.report = 0;
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/fit", g_dir);
-  st = nl_calib_run(c, dir, &cfg);
-  if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
-  assert_int_equal(st, NL_OK);
   nl_calib_fit fit;
-  assert_int_equal(nl_calib_fit_get(c, &fit), NL_OK);
+  nl_calib *c = pls_table_calibrate(text, "coopnet-rho-lambda.yaml", "fit", &fit);
   double qt = 0, m[PLS_TABLE_NPATH];
   assert_int_equal(nl_calib_moments(c, truth, m, 0), NL_OK); /* Q at the truth, same random numbers */
   for (size_t k = 0; k < PLS_TABLE_NPATH; k++) qt += pow((m[k] - mean[k]) / se[k], 2);
@@ -110,20 +96,7 @@ static void test_rho_lambda(void **state) {
   nl_calib_free(c);
 }
 
-static int setup(void **state) {
-  (void)state;
-  snprintf(g_dir, sizeof g_dir, "/tmp/nl_calibrecXXXXXX");
-  return mkdtemp(g_dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_rho_lambda)};
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
