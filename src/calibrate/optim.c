@@ -1,7 +1,9 @@
 /*
  * Minimizing Q with NLopt's derivative-free methods (Debian's libnlopt-dev, C API) or the in-tree
- * CMA-ES (cmaes.c; NLopt has none), from several starts: the first is the file's start (the scenario's values), the others a Latin hypercube over
- * the bounds. The optimizer is deterministic (NLopt's own generator is seeded with the
+ * CMA-ES (cmaes.c; NLopt has none), from several starts: the first is the file's start (the
+ * scenario's values), the others the first points of a scrambled Sobol' sequence over the bounds
+ * (design/sobol.h): spread over every range and every pair of ranges, and a fixed design for a
+ * given seed. The optimizer is deterministic (NLopt's own generator is seeded with the
  * calibration's seed for the global methods; CMA-ES draws from the Philox streams (seed, start)), so a resumed calibration asks for the same
  * parameter vectors in the same order and finds each one in results.db.
  */
@@ -13,7 +15,7 @@
 #include "calibrate/calib_impl.h"
 #include "calibrate/cmaes.h"
 #include "core/alloc.h"
-#include "experiment/experiment_impl.h"
+#include "design/sobol.h"
 
 typedef struct objective_ctx {
   nl_calib *c;
@@ -80,19 +82,26 @@ nl_status nl_calib_optimize(nl_calib *c) {
   nl_status st = NL_OK;
   size_t S = (size_t)c->starts;
   double *x0 = nl_malloc(S * P * sizeof *x0), *step = nl_malloc(P * sizeof *step);
-  size_t *perm = nl_malloc(S * sizeof *perm);
+  nl_sobol sob = {0, NULL, NULL};
   objective_ctx o = {c, NULL, 0, NL_OK, nl_malloc(c->K * sizeof(double)), nl_malloc((size_t)c->R * c->K * sizeof(double))};
-  if (!x0 || !step || !perm || !o.m || !o.x) {
+  if (!x0 || !step || !o.m || !o.x) {
     st = nl_err(&c->err, NL_ENOMEM, "out of memory");
     goto cleanup;
   }
   memcpy(x0, c->start, P * sizeof *x0);
   if (S > 1) {
-    /* the other starts: one point per stratum of every parameter's bounds */
-    nl_lhs_unit(c->seed, 1, P, S - 1, perm, x0 + P);
-    for (size_t i = 1; i < S; i++)
-      for (size_t j = 0; j < P; j++)
-        x0[i * P + j] = c->lo[j] + (c->hi[j] - c->lo[j]) * x0[i * P + j] / (double)(S - 1);
+    /* the other starts: points 0 .. S-2 of a Sobol' sequence scrambled with a key derived from the
+     * seed (never 0, which would leave it unscrambled and put the first start on a corner) */
+    uint64_t key = c->seed + 0x9E3779B97F4A7C15ull;
+    st = nl_sobol_init(&sob, P, key ? key : 1);
+    if (st) {
+      st = nl_err(&c->err, st, "out of memory");
+      goto cleanup;
+    }
+    for (size_t i = 1; i < S; i++) {
+      nl_sobol_point(&sob, (uint64_t)(i - 1), x0 + i * P);
+      for (size_t j = 0; j < P; j++) x0[i * P + j] = c->lo[j] + (c->hi[j] - c->lo[j]) * x0[i * P + j];
+    }
   }
   for (size_t j = 0; j < P; j++) step[j] = c->init_step * (c->hi[j] - c->lo[j]);
   long budget = c->max_evals / (long)S;
@@ -128,7 +137,7 @@ nl_status nl_calib_optimize(nl_calib *c) {
 cleanup:
   nl_free(x0);
   nl_free(step);
-  nl_free(perm);
+  nl_sobol_clear(&sob);
   nl_free(o.m);
   nl_free(o.x);
   return st;

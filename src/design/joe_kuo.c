@@ -32,7 +32,7 @@
  *   WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN
  *   ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
  */
-#include "sensitivity/sens_impl.h"
+#include "design/sobol.h"
 
 /* Flat: for dimension d = 2, 3, ...: s, a, m_1 .. m_s. */
 const unsigned short nl_joe_kuo[] = {

@@ -8,7 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/rng.h"
-#include "sensitivity/sens_impl.h"
+#include "design/sobol.h"
 
 /* Direction numbers of dimension d (0-based) before scrambling, MSB first. */
 static void directions(size_t d, const unsigned short *e, uint32_t *v) {
