@@ -19,8 +19,9 @@
 #include "calibrate/calib_impl.h"
 #include "core/alloc.h"
 #include "core/model_impl.h"
+#include "design/design_impl.h"
 #include "experiment/experiment_impl.h"
-#include "io/json.h"
+#include "io/json.h" /* nl_format_double: theta's exact text, the cache key */
 #include "store/store_impl.h"
 
 static double now(void) {
@@ -41,13 +42,14 @@ static char *identity(nl_calib *c) {
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) return NULL;
-  const nl_params *sp = nl_scenario_params(c->scen);
-  char val[4096];
-  fprintf(f, "model=%s\n", c->model->name);
-  for (size_t i = 0; i < c->model->nparams; i++) {
-    nl_params_format(sp, i, val, sizeof val);
-    fprintf(f, "%s=%s\n", c->model->params[i].name, val);
+  char *key = nl_design_make_key(nl_scenario_params(c->scen)); /* every parameter, as sweeps key points */
+  if (!key) {
+    fclose(f);
+    free(buf); /* open_memstream's buffer belongs to the C library's malloc */
+    return NULL;
   }
+  fprintf(f, "model=%s\n%s\n", c->model->name, key);
+  nl_free(key);
   fprintf(f, "until=%d\nperiods=%ld", (int)nl_scenario_until(c->scen), nl_scenario_periods(c->scen));
   fprintf(f, "\nreplications=%ld\nseed=%llu\nparameters=", c->R, (unsigned long long)c->seed);
   for (size_t j = 0; j < c->P; j++) fprintf(f, "%s%s", j ? "," : "", c->model->params[c->pidx[j]].name);

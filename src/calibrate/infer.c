@@ -43,18 +43,15 @@ static double pearson_strided(const double *x, const double *y, size_t n, size_t
   return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 }
 
-/* G by least squares over seven points theta_j + k h, k = -3..3 (h the Jacobian's step, clamped to
- * the bounds; the profiles read the same points back, so they cost no extra evaluation): the
- * slope through seven points has about a fourteenth of the variance of a central difference over
- * +-h, and noise in G does not only blur the standard errors, it biases them down (G'WG grows with
- * the noise of G). Whether each column stands out of the simulation noise: the replications at
- * the seven points are paired (common random numbers), so resampling replications gives the noise
- * of each slope. jac_p[j]: p-value of "the targets do not respond to parameter j" (T = g' S^-1 g
- * against chi^2(K), S the resamples' covariance of the column); NaN when no target varies. *crn:
- * the mean correlation over targets and parameters of a replication's values at theta + h and
- * theta - h (how well the common random numbers hold the objective smooth; NaN when no target
- * varies). */
 enum { JAC_NPT = 7 };
+
+/* Parameter j at k Jacobian steps from the estimate, clamped to its bounds: the Jacobian's points
+ * and the profiles' points near the estimate, computed once here so that the profiles find the
+ * Jacobian's evaluations in the cache (its key is theta's exact text). */
+static double step_point(const nl_calib *c, size_t j, int k) {
+  double h = c->jac_step * (c->hi[j] - c->lo[j]);
+  return fmin(fmax(c->theta_hat[j] + k * h, c->lo[j]), c->hi[j]);
+}
 
 /* Least-squares slope of y[i * stride] on t[i], i < n. */
 static double ls_slope(const double *t, const double *y, size_t n, size_t stride) {
@@ -66,6 +63,17 @@ static double ls_slope(const double *t, const double *y, size_t n, size_t stride
   return stt > 0 ? sty / stt : NAN;
 }
 
+/* G by least squares over seven points theta_j + k h, k = -3..3 (h the Jacobian's step, clamped to
+ * the bounds; the profiles read the same points back, so they cost no extra evaluation): the
+ * slope through seven points has about a fourteenth of the variance of a central difference over
+ * +-h, and noise in G does not only blur the standard errors, it biases them down (G'WG grows with
+ * the noise of G). Whether each column stands out of the simulation noise: the replications at
+ * the seven points are paired (common random numbers), so resampling replications gives the noise
+ * of each slope. jac_p[j]: p-value of "the targets do not respond to parameter j" (T = g' S^-1 g
+ * against chi^2(K), S the resamples' covariance of the column); NaN when no target varies. *crn:
+ * the mean correlation over targets and parameters of a replication's values at theta + h and
+ * theta - h (how well the common random numbers hold the objective smooth; NaN when no target
+ * varies). */
 static nl_status jacobian(nl_calib *c, double *jac_p, double *crn) {
   size_t P = c->P, K = c->K;
   long R = c->R, B = c->boot;
@@ -82,9 +90,9 @@ static nl_status jacobian(nl_calib *c, double *jac_p, double *crn) {
   double rsum = 0;
   size_t rn = 0;
   for (size_t j = 0; j < P; j++) {
-    double h = c->jac_step * (c->hi[j] - c->lo[j]), q;
+    double q;
     for (int i = 0; i < JAC_NPT; i++) {
-      t[i] = fmin(fmax(c->theta_hat[j] + (i - JAC_NPT / 2) * h, c->lo[j]), c->hi[j]);
+      t[i] = step_point(c, j, i - JAC_NPT / 2);
       memcpy(th, c->theta_hat, P * sizeof *th);
       th[j] = t[i];
       st = nl_calib_evaluate(c, th, 1, -1, ms + (size_t)i * K, xs + (size_t)i * (size_t)R * K, &q);
@@ -160,10 +168,10 @@ static nl_status profiles(nl_calib *c, double *m, double *x) {
   size_t P = c->P, n = (size_t)c->profile_points, np = c->nprof;
   double th[64];
   for (size_t j = 0; j < P; j++) {
-    double *px = c->prof_x + j * np, h = c->jac_step * (c->hi[j] - c->lo[j]);
+    double *px = c->prof_x + j * np;
     for (size_t g = 0; g < n; g++)
       px[g] = fmin(c->lo[j] + (c->hi[j] - c->lo[j]) * (double)g / (double)(n - 1), c->hi[j]);
-    for (int k = -3; k <= 3; k++) px[n + (size_t)(k + 3)] = fmin(fmax(c->theta_hat[j] + k * h, c->lo[j]), c->hi[j]);
+    for (int k = -JAC_NPT / 2; k <= JAC_NPT / 2; k++) px[n + (size_t)(k + JAC_NPT / 2)] = step_point(c, j, k);
     qsort(px, np, sizeof *px, cmp_dbl);
     for (size_t g = 0; g < np; g++) {
       memcpy(th, c->theta_hat, P * sizeof *th);
@@ -322,7 +330,7 @@ static nl_status identification(nl_calib *c, const double *Ws_G, const double *j
 nl_status nl_calib_infer(nl_calib *c) {
   size_t P = c->P, K = c->K, n = (size_t)c->profile_points;
   nl_status st = NL_OK;
-  double *x = nl_malloc((size_t)c->R * K * sizeof *x), *mp = nl_malloc(K * sizeof *mp), *mm = nl_malloc(K * sizeof *mm);
+  double *x = nl_malloc((size_t)c->R * K * sizeof *x), *mp = nl_malloc(K * sizeof *mp);
   double *omega = nl_malloc(K * K * sizeof *omega), *WG = nl_malloc(K * P * sizeof *WG);
   double *tot = nl_malloc(K * K * sizeof *tot), *e = nl_malloc(K * sizeof *e), *work = nl_malloc((size_t)c->R * sizeof *work);
   c->theta_hat = nl_malloc(P * sizeof(double));
@@ -332,10 +340,10 @@ nl_status nl_calib_infer(nl_calib *c) {
   c->z = nl_malloc(K * sizeof(double));
   c->G = nl_calloc(K * P, sizeof(double));
   c->sv = nl_calloc(P, sizeof(double));
-  c->nprof = n > 1 ? n + 7 : 0;
+  c->nprof = n > 1 ? n + JAC_NPT : 0;
   c->prof_x = nl_calloc(P * (c->nprof ? c->nprof : 1), sizeof(double));
   c->prof_q = nl_calloc(P * (c->nprof ? c->nprof : 1), sizeof(double));
-  if (!x || !mp || !mm || !omega || !WG || !tot || !e || !work || !c->theta_hat || !c->se || !c->m_hat || !c->sim_se ||
+  if (!x || !mp || !omega || !WG || !tot || !e || !work || !c->theta_hat || !c->se || !c->m_hat || !c->sim_se ||
       !c->z || !c->G || !c->sv || !c->prof_x || !c->prof_q) {
     st = nl_err(&c->err, NL_ENOMEM, "out of memory");
     goto cleanup;
@@ -382,7 +390,6 @@ nl_status nl_calib_infer(nl_calib *c) {
 cleanup:
   nl_free(x);
   nl_free(mp);
-  nl_free(mm);
   nl_free(omega);
   nl_free(WG);
   nl_free(tot);
