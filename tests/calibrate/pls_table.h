@@ -4,8 +4,9 @@
  * (firms of 6 members, 8 + 8 dimensions, 60 periods, every firm surveyed over the last 30), the
  * mean of each path over nobs virtual surveys at given parameters and its se = sd / sqrt(nobs),
  * built with the study's public nl_study_replicate_paths; and running a calibration into a
- * subdirectory of the group's temporary directory (common/tmpdir.h). Static functions: include
- * from one test file each. The caller's file includes cmocka.h and netlearn/netlearn.h first.
+ * subdirectory of the group's temporary directory (common/cli_harness.h: register cli_setup and
+ * cli_teardown). Static functions: include from one test file each. The caller's file includes
+ * cmocka.h and netlearn/netlearn.h first.
  */
 #ifndef NL_TEST_PLS_TABLE_H
 #define NL_TEST_PLS_TABLE_H
@@ -14,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/tmpdir.h"
+#include "common/cli_harness.h"
 
 /* The coopnet simulation of a calibration file (firms and sample are filled in). */
 #define PLS_TABLE_SIM                                                                                                  \
@@ -112,7 +113,7 @@ static size_t pls_table_targets(char *buf, size_t cap, size_t len, long firms, c
   return len;
 }
 
-/* Load and run a calibration into g_tmpdir/sub (no report); the caller frees. */
+/* Load and run a calibration into tmpdir/sub (no report); the caller frees. */
 static nl_calib *pls_table_calibrate(const char *text, const char *name, const char *sub, nl_calib_fit *fit) {
   nl_calib *c = nl_calib_new();
   nl_status st = nl_calib_load_string(c, text, name);
@@ -122,7 +123,7 @@ static nl_calib *pls_table_calibrate(const char *text, const char *name, const c
   nl_calib_config_default(&cfg);
   cfg.report = 0;
   char dir[512];
-  snprintf(dir, sizeof dir, "%s/%s", g_tmpdir, sub);
+  path_of(dir, sizeof dir, sub);
   st = nl_calib_run(c, dir, &cfg);
   if (st) fprintf(stderr, "%s\n", nl_calib_errmsg(c));
   assert_int_equal(st, NL_OK);

@@ -164,5 +164,5 @@ static void test_coopnet_measures_x_mean_theta(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_coopnet_measures_x_mean_theta),
                                      cmocka_unit_test(test_coopnet_pls_x_mean_theta)};
-  return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

@@ -98,5 +98,5 @@ static void test_rho_lambda(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_rho_lambda)};
-  return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
+  return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }
