@@ -28,15 +28,7 @@ static const char march_yaml[] =
 static const char study_yaml[] =
     "simulation:\n  model: coopnet\n  parameters: {firms: 40}\n  replications: 8\n  seed: 31\n"
     "  stop: {until: periods, periods: 100}\n"
-    "survey: {period: 100, window: 50, sample: 40}\n"
-    "model: |\n"
-    "  EXPLORE   =~ explore1 + explore2 + explore3 + explore4\n"
-    "  EXPLOIT   =~ exploit1 + exploit2 + exploit3\n"
-    "  PRODINNO  =~ prodinno1 + prodinno2 + prodinno3\n"
-    "  PROCINNO  =~ procinno1 + procinno2 + procinno3\n"
-    "  NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
-    "  PRODINNO  ~ EXPLORE + EXPLOIT\n  PROCINNO  ~ EXPLORE + EXPLOIT\n"
-    "  NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n";
+    "survey: {period: 100, window: 50, sample: 40}\n"; /* the study's default model: seed 000's */
 
 int main(void) {
   nl_calib *c = nl_calib_new();

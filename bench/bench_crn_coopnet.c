@@ -2,7 +2,7 @@
  * bench_crn_coopnet: how well common random numbers hold coopnet's replications together.
  *
  * The suite's small coopnet (40 firms of 6 members, mP = mQ = 8, 60 periods, every firm surveyed,
- * window 30; the eight paths of the seed-000 model: tests/calibrate/test_calibrate_coopnet.c).
+ * window 30; the eight paths of the seed-000 model: bench_coopnet_study.h).
  * For theta, x_mean, rho and span_x at coopnet's defaults, and a step delta of 0.02 and 0.05, the
  * same replications (seed, r) are run at theta and at theta + delta. Printed per path and for a
  * few measures (their mean over the survey window): the correlation across replications of the
@@ -23,32 +23,11 @@
 
 #include "bench_clock.h"
 #include "netlearn/netlearn.h"
+#include "bench_coopnet_study.h"
 
-static const char study_yaml[] =
-    "simulation:\n  model: coopnet\n  parameters: {firms: 40, size_dist: fixed, n: 6, mP: 8, mQ: 8}\n  seed: 31\n"
-    "  stop: {until: periods, periods: 60}\n"
-    "survey: {period: 60, window: 30, sample: 40}\n"
-    "model: |\n"
-    "  EXPLORE   =~ explore1 + explore2 + explore3 + explore4\n"
-    "  EXPLOIT   =~ exploit1 + exploit2 + exploit3\n"
-    "  PRODINNO  =~ prodinno1 + prodinno2 + prodinno3\n"
-    "  PROCINNO  =~ procinno1 + procinno2 + procinno3\n"
-    "  NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
-    "  PRODINNO  ~ EXPLORE + EXPLOIT\n  PROCINNO  ~ EXPLORE + EXPLOIT\n"
-    "  NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n";
-
-static const char *const paths[][2] = {{"EXPLORE", "PRODINNO"},  {"EXPLOIT", "PRODINNO"},  {"EXPLORE", "PROCINNO"},
-                                       {"EXPLOIT", "PROCINNO"},  {"PRODINNO", "NETCOLLAB"}, {"PROCINNO", "NETCOLLAB"},
-                                       {"EXPLORE", "NETCOLLAB"}, {"EXPLOIT", "NETCOLLAB"}};
 static const char *const meas[] = {"code_knowledge", "mean_degree", "transfers_informal", "explorative_changes",
                                    "refinements"};
-enum { NPATH = 8, NMEAS = 5, PERIODS = 60, WINDOW = 30, NOUT = NPATH + NMEAS };
-
-static size_t construct(const nl_study *s, const char *name) {
-  for (size_t j = 0; j < nl_study_nconstructs(s); j++)
-    if (!strcmp(nl_study_construct_name(s, j), name)) return j;
-  return (size_t)-1;
-}
+enum { NPATH = BENCH_NPATH, NMEAS = 5, PERIODS = 60, WINDOW = 30, NOUT = NPATH + NMEAS };
 
 /* Replication r at p: the eight paths, then each measure's mean over the survey window. */
 static int replicate(const nl_study *st, const nl_params *p, const size_t *idx, const long *mi, long r, double *out,
@@ -81,33 +60,14 @@ int main(int argc, char **argv) {
   static char vary_buf[512] = "theta,x_mean,rho,span_x";
   const char *par[32];
   int npar = 0;
-  nl_study *st = nl_study_new();
-  if (!st || nl_study_load_string(st, study_yaml, "crn.yaml")) {
-    fprintf(stderr, "bench_crn_coopnet: %s\n", st ? nl_study_errmsg(st) : "out of memory");
-    return 1;
-  }
+  nl_study *st;
   size_t idx[NPATH];
-  for (int k = 0; k < NPATH; k++) {
-    long q = nl_study_path_index(st, construct(st, paths[k][0]), construct(st, paths[k][1]));
-    if (q < 0) return 1;
-    idx[k] = (size_t)q;
-  }
+  if (bench_coopnet_study("bench_crn_coopnet", 40, &st, idx)) return 1;
   nl_params *base = nl_params_clone(nl_scenario_params(nl_study_scenario(st)));
   if (!base) return 1;
   for (int i = 2; i < argc; i++) {
-    char name[64];
-    const char *eq = strchr(argv[i], '=');
-    if (!eq || eq - argv[i] >= (long)sizeof name) {
-      fprintf(stderr, "bench_crn_coopnet: expected name=value, got '%s'\n", argv[i]);
-      return 2;
-    }
-    memcpy(name, argv[i], (size_t)(eq - argv[i]));
-    name[eq - argv[i]] = '\0';
-    if (!strcmp(name, "vary")) snprintf(vary_buf, sizeof vary_buf, "%s", eq + 1);
-    else if (nl_params_set_text(base, name, eq + 1) || nl_params_validate(base)) {
-      fprintf(stderr, "bench_crn_coopnet: %s\n", nl_params_errmsg(base));
-      return 2;
-    }
+    if (!strncmp(argv[i], "vary=", 5)) snprintf(vary_buf, sizeof vary_buf, "%s", argv[i] + 5);
+    else if (bench_set_param("bench_crn_coopnet", base, argv[i])) return 2;
   }
   for (char *tok = strtok(vary_buf, ","); tok && npar < 32; tok = strtok(NULL, ",")) par[npar++] = tok;
   const nl_model *m = nl_params_model(base);
@@ -134,7 +94,7 @@ int main(int argc, char **argv) {
     double s0 = 0, s00 = 0;
     for (long r = 0; r < R; r++) s0 += x0[r * NOUT + k], s00 += x0[r * NOUT + k] * x0[r * NOUT + k];
     double mean = s0 / (double)R, sd = sqrt((s00 - s0 * mean) / (double)(R - 1));
-    if (k < NPATH) printf("base %s->%s: mean %.4f sd %.4f\n", paths[k][0], paths[k][1], mean, sd);
+    if (k < NPATH) printf("base %s->%s: mean %.4f sd %.4f\n", bench_paths[k][0], bench_paths[k][1], mean, sd);
     else printf("base %s: mean %.4f sd %.4f\n", meas[k - NPATH], mean, sd);
   }
   static const double delta[] = {0.02, 0.05};
@@ -163,7 +123,7 @@ int main(int argc, char **argv) {
         double corr = c00 > 0 && c11 > 0 ? c01 / sqrt(c00 * c11) : NAN;
         double md = sd / n, vd = (sdd - sd * sd / n) / (n - 1), t = vd > 0 ? md / sqrt(vd / n) : NAN;
         char name[64];
-        if (k < NPATH) snprintf(name, sizeof name, "%s->%s", paths[k][0], paths[k][1]);
+        if (k < NPATH) snprintf(name, sizeof name, "%s->%s", bench_paths[k][0], bench_paths[k][1]);
         else snprintf(name, sizeof name, "%s", meas[k - NPATH]);
         printf("%-8s %5.2f %-22s %7.3f %9.4f %7.2f\n", par[a], delta[d], name, corr, md * 0.1 / delta[d], t);
         if (k < NPATH && !isnan(corr)) sumcorr[d] += corr, ncorr[d]++, pc += corr / NPATH;

@@ -19,47 +19,24 @@
 
 #include "bench_clock.h"
 #include "netlearn/netlearn.h"
-
-static const char study_fmt[] =
-    "simulation:\n  model: coopnet\n  parameters: {firms: %ld, size_dist: fixed, n: 6, mP: 8, mQ: 8}\n  seed: 31\n"
-    "  stop: {until: periods, periods: 60}\n"
-    "survey: {period: 60, window: 30, sample: %ld}\n"
-    "model: |\n"
-    "  EXPLORE   =~ explore1 + explore2 + explore3 + explore4\n"
-    "  EXPLOIT   =~ exploit1 + exploit2 + exploit3\n"
-    "  PRODINNO  =~ prodinno1 + prodinno2 + prodinno3\n"
-    "  PROCINNO  =~ procinno1 + procinno2 + procinno3\n"
-    "  NETCOLLAB =~ netcollab1 + netcollab2 + netcollab3 + netcollab4\n"
-    "  PRODINNO  ~ EXPLORE + EXPLOIT\n  PROCINNO  ~ EXPLORE + EXPLOIT\n"
-    "  NETCOLLAB ~ PRODINNO + PROCINNO + EXPLORE + EXPLOIT\n";
-
-static const char *const paths[][2] = {{"EXPLORE", "PRODINNO"},  {"EXPLOIT", "PRODINNO"},  {"EXPLORE", "PROCINNO"},
-                                       {"EXPLOIT", "PROCINNO"},  {"PRODINNO", "NETCOLLAB"}, {"PROCINNO", "NETCOLLAB"},
-                                       {"EXPLORE", "NETCOLLAB"}, {"EXPLOIT", "NETCOLLAB"}};
-enum { NPATH = 8 };
-
-static size_t construct(const nl_study *s, const char *name) {
-  for (size_t j = 0; j < nl_study_nconstructs(s); j++)
-    if (!strcmp(nl_study_construct_name(s, j), name)) return j;
-  return (size_t)-1;
-}
+#include "bench_coopnet_study.h"
 
 /* The paths' means over R surveys at p; their mean sd into *sd. */
 static int visit(const nl_study *st, const nl_params *p, const size_t *idx, long R, double *mean, double *sd) {
-  double s[NPATH] = {0}, s2[NPATH] = {0}, v[NPATH];
+  double s[BENCH_NPATH] = {0}, s2[BENCH_NPATH] = {0}, v[BENCH_NPATH];
   char msg[256];
   for (long r = 0; r < R; r++) {
-    if (nl_study_replicate_paths(st, p, 1001, r, idx, NPATH, v, NULL, NULL, msg, sizeof msg)) {
+    if (nl_study_replicate_paths(st, p, 1001, r, idx, BENCH_NPATH, v, NULL, NULL, msg, sizeof msg)) {
       fprintf(stderr, "bench_pls_response: %s\n", msg);
       return 1;
     }
-    for (int k = 0; k < NPATH; k++) s[k] += v[k], s2[k] += v[k] * v[k];
+    for (int k = 0; k < BENCH_NPATH; k++) s[k] += v[k], s2[k] += v[k] * v[k];
   }
   *sd = 0;
-  for (int k = 0; k < NPATH; k++) {
+  for (int k = 0; k < BENCH_NPATH; k++) {
     mean[k] = s[k] / (double)R;
     double var = (s2[k] - (double)R * mean[k] * mean[k]) / (double)(R - 1);
-    *sd += sqrt(var > 0 ? var : 0) / NPATH;
+    *sd += sqrt(var > 0 ? var : 0) / BENCH_NPATH;
   }
   return 0;
 }
@@ -72,19 +49,9 @@ int main(int argc, char **argv) {
   long R = num[0], firms = num[1];
   if (R < 3) R = 3;
   if (firms < 10) firms = 10;
-  char yaml[4096];
-  snprintf(yaml, sizeof yaml, study_fmt, firms, firms);
-  nl_study *st = nl_study_new();
-  if (!st || nl_study_load_string(st, yaml, "response.yaml")) {
-    fprintf(stderr, "bench_pls_response: %s\n", st ? nl_study_errmsg(st) : "out of memory");
-    return 1;
-  }
-  size_t idx[NPATH];
-  for (int k = 0; k < NPATH; k++) {
-    long q = nl_study_path_index(st, construct(st, paths[k][0]), construct(st, paths[k][1]));
-    if (q < 0) return 1;
-    idx[k] = (size_t)q;
-  }
+  nl_study *st;
+  size_t idx[BENCH_NPATH];
+  if (bench_coopnet_study("bench_pls_response", firms, &st, idx)) return 1;
   nl_params *base = nl_params_clone(nl_scenario_params(nl_study_scenario(st)));
   if (!base) return 1;
   static const char *const defaults[] = {"rho:0,0.025,0.05,0.1,0.2", "lambda:0,0.1,0.2,0.3,0.45,0.6"};
@@ -96,22 +63,16 @@ int main(int argc, char **argv) {
       if (nvisit < 64) visits[nvisit++] = argv[a];
       continue;
     }
-    char name[64];
-    if (!eq || eq - argv[a] >= (long)sizeof name) {
+    if (!eq) {
       fprintf(stderr, "bench_pls_response: expected name=value or name:v1,v2,..., got '%s'\n", argv[a]);
       return 2;
     }
-    memcpy(name, argv[a], (size_t)(eq - argv[a]));
-    name[eq - argv[a]] = '\0';
-    if (nl_params_set_text(base, name, eq + 1) || nl_params_validate(base)) {
-      fprintf(stderr, "bench_pls_response: %s\n", nl_params_errmsg(base));
-      return 2;
-    }
+    if (bench_set_param("bench_pls_response", base, argv[a])) return 2;
   }
   if (!nvisit)
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) visits[nvisit++] = defaults[i];
   printf("%ld surveys of %ld firms per value; paths:", R, firms);
-  for (int k = 0; k < NPATH; k++) printf(" %s->%s", paths[k][0], paths[k][1]);
+  for (int k = 0; k < BENCH_NPATH; k++) printf(" %s->%s", bench_paths[k][0], bench_paths[k][1]);
   printf("\n");
   double cpu = 0;
   long surveys = 0;
@@ -126,12 +87,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_pls_response: %s\n", p ? nl_params_errmsg(p) : "out of memory");
         return 2;
       }
-      double mean[NPATH], sd, t0 = bench_cpu();
+      double mean[BENCH_NPATH], sd, t0 = bench_cpu();
       if (visit(st, p, idx, R, mean, &sd)) return 1;
       cpu += bench_cpu() - t0;
       surveys += R;
       printf("%-10s %8s", spec, tok);
-      for (int k = 0; k < NPATH; k++) printf(" %7.3f", mean[k]);
+      for (int k = 0; k < BENCH_NPATH; k++) printf(" %7.3f", mean[k]);
       printf("   sd %.3f\n", sd);
       fflush(stdout);
       nl_params_free(p);
